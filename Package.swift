@@ -1,0 +1,72 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Amparo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "amparo", targets: ["amparo"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C at the edge: module maps over Debian's liblmdb-dev and libzstd-dev.
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        // Thin, safe wrappers. No domain words.
+        .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: strict),
+        .target(name: "Zstd", dependencies: ["CZstd"], swiftSettings: strict),
+
+        // Envelope, canonical bytes, Merkle log, checkpoints, keys, EventLog. No Agreement words.
+        .target(
+            name: "Ledger",
+            dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
+        // The command-line tool: parse, call, print.
+        .executableTarget(
+            name: "amparo",
+            dependencies: ["Ledger", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+
+        // Benchmarks (run by hand; figures in BENCHMARKS.md). Never a timed test.
+        .executableTarget(
+            name: "AmparoBench",
+            dependencies: ["Ledger", "LMDB", "CLMDB"],
+            path: "Benchmarks/AmparoBench",
+            swiftSettings: strict
+        ),
+        // A child process for the crash test: appends batches and acknowledges each commit.
+        .executableTarget(
+            name: "amparo-crash-appender",
+            dependencies: ["Ledger"],
+            path: "Tests/CrashAppender",
+            swiftSettings: strict
+        ),
+
+        .target(name: "TestSupport", dependencies: ["Ledger"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ZstdTests", dependencies: ["Zstd"], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "LMDB", "TestSupport"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AmparoCLITests",
+            dependencies: ["TestSupport", "Ledger", "LMDB", "amparo", "amparo-crash-appender"],
+            swiftSettings: strict
+        ),
+    ]
+)

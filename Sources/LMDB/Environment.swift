@@ -1,0 +1,202 @@
+import CLMDB
+import Foundation
+
+/// An LMDB environment: one directory holding `data.mdb` and `lock.mdb`.
+///
+/// A process holds at most one `Environment` per path (LMDB forbids opening the same environment
+/// twice in one process); ``open(path:options:)`` hands out the instance already open. Transactions
+/// exist only inside ``read(_:)`` and ``write(_:)`` closures. The map grows by itself when a write
+/// fills it.
+///
+/// Thread safety: the environment may be shared across threads; each transaction belongs to the
+/// thread that runs its closure. The environment is opened with `MDB_NOTLS`, so a read transaction
+/// is not tied to a thread-local slot.
+public final class Environment: @unchecked Sendable {
+    /// How to open an environment.
+    public struct Options: Sendable {
+        /// Initial map size in bytes. The map grows on `MDB_MAP_FULL`, so this is only a start.
+        public var initialMapSize: Int = 64 << 20
+        /// Upper bound for automatic growth; `MDB_MAP_FULL` past it is reported to the caller.
+        public var maximumMapSize: Int = 1 << 40
+        /// How many named databases the environment may hold.
+        public var maxDatabases: UInt32 = 16
+        /// Create the directory and files when missing.
+        public var create: Bool = false
+        /// File mode for new files.
+        public var fileMode: mode_t = 0o600
+        public init() {}
+    }
+
+    let handle: OpaquePointer
+    /// The canonical path this environment was opened at.
+    public let path: String
+    let options: Options
+    private let lock = NSLock()
+    private let writerLock = NSLock()
+    private var activeTransactions = 0
+    private var closed = false
+
+    nonisolated(unsafe) private static var registry: [String: Weak] = [:]
+    private static let registryLock = NSLock()
+    private struct Weak { weak var environment: Environment? }
+
+    /// Opens the environment at `path`, or returns the instance this process already has open there.
+    ///
+    /// - Throws: ``LMDBError`` with code `.noSuchFile` when the directory (or its `data.mdb`, unless
+    ///   `options.create`) is missing, `.invalidFile` when `data.mdb` is not an LMDB file.
+    public static func open(path: String, options: Options = Options()) throws -> Environment {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        if options.create {
+            do {
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            } catch {
+                throw LMDBError(code: .permissionDenied, operation: "mkdir \(path)", message: "\(error.localizedDescription)")
+            }
+        }
+        let canonical = url.resolvingSymlinksInPath().path
+        registryLock.lock()
+        defer { registryLock.unlock() }
+        if let existing = registry[canonical]?.environment { return existing }
+        let environment = try Environment(path: canonical, options: options)
+        registry[canonical] = Weak(environment: environment)
+        return environment
+    }
+
+    private init(path: String, options: Options) throws {
+        let dataFile = path + "/data.mdb"
+        if !options.create {
+            guard FileManager.default.fileExists(atPath: dataFile) else {
+                throw LMDBError(code: .noSuchFile, operation: "open \(path)", message: "no data.mdb in \(path)")
+            }
+            // Refuse a file that is not LMDB before LMDB touches anything (it would create lock.mdb).
+            guard Environment.hasLMDBMagic(dataFile) else {
+                throw LMDBError(code: .invalidFile, operation: "open \(path)", message: "\(dataFile) is not an LMDB file")
+            }
+        }
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw LMDBError(code: .other, operation: "mdb_env_create", message: "no handle") }
+        do {
+            try check(mdb_env_set_maxdbs(env, options.maxDatabases), "mdb_env_set_maxdbs")
+            try check(mdb_env_set_mapsize(env, options.initialMapSize), "mdb_env_set_mapsize")
+            try check(mdb_env_open(env, path, EnvFlag.noTLS, options.fileMode), "mdb_env_open(\(path))")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        self.handle = env
+        self.path = path
+        self.options = options
+    }
+
+    deinit {
+        mdb_env_close(handle)
+    }
+
+    /// LMDB's meta page begins with the magic `0xBEEFC0DE` after a 16-byte page header.
+    static func hasLMDBMagic(_ file: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: file) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 20), head.count == 20 else { return false }
+        let magic = UInt32(head[16]) | UInt32(head[17]) << 8 | UInt32(head[18]) << 16 | UInt32(head[19]) << 24
+        return magic == 0xBEEF_C0DE
+    }
+
+    /// The current map size in bytes.
+    public var mapSize: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_mapsize
+    }
+
+    /// Opens (and with `create`, creates) a named database. Handles stay valid for the life of the
+    /// environment.
+    public func database(named name: String, create: Bool) throws -> Database {
+        let open: (borrowing Transaction) throws -> Database = { txn in
+            var dbi = MDB_dbi()
+            try check(mdb_dbi_open(txn.handle, name, create ? DBFlag.create : 0, &dbi), "mdb_dbi_open(\(name))")
+            return Database(dbi: dbi, name: name)
+        }
+        return create ? try write(open) : try read(open)
+    }
+
+    /// Runs `body` in a read-only transaction: a consistent snapshot that never blocks the writer.
+    ///
+    /// Values read are copied out (or lent inside the closure); nothing outlives the transaction.
+    /// The first error thrown by `body` aborts the transaction and is rethrown.
+    public func read<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
+        try run(readOnly: true, body)
+    }
+
+    /// Runs `body` in the single write transaction; commits when it returns, aborts when it throws.
+    ///
+    /// When the map is full, the transaction is aborted, the map grows and `body` runs again from
+    /// the start, so `body` must not have effects outside the transaction.
+    public func write<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        while true {
+            do {
+                return try run(readOnly: false, body)
+            } catch let error as LMDBError where error.code == .mapFull {
+                try grow(after: error)
+            }
+        }
+    }
+
+    private func run<R>(readOnly: Bool, _ body: (borrowing Transaction) throws -> R) throws -> R {
+        let txn = try begin(readOnly: readOnly)
+        let result: R
+        do {
+            result = try body(txn)
+        } catch {
+            txn.abort()
+            end()
+            throw error
+        }
+        // A read-only transaction is committed too: that is what makes database handles opened in
+        // it usable by later transactions. mdb_txn_commit frees the handle even when it fails: never abort after it.
+        let rc = txn.commit()
+        end()
+        try check(rc, "mdb_txn_commit")
+        return result
+    }
+
+    private func begin(readOnly: Bool) throws -> Transaction {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            var txn: OpaquePointer?
+            let rc = mdb_txn_begin(handle, nil, readOnly ? EnvFlag.readOnly : 0, &txn)
+            if rc == ReturnCode.mapResized, activeTransactions == 0 {
+                // Another process grew the map: adopt its size and try again.
+                try check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize(0)")
+                continue
+            }
+            try check(rc, readOnly ? "mdb_txn_begin(read)" : "mdb_txn_begin(write)")
+            activeTransactions += 1
+            return Transaction(handle: txn!, readOnly: readOnly)
+        }
+    }
+
+    private func end() {
+        lock.lock()
+        activeTransactions -= 1
+        lock.unlock()
+    }
+
+    /// Doubles the map, between transactions and under the writer's lock, as LMDB requires.
+    private func grow(after error: LMDBError) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        let current = mapSize
+        guard current < options.maximumMapSize, activeTransactions == 0 else { throw error }
+        let next = min(options.maximumMapSize, current * 2)
+        try check(mdb_env_set_mapsize(handle, next), "mdb_env_set_mapsize(\(next))")
+    }
+
+    /// Flushes buffers to disk (commits already sync; this is for callers that opened without it).
+    public func sync() throws {
+        try check(mdb_env_sync(handle, 1), "mdb_env_sync")
+    }
+}

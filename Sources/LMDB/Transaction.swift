@@ -1,0 +1,126 @@
+import CLMDB
+
+/// A transaction, lent to the closure of ``Environment/read(_:)`` or ``Environment/write(_:)``.
+///
+/// It cannot be copied or kept: the environment commits or aborts it when the closure ends.
+/// Everything it returns is copied out of the memory map.
+public struct Transaction: ~Copyable {
+    let handle: OpaquePointer
+    /// True inside ``Environment/read(_:)``.
+    public let isReadOnly: Bool
+
+    init(handle: OpaquePointer, readOnly: Bool) {
+        self.handle = handle
+        self.isReadOnly = readOnly
+    }
+
+    consuming func commit() -> Int32 { mdb_txn_commit(handle) }
+    consuming func abort() { mdb_txn_abort(handle) }
+
+    /// The value under `key`, copied, or nil.
+    public func get(_ db: Database, key: [UInt8]) throws -> [UInt8]? {
+        try withValue(db, key: key) { Array($0) }
+    }
+
+    /// Lends the value under `key` to `body` without copying; nil when the key is absent.
+    /// - Complexity: O(log n) in the database's size.
+    public func withValue<R>(
+        _ db: Database, key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R? {
+        var k = key
+        return try k.withUnsafeMutableBytes { (kb: UnsafeMutableRawBufferPointer) -> R? in
+            var mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
+            var mv = MDB_val()
+            let rc = mdb_get(handle, db.dbi, &mk, &mv)
+            if rc == ReturnCode.notFound { return nil }
+            try check(rc, "mdb_get(\(db.name))")
+            return try body(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size))
+        }
+    }
+
+    /// Stores `value` under `key`.
+    /// - Throws: `.keyExists` with `.noOverwrite` (or `.append` out of order); `.mapFull` (the
+    ///   environment grows and retries the whole write closure).
+    public func put(_ db: Database, key: [UInt8], value: [UInt8], flags: PutFlags = []) throws {
+        var k = key
+        var v = value
+        let rc = k.withUnsafeMutableBytes { kb in
+            v.withUnsafeMutableBytes { vb in
+                var mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
+                var mv = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
+                return mdb_put(handle, db.dbi, &mk, &mv, flags.rawValue)
+            }
+        }
+        try check(rc, "mdb_put(\(db.name))")
+    }
+
+    /// Deletes `key`; returns false when it was absent.
+    @discardableResult
+    public func delete(_ db: Database, key: [UInt8]) throws -> Bool {
+        var k = key
+        let rc = k.withUnsafeMutableBytes { kb in
+            var mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
+            return mdb_del(handle, db.dbi, &mk, nil)
+        }
+        if rc == ReturnCode.notFound { return false }
+        try check(rc, "mdb_del(\(db.name))")
+        return true
+    }
+
+    /// Removes every entry of `db` (the database itself stays).
+    public func clear(_ db: Database) throws {
+        try check(mdb_drop(handle, db.dbi, 0), "mdb_drop(\(db.name))")
+    }
+
+    /// Number of entries in `db`.
+    public func count(_ db: Database) throws -> Int {
+        var stat = MDB_stat()
+        try check(mdb_stat(handle, db.dbi, &stat), "mdb_stat(\(db.name))")
+        return stat.ms_entries
+    }
+
+    /// Lends a cursor over `db` to `body`; it is closed when `body` returns.
+    public func withCursor<R>(_ db: Database, _ body: (borrowing Cursor) throws -> R) throws -> R {
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(handle, db.dbi, &cursor), "mdb_cursor_open(\(db.name))")
+        let c = Cursor(handle: cursor!, name: db.name)
+        defer { mdb_cursor_close(cursor) }
+        return try body(c)
+    }
+
+}
+
+/// A cursor, lent inside ``Transaction/withCursor(_:_:)-(…)``. Each move returns the entry it
+/// lands on, copied, or nil past the end.
+public struct Cursor: ~Copyable {
+    let handle: OpaquePointer
+    let name: String
+
+    private func move(_ op: MDB_cursor_op, key: [UInt8]? = nil) throws -> Entry? {
+        var mk = MDB_val()
+        var mv = MDB_val()
+        var keyCopy = key ?? []
+        let rc = keyCopy.withUnsafeMutableBytes { kb in
+            if key != nil { mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress) }
+            return mdb_cursor_get(handle, &mk, &mv, op)
+        }
+        if rc == ReturnCode.notFound { return nil }
+        try check(rc, "mdb_cursor_get(\(name))")
+        return Entry(
+            key: Array(UnsafeRawBufferPointer(start: mk.mv_data, count: mk.mv_size)),
+            value: Array(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size))
+        )
+    }
+
+    /// The first entry.
+    public func first() throws -> Entry? { try move(CursorOp.first) }
+    /// The last entry.
+    public func last() throws -> Entry? { try move(CursorOp.last) }
+    /// The entry after the current one.
+    public func next() throws -> Entry? { try move(CursorOp.next) }
+    /// The entry before the current one.
+    public func previous() throws -> Entry? { try move(CursorOp.prev) }
+    /// The first entry whose key is >= `key`.
+    /// - Complexity: O(log n).
+    public func seek(atLeast key: [UInt8]) throws -> Entry? { try move(CursorOp.setRange, key: key) }
+}

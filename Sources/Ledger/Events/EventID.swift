@@ -1,0 +1,58 @@
+/// An event id: a UUID in its lower-case text form. Authors choose it (UUIDv7: time-ordered) and
+/// appends are idempotent on it.
+public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The 16 bytes.
+    public let bytes: [UInt8]
+
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 16 else { return nil }
+        self.bytes = bytes
+    }
+
+    /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either case).
+    public init?(parsing text: String) {
+        let chars = Array(text.utf8)
+        guard chars.count == 36 else { return nil }
+        var out: [UInt8] = []
+        var i = 0
+        while i < 36 {
+            if [8, 13, 18, 23].contains(i) {
+                guard chars[i] == UInt8(ascii: "-") else { return nil }
+                i += 1
+                continue
+            }
+            guard let hi = EventID.hexValue(chars[i]), let lo = EventID.hexValue(chars[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        self.bytes = out
+    }
+
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x61...0x66: c - 0x61 + 10
+        case 0x41...0x46: c - 0x41 + 10
+        default: nil
+        }
+    }
+
+    /// A new UUIDv7: 48 bits of Unix milliseconds, version 7, variant 10, 74 random bits.
+    public static func v7(at time: Timestamp = .now()) -> EventID {
+        var rng = SystemRandomNumberGenerator()
+        var b = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let ms = UInt64(max(0, time.milliseconds))
+        for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
+        b[6] = 0x70 | (b[6] & 0x0F)
+        b[8] = 0x80 | (b[8] & 0x3F)
+        return EventID(bytes: b)!
+    }
+
+    public var description: String {
+        let h = bytes.hex
+        let c = Array(h)
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+    }
+
+    public static func < (a: EventID, b: EventID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+}

@@ -1,0 +1,64 @@
+/// An error a person can act on: a stable code, a message that says what went wrong and what to
+/// do, and the underlying cause when there is one.
+///
+/// Equality compares the code only, so tests can match on it.
+public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        enum Wrapped: Hashable, Sendable {
+            case badDraft, badKey, badNote, badSignature, badProof, notALedger, alreadyALedger, fileExists
+            case unregisteredKey, revokedKey, unauthorized, equivocation, io, diskFull, corrupt, notFound, usage
+        }
+        let wrapped: Wrapped
+        /// A draft line is malformed or has unknown fields.
+        public static let badDraft = Code(wrapped: .badDraft)
+        /// A key file or verifier key is malformed or unreadable.
+        public static let badKey = Code(wrapped: .badKey)
+        /// A signed note (checkpoint) is malformed.
+        public static let badNote = Code(wrapped: .badNote)
+        /// A signature does not verify, or no trusted key signed.
+        public static let badSignature = Code(wrapped: .badSignature)
+        /// A proof is malformed or does not verify.
+        public static let badProof = Code(wrapped: .badProof)
+        /// The directory is not an Amparo ledger.
+        public static let notALedger = Code(wrapped: .notALedger)
+        /// `init` on a directory that already holds a ledger.
+        public static let alreadyALedger = Code(wrapped: .alreadyALedger)
+        /// A file that would be created exists.
+        public static let fileExists = Code(wrapped: .fileExists)
+        /// The signing key is not registered to any actor (at that time).
+        public static let unregisteredKey = Code(wrapped: .unregisteredKey)
+        /// The signing key was revoked before the act.
+        public static let revokedKey = Code(wrapped: .revokedKey)
+        /// The actor may not emit that event type.
+        public static let unauthorized = Code(wrapped: .unauthorized)
+        /// A different event under an event id the ledger already holds.
+        public static let equivocation = Code(wrapped: .equivocation)
+        public static let io = Code(wrapped: .io)
+        /// The disk (or a file size limit) is full; nothing was written.
+        public static let diskFull = Code(wrapped: .diskFull)
+        /// Stored data does not parse or does not match its hashes.
+        public static let corrupt = Code(wrapped: .corrupt)
+        public static let notFound = Code(wrapped: .notFound)
+        public static let usage = Code(wrapped: .usage)
+        public var description: String { "\(wrapped)" }
+    }
+
+    public let code: Code
+    public let message: String
+    public let underlying: (any Error & Sendable)?
+    /// The event the error is about, when there is one (to name its draft line).
+    public var eventID: EventID?
+
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    public var description: String { message }
+    public static func == (lhs: LedgerError, rhs: LedgerError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// A value to match with `#expect(throws:)`.
+    public static func code(_ code: Code) -> LedgerError { LedgerError(code, "") }
+}

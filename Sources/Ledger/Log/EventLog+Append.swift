@@ -1,0 +1,111 @@
+import LMDB
+
+extension EventLog {
+    /// What happened to one event of a batch.
+    public enum AppendOutcome: Equatable, Sendable {
+        /// Appended at this sequence number.
+        case appended(UInt64)
+        /// The same bytes were already held at this sequence number: nothing written.
+        case alreadyPresent(UInt64)
+
+        public var seq: UInt64 {
+            switch self {
+            case .appended(let s), .alreadyPresent(let s): s
+            }
+        }
+    }
+
+    /// Appends a batch of signed events in one write transaction, with gap-free sequence numbers,
+    /// and stores a signed checkpoint of the new tree.
+    ///
+    /// Idempotent on event id: an event whose id and bytes are already held is skipped. A
+    /// different event under a known id is refused as equivocation and nothing is written.
+    /// Signatures and authority are the caller's business (``Recorder`` checks them).
+    ///
+    /// - Complexity: O(b log n) for a batch of b events.
+    public func append(_ events: [SignedEvent], recorded: Timestamp = .now()) throws -> [AppendOutcome] {
+        let nodeKey = try nodeSigningKey()
+        return try lmdb {
+            try env.write { txn in
+                var size = try self.size(txn)
+                var edge = try CompactRange(size: size) { level, index in try self.subtree(txn, level, index) }
+                var storageIndex = Merkle.storedHashCount(size)
+                var outcomes: [AppendOutcome] = []
+                outcomes.reserveCapacity(events.count)
+                var batchIDs: [EventID: (UInt64, SignedEvent)] = [:]
+                let stamp = [UInt8](bigEndian: UInt64(bitPattern: recorded.milliseconds))
+                for event in events {
+                    if let (seq, held) = batchIDs[event.id] {
+                        guard held.bytes == event.bytes else { throw EventLog.equivocation(event, held: held, seq: seq) }
+                        outcomes.append(.alreadyPresent(seq))
+                        continue
+                    }
+                    if let seqBytes = try txn.get(db.ids, key: event.id.bytes) {
+                        let seq = seqBytes.bigEndianUInt64
+                        let held = try txn.get(db.events, key: EventLog.seqKey(seq)) ?? []
+                        guard Array(held.dropFirst(8)) == event.bytes else {
+                            let heldEvent = try? SignedEvent(bytes: Array(held.dropFirst(8)))
+                            throw EventLog.equivocation(event, held: heldEvent, seq: seq)
+                        }
+                        outcomes.append(.alreadyPresent(seq))
+                        continue
+                    }
+                    size += 1
+                    let seq = size
+                    let key = EventLog.seqKey(seq)
+                    try txn.put(db.events, key: key, value: stamp + event.bytes, flags: .append)
+                    try txn.put(db.ids, key: event.id.bytes, value: key, flags: .noOverwrite)
+                    if let caseID = event.envelope.caseID {
+                        try txn.put(db.cases, key: EventLog.caseKey(caseID, seq), value: [])
+                    }
+                    if KeyRegistry.keyEventTypes.contains(event.envelope.type) {
+                        try txn.put(db.keyEvents, key: key, value: [], flags: .append)
+                    }
+                    let leaf = event.leafHash
+                    try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: leaf, flags: .append)
+                    storageIndex += 1
+                    for node in edge.append(leaf) {
+                        try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: node.hash, flags: .append)
+                        storageIndex += 1
+                    }
+                    batchIDs[event.id] = (seq, event)
+                    outcomes.append(.appended(seq))
+                }
+                let held = try txn.count(db.checkpoints)
+                if !batchIDs.isEmpty || held == 0 {
+                    try self.storeCheckpoint(txn, Checkpoint(origin: name, size: size, root: edge.root), key: nodeKey)
+                }
+                return outcomes
+            }
+        }
+    }
+
+    static func equivocation(_ event: SignedEvent, held: SignedEvent?, seq: UInt64) -> LedgerError {
+        let heldHash = held.map { Merkle.leafHash($0.bytes).hex.prefix(16) } ?? "unreadable"
+        var error = LedgerError(
+            .equivocation,
+            "equivocation refused: event \(event.id) (\(event.envelope.type), leaf \(event.leafHash.hex.prefix(16))…) differs from the event already recorded under the same id at sequence \(seq) (\(held?.envelope.type ?? "?"), leaf \(heldHash)…); nothing was written"
+        )
+        error.eventID = event.id
+        return error
+    }
+
+    func storeCheckpoint(_ txn: borrowing Transaction, _ checkpoint: Checkpoint, key: SigningKey) throws {
+        let note = try checkpoint.signed(by: key).serialized
+        try txn.put(db.checkpoints, key: EventLog.seqKey(checkpoint.size), value: Array(note.utf8))
+    }
+
+    // MARK: Reading inside a transaction
+
+    func size(_ txn: borrowing Transaction) throws -> UInt64 {
+        try txn.withCursor(db.events) { cursor in try cursor.last()?.key.bigEndianUInt64 ?? 0 }
+    }
+
+    func subtree(_ txn: borrowing Transaction, _ level: Int, _ index: UInt64) throws -> Hash32 {
+        let key = [UInt8](bigEndian: Merkle.storageIndex(level: level, index: index))
+        guard let hash = try txn.get(db.tree, key: key), hash.count == 32 else {
+            throw LedgerError(.corrupt, "\(path): the Merkle tree node at level \(level), index \(index) is missing; run `amparo verify`")
+        }
+        return hash
+    }
+}

@@ -1,0 +1,244 @@
+import LMDB
+
+/// An event as this node holds it.
+public struct StoredEvent: Sendable {
+    /// Position in this node's log, from 1.
+    public let seq: UInt64
+    /// When this node recorded it.
+    public let recorded: Timestamp
+    public let event: SignedEvent
+}
+
+/// An entry's raw bytes as stored (for the verifier, which must not trust the parser).
+public struct RawEntry: Sendable {
+    public let seq: UInt64
+    public let recorded: Timestamp
+    public let bytes: [UInt8]
+}
+
+extension EventLog {
+    /// The number of events (the tree size).
+    public func size() throws -> UInt64 {
+        try lmdb { try env.read { txn in try self.size(txn) } }
+    }
+
+    /// The event at `seq`, or nil past the end.
+    /// - Complexity: O(log n).
+    public func event(at seq: UInt64) throws -> StoredEvent? {
+        guard let raw = try rawEntry(at: seq) else { return nil }
+        return try EventLog.decode(raw, path: path)
+    }
+
+    /// The stored bytes at `seq`, unparsed.
+    public func rawEntry(at seq: UInt64) throws -> RawEntry? {
+        try lmdb {
+            try env.read { txn in
+                try txn.get(db.events, key: EventLog.seqKey(seq)).map { EventLog.split($0, seq: seq) }
+            }
+        }
+    }
+
+    static func split(_ value: [UInt8], seq: UInt64) -> RawEntry {
+        let ms = value.count >= 8 ? Int64(bitPattern: value.bigEndianUInt64) : 0
+        return RawEntry(seq: seq, recorded: Timestamp(milliseconds: ms), bytes: Array(value.dropFirst(8)))
+    }
+
+    static func decode(_ raw: RawEntry, path: String) throws -> StoredEvent {
+        do {
+            return StoredEvent(seq: raw.seq, recorded: raw.recorded, event: try SignedEvent(bytes: raw.bytes))
+        } catch {
+            throw LedgerError(.corrupt, "\(path): the event at sequence \(raw.seq) is damaged (\(error.message)); run `amparo verify`")
+        }
+    }
+
+    /// The sequence number of the event with `id`, or nil.
+    /// - Complexity: O(log n).
+    public func seq(of id: EventID) throws -> UInt64? {
+        try lmdb { try env.read { txn in try txn.get(db.ids, key: id.bytes)?.bigEndianUInt64 } }
+    }
+
+    /// Calls `body` with each raw entry from `from` through `to` (inclusive), in order, inside one
+    /// read snapshot. `body` returns false to stop.
+    public func forEachRaw(from: UInt64 = 1, to: UInt64? = nil, _ body: (RawEntry) throws -> Bool) throws {
+        try lmdb {
+            try env.read { txn in
+                try txn.withCursor(db.events) { cursor in
+                    var entry = try cursor.seek(atLeast: EventLog.seqKey(max(from, 1)))
+                    while let e = entry {
+                        let seq = e.key.bigEndianUInt64
+                        if let to, seq > to { break }
+                        guard try body(EventLog.split(e.value, seq: seq)) else { break }
+                        entry = try cursor.next()
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with each event from `from` through `to`, in order. `body` returns false to stop.
+    public func forEach(from: UInt64 = 1, to: UInt64? = nil, _ body: (StoredEvent) throws -> Bool) throws {
+        try forEachRaw(from: from, to: to) { raw in try body(try EventLog.decode(raw, path: path)) }
+    }
+
+    /// The sequence numbers of a case's events, in log order.
+    /// - Complexity: O(log n + k) for k events of the case; no scan of the log.
+    public func seqs(inCase caseID: String) throws -> [UInt64] {
+        let prefix = Array(caseID.utf8) + [0]
+        return try lmdb {
+            try env.read { txn in
+                try txn.withCursor(db.cases) { cursor in
+                    var out: [UInt64] = []
+                    var entry = try cursor.seek(atLeast: prefix)
+                    while let e = entry, e.key.count == prefix.count + 8, Array(e.key.prefix(prefix.count)) == prefix {
+                        out.append(Array(e.key.suffix(8)).bigEndianUInt64)
+                        entry = try cursor.next()
+                    }
+                    return out
+                }
+            }
+        }
+    }
+
+    /// The events of a case, in log order.
+    public func events(inCase caseID: String) throws -> [StoredEvent] {
+        try seqs(inCase: caseID).compactMap { try event(at: $0) }
+    }
+
+    /// The key events (genesis, registrations, revocations) in log order.
+    public func keyEvents() throws -> [StoredEvent] {
+        let seqs: [UInt64] = try lmdb {
+            try env.read { txn in
+                try txn.withCursor(db.keyEvents) { cursor in
+                    var out: [UInt64] = []
+                    var entry = try cursor.first()
+                    while let e = entry {
+                        out.append(e.key.bigEndianUInt64)
+                        entry = try cursor.next()
+                    }
+                    return out
+                }
+            }
+        }
+        return try seqs.compactMap { try event(at: $0) }
+    }
+
+    /// The key registry as the log's key events make it.
+    public func keyRegistry() throws -> KeyRegistry {
+        KeyRegistry.build(trustAnchor: trustAnchor, keyEvents: try keyEvents().map { ($0.seq, $0.event) }).0
+    }
+
+    // MARK: Tree, checkpoints, proofs
+
+    /// The Merkle root of the first `size` events (default: all).
+    public func rootHash(size: UInt64? = nil) throws -> (size: UInt64, root: Hash32) {
+        try lmdb {
+            try env.read { txn in
+                let current = try self.size(txn)
+                let n = size ?? current
+                guard n <= current else { throw LedgerError(.usage, "the log has \(current) events, fewer than \(n)") }
+                return (n, try Merkle.root(size: n) { try self.subtree(txn, $0, $1) })
+            }
+        }
+    }
+
+    /// The signed checkpoint of the current tree; signed and stored when the tree grew since the
+    /// last one, so the node never signs two different checkpoints of one size.
+    public func checkpoint() throws -> SignedNote {
+        if let (size, note) = try latestCheckpoint(), try size == self.size() { return note }
+        let key = try nodeSigningKey()
+        return try lmdb {
+            try env.write { txn in
+                let size = try self.size(txn)
+                if let held = try txn.get(db.checkpoints, key: EventLog.seqKey(size)) {
+                    return try SignedNote(parsing: String(decoding: held, as: UTF8.self))
+                }
+                let root = try Merkle.root(size: size) { try self.subtree(txn, $0, $1) }
+                try self.storeCheckpoint(txn, Checkpoint(origin: name, size: size, root: root), key: key)
+                let note = try Checkpoint(origin: name, size: size, root: root).signed(by: key)
+                return note
+            }
+        }
+    }
+
+    /// The stored checkpoint of the largest size.
+    public func latestCheckpoint() throws -> (UInt64, SignedNote)? {
+        try lmdb {
+            try env.read { txn in
+                try txn.withCursor(db.checkpoints) { cursor in
+                    guard let e = try cursor.last() else { return nil }
+                    return (e.key.bigEndianUInt64, try SignedNote(parsing: String(decoding: e.value, as: UTF8.self)))
+                }
+            }
+        }
+    }
+
+    /// Every stored checkpoint as (size, note text), by size.
+    public func storedCheckpoints() throws -> [(size: UInt64, note: String)] {
+        try lmdb {
+            try env.read { txn in
+                try txn.withCursor(db.checkpoints) { cursor in
+                    var out: [(UInt64, String)] = []
+                    var entry = try cursor.first()
+                    while let e = entry {
+                        out.append((e.key.bigEndianUInt64, String(decoding: e.value, as: UTF8.self)))
+                        entry = try cursor.next()
+                    }
+                    return out
+                }
+            }
+        }
+    }
+
+    /// The stored checkpoint of exactly `size`, if the node signed one.
+    public func storedCheckpoint(size: UInt64) throws -> SignedNote? {
+        try lmdb {
+            try env.read { txn in
+                try txn.get(db.checkpoints, key: EventLog.seqKey(size)).map { try SignedNote(parsing: String(decoding: $0, as: UTF8.self)) }
+            }
+        }
+    }
+
+    /// The audit path of the event at `seq` in the tree of `size` events.
+    /// - Complexity: O(log n) reads.
+    public func inclusionProof(seq: UInt64, size: UInt64) throws -> [Hash32] {
+        try lmdb {
+            try env.read { txn in
+                let current = try self.size(txn)
+                guard size <= current else { throw LedgerError(.usage, "the log has \(current) events; cannot prove against size \(size)") }
+                guard seq >= 1, seq <= size else { throw LedgerError(.usage, "sequence \(seq) is not in a tree of \(size) events (1…\(size))") }
+                return try Merkle.inclusionProof(leaf: seq - 1, size: size) { try self.subtree(txn, $0, $1) }
+            }
+        }
+    }
+
+    /// The consistency proof from the tree of `old` events to the tree of `new` events.
+    /// - Complexity: O(log n) reads.
+    public func consistencyProof(from old: UInt64, to new: UInt64) throws -> [Hash32] {
+        try lmdb {
+            try env.read { txn in
+                let current = try self.size(txn)
+                guard new <= current else { throw LedgerError(.usage, "the log has \(current) events; --to \(new) is past its end") }
+                guard old <= new else { throw LedgerError(.usage, "--from \(old) is larger than --to \(new)") }
+                guard old > 0, old < new else { return [] }
+                return try Merkle.consistencyProof(from: old, to: new) { try self.subtree(txn, $0, $1) }
+            }
+        }
+    }
+
+    /// The stored subtree hash (level, index), for the verifier.
+    public func storedSubtree(level: Int, index: UInt64) throws -> Hash32? {
+        try lmdb {
+            try env.read { txn in try txn.get(db.tree, key: [UInt8](bigEndian: Merkle.storageIndex(level: level, index: index))) }
+        }
+    }
+
+    /// How many hashes the tree database holds.
+    public func storedHashCount() throws -> UInt64 {
+        try lmdb { try env.read { txn in UInt64(try txn.count(db.tree)) } }
+    }
+
+    /// The sequence an id index entry points at, for every id (verifier use).
+    public func idIndexCount() throws -> Int {
+        try lmdb { try env.read { txn in try txn.count(db.ids) } }
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import LMDB
+
+/// The append-only event log of one ledger directory, on LMDB.
+///
+/// Named databases:
+/// - `meta`: format version, ledger name (the checkpoint origin), trusted Secretariat key, node key.
+/// - `events`: sequence (8 bytes big-endian, from 1) → 8-byte recording time in ms ‖ canonical
+///   signed event bytes. Appended with `MDB_APPEND`.
+/// - `ids`: event id (16 bytes) → sequence: idempotent appends, equivocation detection.
+/// - `cases`: case id ‖ 0x00 ‖ sequence → empty: a case's events without a scan.
+/// - `keyevents`: sequence → empty, for `ledger.genesis`, `key.registered`, `key.revoked`.
+/// - `tree`: storage index (see ``Merkle/storageIndex(level:index:)``) → 32-byte hash of every
+///   perfect subtree, appended as leaves arrive: proofs and roots read O(log n) hashes.
+/// - `checkpoints`: tree size → signed checkpoint note, one per append batch.
+///
+/// One write transaction per batch; readers never block the writer; several processes may open
+/// the same ledger. The recording time is the node's own note and is not covered by the Merkle
+/// tree (the leaf is exactly the signed event).
+public final class EventLog: @unchecked Sendable {
+    public static let formatVersion = "1"
+
+    public let path: String
+    /// The ledger's name: the checkpoint origin and the node key's name.
+    public let name: String
+    /// The Secretariat key this node trusts.
+    public let trustAnchor: VerifierKey
+    /// The key that signs this node's checkpoints.
+    public let nodeKey: VerifierKey
+    let nodeKeyPath: String
+    let env: Environment
+    let db: Databases
+    private var cachedNodeSigningKey: SigningKey?
+
+    struct Databases {
+        let meta, events, ids, cases, keyEvents, tree, checkpoints: Database
+        static let names = ["meta", "events", "ids", "cases", "keyevents", "tree", "checkpoints"]
+        init(env: Environment, create: Bool) throws {
+            func open(_ name: String) throws -> Database { try env.database(named: name, create: create) }
+            meta = try open("meta")
+            events = try open("events")
+            ids = try open("ids")
+            cases = try open("cases")
+            keyEvents = try open("keyevents")
+            tree = try open("tree")
+            checkpoints = try open("checkpoints")
+        }
+    }
+
+    /// How the Secretariat's key is given to `create`.
+    public enum SecretariatKey {
+        /// The Secretariat's own node: it signs the genesis event.
+        case privateKey(SigningKey)
+        /// A ministry's node that trusts this Secretariat key; key registrations arrive by bundle.
+        case verifierKey(VerifierKey)
+
+        var verifier: VerifierKey {
+            switch self {
+            case .privateKey(let k): k.verifierKey
+            case .verifierKey(let v): v
+            }
+        }
+    }
+
+    // MARK: Opening
+
+    private init(path: String, env: Environment, db: Databases) throws {
+        self.path = path
+        self.env = env
+        self.db = db
+        let meta: [String: String] = try env.read { txn in
+            var m: [String: String] = [:]
+            for key in ["format", "name", "trust", "node-key", "node-key-path"] {
+                if let v = try txn.get(db.meta, key: Array(key.utf8)) { m[key] = String(decoding: v, as: UTF8.self) }
+            }
+            return m
+        }
+        guard let format = meta["format"], let name = meta["name"], let trust = meta["trust"],
+              let node = meta["node-key"], let nodePath = meta["node-key-path"]
+        else { throw LedgerError(.notALedger, "\(path) is an LMDB environment but not an Amparo ledger (no ledger metadata)") }
+        guard format == EventLog.formatVersion else {
+            throw LedgerError(.notALedger, "\(path) has ledger format \(format); this amparo reads format \(EventLog.formatVersion)")
+        }
+        self.name = name
+        self.trustAnchor = try VerifierKey(parsing: trust)
+        self.nodeKey = try VerifierKey(parsing: node)
+        self.nodeKeyPath = nodePath
+    }
+
+    /// Opens an existing ledger. Creates nothing.
+    public static func open(path: String, mapSize: Int? = nil) throws -> EventLog {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw LedgerError(.notALedger, "no ledger at \(path): create one with `amparo init --ledger \(path) --name NAME --secretariat-key FILE`")
+        }
+        guard isDir.boolValue else { throw LedgerError(.notALedger, "\(path) is a file, not a ledger directory") }
+        var options = Environment.Options()
+        if let mapSize { options.initialMapSize = mapSize }
+        let env: Environment
+        do {
+            env = try Environment.open(path: path, options: options)
+        } catch let error as LMDBError where error.code == .noSuchFile {
+            throw LedgerError(.notALedger, "\(path) is not a ledger (no data.mdb): create one with `amparo init --ledger \(path) …`")
+        } catch let error as LMDBError where error.code == .invalidFile || error.code == .versionMismatch {
+            throw LedgerError(.notALedger, "\(path) is not a ledger: its data.mdb is not an LMDB file")
+        } catch let error as LMDBError {
+            throw EventLog.translate(error, path: path)
+        }
+        let dbs: Databases
+        do {
+            dbs = try Databases(env: env, create: false)
+        } catch let error as LMDBError where error.code == .notFound {
+            throw LedgerError(.notALedger, "\(path) is an LMDB environment but not an Amparo ledger")
+        }
+        return try EventLog(path: path, env: env, db: dbs)
+    }
+
+    /// Creates a ledger in `path` (which must not hold one).
+    ///
+    /// With the Secretariat's private key, writes `ledger.genesis` naming it as root key. The node
+    /// key signs checkpoints; when `nodeKeyPath` names no existing file, a new key is written there
+    /// (mode 0600). Returns the log and whether the node key was created.
+    public static func create(
+        path: String, name: String, secretariat: SecretariatKey, nodeKeyPath: String? = nil,
+        mapSize: Int? = nil, now: Timestamp = .now()
+    ) throws -> (log: EventLog, createdNodeKey: Bool) {
+        try VerifierKey.validate(name: name)
+        if FileManager.default.fileExists(atPath: path + "/data.mdb") {
+            throw LedgerError(.alreadyALedger, "\(path) already holds a ledger; choose another --ledger directory")
+        }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
+            throw LedgerError(.io, "\(path) is a file; --ledger must name a directory")
+        }
+        let keyPath = nodeKeyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            ?? URL(fileURLWithPath: path).standardizedFileURL.appendingPathComponent("node.key").path
+        // Read or make the node key before touching the ledger directory's database.
+        var created = false
+        let nodeSigningKey: SigningKey
+        if FileManager.default.fileExists(atPath: keyPath) {
+            nodeSigningKey = try SigningKey.load(path: keyPath, name: name)
+        } else {
+            if nodeKeyPath == nil {
+                do {
+                    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                } catch {
+                    throw LedgerError(.io, "cannot create \(path): \(KeyFile.reason(error))")
+                }
+            }
+            nodeSigningKey = try SigningKey(generatingFor: name)
+            try KeyFile.create(path: keyPath, text: nodeSigningKey.pem)
+            created = true
+        }
+        do {
+            return (try initialise(path: path, name: name, secretariat: secretariat, nodeSigningKey: nodeSigningKey,
+                                   keyPath: keyPath, mapSize: mapSize, now: now), created)
+        } catch {
+            // Leave nothing half-made: a later `init` must find the directory as it was.
+            for file in ["data.mdb", "lock.mdb"] { try? FileManager.default.removeItem(atPath: path + "/" + file) }
+            if created { try? FileManager.default.removeItem(atPath: keyPath) }
+            throw error
+        }
+    }
+
+    private static func initialise(
+        path: String, name: String, secretariat: SecretariatKey, nodeSigningKey: SigningKey, keyPath: String,
+        mapSize: Int?, now: Timestamp
+    ) throws -> EventLog {
+        var options = Environment.Options()
+        options.create = true
+        if let mapSize { options.initialMapSize = mapSize }
+        let env = try Environment.open(path: path, options: options)
+        let dbs = try Databases(env: env, create: true)
+        let metadata = [
+            ("format", formatVersion), ("name", name), ("trust", secretariat.verifier.description),
+            ("node-key", nodeSigningKey.verifierKey.description), ("node-key-path", keyPath),
+        ]
+        try env.write { txn in
+            for (k, v) in metadata { try txn.put(dbs.meta, key: Array(k.utf8), value: Array(v.utf8)) }
+        }
+        let log = try EventLog(path: env.path, env: env, db: dbs)
+        log.cachedNodeSigningKey = nodeSigningKey
+        if case .privateKey(let secretariatKey) = secretariat {
+            let key = try secretariatKey.renamed(KeyRegistry.authority)
+            let genesis = Envelope(
+                id: .v7(at: now), type: KeyRegistry.genesisType, caseID: nil, actor: KeyRegistry.authority, occurred: now,
+                payload: ["name": .string(name), "root_keys": .array([.string(key.verifierKey.description)])]
+            ).signed(by: key)
+            _ = try log.append([genesis], recorded: now)
+        } else {
+            // An empty ledger still has a signed checkpoint (size 0) for auditors to hold.
+            _ = try log.checkpoint()
+        }
+        return log
+    }
+
+    /// The node's signing key, read from its file on first use.
+    func nodeSigningKey() throws -> SigningKey {
+        if let key = cachedNodeSigningKey { return key }
+        let key = try SigningKey.load(path: nodeKeyPath, name: name)
+        guard key.verifierKey == nodeKey else {
+            throw LedgerError(.badKey, "\(nodeKeyPath) is not this ledger's node key (expected \(nodeKey.reference))")
+        }
+        cachedNodeSigningKey = key
+        return key
+    }
+
+    static func translate(_ error: LMDBError, path: String) -> LedgerError {
+        switch error.code {
+        case .diskFull:
+            return LedgerError(.diskFull, "the disk holding \(path) is full (\(error.message)); nothing was written: free space and try again", underlying: error)
+        case .permissionDenied:
+            return LedgerError(.io, "permission denied on \(path) (\(error.operation)): check the directory's owner and mode", underlying: error)
+        case .corrupted, .panic, .invalidFile:
+            return LedgerError(.corrupt, "\(path): LMDB reports \(error.message) in \(error.operation); run `amparo verify` and restore from a bundle or backup", underlying: error)
+        default:
+            return LedgerError(.io, "\(path): \(error.operation): \(error.message)", underlying: error)
+        }
+    }
+
+    /// Runs an LMDB operation, turning its errors into ledger errors that say what to do.
+    func lmdb<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as LMDBError {
+            throw EventLog.translate(error, path: path)
+        }
+    }
+
+    // MARK: Keys
+
+    static func seqKey(_ seq: UInt64) -> [UInt8] { [UInt8](bigEndian: seq) }
+    static func caseKey(_ caseID: String, _ seq: UInt64) -> [UInt8] { Array(caseID.utf8) + [0] + seqKey(seq) }
+}

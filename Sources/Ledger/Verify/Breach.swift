@@ -1,0 +1,52 @@
+/// A rule a ledger entry breaks, as `verify` reports it.
+///
+/// JSON shape: `{"rule", "article", "seq", "event", "case", "actor", "message"}`; `article` is
+/// null for the rules without one (`INTEGRITY`, `SIGNATURE`, `AUTHORITY`, `LIFECYCLE`).
+public struct Breach: Hashable, Sendable {
+    public let rule: String
+    public let article: String?
+    public let seq: UInt64?
+    public let event: String?
+    public let caseID: String?
+    public let actor: String?
+    public let message: String
+
+    public init(rule: String, article: String? = nil, seq: UInt64?, event: String?, caseID: String?, actor: String?, message: String) {
+        self.rule = rule
+        self.article = article
+        self.seq = seq
+        self.event = event
+        self.caseID = caseID
+        self.actor = actor
+        self.message = message
+    }
+
+    public var json: JSONValue {
+        func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return .object([
+            "rule": .string(rule), "article": opt(article), "seq": seq.map { .number(Double($0)) } ?? .null,
+            "event": opt(event), "case": opt(caseID), "actor": opt(actor), "message": .string(message),
+        ])
+    }
+}
+
+/// What `verify` found.
+public struct VerificationReport: Sendable {
+    public let ledger: String
+    public let events: UInt64
+    public var breaches: [Breach]
+    public var ok: Bool { breaches.isEmpty }
+
+    public init(ledger: String, events: UInt64, breaches: [Breach]) {
+        self.ledger = ledger
+        self.events = events
+        self.breaches = breaches
+    }
+
+    public var json: JSONValue {
+        .object([
+            "ledger": .string(ledger), "events": .number(Double(events)), "ok": .bool(ok),
+            "breaches": .array(breaches.map(\.json)),
+        ])
+    }
+}

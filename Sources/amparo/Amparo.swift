@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+@main
+struct Amparo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "amparo",
+        abstract: "A signed, append-only ledger of consular protection cases under the RCM Agreement.",
+        discussion: """
+            Every act is a signed event appended to an LMDB-backed Merkle log. Exit status: 0 success, \
+            1 breaches found (verify) or an act refused by the rules, 2 usage, input or I/O error.
+            The ledger directory is --ledger, else $AMPARO_LEDGER, else ./amparo-ledger.
+            """,
+        subcommands: [
+            InitCommand.self, KeysCommand.self, AppendCommand.self, LogCommand.self, CheckpointCommand.self,
+            ProveCommand.self, VerifyCommand.self,
+        ]
+    )
+
+    /// Parses, runs, and turns every failure into one line on stderr and an exit status:
+    /// 0 success, 1 breaches/refusals (commands throw `ExitCode(1)`), 2 usage, input or I/O errors.
+    static func main() {
+        // A full file-size limit must surface as EFBIG ("disk full"), not kill the process mid-write.
+        signal(SIGXFSZ, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as LedgerError {
+            Output.fail(error.message)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            if code == .validationFailure {
+                Output.fail("\(message) (see `amparo \(Output.commandPath())--help`)")
+            }
+            Output.fail(message)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+struct AppendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "append",
+        abstract: "Sign drafts (JSON Lines) as the key's actor and append them in one transaction.",
+        discussion: """
+            Each line is {"id"?, "type", "case"?, "occurred", "payload"}. The actor is whoever the key \
+            is registered to. Prints one sequence number per draft. Everything is written or nothing: \
+            a malformed line, an unregistered or revoked key, or a different event under a known id \
+            refuses the whole batch. The same draft with the same id again is a no-op (same sequence).
+            """
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(help: ArgumentHelp("The signer's private key (PEM).", valueName: "FILE"))
+    var key: String
+
+    @Flag(help: "Record acts that breach the Agreement's rules anyway (migrating historic records); verify reports them.")
+    var recordViolations = false
+
+    @Argument(help: ArgumentHelp("Drafts as JSON Lines; - for standard input.", valueName: "FILE|-"))
+    var input: String = "-"
+
+    func run() throws {
+        let log = try ledger.open()
+        let signingKey = try SigningKey.load(path: key, name: "signer")
+        let source = input == "-" ? "stdin" : input
+        var lines: [Recorder.Line] = []
+        for (number, bytes) in Draft.lines(try readInput(input)) {
+            do {
+                lines.append(.init(number: number, draft: try Draft(line: bytes)))
+            } catch {
+                throw LedgerError(.badDraft, "\(source) line \(number): \(error.message); nothing was written")
+            }
+        }
+        guard !lines.isEmpty else { throw LedgerError(.badDraft, "\(source) holds no drafts; nothing was written") }
+        let results = try Recorder(log: log).record(lines, key: signingKey, keyFile: key)
+        for result in results { print(result.outcome.seq) }
+    }
+}

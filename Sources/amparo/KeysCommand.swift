@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Create, register, revoke and list signing keys.",
+        subcommands: [New.self, Register.self, Revoke.self, List.self]
+    )
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an Ed25519 key for an actor; print its public verifier key.",
+            discussion: "The private key is written as PKCS#8 PEM (mode 0600, never overwritten); `openssl pkey` reads it."
+        )
+        @Option(help: ArgumentHelp("The actor code the key will sign for: MX, RCM-TS, IOM…", valueName: "CODE"))
+        var actor: String
+        @Option(help: ArgumentHelp("Where to write the private key.", valueName: "FILE"))
+        var out: String
+
+        func validate() throws {
+            guard actor.range(of: "^[A-Z][A-Z0-9-]*$", options: .regularExpression) != nil else {
+                throw ValidationError("--actor \"\(actor)\" is not an actor code (upper-case letters, digits, '-': MX, RCM-TS, IOM)")
+            }
+        }
+
+        func run() throws {
+            let key = try SigningKey(generatingFor: actor)
+            try KeyFile.create(path: out, text: key.pem)
+            print(key.verifierKey.description)
+        }
+    }
+
+    struct Register: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register an actor's public key (signed by the Secretariat, RCM-TS).",
+            discussion: "Appends key.registered. The key signs for the actor from --valid-from (default: now) until revoked."
+        )
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: ArgumentHelp("The actor the key signs for.", valueName: "CODE"))
+        var actor: String
+        @Option(help: ArgumentHelp("The actor's verifier key, as `amparo keys new` printed it.", valueName: "VKEY"))
+        var publicKey: String
+        @Option(help: ArgumentHelp("The Secretariat's private key (PEM).", valueName: "FILE"))
+        var key: String
+        @Option(help: ArgumentHelp("From when the key may sign (RFC 3339 or a date; default: now).", valueName: "TIME"))
+        var validFrom: String?
+
+        func run() throws {
+            let log = try ledger.open()
+            let now = Timestamp.now()
+            let vkey = try VerifierKey(parsing: publicKey)
+            var payload: [String: JSONValue] = ["actor": .string(actor), "public_key": .string(vkey.description)]
+            let from = try validFrom.map { try parseTime($0, option: "--valid-from") } ?? now
+            payload["valid_from"] = .string(from.description)
+            let draft = Draft(type: KeyRegistry.registeredType, occurred: now, payload: payload)
+            let result = try Recorder(log: log).record([.init(number: 1, draft: draft)], key: try SigningKey.load(path: key, name: "signer"), keyFile: key)
+            print("registered \(vkey.reference) for \(actor) from \(from) at sequence \(result[0].outcome.seq)")
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an actor's key (signed by the Secretariat, RCM-TS).",
+            discussion: "Appends key.revoked. Events the key signs that occurred at or after --at are SIGNATURE breaches."
+        )
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: ArgumentHelp("The actor the key signs for.", valueName: "CODE"))
+        var actor: String
+        @Option(help: ArgumentHelp("The verifier key to revoke.", valueName: "VKEY"))
+        var publicKey: String
+        @Option(help: ArgumentHelp("The Secretariat's private key (PEM).", valueName: "FILE"))
+        var key: String
+        @Option(help: ArgumentHelp("From when the key is revoked (default: now).", valueName: "TIME"))
+        var at: String?
+
+        func run() throws {
+            let log = try ledger.open()
+            let now = Timestamp.now()
+            let vkey = try VerifierKey(parsing: publicKey)
+            let when = try at.map { try parseTime($0, option: "--at") } ?? now
+            let draft = Draft(type: KeyRegistry.revokedType, occurred: now, payload: [
+                "actor": .string(actor), "public_key": .string(vkey.description), "revoked_at": .string(when.description),
+            ])
+            let result = try Recorder(log: log).record([.init(number: 1, draft: draft)], key: try SigningKey.load(path: key, name: "signer"), keyFile: key)
+            print("revoked \(vkey.reference) of \(actor) from \(when) at sequence \(result[0].outcome.seq)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the registered keys and the node key.")
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: "Output format: text or json.")
+        var format: TextOrJSON = .text
+
+        func run() throws {
+            let log = try ledger.open()
+            let registry = try log.keyRegistry()
+            let bindings = registry.bindings.values.sorted { ($0.actor, $0.registeredAt ?? 0) < ($1.actor, $1.registeredAt ?? 0) }
+            switch format {
+            case .json:
+                Output.printJSON(.object([
+                    "node_key": .string(log.nodeKey.description),
+                    "keys": .array(bindings.map { b in
+                        .object([
+                            "actor": .string(b.actor), "public_key": .string(b.key.description),
+                            "valid_from": .string(b.validFrom == .distantPast ? "-" : b.validFrom.description),
+                            "revoked_at": b.revokedAt.map { .string($0.description) } ?? .null,
+                            "seq": b.registeredAt.map { .number(Double($0)) } ?? .null,
+                        ])
+                    }),
+                ]))
+            case .text:
+                var rows = [["ACTOR", "KEY", "VALID FROM", "REVOKED", "SEQ"]]
+                for b in bindings {
+                    rows.append([b.actor, b.key.reference, b.validFrom == .distantPast ? "(trust anchor)" : b.validFrom.description,
+                                 b.revokedAt?.description ?? "-", b.registeredAt.map(String.init) ?? "-"])
+                }
+                print(Output.table(rows))
+                print("node key (signs checkpoints): \(log.nodeKey)")
+            }
+        }
+    }
+}

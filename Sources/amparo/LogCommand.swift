@@ -1,0 +1,48 @@
+import ArgumentParser
+import Ledger
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Print the events in log order.",
+        discussion: "JSON output is an array of the signed events, each with this node's \"seq\" and \"recorded\" time added."
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(name: .customLong("case"), help: ArgumentHelp("Only this case's events.", valueName: "ID"))
+    var caseID: String?
+
+    @Option(help: ArgumentHelp("Start at this sequence number.", valueName: "SEQ"))
+    var from: UInt64 = 1
+
+    @Option(help: "Output format: text or json.")
+    var format: TextOrJSON = .text
+
+    func run() throws {
+        let log = try ledger.open()
+        var events: [StoredEvent] = []
+        if let caseID {
+            events = try log.events(inCase: caseID).filter { $0.seq >= from }
+        } else {
+            try log.forEach(from: from) { events.append($0); return true }
+        }
+        switch format {
+        case .json:
+            let items: [JSONValue] = events.map { stored in
+                guard case .object(var o) = stored.event.json else { return .null }
+                o["seq"] = .number(Double(stored.seq))
+                o["recorded"] = .string(stored.recorded.description)
+                return .object(o)
+            }
+            Output.printJSON(.array(items))
+        case .text:
+            var rows = [["SEQ", "OCCURRED", "ACTOR", "TYPE", "CASE", "ID"]]
+            for s in events {
+                let e = s.event.envelope
+                rows.append([String(s.seq), e.occurred.description, e.actor, e.type, e.caseID ?? "-", e.id.description])
+            }
+            print(Output.table(rows))
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Ledger
+
+/// The text forms of proofs that `amparo verify --proof` accepts.
+enum ProofText {
+    /// C2SP tlog-proof: an offline-verifiable inclusion proof with its checkpoint.
+    static let inclusionHeader = "c2sp.org/tlog-proof@v1"
+    /// Same layout for a consistency proof: the old size, the proof hashes, the new checkpoint.
+    static let consistencyHeader = "amparo/tlog-consistency-proof@v1"
+
+    static func inclusion(index: UInt64, hashes: [Hash32], checkpoint: SignedNote) -> String {
+        ([inclusionHeader, "index \(index)"] + hashes.map(\.base64)).joined(separator: "\n") + "\n\n" + checkpoint.serialized
+    }
+
+    static func consistency(old: UInt64, hashes: [Hash32], checkpoint: SignedNote) -> String {
+        ([consistencyHeader, "old \(old)"] + hashes.map(\.base64)).joined(separator: "\n") + "\n\n" + checkpoint.serialized
+    }
+
+    struct Parsed {
+        let header: String
+        let number: UInt64
+        let hashes: [Hash32]
+        let checkpointNote: String
+    }
+
+    static func parse(_ text: String) throws -> Parsed {
+        guard let blank = text.range(of: "\n\n") else {
+            throw LedgerError(.badProof, "not a proof: no blank line before the checkpoint")
+        }
+        let lines = text[..<blank.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count >= 2, [inclusionHeader, consistencyHeader].contains(lines[0]) else {
+            throw LedgerError(.badProof, "not a proof: the first line must be \(inclusionHeader) or \(consistencyHeader)")
+        }
+        let word = lines[0] == inclusionHeader ? "index" : "old"
+        let fields = lines[1].split(separator: " ")
+        guard fields.count == 2, fields[0] == word, let number = UInt64(fields[1]) else {
+            throw LedgerError(.badProof, "malformed proof: expected \"\(word) N\" on the second line")
+        }
+        var hashes: [Hash32] = []
+        for (i, line) in lines.dropFirst(2).enumerated() {
+            guard let h = [UInt8](base64: line), h.count == 32 else {
+                throw LedgerError(.badProof, "malformed proof: hash \(i + 1) is not base64 of 32 bytes")
+            }
+            hashes.append(h)
+        }
+        return Parsed(header: lines[0], number: number, hashes: hashes, checkpointNote: String(text[blank.upperBound...]))
+    }
+}
+
+struct ProveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prove",
+        abstract: "Print Merkle proofs (RFC 6962) with the node's signed checkpoint.",
+        subcommands: [Inclusion.self, Consistency.self]
+    )
+
+    /// The signed checkpoint of `size`: the current one, or one the node stored earlier.
+    static func checkpoint(_ log: EventLog, size: UInt64?) throws -> (UInt64, SignedNote) {
+        let current = try log.size()
+        guard let size, size != current else { return (current, try log.checkpoint()) }
+        guard size < current else { throw LedgerError(.usage, "the log has \(current) events; size \(size) is past its end") }
+        guard let note = try log.storedCheckpoint(size: size) else {
+            throw LedgerError(.usage, "the node signed no checkpoint at size \(size); omit --size/--to to prove against the current checkpoint")
+        }
+        return (size, note)
+    }
+
+    struct Inclusion: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prove that the event at SEQ is in the log (C2SP tlog-proof; index = SEQ - 1).")
+        @OptionGroup var ledger: LedgerOptions
+        @Argument(help: "The event's sequence number (from 1).")
+        var seq: UInt64
+        @Option(help: ArgumentHelp("Prove against the checkpoint of this size (default: current).", valueName: "N"))
+        var size: UInt64?
+
+        func run() throws {
+            let log = try ledger.open()
+            let (n, note) = try ProveCommand.checkpoint(log, size: size)
+            let hashes = try log.inclusionProof(seq: seq, size: n)
+            print(ProofText.inclusion(index: seq - 1, hashes: hashes, checkpoint: note), terminator: "")
+        }
+    }
+
+    struct Consistency: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prove that the log of N events is a prefix of the log of M events.")
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: ArgumentHelp("The older tree size.", valueName: "N"))
+        var from: UInt64
+        @Option(help: ArgumentHelp("The newer tree size (default: current).", valueName: "M"))
+        var to: UInt64?
+
+        func run() throws {
+            let log = try ledger.open()
+            let (m, note) = try ProveCommand.checkpoint(log, size: to)
+            let hashes = try log.consistencyProof(from: from, to: m)
+            print(ProofText.consistency(old: from, hashes: hashes, checkpoint: note), terminator: "")
+        }
+    }
+}

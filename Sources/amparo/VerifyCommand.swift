@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the ledger was never altered: every entry, hash, signature and checkpoint.",
+        discussion: """
+            Re-reads every entry, recomputes hashes and the Merkle root, checks every stored \
+            checkpoint and every signature against the key registry. With --checkpoint, also checks \
+            that a checkpoint you kept is a prefix of the log. With --proof, checks only that proof \
+            (from `amparo prove`), against this ledger's node key.
+            Exit status: 0 clean, 1 breaches found, 2 usage or I/O error.
+            """
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: TextOrJSON = .text
+
+    @Option(help: ArgumentHelp("A checkpoint you kept earlier (signed note).", valueName: "FILE"))
+    var checkpoint: String?
+
+    @Option(help: ArgumentHelp("A proof printed by `amparo prove`.", valueName: "FILE"))
+    var proof: String?
+
+    func run() throws {
+        let log = try ledger.open()
+        let held = try checkpoint.map { String(decoding: try readInput($0), as: UTF8.self) }
+        let report: VerificationReport
+        if let proof {
+            report = try ProofVerification.verify(log: log, proofText: String(decoding: try readInput(proof), as: UTF8.self), held: held)
+        } else {
+            report = try LedgerVerifier.verify(log, held: held)
+        }
+        switch format {
+        case .json: Output.printJSON(report.json)
+        case .text: print(VerifyCommand.text(report, proof: proof != nil))
+        }
+        if !report.ok { throw ExitCode(1) }
+    }
+
+    static func text(_ report: VerificationReport, proof: Bool) -> String {
+        let what = proof ? "proof" : "\(report.events) events"
+        guard !report.ok else { return "\(report.ledger): \(what) verified: clean, no breaches" }
+        var lines = ["\(report.ledger): \(what) checked: \(report.breaches.count) breach\(report.breaches.count == 1 ? "" : "es")"]
+        for b in report.breaches {
+            var head = b.rule
+            if let seq = b.seq { head += " seq \(seq)" }
+            if let c = b.caseID { head += " case \(c)" }
+            if let a = b.actor { head += " actor \(a)" }
+            lines.append("  \(head): \(b.message)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Checks a proof from `amparo prove` against this ledger.
+enum ProofVerification {
+    static func verify(log: EventLog, proofText: String, held: String?) throws -> VerificationReport {
+        let parsed = try ProofText.parse(proofText)
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint.verify(note: parsed.checkpointNote, key: log.nodeKey)
+        } catch {
+            throw LedgerError(error.code, "the proof's checkpoint is not this ledger's: \(error.message)")
+        }
+        var breaches: [Breach] = []
+        if parsed.header == ProofText.inclusionHeader {
+            let seq = parsed.number + 1
+            guard let raw = try log.rawEntry(at: seq) else {
+                throw LedgerError(.badProof, "the proof is for sequence \(seq), which this ledger does not hold")
+            }
+            let event = try? SignedEvent(bytes: raw.bytes)
+            if !Merkle.verifyInclusion(leafHash: Merkle.leafHash(raw.bytes), index: parsed.number, size: checkpoint.size,
+                                       proof: parsed.hashes, root: checkpoint.root) {
+                breaches.append(Breach(rule: "INTEGRITY", seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
+                                       actor: event?.envelope.actor,
+                                       message: "the inclusion proof does not show the event at sequence \(seq) in the checkpoint of size \(checkpoint.size)"))
+            }
+        } else {
+            let old = parsed.number
+            let oldRoot: Hash32
+            if let held {
+                let heldCheckpoint = try Checkpoint.verify(note: held, key: log.nodeKey)
+                guard heldCheckpoint.size == old else {
+                    throw LedgerError(.badProof, "the held checkpoint has size \(heldCheckpoint.size) but the proof starts at \(old)")
+                }
+                oldRoot = heldCheckpoint.root
+            } else if let stored = try log.storedCheckpoint(size: old) {
+                oldRoot = try Checkpoint.verify(note: stored.serialized, key: log.nodeKey).root
+            } else {
+                oldRoot = try log.rootHash(size: old).root
+            }
+            if !Merkle.verifyConsistency(firstSize: old, firstRoot: oldRoot, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: parsed.hashes) {
+                breaches.append(Breach(rule: "INTEGRITY", seq: nil, event: nil, caseID: nil, actor: nil,
+                                       message: "the consistency proof does not show the log of \(old) events is a prefix of the checkpoint of size \(checkpoint.size)"))
+            }
+        }
+        return VerificationReport(ledger: log.name, events: checkpoint.size, breaches: breaches)
+    }
+}
