@@ -1,0 +1,3 @@
+import Testing
+@testable import Zstd
+@Test func zstdLinks() { #expect(Bool(true)) }
