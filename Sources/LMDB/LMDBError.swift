@@ -26,7 +26,8 @@ public struct LMDBError: Error, Hashable, CustomStringConvertible, Sendable {
         public static let corrupted = Code(wrapped: .corrupted)
         public static let databasesFull = Code(wrapped: .databasesFull)
         public static let readersFull = Code(wrapped: .readersFull)
-        /// The file system is full or a file size limit was reached (`ENOSPC`, `EDQUOT`, `EFBIG`).
+        /// The file system is full, a file size limit was reached, or a write came up short
+        /// (`ENOSPC`, `EDQUOT`, `EFBIG`, `EIO`).
         public static let diskFull = Code(wrapped: .diskFull)
         public static let permissionDenied = Code(wrapped: .permissionDenied)
         public static let noSuchFile = Code(wrapped: .noSuchFile)
@@ -56,7 +57,8 @@ public struct LMDBError: Error, Hashable, CustomStringConvertible, Sendable {
         case ReturnCode.corrupted: code = .corrupted
         case ReturnCode.dbsFull: code = .databasesFull
         case ReturnCode.readersFull: code = .readersFull
-        case ENOSPC, EDQUOT, EFBIG: code = .diskFull
+        // LMDB reports a short write (the file system filled up mid-write) as EIO.
+        case ENOSPC, EDQUOT, EFBIG, EIO: code = .diskFull
         case EACCES, EPERM, EROFS: code = .permissionDenied
         case ENOENT: code = .noSuchFile
         default: code = .other

@@ -1,1 +1,289 @@
+import Foundation
+import Ledger
 import Testing
+import TestSupport
+
+/// A ledger made through the built `amparo` binary, as a user would.
+struct CLILedger {
+    let dir: String
+    var ledger: String { dir + "/ledger" }
+    let mxKey: String
+
+    init(name: String = "rcm.example/ts") throws {
+        dir = try TestSupport.temporaryDirectory("cli")
+        #expect(try TestSupport.run(["keys", "new", "--actor", "RCM-TS", "--out", dir + "/ts.pem"]).status == 0)
+        let initResult = try TestSupport.run(["init", "--ledger", dir + "/ledger", "--name", name, "--secretariat-key", dir + "/ts.pem"])
+        #expect(initResult.status == 0, "\(initResult.stderr)")
+        let mx = try TestSupport.run(["keys", "new", "--actor", "MX", "--out", dir + "/mx.pem"])
+        mxKey = mx.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reg = try amparo(["keys", "register", "--actor", "MX", "--public-key", mxKey, "--key", dir + "/ts.pem", "--valid-from", "2014-01-01"])
+        #expect(reg.status == 0, "\(reg.stderr)")
+    }
+
+    func amparo(_ args: [String], stdin: String? = nil) throws -> TestSupport.Result {
+        try TestSupport.run(args + ["--ledger", ledger], stdin: stdin)
+    }
+
+    /// Everything a user can observe of the ledger's content, and the data file's bytes.
+    func snapshot() throws -> [String] {
+        let log = try amparo(["log", "--format", "json"])
+        let checkpoint = try amparo(["checkpoint"])
+        let data = TestSupport.contents(ledger + "/data.mdb") ?? []
+        return [log.stdout, checkpoint.stdout, String(data.hashValue)]
+    }
+}
+
+func draft(_ type: String = "case.request_filed", id: String? = nil, caseID: String = "MX-2015-0001", occurred: String = "2015-04-01T10:00:00Z") -> String {
+    var fields = ["\"type\":\"\(type)\"", "\"case\":\"\(caseID)\"", "\"occurred\":\"\(occurred)\"", "\"payload\":{}"]
+    if let id { fields.insert("\"id\":\"\(id)\"", at: 0) }
+    return "{" + fields.joined(separator: ",") + "}"
+}
+
+@Suite("amparo end to end", .serialized)
+struct CLITests {
+    @Test("init, register, append, log, checkpoint, prove, verify: the happy path")
+    func happyPath() throws {
+        let l = try CLILedger()
+        let input = [draft(id: "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51"), draft("case.circulated")].joined(separator: "\n") + "\n"
+        let append = try l.amparo(["append", "--key", l.dir + "/mx.pem", "-"], stdin: input)
+        #expect(append.status == 0, "\(append.stderr)")
+        #expect(append.stdoutLines == ["3", "4"])
+        let again = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft(id: "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51"))
+        #expect(again.stdoutLines == ["3"])
+        let log = try l.amparo(["log", "--case", "MX-2015-0001"])
+        #expect(log.stdoutLines.count == 3)
+        #expect(log.stdoutLines[1].contains("case.request_filed"))
+        let json = try JSONParser.parse(try l.amparo(["log", "--format", "json", "--from", "2"]).stdout)
+        #expect(json.arrayValue?.map { $0["seq"]?.integerValue } == [2, 3, 4])
+        #expect(json.arrayValue?[1]["actor"] == "MX")
+        let checkpoint = try l.amparo(["checkpoint"])
+        #expect(checkpoint.stdout.hasPrefix("rcm.example/ts\n4\n"))
+        let verify = try l.amparo(["verify", "--format", "json"])
+        #expect(verify.status == 0)
+        let report = try JSONParser.parse(verify.stdout)
+        #expect(report["ok"] == true)
+        #expect(report["events"] == 4)
+        #expect(report["ledger"] == "rcm.example/ts")
+        #expect(report["breaches"] == [])
+        try TestSupport.write(checkpoint.stdout, to: l.dir + "/held")
+        #expect(try l.amparo(["verify", "--checkpoint", l.dir + "/held"]).status == 0)
+    }
+
+    @Test("proofs printed by `prove` are accepted by `verify --proof`, and a changed one is not")
+    func proofs() throws {
+        let l = try CLILedger()
+        let drafts = (0..<9).map { _ in draft() }.joined(separator: "\n")
+        #expect(try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: drafts).status == 0)
+        let held = try l.amparo(["checkpoint"]).stdout
+        try TestSupport.write(held, to: l.dir + "/held")
+        #expect(try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: drafts).status == 0)
+        let inclusion = try l.amparo(["prove", "inclusion", "7"])
+        #expect(inclusion.stdout.hasPrefix("c2sp.org/tlog-proof@v1\nindex 6\n"))
+        try TestSupport.write(inclusion.stdout, to: l.dir + "/inc")
+        #expect(try l.amparo(["verify", "--proof", l.dir + "/inc"]).status == 0)
+        let consistency = try l.amparo(["prove", "consistency", "--from", "11"])
+        try TestSupport.write(consistency.stdout, to: l.dir + "/cons")
+        let ok = try l.amparo(["verify", "--proof", l.dir + "/cons", "--checkpoint", l.dir + "/held"])
+        #expect(ok.status == 0, "\(ok.stdout) \(ok.stderr)")
+        // Change one proof hash: the proof no longer verifies (exit 1, INTEGRITY).
+        var lines = inclusion.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[2] = Array(lines[2]).first == "A" ? "B" + lines[2].dropFirst() : "A" + lines[2].dropFirst()
+        try TestSupport.write(lines.joined(separator: "\n"), to: l.dir + "/bad")
+        let bad = try l.amparo(["verify", "--proof", l.dir + "/bad", "--format", "json"])
+        #expect(bad.status == 1)
+        #expect(try JSONParser.parse(bad.stdout)["breaches"]?.arrayValue?.first?["rule"] == "INTEGRITY")
+    }
+
+    static let badDrafts: [(String, String, String)] = [
+        ("{\"type\":\"case.request_filed\"", "stdin line 1: malformed JSON", "malformed JSON"),
+        ("\n\n" + draft().replacingOccurrences(of: "\"payload\"", with: "\"actor\":\"MX\",\"payload\""), "stdin line 3: unknown field \"actor\"", "unknown field"),
+        (draft().replacingOccurrences(of: "2015-04-01T10:00:00Z", with: "yesterday"), "stdin line 1: \"occurred\"", "bad time"),
+        (draft().replacingOccurrences(of: "case.request_filed", with: "Filed"), "stdin line 1: \"type\"", "bad type"),
+        ("[1,2]", "stdin line 1: a draft is a JSON object", "not an object"),
+        (draft() + "\n" + draft(id: "not-a-uuid"), "stdin line 2: \"id\"", "bad id"),
+        ("", "holds no drafts", "empty input"),
+    ]
+
+    @Test("malformed drafts: one line on stderr naming the line, exit 2, ledger unchanged", arguments: badDrafts)
+    func badDraft(input: String, message: String, label: String) throws {
+        let l = try CLILedger()
+        let before = try l.snapshot()
+        let r = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: input)
+        #expect(r.status == 2, "\(label)")
+        #expect(r.stderrLines.count == 1)
+        #expect(r.stderr.contains(message), "\(label): \(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(try l.snapshot() == before)
+    }
+
+    @Test("key problems: missing, malformed, unregistered, revoked; exit 2, ledger unchanged")
+    func badKeys() throws {
+        let l = try CLILedger()
+        try TestSupport.write("garbage", to: l.dir + "/garbage.pem")
+        #expect(try TestSupport.run(["keys", "new", "--actor", "HN", "--out", l.dir + "/hn.pem"]).status == 0)
+        let cases: [(String, String)] = [
+            (l.dir + "/missing.pem", "cannot read key file"), (l.dir + "/garbage.pem", "not a PKCS#8 PEM private key"),
+            (l.dir + "/hn.pem", "is not registered in this ledger"),
+        ]
+        for (key, message) in cases {
+            let before = try l.snapshot()
+            let r = try l.amparo(["append", "--key", key], stdin: draft())
+            #expect(r.status == 2)
+            #expect(r.stderrLines.count == 1)
+            #expect(r.stderr.contains(message), "\(r.stderr)")
+            #expect(try l.snapshot() == before)
+        }
+        let revoke = try l.amparo(["keys", "revoke", "--actor", "MX", "--public-key", l.mxKey, "--key", l.dir + "/ts.pem", "--at", "2016-01-01"])
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        let before = try l.snapshot()
+        let r = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft(occurred: "2016-03-01T00:00:00Z"))
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("revoked at 2016-01-01T00:00:00Z"), "\(r.stderr)")
+        #expect(try l.snapshot() == before)
+        // An MX key cannot register keys.
+        let reg = try l.amparo(["keys", "register", "--actor", "HN", "--public-key", l.mxKey, "--key", l.dir + "/mx.pem"])
+        #expect(reg.status == 2)
+    }
+
+    @Test("a different event under a known id is refused as equivocation naming both; ledger unchanged")
+    func equivocation() throws {
+        let l = try CLILedger()
+        let id = "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51"
+        #expect(try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft(id: id)).status == 0)
+        let before = try l.snapshot()
+        let r = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft() + "\n" + draft("case.withdrawn", id: id))
+        #expect(r.status == 2)
+        #expect(r.stderrLines.count == 1)
+        #expect(r.stderr.contains("line 2: equivocation refused: event \(id)"))
+        #expect(r.stderr.contains("sequence 3"))
+        #expect(try l.snapshot() == before)
+    }
+
+    @Test("a directory that is not a ledger, and usage errors, exit 2 with one line")
+    func notALedgerAndUsage() throws {
+        let dir = try TestSupport.temporaryDirectory("cli")
+        for args in [["log", "--ledger", dir], ["verify", "--ledger", dir + "/nope"], ["checkpoint"]] {
+            let r = try TestSupport.run(args, directory: dir)
+            #expect(r.status == 2)
+            #expect(r.stderrLines.count == 1)
+            #expect(r.stderr.contains("amparo init"), "\(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+        let unknown = try TestSupport.run(["append", "--bogus"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderrLines.count == 1)
+        #expect(unknown.stderr.contains("--help"))
+        let help = try TestSupport.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("verify"))
+        let l = try CLILedger()
+        let again = try TestSupport.run(["init", "--ledger", l.ledger, "--name", "x", "--secretariat-key", l.dir + "/ts.pem"])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already holds a ledger"))
+    }
+
+    @Test("AMPARO_LEDGER is the default ledger")
+    func environmentDefault() throws {
+        let l = try CLILedger()
+        let r = try TestSupport.run(["checkpoint"], environment: ["AMPARO_LEDGER": l.ledger])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("rcm.example/ts\n2\n"))
+    }
+
+    @Test("a ministry node initialised with only the Secretariat's verifier key trusts it and is empty")
+    func ministryNode() throws {
+        let dir = try TestSupport.temporaryDirectory("cli")
+        let vkey = try TestSupport.run(["keys", "new", "--actor", "RCM-TS", "--out", dir + "/ts.pem"]).stdout
+        try TestSupport.write(vkey, to: dir + "/ts.vkey")
+        let r = try TestSupport.run(["init", "--ledger", dir + "/mx", "--name", "mx.example/node", "--secretariat-key", dir + "/ts.vkey"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("ministry node"))
+        let cp = try TestSupport.run(["checkpoint", "--ledger", dir + "/mx"])
+        #expect(cp.stdout.hasPrefix("mx.example/node\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n"))
+        #expect(try TestSupport.run(["verify", "--ledger", dir + "/mx"]).status == 0)
+    }
+
+    @Test("one byte flipped inside data.mdb makes verify report INTEGRITY at that event's sequence")
+    func byteFlip() throws {
+        let l = try CLILedger()
+        let marker = "FLIPME-0123456789"
+        var drafts: [String] = []
+        for i in 0..<8 {
+            let note = i == 5 ? marker : "note-\(i)-abcdefghijk"
+            drafts.append("{\"type\":\"case.protection_action_recorded\",\"case\":\"MX-2015-0001\",\"occurred\":\"2015-05-0\(i + 1)T00:00:00Z\",\"payload\":{\"note\":\"\(note)\"}}")
+        }
+        #expect(try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: drafts.joined(separator: "\n")).status == 0)
+        #expect(try l.amparo(["verify"]).status == 0)
+        let path = l.ledger + "/data.mdb"
+        var bytes = try #require(TestSupport.contents(path))
+        let needle = Array(marker.utf8)
+        let offset = try #require((0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
+        bytes[offset + 7] ^= 0x01  // "0" becomes "1": still valid JSON, different bytes
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let r = try l.amparo(["verify", "--format", "json"])
+        #expect(r.status == 1)
+        let breaches = try #require(try JSONParser.parse(r.stdout)["breaches"]?.arrayValue)
+        #expect(breaches.count == 1)
+        #expect(breaches.first?["rule"] == "INTEGRITY")
+        #expect(breaches.first?["seq"] == 8)  // genesis 1, registration 2, drafts 3…10: the sixth draft
+        let text = try l.amparo(["verify"])
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("INTEGRITY seq 8"))
+    }
+
+    @Test("a full disk (file size limit) refuses the batch with one line, and the ledger stays as it was")
+    func diskFull() throws {
+        let l = try CLILedger()
+        let before = try l.snapshot()
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: l.ledger + "/data.mdb")[.size] as? Int)
+        let big = (0..<3000).map { i in
+            "{\"type\":\"case.protection_action_recorded\",\"case\":\"MX-2015-0001\",\"occurred\":\"2015-05-01T00:00:00Z\",\"payload\":{\"n\":\(i),\"pad\":\"\(String(repeating: "p", count: 300))\"}}"
+        }.joined(separator: "\n")
+        try TestSupport.write(big, to: l.dir + "/big.jsonl")
+        let limitBlocks = size / 1024 + 64  // ulimit -f counts 1 KiB blocks: room for ~64 KiB more
+        let script = "ulimit -f \(limitBlocks); exec \"$0\" \"$@\""
+        let r = try TestSupport.runExecutable("/bin/bash", ["-c", script, TestSupport.productsDirectory + "/amparo",
+                                                            "append", "--ledger", l.ledger, "--key", l.dir + "/mx.pem", l.dir + "/big.jsonl"])
+        #expect(r.status == 2)
+        #expect(r.stderrLines.count == 1)
+        #expect(r.stderr.contains("disk"), "\(r.stderr)")
+        #expect(try l.snapshot()[0...1] == before[0...1])
+        #expect(try l.amparo(["verify"]).status == 0)
+    }
+
+    @Test("SIGKILL in the middle of appending leaves a ledger that verifies, with every acknowledged batch")
+    func crash() throws {
+        let l = try CLILedger()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.productsDirectory + "/amparo-crash-appender")
+        process.arguments = [l.ledger, l.dir + "/mx.pem", "100000", "50"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        var acked: [String] = []
+        var lastSeq: UInt64 = 0
+        var buffer = Data()
+        while acked.count < 50 * 40 {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            while let newline = buffer.firstIndex(of: 0x0A) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer = Data(buffer[(newline + 1)...])
+                let words = line.split(separator: " ")
+                lastSeq = UInt64(words[1])!
+                acked += words.dropFirst(2).map(String.init)
+            }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let verify = try l.amparo(["verify"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        let log = try JSONParser.parse(try l.amparo(["log", "--format", "json"]).stdout).arrayValue ?? []
+        #expect(UInt64(log.count) >= lastSeq)
+        let held = Set(log.compactMap { $0["id"]?.stringValue })
+        #expect(acked.allSatisfy { held.contains($0) })
+        #expect(acked.count >= 50 * 40)
+    }
+}

@@ -30,7 +30,7 @@ public enum TestSupport {
     }
 
     /// Runs a built product with `arguments`, feeding `stdin`, and waits for it.
-    public static func run(_ product: String = "amparo", _ arguments: [String], stdin: String? = nil,
+    public static func run(_ arguments: [String], product: String = "amparo", stdin: String? = nil,
                            environment: [String: String] = [:], directory: String? = nil) throws -> Result {
         try runExecutable(productsDirectory + "/" + product, arguments, stdin: stdin, environment: environment, directory: directory)
     }

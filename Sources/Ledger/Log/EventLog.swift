@@ -208,7 +208,7 @@ public final class EventLog: @unchecked Sendable {
     static func translate(_ error: LMDBError, path: String) -> LedgerError {
         switch error.code {
         case .diskFull:
-            return LedgerError(.diskFull, "the disk holding \(path) is full (\(error.message)); nothing was written: free space and try again", underlying: error)
+            return LedgerError(.diskFull, "could not write to \(path): the disk is full or failing (\(error.message)); nothing was written: free space and try again", underlying: error)
         case .permissionDenied:
             return LedgerError(.io, "permission denied on \(path) (\(error.operation)): check the directory's owner and mode", underlying: error)
         case .corrupted, .panic, .invalidFile:
