@@ -1,1 +1,262 @@
-print("bench")
+// Benchmarks for the event log. Run: swift run -c release AmparoBench [all|raw|batch|durable|crypto] [N]
+// Each figure is measured in the same run as its baseline (raw LMDB through CLMDB, no wrapper).
+import CLMDB
+import Foundation
+import Ledger
+
+let args = CommandLine.arguments
+let which = args.count > 1 ? args[1] : "all"
+let n = args.count > 2 ? Int(args[2])! : 1_000_000
+let clock = ContinuousClock()
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+func tempDir(_ label: String) -> String {
+    let p = NSTemporaryDirectory() + "amparo-bench-\(label)-\(UUID().uuidString.prefix(6))"
+    try! FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+    return p
+}
+func check(_ rc: Int32, _ what: String) { if rc != 0 { fatalError("\(what): \(String(cString: mdb_strerror(rc)))") } }
+func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+func fmt(_ x: Double) -> String { String(format: "%.0f", x) }
+func percentile(_ xs: [Double], _ p: Double) -> Double { let s = xs.sorted(); return s[min(s.count - 1, Int(Double(s.count) * p))] }
+
+/// Raw LMDB: `count` records of `size` bytes in batches, MDB_APPEND, one synced commit per batch.
+func rawLMDB(count: Int, size: Int, batch: Int) -> Double {
+    let dir = tempDir("raw")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var env: OpaquePointer?
+    check(mdb_env_create(&env), "create")
+    check(mdb_env_set_mapsize(env, 4 << 30), "mapsize")
+    check(mdb_env_open(env, dir, UInt32(MDB_NOTLS), 0o600), "open")
+    var dbi = MDB_dbi()
+    var txn: OpaquePointer?
+    check(mdb_txn_begin(env, nil, 0, &txn), "begin")
+    check(mdb_dbi_open(txn, nil, 0, &dbi), "dbi")
+    check(mdb_txn_commit(txn), "commit")
+    var value = [UInt8](repeating: 0x61, count: size)
+    let start = clock.now
+    var i: UInt64 = 0
+    while i < count {
+        check(mdb_txn_begin(env, nil, 0, &txn), "begin")
+        for _ in 0..<batch where i < count {
+            i += 1
+            var key = i.bigEndian
+            withUnsafeMutableBytes(of: &key) { kb in
+                value.withUnsafeMutableBytes { vb in
+                    var k = MDB_val(mv_size: 8, mv_data: kb.baseAddress)
+                    var v = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
+                    check(mdb_put(txn, dbi, &k, &v, UInt32(MDB_APPEND)), "put")
+                }
+            }
+        }
+        check(mdb_txn_commit(txn), "commit")
+    }
+    let elapsed = seconds(clock.now - start)
+    mdb_env_close(env)
+    return Double(count) / elapsed
+}
+
+/// Raw LMDB doing the ledger's writes per event, without any of its logic: the event (append),
+/// its id (16 random-ish bytes), its case key, its leaf hash and on average one tree node (append).
+func rawLMDBIndexed(count: Int, size: Int, batch: Int) -> Double {
+    let dir = tempDir("rawidx")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var env: OpaquePointer?
+    check(mdb_env_create(&env), "create")
+    check(mdb_env_set_maxdbs(env, 8), "maxdbs")
+    check(mdb_env_set_mapsize(env, 4 << 30), "mapsize")
+    check(mdb_env_open(env, dir, UInt32(MDB_NOTLS), 0o600), "open")
+    var dbis = [MDB_dbi](repeating: 0, count: 4)
+    var txn: OpaquePointer?
+    check(mdb_txn_begin(env, nil, 0, &txn), "begin")
+    for (i, name) in ["events", "ids", "cases", "tree"].enumerated() { check(mdb_dbi_open(txn, name, UInt32(MDB_CREATE), &dbis[i]), "dbi") }
+    check(mdb_txn_commit(txn), "commit")
+    var value = [UInt8](repeating: 0x61, count: size)
+    var hash = [UInt8](repeating: 0x62, count: 32)
+    var empty: [UInt8] = []
+    func put(_ db: MDB_dbi, _ key: inout [UInt8], _ v: inout [UInt8], _ flags: Int32) {
+        key.withUnsafeMutableBytes { kb in
+            v.withUnsafeMutableBytes { vb in
+                var k = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
+                var mv = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
+                check(mdb_put(txn, db, &k, &mv, UInt32(flags)), "put")
+            }
+        }
+    }
+    let start = clock.now
+    var i: UInt64 = 0
+    var treeIndex: UInt64 = 0
+    let casePrefixes = (1...5000).map { Array("MX-2015-\(String(format: "%04d", $0))".utf8) + [0] }
+    var x: UInt64 = 0x9E37_79B9_7F4A_7C15  // xorshift: the random tail of a UUIDv7, without syscalls
+    while i < count {
+        check(mdb_txn_begin(env, nil, 0, &txn), "begin")
+        for _ in 0..<batch where i < count {
+            i += 1
+            var seq = [UInt8](bigEndian: i)
+            put(dbis[0], &seq, &value, MDB_APPEND)
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            var id = [UInt8](bigEndian: i << 16) + [UInt8](bigEndian: x)
+            put(dbis[1], &id, &seq, 0)
+            var caseKey = casePrefixes[Int(i) % 5000] + seq
+            put(dbis[2], &caseKey, &empty, 0)
+            for _ in 0..<2 {
+                var t = [UInt8](bigEndian: treeIndex)
+                treeIndex += 1
+                put(dbis[3], &t, &hash, MDB_APPEND)
+            }
+        }
+        check(mdb_txn_commit(txn), "commit")
+    }
+    let elapsed = seconds(clock.now - start)
+    mdb_env_close(env)
+    return Double(count) / elapsed
+}
+
+/// Raw LMDB: p50/p99 of one synced single-record transaction, in microseconds.
+func rawDurable(count: Int, size: Int) -> (Double, Double) {
+    let dir = tempDir("rawsync")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var env: OpaquePointer?
+    check(mdb_env_create(&env), "create")
+    check(mdb_env_set_mapsize(env, 1 << 30), "mapsize")
+    check(mdb_env_open(env, dir, UInt32(MDB_NOTLS), 0o600), "open")
+    var dbi = MDB_dbi()
+    var txn: OpaquePointer?
+    check(mdb_txn_begin(env, nil, 0, &txn), "begin")
+    check(mdb_dbi_open(txn, nil, 0, &dbi), "dbi")
+    check(mdb_txn_commit(txn), "commit")
+    var value = [UInt8](repeating: 0x61, count: size)
+    var samples: [Double] = []
+    for i in 1...UInt64(count) {
+        let start = clock.now
+        check(mdb_txn_begin(env, nil, 0, &txn), "begin")
+        var key = i.bigEndian
+        withUnsafeMutableBytes(of: &key) { kb in
+            value.withUnsafeMutableBytes { vb in
+                var k = MDB_val(mv_size: 8, mv_data: kb.baseAddress)
+                var v = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
+                check(mdb_put(txn, dbi, &k, &v, UInt32(MDB_APPEND)), "put")
+            }
+        }
+        check(mdb_txn_commit(txn), "commit")
+        samples.append(seconds(clock.now - start) * 1e6)
+    }
+    mdb_env_close(env)
+    return (percentile(samples, 0.5), percentile(samples, 0.99))
+}
+
+func makeLedger(_ label: String) throws -> (EventLog, SigningKey, String) {
+    let dir = tempDir(label)
+    let ts = try SigningKey(name: "RCM-TS", seed: Array(repeating: 1, count: 32))  // benchmark-only key
+    let log = try EventLog.create(path: dir, name: "bench.example/ts", secretariat: .privateKey(ts)).log
+    let mx = try SigningKey(name: "MX", seed: Array(repeating: 2, count: 32))  // benchmark-only key
+    let reg = Draft(type: "key.registered", occurred: .now(), payload: [
+        "actor": "MX", "public_key": .string(mx.verifierKey.description), "valid_from": "2014-01-01T00:00:00Z",
+    ])
+    _ = try Recorder(log: log).record([.init(number: 1, draft: reg)], key: ts, keyFile: "ts")
+    return (log, mx, dir)
+}
+
+/// A realistic protection-action event of about 400 canonical bytes.
+func draft(_ i: Int) -> Draft {
+    Draft(type: "case.protection_action_recorded", caseID: "MX-2015-\(String(format: "%04d", i % 5000 + 1))",
+          occurred: Timestamp(seconds: 1_430_000_000 + Int64(i)),
+          payload: ["kind": "consular_visit", "details": "visit to the detention centre, legal orientation given", "ref": .string("NV-\(i)")])
+}
+
+if which == "all" || which == "crypto" {
+    let key = try SigningKey(name: "MX", seed: Array(repeating: 2, count: 32))
+    let msg = [UInt8](repeating: 0x42, count: 300)
+    let k = 20_000
+    var start = clock.now
+    var sig: [UInt8] = []
+    for _ in 0..<k { sig = key.sign(msg) }
+    let signRate = Double(k) / seconds(clock.now - start)
+    start = clock.now
+    var ok = true
+    for _ in 0..<k { ok = ok && key.verifierKey.isValidSignature(sig, for: msg) }
+    let verifyRate = Double(k) / seconds(clock.now - start)
+    print("crypto: Ed25519 sign \(fmt(signRate))/s, verify \(fmt(verifyRate))/s (one core, 300-byte messages)")
+}
+
+if which == "all" || which == "raw" || which == "batch" {
+    let cpuRaw = cpuSeconds()
+    let raw = rawLMDB(count: n, size: 400, batch: 1000)
+    print("  raw phase cpu \(String(format: "%.2f", cpuSeconds() - cpuRaw)) s")
+    print("raw LMDB: \(n) records of 400 B, batches of 1000: \(fmt(raw)) records/s")
+    let cpuIdx = cpuSeconds()
+    let rawIndexed = rawLMDBIndexed(count: n, size: 413, batch: 1000)
+    print("  raw indexed cpu \(String(format: "%.2f", cpuSeconds() - cpuIdx)) s")
+    print("raw LMDB with the ledger's five puts per event (event, id, case, 2 tree hashes): \(fmt(rawIndexed)) events/s")
+    if which != "raw" {
+        let (log, mx, dir) = try makeLedger("batch")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var start = clock.now
+        let events = (0..<n).map { draft($0).envelope(actor: "MX").signed(by: mx) }
+        let signSeconds = seconds(clock.now - start)
+        let avg = events.prefix(1000).map(\.bytes.count).reduce(0, +) / 1000
+        start = clock.now
+        let cpu0 = cpuSeconds()
+        for b in stride(from: 0, to: n, by: 1000) {
+            _ = try log.append(Array(events[b..<min(b + 1000, n)]))
+        }
+        let appendSeconds = seconds(clock.now - start)
+        let appendRate = Double(n) / appendSeconds
+        print("  append phase: wall \(String(format: "%.2f", appendSeconds)) s, cpu \(String(format: "%.2f", cpuSeconds() - cpu0)) s")
+        print("ledger append: \(n) pre-signed events (avg \(avg) B), batches of 1000: \(fmt(appendRate)) events/s = \(String(format: "%.2f", appendRate / raw))x raw LMDB (signing them took \(String(format: "%.1f", signSeconds)) s, excluded)")
+        start = clock.now
+        let report = try LedgerVerifier.verify(log)
+        print("verify: \(report.events) events in \(String(format: "%.1f", seconds(clock.now - start))) s, ok=\(report.ok)")
+    }
+}
+
+if which == "append" {
+    // Append only (for profiling): events built with a placeholder signature, which append does
+    // not check (signatures are the write path's and the verifier's business).
+    let (log, _, dir) = try makeLedger("appendonly")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let sig = JSONValue.object(["key": "MX+00000000", "value": .string([UInt8](repeating: 7, count: 64).base64)])
+    let events: [SignedEvent] = try (0..<n).map { i in
+        var o = draft(i).envelope(actor: "MX").json
+        o["signature"] = sig
+        return try SignedEvent(bytes: CanonicalJSON.encode(.object(o)))
+    }
+    let repeats = Int(ProcessInfo.processInfo.environment["REPEAT"] ?? "1")!
+    for _ in 1..<repeats {  // extra rounds into fresh ledgers, for a profiler to see mostly append
+        let (extra, _, extraDir) = try makeLedger("appendonly")
+        for b in stride(from: 0, to: n, by: 1000) { _ = try extra.append(Array(events[b..<min(b + 1000, n)])) }
+        try? FileManager.default.removeItem(atPath: extraDir)
+    }
+    let start = clock.now
+    let cpu0 = cpuSeconds()
+    for b in stride(from: 0, to: n, by: 1000) { _ = try log.append(Array(events[b..<min(b + 1000, n)])) }
+    let wall = seconds(clock.now - start)
+    print("append only: \(fmt(Double(n) / wall)) events/s, cpu \(String(format: "%.2f", cpuSeconds() - cpu0)) s of \(String(format: "%.2f", wall)) s")
+}
+
+if which == "all" || which == "durable" {
+    let k = min(n, 2000)
+    let (p50raw, p99raw) = rawDurable(count: k, size: 400)
+    let key = try SigningKey(name: "MX", seed: Array(repeating: 2, count: 32))
+    let msg = [UInt8](repeating: 0x42, count: 400)
+    var start = clock.now
+    for _ in 0..<1000 { _ = key.sign(msg) }
+    let signMicros = seconds(clock.now - start) * 1e6 / 1000
+    let (log, mx, dir) = try makeLedger("durable")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let recorder = Recorder(log: log)
+    var samples: [Double] = []
+    let cpu0 = cpuSeconds()
+    for i in 0..<k {
+        start = clock.now
+        _ = try recorder.record([.init(number: 1, draft: draft(i))], key: mx, keyFile: "mx")
+        samples.append(seconds(clock.now - start) * 1e6)
+    }
+    print("  amparo record: cpu per append \(fmt((cpuSeconds() - cpu0) / Double(k) * 1e6)) µs")
+    let p50 = percentile(samples, 0.5)
+    print("durable single append (\(k) runs): raw synced LMDB txn p50 \(fmt(p50raw)) µs (p99 \(fmt(p99raw))), one signature \(fmt(signMicros)) µs; amparo record p50 \(fmt(p50)) µs (p99 \(fmt(percentile(samples, 0.99)))) = \(String(format: "%.2f", p50 / (p50raw + signMicros)))x (raw txn + one signature)")
+}

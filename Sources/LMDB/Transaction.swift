@@ -27,9 +27,9 @@ public struct Transaction: ~Copyable {
     public func withValue<R>(
         _ db: Database, key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R? {
-        var k = key
-        return try k.withUnsafeMutableBytes { (kb: UnsafeMutableRawBufferPointer) -> R? in
-            var mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
+        try key.withUnsafeBytes { kb -> R? in
+            // LMDB never writes through the key pointer of mdb_get.
+            var mk = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
             var mv = MDB_val()
             let rc = mdb_get(handle, db.dbi, &mk, &mv)
             if rc == ReturnCode.notFound { return nil }
@@ -42,12 +42,11 @@ public struct Transaction: ~Copyable {
     /// - Throws: `.keyExists` with `.noOverwrite` (or `.append` out of order); `.mapFull` (the
     ///   environment grows and retries the whole write closure).
     public func put(_ db: Database, key: [UInt8], value: [UInt8], flags: PutFlags = []) throws {
-        var k = key
-        var v = value
-        let rc = k.withUnsafeMutableBytes { kb in
-            v.withUnsafeMutableBytes { vb in
-                var mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
-                var mv = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
+        let rc = key.withUnsafeBytes { kb in
+            value.withUnsafeBytes { vb in
+                // mdb_put copies both; it never writes through these pointers.
+                var mk = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
+                var mv = MDB_val(mv_size: vb.count, mv_data: UnsafeMutableRawPointer(mutating: vb.baseAddress))
                 return mdb_put(handle, db.dbi, &mk, &mv, flags.rawValue)
             }
         }

@@ -8,7 +8,7 @@ enum Digest {
     static func sha256(_ parts: [UInt8]...) -> Hash32 {
         var hasher = SHA256()
         for part in parts { hasher.update(data: part) }
-        return Array(hasher.finalize())
+        return hasher.finalize().withUnsafeBytes { Array($0) }
     }
 }
 
@@ -36,12 +36,12 @@ extension Array where Element == UInt8 {
 
     /// Big-endian bytes of `value`.
     public init(bigEndian value: UInt64) {
-        self = (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+        self = Swift.withUnsafeBytes(of: value.bigEndian) { Array($0) }
     }
 
     /// Reads a big-endian UInt64 from the first 8 bytes.
     public var bigEndianUInt64: UInt64 {
         precondition(count >= 8)
-        return (0..<8).reduce(0) { $0 << 8 | UInt64(self[$1]) }
+        return withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
     }
 }

@@ -56,9 +56,15 @@ public struct SigningKey: @unchecked Sendable {  // immutable; Crypto does not m
         VerifierKey(name: name, publicKey: Array(key.publicKey.rawRepresentation))
     }
 
-    /// The same key under another name.
+    /// The same key under another name (no re-derivation: a copy with a new name).
     public func renamed(_ newName: String) throws(LedgerError) -> SigningKey {
-        try SigningKey(name: newName, seed: Array(key.rawRepresentation))
+        try VerifierKey.validate(name: newName)
+        return SigningKey(name: newName, key: key)
+    }
+
+    private init(name: String, key: Curve25519.Signing.PrivateKey) {
+        self.name = name
+        self.key = key
     }
 
     /// An Ed25519 signature over `message` (deterministic, RFC 8032).

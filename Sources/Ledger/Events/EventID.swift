@@ -1,12 +1,17 @@
 /// An event id: a UUID in its lower-case text form. Authors choose it (UUIDv7: time-ordered) and
 /// appends are idempotent on it.
 public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    /// The 16 bytes.
-    public let bytes: [UInt8]
+    // Two words rather than an array: ids are hashed and compared on every append.
+    let high: UInt64
+    let low: UInt64
+
+    /// The 16 bytes, big-endian.
+    public var bytes: [UInt8] { [UInt8](bigEndian: high) + [UInt8](bigEndian: low) }
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == 16 else { return nil }
-        self.bytes = bytes
+        high = Array(bytes[0..<8]).bigEndianUInt64
+        low = Array(bytes[8..<16]).bigEndianUInt64
     }
 
     /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either case).
@@ -25,7 +30,7 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
             out.append(hi << 4 | lo)
             i += 2
         }
-        self.bytes = out
+        self.init(bytes: out)
     }
 
     static func hexValue(_ c: UInt8) -> UInt8? {
@@ -40,7 +45,7 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// A new UUIDv7: 48 bits of Unix milliseconds, version 7, variant 10, 74 random bits.
     public static func v7(at time: Timestamp = .now()) -> EventID {
         var rng = SystemRandomNumberGenerator()
-        var b = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        var b = [UInt8](bigEndian: rng.next()) + [UInt8](bigEndian: rng.next())
         let ms = UInt64(max(0, time.milliseconds))
         for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
         b[6] = 0x70 | (b[6] & 0x0F)
@@ -54,5 +59,5 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
     }
 
-    public static func < (a: EventID, b: EventID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    public static func < (a: EventID, b: EventID) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }

@@ -46,13 +46,33 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
         let (y, m, d) = Timestamp.civil(fromDays: days)
-        var text = String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", y, m, d, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
-        if nanoseconds > 0 {
-            var fraction = String(format: "%09d", nanoseconds)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+        // By hand: String(format:) goes through Foundation's formatter, far slower on this hot path.
+        var out: [UInt8] = []
+        out.reserveCapacity(30)
+        func digits(_ value: Int64, _ width: Int) {
+            var buffer = [UInt8](repeating: 0x30, count: width)
+            var v = value
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                buffer[i] = 0x30 + UInt8(v % 10)
+                v /= 10
+            }
+            out.append(contentsOf: buffer)
         }
-        return text + "Z"
+        digits(y, 4); out.append(0x2D); digits(m, 2); out.append(0x2D); digits(d, 2)
+        out.append(0x54)
+        digits(secondOfDay / 3600, 2); out.append(0x3A); digits(secondOfDay / 60 % 60, 2); out.append(0x3A); digits(secondOfDay % 60, 2)
+        if nanoseconds > 0 {
+            out.append(0x2E)
+            var fraction = Int64(nanoseconds)
+            var width = 9
+            while fraction % 10 == 0 {
+                fraction /= 10
+                width -= 1
+            }
+            digits(fraction, width)
+        }
+        out.append(0x5A)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses RFC 3339 (`2015-11-09T15:00:00Z`, `2015-11-09T09:00:00-06:00`, fractions) or a bare

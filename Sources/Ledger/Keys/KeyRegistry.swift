@@ -15,6 +15,12 @@ public struct KeyRegistry: Sendable {
     public static let revokedType = "key.revoked"
     public static let keyEventTypes: Set<String> = [genesisType, registeredType, revokedType]
 
+    /// True for the three key event types (cheaper than hashing into ``keyEventTypes``).
+    @inline(__always)
+    public static func isKeyEvent(_ type: String) -> Bool {
+        type == registeredType || type == revokedType || type == genesisType
+    }
+
     /// One key bound to one actor.
     public struct Binding: Sendable, Hashable {
         public let actor: String
@@ -48,7 +54,10 @@ public struct KeyRegistry: Sendable {
     }
 
     /// Checks who signed `event` and that the signature verifies. Nil when all is well.
-    public func check(_ event: SignedEvent) -> Problem? {
+    ///
+    /// `verifySignature: false` is for the write path, which has just made the signature itself:
+    /// it still checks the key's binding and validity, and saves the Ed25519 verification.
+    public func check(_ event: SignedEvent, verifySignature: Bool = true) -> Problem? {
         let e = event.envelope
         guard let binding = bindings[event.signature.key] else {
             return Problem(rule: "SIGNATURE", message: "\(e.actor) signed \(e.type) with key \(event.signature.key), which is not registered")
@@ -62,7 +71,7 @@ public struct KeyRegistry: Sendable {
         if let revoked = binding.revokedAt, revoked <= e.occurred {
             return Problem(rule: "SIGNATURE", message: "\(e.actor) signed \(e.type) of \(e.occurred) with key \(event.signature.key), revoked at \(revoked)")
         }
-        guard binding.key.isValidSignature(event.signature.value, for: e.signingBytes) else {
+        guard !verifySignature || binding.key.isValidSignature(event.signature.value, for: e.signingBytes) else {
             return Problem(rule: "SIGNATURE", message: "the signature of \(e.actor) on \(e.type) does not verify: the event was altered or signed with another key")
         }
         return nil
@@ -70,10 +79,10 @@ public struct KeyRegistry: Sendable {
 
     /// Applies a key event after checking it. Returns the problem instead when the event may not
     /// change the registry (it is then not applied). Non-key events are ignored.
-    public mutating func apply(_ event: SignedEvent, seq: UInt64?) -> Problem? {
+    public mutating func apply(_ event: SignedEvent, seq: UInt64?, verifySignature: Bool = true) -> Problem? {
         let e = event.envelope
-        guard KeyRegistry.keyEventTypes.contains(e.type) else { return nil }
-        if let problem = check(event) { return problem }
+        guard KeyRegistry.isKeyEvent(e.type) else { return nil }
+        if let problem = check(event, verifySignature: verifySignature) { return problem }
         guard e.actor == KeyRegistry.authority else {
             return Problem(rule: "AUTHORITY", message: "\(e.actor) recorded \(e.type), which only \(KeyRegistry.authority) may record")
         }
@@ -122,12 +131,15 @@ public struct KeyRegistry: Sendable {
 
     /// Builds the registry from key events in any order: sorted by `occurred`, ties by sequence.
     /// Returns the registry and, for each event that could not be applied, its problem.
-    public static func build(trustAnchor: VerifierKey, keyEvents: [(seq: UInt64, event: SignedEvent)]) -> (KeyRegistry, [(seq: UInt64, event: SignedEvent, problem: Problem)]) {
+    ///
+    /// `verifySignatures: false` trusts the stored key events' signatures (the write path: they were
+    /// checked on the way in, and `verify` re-checks them); bindings and authority are still checked.
+    public static func build(trustAnchor: VerifierKey, keyEvents: [(seq: UInt64, event: SignedEvent)], verifySignatures: Bool = true) -> (KeyRegistry, [(seq: UInt64, event: SignedEvent, problem: Problem)]) {
         var registry = KeyRegistry(trustAnchor: trustAnchor)
         var problems: [(UInt64, SignedEvent, Problem)] = []
         let ordered = keyEvents.sorted { ($0.event.envelope.occurred, $0.seq) < ($1.event.envelope.occurred, $1.seq) }
         for (seq, event) in ordered {
-            if let problem = registry.apply(event, seq: seq) { problems.append((seq, event, problem)) }
+            if let problem = registry.apply(event, seq: seq, verifySignature: verifySignatures) { problems.append((seq, event, problem)) }
         }
         return (registry, problems.sorted { $0.0 < $1.0 })
     }

@@ -32,10 +32,16 @@ extension EventLog {
                 var storageIndex = Merkle.storedHashCount(size)
                 var outcomes: [AppendOutcome] = []
                 outcomes.reserveCapacity(events.count)
-                var batchIDs: [EventID: (UInt64, SignedEvent)] = [:]
+                var batchIDs: [EventID: (UInt64, Int)] = [:]  // id → (seq, index in `events`)
                 let stamp = [UInt8](bigEndian: UInt64(bitPattern: recorded.milliseconds))
-                for event in events {
-                    if let (seq, held) = batchIDs[event.id] {
+                var value: [UInt8] = []
+                // Index entries are put after the loop, sorted: B-tree inserts in key order touch
+                // each page once per batch instead of once per event.
+                var idEntries: [(EventID, [UInt8])] = []
+                var caseEntries: [[UInt8]] = []
+                for (position, event) in events.enumerated() {
+                    if let (seq, index) = batchIDs[event.id] {
+                        let held = events[index]
                         guard held.bytes == event.bytes else { throw EventLog.equivocation(event, held: held, seq: seq) }
                         outcomes.append(.alreadyPresent(seq))
                         continue
@@ -53,12 +59,13 @@ extension EventLog {
                     size += 1
                     let seq = size
                     let key = EventLog.seqKey(seq)
-                    try txn.put(db.events, key: key, value: stamp + event.bytes, flags: .append)
-                    try txn.put(db.ids, key: event.id.bytes, value: key, flags: .noOverwrite)
-                    if let caseID = event.envelope.caseID {
-                        try txn.put(db.cases, key: EventLog.caseKey(caseID, seq), value: [])
-                    }
-                    if KeyRegistry.keyEventTypes.contains(event.envelope.type) {
+                    value.removeAll(keepingCapacity: true)
+                    value.append(contentsOf: stamp)
+                    value.append(contentsOf: event.bytes)
+                    try txn.put(db.events, key: key, value: value, flags: .append)
+                    idEntries.append((event.id, key))
+                    if let caseID = event.envelope.caseID { caseEntries.append(EventLog.caseKey(caseID, seq)) }
+                    if KeyRegistry.isKeyEvent(event.envelope.type) {
                         try txn.put(db.keyEvents, key: key, value: [], flags: .append)
                     }
                     let leaf = event.leafHash
@@ -68,8 +75,14 @@ extension EventLog {
                         try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: node.hash, flags: .append)
                         storageIndex += 1
                     }
-                    batchIDs[event.id] = (seq, event)
+                    batchIDs[event.id] = (seq, position)
                     outcomes.append(.appended(seq))
+                }
+                for (id, seqKey) in idEntries.sorted(by: { $0.0 < $1.0 }) {
+                    try txn.put(db.ids, key: id.bytes, value: seqKey, flags: .noOverwrite)
+                }
+                for caseKey in caseEntries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                    try txn.put(db.cases, key: caseKey, value: [])
                 }
                 let held = try txn.count(db.checkpoints)
                 if !batchIDs.isEmpty || held == 0 {

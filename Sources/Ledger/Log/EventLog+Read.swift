@@ -123,8 +123,20 @@ extension EventLog {
     }
 
     /// The key registry as the log's key events make it.
-    public func keyRegistry() throws -> KeyRegistry {
-        KeyRegistry.build(trustAnchor: trustAnchor, keyEvents: try keyEvents().map { ($0.seq, $0.event) }).0
+    /// - Parameter verifySignatures: false on the write path (see ``KeyRegistry/build(trustAnchor:keyEvents:verifySignatures:)``).
+    public func keyRegistry(verifySignatures: Bool = true) throws -> KeyRegistry {
+        // The write path's registry is cached until the key-event index changes (another process
+        // may append key events: the index's count and last sequence tell).
+        let stamp: [UInt64] = try lmdb {
+            try env.read { txn in
+                [UInt64(try txn.count(db.keyEvents)),
+                 try txn.withCursor(db.keyEvents) { c in try c.last()?.key.bigEndianUInt64 ?? 0 }]
+            }
+        }
+        if !verifySignatures, let cached = registryCache.withLock({ $0 }), cached.stamp == stamp { return cached.registry }
+        let registry = KeyRegistry.build(trustAnchor: trustAnchor, keyEvents: try keyEvents().map { ($0.seq, $0.event) }, verifySignatures: verifySignatures).0
+        if !verifySignatures { registryCache.withLock { $0 = (stamp, registry) } }
+        return registry
     }
 
     // MARK: Tree, checkpoints, proofs

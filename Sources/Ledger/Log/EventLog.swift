@@ -1,6 +1,18 @@
 import Foundation
 import LMDB
 
+/// A value behind a lock, for caches shared by threads.
+final class LockedValue<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
 /// The append-only event log of one ledger directory, on LMDB.
 ///
 /// Named databases:
@@ -31,6 +43,8 @@ public final class EventLog: @unchecked Sendable {
     let env: Environment
     let db: Databases
     private var cachedNodeSigningKey: SigningKey?
+    /// The write path's key registry and the key-event index state it was built from.
+    let registryCache = LockedValue<(stamp: [UInt64], registry: KeyRegistry)?>(nil)
 
     struct Databases {
         let meta, events, ids, cases, keyEvents, tree, checkpoints: Database

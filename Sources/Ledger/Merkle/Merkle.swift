@@ -1,10 +1,24 @@
+import Crypto
+
 /// The RFC 6962 / RFC 9162 Merkle tree hash over SHA-256.
 ///
 /// Leaf hash: SHA-256(0x00 ‖ entry). Interior: SHA-256(0x01 ‖ left ‖ right). A tree of n leaves
 /// splits at the largest power of two below n. Empty tree: SHA-256 of nothing.
 public enum Merkle {
-    public static func leafHash(_ entry: [UInt8]) -> Hash32 { Digest.sha256([0x00], entry) }
-    public static func nodeHash(_ left: Hash32, _ right: Hash32) -> Hash32 { Digest.sha256([0x01], left, right) }
+    public static func leafHash(_ entry: [UInt8]) -> Hash32 {
+        var hasher = SHA256()
+        hasher.update(data: [0x00])
+        hasher.update(data: entry)
+        return hasher.finalize().withUnsafeBytes { Array($0) }
+    }
+
+    public static func nodeHash(_ left: Hash32, _ right: Hash32) -> Hash32 {
+        var hasher = SHA256()
+        hasher.update(data: [0x01])
+        hasher.update(data: left)
+        hasher.update(data: right)
+        return hasher.finalize().withUnsafeBytes { Array($0) }
+    }
     public static let emptyRoot: Hash32 = Digest.sha256([])
 
     /// The largest power of two strictly less than `n` (n >= 2).

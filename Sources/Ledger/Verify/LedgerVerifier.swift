@@ -22,7 +22,7 @@ public enum LedgerVerifier {
         // Pass 1: the key events, wherever they are, make the registry.
         var keyEvents: [(UInt64, SignedEvent)] = []
         try log.forEachRaw { raw in
-            if let event = try? SignedEvent(bytes: raw.bytes), KeyRegistry.keyEventTypes.contains(event.envelope.type) {
+            if let event = try? SignedEvent(bytes: raw.bytes), KeyRegistry.isKeyEvent(event.envelope.type) {
                 keyEvents.append((raw.seq, event))
             }
             return true
