@@ -30,20 +30,21 @@ struct VerifyCommand: ParsableCommand {
         let log = try ledger.open()
         let held = try checkpoint.map { String(decoding: try readInput($0), as: UTF8.self) }
         let report: VerificationReport
+        var what: String?
         if let proof {
-            report = try ProofVerification.verify(log: log, proofText: String(decoding: try readInput(proof), as: UTF8.self), held: held)
+            (report, what) = try ProofVerification.verify(log: log, proofText: String(decoding: try readInput(proof), as: UTF8.self), held: held)
         } else {
             report = try LedgerVerifier.verify(log, held: held)
         }
         switch format {
         case .json: Output.printJSON(report.json)
-        case .text: print(VerifyCommand.text(report, proof: proof != nil))
+        case .text: print(VerifyCommand.text(report, what: what))
         }
         if !report.ok { throw ExitCode(1) }
     }
 
-    static func text(_ report: VerificationReport, proof: Bool) -> String {
-        let what = proof ? "proof" : "\(report.events) events"
+    static func text(_ report: VerificationReport, what: String?) -> String {
+        let what = what ?? "\(report.events) events"
         guard !report.ok else { return "\(report.ledger): \(what) verified: clean, no breaches" }
         var lines = ["\(report.ledger): \(what) checked: \(report.breaches.count) breach\(report.breaches.count == 1 ? "" : "es")"]
         for b in report.breaches {
@@ -59,7 +60,8 @@ struct VerifyCommand: ParsableCommand {
 
 /// Checks a proof from `amparo prove` against this ledger.
 enum ProofVerification {
-    static func verify(log: EventLog, proofText: String, held: String?) throws -> VerificationReport {
+    /// Checks the proof; returns the report and a phrase saying what the proof is about.
+    static func verify(log: EventLog, proofText: String, held: String?) throws -> (VerificationReport, String) {
         let parsed = try ProofText.parse(proofText)
         let checkpoint: Checkpoint
         do {
@@ -68,6 +70,7 @@ enum ProofVerification {
             throw LedgerError(error.code, "the proof's checkpoint is not this ledger's: \(error.message)")
         }
         var breaches: [Breach] = []
+        var what = ""
         if parsed.header == ProofText.inclusionHeader {
             let seq = parsed.number + 1
             guard let raw = try log.rawEntry(at: seq) else {
@@ -80,6 +83,7 @@ enum ProofVerification {
                                        actor: event?.envelope.actor,
                                        message: "the inclusion proof does not show the event at sequence \(seq) in the checkpoint of size \(checkpoint.size)"))
             }
+            what = "inclusion proof of sequence \(seq) (\(event?.envelope.type ?? "event")) in the signed checkpoint of size \(checkpoint.size)"
         } else {
             let old = parsed.number
             let oldRoot: Hash32
@@ -98,7 +102,8 @@ enum ProofVerification {
                 breaches.append(Breach(rule: "INTEGRITY", seq: nil, event: nil, caseID: nil, actor: nil,
                                        message: "the consistency proof does not show the log of \(old) events is a prefix of the checkpoint of size \(checkpoint.size)"))
             }
+            what = "consistency proof from size \(old) to the signed checkpoint of size \(checkpoint.size)"
         }
-        return VerificationReport(ledger: log.name, events: checkpoint.size, breaches: breaches)
+        return (VerificationReport(ledger: log.name, events: checkpoint.size, breaches: breaches), what)
     }
 }
