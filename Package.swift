@@ -32,10 +32,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The Agreement: event catalog, the one fold, the rule catalog. Pure: no I/O.
+        .target(name: "Agreement", dependencies: ["Ledger"], swiftSettings: strict),
+
+        // Projections and the Agreement's judgement over a ledger (write-path check, verify, views).
+        .target(name: "Projections", dependencies: ["Ledger", "Agreement"], swiftSettings: strict),
+
         // The command-line tool: parse, call, print.
         .executableTarget(
             name: "amparo",
-            dependencies: ["Ledger", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Ledger", "Agreement", "Projections", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 

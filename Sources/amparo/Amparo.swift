@@ -13,8 +13,9 @@ struct Amparo: ParsableCommand {
             The ledger directory is --ledger, else $AMPARO_LEDGER, else ./amparo-ledger.
             """,
         subcommands: [
-            InitCommand.self, KeysCommand.self, AppendCommand.self, LogCommand.self, CheckpointCommand.self,
-            ProveCommand.self, VerifyCommand.self,
+            InitCommand.self, KeysCommand.self, AppendCommand.self, CaseCommand.self, NetworkCommand.self,
+            MeetingCommand.self, LogCommand.self, ReplayCommand.self, CheckpointCommand.self, ProveCommand.self,
+            VerifyCommand.self,
         ]
     )
 

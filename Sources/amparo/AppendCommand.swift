@@ -1,16 +1,19 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Projections
 
 struct AppendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "append",
         abstract: "Sign drafts (JSON Lines) as the key's actor and append them in one transaction.",
         discussion: """
-            Each line is {"id"?, "type", "case"?, "occurred", "payload"}. The actor is whoever the key \
-            is registered to. Prints one sequence number per draft. Everything is written or nothing: \
-            a malformed line, an unregistered or revoked key, or a different event under a known id \
-            refuses the whole batch. The same draft with the same id again is a no-op (same sequence).
+            Each line is {"id"?, "type", "case"?, "occurred", "payload"} (event types and payloads: \
+            docs/events.md). The actor is whoever the key is registered to. Prints one sequence number \
+            per draft. Everything is written or nothing: a malformed line, an unregistered or revoked \
+            key, or a different event under a known id refuses the batch (exit 2); an act that breaches \
+            the Agreement refuses it with the breach's sentence (exit 1) unless --record-violations. \
+            The same draft with the same id again is a no-op (same sequence number).
             """
     )
 
@@ -38,7 +41,10 @@ struct AppendCommand: ParsableCommand {
             }
         }
         guard !lines.isEmpty else { throw LedgerError(.badDraft, "\(source) holds no drafts; nothing was written") }
-        let results = try Recorder(log: log).record(lines, key: signingKey, keyFile: key)
+        let results = try Output.refusingBreaches {
+            try Recorder(log: log).record(lines, key: signingKey, keyFile: key,
+                                          check: Judge.writeCheck(log: log, source: source, recordViolations: recordViolations))
+        }
         for result in results { print(result.outcome.seq) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Projections
 
 enum Output {
     /// One line on stderr, exit status 2.
@@ -8,6 +9,16 @@ enum Output {
         let text = message.hasPrefix("amparo:") ? message : "amparo: " + message
         FileHandle.standardError.write(Data((text.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
         exit(2)
+    }
+
+    /// Runs `body`; an act refused by the Agreement's rules is one line on stderr and exit 1.
+    static func refusingBreaches<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let refusal as Judge.Refusal {
+            FileHandle.standardError.write(Data(("amparo: refused: " + refusal.message + "\n").utf8))
+            throw ExitCode(1)
+        }
     }
 
     /// A note on stderr that is not an error.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Projections
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,7 +9,9 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Check the ledger was never altered: every entry, hash, signature and checkpoint.",
         discussion: """
             Re-reads every entry, recomputes hashes and the Merkle root, checks every stored \
-            checkpoint and every signature against the key registry. With --checkpoint, also checks \
+            checkpoint and every signature against the key registry, then replays every event in the \
+            order the acts happened and checks every rule of the Agreement (rule ids and Articles: \
+            docs/rules.md). Text output groups breaches by case. With --checkpoint, also checks \
             that a checkpoint you kept is a prefix of the log. With --proof, checks only that proof \
             (from `amparo prove`), against this ledger's node key.
             Exit status: 0 clean, 1 breaches found, 2 usage or I/O error.
@@ -26,6 +29,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A proof printed by `amparo prove`.", valueName: "FILE"))
     var proof: String?
 
+    @Option(name: .customLong("case"), help: ArgumentHelp("Report only this case's breaches (the whole log is still checked).", valueName: "ID"))
+    var caseID: String?
+
     func run() throws {
         let log = try ledger.open()
         let held = try checkpoint.map { String(decoding: try readInput($0), as: UTF8.self) }
@@ -34,7 +40,7 @@ struct VerifyCommand: ParsableCommand {
         if let proof {
             (report, what) = try ProofVerification.verify(log: log, proofText: String(decoding: try readInput(proof), as: UTF8.self), held: held)
         } else {
-            report = try LedgerVerifier.verify(log, held: held)
+            report = try Judge.verify(log, held: held, caseID: caseID)
         }
         switch format {
         case .json: Output.printJSON(report.json)
@@ -47,12 +53,16 @@ struct VerifyCommand: ParsableCommand {
         let what = what ?? "\(report.events) events"
         guard !report.ok else { return "\(report.ledger): \(what) verified: clean, no breaches" }
         var lines = ["\(report.ledger): \(what) checked: \(report.breaches.count) breach\(report.breaches.count == 1 ? "" : "es")"]
-        for b in report.breaches {
-            var head = b.rule
-            if let seq = b.seq { head += " seq \(seq)" }
-            if let c = b.caseID { head += " case \(c)" }
-            if let a = b.actor { head += " actor \(a)" }
-            lines.append("  \(head): \(b.message)")
+        // Grouped by case (network-level breaches first), each group in log order.
+        let groups = Dictionary(grouping: report.breaches) { $0.caseID ?? "" }
+        for key in groups.keys.sorted() {
+            lines.append(key.isEmpty ? "network and log:" : "case \(key):")
+            for b in groups[key]! {
+                var head = b.rule
+                if let seq = b.seq { head += " seq \(seq)" }
+                if let a = b.actor { head += " actor \(a)" }
+                lines.append("  \(head): \(b.message)")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -18,7 +18,20 @@ struct CLILedger {
         mxKey = mx.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let reg = try amparo(["keys", "register", "--actor", "MX", "--public-key", mxKey, "--key", dir + "/ts.pem", "--valid-from", "2014-01-01"])
         #expect(reg.status == 0, "\(reg.stderr)")
+        // A lawful network: the Agreement in force, Mexico a Party with its offices and focal point.
+        let ts = #"{"type":"agreement.entered_into_force","occurred":"2015-01-15T00:00:00Z","payload":{"date":"2015-01-15","text_version":"draft"}}"#
+        #expect(try amparo(["append", "--key", dir + "/ts.pem"], stdin: ts).status == 0)
+        let mxSetup = [
+            #"{"type":"state.joined_agreement","occurred":"2015-02-01T00:00:00Z","payload":{"effective":"2015-02-01"}}"#,
+            #"{"type":"state.consular_network_declared","occurred":"2015-02-01T00:00:00Z","payload":{"offices":[{"country":"US"},{"country":"CR"}]}}"#,
+            focalPoint("Dirección General de Protección"),
+        ].joined(separator: "\n")
+        let setup = try amparo(["append", "--key", dir + "/mx.pem"], stdin: mxSetup)
+        #expect(setup.status == 0, "\(setup.stderr)")
     }
+
+    /// Events before any test's own: genesis, registration, 4 network events.
+    static let setupEvents = 6
 
     func amparo(_ args: [String], stdin: String? = nil) throws -> TestSupport.Result {
         try TestSupport.run(args + ["--ledger", ledger], stdin: stdin)
@@ -33,10 +46,28 @@ struct CLILedger {
     }
 }
 
+/// A lawful network event by Mexico: (re)designating its focal point. `office` can carry a marker.
+func focalPoint(_ office: String, id: String? = nil, occurred: String = "2015-02-01T00:00:00Z") -> String {
+    let idField = id.map { "\"id\":\"\($0)\"," } ?? ""
+    return "{\(idField)\"type\":\"state.focal_point_designated\",\"occurred\":\"\(occurred)\",\"payload\":{\"office\":\"\(office)\",\"email\":\"fp@sre.example\",\"telephone\":\"+52 55 0000 0000\"}}"
+}
+
+/// A lawful draft: with `caseID`, Mexico files that case (a national in Nicaragua); otherwise a
+/// focal-point designation. `type` other than the default gives a case event of that type.
 func draft(_ type: String = "case.request_filed", id: String? = nil, caseID: String = "MX-2015-0001", occurred: String = "2015-04-01T10:00:00Z") -> String {
-    var fields = ["\"type\":\"\(type)\"", "\"case\":\"\(caseID)\"", "\"occurred\":\"\(occurred)\"", "\"payload\":{}"]
-    if let id { fields.insert("\"id\":\"\(id)\"", at: 0) }
-    return "{" + fields.joined(separator: ",") + "}"
+    let idField = id.map { "\"id\":\"\($0)\"," } ?? ""
+    let payload: String
+    switch type {
+    case "case.request_filed":
+        payload = #"{"subject":"p-1","location_country":"NI","location_city":"Managua","category":"labour_exploitation","perpetrator":"civilian","channel":"consular_directorate","protection_required":"consular visit"}"#
+    case "case.circulated":
+        payload = #"{"focal_points":["US","CR"]}"#
+    case "case.withdrawn":
+        payload = #"{"reason":"the migrant returned"}"#
+    default:
+        payload = "{}"
+    }
+    return "{\(idField)\"type\":\"\(type)\",\"case\":\"\(caseID)\",\"occurred\":\"\(occurred)\",\"payload\":\(payload)}"
 }
 
 @Suite("amparo end to end", .serialized)
@@ -47,22 +78,23 @@ struct CLITests {
         let input = [draft(id: "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51"), draft("case.circulated")].joined(separator: "\n") + "\n"
         let append = try l.amparo(["append", "--key", l.dir + "/mx.pem", "-"], stdin: input)
         #expect(append.status == 0, "\(append.stderr)")
-        #expect(append.stdoutLines == ["3", "4"])
+        let first = CLILedger.setupEvents + 1
+        #expect(append.stdoutLines == ["\(first)", "\(first + 1)"])
         let again = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft(id: "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51"))
-        #expect(again.stdoutLines == ["3"])
+        #expect(again.stdoutLines == ["\(first)"])
         let log = try l.amparo(["log", "--case", "MX-2015-0001"])
         #expect(log.stdoutLines.count == 3)
         #expect(log.stdoutLines[1].contains("case.request_filed"))
-        let json = try JSONParser.parse(try l.amparo(["log", "--format", "json", "--from", "2"]).stdout)
-        #expect(json.arrayValue?.map { $0["seq"]?.integerValue } == [2, 3, 4])
+        let json = try JSONParser.parse(try l.amparo(["log", "--format", "json", "--from", "\(first - 1)"]).stdout)
+        #expect(json.arrayValue?.map { $0["seq"]?.integerValue } == [Int64(first - 1), Int64(first), Int64(first + 1)])
         #expect(json.arrayValue?[1]["actor"] == "MX")
         let checkpoint = try l.amparo(["checkpoint"])
-        #expect(checkpoint.stdout.hasPrefix("rcm.example/ts\n4\n"))
+        #expect(checkpoint.stdout.hasPrefix("rcm.example/ts\n\(first + 1)\n"))
         let verify = try l.amparo(["verify", "--format", "json"])
         #expect(verify.status == 0)
         let report = try JSONParser.parse(verify.stdout)
         #expect(report["ok"] == true)
-        #expect(report["events"] == 4)
+        #expect(report["events"] == .number(Double(first + 1)))
         #expect(report["ledger"] == "rcm.example/ts")
         #expect(report["breaches"] == [])
         try TestSupport.write(checkpoint.stdout, to: l.dir + "/held")
@@ -72,16 +104,17 @@ struct CLITests {
     @Test("proofs printed by `prove` are accepted by `verify --proof`, and a changed one is not")
     func proofs() throws {
         let l = try CLILedger()
-        let drafts = (0..<9).map { _ in draft() }.joined(separator: "\n")
+        let drafts = (0..<9).map { focalPoint("office \($0)") }.joined(separator: "\n")
         #expect(try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: drafts).status == 0)
         let held = try l.amparo(["checkpoint"]).stdout
         try TestSupport.write(held, to: l.dir + "/held")
         #expect(try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: drafts).status == 0)
         let inclusion = try l.amparo(["prove", "inclusion", "7"])
         #expect(inclusion.stdout.hasPrefix("c2sp.org/tlog-proof@v1\nindex 6\n"))
+        let held11 = CLILedger.setupEvents + 9
         try TestSupport.write(inclusion.stdout, to: l.dir + "/inc")
         #expect(try l.amparo(["verify", "--proof", l.dir + "/inc"]).status == 0)
-        let consistency = try l.amparo(["prove", "consistency", "--from", "11"])
+        let consistency = try l.amparo(["prove", "consistency", "--from", "\(held11)"])
         try TestSupport.write(consistency.stdout, to: l.dir + "/cons")
         let ok = try l.amparo(["verify", "--proof", l.dir + "/cons", "--checkpoint", l.dir + "/held"])
         #expect(ok.status == 0, "\(ok.stdout) \(ok.stderr)")
@@ -151,11 +184,11 @@ struct CLITests {
         let id = "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51"
         #expect(try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft(id: id)).status == 0)
         let before = try l.snapshot()
-        let r = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft() + "\n" + draft("case.withdrawn", id: id))
+        let r = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: focalPoint("x") + "\n" + draft("case.withdrawn", id: id))
         #expect(r.status == 2)
         #expect(r.stderrLines.count == 1)
         #expect(r.stderr.contains("line 2: equivocation refused: event \(id)"))
-        #expect(r.stderr.contains("sequence 3"))
+        #expect(r.stderr.contains("sequence \(CLILedger.setupEvents + 1)"))
         #expect(try l.snapshot() == before)
     }
 
@@ -187,7 +220,7 @@ struct CLITests {
         let l = try CLILedger()
         let r = try TestSupport.run(["checkpoint"], environment: ["AMPARO_LEDGER": l.ledger])
         #expect(r.status == 0)
-        #expect(r.stdout.hasPrefix("rcm.example/ts\n2\n"))
+        #expect(r.stdout.hasPrefix("rcm.example/ts\n\(CLILedger.setupEvents)\n"))
     }
 
     @Test("a ministry node initialised with only the Secretariat's verifier key trusts it and is empty")
@@ -209,8 +242,7 @@ struct CLITests {
         let marker = "FLIPME-0123456789"
         var drafts: [String] = []
         for i in 0..<8 {
-            let note = i == 5 ? marker : "note-\(i)-abcdefghijk"
-            drafts.append("{\"type\":\"case.protection_action_recorded\",\"case\":\"MX-2015-0001\",\"occurred\":\"2015-05-0\(i + 1)T00:00:00Z\",\"payload\":{\"note\":\"\(note)\"}}")
+            drafts.append(focalPoint(i == 5 ? marker : "note-\(i)-abcdefghijk", occurred: "2015-05-0\(i + 1)T00:00:00Z"))
         }
         #expect(try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: drafts.joined(separator: "\n")).status == 0)
         #expect(try l.amparo(["verify"]).status == 0)
@@ -225,10 +257,10 @@ struct CLITests {
         let breaches = try #require(try JSONParser.parse(r.stdout)["breaches"]?.arrayValue)
         #expect(breaches.count == 1)
         #expect(breaches.first?["rule"] == "INTEGRITY")
-        #expect(breaches.first?["seq"] == 8)  // genesis 1, registration 2, drafts 3…10: the sixth draft
+        #expect(breaches.first?["seq"] == .number(Double(CLILedger.setupEvents + 6)))  // the sixth draft
         let text = try l.amparo(["verify"])
         #expect(text.status == 1)
-        #expect(text.stdout.contains("INTEGRITY seq 8"))
+        #expect(text.stdout.contains("INTEGRITY seq \(CLILedger.setupEvents + 6)"))
     }
 
     @Test("a full disk (file size limit) refuses the batch with one line, and the ledger stays as it was")
@@ -236,9 +268,7 @@ struct CLITests {
         let l = try CLILedger()
         let before = try l.snapshot()
         let size = try #require(try FileManager.default.attributesOfItem(atPath: l.ledger + "/data.mdb")[.size] as? Int)
-        let big = (0..<3000).map { i in
-            "{\"type\":\"case.protection_action_recorded\",\"case\":\"MX-2015-0001\",\"occurred\":\"2015-05-01T00:00:00Z\",\"payload\":{\"n\":\(i),\"pad\":\"\(String(repeating: "p", count: 300))\"}}"
-        }.joined(separator: "\n")
+        let big = (0..<3000).map { i in focalPoint("office \(i) " + String(repeating: "p", count: 300)) }.joined(separator: "\n")
         try TestSupport.write(big, to: l.dir + "/big.jsonl")
         let limitBlocks = size / 1024 + 64  // ulimit -f counts 1 KiB blocks: room for ~64 KiB more
         let script = "ulimit -f \(limitBlocks); exec \"$0\" \"$@\""

@@ -15,10 +15,11 @@ do {
     let recorder = Recorder(log: log)
     for b in 0..<batches {
         let lines = (0..<batchSize).map { i in
+            // Lawful network events (focal-point designations), so `verify` judges the log clean.
             Recorder.Line(number: i + 1, draft: Draft(
-                type: "case.protection_action_recorded", caseID: "MX-2015-\(String(format: "%04d", b % 9999 + 1))",
-                occurred: Timestamp(parsing: "2015-06-01T12:00:00Z")!,
-                payload: ["kind": "consular_visit", "note": .string(String(repeating: "n", count: 200))]))
+                type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-06-01T12:00:00Z")!,
+                payload: ["office": .string("office \(b)-\(i) " + String(repeating: "n", count: 150)), "email": "fp@sre.example",
+                          "telephone": "+52 55 0000 0000"]))
         }
         let results = try recorder.record(lines, key: key, keyFile: args[2])
         let ids = results.map { $0.event.id.description }.joined(separator: " ")

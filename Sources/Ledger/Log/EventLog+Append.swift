@@ -64,7 +64,8 @@ extension EventLog {
                     value.append(contentsOf: event.bytes)
                     try txn.put(db.events, key: key, value: value, flags: .append)
                     idEntries.append((event.id, key))
-                    if let caseID = event.envelope.caseID { caseEntries.append(EventLog.caseKey(caseID, seq)) }
+                    // Network events (no case) are indexed under the empty case id.
+                    caseEntries.append(EventLog.caseKey(event.envelope.caseID ?? "", seq))
                     if KeyRegistry.isKeyEvent(event.envelope.type) {
                         try txn.put(db.keyEvents, key: key, value: [], flags: .append)
                     }
@@ -89,6 +90,21 @@ extension EventLog {
                     try self.storeCheckpoint(txn, Checkpoint(origin: name, size: size, root: edge.root), key: nodeKey)
                 }
                 return outcomes
+            }
+        }
+    }
+
+    /// Throws the equivocation error `append` would throw for `events`, without writing: for a
+    /// write path that wants to report it before anything else.
+    public func checkEquivocation(_ events: [SignedEvent]) throws {
+        var seen: [EventID: SignedEvent] = [:]
+        for event in events {
+            if let earlier = seen[event.id], earlier.bytes != event.bytes {
+                throw EventLog.equivocation(event, held: earlier, seq: 0)
+            }
+            seen[event.id] = event
+            if let seq = try seq(of: event.id), let held = try rawEntry(at: seq), held.bytes != event.bytes {
+                throw EventLog.equivocation(event, held: try? SignedEvent(bytes: held.bytes), seq: seq)
             }
         }
     }

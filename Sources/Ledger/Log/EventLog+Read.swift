@@ -99,6 +99,31 @@ extension EventLog {
         }
     }
 
+    /// The distinct case ids that begin with `prefix`, sorted (e.g. every `MX-2015-` case).
+    public func caseIDs(prefix: String) throws -> [String] {
+        let start = Array(prefix.utf8)
+        return try lmdb {
+            try env.read { txn in
+                try txn.withCursor(db.cases) { cursor in
+                    var out: [String] = []
+                    var entry = try cursor.seek(atLeast: start.isEmpty ? [1] : start)
+                    while let e = entry, e.key.starts(with: start) {
+                        let id = String(decoding: e.key.prefix(while: { $0 != 0 }), as: UTF8.self)
+                        if out.last != id { out.append(id) }
+                        // Skip the rest of this case: seek past its last possible key.
+                        entry = try cursor.seek(atLeast: Array(id.utf8) + [1])
+                    }
+                    return out
+                }
+            }
+        }
+    }
+
+    /// The network events (those without a case), in log order; no scan of the log.
+    public func networkEvents() throws -> [StoredEvent] {
+        try seqs(inCase: "").compactMap { try event(at: $0) }
+    }
+
     /// The events of a case, in log order.
     public func events(inCase caseID: String) throws -> [StoredEvent] {
         try seqs(inCase: caseID).compactMap { try event(at: $0) }

@@ -20,7 +20,8 @@ final class LockedValue<Value>: @unchecked Sendable {
 /// - `events`: sequence (8 bytes big-endian, from 1) → 8-byte recording time in ms ‖ canonical
 ///   signed event bytes. Appended with `MDB_APPEND`.
 /// - `ids`: event id (16 bytes) → sequence: idempotent appends, equivocation detection.
-/// - `cases`: case id ‖ 0x00 ‖ sequence → empty: a case's events without a scan.
+/// - `cases`: case id ‖ 0x00 ‖ sequence → empty: a case's events without a scan (network events,
+///   which have no case, under the empty case id).
 /// - `keyevents`: sequence → empty, for `ledger.genesis`, `key.registered`, `key.revoked`.
 /// - `tree`: storage index (see ``Merkle/storageIndex(level:index:)``) → 32-byte hash of every
 ///   perfect subtree, appended as leaves arrive: proofs and roots read O(log n) hashes.

@@ -20,7 +20,13 @@ public struct Recorder {
 
     /// Signs `lines` with `key` (any name; the registry decides the actor) and appends them.
     /// Nothing is written when any line is refused.
-    public func record(_ lines: [Line], key: SigningKey, keyFile: String, recorded: Timestamp = .now()) throws -> [(line: Int, event: SignedEvent, outcome: EventLog.AppendOutcome)] {
+    ///
+    /// `check` sees the signed batch (with each event's line) before anything is written; it throws
+    /// to refuse the batch (the Agreement's rules live above this layer).
+    public func record(
+        _ lines: [Line], key: SigningKey, keyFile: String, recorded: Timestamp = .now(),
+        check: (([(line: Int, event: SignedEvent)]) throws -> Void)? = nil
+    ) throws -> [(line: Int, event: SignedEvent, outcome: EventLog.AppendOutcome)] {
         var registry = try log.keyRegistry(verifySignatures: false)
         guard let binding = registry.binding(forPublicKey: key.verifierKey.publicKey) else {
             throw LedgerError(
@@ -56,6 +62,8 @@ public struct Recorder {
         }
         let outcomes: [EventLog.AppendOutcome]
         do {
+            try log.checkEquivocation(signed.map(\.1))
+            try check?(signed.map { (line: $0.0, event: $0.1) })
             outcomes = try log.append(signed.map(\.1), recorded: recorded)
         } catch var error as LedgerError where error.code == .equivocation {
             if let id = error.eventID, let line = signed.first(where: { $0.1.id == id })?.0 {

@@ -1,0 +1,348 @@
+import Ledger
+
+/// The kind of value a payload field holds.
+public indirect enum FieldKind: Sendable, Equatable {
+    /// Free text (non-empty, at most 2,000 characters).
+    case text
+    /// One of a fixed list of words.
+    case choice([String])
+    /// A lower-case word (`labour_exploitation`); which words are lawful is a rule's business.
+    case word
+    /// An RCM Member State code.
+    case state
+    /// An actor code: a Member State, `RCM-TS` or `IOM`.
+    case actor
+    /// Any ISO 3166-1 alpha-2 country code.
+    case country
+    /// A calendar date, `YYYY-MM-DD`.
+    case date
+    /// A decimal amount of money as a string, `1250.00` (never a float).
+    case amount
+    /// An ISO 4217 currency code, `USD`.
+    case currency
+    case bool
+    /// An event id (UUID).
+    case eventID
+    /// A meeting id, `2015-11-09-mexico-city`.
+    case meetingID
+    /// A list of values of one kind.
+    case list(FieldKind)
+    /// A consular network: `[{"country": "CR", "cities": ["San José"]}]`.
+    case offices
+    /// Any JSON object.
+    case object
+
+    /// How the value is written, for help and docs.
+    public var hint: String {
+        switch self {
+        case .text: "text"
+        case .choice(let words): words.joined(separator: "|")
+        case .word: "lower-case word"
+        case .state: "member State code (BZ CA CR DO SV GT HN MX NI PA US)"
+        case .actor: "actor code (a Member State, RCM-TS or IOM)"
+        case .country: "ISO 3166-1 alpha-2 country code"
+        case .date: "YYYY-MM-DD"
+        case .amount: "decimal amount, e.g. 1250.00"
+        case .currency: "ISO 4217 code, e.g. USD"
+        case .bool: "true|false"
+        case .eventID: "event id (UUID)"
+        case .meetingID: "meeting id, e.g. 2015-11-09-mexico-city"
+        case .list(let k): "list of \(k.hint)"
+        case .offices: "list of {country, cities}"
+        case .object: "JSON object"
+        }
+    }
+}
+
+/// One payload field of an event type.
+public struct FieldSpec: Sendable {
+    public let name: String
+    public let kind: FieldKind
+    public let required: Bool
+    public let help: String
+
+    init(_ name: String, _ kind: FieldKind, required: Bool = true, _ help: String) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.help = help
+    }
+}
+
+/// Who may record an event type (the `AUTHORITY` rule checks it).
+public enum Role: String, Sendable {
+    /// The RCM Technical Secretariat.
+    case secretariat
+    /// The migrant's State of nationality, whose code begins the case id.
+    case requestingState = "requesting State"
+    /// A Member State other than the requesting State.
+    case otherMemberState = "a Member State other than the requesting State"
+    /// A Member State acting as assisting State (which one is checked by ART5-SELECTION).
+    case assistingState = "assisting State"
+    /// IOM or the requesting State.
+    case iomOrRequestingState = "IOM or the requesting State"
+    /// The author of the event being corrected.
+    case author = "author of the corrected event"
+    /// The Member State the event is about (network events by a State).
+    case memberState = "the Member State itself"
+    /// Key events: the Secretariat, checked by the Ledger layer.
+    case keyAuthority = "RCM-TS (key registry)"
+}
+
+/// One event type of the catalog (shared/docs/domain.md, "Event catalog").
+public struct EventSpec: Sendable {
+    public let type: String
+    /// True for case events (they carry `case`); false for network events.
+    public let isCaseEvent: Bool
+    public let role: Role
+    public let fields: [FieldSpec]
+    /// The Article (or source) the event records, e.g. "Art. 6".
+    public let source: String
+    public let summary: String
+    /// The `amparo` command that records it: ("case", "file"), ("network", "join"), …; nil for key events.
+    public let command: (group: String, name: String)?
+
+    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+}
+
+/// The event catalog: one table, the single definition of every event type's payload, who may
+/// record it and which Article it serves. Validation, the `amparo` commands and docs/events.md
+/// are all made from it.
+public enum Catalog {
+    static let money = [
+        FieldSpec("amount", .amount, "decimal amount, e.g. 1250.00"),
+        FieldSpec("currency", .currency, "ISO 4217 currency code"),
+    ]
+
+    public static let specs: [EventSpec] = [
+        // Network events (no case).
+        EventSpec(type: "ledger.genesis", isCaseEvent: false, role: .keyAuthority, fields: [
+            FieldSpec("name", .text, "the ledger's name"), FieldSpec("root_keys", .list(.text), "the Secretariat's root verifier keys"),
+        ], source: "-", summary: "The ledger's first event: the Secretariat's root key(s) and the ledger's name.", command: nil),
+        EventSpec(type: "key.registered", isCaseEvent: false, role: .keyAuthority, fields: [
+            FieldSpec("actor", .text, "actor code the key signs for"), FieldSpec("public_key", .text, "C2SP verifier key"),
+            FieldSpec("valid_from", .text, required: false, "RFC 3339 time from which the key may sign"),
+        ], source: "-", summary: "The Secretariat binds a public key to an actor from a time on.", command: nil),
+        EventSpec(type: "key.revoked", isCaseEvent: false, role: .keyAuthority, fields: [
+            FieldSpec("actor", .text, "actor code"), FieldSpec("public_key", .text, "C2SP verifier key"),
+            FieldSpec("revoked_at", .text, required: false, "RFC 3339 time from which the key is revoked"),
+        ], source: "-", summary: "The Secretariat revokes a key from a time on.", command: nil),
+        EventSpec(type: "agreement.entered_into_force", isCaseEvent: false, role: .secretariat, fields: [
+            FieldSpec("date", .date, "date the Vice-Ministers approved the Agreement"),
+            FieldSpec("text_version", .text, "version of the Agreement's text"),
+        ], source: "Art. 9", summary: "The Agreement enters into force on its approval by the Vice-Ministers.", command: ("network", "in-force")),
+        EventSpec(type: "state.joined_agreement", isCaseEvent: false, role: .memberState, fields: [
+            FieldSpec("effective", .date, "date from which the State is a Party"),
+        ], source: "Art. 7.2", summary: "A Member State decides to be a Party to the Agreement.", command: ("network", "join")),
+        EventSpec(type: "state.left_agreement", isCaseEvent: false, role: .memberState, fields: [
+            FieldSpec("effective", .date, "date from which the State is no longer a Party"),
+        ], source: "Art. 7.2", summary: "A Member State stops being a Party.", command: ("network", "leave")),
+        EventSpec(type: "state.consular_network_declared", isCaseEvent: false, role: .memberState, fields: [
+            FieldSpec("offices", .offices, "every country (and cities) where the State has a diplomatic or consular office; replaces the previous list"),
+        ], source: "Art. 7.6, 7.3", summary: "A State declares its full current list of offices abroad.", command: ("network", "declare-offices")),
+        EventSpec(type: "state.focal_point_designated", isCaseEvent: false, role: .memberState, fields: [
+            FieldSpec("office", .text, "the office acting as focal point"), FieldSpec("email", .text, "its e-mail address"),
+            FieldSpec("telephone", .text, "its telephone number"),
+        ], source: "Art. 7.6, CN item 8", summary: "A State designates its focal point for the Network.", command: ("network", "focal-point")),
+        EventSpec(type: "meeting.scheduled", isCaseEvent: false, role: .secretariat, fields: [
+            FieldSpec("meeting", .meetingID, "meeting id: date and host city slug"), FieldSpec("date", .date, "date of the meeting"),
+            FieldSpec("city", .text, "host city"), FieldSpec("country", .country, "host country"),
+        ], source: "Art. 7.7", summary: "The Secretariat schedules a meeting of the Liaison Officer Network.", command: ("meeting", "schedule")),
+        EventSpec(type: "meeting.held", isCaseEvent: false, role: .secretariat, fields: [
+            FieldSpec("meeting", .meetingID, "meeting id"), FieldSpec("participants", .list(.state), "participating States"),
+            FieldSpec("observers", .list(.text), required: false, "observers (IOM, UNHCR, RNCOM…)"),
+        ], source: "seeds 002, 004", summary: "The Secretariat records that a meeting was held and who took part.", command: ("meeting", "held")),
+
+        // Case events.
+        EventSpec(type: "case.request_filed", isCaseEvent: true, role: .requestingState, fields: [
+            FieldSpec("subject", .text, "random pseudonym of the migrant (never a name or a hash of personal data)"),
+            FieldSpec("location_country", .country, "where the migrant is (any country)"),
+            FieldSpec("location_city", .text, "city where the migrant is"),
+            FieldSpec("category", .word, "category of the situation (Art. 7.4): \(Codes.categories.joined(separator: ", "))"),
+            FieldSpec("perpetrator", .choice(Codes.perpetrators), "who violated the migrant's rights (Art. 7.4)"),
+            FieldSpec("channel", .choice(Codes.channels), "who coordinates the request (Art. 7.5)"),
+            FieldSpec("exception_reason", .text, required: false, "why local authorities are contacted directly (Art. 7.5)"),
+            FieldSpec("protection_required", .text, "the consular protection required"),
+            FieldSpec("sex", .choice(Codes.sexes), required: false, "disaggregation: sex"),
+            FieldSpec("age_group", .choice(Codes.ageGroups), required: false, "disaggregation: age group"),
+            FieldSpec("unaccompanied_child", .bool, required: false, "disaggregation: unaccompanied or separated child"),
+            FieldSpec("disability", .bool, required: false, "disaggregation: disability"),
+        ], source: "Art. 7.1-7.5", summary: "The State of nationality files a request for protection of its national.", command: ("case", "file")),
+        EventSpec(type: "case.secretariat_notified", isCaseEvent: true, role: .secretariat, fields: [
+            FieldSpec("acknowledgement", .text, "the Secretariat's acknowledgement reference"),
+        ], source: "Art. 5", summary: "The Secretariat acknowledges the notification of the request.", command: ("case", "notify")),
+        EventSpec(type: "case.circulated", isCaseEvent: true, role: .requestingState, fields: [
+            FieldSpec("focal_points", .list(.state), "the States whose focal points were addressed"),
+        ], source: "Art. 7.6", summary: "The requesting State circulates the case to the focal points.", command: ("case", "circulate")),
+        EventSpec(type: "case.collaboration_offered", isCaseEvent: true, role: .otherMemberState, fields: [
+            FieldSpec("offer", .text, "what the State can do, and how"),
+        ], source: "Art. 3, 7.6", summary: "A Party with an office in the location country offers to help.", command: ("case", "offer")),
+        EventSpec(type: "case.collaboration_declined", isCaseEvent: true, role: .otherMemberState, fields: [
+            FieldSpec("reason", .text, required: false, "why"),
+        ], source: "Art. 3, 7.6", summary: "A Party declines to collaborate.", command: ("case", "decline")),
+        EventSpec(type: "case.assisting_state_selected", isCaseEvent: true, role: .requestingState, fields: [
+            FieldSpec("state", .state, "the Party chosen to assist"),
+        ], source: "Art. 5 ¶2", summary: "The requesting State establishes which Party is approached.", command: ("case", "select")),
+        EventSpec(type: "case.formal_request_sent", isCaseEvent: true, role: .requestingState, fields: [
+            FieldSpec("to", .state, "the State asked for assistance"), FieldSpec("note", .text, "verbal note reference"),
+            FieldSpec("mission", .text, "the consular mission addressed"),
+        ], source: "Art. 6", summary: "The requesting State sends a formal request note to the consular mission.", command: ("case", "request")),
+        EventSpec(type: "case.scope_agreed", isCaseEvent: true, role: .assistingState, fields: [
+            FieldSpec("request_note", .text, "the requesting State's note reference"), FieldSpec("reply_note", .text, "the assisting State's note reference"),
+            FieldSpec("scope", .list(.choice(Codes.actionKinds)), "the action kinds agreed"),
+            FieldSpec("procedures", .text, "the procedures agreed"),
+        ], source: "Art. 5 ¶1", summary: "The assisting State agrees scope and procedures by verbal notes.", command: ("case", "agree")),
+        EventSpec(type: "case.protection_action_recorded", isCaseEvent: true, role: .assistingState, fields: [
+            FieldSpec("kind", .choice(Codes.actionKinds), "the action taken"), FieldSpec("details", .text, "what was done (no personal data)"),
+        ], source: "Art. 4", summary: "The assisting State records an act of protection.", command: ("case", "act")),
+        EventSpec(type: "case.cost_recorded", isCaseEvent: true, role: .iomOrRequestingState,
+                  fields: [FieldSpec("payer", .actor, "who bears the cost")] + money + [FieldSpec("purpose", .text, "what for")],
+                  source: "Art. 8", summary: "A cost of the case and who bears it.", command: ("case", "cost")),
+        EventSpec(type: "case.reimbursement_claimed", isCaseEvent: true, role: .assistingState,
+                  fields: [FieldSpec("from", .actor, "who is asked to reimburse (the State of nationality or IOM)")] + money
+                      + [FieldSpec("purpose", .text, "what was advanced")],
+                  source: "Art. 8", summary: "The assisting State claims what it advanced; due within 12 months.", command: ("case", "claim")),
+        EventSpec(type: "case.reimbursed", isCaseEvent: true, role: .iomOrRequestingState,
+                  fields: [FieldSpec("claim", .eventID, "the id of the reimbursement claim settled")] + money,
+                  source: "Art. 8", summary: "A claim is settled.", command: ("case", "reimburse")),
+        EventSpec(type: "case.concluded", isCaseEvent: true, role: .requestingState, fields: [
+            FieldSpec("outcome", .choice(Codes.outcomes), "how the case ended"), FieldSpec("summary", .text, "summary (no personal data)"),
+        ], source: "Art. 3, 7.7", summary: "The requesting State concludes the case.", command: ("case", "conclude")),
+        EventSpec(type: "case.withdrawn", isCaseEvent: true, role: .requestingState, fields: [
+            FieldSpec("reason", .text, "why the request is withdrawn"),
+        ], source: "-", summary: "The requesting State withdraws the request.", command: ("case", "withdraw")),
+        EventSpec(type: "case.presented_at_meeting", isCaseEvent: true, role: .requestingState, fields: [
+            FieldSpec("meeting", .meetingID, "the Network meeting"), FieldSpec("nature", .text, "the nature of the situation"),
+            FieldSpec("protection_required", .text, "the consular protection required"),
+            FieldSpec("protection_provided", .text, "the consular protection provided"),
+            FieldSpec("provided_by", .state, "the State that provided it"), FieldSpec("lessons", .text, "lessons learned"),
+        ], source: "Art. 7.7, CN item 9", summary: "The requesting State presents the case and its conclusion at a Network meeting.", command: ("case", "present")),
+        EventSpec(type: "case.personal_data_erased", isCaseEvent: true, role: .requestingState, fields: [
+            FieldSpec("request", .text, "the erasure request reference"),
+        ], source: "GCM 14(e)", summary: "The off-ledger personal data of the case and its key were destroyed.", command: ("case", "erase")),
+        EventSpec(type: "case.corrected", isCaseEvent: true, role: .author, fields: [
+            FieldSpec("event", .eventID, "the id of the event corrected"), FieldSpec("fields", .object, "the corrected payload fields and their new values"),
+            FieldSpec("reason", .text, "why"),
+        ], source: "-", summary: "The author corrects an earlier event; nothing is edited in place.", command: ("case", "correct")),
+    ]
+
+    public static let byType: [String: EventSpec] = Dictionary(uniqueKeysWithValues: specs.map { ($0.type, $0) })
+
+    public static func spec(_ type: String) -> EventSpec? { byType[type] }
+
+    /// Checks an event's shape against the catalog: known type, case present exactly for case
+    /// events, well-formed case id, every payload field known and of its kind, none missing.
+    /// Returns a sentence naming the problem, or nil.
+    public static func shapeProblem(type: String, caseID: String?, payload: [String: JSONValue]) -> String? {
+        guard let spec = byType[type] else {
+            return "unknown event type \"\(type)\" (see docs/events.md for the catalog)"
+        }
+        if spec.isCaseEvent {
+            guard let caseID else { return "\(type) is a case event: it needs \"case\"" }
+            guard CaseID(caseID) != nil else {
+                return "case id \"\(caseID)\" is not <requesting State>-<year>-<4-digit serial>, e.g. HN-2015-0007"
+            }
+        } else if caseID != nil {
+            return "\(type) is a network event: it takes no \"case\""
+        }
+        if let unknown = payload.keys.sorted().first(where: { spec.field($0) == nil }) {
+            return "\(type) has no payload field \"\(unknown)\" (fields: \(spec.fields.map(\.name).joined(separator: ", ")))"
+        }
+        for field in spec.fields {
+            guard let value = payload[field.name] else {
+                if field.required { return "\(type) needs payload field \"\(field.name)\" (\(field.help))" }
+                continue
+            }
+            if let problem = check(value, field.kind) {
+                return "payload field \"\(field.name)\" of \(type): \(problem)"
+            }
+        }
+        return nil
+    }
+
+    static func check(_ value: JSONValue, _ kind: FieldKind) -> String? {
+        func string() -> String? { value.stringValue }
+        switch kind {
+        case .text:
+            guard let s = string(), !s.trimmingCharacters(in: .whitespaces).isEmpty, s.count <= 2000 else {
+                return "expected non-empty text (at most 2,000 characters)"
+            }
+        case .choice(let words):
+            guard let s = string(), words.contains(s) else { return "expected one of \(words.joined(separator: ", "))" }
+        case .word:
+            guard let s = string(), !s.isEmpty, s.count <= 64, s.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0 == "_" }) else {
+                return "expected a lower-case word such as labour_exploitation"
+            }
+        case .state:
+            guard let s = string(), Codes.isMemberState(s) else { return "expected an RCM Member State code (\(Codes.memberStates.joined(separator: " ")))" }
+        case .actor:
+            guard let s = string(), Codes.isMemberState(s) || s == Codes.iom || s == Codes.secretariat || Codes.isCountry(s) else {
+                return "expected an actor code (a State code, RCM-TS or IOM)"
+            }
+        case .country:
+            guard let s = string(), Codes.isCountry(s) else { return "expected an ISO 3166-1 alpha-2 country code such as CR or ES" }
+        case .date:
+            guard let s = string(), s.count == 10, Timestamp(parsing: s) != nil else { return "expected a date YYYY-MM-DD" }
+        case .amount:
+            guard let s = string(), s.range(of: #"^(0|[1-9][0-9]{0,14})(\.[0-9]{1,2})?$"#, options: .regularExpression) != nil else {
+                return "expected a decimal amount as a string, e.g. \"1250.00\" (never a float)"
+            }
+        case .currency:
+            guard let s = string(), s.range(of: "^[A-Z]{3}$", options: .regularExpression) != nil else { return "expected an ISO 4217 code such as USD" }
+        case .bool:
+            guard value.boolValue != nil else { return "expected true or false" }
+        case .eventID:
+            guard let s = string(), EventID(parsing: s) != nil else { return "expected an event id (UUID)" }
+        case .meetingID:
+            guard let s = string(), MeetingID.isValid(s) else { return "expected a meeting id such as 2015-11-09-mexico-city" }
+        case .list(let inner):
+            guard let items = value.arrayValue, !items.isEmpty else { return "expected a non-empty list" }
+            for item in items { if let p = check(item, inner) { return "an item: \(p)" } }
+        case .offices:
+            guard let items = value.arrayValue else { return "expected a list of {\"country\", \"cities\"}" }
+            for item in items {
+                guard let o = item.objectValue, Set(o.keys).isSubset(of: ["country", "cities"]),
+                      let c = o["country"]?.stringValue, Codes.isCountry(c)
+                else { return "each office is {\"country\": ISO code, \"cities\": [text]}" }
+                if let cities = o["cities"], cities.arrayValue?.allSatisfy({ $0.stringValue?.isEmpty == false }) != true {
+                    return "cities of \(c) must be a list of names"
+                }
+            }
+        case .object:
+            guard value.objectValue != nil else { return "expected a JSON object" }
+        }
+        return nil
+    }
+}
+
+/// A case id: `<requesting State>-<year filed>-<4-digit serial>`, e.g. `HN-2015-0007`.
+public struct CaseID: Hashable, Sendable {
+    public let state: String
+    public let year: Int
+    public let serial: Int
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 2, parts[0].allSatisfy({ $0.isUppercase && $0.isASCII }),
+              parts[1].count == 4, let year = Int(parts[1]), parts[2].count == 4, let serial = Int(parts[2]), serial > 0
+        else { return nil }
+        state = String(parts[0])
+        self.year = year
+        self.serial = serial
+    }
+}
+
+/// Meeting ids: `<date>-<host city slug>`.
+public enum MeetingID {
+    public static func isValid(_ text: String) -> Bool {
+        text.count > 11 && Timestamp(parsing: String(text.prefix(10))) != nil && text.dropFirst(10).first == "-"
+            && text.dropFirst(11).allSatisfy { ($0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }
+    }
+
+    /// `2015-11-09-mexico-city` from a date and a city name.
+    public static func make(date: String, city: String) -> String {
+        let folded = city.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        let slug = folded.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+            .split(separator: "-").joined(separator: "-")
+        return date + "-" + slug
+    }
+}

@@ -1,0 +1,57 @@
+/// The actors and vocabularies of the Agreement (shared/docs/domain.md, "Who acts").
+public enum Codes {
+    /// The RCM Member States (ISO 3166-1 alpha-2), in the order the domain lists them.
+    public static let memberStates = ["BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US"]
+    public static let memberStateSet = Set(memberStates)
+    /// The RCM Technical Secretariat.
+    public static let secretariat = "RCM-TS"
+    /// The International Organization for Migration.
+    public static let iom = "IOM"
+
+    public static func isMemberState(_ code: String) -> Bool { memberStateSet.contains(code) }
+
+    /// True for an assigned ISO 3166-1 alpha-2 code: the location of a migrant may be any country.
+    public static func isCountry(_ code: String) -> Bool { CountryTable.names[code] != nil }
+
+    /// "Mexico", "the United States", "the RCM Technical Secretariat", "IOM".
+    public static func name(_ code: String) -> String {
+        switch code {
+        case secretariat: return "the RCM Technical Secretariat"
+        case iom: return "IOM"
+        default: return CountryTable.names[code] ?? code
+        }
+    }
+
+    /// Sentence-initial form: "The United States", "Mexico".
+    public static func subject(_ code: String) -> String {
+        let n = name(code)
+        return n.hasPrefix("the ") ? "The " + n.dropFirst(4) : n
+    }
+
+    public static let categories = ["child_or_adolescent", "domestic_violence", "natural_disaster", "labour_exploitation", "other"]
+    public static let perpetrators = ["civilian", "state_authority"]
+    public static let channels = ["consular_directorate", "local_authorities"]
+    public static let ageGroups = ["0-11", "12-17", "18-59", "60+"]
+    public static let sexes = ["female", "male", "other", "unknown"]
+    public static let actionKinds = [
+        "consular_visit", "legal_orientation", "accompaniment", "shelter_referral", "documentation",
+        "repatriation_support", "humanitarian_aid", "good_offices", "contact_local_authorities",
+    ]
+    public static let outcomes = ["protected", "referred", "declined_by_migrant", "mechanism_not_applicable", "no_collaborating_state"]
+
+    /// Action kinds as a reader says them: "a consular visit".
+    public static func actionPhrase(_ kind: String) -> String {
+        switch kind {
+        case "consular_visit": "a consular visit"
+        case "legal_orientation": "legal orientation"
+        case "accompaniment": "accompaniment"
+        case "shelter_referral": "a shelter referral"
+        case "documentation": "documentation"
+        case "repatriation_support": "repatriation support"
+        case "humanitarian_aid": "humanitarian aid"
+        case "good_offices": "good offices"
+        case "contact_local_authorities": "contact with local authorities"
+        default: kind.replacingOccurrences(of: "_", with: " ")
+        }
+    }
+}

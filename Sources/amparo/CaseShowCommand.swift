@@ -1,0 +1,102 @@
+import Agreement
+import ArgumentParser
+import Ledger
+import Projections
+
+struct CaseShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show a case: status, parties, every event in order, open obligations."
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+    @Argument(help: "The case id, e.g. MX-2015-0001.")
+    var caseID: String
+    @Option(help: "Output format: text or json.")
+    var format: TextOrJSON = .text
+
+    func run() throws {
+        let log = try ledger.open()
+        guard let view = try Judge.caseView(log, caseID: caseID) else {
+            throw LedgerError(.notFound, "no case \(caseID) in this ledger (see `amparo log` for the case ids)")
+        }
+        let s = view.state
+        let obligations = s.obligations(network: view.network, now: .now())
+        let breaches = try Judge.verify(log, caseID: caseID).breaches
+        switch format {
+        case .json:
+            func opt(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
+            Output.printJSON(.object([
+                "case": .string(s.id), "status": .string(s.status.rawValue), "requesting": .string(s.requesting),
+                "assisting": opt(s.assisting), "location_country": opt(s.locationCountry), "location_city": opt(s.locationCity),
+                "category": opt(s.category), "outcome": opt(s.outcome), "filed": opt(s.filed?.description),
+                "concluded": opt(s.concluded?.description),
+                "events": .array(view.facts.map { f in
+                    .object(["seq": f.seq.map { .number(Double($0)) } ?? .null, "id": .string(f.id.description), "type": .string(f.type),
+                             "actor": .string(f.actor), "occurred": .string(f.occurred.description), "payload": .object(f.payload)])
+                }),
+                "obligations": .array(obligations.map(JSONValue.string)),
+                "breaches": .array(breaches.map(\.json)),
+            ]))
+        case .text:
+            print("case \(s.id): \(s.status.rawValue)")
+            print("  requesting State: \(Codes.name(s.requesting)) (\(s.requesting))")
+            if let a = s.assisting { print("  assisting State:  \(Codes.name(a)) (\(a))") }
+            if let c = s.locationCountry { print("  migrant in:       \(s.locationCity.map { "\($0), " } ?? "")\(Codes.name(c)) (\(c))") }
+            if let c = s.category { print("  category:         \(c)") }
+            if let o = s.outcome { print("  outcome:          \(o)") }
+            print("events:")
+            var rows: [[String]] = []
+            for f in view.facts {
+                rows.append(["  " + (f.seq.map(String.init) ?? "-"), f.occurred.date, f.actor, f.type])
+            }
+            print(Output.table(rows))
+            print("open obligations:" + (obligations.isEmpty ? " none" : ""))
+            for o in obligations { print("  - \(o)") }
+            print("breaches:" + (breaches.isEmpty ? " none" : ""))
+            for b in breaches { print("  - \(b.rule) (seq \(b.seq.map(String.init) ?? "-")): \(b.message)") }
+        }
+    }
+}
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Walk a case as an auditor: each event, its signer, the state after it, the rules checked, breaches marked."
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+    @Option(name: .customLong("case"), help: ArgumentHelp("The case id.", valueName: "ID"))
+    var caseID: String
+    @Option(help: "Output format: text or json.")
+    var format: TextOrJSON = .text
+
+    func run() throws {
+        let log = try ledger.open()
+        guard let steps = try Judge.replay(log, caseID: caseID) else {
+            throw LedgerError(.notFound, "no case \(caseID) in this ledger (see `amparo log` for the case ids)")
+        }
+        switch format {
+        case .json:
+            Output.printJSON(.array(steps.map { step in
+                .object([
+                    "seq": step.fact.seq.map { .number(Double($0)) } ?? .null, "id": .string(step.fact.id.description),
+                    "type": .string(step.fact.type), "actor": .string(step.fact.actor), "signer": .string(step.signer),
+                    "occurred": .string(step.fact.occurred.description), "status_after": .string(step.stateAfter.status.rawValue),
+                    "rules_checked": .array(step.checked.map(JSONValue.string)), "breaches": .array(step.breaches.map(\.json)),
+                ])
+            }))
+        case .text:
+            print("replay of case \(caseID): \(steps.count) events in the order the acts happened; every event checked against \(steps.first?.checked.count ?? 0) rules (\(steps.first?.checked.joined(separator: ", ") ?? ""))")
+            for step in steps {
+                let f = step.fact
+                let mark = step.breaches.isEmpty ? "ok" : "BREACH"
+                print("\(mark.padding(toLength: 6, withPad: " ", startingAt: 0)) seq \(f.seq.map(String.init) ?? "-")  \(f.occurred.date)  \(f.type)  by \(f.actor), signed \(step.signer)")
+                print("       after: \(step.stateAfter.summaryLine)")
+                for b in step.breaches { print("       \(b.rule): \(b.message)") }
+            }
+            let total = steps.reduce(0) { $0 + $1.breaches.count }
+            print(total == 0 ? "no breaches" : "\(total) breach\(total == 1 ? "" : "es")")
+        }
+    }
+}
