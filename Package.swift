@@ -69,6 +69,7 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: strict
         ),
+        .testTarget(name: "AgreementTests", dependencies: ["Agreement", "Ledger"], swiftSettings: strict),
         .testTarget(
             name: "AmparoCLITests",
             dependencies: ["TestSupport", "Ledger", "LMDB", "amparo", "amparo-crash-appender"],

@@ -137,7 +137,9 @@ public enum Rules {
 
     public static let unrepresented = Rule(id: "ART7.3-UNREPRESENTED", article: "7.3", summary: "the requesting State had an office in the location country, had declared no network, or the migrant is in the requesting State") { c in
         let f = c.fact
-        guard f.type == "case.request_filed", let r = c.requesting, let country = f.string("location_country") else { return nil }
+        // Art. 7.3 is moot for a State that is not a Member State (ART7.1-NATIONALITY says so).
+        guard f.type == "case.request_filed", let r = c.requesting, Codes.isMemberState(r),
+              let country = f.string("location_country") else { return nil }
         let place = "\(f.string("location_city").map { $0 + ", " } ?? "")\(Codes.name(country))"
         if country == r {
             return "\(Codes.subject(r)) filed case \(f.caseID ?? "?") on \(f.day) for a national who is in \(Codes.name(r)) itself."

@@ -32,26 +32,56 @@ public enum Judge {
         }
     }
 
-    /// The breaches the batch's own events would commit, judged with the network and the cases
-    /// they touch as the log holds them (in act order, so a late record re-checks its case).
+    /// The breaches recording `batch` would add: everything the fold finds afterwards that it did
+    /// not find before, in the cases the batch touches (and the whole log when the batch holds
+    /// network events, which every case depends on). Judged in act order, so a late record also
+    /// re-checks what was recorded before it. One exception: `ART7.7-PRESENTATION` breaches that
+    /// only surface because a meeting is recorded as held are the requesting State's omission, not
+    /// the recorder's, and do not refuse the batch (`verify` reports them).
     public static func breaches(of batch: [SignedEvent], in log: EventLog, recorded: Timestamp = .now()) throws -> [Breach] {
-        var facts = try log.networkEvents().map(Fact.init)
-        let caseIDs = Set(batch.compactMap(\.envelope.caseID))
-        for caseID in caseIDs.sorted() { facts += try log.events(inCase: caseID).map(Fact.init) }
+        var facts: [Fact]
+        if batch.contains(where: { $0.envelope.caseID == nil }) {
+            facts = []
+            try log.forEach { facts.append(Fact($0)); return true }
+        } else {
+            facts = try log.networkEvents().map(Fact.init)
+            for caseID in Set(batch.compactMap(\.envelope.caseID)).sorted() { facts += try log.events(inCase: caseID).map(Fact.init) }
+        }
         let held = Set(facts.map(\.id))
         let fresh = batch.filter { !held.contains($0.id) }
-        facts += fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }
-        let ids = Set(fresh.map { $0.id.description })
-        return Agreement.fold(facts).1.filter { $0.event.map(ids.contains) ?? false }
+        guard !fresh.isEmpty else { return [] }
+        let before = Set(Agreement.fold(facts).1.map(BreachKey.init))
+        let freshIDs = Set(fresh.map { $0.id.description })
+        let after = Agreement.fold(facts + fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }).1
+        return after.filter { breach in
+            !before.contains(BreachKey(breach))
+                && (breach.rule != Rules.presentation.id || breach.event.map(freshIDs.contains) == true)
+        }
+    }
+
+    struct BreachKey: Hashable {
+        let rule: String
+        let event: String?
+        init(_ b: Breach) {
+            rule = b.rule
+            event = b.event
+        }
     }
 
     /// The write path's check for `amparo append` and the event commands: malformed drafts are
     /// refused (exit 2); breaches refuse the batch (exit 1) unless `recordViolations`.
-    public static func writeCheck(log: EventLog, source: String, recordViolations: Bool) -> ([(line: Int, event: SignedEvent)]) throws -> Void {
+    ///
+    /// With `recordViolations`, the breaches are recorded anyway and each is passed to `warn`.
+    public static func writeCheck(
+        log: EventLog, source: String, recordViolations: Bool, warn: ((String) -> Void)? = nil
+    ) -> ([(line: Int, event: SignedEvent)]) throws -> Void {
         { batch in
             try shapeCheck(batch, source: source)
-            guard !recordViolations else { return }
             let found = try breaches(of: batch.map(\.event), in: log)
+            if recordViolations {
+                for b in found { warn?("recorded despite \(b.rule): \(b.message)") }
+                return
+            }
             if !found.isEmpty {
                 var lines: [String: Int] = [:]
                 if source != "command" { for (line, event) in batch { lines[event.id.description] = line } }

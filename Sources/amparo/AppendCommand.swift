@@ -43,7 +43,7 @@ struct AppendCommand: ParsableCommand {
         guard !lines.isEmpty else { throw LedgerError(.badDraft, "\(source) holds no drafts; nothing was written") }
         let results = try Output.refusingBreaches {
             try Recorder(log: log).record(lines, key: signingKey, keyFile: key,
-                                          check: Judge.writeCheck(log: log, source: source, recordViolations: recordViolations))
+                                          check: Judge.writeCheck(log: log, source: source, recordViolations: recordViolations, warn: { Output.note("amparo: " + $0) }))
         }
         for result in results { print(result.outcome.seq) }
     }
