@@ -66,6 +66,22 @@ public enum Agreement {
         return (world, breaches.sorted { ($0.seq ?? .max, $0.rule) < ($1.seq ?? .max, $1.rule) })
     }
 
+    /// What recording `adding` on top of `existing` would add to the fold's findings: breaches
+    /// found afterwards and not before (by rule and event), so a late record that makes an earlier
+    /// act a breach counts too. `ART7.7-PRESENTATION` breaches that surface only because a meeting
+    /// is now held are the requesting State's omission, not the recorder's: they are left out (the
+    /// verifier reports them).
+    public static func newBreaches(existing: [Fact], adding: [Fact]) -> [Breach] {
+        guard !adding.isEmpty else { return [] }
+        struct Key: Hashable { let rule: String; let event: String? }
+        let before = Set(fold(existing).1.map { Key(rule: $0.rule, event: $0.event) })
+        let added = Set(adding.map { $0.id.description })
+        return fold(existing + adding).1.filter { b in
+            !before.contains(Key(rule: b.rule, event: b.event))
+                && (b.rule != Rules.presentation.id || b.event.map(added.contains) == true)
+        }
+    }
+
     /// Act order: `occurred`, ties by sequence (drafts after stored events, in their given order).
     public static func ordered(_ facts: [Fact]) -> [Fact] {
         facts.enumerated().sorted { a, b in

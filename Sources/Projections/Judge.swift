@@ -32,12 +32,9 @@ public enum Judge {
         }
     }
 
-    /// The breaches recording `batch` would add: everything the fold finds afterwards that it did
-    /// not find before, in the cases the batch touches (and the whole log when the batch holds
-    /// network events, which every case depends on). Judged in act order, so a late record also
-    /// re-checks what was recorded before it. One exception: `ART7.7-PRESENTATION` breaches that
-    /// only surface because a meeting is recorded as held are the requesting State's omission, not
-    /// the recorder's, and do not refuse the batch (`verify` reports them).
+    /// The breaches recording `batch` would add (``Agreement/newBreaches(existing:adding:)``), judged
+    /// with the cases the batch touches as the log holds them — or the whole log when the batch
+    /// holds network events, which every case depends on.
     public static func breaches(of batch: [SignedEvent], in log: EventLog, recorded: Timestamp = .now()) throws -> [Breach] {
         var facts: [Fact]
         if batch.contains(where: { $0.envelope.caseID == nil }) {
@@ -48,24 +45,8 @@ public enum Judge {
             for caseID in Set(batch.compactMap(\.envelope.caseID)).sorted() { facts += try log.events(inCase: caseID).map(Fact.init) }
         }
         let held = Set(facts.map(\.id))
-        let fresh = batch.filter { !held.contains($0.id) }
-        guard !fresh.isEmpty else { return [] }
-        let before = Set(Agreement.fold(facts).1.map(BreachKey.init))
-        let freshIDs = Set(fresh.map { $0.id.description })
-        let after = Agreement.fold(facts + fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }).1
-        return after.filter { breach in
-            !before.contains(BreachKey(breach))
-                && (breach.rule != Rules.presentation.id || breach.event.map(freshIDs.contains) == true)
-        }
-    }
-
-    struct BreachKey: Hashable {
-        let rule: String
-        let event: String?
-        init(_ b: Breach) {
-            rule = b.rule
-            event = b.event
-        }
+        let fresh = batch.filter { !held.contains($0.id) }.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }
+        return Agreement.newBreaches(existing: facts, adding: fresh)
     }
 
     /// The write path's check for `amparo append` and the event commands: malformed drafts are
