@@ -38,10 +38,17 @@ let package = Package(
         // Projections and the Agreement's judgement over a ledger (write-path check, verify, views).
         .target(name: "Projections", dependencies: ["Ledger", "Agreement"], swiftSettings: strict),
 
+        // A deterministic, signed scenario of the mechanism (test-only keys) for the demo, fixtures, benchmarks.
+        .target(
+            name: "Scenario",
+            dependencies: ["Ledger", "Agreement", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
         // The command-line tool: parse, call, print.
         .executableTarget(
             name: "amparo",
-            dependencies: ["Ledger", "Agreement", "Projections", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Ledger", "Agreement", "Projections", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 
@@ -50,6 +57,13 @@ let package = Package(
             name: "AmparoBench",
             dependencies: ["Ledger", "LMDB", "CLMDB"],
             path: "Benchmarks/AmparoBench",
+            swiftSettings: strict
+        ),
+        // Writes the committed scenario fixture: swift run scenario [--cases N] [--out DIR]
+        .executableTarget(
+            name: "scenario",
+            dependencies: ["Ledger", "Agreement", "Scenario"],
+            path: "tools/scenario",
             swiftSettings: strict
         ),
         // A child process for the crash test: appends batches and acknowledges each commit.
@@ -70,6 +84,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "AgreementTests", dependencies: ["Agreement", "Ledger"], swiftSettings: strict),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["Scenario", "Projections", "Agreement", "Ledger", "TestSupport", "amparo"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "AmparoCLITests",
             dependencies: ["TestSupport", "Ledger", "LMDB", "amparo", "amparo-crash-appender"],

@@ -1,0 +1,18 @@
+import Crypto
+import Ledger
+
+/// The scenario's signing keys. TEST-ONLY: every key is derived from a public phrase, so anyone
+/// can sign as anyone with them. They exist to make the committed fixture reproducible; a real
+/// node must never register them.
+public enum ScenarioKeys {
+    public static let phrase = "amparo scenario TEST-ONLY key, never for real use: "
+
+    /// The test-only key of `actor` (a Member State, RCM-TS or IOM).
+    public static func key(_ actor: String) -> SigningKey {
+        let seed = Array(SHA256.hash(data: Array((phrase + actor).utf8)))
+        return try! SigningKey(name: actor, seed: seed)
+    }
+
+    /// The ledger name the demo uses, and the test-only node key that signs its checkpoints.
+    public static let ledgerName = "rcm.example/ts"
+}
