@@ -42,20 +42,20 @@ public enum Rules {
         case .keyAuthority:
             return nil
         case .secretariat:
-            return actor == Codes.secretariat ? nil : "\(c.actorName) recorded \(what), which only the RCM Technical Secretariat may record."
+            return actor == Codes.secretariat ? nil : "\(c.actorName) recorded \(what) on \(c.fact.day), which only the RCM Technical Secretariat may record."
         case .memberState:
-            return Codes.isMemberState(actor) ? nil : "\(c.actorName) recorded \(what), which only a Member State may record about itself."
+            return Codes.isMemberState(actor) ? nil : "\(c.actorName) recorded \(what) on \(c.fact.day), which only a Member State may record about itself."
         case .requestingState:
             guard let requesting = c.requesting, actor != requesting else { return nil }
-            return "\(c.actorName) recorded \(what) in case \(c.fact.caseID ?? "?"), which only the requesting State, \(Codes.name(requesting)), may record."
+            return "\(c.actorName) recorded \(what) in case \(c.fact.caseID ?? "?") on \(c.fact.day), which only the requesting State, \(Codes.name(requesting)), may record."
         case .otherMemberState:
-            if !Codes.isMemberState(actor) { return "\(c.actorName) recorded \(what), which only a Member State may record." }
-            return actor == c.requesting ? "\(c.actorName) recorded \(what) in its own case \(c.fact.caseID ?? "?")." : nil
+            if !Codes.isMemberState(actor) { return "\(c.actorName) recorded \(what) on \(c.fact.day), which only a Member State may record." }
+            return actor == c.requesting ? "\(c.actorName) recorded \(what) in its own case \(c.fact.caseID ?? "?") on \(c.fact.day)." : nil
         case .assistingState:
-            return Codes.isMemberState(actor) ? nil : "\(c.actorName) recorded \(what), which only the assisting State may record."
+            return Codes.isMemberState(actor) ? nil : "\(c.actorName) recorded \(what) on \(c.fact.day), which only the assisting State may record."
         case .iomOrRequestingState:
             return actor == Codes.iom || actor == c.requesting ? nil
-                : "\(c.actorName) recorded \(what), which only IOM or the State of nationality may record."
+                : "\(c.actorName) recorded \(what) on \(c.fact.day), which only IOM or the State of nationality may record."
         case .author:
             guard let target = c.fact.string("event").flatMap(EventID.init(parsing:)),
                   let author = c.caseState?.authors[target], author != actor else { return nil }

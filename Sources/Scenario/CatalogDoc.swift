@@ -1,0 +1,61 @@
+import Agreement
+import Ledger
+
+/// docs/events.md: every event type of the catalog, its fields, who records it, and an example
+/// draft (from the scenario where it has one). `amparo catalog` prints it; a test keeps the
+/// committed page equal to it and checks every example against the catalog.
+public enum CatalogDoc {
+    /// Examples for the types the scenario does not produce.
+    static let extra: [String: (actor: String, caseID: String?, payload: [String: JSONValue])] = [
+        "ledger.genesis": ("RCM-TS", nil, ["name": "rcm.example/ts", "root_keys": ["RCM-TS+4b9f5a2d+AWI2bvC0cHOOBlWZ9SwFSQLR79hlHDK/wWGVqZTkq5Li"]]),
+        "key.revoked": ("RCM-TS", nil, ["actor": "MX", "public_key": "MX+206b6c8c+AUTtk3fNgoJcz9nxnVL3uVH53DLAHzWmdwUEL0escGEN", "revoked_at": "2016-01-01T00:00:00Z"]),
+        "state.left_agreement": ("NI", nil, ["effective": "2019-01-01"]),
+        "case.personal_data_erased": ("MX", "MX-2015-0002", ["request": "MX-ERASE-2018-004"]),
+        "case.corrected": ("MX", "MX-2015-0002", ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["location_city": "Liberia"], "reason": "the city was misrecorded"]),
+    ]
+
+    /// The page.
+    public static func markdown() throws -> String {
+        var examples: [String: SignedEvent] = [:]
+        try ScenarioGenerator(cases: 40).generate { e in if examples[e.envelope.type] == nil { examples[e.envelope.type] = e } }
+        var out = """
+            # Event catalog
+
+            Every event a ledger holds, generated from the catalog table (`Sources/Agreement/Catalog.swift`)
+            by `amparo catalog`; a test keeps this page equal to it and checks every example below against
+            the catalog. Each example is a draft as `amparo append` reads it (the actor comes from the
+            signing key); the `amparo` command that records the event without writing JSON is named too.
+
+            Envelope: `id` (UUID, chosen by the author; appends are idempotent on it), `type`, `case` (case
+            events only: `<requesting State>-<year>-<4-digit serial>`), `actor`, `occurred` (RFC 3339 UTC),
+            `payload`, `signature` (`key`: `NAME+KEYID`, `value`: base64 Ed25519 over the RFC 8785 bytes of
+            the envelope without `signature`). Money is a decimal string, never a float. No payload field
+            holds personal data: a migrant is a random pseudonym.
+
+            """
+        for spec in Catalog.specs {
+            out += "\n## `\(spec.type)`\n\n"
+            out += "\(spec.summary) Source: \(spec.source). Recorded by: \(spec.role.rawValue)."
+            if let c = spec.command { out += " Command: `amparo \(c.group) \(c.name)`." }
+            out += "\n\n| field | kind | required | meaning |\n| --- | --- | --- | --- |\n"
+            for f in spec.fields {
+                let cell = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|") }
+                out += "| `\(f.name)` | \(cell(f.kind.hint)) | \(f.required ? "yes" : "no") | \(cell(f.help)) |\n"
+            }
+            var draft: [String: JSONValue]
+            var actor: String
+            if let e = examples[spec.type] {
+                draft = ["type": .string(e.envelope.type), "occurred": .string(e.envelope.occurred.description), "payload": .object(e.envelope.payload)]
+                if let c = e.envelope.caseID { draft["case"] = .string(c) }
+                actor = e.envelope.actor
+            } else {
+                let x = extra[spec.type]!
+                draft = ["type": .string(spec.type), "occurred": "2016-02-01T10:00:00Z", "payload": .object(x.payload)]
+                if let c = x.caseID { draft["case"] = .string(c) }
+                actor = x.actor
+            }
+            out += "\nExample (signed by \(actor)):\n\n```json\n\(CanonicalJSON.string(.object(draft)))\n```\n"
+        }
+        return out
+    }
+}
