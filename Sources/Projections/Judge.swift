@@ -16,7 +16,8 @@ public enum Judge {
         public var message: String {
             guard let first = breaches.first else { return "refused" }
             let line = first.event.flatMap { lines[$0] }.map { "\(source) line \($0): " } ?? ""
-            let others = breaches.dropFirst().map(\.rule)
+            var others: [String] = []
+            for b in breaches.dropFirst() where b.rule != first.rule && !others.contains(b.rule) { others.append(b.rule) }
             let more = others.isEmpty ? "" : " (also \(others.joined(separator: ", ")))"
             return "\(line)\(first.rule): \(first.message)\(more) Nothing was written; use --record-violations to record historic acts anyway."
         }
