@@ -1,0 +1,131 @@
+import Foundation
+import Ledger
+import Testing
+import TestSupport
+
+/// Every event command, end to end from the built binary, on a lawful history.
+@Suite("amparo case / network / meeting commands", .serialized)
+struct EventCommandTests {
+    struct Node {
+        let dir: String
+        init() throws {
+            dir = try TestSupport.temporaryDirectory("events")
+            #expect(try TestSupport.run(["keys", "new", "--actor", "RCM-TS", "--out", dir + "/RCM-TS.pem"]).status == 0)
+            #expect(try run(["init", "--name", "rcm.example/ts", "--secretariat-key", dir + "/RCM-TS.pem"]).status == 0)
+            for actor in ["MX", "US", "CR", "IOM"] {
+                let vkey = try TestSupport.run(["keys", "new", "--actor", actor, "--out", dir + "/\(actor).pem"]).stdout
+                let r = try run(["keys", "register", "--actor", actor, "--public-key", vkey.trimmingCharacters(in: .whitespacesAndNewlines),
+                                 "--key", dir + "/RCM-TS.pem", "--valid-from", "2014-01-01"])
+                #expect(r.status == 0, "\(r.stderr)")
+            }
+        }
+
+        func run(_ args: [String]) throws -> TestSupport.Result {
+            try TestSupport.run(args, environment: ["AMPARO_LEDGER": dir + "/ledger"])
+        }
+
+        /// Runs an event command as `actor` and expects success; returns stdout.
+        @discardableResult
+        func act(_ actor: String, _ args: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+            let r = try run(args + ["--key", dir + "/\(actor).pem"])
+            #expect(r.status == 0, "\(args.prefix(2)): \(r.stderr)", sourceLocation: sourceLocation)
+            return r.stdout
+        }
+    }
+
+    @Test("a whole lawful history through the commands verifies clean")
+    func everyCommand() throws {
+        let n = try Node()
+        try n.act("RCM-TS", ["network", "in-force", "--occurred", "2015-01-15", "--date", "2015-01-15", "--text-version", "draft"])
+        for s in ["MX", "US", "CR"] { try n.act(s, ["network", "join", "--occurred", "2015-02-01", "--effective", "2015-02-01"]) }
+        try n.act("MX", ["network", "declare-offices", "--occurred", "2015-02-01", "--office", "US:Washington", "--office", "CR"])
+        try n.act("US", ["network", "declare-offices", "--occurred", "2015-02-01", "--office", "BS:Nassau", "--office", "MX"])
+        try n.act("CR", ["network", "declare-offices", "--occurred", "2015-02-01", "--office", "BS", "--office", "US"])
+        for s in ["MX", "US", "CR"] {
+            try n.act(s, ["network", "focal-point", "--occurred", "2015-02-02", "--office", "Consular Directorate", "--email", "fp@example.org", "--telephone", "+1 000"])
+        }
+        try n.act("RCM-TS", ["meeting", "schedule", "--occurred", "2015-03-01", "--meeting", "2015-11-09-mexico-city", "--date", "2015-11-09", "--city", "Mexico City", "--country", "MX"])
+        let filed = try n.act("MX", ["case", "file", "--occurred", "2015-04-01", "--subject", "p-1", "--location-country", "BS", "--location-city", "Nassau",
+                                     "--category", "domestic_violence", "--perpetrator", "civilian", "--channel", "consular_directorate",
+                                     "--protection-required", "shelter referral", "--sex", "female", "--age-group", "18-59", "--disability"])
+        #expect(filed.contains("MX-2015-0001  status filed"))
+        let c = ["--case", "MX-2015-0001"]
+        try n.act("RCM-TS", ["case", "notify"] + c + ["--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        try n.act("MX", ["case", "circulate"] + c + ["--occurred", "2015-04-02", "--focal-points", "US", "--focal-points", "CR"])
+        try n.act("CR", ["case", "decline"] + c + ["--occurred", "2015-04-03", "--reason", "no capacity"])
+        try n.act("US", ["case", "offer"] + c + ["--occurred", "2015-04-03", "--offer", "embassy visit"])
+        try n.act("MX", ["case", "select"] + c + ["--occurred", "2015-04-03", "--state", "US"])
+        try n.act("MX", ["case", "request"] + c + ["--occurred", "2015-04-04", "--to", "US", "--note", "NV-1", "--mission", "Embassy in Nassau"])
+        try n.act("US", ["case", "agree"] + c + ["--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note", "NV-2",
+                                                 "--scope", "shelter_referral,legal_orientation", "--procedures", "weekly"])
+        try n.act("US", ["case", "act"] + c + ["--occurred", "2015-04-06", "--kind", "shelter_referral", "--details", "referred to a shelter"])
+        try n.act("IOM", ["case", "cost"] + c + ["--occurred", "2015-04-07", "--payer", "IOM", "--amount", "200.00", "--currency", "USD", "--purpose", "shelter"])
+        try n.act("US", ["case", "claim"] + c + ["--occurred", "2015-04-08", "--from", "MX", "--amount", "80.00", "--currency", "USD", "--purpose", "transport"])
+        let log = try JSONParser.parse(try n.run(["log", "--case", "MX-2015-0001", "--format", "json"]).stdout).arrayValue ?? []
+        let claim = try #require(log.first { $0["type"] == "case.reimbursement_claimed" }?["id"]?.stringValue)
+        try n.act("MX", ["case", "reimburse"] + c + ["--occurred", "2015-05-08", "--claim", claim, "--amount", "80.00", "--currency", "USD"])
+        let firstEvent = try #require(log.first?["id"]?.stringValue)
+        try n.act("MX", ["case", "correct"] + c + ["--occurred", "2015-05-09", "--event", firstEvent, "--fields", #"{"location_city":"Freeport"}"#, "--reason", "misrecorded city"])
+        try n.act("MX", ["case", "conclude"] + c + ["--occurred", "2015-06-30", "--outcome", "protected", "--summary", "safe"])
+        try n.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US,CR", "--observers", "IOM"])
+        let presented = try n.act("MX", ["case", "present"] + c + ["--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--nature", "domestic violence",
+                                                                   "--protection-required", "shelter", "--protection-provided", "shelter referral",
+                                                                   "--provided-by", "US", "--lessons", "fast answers"])
+        #expect(presented.contains("status presented"))
+        try n.act("MX", ["case", "erase"] + c + ["--occurred", "2016-01-10", "--request", "ERASE-1"])
+        // A second case, withdrawn; then Costa Rica leaves.
+        let second = try n.act("MX", ["case", "file", "--occurred", "2016-02-01", "--subject", "p-2", "--location-country", "BS", "--location-city", "Freeport",
+                                      "--category", "other", "--perpetrator", "civilian", "--channel", "local_authorities",
+                                      "--exception-reason", "no consular office reachable during the hurricane", "--protection-required", "documentation"])
+        #expect(second.contains("MX-2016-0001"))
+        try n.act("MX", ["case", "withdraw", "--case", "MX-2016-0001", "--occurred", "2016-02-03", "--reason", "returned home"])
+        try n.act("CR", ["network", "leave", "--occurred", "2017-01-01", "--effective", "2017-01-01"])
+        let verify = try n.run(["verify"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        let show = try n.run(["case", "show", "MX-2015-0001", "--format", "json"])
+        let json = try JSONParser.parse(show.stdout)
+        #expect(json["status"] == "presented")
+        #expect(json["obligations"] == [])
+        #expect(json["events"]?.arrayValue?.count == 16)
+        let replay = try n.run(["replay", "--case", "MX-2015-0001"])
+        #expect(replay.stdout.hasSuffix("no breaches\n"))
+    }
+
+    @Test("a breaching act is refused with its sentence, exit 1, nothing written; --record-violations records it and verify reports it")
+    func refusal() throws {
+        let n = try Node()
+        try n.act("RCM-TS", ["network", "in-force", "--occurred", "2015-01-15", "--date", "2015-01-15", "--text-version", "draft"])
+        try n.act("MX", ["network", "join", "--occurred", "2015-02-01", "--effective", "2015-02-01"])
+        try n.act("MX", ["network", "focal-point", "--occurred", "2015-02-01", "--office", "x", "--email", "y", "--telephone", "z"])
+        try n.act("MX", ["network", "declare-offices", "--occurred", "2015-02-01", "--office", "CR"])
+        let args = ["case", "file", "--occurred", "2015-04-01", "--subject", "p-1", "--location-country", "CR", "--location-city", "San José",
+                    "--category", "other", "--perpetrator", "state_authority", "--channel", "consular_directorate",
+                    "--protection-required", "x", "--key", n.dir + "/MX.pem"]
+        let before = try n.run(["checkpoint"]).stdout
+        let refused = try n.run(args)
+        #expect(refused.status == 1)
+        #expect(refused.stderrLines.count == 1)
+        #expect(refused.stderr.contains("Article 7.3: Mexico filed case MX-2015-0001 on 2015-04-01 for a national in San José, Costa Rica, where it declared an office of its own."))
+        #expect(refused.stderr.contains("ART7.4-CIVILIAN"))
+        #expect(try n.run(["checkpoint"]).stdout == before)
+        let recorded = try n.run(args + ["--record-violations"])
+        #expect(recorded.status == 0)
+        #expect(recorded.stderr.contains("recorded despite ART7.3-UNREPRESENTED"))
+        let verify = try n.run(["verify", "--format", "json"])
+        #expect(verify.status == 1)
+        let rules = (try JSONParser.parse(verify.stdout)["breaches"]?.arrayValue ?? []).compactMap { $0["rule"]?.stringValue }
+        #expect(Set(rules) == ["ART7.3-UNREPRESENTED", "ART7.4-CIVILIAN"])
+        let only = try n.run(["verify", "--case", "MX-2015-0001"])
+        #expect(only.stdout.contains("case MX-2015-0001:"))
+        // Flag errors are usage errors: exit 2, one line.
+        let badFlag = try n.run(["case", "act", "--case", "MX-2015-0001", "--kind", "teleport", "--details", "x", "--key", n.dir + "/MX.pem"])
+        #expect(badFlag.status == 2)
+        #expect(badFlag.stderr.contains("payload field \"kind\""))
+        let unknown = try n.run(["case", "notify", "--case", "MX-2015-0001", "--colour", "red", "--key", n.dir + "/RCM-TS.pem"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown option --colour"))
+        let noCase = try n.run(["case", "notify", "--acknowledgement", "x", "--key", n.dir + "/RCM-TS.pem"])
+        #expect(noCase.status == 2)
+        #expect(noCase.stderrLines.count == 1)
+    }
+}
