@@ -23,25 +23,26 @@ struct EventCommand<T: EventCommandType>: ParsableCommand {
     }
 
     static var fieldHelp: String {
-        var lines = ["Payload fields (as --name VALUE):"]
+        var lines = ["Payload fields, given as --name VALUE (docs/events.md has an example):"]
         for f in spec.fields {
             let flag = f.kind == .offices ? "--office" : "--" + f.name.replacingOccurrences(of: "_", with: "-")
-            let value: String
+            let usage: String
             switch f.kind {
-            case .bool: value = ""
-            case .offices: value = " CC[:City,City]  (repeat for each country)"
-            case .list: value = " VALUE  (repeat, or separate with commas)"
-            case .object: value = " JSON"
-            default: value = " VALUE"
+            case .bool: usage = "\(flag) [true|false]"
+            case .offices: usage = "\(flag) CC[:City,City] (repeat for each country)"
+            case .list: usage = "\(flag) VALUE (repeat, or separate with commas)"
+            case .object: usage = "\(flag) JSON"
+            default: usage = "\(flag) VALUE"
             }
-            lines.append("  \(flag)\(value)\n      \(f.help); \(f.kind.hint)\(f.required ? "" : " (optional)")")
+            let hint = f.kind.hint.replacingOccurrences(of: "|", with: ", ")
+            lines.append("• \(usage)\(f.required ? "" : ", optional"): \(f.help) (\(hint)).")
         }
         if spec.isCaseEvent {
             lines.append(spec.type == "case.request_filed"
                 ? "Without --case, the next free id <your State>-<year>-<serial> is used."
-                : "--case names the case (e.g. MX-2015-0007).")
+                : "--case names the case, e.g. MX-2015-0007.")
         }
-        lines.append("Prints the sequence number and, for a case, its new state in one line. Exit 1 when the act breaches the Agreement (nothing is written) unless --record-violations.")
+        lines.append("Prints the sequence number and, for a case, its new state in one line. Exit status 1 when the act breaches the Agreement (nothing is written) unless --record-violations.")
         return lines.joined(separator: "\n")
     }
 
