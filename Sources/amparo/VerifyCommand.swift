@@ -41,6 +41,7 @@ struct VerifyCommand: ParsableCommand {
             (report, what) = try ProofVerification.verify(log: log, proofText: String(decoding: try readInput(proof), as: UTF8.self), held: held)
         } else {
             report = try Judge.verify(log, held: held, caseID: caseID)
+            what = caseID.map { "\(report.events) events (breaches shown for case \($0) only)" }
         }
         switch format {
         case .json: Output.printJSON(report.json)
