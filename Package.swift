@@ -38,6 +38,9 @@ let package = Package(
         // Projections and the Agreement's judgement over a ledger (write-path check, verify, views).
         .target(name: "Projections", dependencies: ["Ledger", "Agreement"], swiftSettings: strict),
 
+        // Rendering of views: text, Markdown, HTML with SVG charts, CSV, JSON. No I/O.
+        .target(name: "Reports", dependencies: ["Ledger", "Agreement", "Projections"], swiftSettings: strict),
+
         // A deterministic, signed scenario of the mechanism (test-only keys) for the demo, fixtures, benchmarks.
         .target(
             name: "Scenario",
@@ -48,7 +51,7 @@ let package = Package(
         // The command-line tool: parse, call, print.
         .executableTarget(
             name: "amparo",
-            dependencies: ["Ledger", "Agreement", "Projections", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Ledger", "Agreement", "Projections", "Reports", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 

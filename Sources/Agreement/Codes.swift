@@ -22,6 +22,12 @@ public enum Codes {
         }
     }
 
+    /// For tables and charts: "United States", "Dominican Republic".
+    public static func label(_ code: String) -> String {
+        let n = name(code)
+        return n.hasPrefix("the ") ? String(n.dropFirst(4)) : n
+    }
+
     /// Sentence-initial form: "The United States", "Mexico".
     public static func subject(_ code: String) -> String {
         let n = name(code)

@@ -63,6 +63,11 @@ public struct NetworkState: Sendable {
         public var observers: [String] = []
         public var scheduledSeq: UInt64?
         public var heldSeq: UInt64?
+
+        public init(id: String, date: String) {
+            self.id = id
+            self.date = date
+        }
     }
 
     /// True when `state` is a Party on `date` (joined on or before it, and not left since).

@@ -19,7 +19,7 @@ public final class Environment: @unchecked Sendable {
         /// Upper bound for automatic growth; `MDB_MAP_FULL` past it is reported to the caller.
         public var maximumMapSize: Int = 1 << 40
         /// How many named databases the environment may hold.
-        public var maxDatabases: UInt32 = 16
+        public var maxDatabases: UInt32 = 32
         /// Create the directory and files when missing.
         public var create: Bool = false
         /// File mode for new files.

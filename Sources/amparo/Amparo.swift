@@ -15,7 +15,8 @@ struct Amparo: ParsableCommand {
         subcommands: [
             InitCommand.self, KeysCommand.self, AppendCommand.self, CaseCommand.self, NetworkCommand.self,
             MeetingCommand.self, LogCommand.self, ReplayCommand.self, CheckpointCommand.self, ProveCommand.self,
-            VerifyCommand.self, CatalogCommand.self, DemoCommand.self,
+            VerifyCommand.self, CasesCommand.self, WorkloadCommand.self, ReportCommand.self, RebuildCommand.self,
+            CatalogCommand.self, DemoCommand.self,
         ]
     )
 

@@ -52,6 +52,7 @@ struct DemoCommand: ParsableCommand {
         _ = try log.append(batch)
         total += batch.count
         let caseCount = Set(try log.caseIDs(prefix: "").filter { !$0.isEmpty }).count
+        try ProjectionStore(log: log).catchUp()
         print("demo ledger \(ledger): \(total + 1) events, \(caseCount) cases, \(expected.count) planted breaches (keys are TEST-ONLY)")
     }
 }

@@ -209,6 +209,10 @@ public final class EventLog: @unchecked Sendable {
         return log
     }
 
+    /// The LMDB environment, for layers that keep their own databases beside the log
+    /// (projections). Their names must not collide with the log's (see ``Databases/names``).
+    public var environment: Environment { env }
+
     /// The node's signing key, read from its file on first use.
     func nodeSigningKey() throws -> SigningKey {
         if let key = cachedNodeSigningKey { return key }

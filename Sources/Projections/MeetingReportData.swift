@@ -1,0 +1,54 @@
+import Agreement
+import Ledger
+
+/// Everything a meeting report says, read from the projections (and, for the breaches of the
+/// period's cases, the Agreement's fold over those cases only).
+public struct MeetingReportData: Sendable {
+    public let meeting: MeetingView
+    /// The previous meeting held before this one, if any.
+    public let previous: MeetingView?
+    /// Cases presented at this meeting, with the presentation made there.
+    public let presented: [(summary: CaseSummary, presentation: CaseSummary.Presentation)]
+    /// Cases filed since the previous meeting, up to this one.
+    public let periodCases: [CaseSummary]
+    /// Every case filed up to this meeting.
+    public let casesToDate: [CaseSummary]
+    /// Cases that were due at this meeting or an earlier one and were not presented there.
+    public let overdue: [(summary: CaseSummary, due: MeetingView)]
+    /// Agreement breaches found for the cases of the period (filed in it, or presented at or overdue for this meeting).
+    public let breaches: [Breach]
+    public let events: UInt64
+
+    /// - Throws: `.notFound` when the ledger has no such meeting.
+    public static func make(store: ProjectionStore, meetingID: String) throws -> MeetingReportData {
+        let meetings = try store.meetings()
+        guard let meeting = meetings.first(where: { $0.id == meetingID }) else {
+            let known = meetings.map(\.id).joined(separator: ", ")
+            throw LedgerError(.notFound, "no meeting \(meetingID) in this ledger (meetings: \(known.isEmpty ? "none" : known))")
+        }
+        let held = meetings.filter(\.held)
+        let previous = held.last { $0.date < meeting.date }
+        let all = try store.caseSummaries()
+        let presented = all.compactMap { s -> (CaseSummary, CaseSummary.Presentation)? in
+            s.presentations.first { $0.meeting == meetingID }.map { (s, $0) }
+        }.sorted { ($0.0.filed ?? "", $0.0.caseID) < ($1.0.filed ?? "", $1.0.caseID) }
+        let periodCases = all.filter { s in
+            guard let f = s.filed else { return false }
+            return f <= meeting.date && (previous.map { f > $0.date } ?? true)
+        }
+        var overdue: [(CaseSummary, MeetingView)] = []
+        for s in all {
+            guard let concluded = s.concluded, let due = held.first(where: { $0.date > concluded }), due.date <= meeting.date,
+                  !s.presentations.contains(where: { $0.meeting == due.id }) else { continue }
+            overdue.append((s, due))
+        }
+        overdue.sort { ($0.1.date, $0.0.caseID) < ($1.1.date, $1.0.caseID) }
+        let concerned = Set(periodCases.map(\.caseID) + presented.map(\.0.caseID) + overdue.map(\.0.caseID))
+        var facts = try store.log.networkEvents().map(Fact.init)
+        for c in concerned.sorted() { facts += try store.log.events(inCase: c).map(Fact.init) }
+        let breaches = Agreement.fold(facts).1.filter { $0.caseID.map(concerned.contains) ?? false }
+        let toDate = all.filter { ($0.filed ?? "9999") <= meeting.date }
+        return MeetingReportData(meeting: meeting, previous: previous, presented: presented, periodCases: periodCases, casesToDate: toDate,
+                                 overdue: overdue, breaches: breaches, events: try store.log.size())
+    }
+}

@@ -1,0 +1,162 @@
+import Agreement
+import Ledger
+
+/// One State's workload: as requesting State (its nationals' cases) and as assisting State.
+/// Every field is a sum over cases, so a case's contribution can be added and taken back: the
+/// workload projection keeps it current case by case, and the report recomputes it for a period.
+public struct WorkloadRow: Codable, Equatable, Sendable {
+    public var state: String
+    public var requested = 0
+    public var assisted = 0
+    public var open = 0
+    public var concluded = 0
+    public var withdrawn = 0
+    /// Protection actions recorded as assisting State.
+    public var actions = 0
+    /// Days from filing to scope agreed, and to conclusion, of its requested cases (sorted).
+    public var daysToScope: [Int] = []
+    public var daysToConclusion: [Int] = []
+    public var byCategory: [String: Int] = [:]
+    public var byLocation: [String: Int] = [:]
+    /// Costs of its requested cases by payer, in minor units per currency ("IOM USD" → 35000).
+    public var costs: [String: Int] = [:]
+    /// Reimbursement claims it made as assisting State: count and amounts per currency.
+    public var claims = 0
+    public var claimed: [String: Int] = [:]
+    public var settled = 0
+
+    public init(state: String) { self.state = state }
+
+    enum CodingKeys: String, CodingKey {
+        case state, requested, assisted, open, concluded, withdrawn, actions, costs, claims, claimed, settled
+        case daysToScope = "days_to_scope", daysToConclusion = "days_to_conclusion"
+        case byCategory = "by_category", byLocation = "by_location"
+    }
+
+    /// Median of a sorted list (the lower middle for an even count, so it stays a whole day).
+    public static func median(_ xs: [Int]) -> Int? { xs.isEmpty ? nil : xs[(xs.count - 1) / 2] }
+
+    // MARK: Contributions
+
+    /// Adds (`sign` 1) or takes back (`sign` -1) one case's contribution to the rows of its States.
+    public static func apply(_ s: CaseSummary, sign: Int, to rows: inout [String: WorkloadRow]) {
+        func row(_ state: String, _ body: (inout WorkloadRow) -> Void) {
+            var r = rows[state] ?? WorkloadRow(state: state)
+            body(&r)
+            rows[state] = r
+        }
+        func list(_ xs: inout [Int], _ x: Int?) {
+            guard let x else { return }
+            if sign > 0 {
+                xs.insert(x, at: xs.firstIndex { $0 > x } ?? xs.count)
+            } else if let i = xs.firstIndex(of: x) {
+                xs.remove(at: i)
+            }
+        }
+        func count(_ d: inout [String: Int], _ key: String?, _ n: Int = 1) {
+            guard let key else { return }
+            d[key, default: 0] += sign * n
+            if d[key] == 0 { d[key] = nil }
+        }
+        let isOpen = CaseStatus(rawValue: s.status)?.isOpen ?? false
+        row(s.requesting) { r in
+            r.requested += sign
+            if isOpen { r.open += sign }
+            if s.concluded != nil { r.concluded += sign }
+            if s.withdrawn != nil { r.withdrawn += sign }
+            list(&r.daysToScope, CaseSummary.days(s.filed, s.scopeAgreed))
+            list(&r.daysToConclusion, CaseSummary.days(s.filed, s.concluded))
+            count(&r.byCategory, s.category)
+            count(&r.byLocation, s.locationCountry)
+            for c in s.costs { count(&r.costs, "\(c.payer) \(c.currency)", c.amount) }
+        }
+        if let a = s.assisting, s.scopeAgreed != nil || s.actions > 0 {
+            row(a) { r in
+                r.assisted += sign
+                r.actions += sign * s.actions
+            }
+        }
+        for c in s.claims {
+            row(c.claimant) { r in
+                r.claims += sign
+                count(&r.claimed, c.currency, c.amount)
+                if c.settled != nil { r.settled += sign }
+            }
+        }
+    }
+
+    /// The rows of every Member State (zeros included), in the domain's order, from `cases`.
+    public static func rows(_ cases: [CaseSummary]) -> [WorkloadRow] {
+        var rows: [String: WorkloadRow] = [:]
+        for c in cases { apply(c, sign: 1, to: &rows) }
+        return (Codes.memberStates + rows.keys.filter { !Codes.isMemberState($0) }.sorted()).map { rows[$0] ?? WorkloadRow(state: $0) }
+    }
+
+    public var json: JSONValue {
+        func dict(_ d: [String: Int]) -> JSONValue { .object(d.mapValues { .number(Double($0)) }) }
+        return .object([
+            "state": .string(state), "requested": .number(Double(requested)), "assisted": .number(Double(assisted)),
+            "open": .number(Double(open)), "concluded": .number(Double(concluded)), "withdrawn": .number(Double(withdrawn)),
+            "actions": .number(Double(actions)),
+            "days_to_scope": .array(daysToScope.map { .number(Double($0)) }),
+            "days_to_conclusion": .array(daysToConclusion.map { .number(Double($0)) }),
+            "by_category": dict(byCategory), "by_location": dict(byLocation), "costs": dict(costs),
+            "claims": .number(Double(claims)), "claimed": dict(claimed), "settled": .number(Double(settled)),
+        ])
+    }
+
+    public init(json v: JSONValue) {
+        func i(_ k: String) -> Int { Int(v[k]?.integerValue ?? 0) }
+        func d(_ k: String) -> [String: Int] { (v[k]?.objectValue ?? [:]).mapValues { Int($0.integerValue ?? 0) } }
+        func l(_ k: String) -> [Int] { (v[k]?.arrayValue ?? []).map { Int($0.integerValue ?? 0) } }
+        state = v["state"]?.stringValue ?? ""
+        requested = i("requested"); assisted = i("assisted"); open = i("open"); concluded = i("concluded")
+        withdrawn = i("withdrawn"); actions = i("actions"); claims = i("claims"); settled = i("settled")
+        daysToScope = l("days_to_scope"); daysToConclusion = l("days_to_conclusion")
+        byCategory = d("by_category"); byLocation = d("by_location"); costs = d("costs"); claimed = d("claimed")
+    }
+}
+
+/// One Network meeting as the meeting-report view keeps it.
+public struct MeetingView: Codable, Equatable, Sendable {
+    public var id: String
+    public var date: String
+    public var city: String?
+    public var country: String?
+    public var held: Bool
+    public var participants: [String]
+    public var observers: [String]
+    /// Cases presented at it, sorted.
+    public var presented: [String]
+
+    public init(_ m: NetworkState.Meeting, presented: [String]) {
+        id = m.id
+        date = m.date
+        city = m.city
+        country = m.country
+        held = m.held
+        participants = m.participants
+        observers = m.observers
+        self.presented = presented.sorted()
+    }
+
+    public var json: JSONValue {
+        func o(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return .object([
+            "id": .string(id), "date": .string(date), "city": o(city), "country": o(country), "held": .bool(held),
+            "participants": .array(participants.map(JSONValue.string)), "observers": .array(observers.map(JSONValue.string)),
+            "presented": .array(presented.map(JSONValue.string)),
+        ])
+    }
+
+    public init(json v: JSONValue) {
+        id = v["id"]?.stringValue ?? ""
+        date = v["date"]?.stringValue ?? ""
+        city = v["city"]?.stringValue
+        country = v["country"]?.stringValue
+        held = v["held"]?.boolValue ?? false
+        participants = (v["participants"]?.arrayValue ?? []).compactMap(\.stringValue)
+        observers = (v["observers"]?.arrayValue ?? []).compactMap(\.stringValue)
+        presented = (v["presented"]?.arrayValue ?? []).compactMap(\.stringValue)
+    }
+}

@@ -1,0 +1,132 @@
+import Agreement
+import Ledger
+import Projections
+
+extension MeetingReport {
+    /// One self-contained HTML file: inline CSS (prints on A4) and inline SVG bar charts.
+    public func html() -> String {
+        let e = Render.html
+        var body = """
+            <header>
+            <p class="org">Regional Conference on Migration (RCM)<br>Regional Consultation Group on Migration (RCGM)</p>
+            <h1>Report of the Meeting of the Liaison Officer Network for Consular Protection</h1>
+            <p class="place">\(e(place))<br>\(e(Render.longDate(m.date)))</p>
+            </header>
+            <p>The Liaison Officer Network for Consular Protection \(m.held ? "held its meeting" : "is scheduled to meet") on \(e(Render.longDate(m.date))) in \(e(place))\(m.held ? ", with the participation of representatives from the following countries: \(e(participants))" : "")\(m.observers.isEmpty ? "" : "; observers: \(e(Render.list(m.observers)))").</p>
+            <p>The Network submits its report as follows:</p>
+            <ol class="items">
+
+            """
+        for (n, item) in items.enumerated() {
+            body += "<li id=\"item-\(n + 1)\"><h2>\(e(item.title))</h2>\n"
+            for p in item.paragraphs { body += "<p>\(e(p).replacingOccurrences(of: "`amparo verify`", with: "<code>amparo verify</code>"))</p>\n" }
+            if let t = item.table {
+                body += table(t)
+                if t.columnLabels.count == 3 {
+                    body += chart(t, title: "Cases per State: \(t.title.prefix(1).lowercased() + t.title.dropFirst())", series: [0, 1], colors: ["#1f5f8b", "#e08a1e"])
+                } else {
+                    body += categoryChart(t)
+                }
+            }
+            if !item.list.isEmpty { body += "<ul>" + item.list.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n" }
+            body += "</li>\n"
+        }
+        body += "</ol>\n<footer>From the ledger's \(data.events) events. Case data carry no personal data. Counts below \(minimum) are shown as &lt;\(minimum).</footer>\n"
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>Liaison Officer Network for Consular Protection — \(e(place)), \(e(Render.longDate(m.date)))</title>
+            <style>
+            @page { size: A4; margin: 18mm 16mm; }
+            body { font-family: "Liberation Serif", "Times New Roman", serif; font-size: 11.5pt; line-height: 1.45; color: #1a1a1a; max-width: 178mm; margin: 12mm auto; }
+            header { text-align: center; border-bottom: 2px solid #1f5f8b; padding-bottom: 6mm; margin-bottom: 6mm; }
+            .org { font-variant: small-caps; letter-spacing: .04em; color: #444; margin: 0 0 3mm; }
+            h1 { font-size: 16pt; margin: 0 0 3mm; }
+            .place { font-weight: bold; margin: 0; }
+            h2 { font-size: 12.5pt; margin: 5mm 0 2mm; color: #1f5f8b; }
+            ol.items > li { margin-bottom: 4mm; page-break-inside: avoid; }
+            ol.items > li::marker { font-weight: bold; color: #1f5f8b; }
+            p { margin: 1.5mm 0; }
+            table { border-collapse: collapse; margin: 3mm 0; font-size: 10pt; font-family: "Liberation Sans", Arial, sans-serif; }
+            th, td { border: 1px solid #b8c4ce; padding: 1mm 2.5mm; text-align: right; }
+            th:first-child, td:first-child { text-align: left; }
+            thead th { background: #e8eef3; }
+            tr.total td { font-weight: bold; background: #f4f6f8; }
+            td.hidden { color: #8a6d00; background: #fff8e1; }
+            svg { display: block; margin: 2mm 0 4mm; max-width: 100%; height: auto; font-family: "Liberation Sans", Arial, sans-serif; }
+            footer { border-top: 1px solid #ccc; margin-top: 8mm; padding-top: 2mm; font-size: 9pt; color: #555; }
+            code { font-size: 10pt; }
+            @media print { body { margin: 0; max-width: none; } a { color: inherit; } }
+            </style>
+            </head>
+            <body>
+            \(body)</body>
+            </html>
+
+            """
+    }
+
+    func table(_ t: CountTable) -> String {
+        let e = Render.html
+        let rows = t.published
+        var out = "<table>\n<thead><tr>" + rows[0].map { "<th>\(e($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for (r, row) in rows.dropFirst().enumerated() {
+            let isTotal = r == rows.count - 2
+            out += "<tr\(isTotal ? " class=\"total\"" : "")>"
+            for (c, cell) in row.enumerated() {
+                let hidden = c > 0 && t.extendedHidden[r][c - 1]
+                out += "<td\(hidden ? " class=\"hidden\"" : "")>\(e(cell))</td>"
+            }
+            out += "</tr>\n"
+        }
+        return out + "</tbody>\n</table>\n"
+    }
+
+    /// Horizontal grouped bars per State (requested and assisted); suppressed cells draw no bar.
+    func chart(_ t: CountTable, title: String, series: [Int], colors: [String]) -> String {
+        chart(labels: t.rowLabels, values: t.counts.map { row in series.map { row[$0] } },
+              hidden: t.hidden.map { row in series.map { row[$0] } }, series: series.map { t.columnLabels[$0] }, title: title, colors: colors)
+    }
+
+    /// Horizontal grouped bars; a suppressed value draws no bar and reads "<N".
+    func chart(labels: [String], values: [[Int]], hidden: [[Bool]], series: [String], title: String, colors: [String]) -> String {
+        let e = Render.html
+        let barH = 12.0, gap = 8.0, left = 150.0, width = 620.0
+        let visible = zip(values.joined(), hidden.joined()).filter { !$0.1 }.map(\.0)
+        let maxValue = max(1, visible.max() ?? 1)
+        let groupH = Double(series.count) * barH + gap
+        let height = 34 + Double(labels.count) * groupH + 24
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(e(title))\">\n"
+        out += "<text x=\"0\" y=\"14\" font-size=\"12\" font-weight=\"bold\">\(e(title))</text>\n"
+        for (k, name) in series.enumerated() {
+            out += "<rect x=\"\(Int(left) + k * 110)\" y=\"20\" width=\"10\" height=\"10\" fill=\"\(colors[k])\"/><text x=\"\(Int(left) + 14 + k * 110)\" y=\"29\" font-size=\"10\">\(e(name))</text>\n"
+        }
+        for (r, label) in labels.enumerated() {
+            let y0 = 36 + Double(r) * groupH
+            out += "<text x=\"\(Int(left) - 6)\" y=\"\(fmt(y0 + Double(series.count) * barH / 2 + 3))\" font-size=\"10\" text-anchor=\"end\">\(e(label))</text>\n"
+            for k in series.indices {
+                let y = y0 + Double(k) * barH
+                let n = values[r][k]
+                if hidden[r][k] {
+                    out += "<text x=\"\(Int(left) + 3)\" y=\"\(fmt(y + barH - 1.5))\" font-size=\"8.5\" fill=\"#8a6d00\">&lt;\(minimum)</text>\n"
+                } else {
+                    let w = (width - left - 40) * Double(n) / Double(maxValue)
+                    out += "<rect x=\"\(Int(left))\" y=\"\(fmt(y))\" width=\"\(fmt(w))\" height=\"\(fmt(barH - 1.5))\" fill=\"\(colors[k])\"/>"
+                    out += "<text x=\"\(fmt(left + w + 3))\" y=\"\(fmt(y + barH - 2))\" font-size=\"8.5\">\(n)</text>\n"
+                }
+            }
+        }
+        return out + "</svg>\n"
+    }
+
+    /// One bar per category: the table's column totals, hidden where the table hides them.
+    func categoryChart(_ t: CountTable) -> String {
+        let hidden = Array(t.extendedHidden.last!.dropLast())
+        return chart(labels: t.columnLabels.map { $0.prefix(1).uppercased() + $0.dropFirst() }, values: t.columnTotals.map { [$0] },
+                     hidden: hidden.map { [$0] }, series: ["Cases"], title: "Cases by category, since the mechanism began", colors: ["#2e7d5b"])
+    }
+
+    func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
+}

@@ -1,0 +1,137 @@
+import Agreement
+import Ledger
+import Projections
+
+/// `amparo report meeting`: a meeting report in the shape of the Network's own reports (seeds 002
+/// and 004): heading, participating States, then numbered items. Published counts below the
+/// minimum are suppressed, with complementary suppression.
+public struct MeetingReport: Sendable {
+    public let data: MeetingReportData
+    public let minimum: Int
+
+    public init(_ data: MeetingReportData, minCell: Int) {
+        self.data = data
+        minimum = minCell
+    }
+
+    var m: MeetingView { data.meeting }
+    var place: String { [m.city, m.country.map(Codes.name)].compactMap { $0 }.joined(separator: ", ") }
+    var since: String {
+        data.previous.map { "since the previous meeting (\(Render.longDate($0.date)), \($0.city ?? $0.id))" } ?? "up to this meeting"
+    }
+
+    /// Workload per State (requested, assisted, concluded) of `cases`.
+    func workloadTable(_ cases: [CaseSummary], title: String) -> CountTable {
+        let rows = WorkloadRow.rows(cases).filter { $0.requested + $0.assisted + $0.concluded > 0 }
+        return CountTable(title: title, rows: rows.map { Codes.label($0.state) },
+                          columns: ["Requested", "Assisted", "Concluded"],
+                          counts: rows.map { [$0.requested, $0.assisted, $0.concluded] }, minimum: minimum)
+    }
+
+    /// Workload of the period per State.
+    public var workloadTable: CountTable { workloadTable(data.periodCases, title: "Workload \(since)") }
+
+    /// Workload of every case filed up to this meeting.
+    public var workloadToDateTable: CountTable { workloadTable(data.casesToDate, title: "Workload since the mechanism began") }
+
+    /// Cases filed up to this meeting per category and requesting State.
+    public var categoryTable: CountTable {
+        let rows = WorkloadRow.rows(data.casesToDate).filter { $0.requested > 0 }
+        return CountTable(title: "Cases by category, since the mechanism began", rows: rows.map { Codes.label($0.state) },
+                          columns: Codes.categories.map { $0.replacingOccurrences(of: "_", with: " ") },
+                          counts: rows.map { r in Codes.categories.map { r.byCategory[$0] ?? 0 } }, minimum: minimum)
+    }
+
+    struct Item {
+        let title: String
+        let paragraphs: [String]
+        var table: CountTable? = nil
+        var list: [String] = []
+    }
+
+    var items: [Item] {
+        var items: [Item] = []
+        for (s, p) in data.presented {
+            let by = Codes.name(p.providedBy)
+            items.append(Item(
+                title: "Case \(s.caseID), presented by \(Codes.name(s.requesting))",
+                paragraphs: [
+                    "Nature of the situation: \(p.nature).",
+                    "Consular protection required: \(p.required).",
+                    "Consular protection provided: \(p.provided), by \(by).",
+                    "Outcome: \((s.outcome ?? "open").replacingOccurrences(of: "_", with: " "))\(s.summary.map { " — \($0)" } ?? "").",
+                    "Lessons learned: \(p.lessons).",
+                ]))
+        }
+        if data.presented.isEmpty {
+            items.append(Item(title: "Cases presented", paragraphs: ["No case was presented at this meeting."]))
+        }
+        items.append(Item(title: "Workload \(since)",
+                          paragraphs: ["\(data.periodCases.count) cases were filed in the period. Counts below \(minimum) are shown as \"<\(minimum)\", and further cells are withheld so that none can be recovered from the totals."],
+                          table: workloadTable))
+        items.append(Item(title: "Workload since the mechanism began",
+                          paragraphs: ["\(data.casesToDate.count) cases were filed up to this meeting."], table: workloadToDateTable))
+        items.append(Item(title: "Cases by category, since the mechanism began", paragraphs: [], table: categoryTable))
+        items.append(Item(
+            title: "Cases overdue under Article 7.7",
+            paragraphs: [data.overdue.isEmpty ? "Every concluded case was presented at the meeting following its conclusion."
+                         : "These concluded cases were not presented at the meeting following their conclusion:"],
+            list: data.overdue.map { "\($0.summary.caseID) (\(Codes.name($0.summary.requesting).capitalizedFirst)), concluded on \($0.summary.concluded ?? "?"), due at the meeting of \(Render.longDate($0.due.date))" }))
+        items.append(Item(
+            title: "Breaches of the Agreement in the period's cases",
+            paragraphs: [data.breaches.isEmpty ? "`amparo verify` finds no breach of the Agreement in these cases."
+                         : "`amparo verify` finds these breaches of the Agreement in the period's cases:"],
+            list: data.breaches.map { "\($0.caseID ?? "-"): \($0.message) [\($0.rule)]" }))
+        return items
+    }
+
+    var participants: String {
+        let names = m.participants.map { Codes.name($0) }
+        return names.isEmpty ? "no participation recorded" : Render.list(names)
+    }
+
+    // MARK: Markdown
+
+    public func markdown() -> String {
+        var out = "# Report of the Meeting of the Liaison Officer Network for Consular Protection\n\n"
+        out += "Regional Conference on Migration (RCM) · Regional Consultation Group on Migration (RCGM)\n\n"
+        out += "**\(place)**  \n**\(Render.longDate(m.date))**\n\n"
+        out += "The Liaison Officer Network for Consular Protection \(m.held ? "held its meeting" : "is scheduled to meet") on \(Render.longDate(m.date)) in \(place)"
+        out += m.held ? ", with the participation of representatives from the following countries: \(participants)" : ""
+        out += m.observers.isEmpty ? ".\n\n" : "; observers: \(Render.list(m.observers)).\n\n"
+        out += "The Network submits its report as follows:\n\n"
+        for (i, item) in items.enumerated() {
+            out += "## \(i + 1). \(item.title)\n\n"
+            for p in item.paragraphs { out += p + "\n\n" }
+            if let t = item.table { out += Render.markdown(t.published) + "\n" }
+            for l in item.list { out += "- \(l)\n" }
+            if !item.list.isEmpty { out += "\n" }
+        }
+        out += "---\nFrom the ledger's \(data.events) events; case data carry no personal data.\n"
+        return out
+    }
+
+    // MARK: JSON
+
+    public func json() -> JSONValue {
+        func table(_ t: CountTable) -> JSONValue {
+            .object(["title": .string(t.title), "columns": .array(t.columnLabels.map(JSONValue.string)),
+                     "rows": .array(t.published.dropFirst().map { .array($0.map(JSONValue.string)) }), "minimum": .number(Double(minimum))])
+        }
+        return .object([
+            "meeting": .string(m.id), "date": .string(m.date), "city": m.city.map(JSONValue.string) ?? .null,
+            "country": m.country.map(JSONValue.string) ?? .null, "held": .bool(m.held),
+            "participants": .array(m.participants.map(JSONValue.string)), "observers": .array(m.observers.map(JSONValue.string)),
+            "previous_meeting": data.previous.map { .string($0.id) } ?? .null,
+            "presented": .array(data.presented.map { s, p in
+                .object(["case": .string(s.caseID), "requesting": .string(s.requesting), "nature": .string(p.nature),
+                         "protection_required": .string(p.required), "protection_provided": .string(p.provided),
+                         "provided_by": .string(p.providedBy), "outcome": s.outcome.map(JSONValue.string) ?? .null,
+                         "lessons": .string(p.lessons)])
+            }),
+            "workload": table(workloadTable), "workload_to_date": table(workloadToDateTable), "by_category": table(categoryTable),
+            "overdue": .array(data.overdue.map { .object(["case": .string($0.summary.caseID), "due_meeting": .string($0.due.id)]) }),
+            "breaches": .array(data.breaches.map(\.json)),
+        ])
+    }
+}

@@ -1,0 +1,110 @@
+import Agreement
+import Foundation
+import Ledger
+import Projections
+
+/// A table of counts with row and column totals, suppressed for publication.
+///
+/// The totals are published statistics too: suppression runs on the table extended with its
+/// totals column, totals row and grand total, where every row and column is a sum relation
+/// (the total equals the sum of the others), so no hidden value — cell or total — is alone in any
+/// relation it belongs to.
+public struct CountTable: Sendable {
+    public let title: String
+    public let rowLabels: [String]
+    public let columnLabels: [String]
+    public let counts: [[Int]]
+    public let minimum: Int
+    /// (rows + 1) × (columns + 1): the counts with row totals, column totals and the grand total.
+    public let extended: [[Int]]
+    /// The hidden-cell mask of ``extended``.
+    public let extendedHidden: [[Bool]]
+
+    public init(title: String, rows: [String], columns: [String], counts: [[Int]], minimum: Int) {
+        self.title = title
+        rowLabels = rows
+        columnLabels = columns
+        self.counts = counts
+        self.minimum = minimum
+        let rowTotals = counts.map { $0.reduce(0, +) }
+        let columnTotals = columns.indices.map { c in counts.reduce(0) { $0 + $1[c] } }
+        extended = zip(counts, rowTotals).map { $0 + [$1] } + [columnTotals + [rowTotals.reduce(0, +)]]
+        extendedHidden = Suppression.mask(extended, minimum: minimum)
+    }
+
+    /// The mask of the interior cells.
+    public var hidden: [[Bool]] { extendedHidden.dropLast().map { Array($0.dropLast()) } }
+    public var rowTotals: [Int] { extended.dropLast().map { $0.last! } }
+    public var columnTotals: [Int] { Array(extended.last!.dropLast()) }
+    public var total: Int { extended.last!.last! }
+
+    /// Rows as published: label, cells, total; then the totals row.
+    public var published: [[String]] {
+        var out = [[""] + columnLabels + ["Total"]]
+        for (r, row) in extended.enumerated() {
+            let label = r < rowLabels.count ? rowLabels[r] : "Total"
+            out.append([label] + row.indices.map { Suppression.cell(row[$0], hidden: extendedHidden[r][$0], minimum: minimum) })
+        }
+        return out
+    }
+}
+
+/// Text renderings shared by the reports.
+public enum Render {
+    /// Aligned plain-text table.
+    public static func text(_ rows: [[String]]) -> String {
+        guard let width = rows.map(\.count).max() else { return "" }
+        var widths = Array(repeating: 0, count: width)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[i] - cell.count) + cell
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// A Markdown table (first row is the header).
+    public static func markdown(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        var out = "| " + header.map(escape).joined(separator: " | ") + " |\n"
+        out += "|" + header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined() + "\n"
+        for row in rows.dropFirst() { out += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
+        return out
+    }
+
+    /// RFC 4180 CSV.
+    public static func csv(_ rows: [[String]]) -> String {
+        rows.map { row in
+            row.map { cell in
+                cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+            }.joined(separator: ",")
+        }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+
+    /// Minor units as a decimal amount: 35000 → "350.00".
+    public static func money(_ minor: Int) -> String {
+        String(minor / 100) + "." + String(format: "%02d", abs(minor % 100))
+    }
+
+    public static func html(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// "24 November 2014".
+    public static func longDate(_ ymd: String) -> String {
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let p = ymd.split(separator: "-")
+        guard p.count == 3, let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m) else { return ymd }
+        return "\(d) \(months[m - 1]) \(p[0])"
+    }
+
+    /// "Canada, Costa Rica and the United States".
+    public static func list(_ names: [String]) -> String {
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " and " + names.last!
+    }
+}

@@ -1,0 +1,144 @@
+import Agreement
+import Ledger
+import Projections
+
+/// `amparo workload`: per State, for the cases filed in a period.
+public struct WorkloadReport: Sendable {
+    public let from: String?
+    public let to: String?
+    /// Claims unsettled 12 months after this date are overdue.
+    public let asOf: String
+    public let rows: [WorkloadRow]
+    public let cases: [CaseSummary]
+
+    /// Cases filed in [from, to] (dates inclusive); `asOf` defaults to `to`, else the latest date in the cases.
+    public init(cases all: [CaseSummary], from: String?, to: String?) {
+        let cases = all.filter { c in
+            guard let f = c.filed else { return false }
+            return (from.map { f >= $0 } ?? true) && (to.map { f <= $0 } ?? true)
+        }
+        self.from = from
+        self.to = to
+        self.cases = cases
+        rows = WorkloadRow.rows(cases)
+        asOf = to ?? all.flatMap { [$0.filed, $0.concluded, $0.withdrawn] + $0.claims.flatMap { [$0.claimed, $0.settled] } }
+            .compactMap { $0 }.max() ?? "1970-01-01"
+    }
+
+    var period: String {
+        switch (from, to) {
+        case (nil, nil): "all cases"
+        case (let f?, nil): "cases filed from \(f)"
+        case (nil, let t?): "cases filed up to \(t)"
+        case (let f?, let t?): "cases filed from \(f) to \(t)"
+        }
+    }
+
+    func overdue(_ state: String) -> Int {
+        cases.flatMap(\.claims).filter { c in
+            c.claimant == state && c.settled == nil && (Timestamp(parsing: c.claimed).map { $0.adding(seconds: 365 * 86400).date < asOf } ?? false)
+        }.count
+    }
+
+    func median(_ xs: [Int]) -> String { WorkloadRow.median(xs).map(String.init) ?? "-" }
+
+    public var mainTable: [[String]] {
+        var out = [["State", "Requested", "Assisted", "Open", "Concluded", "Actions", "Median days to scope", "Median days to conclusion"]]
+        for r in rows {
+            out.append([Codes.label(r.state), String(r.requested), String(r.assisted), String(r.open), String(r.concluded),
+                        String(r.actions), median(r.daysToScope), median(r.daysToConclusion)])
+        }
+        let t = rows.reduce(into: WorkloadRow(state: "")) { acc, r in
+            acc.requested += r.requested; acc.assisted += r.assisted; acc.open += r.open; acc.concluded += r.concluded; acc.actions += r.actions
+            acc.daysToScope += r.daysToScope; acc.daysToConclusion += r.daysToConclusion
+        }
+        out.append(["Total", String(t.requested), String(t.assisted), String(t.open), String(t.concluded), String(t.actions),
+                    median(t.daysToScope.sorted()), median(t.daysToConclusion.sorted())])
+        return out
+    }
+
+    public var categoryTable: [[String]] {
+        var out = [["State"] + Codes.categories + ["Total"]]
+        for r in rows where r.requested > 0 {
+            out.append([Codes.label(r.state)] + Codes.categories.map { String(r.byCategory[$0] ?? 0) } + [String(r.requested)])
+        }
+        return out
+    }
+
+    public var locationTable: [[String]] {
+        let countries = Set(rows.flatMap { $0.byLocation.keys }).sorted()
+        var out = [["State"] + countries + ["Total"]]
+        for r in rows where r.requested > 0 {
+            out.append([Codes.label(r.state)] + countries.map { String(r.byLocation[$0] ?? 0) } + [String(r.requested)])
+        }
+        return out
+    }
+
+    public var costTable: [[String]] {
+        var totals: [String: Int] = [:]
+        for r in rows { for (k, v) in r.costs { totals[k, default: 0] += v } }
+        var out = [["Payer", "Currency", "Amount"]]
+        for key in totals.keys.sorted() {
+            let parts = key.split(separator: " ")
+            out.append([Codes.label(String(parts[0])), String(parts.last ?? ""), Render.money(totals[key]!)])
+        }
+        return out
+    }
+
+    public var reimbursementTable: [[String]] {
+        var out = [["Assisting State", "Claims", "Settled", "Overdue (12 months)", "Amount claimed"]]
+        for r in rows where r.claims > 0 {
+            out.append([Codes.label(r.state), String(r.claims), String(r.settled), String(overdue(r.state)),
+                        r.claimed.keys.sorted().map { "\(Render.money(r.claimed[$0]!)) \($0)" }.joined(separator: ", ")])
+        }
+        return out
+    }
+
+    var sections: [(String, [[String]])] {
+        [("Cases by State", mainTable), ("Cases requested, by category", categoryTable), ("Cases requested, by location country", locationTable),
+         ("Costs by payer", costTable), ("Reimbursements", reimbursementTable)]
+    }
+
+    public func text() -> String {
+        var out = "Workload: \(period) (\(cases.count) cases; overdue as of \(asOf))\n"
+        for (title, table) in sections { out += "\n" + title + "\n" + Render.text(table) }
+        return out
+    }
+
+    public func markdown() -> String {
+        var out = "# Workload\n\n\(period.capitalizedFirst): \(cases.count) cases; reimbursements overdue as of \(asOf).\n"
+        for (title, table) in sections { out += "\n## \(title)\n\n" + Render.markdown(table) }
+        return out
+    }
+
+    /// Tidy CSV: one line per section, State (or payer) and measure.
+    public func csv() -> String {
+        var rows: [[String]] = [["section", "row", "measure", "value"]]
+        for (title, table) in sections {
+            guard let header = table.first else { continue }
+            for line in table.dropFirst() {
+                for (i, cell) in line.enumerated().dropFirst() { rows.append([title, line[0], header[i], cell]) }
+            }
+        }
+        return Render.csv(rows)
+    }
+
+    public func json() -> JSONValue {
+        .object([
+            "from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null, "as_of": .string(asOf),
+            "cases": .number(Double(cases.count)),
+            "states": .array(rows.map { r in
+                var o = r.json.objectValue!
+                o["median_days_to_scope"] = WorkloadRow.median(r.daysToScope).map { .number(Double($0)) } ?? .null
+                o["median_days_to_conclusion"] = WorkloadRow.median(r.daysToConclusion).map { .number(Double($0)) } ?? .null
+                o["overdue_claims"] = .number(Double(overdue(r.state)))
+                return .object(o)
+            }),
+        ])
+    }
+}
+
+extension String {
+    /// "the United States" → "The United States".
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,170 @@
+import Agreement
+import ArgumentParser
+import Foundation
+import Ledger
+import Projections
+import Reports
+
+/// A progress bar on stderr when it is a terminal; silent otherwise or with --quiet.
+struct ProgressBar {
+    let label: String
+    let enabled: Bool
+    init(_ label: String, quiet: Bool) {
+        self.label = label
+        enabled = !quiet && isatty(2) == 1
+    }
+
+    func update(_ done: UInt64, _ total: UInt64) {
+        guard enabled, total > 0 else { return }
+        let width = 30
+        let filled = Int(Double(done) / Double(total) * Double(width))
+        let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total) events".utf8))
+        if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Opens the ledger and brings its projections up to date (only the events since their last
+/// catch-up are folded).
+func openProjections(_ ledger: LedgerOptions, quiet: Bool) throws -> ProjectionStore {
+    let store = try ProjectionStore(log: try ledger.open())
+    let bar = ProgressBar("catching up projections", quiet: quiet)
+    try store.catchUp(progress: bar.update)
+    return store
+}
+
+func parseDate(_ text: String?, _ option: String) throws -> String? {
+    guard let text else { return nil }
+    guard text.count == 10, Timestamp(parsing: text) != nil else { throw ValidationError("\(option) \"\(text)\" is not a date YYYY-MM-DD") }
+    return text
+}
+
+struct RebuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Rebuild projections from zero into a fresh database and swap them in atomically.",
+        discussion: "Readers keep seeing the old view until the new one is complete. Projections: cases, workload, meetings (default: all)."
+    )
+    @OptionGroup var ledger: LedgerOptions
+    @Option(help: ArgumentHelp("Only this projection: cases, workload or meetings.", valueName: "NAME"))
+    var projection: String?
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    func run() throws {
+        var names = ProjectionStore.Name.allCases
+        if let projection {
+            guard let n = ProjectionStore.Name(rawValue: projection) else {
+                throw ValidationError("--projection \(projection) is not one of cases, workload, meetings")
+            }
+            names = [n]
+        }
+        let store = try ProjectionStore(log: try ledger.open())
+        let start = ContinuousClock.now
+        let bar = ProgressBar("rebuilding", quiet: quiet)
+        let events = try store.rebuild(names, progress: bar.update)
+        let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+        print("rebuilt \(names.map(\.rawValue).joined(separator: ", ")): \(events) events folded in \(String(format: "%.2f", seconds)) s; now at sequence \(try store.appliedSeq(names[0]))")
+    }
+}
+
+struct WorkloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workload",
+        abstract: "Per-State workload: cases requested and assisted, open and concluded, actions, median days, categories, locations, costs, reimbursements.",
+        discussion: "Counts the cases filed between --from and --to (inclusive). Reimbursement claims unsettled 12 months after the claim are overdue as of --to (default: the latest date in the ledger)."
+    )
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
+    @OptionGroup var ledger: LedgerOptions
+    @Option(help: ArgumentHelp("First filing date counted (YYYY-MM-DD).", valueName: "DATE")) var from: String?
+    @Option(help: ArgumentHelp("Last filing date counted (YYYY-MM-DD).", valueName: "DATE")) var to: String?
+    @Option(help: "Output format: table, csv, json or md.") var format: Format = .table
+    @Flag(help: "No progress bar.") var quiet = false
+
+    func run() throws {
+        let from = try parseDate(self.from, "--from"), to = try parseDate(self.to, "--to")
+        if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
+        let store = try openProjections(ledger, quiet: quiet)
+        let report = WorkloadReport(cases: try store.caseSummaries(), from: from, to: to)
+        switch format {
+        case .table: print(report.text(), terminator: "")
+        case .md: print(report.markdown(), terminator: "")
+        case .csv: print(report.csv(), terminator: "")
+        case .json: Output.printJSON(report.json())
+        }
+    }
+}
+
+struct CasesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cases", abstract: "List the cases.")
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+    @OptionGroup var ledger: LedgerOptions
+    @Option(help: ArgumentHelp("Only cases with this status (\(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "S"))
+    var status: String?
+    @Option(help: ArgumentHelp("Only cases this State requested or assists.", valueName: "CODE"))
+    var state: String?
+    @Option(help: "Output format: table, json or csv.") var format: Format = .table
+    @Flag(help: "No progress bar.") var quiet = false
+
+    func validate() throws {
+        if let status, CaseStatus(rawValue: status) == nil {
+            throw ValidationError("--status \(status) is not one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let state, !Codes.isMemberState(state) { throw ValidationError("--state \(state) is not a Member State code (\(Codes.memberStates.joined(separator: " ")))") }
+    }
+
+    func run() throws {
+        let store = try openProjections(ledger, quiet: quiet)
+        let cases = try store.caseSummaries().filter { c in
+            (status.map { c.status == $0 } ?? true) && (state.map { c.requesting == $0 || c.assisting == $0 } ?? true)
+        }
+        switch format {
+        case .table: print(Output.table(CasesReport.rows(cases)))
+        case .csv: print(Render.csv(CasesReport.rows(cases)), terminator: "")
+        case .json: Output.printJSON(CasesReport.json(cases))
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Write the Network's reports.", subcommands: [Meeting.self])
+
+    struct Meeting: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The report of a Network meeting, in the shape of the Network's own reports.",
+            discussion: "Heading, participating States, then numbered items: each case presented, the workload since the previous meeting, the cases overdue under Art. 7.7 and the breaches of the period's cases. Published counts below --min-cell are shown as \"<N\", with complementary suppression."
+        )
+        enum Format: String, ExpressibleByArgument, CaseIterable { case md, html, json }
+        @OptionGroup var ledger: LedgerOptions
+        @Argument(help: "The meeting id, e.g. 2015-11-09-mexico-city.") var meetingID: String
+        @Option(help: "Output format: md, html or json.") var format: Format = .md
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE")) var out: String?
+        @Option(help: "Counts below this are suppressed.") var minCell: Int = 5
+        @Flag(help: "No progress bar.") var quiet = false
+
+        func validate() throws {
+            guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1") }
+        }
+
+        func run() throws {
+            let store = try openProjections(ledger, quiet: quiet)
+            let report = MeetingReport(try MeetingReportData.make(store: store, meetingID: meetingID), minCell: minCell)
+            let text: String
+            switch format {
+            case .md: text = report.markdown()
+            case .html: text = report.html()
+            case .json: text = CanonicalJSON.string(report.json()) + "\n"
+            }
+            if let out {
+                do {
+                    try text.write(toFile: out, atomically: true, encoding: .utf8)
+                } catch {
+                    throw LedgerError(.io, "cannot write \(out): \(error.localizedDescription)")
+                }
+                print("wrote \(out)")
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}
