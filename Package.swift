@@ -88,6 +88,11 @@ let package = Package(
         ),
         .testTarget(name: "AgreementTests", dependencies: ["Agreement", "Ledger"], swiftSettings: strict),
         .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Projections", "Scenario", "Agreement", "Ledger", "LMDB", "TestSupport", "amparo"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ScenarioTests",
             dependencies: ["Scenario", "Projections", "Agreement", "Ledger", "TestSupport", "amparo"],
             swiftSettings: strict

@@ -154,9 +154,9 @@ public struct ScenarioGenerator {
             }
             let assistants = parties.filter { $0 != requesting && $0 != location && ScenarioGenerator.offices[$0]!.contains(location) }
             let assisting = rng.pick(assistants)
-            // Filed between the later of the joining dates and eight months before the last meeting.
+            // Filed between 20 days after the later joining date (after the focal points, 2014-07-15) and eight months before the last meeting.
             let start = max(ScenarioGenerator.joined[requesting]!, ScenarioGenerator.joined[assisting]!)
-            let filedDay = shift(start, days: 10 + Int(rng.next() % UInt64(max(30, days(from: start, to: shift(lastMeeting, days: -240))))))
+            let filedDay = shift(start, days: 20 + Int(rng.next() % UInt64(max(30, days(from: start, to: shift(lastMeeting, days: -240))))))
             let year = String(filedDay.prefix(4))
             let key = "\(requesting)-\(year)"
             serials[key, default: 0] += 1

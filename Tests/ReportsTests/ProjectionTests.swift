@@ -1,0 +1,146 @@
+import Agreement
+import Foundation
+import LMDB
+import Ledger
+import Projections
+import Reports
+import Scenario
+import Testing
+import TestSupport
+
+/// The committed scenario recorded into a fresh ledger.
+func scenarioLedger(split: Bool = false) throws -> (EventLog, ProjectionStore, [SignedEvent]) {
+    let dir = try TestSupport.temporaryDirectory("proj")
+    let log = try EventLog.create(path: dir + "/L", name: ScenarioKeys.ledgerName, secretariat: .privateKey(ScenarioKeys.key(Codes.secretariat))).log
+    var events: [SignedEvent] = []
+    try ScenarioGenerator(cases: 40).generate { events.append($0) }
+    return (log, try ProjectionStore(log: log), events)
+}
+
+@Suite("Projections", .serialized)
+struct ProjectionTests {
+    @Test("incremental catch-up after every small append gives byte for byte what a rebuild from zero gives")
+    func incrementalEqualsRebuild() throws {
+        let (log, store, events) = try scenarioLedger()
+        // Append in uneven batches, catching up after each, as a live node would.
+        var i = 0
+        var size = 7
+        while i < events.count {
+            _ = try log.append(Array(events[i..<min(i + size, events.count)]))
+            try store.catchUp()
+            i += size
+            size = size % 23 + 5
+        }
+        try store.checkInvariants()
+        var incremental: [ProjectionStore.Name: [Entry]] = [:]
+        for name in ProjectionStore.Name.allCases { incremental[name] = try store.dump(name) }
+        let before = try ProjectionStore.Name.allCases.map { try store.activeGeneration($0) }
+        try store.rebuild()
+        for (k, name) in ProjectionStore.Name.allCases.enumerated() {
+            #expect(try store.activeGeneration(name) == 1 - before[k], "rebuild swaps the generation")
+            #expect(try store.dump(name) == incremental[name]!, "\(name) rebuilt differs from incremental")
+            #expect(try store.appliedSeq(name) == (try log.size()))
+        }
+        try store.checkInvariants()
+        #expect(try store.caseSummaries().count == 40)
+        #expect(try store.meetings().contains { $0.id == "2015-11-09-mexico-city" && $0.held && !$0.presented.isEmpty })
+    }
+
+    @Test("catch-up applies each sequence once: a generation that was moved back refuses to re-apply")
+    func gapFree() throws {
+        let (log, store, events) = try scenarioLedger()
+        _ = try log.append(Array(events.prefix(100)))
+        #expect(try store.catchUp() == 3 * 100 + 3)  // three projections, genesis included
+        #expect(try store.catchUp() == 0)
+        _ = try log.append([events[100]])
+        #expect(try store.catchUp() == 3)
+        #expect(try store.appliedSeq(.cases) == 102)
+    }
+
+    @Test("readers see the old generation until the rebuilt one is swapped in")
+    func blueGreen() throws {
+        let (log, store, events) = try scenarioLedger()
+        _ = try log.append(events)
+        try store.catchUp()
+        let active = try store.activeGeneration(.cases)
+        let old = try store.dump(.cases, generation: active)
+        // A rebuild of another generation writing, seen from a reader: the active one is untouched.
+        let other = try store.dump(.cases, generation: 1 - active)
+        #expect(other.isEmpty)
+        try store.rebuild([.cases])
+        #expect(try store.dump(.cases, generation: active) == old, "the previous generation is left as it was")
+        #expect(try store.activeGeneration(.cases) == 1 - active)
+    }
+
+    @Test("the workload projection equals the workload computed from the case summaries")
+    func workloadAgrees() throws {
+        let (log, store, events) = try scenarioLedger()
+        _ = try log.append(events)
+        try store.catchUp()
+        #expect(try store.workloadRows() == WorkloadRow.rows(try store.caseSummaries()))
+    }
+
+    @Test("our decoder and Foundation's JSONDecoder agree on every case summary")
+    func decodersAgree() throws {
+        let (log, store, events) = try scenarioLedger()
+        _ = try log.append(events)
+        try store.catchUp()
+        for entry in try store.dump(.cases) {
+            let ours = try CaseSummary(json: try JSONParser.parse(entry.value))
+            let foundation = try JSONDecoder().decode(CaseSummary.self, from: Data(entry.value))
+            #expect(ours == foundation)
+            #expect(CanonicalJSON.encode(ours.json) == entry.value)
+        }
+    }
+}
+
+@Suite("Small-cell suppression")
+struct SuppressionTests {
+    /// Tries to recover every hidden entry from the published table: a hidden value alone in any
+    /// row or column of the extended table (totals included) equals its relation's published sum.
+    func recoverable(_ t: CountTable) -> [(Int, Int)] {
+        var found: [(Int, Int)] = []
+        let e = t.extended, h = t.extendedHidden
+        let rows = e.count, cols = e[0].count
+        for r in 0..<rows {
+            for c in 0..<cols where h[r][c] {
+                if (0..<cols).filter({ h[r][$0] }).count == 1 || (0..<rows).filter({ h[$0][c] }).count == 1 { found.append((r, c)) }
+            }
+        }
+        return found
+    }
+
+    @Test("a hidden cell cannot be recovered from the totals, on many random tables", arguments: Array(1...200))
+    func noRecovery(seed: Int) {
+        var rng = SeededGenerator(seed: UInt64(seed))
+        let rows = 2 + Int(rng.next() % 9), cols = 2 + Int(rng.next() % 5)
+        let counts = (0..<rows).map { _ in (0..<cols).map { _ in Int(rng.next() % 12) } }
+        let t = CountTable(title: "t", rows: (0..<rows).map { "r\($0)" }, columns: (0..<cols).map { "c\($0)" }, counts: counts, minimum: 5)
+        #expect(recoverable(t).isEmpty, "\(counts)")
+        // Every primary cell is hidden; zeros and cells at or above the minimum are shown unless complementary.
+        for r in 0..<rows { for c in 0..<cols where counts[r][c] > 0 && counts[r][c] < 5 { #expect(t.hidden[r][c]) } }
+    }
+
+    @Test("without complementary suppression the attack would succeed (the test can fail)")
+    func attackWorksOnPrimaryOnly() {
+        let counts = [[3, 10], [12, 20]]
+        let primaryOnly = counts.map { row in row.map { $0 > 0 && $0 < 5 } }
+        // Row 0: 3 is hidden alone; total 13 minus the visible 10 gives it back.
+        #expect(primaryOnly[0].filter { $0 }.count == 1)
+        let t = CountTable(title: "t", rows: ["a", "b"], columns: ["x", "y"], counts: counts, minimum: 5)
+        #expect(t.hidden[0][0])
+        #expect(t.extendedHidden[0].filter { $0 }.count >= 2)
+        #expect(recoverable(t).isEmpty)
+    }
+}
+
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+}
