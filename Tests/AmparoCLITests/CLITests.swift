@@ -249,8 +249,15 @@ struct CLITests {
         let path = l.ledger + "/data.mdb"
         var bytes = try #require(TestSupport.contents(path))
         let needle = Array(marker.utf8)
-        let offset = try #require((0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
-        bytes[offset + 7] ^= 0x01  // "0" becomes "1": still valid JSON, different bytes
+        // LMDB is copy-on-write: stale copies of a page may linger in free pages. Flip the byte in
+        // every copy, so the live one is surely changed.
+        var offsets: [Int] = []
+        var i = 0
+        while i <= bytes.count - needle.count {
+            if bytes[i..<(i + needle.count)].elementsEqual(needle) { offsets.append(i); i += needle.count } else { i += 1 }
+        }
+        #expect(!offsets.isEmpty)
+        for offset in offsets { bytes[offset + 7] ^= 0x01 }  // "0" becomes "1": still valid JSON, different bytes
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let r = try l.amparo(["verify", "--format", "json"])
         #expect(r.status == 1)
