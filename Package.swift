@@ -58,7 +58,7 @@ let package = Package(
         // Benchmarks (run by hand; figures in BENCHMARKS.md). Never a timed test.
         .executableTarget(
             name: "AmparoBench",
-            dependencies: ["Ledger", "LMDB", "CLMDB"],
+            dependencies: ["Ledger", "LMDB", "CLMDB", "Agreement", "Projections", "Reports", "Scenario"],
             path: "Benchmarks/AmparoBench",
             swiftSettings: strict
         ),

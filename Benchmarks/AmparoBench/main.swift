@@ -1,8 +1,12 @@
 // Benchmarks for the event log. Run: swift run -c release AmparoBench [all|raw|batch|durable|crypto] [N]
 // Each figure is measured in the same run as its baseline (raw LMDB through CLMDB, no wrapper).
+import Agreement
 import CLMDB
 import Foundation
 import Ledger
+import Projections
+import Reports
+import Scenario
 
 let args = CommandLine.arguments
 let which = args.count > 1 ? args[1] : "all"
@@ -263,4 +267,50 @@ if which == "all" || which == "durable" {
     print("  amparo record: cpu per append \(fmt((cpuSeconds() - cpu0) / Double(k) * 1e6)) µs")
     let p50 = percentile(samples, 0.5)
     print("durable single append (\(k) runs): raw synced LMDB txn p50 \(fmt(p50raw)) µs (p99 \(fmt(p99raw))), one signature \(fmt(signMicros)) µs; amparo record p50 \(fmt(p50)) µs (p99 \(fmt(percentile(samples, 0.99)))) = \(String(format: "%.2f", p50 / (p50raw + signMicros)))x (raw txn + one signature)")
+}
+
+if which == "projections" {
+    // N = number of scenario cases (~11.4 events each): build the ledger (not timed), then measure.
+    func peakRSS() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024  // MiB
+    }
+    let dir = tempDir("proj")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let log = try EventLog.create(path: dir, name: ScenarioKeys.ledgerName, secretariat: .privateKey(ScenarioKeys.key(Codes.secretariat))).log
+    var batch: [SignedEvent] = []
+    try ScenarioGenerator(cases: n).generate { e in
+        batch.append(e)
+        if batch.count == 1000 { _ = try log.append(batch); batch.removeAll(keepingCapacity: true) }
+    }
+    _ = try log.append(batch)
+    let size = try log.size()
+    print("projections: ledger of \(size) events, \(n) cases (rss after building it: \(peakRSS()) MiB)")
+    let store = try ProjectionStore(log: log)
+    var start = clock.now
+    let folded = try store.rebuild()
+    let rebuildSeconds = seconds(clock.now - start)
+    print("  rebuild of the 3 projections from zero: \(folded) event-applications in \(String(format: "%.1f", rebuildSeconds)) s = \(fmt(Double(size) / rebuildSeconds)) ledger events/s (peak RSS \(peakRSS()) MiB)")
+    // Catch-up after one append: a cost recorded in a case, then catch-up, 200 times.
+    let iom = ScenarioKeys.key("IOM")
+    let cases = try store.caseSummaries().prefix(200).map(\.caseID)
+    var samples: [Double] = []
+    for (i, c) in cases.enumerated() {
+        let e = Envelope(id: .v7(), type: "case.cost_recorded", caseID: c, actor: "IOM", occurred: Timestamp(parsing: "2018-01-01")!.adding(seconds: Int64(i)),
+                         payload: ["payer": "IOM", "amount": "10.00", "currency": "USD", "purpose": "bench"]).signed(by: iom)
+        _ = try log.append([e])
+        start = clock.now
+        try store.catchUp()
+        samples.append(seconds(clock.now - start) * 1e6)
+    }
+    print("  catch-up after appending one event: p50 \(fmt(percentile(samples, 0.5))) µs, p99 \(fmt(percentile(samples, 0.99))) µs")
+    start = clock.now
+    let report = MeetingReport(try MeetingReportData.make(store: store, meetingID: "2015-11-09-mexico-city"), minCell: 5)
+    let html = report.html()
+    let meetingSeconds = seconds(clock.now - start)
+    start = clock.now
+    let workload = WorkloadReport(cases: try store.caseSummaries(), from: nil, to: nil).text()
+    let workloadSeconds = seconds(clock.now - start)
+    print("  meeting report (HTML, \(html.utf8.count / 1024) KiB) with projections current: \(String(format: "%.3f", meetingSeconds)) s; workload table (\(workload.count / 1024) KiB): \(String(format: "%.3f", workloadSeconds)) s")
 }

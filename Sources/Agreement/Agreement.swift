@@ -82,6 +82,17 @@ public enum Agreement {
         }
     }
 
+    /// The world after `facts`, without judging them: the same state updates as ``fold(_:)`` (a
+    /// malformed event is skipped there too), none of the rules. For projections, which need the
+    /// state and leave the verdicts to `verify`.
+    public static func state(_ facts: [Fact]) -> World {
+        var world = World()
+        for fact in ordered(facts) where Catalog.shapeProblem(type: fact.type, caseID: fact.caseID, payload: fact.payload) == nil {
+            record(fact, in: &world)
+        }
+        return world
+    }
+
     /// Act order: `occurred`, ties by sequence (drafts after stored events, in their given order).
     public static func ordered(_ facts: [Fact]) -> [Fact] {
         facts.enumerated().sorted { a, b in

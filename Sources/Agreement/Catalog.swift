@@ -260,6 +260,14 @@ public enum Catalog {
         return nil
     }
 
+    /// `0`, `1250`, `1250.5`, `1250.00`: no sign, no leading zeros, at most two decimals.
+    static func isAmount(_ s: String) -> Bool {
+        let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let digits = { (x: Substring) in !x.isEmpty && x.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+        guard let whole = parts.first, digits(whole), whole.count <= 15, whole == "0" || whole.first != "0" else { return false }
+        return parts.count == 1 || (digits(parts[1]) && parts[1].count <= 2)
+    }
+
     static func check(_ value: JSONValue, _ kind: FieldKind) -> String? {
         func string() -> String? { value.stringValue }
         switch kind {
@@ -284,11 +292,11 @@ public enum Catalog {
         case .date:
             guard let s = string(), s.count == 10, Timestamp(parsing: s) != nil else { return "expected a date YYYY-MM-DD" }
         case .amount:
-            guard let s = string(), s.range(of: #"^(0|[1-9][0-9]{0,14})(\.[0-9]{1,2})?$"#, options: .regularExpression) != nil else {
+            guard let s = string(), Catalog.isAmount(s) else {
                 return "expected a decimal amount as a string, e.g. \"1250.00\" (never a float)"
             }
         case .currency:
-            guard let s = string(), s.range(of: "^[A-Z]{3}$", options: .regularExpression) != nil else { return "expected an ISO 4217 code such as USD" }
+            guard let s = string(), s.utf8.count == 3, s.utf8.allSatisfy({ (0x41...0x5A).contains($0) }) else { return "expected an ISO 4217 code such as USD" }
         case .bool:
             guard value.boolValue != nil else { return "expected true or false" }
         case .eventID:

@@ -64,66 +64,68 @@ public final class ProjectionStore: @unchecked Sendable {
     /// - Returns: how many events were applied (summed over projections).
     @discardableResult
     public func catchUp(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+        let gens = try env.read { txn in
+            try Name.allCases.map { ($0, try self.activeGeneration(txn, $0)) }
+        }
+        return try catchUp(gens, progress: progress)
+    }
+
+    /// Applies the events after each generation's last sequence, in chunks. Projections at the same
+    /// sequence are caught up together: one fold of the touched cases, one transaction holding
+    /// every projection's data and last sequence.
+    func catchUp(_ targets: [(Name, Int)], progress: ((UInt64, UInt64) -> Void)?) throws -> UInt64 {
+        let target = try log.size()
         var applied: UInt64 = 0
-        for name in Name.allCases {
-            let gen = try env.read { txn in try self.activeGeneration(txn, name) }
-            applied += try catchUp(name, generation: gen, progress: progress)
+        let first = try env.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) }.min() ?? target }
+        while true {
+            let seqs = try env.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) } }
+            guard let from = seqs.min(), from < target else { break }
+            let group = zip(targets, seqs).filter { $0.1 == from }.map(\.0)
+            let to = min(target, from + chunk, seqs.filter { $0 > from }.min() ?? target)
+            var touched = Set<String>()
+            var network = false
+            try log.forEachRaw(from: from + 1, to: to) { raw in
+                if let c = SignedEvent.caseID(inCanonical: raw.bytes) { touched.insert(c) } else { network = true }
+                return true
+            }
+            var summaries: [String: Encoded?] = [:]
+            for c in touched.sorted() { summaries[c] = try summary(of: c, through: to).map { Encoded(summary: $0, bytes: CanonicalJSON.encode($0.json)) } }
+            let meetings = network && group.contains(where: { $0.0 == .meetings }) ? try networkMeetings(through: to) : nil
+            try env.write { txn in
+                for (name, gen) in group {
+                    try self.apply(txn, name, generation: gen, summaries: summaries, meetings: meetings, through: to, expectedFrom: from)
+                }
+            }
+            applied += (to - from) * UInt64(group.count)
+            progress?(to - first, target - first)
         }
         return applied
     }
 
-    /// Applies the events after generation `gen`'s last sequence, in chunks, each chunk's data and
-    /// last sequence in one transaction.
-    func catchUp(_ name: Name, generation gen: Int, progress: ((UInt64, UInt64) -> Void)?) throws -> UInt64 {
-        let target = try log.size()
-        var from = try env.read { txn in try self.appliedSeq(txn, name, gen) }
-        let start = from
-        while from < target {
-            let to = min(target, from + chunk)
-            var touched = Set<String>()
-            var network = false
-            try log.forEachRaw(from: from + 1, to: to) { raw in
-                let event = try SignedEvent(bytes: raw.bytes, checkCanonical: false)
-                if let c = event.envelope.caseID { touched.insert(c) } else { network = true }
-                return true
-            }
-            try apply(name, generation: gen, cases: touched.sorted(), network: network, through: to, expectedFrom: from)
-            from = to
-            progress?(from - start, target - start)
-        }
-        return from - start
-    }
-
     /// The case's state folded from its events up to `through`.
     func summary(of caseID: String, through: UInt64) throws -> CaseSummary? {
-        var facts: [Fact] = []
-        for seq in try log.seqs(inCase: caseID) where seq <= through {
-            guard let raw = try log.rawEntry(at: seq) else { continue }
-            facts.append(Fact(seq: seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope))
+        let facts = try log.rawEntries(inCase: caseID, through: through).map { raw in
+            Fact(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope)
         }
-        guard let state = Agreement.fold(facts).0.cases[caseID], state.filed != nil else { return nil }
+        guard let state = Agreement.state(facts).cases[caseID], state.filed != nil else { return nil }
         return CaseSummary(state)
     }
 
     /// The Network's meetings folded from the network events up to `through`.
     func networkMeetings(through: UInt64) throws -> [String: NetworkState.Meeting] {
-        var facts: [Fact] = []
-        for seq in try log.seqs(inCase: "") where seq <= through {
-            guard let raw = try log.rawEntry(at: seq) else { continue }
-            facts.append(Fact(seq: seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope))
+        let facts = try log.rawEntries(inCase: "", through: through).map { raw in
+            Fact(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope)
         }
-        return Agreement.fold(facts).0.network.meetings
+        return Agreement.state(facts).network.meetings
     }
 
-    /// Writes the new state of `cases` (and of the meetings when `network`) into generation `gen`
-    /// of `name`, and its last sequence `through`, in one transaction. Refuses to skip or re-apply.
-    func apply(_ name: Name, generation gen: Int, cases: [String], network: Bool, through: UInt64, expectedFrom: UInt64) throws {
-        // Read and fold first (no write transaction held while folding).
-        var summaries: [String: CaseSummary?] = [:]
-        for c in cases { summaries[c] = try summary(of: c, through: through) }
-        let meetings = (name == .meetings && network) ? try networkMeetings(through: through) : nil
+    /// Writes the new state of the touched cases (and of the meetings, when given) into generation
+    /// `gen` of `name`, and its last sequence `through`, inside `txn`. Refuses to skip or re-apply.
+    func apply(
+        _ txn: borrowing Transaction, _ name: Name, generation gen: Int, summaries: [String: Encoded?],
+        meetings: [String: NetworkState.Meeting]?, through: UInt64, expectedFrom: UInt64
+    ) throws {
         let db = generations[name]![gen]
-        try env.write { txn in
             let applied = try self.appliedSeq(txn, name, gen)
             guard applied == expectedFrom else {
                 throw LedgerError(.corrupt, "projection \(name.rawValue) is at sequence \(applied), expected \(expectedFrom): refusing to skip or re-apply events; run `amparo rebuild`")
@@ -131,7 +133,7 @@ public final class ProjectionStore: @unchecked Sendable {
             switch name {
             case .cases:
                 for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
-                    if let s { try txn.put(db, key: Array(c.utf8), value: CanonicalJSON.encode(s.json)) } else { try txn.delete(db, key: Array(c.utf8)) }
+                    if let s { try txn.put(db, key: Array(c.utf8), value: s.bytes) } else { try txn.delete(db, key: Array(c.utf8)) }
                 }
             case .workload:
                 // Take each case's old contribution back and add its new one.
@@ -141,7 +143,7 @@ public final class ProjectionStore: @unchecked Sendable {
                 }
                 var states = Set<String>()
                 for (c, s) in summaries {
-                    for x in [olds[c], s].compactMap({ $0 }) {
+                    for x in [olds[c], s?.summary].compactMap({ $0 }) {
                         states.formUnion([x.requesting] + [x.assisting].compactMap { $0 } + x.claims.map(\.claimant))
                     }
                 }
@@ -153,8 +155,8 @@ public final class ProjectionStore: @unchecked Sendable {
                 for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
                     if let old = olds[c] { WorkloadRow.apply(old, sign: -1, to: &rows) }
                     if let s {
-                        WorkloadRow.apply(s, sign: 1, to: &rows)
-                        try txn.put(db, key: Array("c:\(c)".utf8), value: CanonicalJSON.encode(s.json))
+                        WorkloadRow.apply(s.summary, sign: 1, to: &rows)
+                        try txn.put(db, key: Array("c:\(c)".utf8), value: s.bytes)
                     } else {
                         try txn.delete(db, key: Array("c:\(c)".utf8))
                     }
@@ -168,7 +170,7 @@ public final class ProjectionStore: @unchecked Sendable {
                 var news: [String: [String]] = [:]
                 for (c, s) in summaries {
                     olds[c] = try txn.get(db, key: Array("c:\(c)".utf8)).map { try JSONParser.parse($0).arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
-                    news[c] = Array(Set((s?.presentations ?? []).map(\.meeting))).sorted()
+                    news[c] = Array(Set((s?.summary.presentations ?? []).map(\.meeting))).sorted()
                 }
                 var ids = Set(meetings?.keys.map { $0 } ?? [])
                 for c in summaries.keys { ids.formUnion(olds[c]! + news[c]!) }
@@ -196,7 +198,12 @@ public final class ProjectionStore: @unchecked Sendable {
                 }
             }
             try self.setAppliedSeq(txn, name, gen, through)
-        }
+    }
+
+    /// A case summary and its canonical bytes, encoded once for every projection that stores it.
+    struct Encoded {
+        let summary: CaseSummary
+        let bytes: [UInt8]
     }
 
     // MARK: Rebuild (blue/green)
@@ -206,24 +213,26 @@ public final class ProjectionStore: @unchecked Sendable {
     /// - Returns: events folded.
     @discardableResult
     public func rebuild(_ names: [Name] = Name.allCases, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
-        var total: UInt64 = 0
-        for name in names {
-            let fresh = try env.read { txn in 1 - (try self.activeGeneration(txn, name)) }
-            try env.write { txn in
-                try txn.clear(self.generations[name]![fresh])
-                try self.setAppliedSeq(txn, name, fresh, 0)
+        let fresh = try env.read { txn in try names.map { ($0, 1 - (try self.activeGeneration(txn, $0))) } }
+        try env.write { txn in
+            for (name, gen) in fresh {
+                try txn.clear(self.generations[name]![gen])
+                try self.setAppliedSeq(txn, name, gen, 0)
             }
-            total += try catchUp(name, generation: fresh, progress: progress)
-            // Swap, after a last catch-up of what was appended meanwhile.
-            while true {
-                _ = try catchUp(name, generation: fresh, progress: nil)
-                let swapped: Bool = try env.write { txn in
-                    guard try self.appliedSeq(txn, name, fresh) == (try self.log.size()) else { return false }
-                    try txn.put(self.meta, key: Array("active.\(name.rawValue)".utf8), value: [UInt8(fresh)])
-                    return true
+        }
+        let total = try catchUp(fresh, progress: progress)
+        // Swap, after a last catch-up of what was appended meanwhile, all in one transaction.
+        while true {
+            _ = try catchUp(fresh, progress: nil)
+            let swapped: Bool = try env.write { txn in
+                let size = try self.log.size(in: txn)
+                for (name, gen) in fresh where try self.appliedSeq(txn, name, gen) != size { return false }
+                for (name, gen) in fresh {
+                    try txn.put(self.meta, key: Array("active.\(name.rawValue)".utf8), value: [UInt8(gen)])
                 }
-                if swapped { break }
+                return true
             }
+            if swapped { break }
         }
         return total
     }

@@ -98,7 +98,7 @@ public struct SignedEvent: Hashable, Sendable {
               case .string(let keyRef)? = sig["key"], case .string(let sigText)? = sig["value"], sig.count == 2,
               let sigBytes = [UInt8](base64: sigText), sigBytes.count == 64
         else { throw LedgerError(.corrupt, "the event has no well-formed signature {key, value}") }
-        let envelope = try Envelope(object: object, strictTime: true)
+        let envelope = try Envelope(object: object, strictTime: checkCanonical)
         guard !checkCanonical || CanonicalJSON.encode(value) == bytes else {
             throw LedgerError(.corrupt, "event \(envelope.id) is not in RFC 8785 canonical form")
         }
@@ -113,6 +113,22 @@ public struct SignedEvent: Hashable, Sendable {
         self.bytes = bytes
     }
 
+    /// The case id of canonical signed-event bytes, read without parsing the event: in RFC 8785
+    /// order the members begin `{"actor":"…","case":"…"` for a case event. Nil for a network event
+    /// (and for bytes not in that form: callers that need certainty parse the event).
+    public static func caseID(inCanonical bytes: [UInt8]) -> String? {
+        let prefix = Array(#"{"actor":""#.utf8)
+        guard bytes.starts(with: prefix) else { return nil }
+        var i = prefix.count
+        while i < bytes.count, bytes[i] != 0x22 { i += 1 }  // actor codes hold no escapes
+        let marker = Array(#"","case":""#.utf8)
+        guard i + marker.count < bytes.count, bytes[i..<(i + marker.count)].elementsEqual(marker) else { return nil }
+        let start = i + marker.count
+        var end = start
+        while end < bytes.count, bytes[end] != 0x22 { end += 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
     /// The whole event as JSON.
     public var json: JSONValue { (try? JSONParser.parse(bytes)) ?? .null }
 }
@@ -124,7 +140,10 @@ extension Envelope {
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw LedgerError(.corrupt, "unknown event field \"\(unknown)\"")
         }
-        guard case .string(let idText)? = object["id"], let id = EventID(parsing: idText), idText == id.description else {
+        // Canonical ids are lower-case: parsing checked the shape, so no upper-case hex digit is left to check.
+        guard case .string(let idText)? = object["id"], let id = EventID(parsing: idText),
+              !idText.utf8.contains(where: { (0x41...0x46).contains($0) })
+        else {
             throw LedgerError(.corrupt, "event id is not a lower-case UUID")
         }
         guard case .string(let type)? = object["type"], Envelope.validateType(type) else {

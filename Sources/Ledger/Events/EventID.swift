@@ -54,9 +54,18 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let h = bytes.hex
-        let c = Array(h)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+        var i = 0
+        for (n, word) in [high, low].enumerated() {
+            for k in 0..<16 {
+                if [8, 13, 18, 23].contains(i) { i += 1 }
+                out[i] = digits[Int((word >> UInt64(60 - 4 * k)) & 0xF)]
+                i += 1
+            }
+            _ = n
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func < (a: EventID, b: EventID) -> Bool { (a.high, a.low) < (b.high, b.low) }

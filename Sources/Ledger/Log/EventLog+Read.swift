@@ -124,6 +124,26 @@ extension EventLog {
         try seqs(inCase: "").compactMap { try event(at: $0) }
     }
 
+    /// The raw entries of a case up to `through`, in log order, read in one snapshot.
+    public func rawEntries(inCase caseID: String, through: UInt64 = .max) throws -> [RawEntry] {
+        let prefix = Array(caseID.utf8) + [0]
+        return try lmdb {
+            try env.read { txn in
+                let seqs: [UInt64] = try txn.withCursor(db.cases) { cursor in
+                    var out: [UInt64] = []
+                    var entry = try cursor.seek(atLeast: prefix)
+                    while let e = entry, e.key.count == prefix.count + 8, Array(e.key.prefix(prefix.count)) == prefix {
+                        let seq = Array(e.key.suffix(8)).bigEndianUInt64
+                        if seq <= through { out.append(seq) }
+                        entry = try cursor.next()
+                    }
+                    return out
+                }
+                return try seqs.compactMap { seq in try txn.get(db.events, key: EventLog.seqKey(seq)).map { EventLog.split($0, seq: seq) } }
+            }
+        }
+    }
+
     /// The events of a case, in log order.
     public func events(inCase caseID: String) throws -> [StoredEvent] {
         try seqs(inCase: caseID).compactMap { try event(at: $0) }
