@@ -38,6 +38,9 @@ let package = Package(
         // Projections and the Agreement's judgement over a ledger (write-path check, verify, views).
         .target(name: "Projections", dependencies: ["Ledger", "Agreement"], swiftSettings: strict),
 
+        // Signed, zstd-compressed event bundles between ledgers: export, verify, import.
+        .target(name: "Bundles", dependencies: ["Ledger", "LMDB", "Zstd"], swiftSettings: strict),
+
         // Rendering of views: text, Markdown, HTML with SVG charts, CSV, JSON. No I/O.
         .target(name: "Reports", dependencies: ["Ledger", "Agreement", "Projections"], swiftSettings: strict),
 
@@ -51,7 +54,7 @@ let package = Package(
         // The command-line tool: parse, call, print.
         .executableTarget(
             name: "amparo",
-            dependencies: ["Ledger", "Agreement", "Projections", "Reports", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Ledger", "Agreement", "Projections", "Reports", "Scenario", "Bundles", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 
@@ -87,6 +90,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "AgreementTests", dependencies: ["Agreement", "Ledger"], swiftSettings: strict),
+        .testTarget(
+            name: "BundlesTests",
+            dependencies: ["Bundles", "Ledger", "Zstd", "TestSupport", "amparo"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", "Projections", "Scenario", "Agreement", "Ledger", "LMDB", "TestSupport", "amparo"],

@@ -13,9 +13,11 @@ public struct WorkloadRow: Codable, Equatable, Sendable {
     public var withdrawn = 0
     /// Protection actions recorded as assisting State.
     public var actions = 0
-    /// Days from filing to scope agreed, and to conclusion, of its requested cases (sorted).
-    public var daysToScope: [Int] = []
-    public var daysToConclusion: [Int] = []
+    /// Days from filing to scope agreed, and to conclusion, of its requested cases, as histograms
+    /// (days → cases): their size is bounded by the range of days, not by the number of cases, so
+    /// updating a row costs the same whatever the ledger's size.
+    public var daysToScope: [Int: Int] = [:]
+    public var daysToConclusion: [Int: Int] = [:]
     public var byCategory: [String: Int] = [:]
     public var byLocation: [String: Int] = [:]
     /// Costs of its requested cases by payer, in minor units per currency ("IOM USD" → 35000).
@@ -33,8 +35,17 @@ public struct WorkloadRow: Codable, Equatable, Sendable {
         case byCategory = "by_category", byLocation = "by_location"
     }
 
-    /// Median of a sorted list (the lower middle for an even count, so it stays a whole day).
-    public static func median(_ xs: [Int]) -> Int? { xs.isEmpty ? nil : xs[(xs.count - 1) / 2] }
+    /// Median of a histogram (the lower middle for an even count, so it stays a whole day).
+    public static func median(_ histogram: [Int: Int]) -> Int? {
+        let total = histogram.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        var seen = 0
+        for day in histogram.keys.sorted() {
+            seen += histogram[day]!
+            if seen > (total - 1) / 2 { return day }
+        }
+        return nil
+    }
 
     // MARK: Contributions
 
@@ -45,13 +56,10 @@ public struct WorkloadRow: Codable, Equatable, Sendable {
             body(&r)
             rows[state] = r
         }
-        func list(_ xs: inout [Int], _ x: Int?) {
+        func list(_ xs: inout [Int: Int], _ x: Int?) {
             guard let x else { return }
-            if sign > 0 {
-                xs.insert(x, at: xs.firstIndex { $0 > x } ?? xs.count)
-            } else if let i = xs.firstIndex(of: x) {
-                xs.remove(at: i)
-            }
+            xs[x, default: 0] += sign
+            if xs[x] == 0 { xs[x] = nil }
         }
         func count(_ d: inout [String: Int], _ key: String?, _ n: Int = 1) {
             guard let key else { return }
@@ -94,12 +102,12 @@ public struct WorkloadRow: Codable, Equatable, Sendable {
 
     public var json: JSONValue {
         func dict(_ d: [String: Int]) -> JSONValue { .object(d.mapValues { .number(Double($0)) }) }
+        func histogram(_ h: [Int: Int]) -> JSONValue { .object(Dictionary(uniqueKeysWithValues: h.map { (String($0.key), .number(Double($0.value))) })) }
         return .object([
             "state": .string(state), "requested": .number(Double(requested)), "assisted": .number(Double(assisted)),
             "open": .number(Double(open)), "concluded": .number(Double(concluded)), "withdrawn": .number(Double(withdrawn)),
             "actions": .number(Double(actions)),
-            "days_to_scope": .array(daysToScope.map { .number(Double($0)) }),
-            "days_to_conclusion": .array(daysToConclusion.map { .number(Double($0)) }),
+            "days_to_scope": histogram(daysToScope), "days_to_conclusion": histogram(daysToConclusion),
             "by_category": dict(byCategory), "by_location": dict(byLocation), "costs": dict(costs),
             "claims": .number(Double(claims)), "claimed": dict(claimed), "settled": .number(Double(settled)),
         ])
@@ -108,7 +116,9 @@ public struct WorkloadRow: Codable, Equatable, Sendable {
     public init(json v: JSONValue) {
         func i(_ k: String) -> Int { Int(v[k]?.integerValue ?? 0) }
         func d(_ k: String) -> [String: Int] { (v[k]?.objectValue ?? [:]).mapValues { Int($0.integerValue ?? 0) } }
-        func l(_ k: String) -> [Int] { (v[k]?.arrayValue ?? []).map { Int($0.integerValue ?? 0) } }
+        func l(_ k: String) -> [Int: Int] {
+            Dictionary(uniqueKeysWithValues: (v[k]?.objectValue ?? [:]).compactMap { key, value in Int(key).map { ($0, Int(value.integerValue ?? 0)) } })
+        }
         state = v["state"]?.stringValue ?? ""
         requested = i("requested"); assisted = i("assisted"); open = i("open"); concluded = i("concluded")
         withdrawn = i("withdrawn"); actions = i("actions"); claims = i("claims"); settled = i("settled")

@@ -40,7 +40,7 @@ public struct WorkloadReport: Sendable {
         }.count
     }
 
-    func median(_ xs: [Int]) -> String { WorkloadRow.median(xs).map(String.init) ?? "-" }
+    func median(_ xs: [Int: Int]) -> String { WorkloadRow.median(xs).map(String.init) ?? "-" }
 
     public var mainTable: [[String]] {
         var out = [["State", "Requested", "Assisted", "Open", "Concluded", "Actions", "Median days to scope", "Median days to conclusion"]]
@@ -50,10 +50,10 @@ public struct WorkloadReport: Sendable {
         }
         let t = rows.reduce(into: WorkloadRow(state: "")) { acc, r in
             acc.requested += r.requested; acc.assisted += r.assisted; acc.open += r.open; acc.concluded += r.concluded; acc.actions += r.actions
-            acc.daysToScope += r.daysToScope; acc.daysToConclusion += r.daysToConclusion
+            acc.daysToScope.merge(r.daysToScope, uniquingKeysWith: +); acc.daysToConclusion.merge(r.daysToConclusion, uniquingKeysWith: +)
         }
         out.append(["Total", String(t.requested), String(t.assisted), String(t.open), String(t.concluded), String(t.actions),
-                    median(t.daysToScope.sorted()), median(t.daysToConclusion.sorted())])
+                    median(t.daysToScope), median(t.daysToConclusion)])
         return out
     }
 

@@ -58,6 +58,8 @@ enum Output {
 
 /// `--ledger DIR`, shared by every command.
 struct LedgerOptions: ParsableArguments {
+    init() {}
+
     @Option(name: .long, help: ArgumentHelp("The ledger directory (default: $AMPARO_LEDGER, else ./amparo-ledger).", valueName: "DIR"))
     var ledger: String?
 

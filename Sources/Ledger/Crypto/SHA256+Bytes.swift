@@ -45,3 +45,11 @@ extension Array where Element == UInt8 {
         return withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
     }
 }
+
+/// An incremental SHA-256 (for layers that hash streams without importing Crypto).
+public struct SHA256Context {
+    private var hasher = SHA256()
+    public init() {}
+    public mutating func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
+    public func finish() -> Hash32 { hasher.finalize().withUnsafeBytes { Array($0) } }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Ledger
+import Zstd
+
+/// The bundle file: one zstd stream of UTF-8 lines.
+///
+/// ```
+/// amparo-bundle/v1                      magic and version
+/// {"checkpoint":…,"count":…,…}          header: RFC 8785 JSON, one line
+/// {"actor":…,"signature":…,…}           the signed events, one per line, in the origin's log order
+/// …
+/// amparo-bundle/v1 signature            a C2SP signed note by the exporter whose text is this line,
+/// <origin>                              the origin, the count, the base64 Merkle root of the events,
+/// <count>                               and the base64 SHA-256 of every byte before the note:
+/// <root>                                so the exporter's signature covers all of it.
+/// <sha256>
+///
+/// — MX <base64 key id and signature>
+/// ```
+public enum BundleFormat {
+    public static let magic = "amparo-bundle/v1"
+    public static let noteMagic = "amparo-bundle/v1 signature"
+    public static let version = 1
+    /// Hard bound on the decompressed size of a bundle (4 GiB).
+    public static let maximumSize = 4 << 30
+    /// Hard bound on one line (an event, the header): 16 MiB.
+    public static let maximumLine = 16 << 20
+}
+
+/// A bundle's header.
+public struct BundleHeader: Sendable, Equatable {
+    public var origin: String
+    /// The origin node's verifier key (it signs `checkpoint`).
+    public var originKey: String
+    public var exporter: String
+    public var selection: [String: JSONValue]
+    public var count: Int
+    public var root: Hash32
+    /// The origin's signed checkpoint when the bundle was made.
+    public var checkpoint: String
+    /// Consistency proofs from each size the origin exported before, to `checkpoint`.
+    public var consistency: [(from: UInt64, root: Hash32, proof: [Hash32])]
+
+    public static func == (a: BundleHeader, b: BundleHeader) -> Bool { CanonicalJSON.encode(a.json) == CanonicalJSON.encode(b.json) }
+
+    public var json: JSONValue {
+        .object([
+            "format": .number(Double(BundleFormat.version)), "origin": .string(origin), "origin_key": .string(originKey),
+            "exporter": .string(exporter), "selection": .object(selection), "count": .number(Double(count)),
+            "root": .string(root.base64), "checkpoint": .string(checkpoint),
+            "consistency": .array(consistency.map { c in
+                .object(["from": .number(Double(c.from)), "root": .string(c.root.base64), "proof": .array(c.proof.map { .string($0.base64) })])
+            }),
+        ])
+    }
+
+    public init(origin: String, originKey: String, exporter: String, selection: [String: JSONValue], count: Int, root: Hash32,
+                checkpoint: String, consistency: [(from: UInt64, root: Hash32, proof: [Hash32])]) {
+        self.origin = origin
+        self.originKey = originKey
+        self.exporter = exporter
+        self.selection = selection
+        self.count = count
+        self.root = root
+        self.checkpoint = checkpoint
+        self.consistency = consistency
+    }
+
+    public init(json v: JSONValue) throws(LedgerError) {
+        guard case .object(let o) = v else { throw LedgerError(.corrupt, "the bundle header is not a JSON object") }
+        let known: Set<String> = ["format", "origin", "origin_key", "exporter", "selection", "count", "root", "checkpoint", "consistency"]
+        if let unknown = o.keys.sorted().first(where: { !known.contains($0) }) { throw LedgerError(.corrupt, "the bundle header has an unknown field \"\(unknown)\"") }
+        guard o["format"]?.integerValue == Int64(BundleFormat.version) else {
+            throw LedgerError(.corrupt, "bundle format \(o["format"].map { CanonicalJSON.string($0) } ?? "missing"); this amparo reads format \(BundleFormat.version)")
+        }
+        guard let origin = o["origin"]?.stringValue, let originKey = o["origin_key"]?.stringValue, let exporter = o["exporter"]?.stringValue,
+              let selection = o["selection"]?.objectValue, let count = o["count"]?.integerValue, count >= 0,
+              let rootText = o["root"]?.stringValue, let root = [UInt8](base64: rootText), root.count == 32,
+              let checkpoint = o["checkpoint"]?.stringValue, let consistency = o["consistency"]?.arrayValue
+        else { throw LedgerError(.corrupt, "the bundle header is missing a field or has one of the wrong kind") }
+        var proofs: [(UInt64, Hash32, [Hash32])] = []
+        for c in consistency {
+            guard let from = c["from"]?.integerValue, from >= 0, let r = c["root"]?.stringValue.flatMap({ [UInt8](base64: $0) }), r.count == 32,
+                  let p = c["proof"]?.arrayValue?.map({ $0.stringValue.flatMap { [UInt8](base64: $0) } ?? [] }), p.allSatisfy({ $0.count == 32 })
+            else { throw LedgerError(.corrupt, "a consistency proof in the bundle header is malformed") }
+            proofs.append((UInt64(from), r, p))
+        }
+        self.init(origin: origin, originKey: originKey, exporter: exporter, selection: selection, count: Int(count), root: root,
+                  checkpoint: checkpoint, consistency: proofs)
+    }
+}
+
+/// Reads a bundle file line by line through the bounded decompressor, without ever holding more
+/// than one line and one decompressed chunk.
+struct LineReader {
+    let handle: FileHandle
+    let decompressor: ZstdDecompressor
+    let path: String
+    var pending: [UInt8] = []
+    var lines: [[UInt8]] = []
+    var lineIndex = 0
+    var finished = false
+    /// Number of the last line returned (from 1).
+    var number = 0
+
+    init(path: String, bound: Int = BundleFormat.maximumSize) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LedgerError(.io, FileManager.default.fileExists(atPath: path) ? "cannot read \(path): permission denied" : "cannot read \(path): no such file")
+        }
+        self.handle = handle
+        self.path = path
+        decompressor = try ZstdDecompressor(bound: bound)
+    }
+
+    /// The next line (without its newline), or nil at the end. The final text after the last
+    /// newline is returned as a line too.
+    mutating func next() throws -> [UInt8]? {
+        while lineIndex >= lines.count {
+            if finished { return nil }
+            lines.removeAll(keepingCapacity: true)
+            lineIndex = 0
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty {
+                do {
+                    try decompressor.finish()
+                } catch {
+                    throw LedgerError(.corrupt, "\(path) is truncated: the zstd stream ends in the middle of a frame")
+                }
+                finished = true
+                if !pending.isEmpty { lines.append(pending); pending = [] }
+                continue
+            }
+            do {
+                try decompressor.write(Array(chunk)) { out in
+                    var start = 0
+                    for (i, b) in out.enumerated() where b == 0x0A {
+                        pending.append(contentsOf: out[start..<i])
+                        lines.append(pending)
+                        pending = []
+                        start = i + 1
+                    }
+                    pending.append(contentsOf: out[start...])
+                    if pending.count > BundleFormat.maximumLine {
+                        throw LedgerError(.corrupt, "\(path): line \(number + lines.count + 1) is longer than \(BundleFormat.maximumLine) bytes, the bound for one line; refused")
+                    }
+                }
+            } catch let error as ZstdError where error.code == .boundExceeded {
+                throw LedgerError(.corrupt, "\(path) decompresses past \(decompressor.bound) bytes, the bound for a bundle: refused (a decompression bomb?)")
+            } catch let error as ZstdError {
+                throw LedgerError(.corrupt, "\(path) is not a valid zstd stream: \(error.message)")
+            }
+        }
+        number += 1
+        lineIndex += 1
+        return lines[lineIndex - 1]
+    }
+}

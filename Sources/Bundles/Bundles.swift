@@ -1,0 +1,306 @@
+import Foundation
+import LMDB
+import Ledger
+import Zstd
+
+/// A bundle read from a file, structurally sound (not yet checked against any key registry).
+public struct ParsedBundle: Sendable {
+    public let header: BundleHeader
+    public let events: [SignedEvent]
+    public let note: SignedNote
+    /// What the bundle's content really is: Merkle root of its events and SHA-256 of every byte before the note.
+    public let computedRoot: Hash32
+    public let contentHash: Hash32
+}
+
+/// A bundle that passed every check.
+public struct VerifiedBundle: Sendable {
+    public let parsed: ParsedBundle
+    public let checkpoint: Checkpoint
+    public let exporterKey: VerifierKey
+    /// What was proven about the origin's log: "first bundle from this origin", "grew from 120 to 200 events", …
+    public let growth: String
+    public var header: BundleHeader { parsed.header }
+    public var events: [SignedEvent] { parsed.events }
+}
+
+/// Export, verification and import of signed event bundles between ledgers.
+public enum Bundles {
+    // MARK: Reading
+
+    /// Reads and checks the structure: magic, header, canonical signed events (no duplicates), the
+    /// closing note. Stops at the first problem with a message naming the line.
+    public static func parse(path: String, bound: Int = BundleFormat.maximumSize) throws -> ParsedBundle {
+        var reader = try LineReader(path: path, bound: bound)
+        var hasher = ContentHasher()
+        guard let magic = try reader.next() else { throw LedgerError(.corrupt, "\(path) is empty: not a bundle") }
+        guard magic == Array(BundleFormat.magic.utf8) else {
+            let shown = String(decoding: magic.prefix(40), as: UTF8.self)
+            throw LedgerError(.corrupt, "\(path) is not an amparo bundle of format \(BundleFormat.version) (first line \"\(shown)\", expected \"\(BundleFormat.magic)\")")
+        }
+        hasher.line(magic)
+        guard let headerLine = try reader.next() else { throw LedgerError(.corrupt, "\(path) is truncated: no header") }
+        hasher.line(headerLine)
+        let header: BundleHeader
+        do {
+            header = try BundleHeader(json: try JSONParser.parse(headerLine))
+        } catch let error as LedgerError {
+            throw LedgerError(.corrupt, "\(path) line 2: \(error.message)")
+        } catch {
+            throw LedgerError(.corrupt, "\(path) line 2: the header is not JSON: \(error)")
+        }
+        var events: [SignedEvent] = []
+        var lineOf: [EventID: Int] = [:]
+        var edge = CompactRange()
+        var noteLines: [[UInt8]] = []
+        while let line = try reader.next() {
+            if line == Array(BundleFormat.noteMagic.utf8) {
+                noteLines.append(line)
+                while let rest = try reader.next() { noteLines.append(rest) }
+                break
+            }
+            let event: SignedEvent
+            do {
+                event = try SignedEvent(bytes: line)
+            } catch {
+                throw LedgerError(.corrupt, "\(path) line \(reader.number): not a canonical signed event (\(error.message))")
+            }
+            if let first = lineOf[event.id] {
+                throw LedgerError(.corrupt, "\(path) line \(reader.number): event \(event.id) appears twice (lines \(first) and \(reader.number))")
+            }
+            lineOf[event.id] = reader.number
+            hasher.line(line)
+            edge.append(event.leafHash)
+            events.append(event)
+        }
+        guard !noteLines.isEmpty else { throw LedgerError(.corrupt, "\(path) is truncated: the exporter's signature is missing") }
+        let noteText = noteLines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
+        let note: SignedNote
+        do {
+            note = try SignedNote(parsing: noteText.hasSuffix("\n") ? noteText : noteText + "\n")
+        } catch {
+            throw LedgerError(.corrupt, "\(path): the exporter's signature is malformed (\(error.message))")
+        }
+        return ParsedBundle(header: header, events: events, note: note, computedRoot: edge.root, contentHash: hasher.finish())
+    }
+
+    /// Every check: count and root against the header and the signed note, the exporter's
+    /// signature, every event's signature (against `registry` extended by the bundle's own key
+    /// events, which chain to its trust anchor), the origin's checkpoint, and — when `peer` holds an
+    /// earlier checkpoint of the same origin — a consistency proof that the origin's log only grew.
+    public static func verify(_ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)],
+                              peer: PeerRecord?, path: String) throws -> VerifiedBundle {
+        let h = b.header
+        guard h.count == b.events.count else {
+            throw LedgerError(.corrupt, "\(path): the header says \(h.count) events but the bundle holds \(b.events.count)")
+        }
+        guard h.root == b.computedRoot else {
+            throw LedgerError(.corrupt, "\(path): the header's Merkle root does not match the events (reordered, altered or replaced events)")
+        }
+        let expectedNote = "\(BundleFormat.noteMagic)\n\(h.origin)\n\(h.count)\n\(h.root.base64)\n\(b.contentHash.base64)\n"
+        guard b.note.text == expectedNote else {
+            throw LedgerError(.corrupt, "\(path): the exporter's signed note does not match the bundle's content (altered after signing)")
+        }
+        // Registry: what the receiver holds plus the bundle's key events, deduplicated by id.
+        var seen = Set(heldKeyEvents.map(\.event.id))
+        var keyEvents = heldKeyEvents
+        for (i, e) in b.events.enumerated() where KeyRegistry.isKeyEvent(e.envelope.type) && !seen.contains(e.id) {
+            seen.insert(e.id)
+            keyEvents.append((UInt64.max / 2 + UInt64(i), e))
+        }
+        let (registry, problems) = KeyRegistry.build(trustAnchor: trustAnchor, keyEvents: keyEvents)
+        if let p = problems.first(where: { $0.seq >= UInt64.max / 2 }) {
+            throw LedgerError(.badSignature, "\(path): key event \(p.event.id) (\(p.event.envelope.type)) is not valid: \(p.problem.message)")
+        }
+        let exporterKeys = registry.bindings.values.filter { $0.actor == h.exporter && $0.revokedAt.map { $0 > Timestamp.now() } ?? true }.map(\.key)
+        do {
+            _ = try b.note.verified(by: exporterKeys)
+        } catch {
+            throw LedgerError(.badSignature, "\(path): the bundle is not signed by a registered key of its exporter \(h.exporter): \(error.message)")
+        }
+        for (i, e) in b.events.enumerated() {
+            if let problem = registry.check(e) {
+                throw LedgerError(.badSignature, "\(path) line \(i + 3): event \(e.id): \(problem.message)")
+            }
+        }
+        let originKey: VerifierKey
+        let checkpoint: Checkpoint
+        do {
+            originKey = try VerifierKey(parsing: h.originKey)
+            checkpoint = try Checkpoint.verify(note: h.checkpoint, key: originKey)
+        } catch {
+            throw LedgerError(.badSignature, "\(path): the origin's checkpoint does not verify with the origin's node key: \(error.message)")
+        }
+        guard checkpoint.origin == h.origin else {
+            throw LedgerError(.corrupt, "\(path): the checkpoint is of \(checkpoint.origin), not of the bundle's origin \(h.origin)")
+        }
+        var growth = "first bundle from \(h.origin) (its node key is now trusted for later bundles)"
+        if let peer {
+            guard peer.nodeKey == originKey else {
+                throw LedgerError(.badSignature, "\(path): \(h.origin) signs with node key \(originKey.reference), not the \(peer.nodeKey.reference) this ledger knows")
+            }
+            let held = peer.checkpoint
+            if held.size == checkpoint.size {
+                guard held.root == checkpoint.root else {
+                    throw LedgerError(.badProof, "\(path): \(h.origin) presents two different logs of \(held.size) events: its log was rewritten")
+                }
+                growth = "\(h.origin) has not grown since the checkpoint held (\(held.size) events)"
+            } else if held.size < checkpoint.size {
+                guard let proof = h.consistency.first(where: { $0.from == held.size }) else {
+                    throw LedgerError(.badProof, "\(path): no consistency proof from the checkpoint held of \(h.origin) (\(held.size) events); ask the sender for a bundle made after that one")
+                }
+                guard proof.root == held.root,
+                      Merkle.verifyConsistency(firstSize: held.size, firstRoot: held.root, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: proof.proof)
+                else {
+                    throw LedgerError(.badProof, "\(path): \(h.origin)'s log of \(checkpoint.size) events is not an extension of the \(held.size) events held: it was rewritten")
+                }
+                growth = "\(h.origin)'s log only grew: \(held.size) → \(checkpoint.size) events (consistency proof verified)"
+            } else {
+                growth = "older than the checkpoint held of \(h.origin) (\(checkpoint.size) < \(held.size) events)"
+            }
+        }
+        return VerifiedBundle(parsed: b, checkpoint: checkpoint, exporterKey: exporterKeys.first!, growth: growth)
+    }
+
+    // MARK: Export
+
+    /// What to export: events in [from, to] matching every given filter. The ledger's key events
+    /// always travel too, so the receiver can check every signature.
+    public struct Selection: Sendable {
+        public var cases: [String] = []
+        public var from: UInt64?
+        public var to: UInt64?
+        public var actor: String?
+        public init(cases: [String] = [], from: UInt64? = nil, to: UInt64? = nil, actor: String? = nil) {
+            self.cases = cases
+            self.from = from
+            self.to = to
+            self.actor = actor
+        }
+
+        func includes(_ seq: UInt64, _ e: SignedEvent) -> Bool {
+            if KeyRegistry.isKeyEvent(e.envelope.type) { return true }
+            if let from, seq < from { return false }
+            if let to, seq > to { return false }
+            if !cases.isEmpty && !(e.envelope.caseID.map(cases.contains) ?? false) { return false }
+            if let actor, e.envelope.actor != actor { return false }
+            return true
+        }
+
+        var json: [String: JSONValue] {
+            ["cases": .array(cases.map(JSONValue.string)), "from": from.map { .number(Double($0)) } ?? .null,
+             "to": to.map { .number(Double($0)) } ?? .null, "actor": actor.map(JSONValue.string) ?? .null]
+        }
+    }
+
+    /// Writes a bundle of `log`'s selected events to `out` (which must not exist), signed by
+    /// `key` (whose registered actor is the exporter). Two streaming passes over the log: memory
+    /// stays bounded whatever the bundle's size.
+    @discardableResult
+    public static func export(log: EventLog, key: SigningKey, keyFile: String, selection: Selection, out: String,
+                              level: Int32 = 3) throws -> BundleHeader {
+        guard !FileManager.default.fileExists(atPath: out) else {
+            throw LedgerError(.fileExists, "\(out) already exists; choose another --out or remove it first")
+        }
+        guard let binding = try log.keyRegistry(verifySignatures: false).binding(forPublicKey: key.verifierKey.publicKey) else {
+            throw LedgerError(.unregisteredKey, "the key in \(keyFile) is not registered in this ledger")
+        }
+        let signer = try key.renamed(binding.actor)
+        let checkpointNote = try log.checkpoint()
+        let checkpoint = try Checkpoint(text: checkpointNote.text)
+        // Pass 1: count and root.
+        var count = 0
+        var edge = CompactRange()
+        try log.forEachRaw(to: checkpoint.size) { raw in
+            let e = try SignedEvent(bytes: raw.bytes, checkCanonical: false)
+            if selection.includes(raw.seq, e) {
+                count += 1
+                edge.append(Merkle.leafHash(raw.bytes))
+            }
+            return true
+        }
+        let store = try ExportRecord(log: log)
+        var consistency: [(UInt64, Hash32, [Hash32])] = []
+        for size in try store.exportedSizes() where size > 0 && size < checkpoint.size {
+            consistency.append((size, try log.rootHash(size: size).root, try log.consistencyProof(from: size, to: checkpoint.size)))
+        }
+        let header = BundleHeader(origin: log.name, originKey: log.nodeKey.description, exporter: binding.actor, selection: selection.json,
+                                  count: count, root: edge.root, checkpoint: checkpointNote.serialized, consistency: consistency)
+        // Pass 2: write through the compressor into a temporary file, then move it into place.
+        let temporary = out + ".partial-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary)
+        else { throw LedgerError(.io, "cannot create \(out): check the directory exists and is writable") }
+        do {
+            defer { try? handle.close() }
+            let compressor = try ZstdCompressor(level: level)
+            var hasher = ContentHasher()
+            var buffer: [UInt8] = []
+            func emit(_ line: [UInt8]) throws {
+                hasher.line(line)
+                buffer += line
+                buffer.append(0x0A)
+                if buffer.count >= 1 << 20 {
+                    try compressor.write(buffer) { handle.write(Data($0)) }
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try emit(Array(BundleFormat.magic.utf8))
+            try emit(CanonicalJSON.encode(header.json))
+            try log.forEachRaw(to: checkpoint.size) { raw in
+                let e = try SignedEvent(bytes: raw.bytes, checkCanonical: false)
+                if selection.includes(raw.seq, e) { try emit(raw.bytes) }
+                return true
+            }
+            let text = "\(BundleFormat.noteMagic)\n\(header.origin)\n\(count)\n\(header.root.base64)\n\(hasher.finish().base64)\n"
+            buffer += Array(try SignedNote.sign(text: text, with: [signer]).serialized.utf8)
+            try compressor.write(buffer) { handle.write(Data($0)) }
+            try compressor.finish { handle.write(Data($0)) }
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        try FileManager.default.moveItem(atPath: temporary, toPath: out)
+        try store.recordExport(checkpoint.size)
+        return header
+    }
+
+    // MARK: Import
+
+    /// What an import did.
+    public struct ImportResult: Sendable {
+        public let added: Int
+        public let skipped: Int
+        public let growth: String
+        public let checkpoint: SignedNote
+    }
+
+    /// Verifies everything first, then appends all or nothing in one transaction. Events already
+    /// held are skipped; a different event under a known id is refused as equivocation. Breaches of
+    /// the Agreement inside the bundle are imported (the sender's acts are facts) and `verify`
+    /// reports them.
+    public static func importBundle(path: String, into log: EventLog) throws -> ImportResult {
+        let parsed = try parse(path: path)
+        let peers = PeerStore(log: log)
+        let verified = try verify(parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
+                                  peer: try peers.record(parsed.header.origin), path: path)
+        let outcomes = try log.append(verified.events)
+        try peers.remember(origin: verified.header.origin, nodeKey: try VerifierKey(parsing: verified.header.originKey),
+                           checkpointNote: verified.header.checkpoint, checkpoint: verified.checkpoint)
+        let added = outcomes.filter { if case .appended = $0 { true } else { false } }.count
+        return ImportResult(added: added, skipped: outcomes.count - added, growth: verified.growth, checkpoint: try log.checkpoint())
+    }
+}
+
+/// SHA-256 of the lines before the note, each with its newline.
+struct ContentHasher {
+    var bytes = 0
+    private var context = SHA256Context()
+    mutating func line(_ line: [UInt8]) {
+        context.update(line)
+        context.update([0x0A])
+        bytes += line.count + 1
+    }
+    mutating func finish() -> Hash32 { context.finish() }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Bundles
+import Foundation
+import Ledger
+import Projections
+
+struct BundleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle",
+        abstract: "Signed, zstd-compressed event bundles between ledgers: export, inspect, verify, import.",
+        discussion: "Format: docs/bundles.md. A bundle carries signed events only: never personal data.",
+        subcommands: [Export.self, Inspect.self, Verify.self, Import.self]
+    )
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a bundle of this ledger's events, signed by the exporter.",
+            discussion: "Selects the events in [--from, --to] of the given cases and actor (all when no filter); the ledger's key events always travel too, so the receiver can check every signature. Streams: memory stays bounded."
+        )
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: ArgumentHelp("The exporter's private key (PEM); its registered actor signs the bundle.", valueName: "FILE")) var key: String
+        @Option(help: ArgumentHelp("The bundle file to write (must not exist).", valueName: "FILE")) var out: String
+        @Option(name: .customLong("case"), help: ArgumentHelp("Only this case (repeat for several).", valueName: "ID")) var cases: [String] = []
+        @Option(help: ArgumentHelp("First sequence number.", valueName: "SEQ")) var from: UInt64?
+        @Option(help: ArgumentHelp("Last sequence number.", valueName: "SEQ")) var to: UInt64?
+        @Option(help: ArgumentHelp("Only events recorded by this actor.", valueName: "CODE")) var actor: String?
+
+        func run() throws {
+            let log = try ledger.open()
+            let header = try Bundles.export(log: log, key: try SigningKey.load(path: key, name: "signer"), keyFile: key,
+                                            selection: .init(cases: cases, from: from, to: to, actor: actor), out: out)
+            let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+            print("wrote \(out): \(header.count) events of \(header.origin), signed by \(header.exporter), \(size) bytes (zstd)")
+        }
+    }
+
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a bundle's header, counts by type and case, and signers, without importing it.")
+        @Argument(help: "The bundle file.") var file: String
+
+        func run() throws {
+            let b = try Bundles.parse(path: file)
+            let h = b.header
+            print("bundle \(file): format \(BundleFormat.version), origin \(h.origin), exporter \(h.exporter)")
+            print("selection: \(CanonicalJSON.string(.object(h.selection)))")
+            let cp = try Checkpoint(text: try SignedNote(parsing: h.checkpoint).text)
+            print("events: \(b.events.count) (header says \(h.count)); Merkle root \(h.root.base64)\(h.root == b.computedRoot ? "" : " (does NOT match the events)")")
+            print("origin checkpoint: \(cp.size) events, root \(cp.root.base64); consistency proofs from sizes: \(h.consistency.map { String($0.from) }.joined(separator: ", ").nonEmpty ?? "none")")
+            print("signed by: \(b.note.signatures.map { "\($0.name)+\($0.keyID.hex)" }.joined(separator: ", "))")
+            var byType: [String: Int] = [:], byCase: [String: Int] = [:], signers: [String: Int] = [:]
+            for e in b.events {
+                byType[e.envelope.type, default: 0] += 1
+                byCase[e.envelope.caseID ?? "(network)", default: 0] += 1
+                signers[e.signature.key, default: 0] += 1
+            }
+            print("by type:")
+            print(Output.table(byType.keys.sorted().map { ["  " + $0, String(byType[$0]!)] }))
+            print("by case:")
+            print(Output.table(byCase.keys.sorted().map { ["  " + $0, String(byCase[$0]!)] }))
+            print("signers:")
+            print(Output.table(signers.keys.sorted().map { ["  " + $0, String(signers[$0]!)] }))
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a bundle: every signature, the exporter's signature, the Merkle root, and that the origin's log only grew.",
+            discussion: "Keys come from the receiving ledger (--ledger), extended by the key events inside the bundle; or, with --secretariat-key, from the bundle's key events chained to that Secretariat key. Exit status 0 when it verifies, 2 otherwise (one line saying why)."
+        )
+        @Option(help: ArgumentHelp("The receiving ledger (default: $AMPARO_LEDGER, else ./amparo-ledger).", valueName: "DIR")) var ledger: String?
+        @Option(help: ArgumentHelp("Verify without a ledger, trusting this Secretariat verifier key (file or text).", valueName: "VKEY")) var secretariatKey: String?
+        @Argument(help: "The bundle file.") var file: String
+
+        func run() throws {
+            let parsed = try Bundles.parse(path: file)
+            let verified: VerifiedBundle
+            if let secretariatKey {
+                guard case .verifierKey(let anchor) = try InitCommand.readSecretariatKey(secretariatKey) else {
+                    throw ValidationError("--secretariat-key takes the Secretariat's public verifier key, not its private key")
+                }
+                verified = try Bundles.verify(parsed, trustAnchor: anchor, heldKeyEvents: [], peer: nil, path: file)
+            } else {
+                var options = LedgerOptions()
+                options.ledger = ledger
+                let log = try options.open()
+                verified = try Bundles.verify(parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
+                                              peer: try PeerStore(log: log).record(parsed.header.origin), path: file)
+            }
+            print("bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.growth)")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a bundle, then append its events all or nothing.",
+            discussion: "Events already held are skipped (importing a bundle twice is a no-op). A different event under a known id is refused as equivocation. Acts that breach the Agreement are imported (the sender's acts are facts); `amparo verify` reports them."
+        )
+        @OptionGroup var ledger: LedgerOptions
+        @Argument(help: "The bundle file.") var file: String
+
+        func run() throws {
+            let log = try ledger.open()
+            let result = try Bundles.importBundle(path: file, into: log)
+            try? ProjectionStore(log: log).catchUp()
+            if result.added == 0 {
+                print("nothing added: all \(result.skipped) events of \(file) are already held (a no-op)")
+            } else {
+                print("added \(result.added) event\(result.added == 1 ? "" : "s"), skipped \(result.skipped) already held; \(result.growth)")
+            }
+            print(result.checkpoint.serialized, terminator: "")
+        }
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
