@@ -72,6 +72,13 @@ let package = Package(
             path: "tools/scenario",
             swiftSettings: strict
         ),
+        // libFuzzer target (built only by tools/fuzz/build, with -sanitize=fuzzer).
+        .executableTarget(
+            name: "fuzz-bundle",
+            dependencies: ["Bundles", "Ledger", "Zstd"],
+            path: "tools/fuzz/FuzzBundle",
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
+        ),
         // A child process for the crash test: appends batches and acknowledges each commit.
         .executableTarget(
             name: "amparo-crash-appender",
@@ -92,7 +99,7 @@ let package = Package(
         .testTarget(name: "AgreementTests", dependencies: ["Agreement", "Ledger"], swiftSettings: strict),
         .testTarget(
             name: "BundlesTests",
-            dependencies: ["Bundles", "Ledger", "Zstd", "TestSupport", "amparo"],
+            dependencies: ["Bundles", "Ledger", "Zstd", "TestSupport", "amparo", "fuzz-bundle"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -93,7 +93,8 @@ public struct BundleHeader: Sendable, Equatable {
 /// Reads a bundle file line by line through the bounded decompressor, without ever holding more
 /// than one line and one decompressed chunk.
 struct LineReader {
-    let handle: FileHandle
+    /// Where compressed bytes come from: a file, or memory (fuzzing, tests).
+    let source: () throws -> [UInt8]
     let decompressor: ZstdDecompressor
     let path: String
     var pending: [UInt8] = []
@@ -107,8 +108,19 @@ struct LineReader {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LedgerError(.io, FileManager.default.fileExists(atPath: path) ? "cannot read \(path): permission denied" : "cannot read \(path): no such file")
         }
-        self.handle = handle
+        source = { Array(try handle.read(upToCount: 1 << 20) ?? Data()) }
         self.path = path
+        decompressor = try ZstdDecompressor(bound: bound)
+    }
+
+    init(bytes: [UInt8], name: String, bound: Int) throws {
+        var offset = 0
+        source = {
+            let end = min(bytes.count, offset + (1 << 20))
+            defer { offset = end }
+            return Array(bytes[offset..<end])
+        }
+        path = name
         decompressor = try ZstdDecompressor(bound: bound)
     }
 
@@ -119,7 +131,7 @@ struct LineReader {
             if finished { return nil }
             lines.removeAll(keepingCapacity: true)
             lineIndex = 0
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            let chunk = try source()
             if chunk.isEmpty {
                 do {
                     try decompressor.finish()

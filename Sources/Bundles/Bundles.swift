@@ -31,7 +31,16 @@ public enum Bundles {
     /// Reads and checks the structure: magic, header, canonical signed events (no duplicates), the
     /// closing note. Stops at the first problem with a message naming the line.
     public static func parse(path: String, bound: Int = BundleFormat.maximumSize) throws -> ParsedBundle {
-        var reader = try LineReader(path: path, bound: bound)
+        try parse(reader: try LineReader(path: path, bound: bound), path: path)
+    }
+
+    /// Same, over a bundle's compressed bytes in memory (fuzzing, tests).
+    public static func parse(bytes: [UInt8], bound: Int = BundleFormat.maximumSize) throws -> ParsedBundle {
+        try parse(reader: try LineReader(bytes: bytes, name: "bundle", bound: bound), path: "bundle")
+    }
+
+    static func parse(reader initial: LineReader, path: String) throws -> ParsedBundle {
+        var reader = initial
         var hasher = ContentHasher()
         guard let magic = try reader.next() else { throw LedgerError(.corrupt, "\(path) is empty: not a bundle") }
         guard magic == Array(BundleFormat.magic.utf8) else {

@@ -14,7 +14,9 @@ struct DemoCommand: ParsableCommand {
             the Network's meetings (Managua 2014-11-24, Mexico City 2015-11-09, then twice a year); \
             and N protection cases across categories, outcomes and States, some with a planted \
             breach of the Agreement. Events are recorded as a migration of historic records would be \
-            (breaches recorded; `amparo verify` reports them). Keys are TEST-ONLY.
+            (breaches recorded; `amparo verify` reports them). The scenario's keys are written to \
+            DIR/test-keys/<actor>.pem so commands can be tried on the demo ledger: they are TEST-ONLY \
+            (derived from a public phrase) and must never be registered on a real node.
             """
     )
 
@@ -51,8 +53,14 @@ struct DemoCommand: ParsableCommand {
         }
         _ = try log.append(batch)
         total += batch.count
+        // The test-only keys, for trying commands on the demo ledger (never for real use).
+        let keys = ledger + "/test-keys"
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        for actor in Codes.memberStates + [Codes.secretariat, Codes.iom] {
+            try KeyFile.create(path: "\(keys)/\(actor).pem", text: ScenarioKeys.key(actor).pem)
+        }
         let caseCount = Set(try log.caseIDs(prefix: "").filter { !$0.isEmpty }).count
         try ProjectionStore(log: log).catchUp()
-        print("demo ledger \(ledger): \(total + 1) events, \(caseCount) cases, \(expected.count) planted breaches (keys are TEST-ONLY)")
+        print("demo ledger \(ledger): \(total + 1) events, \(caseCount) cases, \(expected.count) planted breaches; TEST-ONLY keys in \(keys)")
     }
 }

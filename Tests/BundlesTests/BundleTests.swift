@@ -292,3 +292,17 @@ struct BundleCLITests {
         #expect(bad.stderrLines.count == 1)
     }
 }
+
+@Suite("Fuzz corpus")
+struct FuzzCorpusTests {
+    @Test("the committed fuzz corpus replays through the fuzz entry point without a crash")
+    func replay() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tools/fuzz/corpus").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: corpus)
+        #expect(files.count >= 6)
+        let r = try TestSupport.run([corpus], product: "fuzz-bundle")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("replayed \(files.count) inputs: no crash"))
+    }
+}

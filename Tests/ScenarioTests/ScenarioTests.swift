@@ -68,6 +68,7 @@ struct ScenarioTests {
         let demo = try TestSupport.run(["demo", "--ledger", dir + "/demo"])
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stdout.contains("40 cases"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/demo/test-keys/MX.pem"))
         let verify = try TestSupport.run(["verify", "--ledger", dir + "/demo", "--format", "json"])
         #expect(verify.status == 1)
         let json = try JSONParser.parse(verify.stdout)
