@@ -127,10 +127,23 @@ public enum Bundles {
         } catch {
             throw LedgerError(.badSignature, "\(path): the bundle is not signed by a registered key of its exporter \(h.exporter): \(error.message)")
         }
-        for (i, e) in b.events.enumerated() {
-            if let problem = registry.check(e) {
-                throw LedgerError(.badSignature, "\(path) line \(i + 3): event \(e.id): \(problem.message)")
+        // Ed25519 verification dominates: check the events on every core, in chunks.
+        let events = b.events
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = max(1, (events.count + workers - 1) / workers)
+        let firstProblem = LockedFirst()
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let start = w * chunk
+            guard start < events.count else { return }
+            for i in start..<min(events.count, start + chunk) {
+                if let problem = registry.check(events[i]) {
+                    firstProblem.offer(i, problem.message)
+                    return
+                }
             }
+        }
+        if let (i, message) = firstProblem.value {
+            throw LedgerError(.badSignature, "\(path) line \(i + 3): event \(events[i].id): \(message)")
         }
         let originKey: VerifierKey
         let checkpoint: Checkpoint
@@ -312,4 +325,15 @@ struct ContentHasher {
         bytes += line.count + 1
     }
     mutating func finish() -> Hash32 { context.finish() }
+}
+
+/// The problem at the lowest index among those several threads found.
+final class LockedFirst: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var value: (Int, String)?
+    func offer(_ index: Int, _ message: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if value == nil || index < value!.0 { value = (index, message) }
+    }
 }
