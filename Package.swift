@@ -61,7 +61,7 @@ let package = Package(
         // Benchmarks (run by hand; figures in BENCHMARKS.md). Never a timed test.
         .executableTarget(
             name: "AmparoBench",
-            dependencies: ["Ledger", "LMDB", "CLMDB", "Agreement", "Projections", "Reports", "Scenario"],
+            dependencies: ["Ledger", "LMDB", "CLMDB", "Agreement", "Projections", "Reports", "Scenario", "Bundles", "Zstd"],
             path: "Benchmarks/AmparoBench",
             swiftSettings: strict
         ),

@@ -1,6 +1,7 @@
 // Benchmarks for the event log. Run: swift run -c release AmparoBench [all|raw|batch|durable|crypto] [N]
 // Each figure is measured in the same run as its baseline (raw LMDB through CLMDB, no wrapper).
 import Agreement
+import Bundles
 import CLMDB
 import Foundation
 import Ledger
@@ -10,7 +11,7 @@ import Scenario
 
 let args = CommandLine.arguments
 let which = args.count > 1 ? args[1] : "all"
-let n = args.count > 2 ? Int(args[2])! : 1_000_000
+let n = args.count > 2 ? Int(args[2]) ?? 1_000_000 : 1_000_000
 let clock = ContinuousClock()
 /// How events spread over cases: round-robin over 5,000 cases (worst case: every event of a batch
 /// in another case), or clustered (CLUSTER=1: a case's events come 20 at a time, as in real use).
@@ -313,4 +314,25 @@ if which == "projections" {
     let workload = WorkloadReport(cases: try store.caseSummaries(), from: nil, to: nil).text()
     let workloadSeconds = seconds(clock.now - start)
     print("  meeting report (HTML, \(html.utf8.count / 1024) KiB) with projections current: \(String(format: "%.3f", meetingSeconds)) s; workload table (\(workload.count / 1024) KiB): \(String(format: "%.3f", workloadSeconds)) s")
+}
+
+if which == "bundle-import" {
+    // AmparoBench bundle-import FILE SECRETARIAT.vkey: import phases, timed apart (no projections).
+    let file = args[2]
+    let anchor = try VerifierKey(parsing: try String(contentsOfFile: args[3], encoding: .utf8))
+    let dir = tempDir("import")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let log = try EventLog.create(path: dir, name: "mx.example/sre", secretariat: .verifierKey(anchor)).log
+    var start = clock.now
+    let parsed = try Bundles.parse(path: file)
+    let parseSeconds = seconds(clock.now - start)
+    start = clock.now
+    let verified = try Bundles.verify(parsed, trustAnchor: anchor, heldKeyEvents: [], peer: nil, path: file)
+    let verifySeconds = seconds(clock.now - start)
+    start = clock.now
+    _ = try log.append(verified.events)
+    let appendSeconds = seconds(clock.now - start)
+    let n = Double(parsed.events.count)
+    let mb = Double(parsed.events.reduce(0) { $0 + $1.bytes.count }) / 1e6
+    print("bundle import of \(parsed.events.count) events (\(String(format: "%.1f", mb)) MB of events): decompress+parse \(String(format: "%.1f", parseSeconds)) s, verify (signatures on \(ProcessInfo.processInfo.activeProcessorCount) cores, root, note) \(String(format: "%.1f", verifySeconds)) s, append \(String(format: "%.1f", appendSeconds)) s; total \(fmt(n / (parseSeconds + verifySeconds + appendSeconds))) events/s, \(String(format: "%.1f", mb / (parseSeconds + verifySeconds + appendSeconds))) MB/s")
 }
