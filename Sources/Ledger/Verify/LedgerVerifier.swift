@@ -1,3 +1,5 @@
+import Foundation
+
 /// The auditor's integrity check: re-reads every entry, recomputes every hash and the Merkle
 /// tree, checks every stored checkpoint and every signature against the key registry.
 ///
@@ -6,8 +8,28 @@
 /// `occurred`) and `AUTHORITY` (a key event by someone other than the Secretariat). An entry
 /// whose bytes fail integrity is not checked further: its content cannot be trusted.
 ///
-/// - Complexity: two passes over the log; O(log n) memory plus the key events.
+/// - Complexity: two passes over the log; O(log n) memory plus the key events and one batch of
+///   events whose signatures are checked on every core.
 public enum LedgerVerifier {
+    /// Checks the signatures of `batch` on every core; returns the problems by position.
+    static func checkSignatures(_ batch: [(seq: UInt64, event: SignedEvent)], registry: KeyRegistry,
+                                known: [UInt64: KeyRegistry.Problem]) -> [KeyRegistry.Problem?] {
+        let count = batch.count
+        nonisolated(unsafe) let results = UnsafeMutablePointer<KeyRegistry.Problem?>.allocate(capacity: count)
+        results.initialize(repeating: nil, count: count)
+        defer { results.deallocate() }
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = (count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let start = w * chunk
+            guard start < count else { return }
+            for i in start..<min(count, start + chunk) {
+                results[i] = known[batch[i].seq] ?? registry.check(batch[i].event)
+            }
+        }
+        return Array(UnsafeBufferPointer(start: results, count: count))
+    }
+
     /// Verifies `log`. `held` is a checkpoint note an auditor kept earlier: it must be signed by
     /// this node and be a prefix of the log. `each` sees every intact event in log order (for the
     /// Agreement's rules, which live above this layer).
@@ -42,6 +64,16 @@ public enum LedgerVerifier {
         var fromStored = CompactRange()  // from the stored leaf hashes: checks interior nodes
         var expected: UInt64 = 1
         var explained = false  // an earlier INTEGRITY breach already explains later root mismatches
+        var pending: [(seq: UInt64, event: SignedEvent)] = []
+        func flushSignatures() {
+            for (i, problem) in checkSignatures(pending, registry: registry, known: keyProblemBySeq).enumerated() {
+                guard let problem else { continue }
+                let e = pending[i].event.envelope
+                breaches.append(Breach(rule: problem.rule, seq: pending[i].seq, event: e.id.description, caseID: e.caseID,
+                                       actor: e.actor, message: problem.message))
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
 
         func checkRoots(at size: UInt64) throws {
             if let note = checkpoints[size] {
@@ -94,15 +126,14 @@ public enum LedgerVerifier {
                 if try log.seq(of: event.id) != seq {
                     integrity(seq, "the id index does not point event \(event.id) at sequence \(seq)", event: event)
                 }
-                let e = event.envelope
-                if let problem = keyProblemBySeq[seq] ?? registry.check(event) {
-                    breaches.append(Breach(rule: problem.rule, seq: seq, event: e.id.description, caseID: e.caseID, actor: e.actor, message: problem.message))
-                }
+                pending.append((seq, event))
+                if pending.count >= 8192 { flushSignatures() }
                 try each?(StoredEvent(seq: seq, recorded: raw.recorded, event: event))
             }
             try checkRoots(at: seq)
             return true
         }
+        flushSignatures()
         let size = expected - 1
         for cpSize in checkpoints.keys.sorted() where cpSize > size {
             integrity(nil, "the node signed a checkpoint of size \(cpSize) but the log holds only \(size) events: events were removed")
@@ -117,6 +148,8 @@ public enum LedgerVerifier {
         if try log.idIndexCount() != Int(size) {
             integrity(nil, "the id index holds \(try log.idIndexCount()) entries for \(size) events")
         }
-        return VerificationReport(ledger: log.name, events: size, breaches: breaches)
+        // Log order (breaches without a sequence last); stable, so a report is deterministic.
+        let ordered = breaches.enumerated().sorted { ($0.element.seq ?? .max, $0.offset) < ($1.element.seq ?? .max, $1.offset) }.map(\.element)
+        return VerificationReport(ledger: log.name, events: size, breaches: ordered)
     }
 }
