@@ -33,19 +33,26 @@ func cpuSeconds() -> Double {
 func fmt(_ x: Double) -> String { String(format: "%.0f", x) }
 func percentile(_ xs: [Double], _ p: Double) -> Double { let s = xs.sorted(); return s[min(s.count - 1, Int(Double(s.count) * p))] }
 
-/// Raw LMDB: `count` records of `size` bytes in batches, MDB_APPEND, one synced commit per batch.
-func rawLMDB(count: Int, size: Int, batch: Int) -> Double {
-    let dir = tempDir("raw")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+/// A raw LMDB environment (C API, no wrapper) in `dir` with its unnamed database: the baseline.
+func openRaw(_ dir: String, mapSize: Int) -> (OpaquePointer?, MDB_dbi) {
     var env: OpaquePointer?
     check(mdb_env_create(&env), "create")
-    check(mdb_env_set_mapsize(env, 4 << 30), "mapsize")
+    check(mdb_env_set_mapsize(env, mapSize), "mapsize")
     check(mdb_env_open(env, dir, UInt32(MDB_NOTLS), 0o600), "open")
     var dbi = MDB_dbi()
     var txn: OpaquePointer?
     check(mdb_txn_begin(env, nil, 0, &txn), "begin")
     check(mdb_dbi_open(txn, nil, 0, &dbi), "dbi")
     check(mdb_txn_commit(txn), "commit")
+    return (env, dbi)
+}
+
+/// Raw LMDB: `count` records of `size` bytes in batches, MDB_APPEND, one synced commit per batch.
+func rawLMDB(count: Int, size: Int, batch: Int) -> Double {
+    let dir = tempDir("raw")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let (env, dbi) = openRaw(dir, mapSize: 4 << 30)
+    var txn: OpaquePointer?
     var value = [UInt8](repeating: 0x61, count: size)
     let start = clock.now
     var i: UInt64 = 0
@@ -129,15 +136,8 @@ func rawLMDBIndexed(count: Int, size: Int, batch: Int) -> Double {
 func rawDurable(count: Int, size: Int) -> (Double, Double) {
     let dir = tempDir("rawsync")
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    var env: OpaquePointer?
-    check(mdb_env_create(&env), "create")
-    check(mdb_env_set_mapsize(env, 1 << 30), "mapsize")
-    check(mdb_env_open(env, dir, UInt32(MDB_NOTLS), 0o600), "open")
-    var dbi = MDB_dbi()
+    let (env, dbi) = openRaw(dir, mapSize: 1 << 30)
     var txn: OpaquePointer?
-    check(mdb_txn_begin(env, nil, 0, &txn), "begin")
-    check(mdb_dbi_open(txn, nil, 0, &dbi), "dbi")
-    check(mdb_txn_commit(txn), "commit")
     var value = [UInt8](repeating: 0x61, count: size)
     var samples: [Double] = []
     for i in 1...UInt64(count) {
