@@ -159,7 +159,7 @@ struct LineReader {
             } catch let error as ZstdError where error.code == .boundExceeded {
                 throw LedgerError(.corrupt, "\(path) decompresses past \(decompressor.bound) bytes, the bound for a bundle: refused (a decompression bomb?)")
             } catch let error as ZstdError {
-                throw LedgerError(.corrupt, "\(path) is not a valid zstd stream: \(error.message)")
+                throw LedgerError(.corrupt, "\(path) is not an amparo bundle: not a valid zstd stream (\(error.message))")
             }
         }
         number += 1

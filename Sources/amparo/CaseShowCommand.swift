@@ -18,7 +18,7 @@ struct CaseShowCommand: ParsableCommand {
     func run() throws {
         let log = try ledger.open()
         guard let view = try Judge.caseView(log, caseID: caseID) else {
-            throw LedgerError(.notFound, "no case \(caseID) in this ledger (see `amparo log` for the case ids)")
+            throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
         }
         let s = view.state
         let obligations = s.obligations(network: view.network, now: .now())
@@ -74,7 +74,7 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let log = try ledger.open()
         guard let steps = try Judge.replay(log, caseID: caseID) else {
-            throw LedgerError(.notFound, "no case \(caseID) in this ledger (see `amparo log` for the case ids)")
+            throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
         }
         switch format {
         case .json:
