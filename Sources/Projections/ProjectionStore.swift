@@ -165,36 +165,28 @@ public final class ProjectionStore: @unchecked Sendable {
                     try txn.put(db, key: Array("s:\(state)".utf8), value: CanonicalJSON.encode(r.json))
                 }
             case .meetings:
-                // Which meetings each case was and is presented at.
-                var olds: [String: [String]] = [:]
-                var news: [String: [String]] = [:]
-                for (c, s) in summaries {
-                    olds[c] = try txn.get(db, key: Array("c:\(c)".utf8)).map { try JSONParser.parse($0).arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
-                    news[c] = Array(Set((s?.summary.presentations ?? []).map(\.meeting))).sorted()
-                }
-                var ids = Set(meetings?.keys.map { $0 } ?? [])
-                for c in summaries.keys { ids.formUnion(olds[c]! + news[c]!) }
-                var views: [String: MeetingView] = [:]
-                for id in ids {
-                    let stored = try txn.get(db, key: Array("m:\(id)".utf8))
-                    views[id] = try stored.map { MeetingView(json: try JSONParser.parse($0)) }
-                        ?? MeetingView(NetworkState.Meeting(id: id, date: String(id.prefix(10))), presented: [])
-                }
+                // Meeting views ("m:<id>") hold the meeting's own facts; who presented there is one key
+                // per case ("p:<meeting>\u{0}<case>"), so updating a case never rewrites a list that
+                // grows with the ledger. "c:<case>" remembers where the case was presented.
                 if let meetings {
-                    for (id, m) in meetings { views[id] = MeetingView(m, presented: views[id]?.presented ?? []) }
-                }
-                for c in summaries.keys.sorted() {
-                    let old = olds[c]!, new = news[c]!
-                    for id in old where !new.contains(id) { views[id]!.presented.removeAll { $0 == c } }
-                    for id in new where !old.contains(id) { views[id]!.presented = (views[id]!.presented + [c]).sorted() }
-                    if new.isEmpty {
-                        try txn.delete(db, key: Array("c:\(c)".utf8))
-                    } else {
-                        try txn.put(db, key: Array("c:\(c)".utf8), value: CanonicalJSON.encode(.array(new.map(JSONValue.string))))
+                    for (id, m) in meetings.sorted(by: { $0.key < $1.key }) {
+                        try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(MeetingView(m, presented: []).json))
                     }
                 }
-                for (id, v) in views.sorted(by: { $0.key < $1.key }) {
-                    try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(v.json))
+                for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
+                    let key = Array("c:\(c)".utf8)
+                    let old = try txn.get(db, key: key).map { try JSONParser.parse($0).arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
+                    let new = Array(Set((s?.summary.presentations ?? []).map(\.meeting))).sorted()
+                    for id in old where !new.contains(id) { try txn.delete(db, key: Array("p:\(id)".utf8) + [0] + Array(c.utf8)) }
+                    for id in new where !old.contains(id) {
+                        try txn.put(db, key: Array("p:\(id)".utf8) + [0] + Array(c.utf8), value: [])
+                        if try txn.get(db, key: Array("m:\(id)".utf8)) == nil {
+                            // Presented at a meeting the Network has not recorded (yet): a stub from its id.
+                            let stub = MeetingView(NetworkState.Meeting(id: id, date: String(id.prefix(10))), presented: [])
+                            try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(stub.json))
+                        }
+                    }
+                    if new.isEmpty { try txn.delete(db, key: key) } else { try txn.put(db, key: key, value: CanonicalJSON.encode(.array(new.map(JSONValue.string)))) }
                 }
             }
             try self.setAppliedSeq(txn, name, gen, through)
@@ -278,10 +270,21 @@ public final class ProjectionStore: @unchecked Sendable {
         return (Codes.memberStates + rows.keys.filter { !Codes.isMemberState($0) }.sorted()).map { rows[$0] ?? WorkloadRow(state: $0) }
     }
 
-    /// Every meeting, by date.
+    /// Every meeting, by date, with the cases presented at it.
     public func meetings() throws -> [MeetingView] {
-        try dump(.meetings).filter { $0.key.starts(with: Array("m:".utf8)) }
-            .map { MeetingView(json: try JSONParser.parse($0.value)) }
+        let entries = try dump(.meetings)
+        var presented: [String: [String]] = [:]
+        for e in entries where e.key.starts(with: Array("p:".utf8)) {
+            let rest = e.key.dropFirst(2)
+            guard let zero = rest.firstIndex(of: 0) else { continue }
+            presented[String(decoding: rest[..<zero], as: UTF8.self), default: []].append(String(decoding: rest[(zero + 1)...], as: UTF8.self))
+        }
+        return try entries.filter { $0.key.starts(with: Array("m:".utf8)) }
+            .map { e -> MeetingView in
+                var v = MeetingView(json: try JSONParser.parse(e.value))
+                v.presented = (presented[v.id] ?? []).sorted()
+                return v
+            }
             .sorted { ($0.date, $0.id) < ($1.date, $1.id) }
     }
 
