@@ -88,8 +88,7 @@ public final class ProjectionStore: @unchecked Sendable {
                 if let c = SignedEvent.caseID(inCanonical: raw.bytes) { touched.insert(c) } else { network = true }
                 return true
             }
-            var summaries: [String: Encoded?] = [:]
-            for c in touched.sorted() { summaries[c] = try summary(of: c, through: to).map { Encoded(summary: $0, bytes: CanonicalJSON.encode($0.json)) } }
+            let summaries = try summarize(touched.sorted(), through: to)
             let meetings = network && group.contains(where: { $0.0 == .meetings }) ? try networkMeetings(through: to) : nil
             try env.write { txn in
                 for (name, gen) in group {
@@ -100,6 +99,37 @@ public final class ProjectionStore: @unchecked Sendable {
             progress?(to - first, target - first)
         }
         return applied
+    }
+
+    /// The summaries of `cases` through `through`, folded on every core (each case is independent;
+    /// reads are LMDB read transactions, the fold is pure).
+    func summarize(_ cases: [String], through: UInt64) throws -> [String: Encoded?] {
+        let count = cases.count
+        guard count > 0 else { return [:] }
+        nonisolated(unsafe) let results = UnsafeMutablePointer<Encoded?>.allocate(capacity: count)
+        results.initialize(repeating: nil, count: count)
+        defer {
+            results.deinitialize(count: count)
+            results.deallocate()
+        }
+        let failure = FirstError()
+        let workers = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var i = w
+            while i < count {
+                do {
+                    results[i] = try self.summary(of: cases[i], through: through).map { Encoded(summary: $0, bytes: CanonicalJSON.encode($0.json)) }
+                } catch {
+                    failure.record(error)
+                    return
+                }
+                i += workers
+            }
+        }
+        if let error = failure.error { throw error }
+        var out: [String: Encoded?] = [:]
+        for i in 0..<count { out[cases[i]] = results[i] }
+        return out
     }
 
     /// The case's state folded from its events up to `through`.
@@ -193,7 +223,7 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     /// A case summary and its canonical bytes, encoded once for every projection that stores it.
-    struct Encoded {
+    struct Encoded: @unchecked Sendable {
         let summary: CaseSummary
         let bytes: [UInt8]
     }
@@ -303,5 +333,16 @@ public final class ProjectionStore: @unchecked Sendable {
                 throw LedgerError(.corrupt, "the workload projection differs from the sum of the case projection")
             }
         }
+    }
+}
+
+/// The first error several threads met.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var error: (any Error)?
+    func record(_ e: any Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if error == nil { error = e }
     }
 }
