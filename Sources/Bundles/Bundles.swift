@@ -1,5 +1,4 @@
 import Foundation
-import LMDB
 import Ledger
 import Zstd
 
@@ -127,23 +126,10 @@ public enum Bundles {
         } catch {
             throw LedgerError(.badSignature, "\(path): the bundle is not signed by a registered key of its exporter \(h.exporter): \(error.message)")
         }
-        // Ed25519 verification dominates: check the events on every core, in chunks.
-        let events = b.events
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = max(1, (events.count + workers - 1) / workers)
-        let firstProblem = LockedFirst()
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let start = w * chunk
-            guard start < events.count else { return }
-            for i in start..<min(events.count, start + chunk) {
-                if let problem = registry.check(events[i]) {
-                    firstProblem.offer(i, problem.message)
-                    return
-                }
-            }
-        }
-        if let (i, message) = firstProblem.value {
-            throw LedgerError(.badSignature, "\(path) line \(i + 3): event \(events[i].id): \(message)")
+        // Every event's signature, on every core; the first problem in bundle order is reported.
+        let signatureProblems = registry.check(b.events)
+        if let i = signatureProblems.firstIndex(where: { $0 != nil }) {
+            throw LedgerError(.badSignature, "\(path) line \(i + 3): event \(b.events[i].id): \(signatureProblems[i]!.message)")
         }
         let originKey: VerifierKey
         let checkpoint: Checkpoint
@@ -317,23 +303,10 @@ public enum Bundles {
 
 /// SHA-256 of the lines before the note, each with its newline.
 struct ContentHasher {
-    var bytes = 0
     private var context = SHA256Context()
     mutating func line(_ line: [UInt8]) {
         context.update(line)
         context.update([0x0A])
-        bytes += line.count + 1
     }
     mutating func finish() -> Hash32 { context.finish() }
-}
-
-/// The problem at the lowest index among those several threads found.
-final class LockedFirst: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var value: (Int, String)?
-    func offer(_ index: Int, _ message: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if value == nil || index < value!.0 { value = (index, message) }
-    }
 }

@@ -34,7 +34,6 @@ public final class Environment: @unchecked Sendable {
     private let lock = NSLock()
     private let writerLock = NSLock()
     private var activeTransactions = 0
-    private var closed = false
 
     nonisolated(unsafe) private static var registry: [String: Weak] = [:]
     private static let registryLock = NSLock()

@@ -13,7 +13,7 @@ public struct LMDBError: Error, Hashable, CustomStringConvertible, Sendable {
         enum Wrapped: Hashable, Sendable {
             case notFound, keyExists, mapFull, mapResized, invalidFile, versionMismatch
             case panic, corrupted, databasesFull, readersFull, diskFull, permissionDenied
-            case alreadyOpen, noSuchFile, other
+            case noSuchFile, other
         }
         let wrapped: Wrapped
         public static let notFound = Code(wrapped: .notFound)
@@ -80,7 +80,6 @@ public struct LMDBError: Error, Hashable, CustomStringConvertible, Sendable {
     public static let notFound = LMDBError(code: .notFound, operation: "", message: "not found")
     public static let mapFull = LMDBError(code: .mapFull, operation: "", message: "map full")
     public static let diskFull = LMDBError(code: .diskFull, operation: "", message: "disk full")
-    public static let alreadyOpen = LMDBError(code: .init(wrapped: .alreadyOpen), operation: "", message: "already open")
 }
 
 /// Turns every LMDB return code into a throw. No return code is ignored.

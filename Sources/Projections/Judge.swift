@@ -7,15 +7,15 @@ public enum Judge {
     /// Acts refused because they breach the Agreement (exit status 1). Carries every breach.
     public struct Refusal: Error, Sendable {
         public let breaches: [Breach]
-        /// Draft line of each breach's event, when known.
+        /// Draft line of each breach's event, when the drafts came from a file or stdin.
         public let lines: [String: Int]
-        /// Where the drafts came from (a file name, "stdin").
-        public var source = ""
+        /// Where the drafts came from ("drafts.jsonl", "stdin"); nil for an event command.
+        public let source: String?
 
-        /// One line: the first breach's sentence, its line, and how many more.
+        /// One line: the first breach's sentence, its line, and the other rules breached.
         public var message: String {
             guard let first = breaches.first else { return "refused" }
-            let line = first.event.flatMap { lines[$0] }.map { "\(source) line \($0): " } ?? ""
+            let line = source.flatMap { s in first.event.flatMap { lines[$0] }.map { "\(s) line \($0): " } } ?? ""
             var others: [String] = []
             for b in breaches.dropFirst() where b.rule != first.rule && !others.contains(b.rule) { others.append(b.rule) }
             let more = others.isEmpty ? "" : " (also \(others.joined(separator: ", ")))"
@@ -23,12 +23,14 @@ public enum Judge {
         }
     }
 
-    /// A draft line that is not a well-formed event of the catalog (exit status 2 with a line number).
-    public static func shapeCheck(_ batch: [(line: Int, event: SignedEvent)], source: String) throws {
+    /// A draft that is not a well-formed event of the catalog (exit status 2; with its line number
+    /// when the drafts came from `source`).
+    public static func shapeCheck(_ batch: [(line: Int, event: SignedEvent)], source: String?) throws {
         for (line, event) in batch {
             let e = event.envelope
             if let problem = Catalog.shapeProblem(type: e.type, caseID: e.caseID, payload: e.payload) {
-                throw LedgerError(.badDraft, "\(source) line \(line): \(problem); nothing was written")
+                let place = source.map { "\($0) line \(line): " } ?? ""
+                throw LedgerError(.badDraft, "\(place)\(problem); nothing was written")
             }
         }
     }
@@ -54,8 +56,9 @@ public enum Judge {
     /// refused (exit 2); breaches refuse the batch (exit 1) unless `recordViolations`.
     ///
     /// With `recordViolations`, the breaches are recorded anyway and each is passed to `warn`.
+    /// `source` names where drafts came from, for line numbers; nil for an event command.
     public static func writeCheck(
-        log: EventLog, source: String, recordViolations: Bool, warn: ((String) -> Void)? = nil
+        log: EventLog, source: String?, recordViolations: Bool, warn: ((String) -> Void)? = nil
     ) -> ([(line: Int, event: SignedEvent)]) throws -> Void {
         { batch in
             try shapeCheck(batch, source: source)
@@ -66,10 +69,8 @@ public enum Judge {
             }
             if !found.isEmpty {
                 var lines: [String: Int] = [:]
-                if source != "command" { for (line, event) in batch { lines[event.id.description] = line } }
-                var refusal = Refusal(breaches: found, lines: lines)
-                refusal.source = source
-                throw refusal
+                for (line, event) in batch { lines[event.id.description] = line }
+                throw Refusal(breaches: found, lines: lines, source: source)
             }
         }
     }
@@ -97,14 +98,18 @@ public enum Judge {
 
     static func ruleOrder(_ id: String) -> Int { Rules.catalog.firstIndex { $0.id == id } ?? Rules.catalog.count }
 
-    /// A case as of now: its state, the network as of now, and its events in act order.
-    public static func caseView(_ log: EventLog, caseID: String) throws -> (state: CaseState, network: NetworkState, facts: [Fact])? {
+    /// A case as of now: its state, the network as of now, its events in act order, and its
+    /// breaches of the Agreement — from folding the network and this case only (cases are judged
+    /// independently, so these are the breaches `verify` reports for it, integrity and signatures
+    /// aside).
+    public static func caseView(_ log: EventLog, caseID: String)
+        throws -> (state: CaseState, network: NetworkState, facts: [Fact], breaches: [Breach])?
+    {
         let caseFacts = try log.events(inCase: caseID).map(Fact.init)
         guard !caseFacts.isEmpty else { return nil }
-        let facts = try log.networkEvents().map(Fact.init) + caseFacts
-        let (world, _) = Agreement.fold(facts)
+        let (world, breaches) = Agreement.fold(try log.networkEvents().map(Fact.init) + caseFacts)
         guard let state = world.cases[caseID] else { return nil }
-        return (state, world.network, Agreement.ordered(caseFacts))
+        return (state, world.network, Agreement.ordered(caseFacts), breaches.filter { $0.caseID == caseID })
     }
 
     /// One step of an auditor's replay: the event, who signed it, the case after it, and the

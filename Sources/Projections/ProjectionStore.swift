@@ -156,70 +156,70 @@ public final class ProjectionStore: @unchecked Sendable {
         meetings: [String: NetworkState.Meeting]?, through: UInt64, expectedFrom: UInt64
     ) throws {
         let db = generations[name]![gen]
-            let applied = try self.appliedSeq(txn, name, gen)
-            guard applied == expectedFrom else {
-                throw LedgerError(.corrupt, "projection \(name.rawValue) is at sequence \(applied), expected \(expectedFrom): refusing to skip or re-apply events; run `amparo rebuild`")
+        let applied = try self.appliedSeq(txn, name, gen)
+        guard applied == expectedFrom else {
+            throw LedgerError(.corrupt, "projection \(name.rawValue) is at sequence \(applied), expected \(expectedFrom): refusing to skip or re-apply events; run `amparo rebuild`")
+        }
+        switch name {
+        case .cases:
+            for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
+                if let s { try txn.put(db, key: Array(c.utf8), value: s.bytes) } else { try txn.delete(db, key: Array(c.utf8)) }
             }
-            switch name {
-            case .cases:
-                for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
-                    if let s { try txn.put(db, key: Array(c.utf8), value: s.bytes) } else { try txn.delete(db, key: Array(c.utf8)) }
-                }
-            case .workload:
-                // Take each case's old contribution back and add its new one.
-                var olds: [String: CaseSummary] = [:]
-                for c in summaries.keys {
-                    if let bytes = try txn.get(db, key: Array("c:\(c)".utf8)) { olds[c] = try CaseSummary(json: try JSONParser.parse(bytes)) }
-                }
-                var states = Set<String>()
-                for (c, s) in summaries {
-                    for x in [olds[c], s?.summary].compactMap({ $0 }) {
-                        states.formUnion([x.requesting] + [x.assisting].compactMap { $0 } + x.claims.map(\.claimant))
-                    }
-                }
-                var rows: [String: WorkloadRow] = [:]
-                for state in states {
-                    let stored = try txn.get(db, key: Array("s:\(state)".utf8))
-                    rows[state] = try stored.map { WorkloadRow(json: try JSONParser.parse($0)) } ?? WorkloadRow(state: state)
-                }
-                for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
-                    if let old = olds[c] { WorkloadRow.apply(old, sign: -1, to: &rows) }
-                    if let s {
-                        WorkloadRow.apply(s.summary, sign: 1, to: &rows)
-                        try txn.put(db, key: Array("c:\(c)".utf8), value: s.bytes)
-                    } else {
-                        try txn.delete(db, key: Array("c:\(c)".utf8))
-                    }
-                }
-                for (state, r) in rows.sorted(by: { $0.key < $1.key }) {
-                    try txn.put(db, key: Array("s:\(state)".utf8), value: CanonicalJSON.encode(r.json))
-                }
-            case .meetings:
-                // Meeting views ("m:<id>") hold the meeting's own facts; who presented there is one key
-                // per case ("p:<meeting>\u{0}<case>"), so updating a case never rewrites a list that
-                // grows with the ledger. "c:<case>" remembers where the case was presented.
-                if let meetings {
-                    for (id, m) in meetings.sorted(by: { $0.key < $1.key }) {
-                        try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(MeetingView(m, presented: []).json))
-                    }
-                }
-                for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
-                    let key = Array("c:\(c)".utf8)
-                    let old = try txn.get(db, key: key).map { try JSONParser.parse($0).arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
-                    let new = Array(Set((s?.summary.presentations ?? []).map(\.meeting))).sorted()
-                    for id in old where !new.contains(id) { try txn.delete(db, key: Array("p:\(id)".utf8) + [0] + Array(c.utf8)) }
-                    for id in new where !old.contains(id) {
-                        try txn.put(db, key: Array("p:\(id)".utf8) + [0] + Array(c.utf8), value: [])
-                        if try txn.get(db, key: Array("m:\(id)".utf8)) == nil {
-                            // Presented at a meeting the Network has not recorded (yet): a stub from its id.
-                            let stub = MeetingView(NetworkState.Meeting(id: id, date: String(id.prefix(10))), presented: [])
-                            try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(stub.json))
-                        }
-                    }
-                    if new.isEmpty { try txn.delete(db, key: key) } else { try txn.put(db, key: key, value: CanonicalJSON.encode(.array(new.map(JSONValue.string)))) }
+        case .workload:
+            // Take each case's old contribution back and add its new one.
+            var olds: [String: CaseSummary] = [:]
+            for c in summaries.keys {
+                if let bytes = try txn.get(db, key: Array("c:\(c)".utf8)) { olds[c] = try CaseSummary(json: try JSONParser.parse(bytes)) }
+            }
+            var states = Set<String>()
+            for (c, s) in summaries {
+                for x in [olds[c], s?.summary].compactMap({ $0 }) {
+                    states.formUnion([x.requesting] + [x.assisting].compactMap { $0 } + x.claims.map(\.claimant))
                 }
             }
-            try self.setAppliedSeq(txn, name, gen, through)
+            var rows: [String: WorkloadRow] = [:]
+            for state in states {
+                let stored = try txn.get(db, key: Array("s:\(state)".utf8))
+                rows[state] = try stored.map { WorkloadRow(json: try JSONParser.parse($0)) } ?? WorkloadRow(state: state)
+            }
+            for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
+                if let old = olds[c] { WorkloadRow.apply(old, sign: -1, to: &rows) }
+                if let s {
+                    WorkloadRow.apply(s.summary, sign: 1, to: &rows)
+                    try txn.put(db, key: Array("c:\(c)".utf8), value: s.bytes)
+                } else {
+                    try txn.delete(db, key: Array("c:\(c)".utf8))
+                }
+            }
+            for (state, r) in rows.sorted(by: { $0.key < $1.key }) {
+                try txn.put(db, key: Array("s:\(state)".utf8), value: CanonicalJSON.encode(r.json))
+            }
+        case .meetings:
+            // Meeting views ("m:<id>") hold the meeting's own facts; who presented there is one key
+            // per case ("p:<meeting>\u{0}<case>"), so updating a case never rewrites a list that
+            // grows with the ledger. "c:<case>" remembers where the case was presented.
+            if let meetings {
+                for (id, m) in meetings.sorted(by: { $0.key < $1.key }) {
+                    try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(MeetingView(m, presented: []).json))
+                }
+            }
+            for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
+                let key = Array("c:\(c)".utf8)
+                let old = try txn.get(db, key: key).map { try JSONParser.parse($0).arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
+                let new = Array(Set((s?.summary.presentations ?? []).map(\.meeting))).sorted()
+                for id in old where !new.contains(id) { try txn.delete(db, key: Array("p:\(id)".utf8) + [0] + Array(c.utf8)) }
+                for id in new where !old.contains(id) {
+                    try txn.put(db, key: Array("p:\(id)".utf8) + [0] + Array(c.utf8), value: [])
+                    if try txn.get(db, key: Array("m:\(id)".utf8)) == nil {
+                        // Presented at a meeting the Network has not recorded (yet): a stub from its id.
+                        let stub = MeetingView(NetworkState.Meeting(id: id, date: String(id.prefix(10))), presented: [])
+                        try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(stub.json))
+                    }
+                }
+                if new.isEmpty { try txn.delete(db, key: key) } else { try txn.put(db, key: key, value: CanonicalJSON.encode(.array(new.map(JSONValue.string)))) }
+            }
+        }
+        try self.setAppliedSeq(txn, name, gen, through)
     }
 
     /// A case summary and its canonical bytes, encoded once for every projection that stores it.

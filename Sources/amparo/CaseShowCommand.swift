@@ -6,7 +6,8 @@ import Projections
 struct CaseShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a case: status, parties, every event in order, open obligations."
+        abstract: "Show a case: status, parties, every event in order, open obligations.",
+        discussion: "Its breaches of the Agreement come from folding this case with the Network's facts; `amparo verify --case ID` also checks integrity and signatures over the whole log."
     )
 
     @OptionGroup var ledger: LedgerOptions
@@ -22,7 +23,7 @@ struct CaseShowCommand: ParsableCommand {
         }
         let s = view.state
         let obligations = s.obligations(network: view.network, now: .now())
-        let breaches = try Judge.verify(log, caseID: caseID).breaches
+        let breaches = view.breaches
         switch format {
         case .json:
             func opt(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
@@ -53,7 +54,7 @@ struct CaseShowCommand: ParsableCommand {
             print(Output.table(rows))
             print("open obligations:" + (obligations.isEmpty ? " none" : ""))
             for o in obligations { print("  - \(o)") }
-            print("breaches:" + (breaches.isEmpty ? " none" : ""))
+            print("breaches of the Agreement:" + (breaches.isEmpty ? " none" : ""))
             for b in breaches { print("  - \(b.rule) (seq \(b.seq.map(String.init) ?? "-")): \(b.message)") }
         }
     }

@@ -93,7 +93,7 @@ struct EventCommand<T: EventCommandType>: ParsableCommand {
         let draft = Draft(id: id.flatMap(EventID.init(parsing:)), type: Self.spec.type, caseID: caseID, occurred: when, payload: payload)
         let result = try Output.refusingBreaches {
             try Recorder(log: log).record([.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
-                                          check: Judge.writeCheck(log: log, source: "command", recordViolations: recordViolations, warn: { Output.note("amparo: " + $0) }))
+                                          check: Judge.writeCheck(log: log, source: nil, recordViolations: recordViolations, warn: { Output.note("amparo: " + $0) }))
         }
         let seq = result[0].outcome.seq
         try? ProjectionStore(log: log).catchUp()

@@ -190,6 +190,12 @@ struct CLITests {
         #expect(r.stderr.contains("line 2: equivocation refused: event \(id)"))
         #expect(r.stderr.contains("sequence \(CLILedger.setupEvents + 1)"))
         #expect(try l.snapshot() == before)
+        // Two drafts of one batch under one id: the second is refused, naming the first.
+        let twin = "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a99"
+        let batch = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: focalPoint("a", id: twin) + "\n" + focalPoint("b", id: twin))
+        #expect(batch.status == 2)
+        #expect(batch.stderr.contains("line 2: equivocation refused: event \(twin) differs from line 1"), "\(batch.stderr)")
+        #expect(try l.snapshot() == before)
     }
 
     @Test("a directory that is not a ledger, and usage errors, exit 2 with one line")

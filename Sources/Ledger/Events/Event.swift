@@ -85,7 +85,7 @@ public struct SignedEvent: Hashable, Sendable {
 
     /// Parses canonical signed-event bytes. Refuses unknown fields and bytes that are not canonical.
     /// `checkCanonical: false` skips re-encoding the bytes to compare them (for projections reading
-    /// a log whose bytes `verify` checks; about twice as fast).
+    /// a log whose bytes `verify` checks).
     public init(bytes: [UInt8], checkCanonical: Bool = true) throws(LedgerError) {
         let value: JSONValue
         do {

@@ -57,13 +57,12 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
         var i = 0
-        for (n, word) in [high, low].enumerated() {
+        for word in [high, low] {
             for k in 0..<16 {
-                if [8, 13, 18, 23].contains(i) { i += 1 }
+                if [8, 13, 18, 23].contains(i) { i += 1 }  // the hyphens stay where they are
                 out[i] = digits[Int((word >> UInt64(60 - 4 * k)) & 0xF)]
                 i += 1
             }
-            _ = n
         }
         return String(decoding: out, as: UTF8.self)
     }

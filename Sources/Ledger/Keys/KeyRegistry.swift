@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which key may sign for which actor, and from when to when.
 ///
 /// Built from the ledger's key events (`ledger.genesis`, `key.registered`, `key.revoked`), taken
@@ -13,9 +15,7 @@ public struct KeyRegistry: Sendable {
     public static let genesisType = "ledger.genesis"
     public static let registeredType = "key.registered"
     public static let revokedType = "key.revoked"
-    public static let keyEventTypes: Set<String> = [genesisType, registeredType, revokedType]
-
-    /// True for the three key event types (cheaper than hashing into ``keyEventTypes``).
+    /// True for the three key event types.
     @inline(__always)
     public static func isKeyEvent(_ type: String) -> Bool {
         type == registeredType || type == revokedType || type == genesisType
@@ -75,6 +75,27 @@ public struct KeyRegistry: Sendable {
             return Problem(rule: "SIGNATURE", message: "the signature of \(e.actor) on \(e.type) does not verify: the event was altered or signed with another key")
         }
         return nil
+    }
+
+    /// Checks many events on every core (Ed25519 verification dominates); the problems by position.
+    /// `known` gives problems already established for some positions (they are not re-checked).
+    public func check(_ events: [SignedEvent], known: [Int: Problem] = [:]) -> [Problem?] {
+        let count = events.count
+        guard count > 0 else { return [] }
+        nonisolated(unsafe) let results = UnsafeMutablePointer<Problem?>.allocate(capacity: count)
+        results.initialize(repeating: nil, count: count)
+        defer {
+            results.deinitialize(count: count)
+            results.deallocate()
+        }
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = (count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let start = w * chunk
+            guard start < count else { return }
+            for i in start..<min(count, start + chunk) { results[i] = known[i] ?? check(events[i]) }
+        }
+        return Array(UnsafeBufferPointer(start: results, count: count))
     }
 
     /// Applies a key event after checking it. Returns the problem instead when the event may not

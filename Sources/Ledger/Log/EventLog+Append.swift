@@ -42,7 +42,7 @@ extension EventLog {
                 for (position, event) in events.enumerated() {
                     if let (seq, index) = batchIDs[event.id] {
                         let held = events[index]
-                        guard held.bytes == event.bytes else { throw EventLog.equivocation(event, held: held, seq: seq) }
+                        guard held.bytes == event.bytes else { throw EventLog.equivocation(event, held: held, seq: nil) }
                         outcomes.append(.alreadyPresent(seq))
                         continue
                     }
@@ -100,7 +100,7 @@ extension EventLog {
         var seen: [EventID: SignedEvent] = [:]
         for event in events {
             if let earlier = seen[event.id], earlier.bytes != event.bytes {
-                throw EventLog.equivocation(event, held: earlier, seq: 0)
+                throw EventLog.equivocation(event, held: earlier, seq: nil)
             }
             seen[event.id] = event
             if let seq = try seq(of: event.id), let held = try rawEntry(at: seq), held.bytes != event.bytes {
@@ -109,11 +109,13 @@ extension EventLog {
         }
     }
 
-    static func equivocation(_ event: SignedEvent, held: SignedEvent?, seq: UInt64) -> LedgerError {
+    /// - Parameter seq: where the other event is held; nil when it is earlier in the same batch.
+    static func equivocation(_ event: SignedEvent, held: SignedEvent?, seq: UInt64?) -> LedgerError {
         let heldHash = held.map { Merkle.leafHash($0.bytes).hex.prefix(16) } ?? "unreadable"
+        let place = seq.map { "already recorded under the same id at sequence \($0)" } ?? "earlier in the same batch under the same id"
         var error = LedgerError(
             .equivocation,
-            "equivocation refused: event \(event.id) (\(event.envelope.type), leaf \(event.leafHash.hex.prefix(16))…) differs from the event already recorded under the same id at sequence \(seq) (\(held?.envelope.type ?? "?"), leaf \(heldHash)…); nothing was written"
+            "equivocation refused: event \(event.id) (\(event.envelope.type), leaf \(event.leafHash.hex.prefix(16))…) differs from the event \(place) (\(held?.envelope.type ?? "?"), leaf \(heldHash)…); nothing was written"
         )
         error.eventID = event.id
         return error

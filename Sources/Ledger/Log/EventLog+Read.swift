@@ -80,22 +80,24 @@ extension EventLog {
         try forEachRaw(from: from, to: to) { raw in try body(try EventLog.decode(raw, path: path)) }
     }
 
-    /// The sequence numbers of a case's events, in log order.
+    /// The sequence numbers of a case's events, in log order (the empty case id: network events).
     /// - Complexity: O(log n + k) for k events of the case; no scan of the log.
     public func seqs(inCase caseID: String) throws -> [UInt64] {
+        try lmdb { try env.read { txn in try self.caseSeqs(txn, caseID, through: .max) } }
+    }
+
+    /// The case index's entries for `caseID` up to `through`: one cursor walk from the case's first key.
+    func caseSeqs(_ txn: borrowing Transaction, _ caseID: String, through: UInt64) throws -> [UInt64] {
         let prefix = Array(caseID.utf8) + [0]
-        return try lmdb {
-            try env.read { txn in
-                try txn.withCursor(db.cases) { cursor in
-                    var out: [UInt64] = []
-                    var entry = try cursor.seek(atLeast: prefix)
-                    while let e = entry, e.key.count == prefix.count + 8, Array(e.key.prefix(prefix.count)) == prefix {
-                        out.append(Array(e.key.suffix(8)).bigEndianUInt64)
-                        entry = try cursor.next()
-                    }
-                    return out
-                }
+        return try txn.withCursor(db.cases) { cursor in
+            var out: [UInt64] = []
+            var entry = try cursor.seek(atLeast: prefix)
+            while let e = entry, e.key.count == prefix.count + 8, Array(e.key.prefix(prefix.count)) == prefix {
+                let seq = Array(e.key.suffix(8)).bigEndianUInt64
+                if seq <= through { out.append(seq) }
+                entry = try cursor.next()
             }
+            return out
         }
     }
 
@@ -121,32 +123,23 @@ extension EventLog {
 
     /// The network events (those without a case), in log order; no scan of the log.
     public func networkEvents() throws -> [StoredEvent] {
-        try seqs(inCase: "").compactMap { try event(at: $0) }
+        try events(inCase: "")
     }
 
     /// The raw entries of a case up to `through`, in log order, read in one snapshot.
     public func rawEntries(inCase caseID: String, through: UInt64 = .max) throws -> [RawEntry] {
-        let prefix = Array(caseID.utf8) + [0]
-        return try lmdb {
+        try lmdb {
             try env.read { txn in
-                let seqs: [UInt64] = try txn.withCursor(db.cases) { cursor in
-                    var out: [UInt64] = []
-                    var entry = try cursor.seek(atLeast: prefix)
-                    while let e = entry, e.key.count == prefix.count + 8, Array(e.key.prefix(prefix.count)) == prefix {
-                        let seq = Array(e.key.suffix(8)).bigEndianUInt64
-                        if seq <= through { out.append(seq) }
-                        entry = try cursor.next()
-                    }
-                    return out
+                try self.caseSeqs(txn, caseID, through: through).compactMap { seq in
+                    try txn.get(db.events, key: EventLog.seqKey(seq)).map { EventLog.split($0, seq: seq) }
                 }
-                return try seqs.compactMap { seq in try txn.get(db.events, key: EventLog.seqKey(seq)).map { EventLog.split($0, seq: seq) } }
             }
         }
     }
 
     /// The events of a case, in log order.
     public func events(inCase caseID: String) throws -> [StoredEvent] {
-        try seqs(inCase: caseID).compactMap { try event(at: $0) }
+        try rawEntries(inCase: caseID).map { try EventLog.decode($0, path: path) }
     }
 
     /// The key events (genesis, registrations, revocations) in log order.

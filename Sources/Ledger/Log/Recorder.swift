@@ -60,6 +60,14 @@ public struct Recorder {
             }
             signed.append((line.number, event))
         }
+        // Two drafts of one batch under one id: name both lines.
+        var lineOf: [EventID: (Int, SignedEvent)] = [:]
+        for (line, event) in signed {
+            if let (first, earlier) = lineOf[event.id], earlier.bytes != event.bytes {
+                throw LedgerError(.equivocation, "line \(line): equivocation refused: event \(event.id) differs from line \(first), which has the same id; nothing was written")
+            }
+            lineOf[event.id] = lineOf[event.id] ?? (line, event)
+        }
         let outcomes: [EventLog.AppendOutcome]
         do {
             try log.checkEquivocation(signed.map(\.1))

@@ -11,25 +11,6 @@ import Foundation
 /// - Complexity: two passes over the log; O(log n) memory plus the key events and one batch of
 ///   events whose signatures are checked on every core.
 public enum LedgerVerifier {
-    /// Checks the signatures of `batch` on every core; returns the problems by position.
-    static func checkSignatures(_ batch: [(seq: UInt64, event: SignedEvent)], registry: KeyRegistry,
-                                known: [UInt64: KeyRegistry.Problem]) -> [KeyRegistry.Problem?] {
-        let count = batch.count
-        nonisolated(unsafe) let results = UnsafeMutablePointer<KeyRegistry.Problem?>.allocate(capacity: count)
-        results.initialize(repeating: nil, count: count)
-        defer { results.deallocate() }
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = (count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let start = w * chunk
-            guard start < count else { return }
-            for i in start..<min(count, start + chunk) {
-                results[i] = known[batch[i].seq] ?? registry.check(batch[i].event)
-            }
-        }
-        return Array(UnsafeBufferPointer(start: results, count: count))
-    }
-
     /// Verifies `log`. `held` is a checkpoint note an auditor kept earlier: it must be signed by
     /// this node and be a prefix of the log. `each` sees every intact event in log order (for the
     /// Agreement's rules, which live above this layer).
@@ -66,7 +47,9 @@ public enum LedgerVerifier {
         var explained = false  // an earlier INTEGRITY breach already explains later root mismatches
         var pending: [(seq: UInt64, event: SignedEvent)] = []
         func flushSignatures() {
-            for (i, problem) in checkSignatures(pending, registry: registry, known: keyProblemBySeq).enumerated() {
+            var known: [Int: KeyRegistry.Problem] = [:]
+            for (i, p) in pending.enumerated() { if let problem = keyProblemBySeq[p.seq] { known[i] = problem } }
+            for (i, problem) in registry.check(pending.map(\.event), known: known).enumerated() {
                 guard let problem else { continue }
                 let e = pending[i].event.envelope
                 breaches.append(Breach(rule: problem.rule, seq: pending[i].seq, event: e.id.description, caseID: e.caseID,
