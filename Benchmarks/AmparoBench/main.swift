@@ -47,6 +47,19 @@ func openRaw(_ dir: String, mapSize: Int) -> (OpaquePointer?, MDB_dbi) {
     return (env, dbi)
 }
 
+/// One raw `MDB_APPEND` put of `value` under the big-endian key `i`.
+@inline(__always)
+func rawAppend(_ txn: OpaquePointer?, _ dbi: MDB_dbi, _ i: UInt64, _ value: inout [UInt8]) {
+    var key = i.bigEndian
+    withUnsafeMutableBytes(of: &key) { kb in
+        value.withUnsafeMutableBytes { vb in
+            var k = MDB_val(mv_size: 8, mv_data: kb.baseAddress)
+            var v = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
+            check(mdb_put(txn, dbi, &k, &v, UInt32(MDB_APPEND)), "put")
+        }
+    }
+}
+
 /// Raw LMDB: `count` records of `size` bytes in batches, MDB_APPEND, one synced commit per batch.
 func rawLMDB(count: Int, size: Int, batch: Int) -> Double {
     let dir = tempDir("raw")
@@ -60,14 +73,7 @@ func rawLMDB(count: Int, size: Int, batch: Int) -> Double {
         check(mdb_txn_begin(env, nil, 0, &txn), "begin")
         for _ in 0..<batch where i < count {
             i += 1
-            var key = i.bigEndian
-            withUnsafeMutableBytes(of: &key) { kb in
-                value.withUnsafeMutableBytes { vb in
-                    var k = MDB_val(mv_size: 8, mv_data: kb.baseAddress)
-                    var v = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
-                    check(mdb_put(txn, dbi, &k, &v, UInt32(MDB_APPEND)), "put")
-                }
-            }
+            rawAppend(txn, dbi, i, &value)
         }
         check(mdb_txn_commit(txn), "commit")
     }
@@ -143,14 +149,7 @@ func rawDurable(count: Int, size: Int) -> (Double, Double) {
     for i in 1...UInt64(count) {
         let start = clock.now
         check(mdb_txn_begin(env, nil, 0, &txn), "begin")
-        var key = i.bigEndian
-        withUnsafeMutableBytes(of: &key) { kb in
-            value.withUnsafeMutableBytes { vb in
-                var k = MDB_val(mv_size: 8, mv_data: kb.baseAddress)
-                var v = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
-                check(mdb_put(txn, dbi, &k, &v, UInt32(MDB_APPEND)), "put")
-            }
-        }
+        rawAppend(txn, dbi, i, &value)
         check(mdb_txn_commit(txn), "commit")
         samples.append(seconds(clock.now - start) * 1e6)
     }
