@@ -224,6 +224,10 @@ public enum Agreement {
 }
 
 extension CaseState {
+    /// When a reimbursement claimed at `claimed` falls due: 12 months later (the EU's Directive
+    /// 2015/637 Art. 14 practice, domain.md); unsettled after that, it is overdue.
+    public static func reimbursementDue(_ claimed: Timestamp) -> Timestamp { claimed.adding(seconds: 365 * 86400) }
+
     /// What remains to be done in this case, as of `now`, as sentences with their Article.
     public func obligations(network: NetworkState, now: Timestamp) -> [String] {
         var out: [String] = []
@@ -244,7 +248,7 @@ extension CaseState {
             }
         }
         for (_, claim) in claims.sorted(by: { $0.value.at < $1.value.at }) where claim.settled == nil {
-            let due = claim.at.adding(seconds: 365 * 86400)
+            let due = CaseState.reimbursementDue(claim.at)
             out.append("\(now > due ? "overdue: " : "")reimbursement of \(claim.amount) \(claim.currency) claimed by \(Codes.name(claim.claimant)) on \(claim.at.date) from \(Codes.name(claim.from)), due by \(due.date) (Art. 8)")
         }
         return out

@@ -76,7 +76,7 @@ public struct MeetingReport: Sendable {
             title: "Cases overdue under Article 7.7",
             paragraphs: [data.overdue.isEmpty ? "Every concluded case was presented at the meeting following its conclusion."
                          : "These concluded cases were not presented at the meeting following their conclusion:"],
-            list: data.overdue.map { "\($0.summary.caseID) (\(Codes.name($0.summary.requesting).capitalizedFirst)), concluded on \($0.summary.concluded ?? "?"), due at the meeting of \(Render.longDate($0.due.date))" }))
+            list: data.overdue.map { "\($0.summary.caseID) (\(Codes.label($0.summary.requesting))), concluded on \($0.summary.concluded ?? "?"), due at the meeting of \(Render.longDate($0.due.date))" }))
         items.append(Item(
             title: "Breaches of the Agreement in the period's cases",
             paragraphs: [data.breaches.isEmpty ? "`amparo verify` finds no breach of the Agreement in these cases."

@@ -34,9 +34,7 @@ public struct CountTable: Sendable {
 
     /// The mask of the interior cells.
     public var hidden: [[Bool]] { extendedHidden.dropLast().map { Array($0.dropLast()) } }
-    public var rowTotals: [Int] { extended.dropLast().map { $0.last! } }
     public var columnTotals: [Int] { Array(extended.last!.dropLast()) }
-    public var total: Int { extended.last!.last! }
 
     /// Rows as published: label, cells, total; then the totals row.
     public var published: [[String]] {

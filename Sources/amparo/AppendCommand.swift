@@ -46,6 +46,6 @@ struct AppendCommand: ParsableCommand {
                                           check: Judge.writeCheck(log: log, source: source, recordViolations: recordViolations, warn: { Output.note("amparo: " + $0) }))
         }
         for result in results { print(result.outcome.seq) }
-        try? ProjectionStore(log: log).catchUp()
+        catchUpAfterAppend(log)
     }
 }

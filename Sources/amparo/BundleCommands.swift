@@ -101,7 +101,7 @@ struct BundleCommand: ParsableCommand {
         func run() throws {
             let log = try ledger.open()
             let result = try Bundles.importBundle(path: file, into: log)
-            try? ProjectionStore(log: log).catchUp()
+            catchUpAfterAppend(log)
             if result.added == 0 {
                 print("nothing added: all \(result.skipped) events of \(file) are already held (a no-op)")
             } else {

@@ -96,7 +96,7 @@ struct EventCommand<T: EventCommandType>: ParsableCommand {
                                           check: Judge.writeCheck(log: log, source: nil, recordViolations: recordViolations, warn: { Output.note("amparo: " + $0) }))
         }
         let seq = result[0].outcome.seq
-        try? ProjectionStore(log: log).catchUp()
+        catchUpAfterAppend(log)
         if let caseID, let view = try Judge.caseView(log, caseID: caseID) {
             let next = view.state.obligations(network: view.network, now: .now()).first.map { "  next: \($0)" } ?? ""
             print("\(seq)  \(view.state.summaryLine)\(next)")

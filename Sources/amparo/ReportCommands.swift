@@ -33,6 +33,12 @@ func openProjections(_ ledger: LedgerOptions, quiet: Bool) throws -> ProjectionS
     return store
 }
 
+/// After an append or import: bring the projections up to date. A failure here never undoes what
+/// was appended (it is committed); the next report catches up again and says what went wrong.
+func catchUpAfterAppend(_ log: EventLog) {
+    _ = try? ProjectionStore(log: log).catchUp()
+}
+
 func parseDate(_ text: String?, _ option: String) throws -> String? {
     guard let text else { return nil }
     guard text.count == 10, Timestamp(parsing: text) != nil else { throw ValidationError("\(option) \"\(text)\" is not a date YYYY-MM-DD") }
