@@ -12,24 +12,20 @@ public struct PeerRecord: Sendable {
 
 /// The `peers` database: origin → what a verified bundle last proved of it.
 public struct PeerStore {
-    let env: Environment
+    let log: EventLog
 
     public init(log: EventLog) {
-        env = log.environment
+        self.log = log
     }
 
     /// The database, created only when there is something to write (a refused import writes nothing).
     func database(create: Bool) throws -> Database? {
-        do {
-            return try env.database(named: "peers", create: create)
-        } catch let error as LMDBError where error.code == .notFound {
-            return nil
-        }
+        try log.database(named: "peers", create: create)
     }
 
     public func record(_ origin: String) throws -> PeerRecord? {
         guard let db = try database(create: false),
-              let bytes = try env.read({ txn in try txn.get(db, key: Array(origin.utf8)) }) else { return nil }
+              let bytes = try log.read({ txn in try txn.get(db, key: Array(origin.utf8)) }) else { return nil }
         let v = try JSONParser.parse(bytes)
         guard let key = v["node_key"]?.stringValue, let note = v["checkpoint"]?.stringValue else { return nil }
         let nodeKey = try VerifierKey(parsing: key)
@@ -41,22 +37,25 @@ public struct PeerStore {
         if let held = try record(origin), held.checkpoint.size >= checkpoint.size { return }
         let value = CanonicalJSON.encode(.object(["node_key": .string(nodeKey.description), "checkpoint": .string(checkpointNote)]))
         guard let db = try database(create: true) else { return }
-        try env.write { txn in try txn.put(db, key: Array(origin.utf8), value: value) }
+        try log.write { txn in try txn.put(db, key: Array(origin.utf8), value: value) }
     }
 }
 
 /// The sizes at which this ledger exported bundles (so later bundles can prove growth since each).
 struct ExportRecord {
-    let env: Environment
+    let log: EventLog
     let db: Database
 
     init(log: EventLog) throws {
-        env = log.environment
-        db = try env.database(named: "exports", create: true)
+        self.log = log
+        guard let db = try log.database(named: "exports", create: true) else {
+            throw LedgerError(.readOnly, "\(log.path) is read-only: export records the size it exported; run it where the ledger can be written")
+        }
+        self.db = db
     }
 
     func exportedSizes() throws -> [UInt64] {
-        try env.read { txn in
+        try log.read { txn in
             try txn.withCursor(db) { c in
                 var out: [UInt64] = []
                 var e = try c.first()
@@ -70,6 +69,6 @@ struct ExportRecord {
     }
 
     func recordExport(_ size: UInt64) throws {
-        try env.write { txn in try txn.put(db, key: [UInt8](bigEndian: size), value: []) }
+        try log.write { txn in try txn.put(db, key: [UInt8](bigEndian: size), value: []) }
     }
 }

@@ -10,6 +10,9 @@ enum EnvFlag {
     static let noTLS = UInt32(MDB_NOTLS)
     /// The corresponding C constant is `MDB_RDONLY`.
     static let readOnly = UInt32(MDB_RDONLY)
+    /// No lock file: only for read-only media, where no writer can exist. The corresponding C
+    /// constant is `MDB_NOLOCK`.
+    static let noLock = UInt32(MDB_NOLOCK)
 }
 
 /// Database (dbi) flags. The corresponding C constant is `MDB_CREATE`.

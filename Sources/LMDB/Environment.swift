@@ -24,6 +24,12 @@ public final class Environment: @unchecked Sendable {
         public var create: Bool = false
         /// File mode for new files.
         public var fileMode: mode_t = 0o600
+        /// Open for reading only (`MDB_RDONLY`): for ledgers on read-only media or restored
+        /// copies an auditor must not change. Write transactions fail with `.permissionDenied`.
+        public var readOnly: Bool = false
+        /// Reader slots in the lock file (LMDB's default is 126). Only the process that creates
+        /// the lock file sets it; later ones use the table as it is.
+        public var maxReaders: UInt32 = 510
         public init() {}
     }
 
@@ -31,9 +37,15 @@ public final class Environment: @unchecked Sendable {
     /// The canonical path this environment was opened at.
     public let path: String
     let options: Options
-    private let lock = NSLock()
+    /// Guards `activeTransactions` and `resizing`; waited on while the map is being resized.
+    private let condition = NSCondition()
     private let writerLock = NSLock()
     private var activeTransactions = 0
+    private var resizing = false
+    /// How long a map resize waits for this process's open transactions to end.
+    static let resizeWait: TimeInterval = 60
+    /// Reader slots of dead processes cleared when this environment was opened.
+    public private(set) var staleReadersCleared: Int32 = 0
 
     nonisolated(unsafe) private static var registry: [String: Weak] = [:]
     private static let registryLock = NSLock()
@@ -78,11 +90,24 @@ public final class Environment: @unchecked Sendable {
         do {
             try check(mdb_env_set_maxdbs(env, options.maxDatabases), "mdb_env_set_maxdbs")
             try check(mdb_env_set_mapsize(env, options.initialMapSize), "mdb_env_set_mapsize")
-            try check(mdb_env_open(env, path, EnvFlag.noTLS, options.fileMode), "mdb_env_open(\(path))")
+            try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
+            var flags = EnvFlag.noTLS
+            if options.readOnly { flags |= EnvFlag.readOnly }
+            var rc = mdb_env_open(env, path, flags, options.fileMode)
+            if rc == EACCES, options.readOnly {
+                // A lock file we may not write (another owner, or a read-only copy): read without
+                // locks. LMDB does this by itself on a read-only file system (EROFS).
+                rc = mdb_env_open(env, path, flags | EnvFlag.noLock, options.fileMode)
+            }
+            try check(rc, "mdb_env_open(\(path))")
         } catch {
             mdb_env_close(env)
             throw error
         }
+        // Reader slots left by processes that died inside a read transaction are never freed by
+        // LMDB itself: clear them now, or enough killed readers lock every process out.
+        var dead: Int32 = 0
+        if !options.readOnly, mdb_reader_check(env, &dead) == ReturnCode.success { staleReadersCleared = dead }
         self.handle = env
         self.path = path
         self.options = options
@@ -162,15 +187,24 @@ public final class Environment: @unchecked Sendable {
     }
 
     private func begin(readOnly: Bool) throws -> Transaction {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
+        var checkedReaders = false
         while true {
+            // A resize in progress: no transaction may begin until the map has its new size.
+            while resizing { condition.wait() }
             var txn: OpaquePointer?
             let rc = mdb_txn_begin(handle, nil, readOnly ? EnvFlag.readOnly : 0, &txn)
-            if rc == ReturnCode.mapResized, activeTransactions == 0 {
-                // Another process grew the map: adopt its size and try again.
-                try check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize(0)")
+            if rc == ReturnCode.mapResized {
+                // Another process grew the map: adopt its size (once our transactions have ended).
+                try resize(to: 0)
                 continue
+            }
+            if rc == ReturnCode.readersFull, !checkedReaders {
+                // Slots of readers that were killed: reclaim them, then try once more.
+                checkedReaders = true
+                var dead: Int32 = 0
+                if mdb_reader_check(handle, &dead) == ReturnCode.success, dead > 0 { continue }
             }
             try check(rc, readOnly ? "mdb_txn_begin(read)" : "mdb_txn_begin(write)")
             activeTransactions += 1
@@ -179,19 +213,39 @@ public final class Environment: @unchecked Sendable {
     }
 
     private func end() {
-        lock.lock()
+        condition.lock()
         activeTransactions -= 1
-        lock.unlock()
+        if activeTransactions == 0 { condition.broadcast() }
+        condition.unlock()
+    }
+
+    /// Sets the map size (0: adopt the size another process set). LMDB allows it only while this
+    /// process has no transaction open: new transactions wait, and this waits for open ones to
+    /// end (a reader on another thread never makes growth fail, it only delays it).
+    /// Call with `condition` locked.
+    private func resize(to size: Int) throws {
+        resizing = true
+        defer {
+            resizing = false
+            condition.broadcast()
+        }
+        let deadline = Date(timeIntervalSinceNow: Environment.resizeWait)
+        while activeTransactions > 0 {
+            guard condition.wait(until: deadline) else {
+                throw LMDBError(code: .mapFull, operation: "mdb_env_set_mapsize",
+                                message: "a transaction of this process stayed open for \(Int(Environment.resizeWait)) s while the map had to grow")
+            }
+        }
+        try check(mdb_env_set_mapsize(handle, size), "mdb_env_set_mapsize(\(size))")
     }
 
     /// Doubles the map, between transactions and under the writer's lock, as LMDB requires.
     private func grow(after error: LMDBError) throws {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         let current = mapSize
-        guard current < options.maximumMapSize, activeTransactions == 0 else { throw error }
-        let next = min(options.maximumMapSize, current * 2)
-        try check(mdb_env_set_mapsize(handle, next), "mdb_env_set_mapsize(\(next))")
+        guard current < options.maximumMapSize else { throw error }
+        try resize(to: min(options.maximumMapSize, current * 2))
     }
 
     /// Flushes buffers to disk (commits already sync; this is for callers that opened without it).

@@ -6,7 +6,7 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Wrapped: Hashable, Sendable {
             case badDraft, badKey, badNote, badSignature, badProof, notALedger, alreadyALedger, fileExists
-            case unregisteredKey, revokedKey, unauthorized, equivocation, io, diskFull, corrupt, notFound, usage
+            case unregisteredKey, revokedKey, unauthorized, equivocation, io, diskFull, corrupt, notFound, usage, readOnly, fork
         }
         let wrapped: Wrapped
         /// A draft line is malformed or has unknown fields.
@@ -39,6 +39,10 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
         /// Stored data does not parse or does not match its hashes.
         public static let corrupt = Code(wrapped: .corrupt)
         public static let notFound = Code(wrapped: .notFound)
+        /// The ledger (or a file) is on read-only media, or was opened read-only: nothing can be written.
+        public static let readOnly = Code(wrapped: .readOnly)
+        /// A peer presented a history that is not an extension of the checkpoint held of it.
+        public static let fork = Code(wrapped: .fork)
         public static let usage = Code(wrapped: .usage)
         public var description: String { "\(wrapped)" }
     }

@@ -1,4 +1,5 @@
 import Agreement
+import LMDB
 import Ledger
 
 /// The Agreement's rules applied to a ledger: the write path's check, the auditor's verify, and
@@ -77,16 +78,24 @@ public enum Judge {
 
     /// The auditor's verify: integrity and signatures (Ledger), then every rule of the Agreement
     /// over the intact events in act order. With `caseID`, only that case's breaches are kept.
+    ///
+    /// Everything is read from one snapshot: the report is about one tree size (`events`), and
+    /// appends made meanwhile are neither checked nor reported. The fold reads each intact event
+    /// again, by sequence, in act order, from the same snapshot (memory stays bounded).
     public static func verify(_ log: EventLog, held: String? = nil, caseID: String? = nil) throws -> VerificationReport {
+        try log.read { snapshot in try verify(log, in: snapshot, held: held, caseID: caseID) }
+    }
+
+    static func verify(_ log: EventLog, in snapshot: borrowing Transaction, held: String?, caseID: String?) throws -> VerificationReport {
         var keys: [(Timestamp, UInt64)] = []
-        var report = try LedgerVerifier.verify(log, held: held) { stored in
+        var report = try LedgerVerifier.verify(log, in: snapshot, held: held) { stored in
             keys.append((stored.event.envelope.occurred, stored.seq))
         }
         var world = World()
         var agreementBreaches: [Breach] = []
         keys.sort { $0 < $1 }
         for (_, seq) in keys {
-            guard let stored = try log.event(at: seq) else { continue }
+            guard let stored = try log.event(in: snapshot, at: seq) else { continue }
             agreementBreaches += Agreement.apply(Fact(stored), to: &world)
         }
         agreementBreaches += Agreement.finalize(world)

@@ -20,21 +20,26 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     public let log: EventLog
-    let env: Environment
     let meta: Database
     let generations: [Name: [Database]]
 
     /// Events folded per catch-up transaction (bounds memory whatever the backlog).
     public var chunk: UInt64 = 20_000
 
+    /// Opens (creating on a writable ledger) the projections' databases.
+    /// - Throws: `.readOnly` on a read-only ledger whose projections were never built.
     public init(log: EventLog) throws {
         self.log = log
-        env = log.environment
-        meta = try env.database(named: "proj.meta", create: true)
+        func open(_ name: String) throws -> Database {
+            guard let db = try log.database(named: name, create: true) else {
+                throw LedgerError(.readOnly, "\(log.path) is read-only and its projections were never built; run the report once on a writable copy of the ledger")
+            }
+            return db
+        }
+        meta = try open("proj.meta")
         var g: [Name: [Database]] = [:]
         for name in Name.allCases {
-            g[name] = [try env.database(named: "proj.\(name.rawValue).0", create: true),
-                       try env.database(named: "proj.\(name.rawValue).1", create: true)]
+            g[name] = [try open("proj.\(name.rawValue).0"), try open("proj.\(name.rawValue).1")]
         }
         generations = g
     }
@@ -55,7 +60,7 @@ public final class ProjectionStore: @unchecked Sendable {
 
     /// The last sequence the active generation of `name` applied.
     public func appliedSeq(_ name: Name) throws -> UInt64 {
-        try env.read { txn in try self.appliedSeq(txn, name, try self.activeGeneration(txn, name)) }
+        try log.read { txn in try self.appliedSeq(txn, name, try self.activeGeneration(txn, name)) }
     }
 
     // MARK: Catch-up
@@ -64,7 +69,7 @@ public final class ProjectionStore: @unchecked Sendable {
     /// - Returns: how many events were applied (summed over projections).
     @discardableResult
     public func catchUp(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
-        let gens = try env.read { txn in
+        let gens = try log.read { txn in
             try Name.allCases.map { ($0, try self.activeGeneration(txn, $0)) }
         }
         return try catchUp(gens, progress: progress)
@@ -76,9 +81,9 @@ public final class ProjectionStore: @unchecked Sendable {
     func catchUp(_ targets: [(Name, Int)], progress: ((UInt64, UInt64) -> Void)?) throws -> UInt64 {
         let target = try log.size()
         var applied: UInt64 = 0
-        let first = try env.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) }.min() ?? target }
+        let first = try log.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) }.min() ?? target }
         while true {
-            let seqs = try env.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) } }
+            let seqs = try log.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) } }
             guard let from = seqs.min(), from < target else { break }
             let group = zip(targets, seqs).filter { $0.1 == from }.map(\.0)
             let to = min(target, from + chunk, seqs.filter { $0 > from }.min() ?? target)
@@ -90,8 +95,16 @@ public final class ProjectionStore: @unchecked Sendable {
             }
             let summaries = try summarize(touched.sorted(), through: to)
             let meetings = network && group.contains(where: { $0.0 == .meetings }) ? try networkMeetings(through: to) : nil
-            try env.write { txn in
+            try log.write { txn in
+                let size = try self.log.size(in: txn)
                 for (name, gen) in group {
+                    let applied = try self.appliedSeq(txn, name, gen)
+                    guard applied <= size else {
+                        throw LedgerError(.corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
+                    }
+                    // Another process (a report, an append's catch-up) applied these events
+                    // first: its work stands, and the loop goes on from where it left off.
+                    guard applied == from else { continue }
                     try self.apply(txn, name, generation: gen, summaries: summaries, meetings: meetings, through: to, expectedFrom: from)
                 }
             }
@@ -235,8 +248,8 @@ public final class ProjectionStore: @unchecked Sendable {
     /// - Returns: events folded.
     @discardableResult
     public func rebuild(_ names: [Name] = Name.allCases, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
-        let fresh = try env.read { txn in try names.map { ($0, 1 - (try self.activeGeneration(txn, $0))) } }
-        try env.write { txn in
+        let fresh = try log.read { txn in try names.map { ($0, 1 - (try self.activeGeneration(txn, $0))) } }
+        try log.write { txn in
             for (name, gen) in fresh {
                 try txn.clear(self.generations[name]![gen])
                 try self.setAppliedSeq(txn, name, gen, 0)
@@ -246,7 +259,7 @@ public final class ProjectionStore: @unchecked Sendable {
         // Swap, after a last catch-up of what was appended meanwhile, all in one transaction.
         while true {
             _ = try catchUp(fresh, progress: nil)
-            let swapped: Bool = try env.write { txn in
+            let swapped: Bool = try log.write { txn in
                 let size = try self.log.size(in: txn)
                 for (name, gen) in fresh where try self.appliedSeq(txn, name, gen) != size { return false }
                 for (name, gen) in fresh {
@@ -263,7 +276,7 @@ public final class ProjectionStore: @unchecked Sendable {
 
     /// Every entry of a generation, for tests that compare generations byte for byte.
     public func dump(_ name: Name, generation: Int? = nil) throws -> [Entry] {
-        try env.read { txn in
+        try log.read { txn in
             let gen = try generation ?? self.activeGeneration(txn, name)
             return try txn.withCursor(self.generations[name]![gen]) { c in
                 var out: [Entry] = []
@@ -277,7 +290,7 @@ public final class ProjectionStore: @unchecked Sendable {
         }
     }
 
-    public func activeGeneration(_ name: Name) throws -> Int { try env.read { txn in try self.activeGeneration(txn, name) } }
+    public func activeGeneration(_ name: Name) throws -> Int { try log.read { txn in try self.activeGeneration(txn, name) } }
 
     /// Every case summary, by case id.
     public func caseSummaries() throws -> [CaseSummary] {
@@ -285,7 +298,7 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     public func caseSummary(_ caseID: String) throws -> CaseSummary? {
-        try env.read { txn in
+        try log.read { txn in
             try txn.get(self.generations[.cases]![try self.activeGeneration(txn, .cases)], key: Array(caseID.utf8))
         }.map { try CaseSummary(json: try JSONParser.parse($0)) }
     }
@@ -324,7 +337,7 @@ public final class ProjectionStore: @unchecked Sendable {
         let size = try log.size()
         for name in Name.allCases {
             for gen in [0, 1] {
-                let seq = try env.read { txn in try self.appliedSeq(txn, name, gen) }
+                let seq = try log.read { txn in try self.appliedSeq(txn, name, gen) }
                 guard seq <= size else { throw LedgerError(.corrupt, "projection \(name.rawValue).\(gen) is past the log's end") }
             }
         }

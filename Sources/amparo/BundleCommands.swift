@@ -21,8 +21,8 @@ struct BundleCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The exporter's private key (PEM); its registered actor signs the bundle.", valueName: "FILE")) var key: String
         @Option(help: ArgumentHelp("The bundle file to write (must not exist).", valueName: "FILE")) var out: String
         @Option(name: .customLong("case"), help: ArgumentHelp("Only this case (repeat for several).", valueName: "ID")) var cases: [String] = []
-        @Option(help: ArgumentHelp("First sequence number.", valueName: "SEQ")) var from: UInt64?
-        @Option(help: ArgumentHelp("Last sequence number.", valueName: "SEQ")) var to: UInt64?
+        @Option(parsing: .unconditional, help: ArgumentHelp("First sequence number.", valueName: "SEQ")) var from: UInt64?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Last sequence number.", valueName: "SEQ")) var to: UInt64?
         @Option(help: ArgumentHelp("Only events recorded by this actor.", valueName: "CODE")) var actor: String?
 
         func run() throws {

@@ -23,7 +23,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The demo ledger directory (replaced on each run).", valueName: "DIR"))
     var ledger: String = "./amparo-demo"
 
-    @Option(help: "How many cases to generate.")
+    @Option(parsing: .unconditional, help: "How many cases to generate.")
     var cases: Int = 40
 
     func validate() throws {

@@ -13,7 +13,7 @@ struct LogCommand: ParsableCommand {
     @Option(name: .customLong("case"), help: ArgumentHelp("Only this case's events.", valueName: "ID"))
     var caseID: String?
 
-    @Option(help: ArgumentHelp("Start at this sequence number.", valueName: "SEQ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start at this sequence number.", valueName: "SEQ"))
     var from: UInt64 = 1
 
     @Option(help: "Output format: text or json.")

@@ -3,11 +3,19 @@ import Foundation
 import Ledger
 import Projections
 
+/// Everything amparo prints goes through here: text that came from any input (a bundle, a draft,
+/// a file name) is escaped first, so it cannot drive the terminal (ESC sequences, carriage
+/// returns, bidirectional overrides).
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    let text = items.map { "\($0)" }.joined(separator: separator) + terminator
+    Output.writeAll(1, Output.terminalSafe(text, keepNewlines: true))
+}
+
 enum Output {
     /// One line on stderr, exit status 2.
     static func fail(_ message: String) -> Never {
         let text = message.hasPrefix("amparo:") ? message : "amparo: " + message
-        FileHandle.standardError.write(Data((text.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+        writeAll(2, terminalSafe(text, keepNewlines: false) + "\n")
         exit(2)
     }
 
@@ -16,14 +24,53 @@ enum Output {
         do {
             return try body()
         } catch let refusal as Judge.Refusal {
-            FileHandle.standardError.write(Data(("amparo: refused: " + refusal.message + "\n").utf8))
+            writeAll(2, terminalSafe("amparo: refused: " + refusal.message, keepNewlines: false) + "\n")
             throw ExitCode(1)
         }
     }
 
     /// A note on stderr that is not an error.
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        writeAll(2, terminalSafe(message, keepNewlines: true) + "\n")
+    }
+
+    /// `text` with every character that could act on a terminal written as `\u001b`-style
+    /// escapes (valid in JSON strings too): C0 controls but tab (and newline when
+    /// `keepNewlines`; otherwise newlines become spaces), DEL, C1 controls, the line and paragraph
+    /// separators, and the bidirectional formatting characters (the "Trojan Source" set).
+    static func terminalSafe(_ text: String, keepNewlines: Bool) -> String {
+        var out = String.UnicodeScalarView()
+        var changed = false
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v == 0x0A {
+                if keepNewlines { out.append(scalar) } else { out.append(" "); changed = true }
+                continue
+            }
+            let unsafe = (v < 0x20 && v != 0x09) || (0x7F...0x9F).contains(v) || v == 0x061C || v == 0x200E || v == 0x200F
+                || (0x2028...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            if unsafe {
+                changed = true
+                out.append(contentsOf: String(format: "\\u%04x", v).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return changed ? String(out) : text
+    }
+
+    /// Writes every byte to a file descriptor; a closed pipe or full disk ends the output quietly
+    /// (the exit status still tells).
+    static func writeAll(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+        bytes.removeAll()
     }
 
     /// Compact JSON (RFC 8785 form) and a newline on stdout.
@@ -63,30 +110,25 @@ struct LedgerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger directory (default: $AMPARO_LEDGER, else ./amparo-ledger).", valueName: "DIR"))
     var ledger: String?
 
+    @Option(name: .long, help: ArgumentHelp("The node's checkpoint-signing key (default: the one recorded at init; node.key in the ledger directory).", valueName: "FILE"))
+    var nodeKey: String?
+
     var path: String {
         if let ledger { return ledger }
         if let env = ProcessInfo.processInfo.environment["AMPARO_LEDGER"], !env.isEmpty { return env }
         return "./amparo-ledger"
     }
 
-    func open() throws -> EventLog { try EventLog.open(path: path) }
+    func open() throws -> EventLog { try EventLog.open(path: path, nodeKeyPath: nodeKey) }
 }
 
 enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-/// Reads a file, or stdin for "-"; errors say which file.
+/// Reads a file, or stdin for "-", up to ``FileIO/maximumInput`` bytes; errors say which file.
 func readInput(_ path: String) throws -> [UInt8] {
-    if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-            throw LedgerError(.io, isDir.boolValue ? "\(path) is a directory, not a file" : "cannot read \(path): permission denied")
-        }
-        throw LedgerError(.io, "cannot read \(path): no such file")
-    }
-    return Array(data)
+    try FileIO.read(path)
 }
 
 /// Parses a time option: RFC 3339 or a bare date.

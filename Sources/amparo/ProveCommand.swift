@@ -71,7 +71,7 @@ struct ProveCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The event's sequence number (from 1).")
         var seq: UInt64
-        @Option(help: ArgumentHelp("Prove against the checkpoint of this size (default: current).", valueName: "N"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Prove against the checkpoint of this size (default: current).", valueName: "N"))
         var size: UInt64?
 
         func run() throws {
@@ -86,9 +86,9 @@ struct ProveCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Prove that the log of N events is a prefix of the log of M events.")
         @OptionGroup var ledger: LedgerOptions
-        @Option(help: ArgumentHelp("The older tree size.", valueName: "N"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The older tree size.", valueName: "N"))
         var from: UInt64
-        @Option(help: ArgumentHelp("The newer tree size (default: current).", valueName: "M"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The newer tree size (default: current).", valueName: "M"))
         var to: UInt64?
 
         func run() throws {

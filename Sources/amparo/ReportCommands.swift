@@ -19,8 +19,8 @@ struct ProgressBar {
         let width = 30
         let filled = Int(Double(done) / Double(total) * Double(width))
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total) events".utf8))
-        if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+        Output.writeAll(2, "\r\(label) [\(bar)] \(done)/\(total) events")
+        if done >= total { Output.writeAll(2, "\n") }
     }
 }
 
@@ -145,7 +145,7 @@ struct ReportCommand: ParsableCommand {
         @Argument(help: "The meeting id, e.g. 2015-11-09-mexico-city.") var meetingID: String
         @Option(help: "Output format: md, html or json.") var format: Format = .md
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE")) var out: String?
-        @Option(help: "Counts below this are suppressed.") var minCell: Int = 5
+        @Option(parsing: .unconditional, help: "Counts below this are suppressed.") var minCell: Int = 5
         @Flag(help: "No progress bar.") var quiet = false
 
         func validate() throws {

@@ -31,6 +31,10 @@ public struct SigningKey: @unchecked Sendable {  // immutable; Crypto does not m
     /// Reads a PKCS#8 PEM private key; `name` is the name it will sign under.
     public init(pem: String, name: String) throws(LedgerError) {
         let lines = pem.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let blocks = lines.filter { $0.hasPrefix("-----BEGIN ") }.count
+        guard blocks <= 1 else {
+            throw LedgerError(.badKey, "the file holds \(blocks) PEM blocks; a key file holds exactly one private key (which one to sign with would be a guess)")
+        }
         guard let begin = lines.firstIndex(of: "-----BEGIN PRIVATE KEY-----"),
               let end = lines.firstIndex(of: "-----END PRIVATE KEY-----"), begin < end
         else {
@@ -73,13 +77,19 @@ public struct SigningKey: @unchecked Sendable {  // immutable; Crypto does not m
         Array(try! key.signature(for: message))
     }
 
+    /// Hard bound on a key file: 64 KiB (a PEM private key is about 120 bytes).
+    public static let maximumFile = 64 << 10
+
     /// Reads a key file. Errors say which file and what to do.
     public static func load(path: String, name: String) throws(LedgerError) -> SigningKey {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            bytes = try FileIO.read(path, limit: maximumFile)
         } catch {
-            throw LedgerError(.badKey, "cannot read key file \(path): \(KeyFile.reason(error))")
+            throw LedgerError(.badKey, "cannot read key file: \(error.message)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw LedgerError(.badKey, "\(path) is not a PEM key file (not UTF-8 text)")
         }
         do {
             return try SigningKey(pem: text, name: name)

@@ -58,11 +58,19 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// C2SP key names: non-empty, no spaces, no `+`, no control characters.
+    /// C2SP signed-note: a key name is non-empty and holds no Unicode space (the White_Space
+    /// property: U+0020, U+00A0, U+0085, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F,
+    /// U+3000 and the ASCII controls U+0009–U+000D) and no '+'. We also refuse every other control
+    /// character, so a name can be printed safely.
     static func validate(name: String) throws(LedgerError) {
         guard !name.isEmpty,
-              !name.unicodeScalars.contains(where: { $0 == "+" || $0 == " " || $0.value < 0x20 || $0.value == 0x7F })
+              !name.unicodeScalars.contains(where: { $0 == "+" || $0.properties.isWhitespace || $0.properties.generalCategory == .control })
         else {
-            throw LedgerError(.badKey, "\"\(name)\" is not a valid key name (non-empty, no spaces, no '+')")
+            let shown = name.unicodeScalars.map { s -> String in
+                s.properties.isWhitespace || s.properties.generalCategory == .control || s.value > 0x7E
+                    ? String(format: "\\u{%04X}", s.value) : String(s)
+            }.joined()
+            throw LedgerError(.badKey, "\"\(shown)\" is not a valid key name: C2SP signed notes need a non-empty name without spaces (any Unicode space), control characters or '+'")
         }
     }
 }

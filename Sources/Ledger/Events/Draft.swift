@@ -35,6 +35,9 @@ public struct Draft: Hashable, Sendable {
             guard case .string(let text) = idValue, let id = EventID(parsing: text) else {
                 throw LedgerError(.badDraft, "\"id\" must be a UUID such as 0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51")
             }
+            guard !id.isNil else {
+                throw LedgerError(.badDraft, "\"id\" is the nil UUID, which names no event: leave \"id\" out and amparo makes one")
+            }
             self.id = id
         } else {
             self.id = nil
@@ -52,8 +55,11 @@ public struct Draft: Hashable, Sendable {
         } else {
             self.caseID = nil
         }
-        guard case .string(let occurredText)? = o["occurred"] else {
+        guard let occurredValue = o["occurred"] else {
             throw LedgerError(.badDraft, "\"occurred\" is missing: when the act happened, RFC 3339 (2015-11-09T15:00:00Z)")
+        }
+        guard case .string(let occurredText) = occurredValue else {
+            throw LedgerError(.badDraft, "\"occurred\" must be a string holding an RFC 3339 time such as \"2015-11-09T15:00:00Z\", not \(occurredValue.kindName)")
         }
         guard let occurred = Timestamp(parsing: occurredText) else {
             throw LedgerError(.badDraft, "\"occurred\" \"\(occurredText)\" is not an RFC 3339 time such as 2015-11-09T15:00:00Z")

@@ -146,6 +146,7 @@ extension Envelope {
         else {
             throw LedgerError(.corrupt, "event id is not a lower-case UUID")
         }
+        guard !id.isNil else { throw LedgerError(.corrupt, "event id is the nil UUID, which names no event") }
         guard case .string(let type)? = object["type"], Envelope.validateType(type) else {
             throw LedgerError(.corrupt, "event \(id): type is missing or malformed")
         }

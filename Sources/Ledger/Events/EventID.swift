@@ -5,6 +5,9 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
     let high: UInt64
     let low: UInt64
 
+    /// True for the nil UUID (all zero bits, RFC 9562 §5.9): it names no event and is refused.
+    public var isNil: Bool { high == 0 && low == 0 }
+
     /// The 16 bytes, big-endian.
     public var bytes: [UInt8] { [UInt8](bigEndian: high) + [UInt8](bigEndian: low) }
 

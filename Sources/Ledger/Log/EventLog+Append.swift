@@ -25,8 +25,8 @@ extension EventLog {
     /// - Complexity: O(b log n) for a batch of b events.
     public func append(_ events: [SignedEvent], recorded: Timestamp = .now()) throws -> [AppendOutcome] {
         let nodeKey = try nodeSigningKey()
-        return try lmdb {
-            try env.write { txn in
+        return try write { txn in
+            do {
                 var size = try self.size(txn)
                 var edge = try CompactRange(size: size) { level, index in try self.subtree(txn, level, index) }
                 var storageIndex = Merkle.storedHashCount(size)

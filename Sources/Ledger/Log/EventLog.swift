@@ -40,10 +40,15 @@ public final class EventLog: @unchecked Sendable {
     public let trustAnchor: VerifierKey
     /// The key that signs this node's checkpoints.
     public let nodeKey: VerifierKey
+    /// Where the node key is read from: `--node-key`, else the path recorded at `init` (relative
+    /// to the ledger directory when the key lives inside it, so a copied ledger keeps working).
     let nodeKeyPath: String
+    /// True when the ledger was opened read-only (read-only media, or a directory this process
+    /// may not write): every write is refused with ``LedgerError/Code/readOnly``.
+    public let isReadOnly: Bool
     let env: Environment
     let db: Databases
-    private var cachedNodeSigningKey: SigningKey?
+    private let cachedNodeSigningKey = LockedValue<SigningKey?>(nil)
     /// The write path's key registry and the key-event index state it was built from.
     let registryCache = LockedValue<(stamp: [UInt64], registry: KeyRegistry)?>(nil)
 
@@ -79,8 +84,9 @@ public final class EventLog: @unchecked Sendable {
 
     // MARK: Opening
 
-    private init(path: String, env: Environment, db: Databases) throws {
+    private init(path: String, env: Environment, db: Databases, readOnly: Bool, nodeKeyOverride: String?) throws {
         self.path = path
+        self.isReadOnly = readOnly
         self.env = env
         self.db = db
         let meta: [String: String] = try env.read { txn in
@@ -99,17 +105,37 @@ public final class EventLog: @unchecked Sendable {
         self.name = name
         self.trustAnchor = try VerifierKey(parsing: trust)
         self.nodeKey = try VerifierKey(parsing: node)
-        self.nodeKeyPath = nodePath
+        self.nodeKeyPath = nodeKeyOverride ?? EventLog.resolveNodeKeyPath(nodePath, ledger: path)
+    }
+
+    /// The recorded node-key path made usable: relative paths are relative to the ledger
+    /// directory; an absolute path that no longer exists (a ledger moved or restored elsewhere,
+    /// made by an older amparo) falls back to `node.key` in the ledger directory.
+    static func resolveNodeKeyPath(_ recorded: String, ledger: String) -> String {
+        guard recorded.hasPrefix("/") else { return ledger + "/" + recorded }
+        if !FileManager.default.fileExists(atPath: recorded), FileManager.default.fileExists(atPath: ledger + "/node.key") {
+            return ledger + "/node.key"
+        }
+        return recorded
     }
 
     /// Opens an existing ledger. Creates nothing.
-    public static func open(path: String, mapSize: Int? = nil) throws -> EventLog {
+    ///
+    /// - Parameters:
+    ///   - readOnly: open for reading only; nil (the default) opens read-only exactly when the
+    ///     ledger's files cannot be written (read-only media, or no write permission).
+    ///   - nodeKeyPath: where the node key is, overriding the path recorded at `init`.
+    public static func open(path: String, mapSize: Int? = nil, readOnly: Bool? = nil, nodeKeyPath: String? = nil) throws -> EventLog {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw LedgerError(.notALedger, "no ledger at \(path): create one with `amparo init --ledger \(path) --name NAME --secretariat-key FILE`")
         }
         guard isDir.boolValue else { throw LedgerError(.notALedger, "\(path) is a file, not a ledger directory") }
+        let dataFile = path + "/data.mdb"
+        let readOnly = readOnly ?? (FileManager.default.fileExists(atPath: dataFile)
+            && !(FileIO.isWritable(path) && FileIO.isWritable(dataFile)))
         var options = Environment.Options()
+        options.readOnly = readOnly
         if let mapSize { options.initialMapSize = mapSize }
         let env: Environment
         do {
@@ -126,8 +152,10 @@ public final class EventLog: @unchecked Sendable {
             dbs = try Databases(env: env, create: false)
         } catch let error as LMDBError where error.code == .notFound {
             throw LedgerError(.notALedger, "\(path) is an LMDB environment but not an Amparo ledger")
+        } catch let error as LMDBError {
+            throw EventLog.translate(error, path: path)
         }
-        return try EventLog(path: path, env: env, db: dbs)
+        return try EventLog(path: path, env: env, db: dbs, readOnly: readOnly, nodeKeyOverride: nodeKeyPath)
     }
 
     /// Creates a ledger in `path` (which must not hold one).
@@ -149,6 +177,7 @@ public final class EventLog: @unchecked Sendable {
         }
         let keyPath = nodeKeyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             ?? URL(fileURLWithPath: path).standardizedFileURL.appendingPathComponent("node.key").path
+        let madeDirectory = !FileManager.default.fileExists(atPath: path)
         // Read or make the node key before touching the ledger directory's database.
         var created = false
         let nodeSigningKey: SigningKey
@@ -170,9 +199,11 @@ public final class EventLog: @unchecked Sendable {
             return (try initialise(path: path, name: name, secretariat: secretariat, nodeSigningKey: nodeSigningKey,
                                    keyPath: keyPath, mapSize: mapSize, now: now), created)
         } catch {
-            // Leave nothing half-made: a later `init` must find the directory as it was.
+            // Leave nothing half-made: a later `init` must find the disk as it was.
             for file in ["data.mdb", "lock.mdb"] { try? FileManager.default.removeItem(atPath: path + "/" + file) }
             if created { try? FileManager.default.removeItem(atPath: keyPath) }
+            if madeDirectory { try? FileManager.default.removeItem(atPath: path) }
+            if let error = error as? LMDBError { throw EventLog.translate(error, path: path) }
             throw error
         }
     }
@@ -186,15 +217,20 @@ public final class EventLog: @unchecked Sendable {
         if let mapSize { options.initialMapSize = mapSize }
         let env = try Environment.open(path: path, options: options)
         let dbs = try Databases(env: env, create: true)
+        // Inside the ledger directory the key path is recorded relative to it: the ledger can be
+        // copied, moved or restored elsewhere and still find its key.
+        let ledgerDir = URL(fileURLWithPath: env.path).standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        let resolvedKey = URL(fileURLWithPath: keyPath).standardizedFileURL.resolvingSymlinksInPath().path
+        let recordedKeyPath = resolvedKey.hasPrefix(ledgerDir) ? String(resolvedKey.dropFirst(ledgerDir.count)) : keyPath
         let metadata = [
             ("format", formatVersion), ("name", name), ("trust", secretariat.verifier.description),
-            ("node-key", nodeSigningKey.verifierKey.description), ("node-key-path", keyPath),
+            ("node-key", nodeSigningKey.verifierKey.description), ("node-key-path", recordedKeyPath),
         ]
         try env.write { txn in
             for (k, v) in metadata { try txn.put(dbs.meta, key: Array(k.utf8), value: Array(v.utf8)) }
         }
-        let log = try EventLog(path: env.path, env: env, db: dbs)
-        log.cachedNodeSigningKey = nodeSigningKey
+        let log = try EventLog(path: env.path, env: env, db: dbs, readOnly: false, nodeKeyOverride: keyPath)
+        log.cachedNodeSigningKey.withLock { $0 = nodeSigningKey }
         if case .privateKey(let secretariatKey) = secretariat {
             let key = try secretariatKey.renamed(KeyRegistry.authority)
             let genesis = Envelope(
@@ -209,27 +245,67 @@ public final class EventLog: @unchecked Sendable {
         return log
     }
 
-    /// The LMDB environment, for layers that keep their own databases beside the log
-    /// (projections). Their names must not collide with the log's (see ``Databases/names``).
-    public var environment: Environment { env }
+    // MARK: The storage boundary
+
+    /// Runs `body` on one read snapshot of the whole ledger (log, indexes, and the databases
+    /// layers keep beside it): everything it reads is as of one moment, whatever writers do
+    /// meanwhile. Never blocks a writer. Nothing read may outlive the closure (it is copied out).
+    public func read<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
+        try lmdb { try env.read(body) }
+    }
+
+    /// Runs `body` in the ledger's single write transaction: it commits when `body` returns and
+    /// aborts when it throws. `body` may run again when the map had to grow, so it must have no
+    /// effect outside the transaction. Refused on a ledger opened read-only.
+    public func write<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
+        guard !isReadOnly else {
+            throw LedgerError(.readOnly, "\(path) is open read-only (read-only media, or not writable by this user): this command writes; run it where the ledger can be written")
+        }
+        return try lmdb { try env.write(body) }
+    }
+
+    /// A database that a layer above keeps beside the log (projections, peers, exports), opened
+    /// (and with `create`, created) by name. Returns nil when it does not exist and `create` is
+    /// false. Names of the log's own databases are refused.
+    public func database(named name: String, create: Bool) throws -> Database? {
+        precondition(!Databases.names.contains(name), "\(name) is one of the log's own databases")
+        if create, isReadOnly { return try database(named: name, create: false) }
+        do {
+            return try lmdb { try env.database(named: name, create: create) }
+        } catch let error as LedgerError where (error.underlying as? LMDBError)?.code == .notFound {
+            return nil
+        }
+    }
 
     /// The node's signing key, read from its file on first use.
     func nodeSigningKey() throws -> SigningKey {
-        if let key = cachedNodeSigningKey { return key }
-        let key = try SigningKey.load(path: nodeKeyPath, name: name)
+        if let key = cachedNodeSigningKey.withLock({ $0 }) { return key }
+        let key: SigningKey
+        do {
+            key = try SigningKey.load(path: nodeKeyPath, name: name)
+        } catch {
+            throw LedgerError(.badKey, "cannot read this ledger's node key: \(error.message); give its place with --node-key FILE")
+        }
         guard key.verifierKey == nodeKey else {
             throw LedgerError(.badKey, "\(nodeKeyPath) is not this ledger's node key (expected \(nodeKey.reference))")
         }
-        cachedNodeSigningKey = key
+        cachedNodeSigningKey.withLock { $0 = key }
         return key
     }
 
+    /// The one translation of LMDB's failures into sentences (errno values go through ``FileIO``).
     static func translate(_ error: LMDBError, path: String) -> LedgerError {
         switch error.code {
         case .diskFull:
             return LedgerError(.diskFull, "could not write to \(path): the disk is full or failing (\(error.message)); nothing was written: free space and try again", underlying: error)
+        case .permissionDenied where error.returnCode == EROFS:
+            return LedgerError(.readOnly, "\(path) is on read-only media: this command writes; run it where the ledger can be written", underlying: error)
         case .permissionDenied:
             return LedgerError(.io, "permission denied on \(path) (\(error.operation)): check the directory's owner and mode", underlying: error)
+        case .readersFull:
+            return LedgerError(.io, "\(path): every reader slot is in use by live processes (\(error.message)); wait for some readers to finish and try again", underlying: error)
+        case .mapFull:
+            return LedgerError(.diskFull, "\(path): the ledger reached its maximum map size (\(error.message)); nothing was written", underlying: error)
         case .corrupted, .panic, .invalidFile:
             return LedgerError(.corrupt, "\(path): LMDB reports \(error.message) in \(error.operation); run `amparo verify` and restore from a bundle or backup", underlying: error)
         default:

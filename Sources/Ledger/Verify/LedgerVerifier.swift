@@ -1,4 +1,5 @@
 import Foundation
+import LMDB
 
 /// The auditor's integrity check: re-reads every entry, recomputes every hash and the Merkle
 /// tree, checks every stored checkpoint and every signature against the key registry.
@@ -11,36 +12,39 @@ import Foundation
 /// - Complexity: two passes over the log; O(log n) memory plus the key events and one batch of
 ///   events whose signatures are checked on every core.
 public enum LedgerVerifier {
-    /// Verifies `log`. `held` is a checkpoint note an auditor kept earlier: it must be signed by
-    /// this node and be a prefix of the log. `each` sees every intact event in log order (for the
-    /// Agreement's rules, which live above this layer).
+    /// Verifies `log` as of one snapshot (see ``verify(_:in:held:each:)``).
     public static func verify(_ log: EventLog, held: String? = nil, each: ((StoredEvent) throws -> Void)? = nil) throws -> VerificationReport {
-        let heldCheckpoint = try held.map { note -> Checkpoint in
-            do {
-                return try Checkpoint.verify(note: note, key: log.nodeKey)
-            } catch let error as LedgerError {
-                throw LedgerError(error.code, "the held checkpoint is not one of this ledger's: \(error.message)")
-            }
-        }
-        // Pass 1: the key events, wherever they are, make the registry.
-        var keyEvents: [(UInt64, SignedEvent)] = []
-        try log.forEachRaw { raw in
-            if let event = try? SignedEvent(bytes: raw.bytes), KeyRegistry.isKeyEvent(event.envelope.type) {
-                keyEvents.append((raw.seq, event))
-            }
-            return true
-        }
-        let (registry, keyProblems) = KeyRegistry.build(trustAnchor: log.trustAnchor, keyEvents: keyEvents)
-        var keyProblemBySeq: [UInt64: KeyRegistry.Problem] = [:]
-        for (seq, _, problem) in keyProblems { keyProblemBySeq[seq] = problem }
+        try log.read { try verify(log, in: $0, held: held, each: each) }
+    }
 
+    /// Verifies `log` as it stands in `snapshot`: every finding is about that one tree size, so
+    /// writers appending meanwhile never produce one. `held` is a checkpoint note an auditor kept
+    /// earlier: of this ledger's origin, signed by its node key, a prefix of the log. `each` sees
+    /// every intact event in log order (for the Agreement's rules, which live above this layer).
+    ///
+    /// - Complexity: one pass over the events (plus the key events, read first through their
+    ///   index); O(log n) memory plus the key events and one batch of events whose signatures are
+    ///   checked on every core.
+    public static func verify(_ log: EventLog, in snapshot: borrowing Transaction, held: String? = nil,
+                              each: ((StoredEvent) throws -> Void)? = nil) throws -> VerificationReport {
         var breaches: [Breach] = []
         func integrity(_ seq: UInt64?, _ message: String, event: SignedEvent? = nil) {
             breaches.append(Breach(rule: "INTEGRITY", seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
                                    actor: event?.envelope.actor, message: message))
         }
+        let heldCheckpoint = try held.map { note in try heldCheckpointChecked(note, log: log) { integrity(nil, $0) } }
+
+        // The key events, through their index, make the registry; the pass below checks the index
+        // lists exactly the key events the log holds.
+        let indexedKeyEvents = try log.keyEvents(in: snapshot)
+        let (registry, keyProblems) = KeyRegistry.build(trustAnchor: log.trustAnchor, keyEvents: indexedKeyEvents.map { ($0.seq, $0.event) })
+        let indexedKeySeqs = Set(indexedKeyEvents.map(\.seq))
+        var keyEventsSeen = 0
+        var keyProblemBySeq: [UInt64: KeyRegistry.Problem] = [:]
+        for (seq, _, problem) in keyProblems { keyProblemBySeq[seq] = problem }
+
         var checkpoints: [UInt64: String] = [:]
-        for (size, note) in try log.storedCheckpoints() { checkpoints[size] = note }
+        for (size, note) in try log.storedCheckpoints(in: snapshot) { checkpoints[size] = note }
         var recomputed = CompactRange()  // from the events' bytes
         var fromStored = CompactRange()  // from the stored leaf hashes: checks interior nodes
         var expected: UInt64 = 1
@@ -76,7 +80,7 @@ public enum LedgerVerifier {
         }
         try checkRoots(at: 0)
 
-        try log.forEachRaw { raw in
+        try log.forEachRaw(in: snapshot) { raw in
             let seq = raw.seq
             if seq != expected {
                 integrity(expected, "sequence numbers jump from \(expected - 1) to \(seq): events are missing")
@@ -85,7 +89,7 @@ public enum LedgerVerifier {
             }
             expected += 1
             let leaf = Merkle.leafHash(raw.bytes)
-            let storedLeaf = try log.storedSubtree(level: 0, index: seq - 1)
+            let storedLeaf = try log.storedSubtree(in: snapshot, level: 0, index: seq - 1)
             let event = try? SignedEvent(bytes: raw.bytes)
             var intact = true
             if storedLeaf != leaf {
@@ -99,15 +103,21 @@ public enum LedgerVerifier {
             }
             recomputed.append(leaf)
             for node in fromStored.append(storedLeaf ?? leaf) {
-                let stored = try log.storedSubtree(level: node.level, index: node.index)
+                let stored = try log.storedSubtree(in: snapshot, level: node.level, index: node.index)
                 if stored != node.hash {
                     integrity(seq, "the stored Merkle node (level \(node.level), index \(node.index)) does not match its children")
                     explained = true
                 }
             }
             if let event, intact {
-                if try log.seq(of: event.id) != seq {
+                if try log.seq(in: snapshot, of: event.id) != seq {
                     integrity(seq, "the id index does not point event \(event.id) at sequence \(seq)", event: event)
+                }
+                if KeyRegistry.isKeyEvent(event.envelope.type) {
+                    keyEventsSeen += 1
+                    if !indexedKeySeqs.contains(seq) {
+                        integrity(seq, "the key-event index does not list the \(event.envelope.type) at sequence \(seq): keys were hidden from the registry", event: event)
+                    }
                 }
                 pending.append((seq, event))
                 if pending.count >= 8192 { flushSignatures() }
@@ -118,21 +128,49 @@ public enum LedgerVerifier {
         }
         flushSignatures()
         let size = expected - 1
+        if indexedKeyEvents.count != keyEventsSeen, !explained {
+            integrity(nil, "the key-event index lists \(indexedKeyEvents.count) entries but the log holds \(keyEventsSeen) key events")
+        }
         for cpSize in checkpoints.keys.sorted() where cpSize > size {
             integrity(nil, "the node signed a checkpoint of size \(cpSize) but the log holds only \(size) events: events were removed")
         }
         if let heldCheckpoint, heldCheckpoint.size > size {
             integrity(nil, "the held checkpoint has size \(heldCheckpoint.size) but the log holds only \(size) events: events were removed")
         }
-        let storedHashes = try log.storedHashCount()
+        let storedHashes = try log.storedHashCount(in: snapshot)
         if storedHashes != Merkle.storedHashCount(size) {
             integrity(nil, "the Merkle tree holds \(storedHashes) hashes; \(size) events need \(Merkle.storedHashCount(size))")
         }
-        if try log.idIndexCount() != Int(size) {
-            integrity(nil, "the id index holds \(try log.idIndexCount()) entries for \(size) events")
+        let ids = try log.idIndexCount(in: snapshot)
+        if ids != Int(size) {
+            integrity(nil, "the id index holds \(ids) entries for \(size) events")
         }
         // Log order (breaches without a sequence last); stable, so a report is deterministic.
         let ordered = breaches.enumerated().sorted { ($0.element.seq ?? .max, $0.offset) < ($1.element.seq ?? .max, $1.offset) }.map(\.element)
         return VerificationReport(ledger: log.name, events: size, breaches: ordered)
+    }
+
+    /// Reads a checkpoint an auditor kept. One of another log is a usage error (exit 2); one of
+    /// this log that this ledger's node key did not sign is a finding (`report`): the node key was
+    /// replaced, or the checkpoint forged. Its size and root are still compared with the log.
+    static func heldCheckpointChecked(_ note: String, log: EventLog, report: (String) -> Void) throws -> Checkpoint {
+        let parsed: SignedNote
+        let checkpoint: Checkpoint
+        do {
+            parsed = try SignedNote(parsing: note)
+            checkpoint = try Checkpoint(text: parsed.text)
+        } catch {
+            throw LedgerError(.usage, "the held checkpoint is not a signed checkpoint: \(error.message)")
+        }
+        guard checkpoint.origin == log.name else {
+            throw LedgerError(.usage, "the held checkpoint is of log \(checkpoint.origin), not of this ledger (\(log.name))")
+        }
+        do {
+            _ = try parsed.verified(by: [log.nodeKey])
+        } catch {
+            let signers = parsed.signatures.map { "\($0.name)+\($0.keyID.hex)" }.joined(separator: ", ")
+            report("the held checkpoint of size \(checkpoint.size) was signed by \(signers), not by this ledger's node key \(log.nodeKey.reference): the node key was replaced or the checkpoint forged")
+        }
+        return checkpoint
     }
 }

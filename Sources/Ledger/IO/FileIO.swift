@@ -1,0 +1,103 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one mapping from an operating-system failure (`errno`) to a sentence a person can act on,
+/// and bounded file reading. Every layer that touches files reports failures through here, so a
+/// full disk, a permission problem or read-only media read the same wherever they happen.
+public enum FileIO {
+    /// Hard bound on any input file or standard input read whole (drafts, keys, checkpoints,
+    /// proofs, payload files): 64 MiB.
+    public static let maximumInput = 64 << 20
+
+    /// The error for `code` while `doing` something with `path` ("read", "write", "create").
+    public static func failure(_ code: Int32, _ doing: String, _ path: String) -> LedgerError {
+        switch code {
+        case ENOSPC, EDQUOT, EFBIG, EIO:
+            return LedgerError(.diskFull, "could not \(doing) \(path): the disk is full or failing (\(String(cString: strerror(code)))); free space and try again")
+        case EROFS:
+            return LedgerError(.readOnly, "could not \(doing) \(path): it is on read-only media")
+        case EACCES, EPERM:
+            return LedgerError(.io, "could not \(doing) \(path): permission denied; check the owner and mode of the file and its directory")
+        case ENOENT:
+            return LedgerError(.io, "could not \(doing) \(path): no such file or directory")
+        case EISDIR:
+            return LedgerError(.io, "could not \(doing) \(path): it is a directory, not a file")
+        case ENOTDIR:
+            return LedgerError(.io, "could not \(doing) \(path): a part of the path is not a directory")
+        case EEXIST:
+            return LedgerError(.fileExists, "\(path) already exists; choose another path or remove it first")
+        default:
+            return LedgerError(.io, "could not \(doing) \(path): \(String(cString: strerror(code)))")
+        }
+    }
+
+    /// Reads a whole regular file (or a pipe, a terminal, a character device) of at most `limit`
+    /// bytes. "-" is standard input. A directory, a missing file, a file past the bound: one
+    /// sentence naming the file.
+    public static func read(_ path: String, limit: Int = maximumInput) throws(LedgerError) -> [UInt8] {
+        let name = path == "-" ? "standard input" : path
+        let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(errno, "read", name) }
+        defer { if fd != 0 { close(fd) } }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw failure(EISDIR, "read", name) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure(errno, "read", name)
+            }
+            if n == 0 { break }
+            guard out.count + n <= limit else {
+                throw LedgerError(.usage, "\(name) is larger than \(FileIO.bytesText(limit)), the bound for this input; refused")
+            }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    /// Writes a new file through `produce` (which is handed a writer) into a temporary file beside
+    /// `path`, syncs it and renames it into place: a failure (a full disk) leaves no file behind.
+    public static func create(_ path: String, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws {
+        let temporary = path + ".partial-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure(errno, "create", path) }
+        var closed = false
+        do {
+            try produce { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw failure(errno, "write", path)
+                    }
+                    offset += n
+                }
+            }
+            guard fsync(fd) == 0 else { throw failure(errno, "write", path) }
+            closed = true
+            guard close(fd) == 0 else { throw failure(errno, "write", path) }
+            guard rename(temporary, path) == 0 else { throw failure(errno, "create", path) }
+        } catch {
+            if !closed { close(fd) }
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// "64 MiB", "64 KiB", "100 bytes".
+    public static func bytesText(_ n: Int) -> String {
+        if n >= 1 << 20, n % (1 << 20) == 0 { return "\(n >> 20) MiB" }
+        if n >= 1 << 10, n % (1 << 10) == 0 { return "\(n >> 10) KiB" }
+        return "\(n) bytes"
+    }
+
+    /// True when `path` (a file or directory) can be written by this process; false on read-only
+    /// media or without permission.
+    public static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
+}
