@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AmparoCLITests",
-            dependencies: ["TestSupport", "Ledger", "LMDB", "amparo", "amparo-crash-appender"],
+            dependencies: ["TestSupport", "Ledger", "LMDB", "Zstd", "amparo", "amparo-crash-appender"],
             swiftSettings: strict
         ),
     ]

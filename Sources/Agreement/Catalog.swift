@@ -260,6 +260,19 @@ public enum Catalog {
         return nil
     }
 
+    /// A case id carries the year its request was filed: the filing must have happened in that
+    /// year, and no act of the case before it. Checked on the write path (an input error).
+    public static func caseYearProblem(type: String, caseID: String?, occurred: Timestamp) -> String? {
+        guard let caseID, let id = CaseID(caseID), let year = Int(occurred.date.prefix(4)) else { return nil }
+        if type == "case.request_filed", year != id.year {
+            return "case \(caseID) is numbered in \(id.year) but its request is dated \(occurred.date): a case id carries the year the request was filed"
+        }
+        if year < id.year {
+            return "\(type) of case \(caseID) is dated \(occurred.date), before \(id.year), the year the case was filed"
+        }
+        return nil
+    }
+
     /// `0`, `1250`, `1250.5`, `1250.00`: no sign, no leading zeros, at most two decimals.
     static func isAmount(_ s: String) -> Bool {
         let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)

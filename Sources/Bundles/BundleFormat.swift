@@ -25,6 +25,8 @@ public enum BundleFormat {
     public static let maximumSize = 4 << 30
     /// Hard bound on one line (an event, the header): 16 MiB.
     public static let maximumLine = 16 << 20
+    /// Hard bound on the lines of the closing note (4 text lines, a blank line, signatures).
+    public static let maximumNoteLines = 64
 }
 
 /// A bundle's header.
@@ -90,6 +92,38 @@ public struct BundleHeader: Sendable, Equatable {
     }
 }
 
+/// A file opened for reading, closed when the last reference goes; errors through ``FileIO``.
+final class InputFile: @unchecked Sendable {
+    let fd: Int32
+    let path: String
+
+    init(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileIO.failure(errno, "read", path) }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw FileIO.failure(EISDIR, "read", path)
+        }
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// Up to `count` bytes; empty at the end.
+    func read(upTo count: Int) throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw FileIO.failure(errno, "read", path) }
+            buffer.removeSubrange(n...)
+            return buffer
+        }
+    }
+}
+
 /// Reads a bundle file line by line through the bounded decompressor, without ever holding more
 /// than one line and one decompressed chunk.
 struct LineReader {
@@ -101,14 +135,16 @@ struct LineReader {
     var lines: [[UInt8]] = []
     var lineIndex = 0
     var finished = false
+    /// The compressed chunk being decoded, and how far.
+    var input: [UInt8] = []
+    var position = 0
+    var needsInput = true
     /// Number of the last line returned (from 1).
     var number = 0
 
     init(path: String, bound: Int = BundleFormat.maximumSize) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw LedgerError(.io, FileManager.default.fileExists(atPath: path) ? "cannot read \(path): permission denied" : "cannot read \(path): no such file")
-        }
-        source = { Array(try handle.read(upToCount: 1 << 20) ?? Data()) }
+        let file = try InputFile(path: path)
+        source = { try file.read(upTo: 1 << 20) }
         self.path = path
         decompressor = try ZstdDecompressor(bound: bound)
     }
@@ -131,35 +167,41 @@ struct LineReader {
             if finished { return nil }
             lines.removeAll(keepingCapacity: true)
             lineIndex = 0
-            let chunk = try source()
-            if chunk.isEmpty {
-                do {
-                    try decompressor.finish()
-                } catch {
-                    throw LedgerError(.corrupt, "\(path) is truncated: the zstd stream ends in the middle of a frame")
+            if needsInput {
+                let chunk = try source()
+                if chunk.isEmpty {
+                    do {
+                        try decompressor.finish()
+                    } catch {
+                        throw LedgerError(.corrupt, "\(path) is truncated: the zstd stream ends in the middle of a frame")
+                    }
+                    finished = true
+                    if !pending.isEmpty { lines.append(pending); pending = [] }
+                    continue
                 }
-                finished = true
-                if !pending.isEmpty { lines.append(pending); pending = [] }
-                continue
+                input = chunk
+                position = 0
             }
+            // One step decodes at most 128 KiB: however far the input expands, only that much
+            // (and one line) is held at a time.
+            let out: [UInt8]
             do {
-                try decompressor.write(Array(chunk)) { out in
-                    var start = 0
-                    for (i, b) in out.enumerated() where b == 0x0A {
-                        pending.append(contentsOf: out[start..<i])
-                        lines.append(pending)
-                        pending = []
-                        start = i + 1
-                    }
-                    pending.append(contentsOf: out[start...])
-                    if pending.count > BundleFormat.maximumLine {
-                        throw LedgerError(.corrupt, "\(path): line \(number + lines.count + 1) is longer than \(BundleFormat.maximumLine) bytes, the bound for one line; refused")
-                    }
-                }
+                (out, needsInput) = try decompressor.step(input, at: &position)
             } catch let error as ZstdError where error.code == .boundExceeded {
                 throw LedgerError(.corrupt, "\(path) decompresses past \(decompressor.bound) bytes, the bound for a bundle: refused (a decompression bomb?)")
             } catch let error as ZstdError {
                 throw LedgerError(.corrupt, "\(path) is not an amparo bundle: not a valid zstd stream (\(error.message))")
+            }
+            var start = 0
+            for (i, b) in out.enumerated() where b == 0x0A {
+                pending.append(contentsOf: out[start..<i])
+                lines.append(pending)
+                pending = []
+                start = i + 1
+            }
+            pending.append(contentsOf: out[start...])
+            if pending.count > BundleFormat.maximumLine {
+                throw LedgerError(.corrupt, "\(path): line \(number + lines.count + 1) is longer than \(BundleFormat.maximumLine) bytes, the bound for one line; refused")
             }
         }
         number += 1

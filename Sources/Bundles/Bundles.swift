@@ -43,11 +43,13 @@ public enum Bundles {
         var hasher = ContentHasher()
         guard let magic = try reader.next() else { throw LedgerError(.corrupt, "\(path) is empty: not a bundle") }
         guard magic == Array(BundleFormat.magic.utf8) else {
-            let shown = String(decoding: magic.prefix(40), as: UTF8.self)
+            let shown = String(decoding: magic.prefix(40), as: UTF8.self).unicodeScalars
+                .map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? String(format: "\\u%04x", $0.value) : String($0) }.joined()
             throw LedgerError(.corrupt, "\(path) is not an amparo bundle of format \(BundleFormat.version) (first line \"\(shown)\", expected \"\(BundleFormat.magic)\")")
         }
         hasher.line(magic)
         guard let headerLine = try reader.next() else { throw LedgerError(.corrupt, "\(path) is truncated: no header") }
+        if headerLine.isEmpty { throw LedgerError(.corrupt, "\(path) line 2 is empty: the header is missing; refused") }
         hasher.line(headerLine)
         let header: BundleHeader
         do {
@@ -64,8 +66,19 @@ public enum Bundles {
         while let line = try reader.next() {
             if line == Array(BundleFormat.noteMagic.utf8) {
                 noteLines.append(line)
-                while let rest = try reader.next() { noteLines.append(rest) }
+                // The note: its text (4 lines), one blank line, its signature lines.
+                while let rest = try reader.next() {
+                    noteLines.append(rest)
+                    guard noteLines.count <= BundleFormat.maximumNoteLines else {
+                        throw LedgerError(.corrupt, "\(path): the exporter's signed note is longer than \(BundleFormat.maximumNoteLines) lines, the bound for it; refused")
+                    }
+                }
                 break
+            }
+            if line.isEmpty {
+                // No empty line is part of a bundle before its note: refusing the first one keeps
+                // a stream of newlines (which compresses to almost nothing) from costing anything.
+                throw LedgerError(.corrupt, "\(path) line \(reader.number) is empty: a bundle holds one event per line and no empty lines; refused")
             }
             let event: SignedEvent
             do {
@@ -96,8 +109,15 @@ public enum Bundles {
     /// signature, every event's signature (against `registry` extended by the bundle's own key
     /// events, which chain to its trust anchor), the origin's checkpoint, and — when `peer` holds an
     /// earlier checkpoint of the same origin — a consistency proof that the origin's log only grew.
+    ///
+    /// A bundle whose origin log is not shown to extend the checkpoint held of that origin (the
+    /// same root at the same size, a consistency proof from the held size, or — for a smaller
+    /// log — the same root as a checkpoint of that size seen before) is refused with
+    /// ``LedgerError/Code/fork``: the origin signed two histories.
+    /// `seenCheckpoint` answers the checkpoint note of the origin seen earlier at a size, if any.
     public static func verify(_ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)],
-                              peer: PeerRecord?, path: String) throws -> VerifiedBundle {
+                              peer: PeerRecord?, seenCheckpoint: (UInt64) throws -> String? = { _ in nil },
+                              path: String) throws -> VerifiedBundle {
         let h = b.header
         guard h.count == b.events.count else {
             throw LedgerError(.corrupt, "\(path): the header says \(h.count) events but the bundle holds \(b.events.count)")
@@ -148,23 +168,32 @@ public enum Bundles {
                 throw LedgerError(.badSignature, "\(path): \(h.origin) signs with node key \(originKey.reference), not the \(peer.nodeKey.reference) this ledger knows")
             }
             let held = peer.checkpoint
+            func fork(_ why: String) -> LedgerError {
+                LedgerError(.fork, "FORK: \(path): \(h.origin) presents a log of \(checkpoint.size) events (root \(checkpoint.root.base64)) that is not an extension of the checkpoint held of it, \(held.size) events (root \(held.root.base64)): \(why); nothing was imported, and both signed checkpoints are kept as evidence (`amparo peers`)")
+            }
             if held.size == checkpoint.size {
-                guard held.root == checkpoint.root else {
-                    throw LedgerError(.badProof, "\(path): \(h.origin) presents two different logs of \(held.size) events: its log was rewritten")
-                }
+                guard held.root == checkpoint.root else { throw fork("two different logs of the same size") }
                 growth = "\(h.origin) has not grown since the checkpoint held (\(held.size) events)"
             } else if held.size < checkpoint.size {
                 guard let proof = h.consistency.first(where: { $0.from == held.size }) else {
                     throw LedgerError(.badProof, "\(path): no consistency proof from the checkpoint held of \(h.origin) (\(held.size) events); ask the sender for a bundle made after that one")
                 }
-                guard proof.root == held.root,
-                      Merkle.verifyConsistency(firstSize: held.size, firstRoot: held.root, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: proof.proof)
-                else {
-                    throw LedgerError(.badProof, "\(path): \(h.origin)'s log of \(checkpoint.size) events is not an extension of the \(held.size) events held: it was rewritten")
+                guard proof.root == held.root else {
+                    throw fork("the bundle says the log of \(held.size) events had root \(proof.root.base64)")
+                }
+                guard Merkle.verifyConsistency(firstSize: held.size, firstRoot: held.root, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: proof.proof) else {
+                    throw fork("the consistency proof from \(held.size) events does not verify")
                 }
                 growth = "\(h.origin)'s log only grew: \(held.size) → \(checkpoint.size) events (consistency proof verified)"
             } else {
-                growth = "older than the checkpoint held of \(h.origin) (\(checkpoint.size) < \(held.size) events)"
+                // A smaller log than one the origin signed before: only an older export whose
+                // checkpoint this ledger saw then (same size, same root) is not a rollback.
+                guard let seen = try seenCheckpoint(checkpoint.size),
+                      let seenCheckpoint = try? Checkpoint.verify(note: seen, key: originKey), seenCheckpoint.root == checkpoint.root
+                else {
+                    throw fork("a log of \(checkpoint.size) events after one of \(held.size): its history was rolled back and rewritten")
+                }
+                growth = "an older export of \(h.origin) (\(checkpoint.size) < \(held.size) events), the same as the checkpoint seen then"
             }
         }
         return VerifiedBundle(parsed: b, checkpoint: checkpoint, exporterKey: exporterKeys.first!, growth: growth)
@@ -234,13 +263,9 @@ public enum Bundles {
         }
         let header = BundleHeader(origin: log.name, originKey: log.nodeKey.description, exporter: binding.actor, selection: selection.json,
                                   count: count, root: edge.root, checkpoint: checkpointNote.serialized, consistency: consistency)
-        // Pass 2: write through the compressor into a temporary file, then move it into place.
-        let temporary = out + ".partial-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary)
-        else { throw LedgerError(.io, "cannot create \(out): check the directory exists and is writable") }
-        do {
-            defer { try? handle.close() }
+        // Pass 2: write through the compressor into a temporary file, then move it into place
+        // (a failure, a full disk, leaves no file behind).
+        try FileIO.create(out) { write in
             let compressor = try ZstdCompressor(level: level)
             var hasher = ContentHasher()
             var buffer: [UInt8] = []
@@ -249,7 +274,7 @@ public enum Bundles {
                 buffer += line
                 buffer.append(0x0A)
                 if buffer.count >= 1 << 20 {
-                    try compressor.write(buffer) { handle.write(Data($0)) }
+                    try compressor.write(buffer, to: write)
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
@@ -262,14 +287,9 @@ public enum Bundles {
             }
             let text = "\(BundleFormat.noteMagic)\n\(header.origin)\n\(count)\n\(header.root.base64)\n\(hasher.finish().base64)\n"
             buffer += Array(try SignedNote.sign(text: text, with: [signer]).serialized.utf8)
-            try compressor.write(buffer) { handle.write(Data($0)) }
-            try compressor.finish { handle.write(Data($0)) }
-            try handle.synchronize()
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
+            try compressor.write(buffer, to: write)
+            try compressor.finish(to: write)
         }
-        try FileManager.default.moveItem(atPath: temporary, toPath: out)
         try store.recordExport(checkpoint.size)
         return header
     }
@@ -291,8 +311,16 @@ public enum Bundles {
     public static func importBundle(path: String, into log: EventLog) throws -> ImportResult {
         let parsed = try parse(path: path)
         let peers = PeerStore(log: log)
-        let verified = try verify(parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
-                                  peer: try peers.record(parsed.header.origin), path: path)
+        let origin = parsed.header.origin
+        let peer = try peers.record(origin)
+        let verified: VerifiedBundle
+        do {
+            verified = try verify(parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
+                                  peer: peer, seenCheckpoint: { try peers.checkpoint(origin, size: $0) }, path: path)
+        } catch let error as LedgerError where error.code == .fork {
+            if let peer { try peers.recordFork(origin: origin, held: peer.checkpointNote, presented: parsed.header.checkpoint) }
+            throw error
+        }
         let outcomes = try log.append(verified.events)
         try peers.remember(origin: verified.header.origin, nodeKey: try VerifierKey(parsing: verified.header.originKey),
                            checkpointNote: verified.header.checkpoint, checkpoint: verified.checkpoint)

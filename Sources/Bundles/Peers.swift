@@ -32,12 +32,82 @@ public struct PeerStore {
         return PeerRecord(nodeKey: nodeKey, checkpointNote: note, checkpoint: try Checkpoint.verify(note: note, key: nodeKey))
     }
 
-    /// Keeps the newest checkpoint of `origin` (never moves back).
+    /// Keeps every checkpoint of `origin` a verified bundle carried (by size), and the newest as
+    /// the one held (never moves back).
     public func remember(origin: String, nodeKey: VerifierKey, checkpointNote: String, checkpoint: Checkpoint) throws {
+        guard let seen = try log.database(named: "peer-checkpoints", create: true) else { return }
+        try log.write { txn in
+            try txn.put(seen, key: PeerStore.seenKey(origin, checkpoint.size), value: Array(checkpointNote.utf8))
+        }
         if let held = try record(origin), held.checkpoint.size >= checkpoint.size { return }
         let value = CanonicalJSON.encode(.object(["node_key": .string(nodeKey.description), "checkpoint": .string(checkpointNote)]))
         guard let db = try database(create: true) else { return }
         try log.write { txn in try txn.put(db, key: Array(origin.utf8), value: value) }
+    }
+
+    static func seenKey(_ origin: String, _ size: UInt64) -> [UInt8] { Array(origin.utf8) + [0] + [UInt8](bigEndian: size) }
+
+    /// The checkpoint note of `origin` at `size` that a verified bundle carried, if any.
+    public func checkpoint(_ origin: String, size: UInt64) throws -> String? {
+        guard let db = try log.database(named: "peer-checkpoints", create: false) else { return nil }
+        return try log.read { txn in try txn.get(db, key: PeerStore.seenKey(origin, size)) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Evidence that `origin` signed two histories: the checkpoint held and the one presented
+    /// that does not extend it, both signed by the origin's node key.
+    public struct Fork: Sendable {
+        public let origin: String
+        public let held: String
+        public let presented: String
+        public let recorded: String
+    }
+
+    /// Keeps the two conflicting signed checkpoints (once per presented checkpoint).
+    public func recordFork(origin: String, held: String, presented: String, at time: Timestamp = .now()) throws {
+        guard let db = try log.database(named: "peer-forks", create: true) else { return }
+        var digest = SHA256Context()
+        digest.update(Array(presented.utf8))
+        let key = Array(origin.utf8) + [0] + digest.finish()
+        let value = CanonicalJSON.encode(.object(["held": .string(held), "presented": .string(presented), "recorded": .string(time.description)]))
+        try log.write { txn in
+            if try txn.get(db, key: key) == nil { try txn.put(db, key: key, value: value) }
+        }
+    }
+
+    /// Every origin this ledger holds a checkpoint of, by name.
+    public func origins() throws -> [(origin: String, record: PeerRecord)] {
+        guard let db = try database(create: false) else { return [] }
+        let names: [String] = try log.read { txn in
+            try txn.withCursor(db) { c in
+                var out: [String] = []
+                var e = try c.first()
+                while let x = e {
+                    out.append(String(decoding: x.key, as: UTF8.self))
+                    e = try c.next()
+                }
+                return out
+            }
+        }
+        return try names.compactMap { name in try record(name).map { (name, $0) } }
+    }
+
+    /// Every fork recorded, by origin.
+    public func forks() throws -> [Fork] {
+        guard let db = try log.database(named: "peer-forks", create: false) else { return [] }
+        return try log.read { txn in
+            try txn.withCursor(db) { c in
+                var out: [Fork] = []
+                var e = try c.first()
+                while let x = e {
+                    let origin = String(decoding: x.key.prefix(while: { $0 != 0 }), as: UTF8.self)
+                    let v = try JSONParser.parse(x.value)
+                    out.append(Fork(origin: origin, held: v["held"]?.stringValue ?? "", presented: v["presented"]?.stringValue ?? "",
+                                    recorded: v["recorded"]?.stringValue ?? ""))
+                    e = try c.next()
+                }
+                return out
+            }
+        }
     }
 }
 

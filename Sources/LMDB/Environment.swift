@@ -1,5 +1,8 @@
 import CLMDB
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An LMDB environment: one directory holding `data.mdb` and `lock.mdb`.
 ///
@@ -27,9 +30,9 @@ public final class Environment: @unchecked Sendable {
         /// Open for reading only (`MDB_RDONLY`): for ledgers on read-only media or restored
         /// copies an auditor must not change. Write transactions fail with `.permissionDenied`.
         public var readOnly: Bool = false
-        /// Reader slots in the lock file (LMDB's default is 126). Only the process that creates
+        /// Reader slots in the lock file (LMDB's default, 126). Only the process that creates
         /// the lock file sets it; later ones use the table as it is.
-        public var maxReaders: UInt32 = 510
+        public var maxReaders: UInt32 = 126
         public init() {}
     }
 
@@ -84,6 +87,7 @@ public final class Environment: @unchecked Sendable {
                 throw LMDBError(code: .invalidFile, operation: "open \(path)", message: "\(dataFile) is not an LMDB file")
             }
         }
+        if !options.readOnly { try Environment.allocateLockFile(path + "/lock.mdb", readers: options.maxReaders) }
         var env: OpaquePointer?
         try check(mdb_env_create(&env), "mdb_env_create")
         guard let env else { throw LMDBError(code: .other, operation: "mdb_env_create", message: "no handle") }
@@ -115,6 +119,28 @@ public final class Environment: @unchecked Sendable {
 
     deinit {
         mdb_env_close(handle)
+    }
+
+    /// LMDB maps its lock file (the reader table) and writes to it through the map. On a full
+    /// file system, a lock file with holes (new, or copied sparse) makes that first write a
+    /// SIGBUS that kills the process. Allocating its blocks first turns that into ENOSPC, an
+    /// error the caller can report. The table is (readers + 2) × 64 bytes on x86-64 and arm64.
+    static func allocateLockFile(_ file: String, readers: UInt32) throws {
+        let fd = Glibc.open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let code = errno
+            // A read-only directory: let LMDB say so in its own terms (opened read-only later).
+            if code == EROFS || code == EACCES || code == ENOENT { return }
+            throw LMDBError(returnCode: code, operation: "open(\(file))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw LMDBError(returnCode: errno, operation: "fstat(\(file))") }
+        let page = 4096
+        let needed = (Int(readers) + 2) * 64
+        let size = max(Int(info.st_size), (needed + page - 1) / page * page)
+        let rc = posix_fallocate(fd, 0, off_t(size))
+        if rc != 0, rc != EOPNOTSUPP, rc != EINVAL { throw LMDBError(returnCode: rc, operation: "posix_fallocate(\(file))") }
     }
 
     /// LMDB's meta page begins with the magic `0xBEEFC0DE` after a 16-byte page header.

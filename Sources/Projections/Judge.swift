@@ -29,7 +29,8 @@ public enum Judge {
     public static func shapeCheck(_ batch: [(line: Int, event: SignedEvent)], source: String?) throws {
         for (line, event) in batch {
             let e = event.envelope
-            if let problem = Catalog.shapeProblem(type: e.type, caseID: e.caseID, payload: e.payload) {
+            if let problem = Catalog.shapeProblem(type: e.type, caseID: e.caseID, payload: e.payload)
+                ?? Catalog.caseYearProblem(type: e.type, caseID: e.caseID, occurred: e.occurred) {
                 let place = source.map { "\($0) line \(line): " } ?? ""
                 throw LedgerError(.badDraft, "\(place)\(problem); nothing was written")
             }

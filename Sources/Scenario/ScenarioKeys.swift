@@ -10,7 +10,9 @@ public enum ScenarioKeys {
     /// The test-only key of `actor` (a Member State, RCM-TS or IOM).
     public static func key(_ actor: String) -> SigningKey {
         let seed = Array(SHA256.hash(data: Array((phrase + actor).utf8)))
-        return try! SigningKey(name: actor, seed: seed)
+        // Actor codes are valid key names and a SHA-256 digest is a valid 32-byte seed.
+        guard let key = try? SigningKey(name: actor, seed: seed) else { preconditionFailure("\(actor) is not a valid key name") }
+        return key
     }
 
     /// The ledger name the demo uses, and the test-only node key that signs its checkpoints.

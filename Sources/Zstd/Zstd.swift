@@ -133,6 +133,29 @@ public final class ZstdDecompressor {
         }
     }
 
+    /// One decoding step, for a reader that pulls: decodes from `input` at `position` (advanced
+    /// past what was consumed) into at most one output buffer (``ZSTD_DStreamOutSize``, 128 KiB).
+    /// `needsInput` is true when `input` is used up and the decoder holds nothing more to flush.
+    /// Memory stays bounded however far the input expands.
+    public func step(_ input: [UInt8], at position: inout Int) throws -> (output: [UInt8], needsInput: Bool) {
+        let (hint, count, consumed) = try input.withUnsafeBytes { src in
+            var inBuf = ZSTD_inBuffer(src: src.baseAddress, size: src.count, pos: position)
+            return try output.withUnsafeMutableBytes { dst -> (Int, Int, Int) in
+                var outBuf = ZSTD_outBuffer(dst: dst.baseAddress, size: dst.count, pos: 0)
+                let r = try check(ZSTD_decompressStream(stream, &outBuf, &inBuf), "decompress")
+                return (r, outBuf.pos, inBuf.pos)
+            }
+        }
+        position = consumed
+        midFrame = hint != 0
+        guard produced + count <= bound else {
+            throw ZstdError(code: .boundExceeded, message: "decompressed data exceeds the bound of \(bound) bytes")
+        }
+        produced += count
+        let done = consumed == input.count && (hint == 0 || count < output.count)
+        return (Array(output[0..<count]), done)
+    }
+
     /// Checks the input ended on a frame boundary.
     public func finish() throws {
         if midFrame { throw ZstdError(code: .truncated, message: "the zstd stream ends in the middle of a frame (truncated)") }

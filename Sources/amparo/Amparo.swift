@@ -16,7 +16,7 @@ struct Amparo: ParsableCommand {
             InitCommand.self, KeysCommand.self, AppendCommand.self, CaseCommand.self, NetworkCommand.self,
             MeetingCommand.self, LogCommand.self, ReplayCommand.self, CheckpointCommand.self, ProveCommand.self,
             VerifyCommand.self, CasesCommand.self, WorkloadCommand.self, ReportCommand.self, RebuildCommand.self,
-            BundleCommand.self, CatalogCommand.self, DemoCommand.self,
+            BundleCommand.self, PeersCommand.self, CatalogCommand.self, DemoCommand.self,
         ]
     )
 
@@ -28,6 +28,10 @@ struct Amparo: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as LedgerError where error.code == .fork {
+            // A peer's history that does not extend what it signed before is a finding (exit 1).
+            Output.writeAll(2, Output.terminalSafe(Strings.fork(error.message), keepNewlines: false) + "\n")
+            Foundation.exit(1)
         } catch let error as LedgerError {
             Output.fail(error.message)
         } catch let error as ExitCode {

@@ -65,7 +65,7 @@ struct BundleCommand: ParsableCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a bundle: every signature, the exporter's signature, the Merkle root, and that the origin's log only grew.",
-            discussion: "Keys come from the receiving ledger (--ledger), extended by the key events inside the bundle; or, with --secretariat-key, from the bundle's key events chained to that Secretariat key. Exit status 0 when it verifies, 2 otherwise (one line saying why)."
+            discussion: "Keys come from the receiving ledger (--ledger), extended by the key events inside the bundle; or, with --secretariat-key, from the bundle's key events chained to that Secretariat key. Exit status 0 when it verifies; 1 (FORK) when the origin's log is not an extension of the checkpoint this ledger holds of it; 2 otherwise (one line saying why)."
         )
         @Option(help: ArgumentHelp("The receiving ledger (default: $AMPARO_LEDGER, else ./amparo-ledger).", valueName: "DIR")) var ledger: String?
         @Option(help: ArgumentHelp("Verify without a ledger, trusting this Secretariat verifier key (file or text).", valueName: "VKEY")) var secretariatKey: String?
@@ -80,11 +80,11 @@ struct BundleCommand: ParsableCommand {
                 }
                 verified = try Bundles.verify(parsed, trustAnchor: anchor, heldKeyEvents: [], peer: nil, path: file)
             } else {
-                var options = LedgerOptions()
-                options.ledger = ledger
-                let log = try options.open()
+                let log = try EventLog.open(path: LedgerOptions.path(ledger))
+                let peers = PeerStore(log: log)
                 verified = try Bundles.verify(parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
-                                              peer: try PeerStore(log: log).record(parsed.header.origin), path: file)
+                                              peer: try peers.record(parsed.header.origin),
+                                              seenCheckpoint: { try peers.checkpoint(parsed.header.origin, size: $0) }, path: file)
             }
             print("bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.growth)")
         }
@@ -93,7 +93,7 @@ struct BundleCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a bundle, then append its events all or nothing.",
-            discussion: "Events already held are skipped (importing a bundle twice is a no-op). A different event under a known id is refused as equivocation. Acts that breach the Agreement are imported (the sender's acts are facts); `amparo verify` reports them."
+            discussion: "Events already held are skipped (importing a bundle twice is a no-op). A different event under a known id is refused as equivocation. A bundle whose origin log is not an extension of the checkpoint held of that origin is refused with exit status 1 (FORK), and both signed checkpoints are kept as evidence (`amparo peers`). Acts that breach the Agreement are imported (the sender's acts are facts); `amparo verify` reports them."
         )
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The bundle file.") var file: String
@@ -109,6 +109,34 @@ struct BundleCommand: ParsableCommand {
             }
             print(result.checkpoint.serialized, terminator: "")
         }
+    }
+}
+
+struct PeersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peers",
+        abstract: "The origins this ledger received bundles from: node key, checkpoint held, and any fork.",
+        discussion: "A fork is an origin that presented a log which does not extend the checkpoint held of it. Both checkpoints are signed by the origin's node key: together they are evidence anyone can check (each verifies with the origin's verifier key). Exit status 1 when a fork is recorded."
+    )
+    @OptionGroup var ledger: LedgerOptions
+
+    func run() throws {
+        let peers = PeerStore(log: try ledger.open())
+        let origins = try peers.origins()
+        let forks = try peers.forks()
+        if origins.isEmpty { print("no peers: this ledger has imported no bundle") }
+        for (origin, record) in origins {
+            print("\(origin): node key \(record.nodeKey.reference); checkpoint held: \(record.checkpoint.size) events, root \(record.checkpoint.root.base64)")
+        }
+        for fork in forks {
+            print("")
+            print("FORK of \(fork.origin), recorded \(fork.recorded): two signed checkpoints of one origin, neither extending the other")
+            print("held:")
+            print(fork.held, terminator: "")
+            print("presented:")
+            print(fork.presented, terminator: "")
+        }
+        if !forks.isEmpty { throw ExitCode(1) }
     }
 }
 

@@ -39,6 +39,16 @@ struct DemoCommand: ParsableCommand {
             }
             try fm.removeItem(atPath: ledger)
         }
+        do {
+            try make()
+        } catch {
+            // A demo that could not be finished (a full disk) leaves nothing behind.
+            try? FileManager.default.removeItem(atPath: ledger)
+            throw error
+        }
+    }
+
+    func make() throws {
         let secretariat = ScenarioKeys.key(Codes.secretariat)
         let log = try EventLog.create(path: ledger, name: ScenarioKeys.ledgerName, secretariat: .privateKey(secretariat)).log
         var batch: [SignedEvent] = []

@@ -24,8 +24,9 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The Secretariat's private key (PEM), or its public verifier key.", valueName: "FILE"))
     var secretariatKey: String
 
-    @Option(help: ArgumentHelp("The node key (PEM) that signs checkpoints (default: DIR/node.key, created).", valueName: "FILE"))
-    var nodeKey: String?
+    /// `--node-key` comes with the ledger options: the node key (PEM) that signs checkpoints
+    /// (default DIR/node.key, created).
+    var nodeKey: String? { ledger.nodeKey }
 
     func run() throws {
         let secretariat = try InitCommand.readSecretariatKey(secretariatKey)

@@ -35,14 +35,20 @@ enum Output {
     }
 
     /// `text` with every character that could act on a terminal written as `\u001b`-style
-    /// escapes (valid in JSON strings too): C0 controls but tab (and newline when
+    /// escapes (valid in JSON strings too): C0 controls but tab (and newline and CRLF when
     /// `keepNewlines`; otherwise newlines become spaces), DEL, C1 controls, the line and paragraph
     /// separators, and the bidirectional formatting characters (the "Trojan Source" set).
     static func terminalSafe(_ text: String, keepNewlines: Bool) -> String {
         var out = String.UnicodeScalarView()
         var changed = false
-        for scalar in text.unicodeScalars {
+        let scalars = Array(text.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
             let v = scalar.value
+            // CRLF line ends (CSV) stay as they are on standard output.
+            if v == 0x0D, keepNewlines, i + 1 < scalars.count, scalars[i + 1] == "\n" {
+                out.append(scalar)
+                continue
+            }
             if v == 0x0A {
                 if keepNewlines { out.append(scalar) } else { out.append(" "); changed = true }
                 continue
@@ -113,7 +119,10 @@ struct LedgerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The node's checkpoint-signing key (default: the one recorded at init; node.key in the ledger directory).", valueName: "FILE"))
     var nodeKey: String?
 
-    var path: String {
+    var path: String { LedgerOptions.path(ledger) }
+
+    /// `--ledger`, else $AMPARO_LEDGER, else ./amparo-ledger.
+    static func path(_ ledger: String?) -> String {
         if let ledger { return ledger }
         if let env = ProcessInfo.processInfo.environment["AMPARO_LEDGER"], !env.isEmpty { return env }
         return "./amparo-ledger"

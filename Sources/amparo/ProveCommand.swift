@@ -18,6 +18,8 @@ enum ProofText {
 
     struct Parsed {
         let header: String
+        /// The optional `extra` line's bytes (opaque, application-specific; C2SP tlog-proof).
+        let extra: [UInt8]?
         let number: UInt64
         let hashes: [Hash32]
         let checkpointNote: String
@@ -27,23 +29,34 @@ enum ProofText {
         guard let blank = text.range(of: "\n\n") else {
             throw LedgerError(.badProof, "not a proof: no blank line before the checkpoint")
         }
-        let lines = text[..<blank.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text[..<blank.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard lines.count >= 2, [inclusionHeader, consistencyHeader].contains(lines[0]) else {
             throw LedgerError(.badProof, "not a proof: the first line must be \(inclusionHeader) or \(consistencyHeader)")
         }
-        let word = lines[0] == inclusionHeader ? "index" : "old"
-        let fields = lines[1].split(separator: " ")
-        guard fields.count == 2, fields[0] == word, let number = UInt64(fields[1]) else {
-            throw LedgerError(.badProof, "malformed proof: expected \"\(word) N\" on the second line")
+        let header = lines.removeFirst()
+        // C2SP tlog-proof: an optional "extra <base64>" line before the index.
+        var extra: [UInt8]?
+        if lines[0].hasPrefix("extra ") {
+            guard let bytes = [UInt8](base64: String(lines[0].dropFirst(6))) else {
+                throw LedgerError(.badProof, "malformed proof: the extra line is not base64")
+            }
+            extra = bytes
+            lines.removeFirst()
+        }
+        let word = header == inclusionHeader ? "index" : "old"
+        let fields = lines.first?.split(separator: " ", omittingEmptySubsequences: false) ?? []
+        guard fields.count == 2, fields[0] == word, let number = UInt64(fields[1]), String(number) == fields[1] else {
+            throw LedgerError(.badProof, "malformed proof: expected \"\(word) N\" after the first line")
         }
         var hashes: [Hash32] = []
-        for (i, line) in lines.dropFirst(2).enumerated() {
+        for (i, line) in lines.dropFirst(1).enumerated() {
             guard let h = [UInt8](base64: line), h.count == 32 else {
                 throw LedgerError(.badProof, "malformed proof: hash \(i + 1) is not base64 of 32 bytes")
             }
             hashes.append(h)
         }
-        return Parsed(header: lines[0], number: number, hashes: hashes, checkpointNote: String(text[blank.upperBound...]))
+        guard hashes.count <= 64 else { throw LedgerError(.badProof, "malformed proof: \(hashes.count) hashes; a tree of 2^64 leaves needs at most 64") }
+        return Parsed(header: header, extra: extra, number: number, hashes: hashes, checkpointNote: String(text[blank.upperBound...]))
     }
 }
 

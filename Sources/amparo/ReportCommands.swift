@@ -26,17 +26,42 @@ struct ProgressBar {
 
 /// Opens the ledger and brings its projections up to date (only the events since their last
 /// catch-up are folded).
+///
+/// When the projections cannot be brought up to date — the ledger is read-only, or the disk is
+/// full — the report is made from the consistent state they have, and a note on stderr says how
+/// far behind it is.
 func openProjections(_ ledger: LedgerOptions, quiet: Bool) throws -> ProjectionStore {
-    let store = try ProjectionStore(log: try ledger.open())
+    let log = try ledger.open()
+    let store = try ProjectionStore(log: log)
     let bar = ProgressBar("catching up projections", quiet: quiet)
-    try store.catchUp(progress: bar.update)
+    do {
+        if log.isReadOnly {
+            throw LedgerError(.readOnly, "the ledger is open read-only")
+        }
+        try store.catchUp(progress: bar.update)
+    } catch let error as LedgerError where error.code == .readOnly || error.code == .diskFull {
+        let size = try log.size()
+        let applied = try ProjectionStore.Name.allCases.map { try store.appliedSeq($0) }.min() ?? 0
+        if applied < size {
+            Output.note(Strings.projectionsBehind(applied: applied, size: size, reason: error.message))
+        }
+    }
     return store
 }
 
 /// After an append or import: bring the projections up to date. A failure here never undoes what
 /// was appended (it is committed); the next report catches up again and says what went wrong.
+///
+/// The events are durable when this runs: a failure is a warning (exit status stays 0), never an
+/// error that would make the user append again.
 func catchUpAfterAppend(_ log: EventLog) {
-    _ = try? ProjectionStore(log: log).catchUp()
+    do {
+        try ProjectionStore(log: log).catchUp()
+    } catch let error as LedgerError {
+        Output.note(Strings.catchUpFailed(error.message))
+    } catch {
+        Output.note(Strings.catchUpFailed("\(error)"))
+    }
 }
 
 func parseDate(_ text: String?, _ option: String) throws -> String? {

@@ -41,7 +41,7 @@ struct VerifyCommand: ParsableCommand {
             (report, what) = try ProofVerification.verify(log: log, proofText: String(decoding: try readInput(proof), as: UTF8.self), held: held)
         } else {
             report = try Judge.verify(log, held: held, caseID: caseID)
-            what = caseID.map { "\(report.events) events (breaches shown for case \($0) only)" }
+            what = caseID.map { "\(report.events) events (as of size \(report.events); breaches shown for case \($0) only)" }
         }
         switch format {
         case .json: Output.printJSON(report.json)
@@ -51,7 +51,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     static func text(_ report: VerificationReport, what: String?) -> String {
-        let what = what ?? "\(report.events) events"
+        let what = what ?? "\(report.events) event\(report.events == 1 ? "" : "s") (as of size \(report.events))"
         guard !report.ok else { return "\(report.ledger): \(what) verified: clean, no breaches" }
         var lines = ["\(report.ledger): \(what) checked: \(report.breaches.count) breach\(report.breaches.count == 1 ? "" : "es")"]
         // Grouped by case (network-level breaches first), each group in log order.
@@ -70,6 +70,9 @@ struct VerifyCommand: ParsableCommand {
 }
 
 /// Checks a proof from `amparo prove` against this ledger.
+///
+/// A proof vouches for bytes: the check recomputes the leaf and the roots from the events this
+/// ledger holds (one snapshot), not from its stored tree, which a rewrite may have left in place.
 enum ProofVerification {
     /// Checks the proof; returns the report and a phrase saying what the proof is about.
     static func verify(log: EventLog, proofText: String, held: String?) throws -> (VerificationReport, String) {
@@ -80,41 +83,59 @@ enum ProofVerification {
         } catch {
             throw LedgerError(error.code, "the proof's checkpoint is not this ledger's: \(error.message)")
         }
-        var breaches: [Breach] = []
-        var what = ""
-        if parsed.header == ProofText.inclusionHeader {
-            let seq = parsed.number + 1
-            guard let raw = try log.rawEntry(at: seq) else {
-                throw LedgerError(.badProof, "the proof is for sequence \(seq), which this ledger does not hold")
-            }
-            let event = try? SignedEvent(bytes: raw.bytes)
-            if !Merkle.verifyInclusion(leafHash: Merkle.leafHash(raw.bytes), index: parsed.number, size: checkpoint.size,
-                                       proof: parsed.hashes, root: checkpoint.root) {
+        return try log.read { snapshot in
+            var breaches: [Breach] = []
+            func breach(_ seq: UInt64?, _ event: SignedEvent?, _ message: String) {
                 breaches.append(Breach(rule: "INTEGRITY", seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
-                                       actor: event?.envelope.actor,
-                                       message: "the inclusion proof does not show the event at sequence \(seq) in the checkpoint of size \(checkpoint.size)"))
+                                       actor: event?.envelope.actor, message: message))
             }
-            what = "inclusion proof of sequence \(seq) (\(event?.envelope.type ?? "event")) in the signed checkpoint of size \(checkpoint.size)"
-        } else {
-            let old = parsed.number
-            let oldRoot: Hash32
-            if let held {
-                let heldCheckpoint = try Checkpoint.verify(note: held, key: log.nodeKey)
-                guard heldCheckpoint.size == old else {
-                    throw LedgerError(.badProof, "the held checkpoint has size \(heldCheckpoint.size) but the proof starts at \(old)")
+            let size = try log.size(in: snapshot)
+            guard checkpoint.size <= size else {
+                breach(nil, nil, "the proof's checkpoint has \(checkpoint.size) events but this ledger holds only \(size): events were removed")
+                return (VerificationReport(ledger: log.name, events: size, breaches: breaches), "proof against the signed checkpoint of size \(checkpoint.size)")
+            }
+            // The checkpoint's root must still be the root of the events as held now.
+            let nowRoot = try log.recomputedRoot(in: snapshot, size: checkpoint.size)
+            if nowRoot != checkpoint.root {
+                breach(nil, nil, "the events this ledger holds no longer give the root its node signed at size \(checkpoint.size): the log was altered after the proof was made")
+            }
+            var what = ""
+            if parsed.header == ProofText.inclusionHeader {
+                let seq = parsed.number + 1
+                guard let raw = try log.rawEntry(in: snapshot, at: seq) else {
+                    throw LedgerError(.badProof, "the proof is for sequence \(seq), which this ledger does not hold")
                 }
-                oldRoot = heldCheckpoint.root
-            } else if let stored = try log.storedCheckpoint(size: old) {
-                oldRoot = try Checkpoint.verify(note: stored.serialized, key: log.nodeKey).root
+                let event = try? SignedEvent(bytes: raw.bytes)
+                if !Merkle.verifyInclusion(leafHash: Merkle.leafHash(raw.bytes), index: parsed.number, size: checkpoint.size,
+                                           proof: parsed.hashes, root: checkpoint.root) {
+                    breach(seq, event, "the inclusion proof does not show the event at sequence \(seq), as its bytes are now, in the checkpoint of size \(checkpoint.size)")
+                }
+                what = "inclusion proof of sequence \(seq) (\(event?.envelope.type ?? "event")) in the signed checkpoint of size \(checkpoint.size)"
             } else {
-                oldRoot = try log.rootHash(size: old).root
+                let old = parsed.number
+                guard old <= checkpoint.size else {
+                    throw LedgerError(.badProof, "the proof starts at size \(old), past its checkpoint's \(checkpoint.size)")
+                }
+                let oldRoot: Hash32
+                let recomputedOld = try log.recomputedRoot(in: snapshot, size: old)
+                if let held {
+                    let heldCheckpoint = try Checkpoint.verify(note: held, key: log.nodeKey)
+                    guard heldCheckpoint.size == old else {
+                        throw LedgerError(.badProof, "the held checkpoint has size \(heldCheckpoint.size) but the proof starts at \(old)")
+                    }
+                    oldRoot = heldCheckpoint.root
+                    if recomputedOld != oldRoot {
+                        breach(nil, nil, "the held checkpoint of size \(old) is not consistent with this log: its first \(old) events were altered")
+                    }
+                } else {
+                    oldRoot = recomputedOld
+                }
+                if !Merkle.verifyConsistency(firstSize: old, firstRoot: oldRoot, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: parsed.hashes) {
+                    breach(nil, nil, "the consistency proof does not show the log of \(old) events is a prefix of the checkpoint of size \(checkpoint.size)")
+                }
+                what = "consistency proof from size \(old) to the signed checkpoint of size \(checkpoint.size)"
             }
-            if !Merkle.verifyConsistency(firstSize: old, firstRoot: oldRoot, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: parsed.hashes) {
-                breaches.append(Breach(rule: "INTEGRITY", seq: nil, event: nil, caseID: nil, actor: nil,
-                                       message: "the consistency proof does not show the log of \(old) events is a prefix of the checkpoint of size \(checkpoint.size)"))
-            }
-            what = "consistency proof from size \(old) to the signed checkpoint of size \(checkpoint.size)"
+            return (VerificationReport(ledger: log.name, events: checkpoint.size, breaches: breaches), what)
         }
-        return (VerificationReport(ledger: log.name, events: checkpoint.size, breaches: breaches), what)
     }
 }

@@ -204,14 +204,23 @@ struct BundleTests {
     func bomb() throws {
         let n = try TwoNodes()
         var l = try lines(try n.export("good.bundle"))
-        // 64 MiB of valid-looking short lines after the header compress to a few kilobytes.
-        l.insert(String(repeating: "{}\n", count: 64 << 20 / 3), at: 2)
+        // A 12 MiB line (under the line bound) compresses to a few kilobytes; the bundle bound is 8 MiB.
+        l.insert(String(repeating: "{", count: 12 << 20), at: 2)
         try write(l, to: n.dir + "/bomb")
         #expect((TestSupport.contents(n.dir + "/bomb")?.count ?? 0) < 64 << 10)
         #expect {
             _ = try Bundles.parse(path: n.dir + "/bomb", bound: 8 << 20)
         } throws: { error in
             ((error as? LedgerError)?.message ?? "").contains("past 8388608 bytes, the bound for a bundle")
+        }
+        // 64 MiB of short lines is refused at the first one, without decoding the rest.
+        var short = try lines(try n.export("good2.bundle"))
+        short.insert(String(repeating: "{}\n", count: 64 << 20 / 3), at: 2)
+        try write(short, to: n.dir + "/shortlines")
+        #expect {
+            _ = try Bundles.parse(path: n.dir + "/shortlines", bound: 8 << 20)
+        } throws: { error in
+            ((error as? LedgerError)?.message ?? "").contains("line 3: not a canonical signed event")
         }
     }
 

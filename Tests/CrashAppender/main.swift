@@ -5,6 +5,21 @@ import Foundation
 import Ledger
 
 let args = CommandLine.arguments
+// `hold-read LEDGER`: open a read snapshot, say "ready", and hold it until killed (a reader that
+// dies inside its transaction, for the stale-reader test).
+if args.count == 3, args[1] == "hold-read" {
+    do {
+        let log = try EventLog.open(path: args[2])
+        try log.read { snapshot in
+            _ = try log.size(in: snapshot)
+            FileHandle.standardOutput.write(Data("ready\n".utf8))
+            while true { sleep(60) }
+        }
+    } catch {
+        FileHandle.standardError.write(Data("amparo-crash-appender: \(error)\n".utf8))
+        exit(2)
+    }
+}
 guard args.count == 5, let batches = Int(args[3]), let batchSize = Int(args[4]) else {
     FileHandle.standardError.write(Data("usage: amparo-crash-appender LEDGER KEY.pem BATCHES BATCH-SIZE\n".utf8))
     exit(2)

@@ -74,7 +74,8 @@ public struct SigningKey: @unchecked Sendable {  // immutable; Crypto does not m
     /// An Ed25519 signature over `message` (deterministic, RFC 8032).
     public func sign(_ message: [UInt8]) -> [UInt8] {
         // Signing with a valid key cannot fail; BoringSSL's Ed25519 is deterministic.
-        Array(try! key.signature(for: message))
+        guard let signature = try? key.signature(for: message) else { preconditionFailure("Ed25519 signing failed inside BoringSSL") }
+        return Array(signature)
     }
 
     /// Hard bound on a key file: 64 KiB (a PEM private key is about 120 bytes).
@@ -109,7 +110,7 @@ public enum KeyFile {
             if code == EEXIST {
                 throw LedgerError(.fileExists, "\(path) already exists; choose another path or remove it first")
             }
-            throw LedgerError(.io, "cannot create \(path): \(String(cString: strerror(code)))")
+            throw FileIO.failure(code, "create", path)
         }
         defer { close(fd) }
         let bytes = Array(text.utf8)
@@ -117,7 +118,7 @@ public enum KeyFile {
         guard written == bytes.count, fsync(fd) == 0 else {
             let code = errno
             unlink(path)
-            throw LedgerError(.io, "cannot write \(path): \(String(cString: strerror(code)))")
+            throw FileIO.failure(code == 0 ? ENOSPC : code, "write", path)
         }
     }
 

@@ -192,7 +192,12 @@ public final class EventLog: @unchecked Sendable {
                 }
             }
             nodeSigningKey = try SigningKey(generatingFor: name)
-            try KeyFile.create(path: keyPath, text: nodeSigningKey.pem)
+            do {
+                try KeyFile.create(path: keyPath, text: nodeSigningKey.pem)
+            } catch {
+                if madeDirectory { try? FileManager.default.removeItem(atPath: path) }
+                throw error
+            }
             created = true
         }
         do {

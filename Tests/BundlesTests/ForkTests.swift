@@ -1,0 +1,100 @@
+import Bundles
+import Foundation
+import Ledger
+import Testing
+import TestSupport
+import Zstd
+
+@Suite("Forks and hostile bundles (issue 8)", .serialized)
+struct ForkTests {
+    /// Appends `count` lawful network events by Mexico to `log`, marked with `tag`.
+    func grow(_ n: TwoNodes, _ log: EventLog, _ count: Int, tag: String) throws {
+        for i in 0..<count {
+            let d = Draft(type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-03-01")!.adding(seconds: Int64(i)),
+                          payload: ["office": .string("\(tag) \(i)"), "email": "a@b", "telephone": "1"])
+            _ = try log.append([d.envelope(actor: "MX").signed(by: n.mxKey)])
+        }
+    }
+
+    func export(_ log: EventLog, _ n: TwoNodes, _ name: String) throws -> String {
+        let path = n.dir + "/" + name
+        try Bundles.export(log: log, key: n.tsKey, keyFile: "ts", selection: .init(), out: path)
+        return path
+    }
+
+    @Test("5. an origin that rolls its log back and rewrites it is refused with FORK, the evidence kept; an older export is not a fork")
+    func rollback() throws {
+        let n = try TwoNodes()
+        let old = try n.export("b0.bundle")
+        _ = try Bundles.importBundle(path: old, into: n.mx)
+        // The sender's state now, kept aside: the attacker will roll back to it.
+        let size0 = try n.ts.size()
+        try FileManager.default.createDirectory(atPath: n.dir + "/rolled", withIntermediateDirectories: true)
+        for f in ["data.mdb", "node.key"] { try FileManager.default.copyItem(atPath: n.dir + "/ts/" + f, toPath: n.dir + "/rolled/" + f) }
+        try grow(n, n.ts, 10, tag: "honest")
+        _ = try Bundles.importBundle(path: try export(n.ts, n, "b1.bundle"), into: n.mx)
+        // The older export again: the same root as the checkpoint seen then, not a fork.
+        #expect(try Bundles.importBundle(path: old, into: n.mx).added == 0)
+
+        let rolled = try EventLog.open(path: n.dir + "/rolled")
+        #expect(try rolled.size() == size0)
+        try grow(n, rolled, 4, tag: "rewritten")
+        let forked = try export(rolled, n, "forked.bundle")
+        let sizeBefore = try n.mx.size()
+        #expect {
+            _ = try Bundles.importBundle(path: forked, into: n.mx)
+        } throws: { error in
+            let e = error as! LedgerError
+            return e.code == .fork && e.message.contains("\(size0 + 4) events") && e.message.contains("\(size0 + 10) events")
+        }
+        #expect(try n.mx.size() == sizeBefore)
+        let forks = try PeerStore(log: n.mx).forks()
+        #expect(forks.count == 1)
+        #expect(try Checkpoint(text: SignedNote(parsing: forks[0].held).text).size == size0 + 10)
+        #expect(try Checkpoint(text: SignedNote(parsing: forks[0].presented).text).size == size0 + 4)
+
+        // The same size with another root: a fork too.
+        try grow(n, rolled, 6, tag: "rewritten more")
+        #expect(try rolled.size() == size0 + 10)
+        let sameSize = try export(rolled, n, "same-size.bundle")
+        #expect {
+            _ = try Bundles.importBundle(path: sameSize, into: n.mx)
+        } throws: { error in
+            (error as! LedgerError).message.contains("two different logs of the same size")
+        }
+        #expect(try n.mx.size() == sizeBefore)
+
+        // The built binary: bundle verify and import exit 1 with FORK; peers shows the evidence.
+        for args in [["bundle", "verify", "--ledger", n.dir + "/mx", forked], ["bundle", "import", "--ledger", n.dir + "/mx", forked]] {
+            let r = try TestSupport.run(args)
+            #expect(r.status == 1, "\(args): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("amparo: FORK:") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+        let peers = try TestSupport.run(["peers", "--ledger", n.dir + "/mx"])
+        #expect(peers.status == 1)
+        #expect(peers.stdout.contains("FORK of rcm.example/ts"))
+        #expect(peers.stdout.components(separatedBy: "— rcm.example/ts ").count - 1 >= 4, "\(peers.stdout)")
+    }
+
+    @Test("6. a small bundle of newlines is refused at line 2, in bounded memory")
+    func newlines() throws {
+        let dir = try TestSupport.temporaryDirectory("newlines")
+        let path = dir + "/nl.bundle"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let compressor = try ZstdCompressor(level: 19)
+        try compressor.write(Array((BundleFormat.magic + "\n").utf8)) { out.write(Data($0)) }
+        let chunk = [UInt8](repeating: 0x0A, count: 1 << 20)
+        for _ in 0..<400 { try compressor.write(chunk) { out.write(Data($0)) } }  // 400 MB of newlines
+        try compressor.finish { out.write(Data($0)) }
+        try out.close()
+        #expect((TestSupport.contents(path)?.count ?? 0) < 64 << 10)
+        let key = LedgerFixture.testKey("RCM-TS", 1).verifierKey.description
+        let r = try TestSupport.runExecutable("/usr/bin/time", ["-f", "maxrss-kb %M", TestSupport.productsDirectory + "/amparo",
+                                                                 "bundle", "verify", "--secretariat-key", key, path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("line 2 is empty"), "\(r.stderr)")
+        let rss = r.stderr.components(separatedBy: "maxrss-kb ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .max
+        #expect(rss < 96 << 10, "peak RSS \(rss) KiB")
+    }
+}
