@@ -25,6 +25,8 @@ struct Amparo: ParsableCommand {
     static func main() {
         // A full file-size limit must surface as EFBIG ("disk full"), not kill the process mid-write.
         signal(SIGXFSZ, SIG_IGN)
+        // A reader that stops early (`| head`) ends the output quietly, not the process.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
