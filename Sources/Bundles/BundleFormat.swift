@@ -92,38 +92,6 @@ public struct BundleHeader: Sendable, Equatable {
     }
 }
 
-/// A file opened for reading, closed when the last reference goes; errors through ``FileIO``.
-final class InputFile: @unchecked Sendable {
-    let fd: Int32
-    let path: String
-
-    init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileIO.failure(errno, "read", path) }
-        var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw FileIO.failure(EISDIR, "read", path)
-        }
-        self.fd = fd
-        self.path = path
-    }
-
-    deinit { close(fd) }
-
-    /// Up to `count` bytes; empty at the end.
-    func read(upTo count: Int) throws -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, count) }
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { throw FileIO.failure(errno, "read", path) }
-            buffer.removeSubrange(n...)
-            return buffer
-        }
-    }
-}
-
 /// Reads a bundle file line by line through the bounded decompressor, without ever holding more
 /// than one line and one decompressed chunk.
 struct LineReader {
@@ -143,7 +111,7 @@ struct LineReader {
     var number = 0
 
     init(path: String, bound: Int = BundleFormat.maximumSize) throws {
-        let file = try InputFile(path: path)
+        let file = try FileIO.Reader(path: path)
         source = { try file.read(upTo: 1 << 20) }
         self.path = path
         decompressor = try ZstdDecompressor(bound: bound)

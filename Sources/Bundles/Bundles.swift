@@ -43,8 +43,7 @@ public enum Bundles {
         var hasher = ContentHasher()
         guard let magic = try reader.next() else { throw LedgerError(.corrupt, "\(path) is empty: not a bundle") }
         guard magic == Array(BundleFormat.magic.utf8) else {
-            let shown = String(decoding: magic.prefix(40), as: UTF8.self).unicodeScalars
-                .map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? String(format: "\\u%04x", $0.value) : String($0) }.joined()
+            let shown = String(decoding: magic.prefix(40), as: UTF8.self)
             throw LedgerError(.corrupt, "\(path) is not an amparo bundle of format \(BundleFormat.version) (first line \"\(shown)\", expected \"\(BundleFormat.magic)\")")
         }
         hasher.line(magic)

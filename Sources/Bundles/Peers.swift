@@ -35,14 +35,13 @@ public struct PeerStore {
     /// Keeps every checkpoint of `origin` a verified bundle carried (by size), and the newest as
     /// the one held (never moves back).
     public func remember(origin: String, nodeKey: VerifierKey, checkpointNote: String, checkpoint: Checkpoint) throws {
-        guard let seen = try log.database(named: "peer-checkpoints", create: true) else { return }
+        guard let seen = try log.database(named: "peer-checkpoints", create: true), let db = try database(create: true) else { return }
+        let newer = try record(origin).map { $0.checkpoint.size < checkpoint.size } ?? true
+        let value = CanonicalJSON.encode(.object(["node_key": .string(nodeKey.description), "checkpoint": .string(checkpointNote)]))
         try log.write { txn in
             try txn.put(seen, key: PeerStore.seenKey(origin, checkpoint.size), value: Array(checkpointNote.utf8))
+            if newer { try txn.put(db, key: Array(origin.utf8), value: value) }
         }
-        if let held = try record(origin), held.checkpoint.size >= checkpoint.size { return }
-        let value = CanonicalJSON.encode(.object(["node_key": .string(nodeKey.description), "checkpoint": .string(checkpointNote)]))
-        guard let db = try database(create: true) else { return }
-        try log.write { txn in try txn.put(db, key: Array(origin.utf8), value: value) }
     }
 
     static func seenKey(_ origin: String, _ size: UInt64) -> [UInt8] { Array(origin.utf8) + [0] + [UInt8](bigEndian: size) }
@@ -77,15 +76,11 @@ public struct PeerStore {
     /// Every origin this ledger holds a checkpoint of, by name.
     public func origins() throws -> [(origin: String, record: PeerRecord)] {
         guard let db = try database(create: false) else { return [] }
-        let names: [String] = try log.read { txn in
-            try txn.withCursor(db) { c in
-                var out: [String] = []
-                var e = try c.first()
-                while let x = e {
-                    out.append(String(decoding: x.key, as: UTF8.self))
-                    e = try c.next()
-                }
-                return out
+        var names: [String] = []
+        try log.read { txn in
+            try txn.forEach(db) { e in
+                names.append(String(decoding: e.key, as: UTF8.self))
+                return true
             }
         }
         return try names.compactMap { name in try record(name).map { (name, $0) } }
@@ -94,20 +89,17 @@ public struct PeerStore {
     /// Every fork recorded, by origin.
     public func forks() throws -> [Fork] {
         guard let db = try log.database(named: "peer-forks", create: false) else { return [] }
-        return try log.read { txn in
-            try txn.withCursor(db) { c in
-                var out: [Fork] = []
-                var e = try c.first()
-                while let x = e {
-                    let origin = String(decoding: x.key.prefix(while: { $0 != 0 }), as: UTF8.self)
-                    let v = try JSONParser.parse(x.value)
-                    out.append(Fork(origin: origin, held: v["held"]?.stringValue ?? "", presented: v["presented"]?.stringValue ?? "",
-                                    recorded: v["recorded"]?.stringValue ?? ""))
-                    e = try c.next()
-                }
-                return out
+        var out: [Fork] = []
+        try log.read { txn in
+            try txn.forEach(db) { e in
+                let origin = String(decoding: e.key.prefix(while: { $0 != 0 }), as: UTF8.self)
+                let v = try JSONParser.parse(e.value)
+                out.append(Fork(origin: origin, held: v["held"]?.stringValue ?? "", presented: v["presented"]?.stringValue ?? "",
+                                recorded: v["recorded"]?.stringValue ?? ""))
+                return true
             }
         }
+        return out
     }
 }
 
@@ -125,17 +117,14 @@ struct ExportRecord {
     }
 
     func exportedSizes() throws -> [UInt64] {
+        var out: [UInt64] = []
         try log.read { txn in
-            try txn.withCursor(db) { c in
-                var out: [UInt64] = []
-                var e = try c.first()
-                while let x = e {
-                    out.append(x.key.bigEndianUInt64)
-                    e = try c.next()
-                }
-                return out
+            try txn.forEach(db) { e in
+                out.append(e.key.bigEndianUInt64)
+                return true
             }
         }
+        return out
     }
 
     func recordExport(_ size: UInt64) throws {

@@ -47,8 +47,6 @@ public final class Environment: @unchecked Sendable {
     private var resizing = false
     /// How long a map resize waits for this process's open transactions to end.
     static let resizeWait: TimeInterval = 60
-    /// Reader slots of dead processes cleared when this environment was opened.
-    public private(set) var staleReadersCleared: Int32 = 0
 
     nonisolated(unsafe) private static var registry: [String: Weak] = [:]
     private static let registryLock = NSLock()
@@ -111,7 +109,7 @@ public final class Environment: @unchecked Sendable {
         // Reader slots left by processes that died inside a read transaction are never freed by
         // LMDB itself: clear them now, or enough killed readers lock every process out.
         var dead: Int32 = 0
-        if !options.readOnly, mdb_reader_check(env, &dead) == ReturnCode.success { staleReadersCleared = dead }
+        if !options.readOnly { _ = mdb_reader_check(env, &dead) }
         self.handle = env
         self.path = path
         self.options = options

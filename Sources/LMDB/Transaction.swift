@@ -78,6 +78,15 @@ public struct Transaction: ~Copyable {
         return stat.ms_entries
     }
 
+    /// Calls `body` with each entry of `db` in key order, from the first key >= `start` (the
+    /// first entry when nil); `body` returns false to stop. One cursor, inside this transaction.
+    public func forEach(_ db: Database, from start: [UInt8]? = nil, _ body: (Entry) throws -> Bool) throws {
+        try withCursor(db) { cursor in
+            var entry = try start.map { try cursor.seek(atLeast: $0) } ?? cursor.first()
+            while let e = entry, try body(e) { entry = try cursor.next() }
+        }
+    }
+
     /// Lends a cursor over `db` to `body`; it is closed when `body` returns.
     public func withCursor<R>(_ db: Database, _ body: (borrowing Cursor) throws -> R) throws -> R {
         var cursor: OpaquePointer?

@@ -96,15 +96,7 @@ public final class ProjectionStore: @unchecked Sendable {
             let summaries = try summarize(touched.sorted(), through: to)
             let meetings = network && group.contains(where: { $0.0 == .meetings }) ? try networkMeetings(through: to) : nil
             try log.write { txn in
-                let size = try self.log.size(in: txn)
                 for (name, gen) in group {
-                    let applied = try self.appliedSeq(txn, name, gen)
-                    guard applied <= size else {
-                        throw LedgerError(.corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
-                    }
-                    // Another process (a report, an append's catch-up) applied these events
-                    // first: its work stands, and the loop goes on from where it left off.
-                    guard applied == from else { continue }
                     try self.apply(txn, name, generation: gen, summaries: summaries, meetings: meetings, through: to, expectedFrom: from)
                 }
             }
@@ -163,16 +155,20 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     /// Writes the new state of the touched cases (and of the meetings, when given) into generation
-    /// `gen` of `name`, and its last sequence `through`, inside `txn`. Refuses to skip or re-apply.
+    /// `gen` of `name`, and its last sequence `through`, inside `txn`. Never skips or re-applies:
+    /// when the generation is no longer at `expectedFrom`, another process (a report, an append's
+    /// catch-up) applied these events first; its work stands and nothing is written here.
     func apply(
         _ txn: borrowing Transaction, _ name: Name, generation gen: Int, summaries: [String: Encoded?],
         meetings: [String: NetworkState.Meeting]?, through: UInt64, expectedFrom: UInt64
     ) throws {
         let db = generations[name]![gen]
         let applied = try self.appliedSeq(txn, name, gen)
-        guard applied == expectedFrom else {
-            throw LedgerError(.corrupt, "projection \(name.rawValue) is at sequence \(applied), expected \(expectedFrom): refusing to skip or re-apply events; run `amparo rebuild`")
+        let size = try log.size(in: txn)
+        guard applied <= size else {
+            throw LedgerError(.corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
         }
+        guard applied == expectedFrom else { return }
         switch name {
         case .cases:
             for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
@@ -278,15 +274,9 @@ public final class ProjectionStore: @unchecked Sendable {
     public func dump(_ name: Name, generation: Int? = nil) throws -> [Entry] {
         try log.read { txn in
             let gen = try generation ?? self.activeGeneration(txn, name)
-            return try txn.withCursor(self.generations[name]![gen]) { c in
-                var out: [Entry] = []
-                var e = try c.first()
-                while let x = e {
-                    out.append(x)
-                    e = try c.next()
-                }
-                return out
-            }
+            var out: [Entry] = []
+            try txn.forEach(self.generations[name]![gen]) { out.append($0); return true }
+            return out
         }
     }
 

@@ -30,12 +30,9 @@ struct Amparo: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as LedgerError where error.code == .fork {
-            // A peer's history that does not extend what it signed before is a finding (exit 1).
-            Output.writeAll(2, Output.terminalSafe(Strings.fork(error.message), keepNewlines: false) + "\n")
-            Foundation.exit(1)
         } catch let error as LedgerError {
-            Output.fail(error.message)
+            // A peer's history that does not extend what it signed before is a finding (exit 1).
+            Output.fail(error.message, status: error.code == .fork ? 1 : 2)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {

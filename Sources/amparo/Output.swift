@@ -12,11 +12,11 @@ func print(_ items: Any..., separator: String = " ", terminator: String = "\n") 
 }
 
 enum Output {
-    /// One line on stderr, exit status 2.
-    static func fail(_ message: String) -> Never {
+    /// One line on stderr, then exit: status 2 (usage, input, I/O) unless told otherwise.
+    static func fail(_ message: String, status: Int32 = 2) -> Never {
         let text = message.hasPrefix("amparo:") ? message : "amparo: " + message
         writeAll(2, terminalSafe(text, keepNewlines: false) + "\n")
-        exit(2)
+        exit(status)
     }
 
     /// Runs `body`; an act refused by the Agreement's rules is one line on stderr and exit 1.
@@ -24,8 +24,7 @@ enum Output {
         do {
             return try body()
         } catch let refusal as Judge.Refusal {
-            writeAll(2, terminalSafe("amparo: refused: " + refusal.message, keepNewlines: false) + "\n")
-            throw ExitCode(1)
+            fail("refused: " + refusal.message, status: 1)
         }
     }
 
@@ -68,15 +67,14 @@ enum Output {
     /// Writes every byte to a file descriptor; a closed pipe or full disk ends the output quietly
     /// (the exit status still tells).
     static func writeAll(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0, errno == EINTR { continue }
             if n <= 0 { return }
             offset += n
         }
-        bytes.removeAll()
     }
 
     /// Compact JSON (RFC 8785 form) and a newline on stdout.

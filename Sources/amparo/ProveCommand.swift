@@ -18,8 +18,6 @@ enum ProofText {
 
     struct Parsed {
         let header: String
-        /// The optional `extra` line's bytes (opaque, application-specific; C2SP tlog-proof).
-        let extra: [UInt8]?
         let number: UInt64
         let hashes: [Hash32]
         let checkpointNote: String
@@ -34,13 +32,12 @@ enum ProofText {
             throw LedgerError(.badProof, "not a proof: the first line must be \(inclusionHeader) or \(consistencyHeader)")
         }
         let header = lines.removeFirst()
-        // C2SP tlog-proof: an optional "extra <base64>" line before the index.
-        var extra: [UInt8]?
+        // C2SP tlog-proof: an optional "extra <base64>" line before the index (opaque,
+        // application-specific data; checked for form, then ignored).
         if lines[0].hasPrefix("extra ") {
-            guard let bytes = [UInt8](base64: String(lines[0].dropFirst(6))) else {
+            guard [UInt8](base64: String(lines[0].dropFirst(6))) != nil else {
                 throw LedgerError(.badProof, "malformed proof: the extra line is not base64")
             }
-            extra = bytes
             lines.removeFirst()
         }
         let word = header == inclusionHeader ? "index" : "old"
@@ -56,7 +53,7 @@ enum ProofText {
             hashes.append(h)
         }
         guard hashes.count <= 64 else { throw LedgerError(.badProof, "malformed proof: \(hashes.count) hashes; a tree of 2^64 leaves needs at most 64") }
-        return Parsed(header: header, extra: extra, number: number, hashes: hashes, checkpointNote: String(text[blank.upperBound...]))
+        return Parsed(header: header, number: number, hashes: hashes, checkpointNote: String(text[blank.upperBound...]))
     }
 }
 

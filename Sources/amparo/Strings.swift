@@ -8,8 +8,4 @@ enum Strings {
     static func catchUpFailed(_ reason: String) -> String {
         "amparo: warning: the events are recorded, but the projections could not catch up (\(reason)); the next report catches up"
     }
-
-    static func fork(_ message: String) -> String {
-        message.hasPrefix("FORK") ? "amparo: " + message : "amparo: FORK: " + message
-    }
 }

@@ -36,6 +36,24 @@ struct SmallDisk {
     func unmount() { _ = try? shell("umount -l '\(path)'; rmdir '\(path)'") }
 }
 
+/// Runs `body` again and again while another thread appends `count` focal-point designations to
+/// `l` one by one through the binary; returns how many times `body` ran.
+func whileAppending(_ l: CLILedger, _ count: Int, _ body: () throws -> Void) throws -> Int {
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        for i in 0..<count {
+            _ = try? l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: focalPoint("office \(i)"))
+        }
+        done.signal()
+    }.start()
+    var runs = 0
+    repeat {
+        try body()
+        runs += 1
+    } while done.wait(timeout: .now()) == .timedOut
+    return runs
+}
+
 /// Every line on stderr: exactly one, and it starts with "amparo:".
 func oneLine(_ r: TestSupport.Result) -> Bool {
     r.stderrLines.count == 1 && r.stderr.hasPrefix("amparo:")
@@ -48,21 +66,12 @@ struct OperationTests {
     @Test("1. verify during appends reports no tampering: it checks one snapshot and says its size")
     func verifyDuringAppends() throws {
         let l = try CLILedger()
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            for i in 0..<40 {
-                _ = try? l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: focalPoint("office \(i)"))
-            }
-            done.signal()
-        }.start()
-        var runs = 0
-        repeat {
+        let runs = try whileAppending(l, 40) {
             let r = try l.amparo(["verify"])
             #expect(r.status == 0, "verify during appends: \(r.stdout) \(r.stderr)")
             #expect(r.stdout.contains("(as of size "), "\(r.stdout)")
             #expect(!r.stdout.contains("INTEGRITY"))
-            runs += 1
-        } while done.wait(timeout: .now()) == .timedOut
+        }
         #expect(runs >= 2)
         let final = try l.amparo(["verify"])
         #expect(final.status == 0)
@@ -95,22 +104,13 @@ struct OperationTests {
     @Test("2. reports beside an appender never fail and never advise rebuild")
     func reportsDuringAppends() throws {
         let l = try CLILedger()
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            for i in 0..<30 {
-                _ = try? l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: focalPoint("office \(i)"))
-            }
-            done.signal()
-        }.start()
-        var runs = 0
-        repeat {
+        let runs = try whileAppending(l, 30) {
             for command in [["cases"], ["workload"]] {
                 let r = try l.amparo(command)
                 #expect(r.status == 0, "\(command): \(r.stderr)")
                 #expect(!r.stderr.contains("rebuild"))
             }
-            runs += 1
-        } while done.wait(timeout: .now()) == .timedOut
+        }
         #expect(runs >= 2)
     }
 
@@ -222,13 +222,16 @@ struct OperationTests {
         // rebuild on a full disk: the sentence, not LMDB's text.
         let disk2 = try SmallDisk(kilobytes: 2048)
         defer { disk2.unmount() }
-        _ = try shell("cp -a '\(l.ledger)' '\(disk2.path)/ledger'")
+        // A compacting copy has no free pages inside: the rebuild's new generation must grow the file.
+        let copy = try shell("mkdir '\(disk2.path)/ledger' && mdb_copy -c '\(l.ledger)' '\(disk2.path)/ledger' && cp '\(l.ledger)/node.key' '\(disk2.path)/ledger/'")
+        #expect(copy.status == 0, "\(copy.stderr)")
         try disk2.fill(leaving: 0)
+        let before = try TestSupport.run(["cases", "--ledger", disk2.path + "/ledger"]).stdout
         let rebuild = try TestSupport.run(["rebuild", "--quiet", "--ledger", disk2.path + "/ledger"])
-        if rebuild.status != 0 {
-            #expect(oneLine(rebuild), "\(rebuild.stderr)")
-            #expect(!rebuild.stderr.contains("mdb_"), "\(rebuild.stderr)")
-        }
+        #expect(rebuild.status == 2)
+        #expect(oneLine(rebuild) && rebuild.stderr.contains("disk is full"), "\(rebuild.stderr)")
+        #expect(!rebuild.stderr.contains("mdb_"), "\(rebuild.stderr)")
+        #expect(try TestSupport.run(["cases", "--ledger", disk2.path + "/ledger"]).stdout == before)
     }
 
     // MARK: 7: unbounded input

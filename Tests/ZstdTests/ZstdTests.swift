@@ -58,4 +58,23 @@ struct ZstdTests {
         corrupt[corrupt.count - 2] ^= 0xFF  // inside the content checksum
         #expect(throws: ZstdError.library) { _ = try ZstdDecompressor.decompress(corrupt, bound: 1 << 20) }
     }
+
+    @Test("a frame that needs a window past 8 MiB is refused (the decoder's memory is bounded)",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zstd")))
+    func largeWindow() throws {
+        // The zstd CLI, reading a pipe (size unknown), keeps --long=27's 128 MiB window in the frame.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", "head -c 2000000 /dev/urandom | /usr/bin/zstd -q --long=27 -c"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let frame = Array(out.fileHandleForReading.readDataToEndOfFile())
+        p.waitUntilExit()
+        #expect(frame.count > 1_000_000)
+        #expect(throws: ZstdError.self) { _ = try ZstdDecompressor.decompress(frame, bound: 1 << 30) }
+        // The same data with a small window decodes.
+        let small = try ZstdCompressor.compress(Array(frame.prefix(1000)))
+        #expect(try ZstdDecompressor.decompress(small, bound: 1 << 20) == Array(frame.prefix(1000)))
+    }
 }

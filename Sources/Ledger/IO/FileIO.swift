@@ -37,27 +37,45 @@ public enum FileIO {
     /// bytes. "-" is standard input. A directory, a missing file, a file past the bound: one
     /// sentence naming the file.
     public static func read(_ path: String, limit: Int = maximumInput) throws(LedgerError) -> [UInt8] {
-        let name = path == "-" ? "standard input" : path
-        let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure(errno, "read", name) }
-        defer { if fd != 0 { close(fd) } }
-        var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw failure(EISDIR, "read", name) }
+        let reader = try Reader(path: path)
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure(errno, "read", name)
+        while case let chunk = try reader.read(upTo: 1 << 16), !chunk.isEmpty {
+            guard out.count + chunk.count <= limit else {
+                throw LedgerError(.usage, "\(reader.name) is larger than \(FileIO.bytesText(limit)), the bound for this input; refused")
             }
-            if n == 0 { break }
-            guard out.count + n <= limit else {
-                throw LedgerError(.usage, "\(name) is larger than \(FileIO.bytesText(limit)), the bound for this input; refused")
-            }
-            out.append(contentsOf: chunk[0..<n])
+            out.append(contentsOf: chunk)
         }
         return out
+    }
+
+    /// A file (or "-", standard input) open for reading in chunks; closed when released. A
+    /// directory is refused when opened.
+    public final class Reader: @unchecked Sendable {  // one owner reads it; the descriptor never changes
+        let fd: Int32
+        /// The file's name in messages ("standard input" for "-").
+        public let name: String
+
+        public init(path: String) throws(LedgerError) {
+            name = path == "-" ? "standard input" : path
+            fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw failure(errno, "read", name) }
+            var info = stat()
+            if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw failure(EISDIR, "read", name) }
+        }
+
+        deinit { if fd > 0 { close(fd) } }
+
+        /// Up to `count` bytes; empty at the end.
+        public func read(upTo count: Int) throws(LedgerError) -> [UInt8] {
+            var buffer = [UInt8](repeating: 0, count: count)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, count) }
+                if n < 0, errno == EINTR { continue }
+                guard n >= 0 else { throw failure(errno, "read", name) }
+                buffer.removeSubrange(n...)
+                return buffer
+            }
+        }
     }
 
     /// Writes a new file through `produce` (which is handed a writer) into a temporary file beside

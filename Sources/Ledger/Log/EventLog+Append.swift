@@ -26,71 +26,69 @@ extension EventLog {
     public func append(_ events: [SignedEvent], recorded: Timestamp = .now()) throws -> [AppendOutcome] {
         let nodeKey = try nodeSigningKey()
         return try write { txn in
-            do {
-                var size = try self.size(txn)
-                var edge = try CompactRange(size: size) { level, index in try self.subtree(txn, level, index) }
-                var storageIndex = Merkle.storedHashCount(size)
-                var outcomes: [AppendOutcome] = []
-                outcomes.reserveCapacity(events.count)
-                var batchIDs: [EventID: (UInt64, Int)] = [:]  // id → (seq, index in `events`)
-                let stamp = [UInt8](bigEndian: UInt64(bitPattern: recorded.milliseconds))
-                var value: [UInt8] = []
-                // Index entries are put after the loop, sorted: B-tree inserts in key order touch
-                // each page once per batch instead of once per event.
-                var idEntries: [(EventID, [UInt8])] = []
-                var caseEntries: [[UInt8]] = []
-                for (position, event) in events.enumerated() {
-                    if let (seq, index) = batchIDs[event.id] {
-                        let held = events[index]
-                        guard held.bytes == event.bytes else { throw EventLog.equivocation(event, held: held, seq: nil) }
-                        outcomes.append(.alreadyPresent(seq))
-                        continue
+            var size = try self.size(txn)
+            var edge = try CompactRange(size: size) { level, index in try self.subtree(txn, level, index) }
+            var storageIndex = Merkle.storedHashCount(size)
+            var outcomes: [AppendOutcome] = []
+            outcomes.reserveCapacity(events.count)
+            var batchIDs: [EventID: (UInt64, Int)] = [:]  // id → (seq, index in `events`)
+            let stamp = [UInt8](bigEndian: UInt64(bitPattern: recorded.milliseconds))
+            var value: [UInt8] = []
+            // Index entries are put after the loop, sorted: B-tree inserts in key order touch
+            // each page once per batch instead of once per event.
+            var idEntries: [(EventID, [UInt8])] = []
+            var caseEntries: [[UInt8]] = []
+            for (position, event) in events.enumerated() {
+                if let (seq, index) = batchIDs[event.id] {
+                    let held = events[index]
+                    guard held.bytes == event.bytes else { throw EventLog.equivocation(event, held: held, seq: nil) }
+                    outcomes.append(.alreadyPresent(seq))
+                    continue
+                }
+                if let seqBytes = try txn.get(db.ids, key: event.id.bytes) {
+                    let seq = seqBytes.bigEndianUInt64
+                    let held = try txn.get(db.events, key: EventLog.seqKey(seq)) ?? []
+                    guard Array(held.dropFirst(8)) == event.bytes else {
+                        let heldEvent = try? SignedEvent(bytes: Array(held.dropFirst(8)))
+                        throw EventLog.equivocation(event, held: heldEvent, seq: seq)
                     }
-                    if let seqBytes = try txn.get(db.ids, key: event.id.bytes) {
-                        let seq = seqBytes.bigEndianUInt64
-                        let held = try txn.get(db.events, key: EventLog.seqKey(seq)) ?? []
-                        guard Array(held.dropFirst(8)) == event.bytes else {
-                            let heldEvent = try? SignedEvent(bytes: Array(held.dropFirst(8)))
-                            throw EventLog.equivocation(event, held: heldEvent, seq: seq)
-                        }
-                        outcomes.append(.alreadyPresent(seq))
-                        continue
-                    }
-                    size += 1
-                    let seq = size
-                    let key = EventLog.seqKey(seq)
-                    value.removeAll(keepingCapacity: true)
-                    value.append(contentsOf: stamp)
-                    value.append(contentsOf: event.bytes)
-                    try txn.put(db.events, key: key, value: value, flags: .append)
-                    idEntries.append((event.id, key))
-                    // Network events (no case) are indexed under the empty case id.
-                    caseEntries.append(EventLog.caseKey(event.envelope.caseID ?? "", seq))
-                    if KeyRegistry.isKeyEvent(event.envelope.type) {
-                        try txn.put(db.keyEvents, key: key, value: [], flags: .append)
-                    }
-                    let leaf = event.leafHash
-                    try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: leaf, flags: .append)
+                    outcomes.append(.alreadyPresent(seq))
+                    continue
+                }
+                size += 1
+                let seq = size
+                let key = EventLog.seqKey(seq)
+                value.removeAll(keepingCapacity: true)
+                value.append(contentsOf: stamp)
+                value.append(contentsOf: event.bytes)
+                try txn.put(db.events, key: key, value: value, flags: .append)
+                idEntries.append((event.id, key))
+                // Network events (no case) are indexed under the empty case id.
+                caseEntries.append(EventLog.caseKey(event.envelope.caseID ?? "", seq))
+                if KeyRegistry.isKeyEvent(event.envelope.type) {
+                    try txn.put(db.keyEvents, key: key, value: [], flags: .append)
+                }
+                let leaf = event.leafHash
+                try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: leaf, flags: .append)
+                storageIndex += 1
+                for node in edge.append(leaf) {
+                    try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: node.hash, flags: .append)
                     storageIndex += 1
-                    for node in edge.append(leaf) {
-                        try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: node.hash, flags: .append)
-                        storageIndex += 1
-                    }
-                    batchIDs[event.id] = (seq, position)
-                    outcomes.append(.appended(seq))
                 }
-                for (id, seqKey) in idEntries.sorted(by: { $0.0 < $1.0 }) {
-                    try txn.put(db.ids, key: id.bytes, value: seqKey, flags: .noOverwrite)
-                }
-                for caseKey in caseEntries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                    try txn.put(db.cases, key: caseKey, value: [])
-                }
-                let held = try txn.count(db.checkpoints)
-                if !batchIDs.isEmpty || held == 0 {
-                    try self.storeCheckpoint(txn, Checkpoint(origin: name, size: size, root: edge.root), key: nodeKey)
-                }
-                return outcomes
+                batchIDs[event.id] = (seq, position)
+                outcomes.append(.appended(seq))
             }
+            for (id, seqKey) in idEntries.sorted(by: { $0.0 < $1.0 }) {
+                try txn.put(db.ids, key: id.bytes, value: seqKey, flags: .noOverwrite)
+            }
+            for caseKey in caseEntries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                try txn.put(db.cases, key: caseKey, value: [])
+            }
+            let held = try txn.count(db.checkpoints)
+            if !batchIDs.isEmpty || held == 0 {
+                try self.storeCheckpoint(txn, Checkpoint(origin: name, size: size, root: edge.root), key: nodeKey)
+            }
+            return outcomes
         }
     }
 

@@ -170,16 +170,12 @@ extension EventLog {
     /// The key events in `snapshot`, through `through`, in log order. An entry the key-event
     /// index names but that does not decode is skipped (the verifier reports it).
     public func keyEvents(in snapshot: borrowing Transaction, through: UInt64 = .max) throws -> [StoredEvent] {
-        let seqs: [UInt64] = try snapshot.withCursor(db.keyEvents) { cursor in
-            var out: [UInt64] = []
-            var entry = try cursor.first()
-            while let e = entry {
-                let seq = e.key.bigEndianUInt64
-                if seq > through { break }
-                out.append(seq)
-                entry = try cursor.next()
-            }
-            return out
+        var seqs: [UInt64] = []
+        try snapshot.forEach(db.keyEvents) { e in
+            let seq = e.key.bigEndianUInt64
+            guard seq <= through else { return false }
+            seqs.append(seq)
+            return true
         }
         return try seqs.compactMap { seq in try event(in: snapshot, at: seq) }
     }
@@ -273,15 +269,12 @@ extension EventLog {
     }
 
     public func storedCheckpoints(in snapshot: borrowing Transaction) throws -> [(size: UInt64, note: String)] {
-        try snapshot.withCursor(db.checkpoints) { cursor in
-            var out: [(UInt64, String)] = []
-            var entry = try cursor.first()
-            while let e = entry {
-                out.append((e.key.bigEndianUInt64, String(decoding: e.value, as: UTF8.self)))
-                entry = try cursor.next()
-            }
-            return out
+        var out: [(size: UInt64, note: String)] = []
+        try snapshot.forEach(db.checkpoints) { e in
+            out.append((e.key.bigEndianUInt64, String(decoding: e.value, as: UTF8.self)))
+            return true
         }
+        return out
     }
 
     /// The stored checkpoint of exactly `size`, if the node signed one.
