@@ -35,8 +35,12 @@ let package = Package(
         // The Agreement: event catalog, the one fold, the rule catalog. Pure: no I/O.
         .target(name: "Agreement", dependencies: ["Ledger"], swiftSettings: strict),
 
-        // Projections and the Agreement's judgement over a ledger (write-path check, verify, views).
-        .target(name: "Projections", dependencies: ["Ledger", "Agreement"], swiftSettings: strict),
+        // Projections: case summaries, workload, meetings, kept beside the log.
+        .target(name: "Projections", dependencies: ["Ledger", "LMDB", "Agreement"], swiftSettings: strict),
+
+        // The write path as one service (parse, shape, sign, one fold, append, catch up) and the
+        // Agreement's judgement over a ledger for reading (verify, case views, replay).
+        .target(name: "Service", dependencies: ["Ledger", "LMDB", "Agreement", "Projections"], swiftSettings: strict),
 
         // Signed, zstd-compressed event bundles between ledgers: export, verify, import.
         .target(name: "Bundles", dependencies: ["Ledger", "LMDB", "Zstd"], swiftSettings: strict),
@@ -54,14 +58,14 @@ let package = Package(
         // The command-line tool: parse, call, print.
         .executableTarget(
             name: "amparo",
-            dependencies: ["Ledger", "Agreement", "Projections", "Reports", "Scenario", "Bundles", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Ledger", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 
         // Benchmarks (run by hand; figures in BENCHMARKS.md). Never a timed test.
         .executableTarget(
             name: "AmparoBench",
-            dependencies: ["Ledger", "LMDB", "CLMDB", "Agreement", "Projections", "Reports", "Scenario", "Bundles", "Zstd"],
+            dependencies: ["Ledger", "LMDB", "CLMDB", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles", "Zstd"],
             path: "Benchmarks/AmparoBench",
             swiftSettings: strict
         ),
@@ -109,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScenarioTests",
-            dependencies: ["Scenario", "Projections", "Agreement", "Ledger", "TestSupport", "amparo"],
+            dependencies: ["Scenario", "Projections", "Service", "Agreement", "Ledger", "TestSupport", "amparo"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -16,80 +16,101 @@ public enum Agreement {
         return (next, breaches)
     }
 
-    /// In-place form of ``apply(_:to:)-(Fact,World)``.
+    /// In-place form of ``apply(_:to:)-(Fact,World)``. `world` must know the history's dated
+    /// facts (``World/init(calendar:)``).
     public static func apply(_ fact: Fact, to world: inout World) -> [Breach] {
         let context = RuleContext(fact: fact, caseState: fact.caseID.flatMap { world.cases[$0] }, network: world.network)
         var breaches: [Breach] = []
-        for rule in Rules.perEvent {
-            if let message = rule.check(context) {
-                breaches.append(breach(rule, fact, message))
-            }
+        for (rule, check) in Rules.eachAct {
+            if let message = check(context) { breaches.append(rule.breach(fact, message)) }
+        }
+        // One verdict for a wrong actor: the Articles judge acts by their lawful actor.
+        if breaches.contains(where: { $0.rule == RuleID.authority.rawValue }) {
+            breaches.removeAll { Rules.rule($0.rule)?.force != .integrity }
         }
         // A malformed event is reported (LIFECYCLE) and not folded into the state.
-        if Catalog.shapeProblem(type: fact.type, caseID: fact.caseID, payload: fact.payload) == nil {
-            record(fact, in: &world)
-        }
+        if fact.isWellFormed { record(fact, in: &world) }
         return breaches
     }
 
-    static func breach(_ rule: Rule, _ fact: Fact, _ message: String) -> Breach {
-        Breach(rule: rule.id, article: rule.article, seq: fact.seq, event: fact.id.description, caseID: fact.caseID,
-               actor: fact.actor, message: rule.sentence(message))
-    }
-
-    /// Checks that need the whole history: `ART7.7-PRESENTATION` — a concluded case not presented
-    /// at the first Network meeting held after its conclusion (reported on the conclusion).
+    /// The rules judged on the whole history (Art. 7.7), once every act is folded.
     public static func finalize(_ world: World) -> [Breach] {
-        var breaches: [Breach] = []
-        for caseID in world.cases.keys.sorted() {
-            let s = world.cases[caseID]!
-            guard let concluded = s.concluded, let event = s.concludedEvent,
-                  let meeting = world.network.firstMeeting(after: concluded.date) else { continue }
-            if s.presentations.contains(where: { $0.meeting == meeting.id }) { continue }
-            let late = s.presentations.first.map { " (it was presented later, at \($0.meeting))" } ?? ""
-            let place = meeting.city.map { " in \($0)" } ?? ""
-            breaches.append(Breach(
-                rule: Rules.presentation.id, article: Rules.presentation.article, seq: s.concludedSeq, event: event.description,
-                caseID: caseID, actor: s.requesting,
-                message: Rules.presentation.sentence("\(Codes.subject(s.requesting)) concluded case \(caseID) on \(concluded.date) but did not present it at the next meeting of the Network, on \(meeting.date)\(place)\(late).")))
+        Rules.wholeHistory.flatMap { rule, check in
+            check(world).map { f in
+                Breach(rule: rule.id.rawValue, article: rule.article, force: rule.force.rawValue, seq: f.seq, event: f.event.description,
+                       caseID: f.caseID, actor: f.actor, message: rule.sentence(f.message))
+            }
         }
-        return breaches
     }
 
-    /// Folds `facts` in act order from an empty world; returns the world and every breach
-    /// (per-event and final), ordered by sequence.
+    /// Folds `facts` in act order from an empty world that knows their dated facts; returns the
+    /// world and every breach (per act and on the whole history), ordered by sequence and rule.
     public static func fold(_ facts: [Fact]) -> (World, [Breach]) {
-        var world = World()
+        var world = World(calendar: Calendar(facts))
         var breaches: [Breach] = []
         for fact in ordered(facts) { breaches += apply(fact, to: &world) }
         breaches += finalize(world)
-        return (world, breaches.sorted { ($0.seq ?? .max, $0.rule) < ($1.seq ?? .max, $1.rule) })
+        return (world, sorted(breaches))
     }
 
-    /// What recording `adding` on top of `existing` would add to the fold's findings: breaches
-    /// found afterwards and not before (by rule and event), so a late record that makes an earlier
-    /// act a breach counts too. `ART7.7-PRESENTATION` breaches that surface only because a meeting
-    /// is now held are the requesting State's omission, not the recorder's: they are left out (the
-    /// verifier reports them).
-    public static func newBreaches(existing: [Fact], adding: [Fact]) -> [Breach] {
-        guard !adding.isEmpty else { return [] }
+    /// Breaches by sequence (unsequenced last), then by the rule's place in the catalog.
+    public static func sorted(_ breaches: [Breach]) -> [Breach] {
+        func order(_ rule: String) -> Int { RuleID(id: rule)?.order ?? RuleID.allCases.count }
+        return breaches.sorted { ($0.seq ?? .max, order($0.rule)) < ($1.seq ?? .max, order($1.rule)) }
+    }
+
+    /// The verdict on recording `adding` on top of `existing`: the world after both, and the
+    /// breaches the record would add — found afterwards and not before (by rule and event), so a
+    /// late record that makes an earlier act a breach counts too. `ART7.7-PRESENTATION` breaches
+    /// that surface only because a meeting is now held are the requesting State's omission, not
+    /// the recorder's: they are left out (the verifier reports them).
+    ///
+    /// One fold: the acts before the first added act (in act order) are judged once, for both
+    /// histories; only the existing acts after it are judged again without the additions, to tell
+    /// what is new. An act recorded in its time (the usual case) leaves nothing to judge again. A
+    /// batch holding dated Network facts (``Calendar``) changes every verdict, and is judged
+    /// against the whole of both histories.
+    public static func judge(existing: [Fact], adding: [Fact]) -> (world: World, added: [Breach]) {
+        guard !adding.isEmpty else { return (state(existing), []) }
         struct Key: Hashable { let rule: String; let event: String? }
-        let before = Set(fold(existing).1.map { Key(rule: $0.rule, event: $0.event) })
-        let added = Set(adding.map { $0.id.description })
-        return fold(existing + adding).1.filter { b in
+        let added = Set(adding.map(\.id))
+        func isNew(_ b: Breach, before: Set<Key>) -> Bool {
             !before.contains(Key(rule: b.rule, event: b.event))
-                && (b.rule != Rules.presentation.id || b.event.map(added.contains) == true)
+                && (b.rule != RuleID.presentation.rawValue || b.event.flatMap(EventID.init(parsing:)).map(added.contains) == true)
         }
+        let calendarBefore = Calendar(existing)
+        let calendarAfter = Calendar(existing + adding)
+        let all = ordered(existing + adding)
+        guard calendarBefore == calendarAfter, let split = all.firstIndex(where: { added.contains($0.id) }) else {
+            let before = Set(fold(existing).1.map { Key(rule: $0.rule, event: $0.event) })
+            let (world, after) = fold(existing + adding)
+            return (world, after.filter { isNew($0, before: before) })
+        }
+        // The shared prefix: identical in both histories.
+        var world = World(calendar: calendarAfter)
+        for fact in all[..<split] { _ = apply(fact, to: &world) }
+        var without = world
+        var beforeSuffix: [Breach] = []
+        for fact in all[split...] where !added.contains(fact.id) { beforeSuffix += apply(fact, to: &without) }
+        var after: [Breach] = []
+        for fact in all[split...] { after += apply(fact, to: &world) }
+        after += finalize(world)
+        let before = Set(beforeSuffix.map { Key(rule: $0.rule, event: $0.event) })
+        return (world, sorted(after.filter { isNew($0, before: before) }))
+    }
+
+    /// What recording `adding` on top of `existing` would add to the fold's findings
+    /// (``judge(existing:adding:)``).
+    public static func newBreaches(existing: [Fact], adding: [Fact]) -> [Breach] {
+        judge(existing: existing, adding: adding).added
     }
 
     /// The world after `facts`, without judging them: the same state updates as ``fold(_:)`` (a
     /// malformed event is skipped there too), none of the rules. For projections, which need the
     /// state and leave the verdicts to `verify`.
     public static func state(_ facts: [Fact]) -> World {
-        var world = World()
-        for fact in ordered(facts) where Catalog.shapeProblem(type: fact.type, caseID: fact.caseID, payload: fact.payload) == nil {
-            record(fact, in: &world)
-        }
+        var world = World(calendar: Calendar(facts))
+        for fact in ordered(facts) where fact.isWellFormed { record(fact, in: &world) }
         return world
     }
 
@@ -102,130 +123,28 @@ public enum Agreement {
 
     // MARK: State updates
 
+    /// Folds one well-formed fact into the world: its catalog row's update.
     static func record(_ f: Fact, in world: inout World) {
-        if f.caseID == nil {
-            recordNetwork(f, in: &world.network)
-            return
-        }
-        let id = f.caseID!
-        var s = world.cases[id] ?? CaseState(id: id)
-        s.authors[f.id] = f.actor
-        switch f.type {
-        case "case.request_filed":
-            if s.filed == nil {
-                s.filed = f.occurred
-                s.filedEvent = f.id
-                s.subject = f.string("subject")
-                s.locationCountry = f.string("location_country")
-                s.locationCity = f.string("location_city")
-                s.category = f.string("category")
-                s.perpetrator = f.string("perpetrator")
-                s.channel = f.string("channel")
-                s.protectionRequired = f.string("protection_required")
-                for key in ["sex", "age_group", "unaccompanied_child", "disability"] { s.indicators[key] = f.payload[key] }
-            }
-        case "case.secretariat_notified":
-            s.notified = s.notified ?? f.occurred
-            s.advance(to: .notified)
-        case "case.circulated":
-            s.circulated = s.circulated ?? f.occurred
-            s.advance(to: .circulated)
-        case "case.collaboration_offered":
-            s.offers[f.actor] = s.offers[f.actor] ?? f.occurred
-            s.advance(to: .offers)
-        case "case.collaboration_declined":
-            s.declines[f.actor] = f.occurred
-        case "case.assisting_state_selected":
-            s.selected = f.string("state")
-            s.selectedAt = f.occurred
-            s.advance(to: .assisting_selected)
-        case "case.formal_request_sent":
-            if let to = f.string("to") { s.formalRequests[to] = s.formalRequests[to] ?? f.occurred }
-            s.advance(to: .formally_requested)
-        case "case.scope_agreed":
-            s.scope[f.actor] = Set(f.strings("scope"))
-            s.scopeAgreedAt = s.scopeAgreedAt ?? f.occurred
-            s.advance(to: .scope_agreed)
-        case "case.protection_action_recorded":
-            s.actions.append((f.actor, f.string("kind") ?? "", f.occurred))
-            s.advance(to: .in_protection)
-        case "case.cost_recorded":
-            s.costs.append((f.string("payer") ?? "", f.string("amount") ?? "0", f.string("currency") ?? "", f.occurred))
-        case "case.reimbursement_claimed":
-            s.claims[f.id] = CaseState.Claim(from: f.string("from") ?? "", claimant: f.actor, amount: f.string("amount") ?? "0",
-                                             currency: f.string("currency") ?? "", at: f.occurred)
-        case "case.reimbursed":
-            if let claim = f.string("claim").flatMap(EventID.init(parsing:)), s.claims[claim] != nil {
-                s.claims[claim]!.settled = f.occurred
-            }
-        case "case.concluded":
-            if s.concluded == nil {
-                s.concluded = f.occurred
-                s.concludedEvent = f.id
-                s.concludedSeq = f.seq
-                s.outcome = f.string("outcome")
-                s.summary = f.string("summary")
-            }
-            s.advance(to: .concluded)
-        case "case.withdrawn":
-            s.withdrawn = s.withdrawn ?? f.occurred
-            s.status = .withdrawn
-        case "case.presented_at_meeting":
-            s.presentations.append((f.string("meeting") ?? "", f.occurred, f.string("protection_provided") ?? "",
-                                    f.string("provided_by") ?? "", f.string("nature") ?? "", f.string("protection_required") ?? "",
-                                    f.string("lessons") ?? ""))
-            if s.concluded != nil { s.advance(to: .presented) }
-        case "case.personal_data_erased":
-            s.erased = f.occurred
-        default:
+        guard let spec = f.spec else { return }
+        switch spec.update {
+        case .none:
             break
-        }
-        world.cases[id] = s
-    }
-
-    static func recordNetwork(_ f: Fact, in n: inout NetworkState) {
-        switch f.type {
-        case "agreement.entered_into_force":
-            if let date = f.date("date") { n.inForce = min(n.inForce ?? date, date) }
-        case "state.joined_agreement":
-            n.partyHistory[f.actor, default: []].append((f.date("effective") ?? f.occurred, true))
-        case "state.left_agreement":
-            n.partyHistory[f.actor, default: []].append((f.date("effective") ?? f.occurred, false))
-        case "state.consular_network_declared":
-            var offices: [String: [String]] = [:]
-            for item in f.payload["offices"]?.arrayValue ?? [] {
-                guard let country = item["country"]?.stringValue else { continue }
-                offices[country] = item["cities"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            }
-            n.offices[f.actor] = offices
-        case "state.focal_point_designated":
-            n.focalPoints[f.actor] = .init(office: f.string("office") ?? "", email: f.string("email") ?? "",
-                                           telephone: f.string("telephone") ?? "", since: f.occurred)
-        case "meeting.scheduled":
-            guard let id = f.string("meeting") else { return }
-            var m = n.meetings[id] ?? .init(id: id, date: f.string("date") ?? String(id.prefix(10)))
-            m.date = f.string("date") ?? m.date
-            m.city = f.string("city")
-            m.country = f.string("country")
-            m.scheduledSeq = f.seq
-            n.meetings[id] = m
-        case "meeting.held":
-            guard let id = f.string("meeting") else { return }
-            var m = n.meetings[id] ?? .init(id: id, date: String(id.prefix(10)))
-            m.held = true
-            m.participants = f.strings("participants")
-            m.observers = f.strings("observers")
-            m.heldSeq = f.seq
-            n.meetings[id] = m
-        default:
-            break
+        case .network(let update):
+            update(f, &world.network)
+        case .caseState(let update):
+            guard let id = f.caseID else { return }
+            var s = world.cases[id] ?? CaseState(id: id)
+            s.authors[f.id] = f.actor
+            update(f, &s, world.network)
+            world.cases[id] = s
         }
     }
 }
 
 extension CaseState {
-    /// When a reimbursement claimed at `claimed` falls due: 12 months later (the EU's Directive
-    /// 2015/637 Art. 14 practice, domain.md); unsettled after that, it is overdue.
+    /// When a reimbursement claimed at `claimed` falls due: 12 months later. Not the Agreement's
+    /// words: the EU's practice (Directive (EU) 2015/637, Art. 14), as domain.md says; unsettled
+    /// after that, a claim is shown overdue (no rule is breached).
     public static func reimbursementDue(_ claimed: Timestamp) -> Timestamp { claimed.adding(seconds: 365 * 86400) }
 
     /// What remains to be done in this case, as of `now`, as sentences with their Article.
@@ -233,7 +152,7 @@ extension CaseState {
         var out: [String] = []
         if withdrawn != nil { return out }
         if concluded == nil {
-            if notified == nil { out.append("awaiting Secretariat acknowledgement (Art. 5)") }
+            if notified == nil { out.append("notify the RCM Technical Secretariat of the request (Art. 5 ¶1)") }
             if selected == nil { out.append("select the assisting State (Art. 5 ¶2)") }
             if let s = selected, formalRequests[s] == nil { out.append("send a formal request note to \(Codes.name(s)) (Art. 6)") }
             if let s = selected, formalRequests[s] != nil, scope[s] == nil {
@@ -249,7 +168,7 @@ extension CaseState {
         }
         for (_, claim) in claims.sorted(by: { $0.value.at < $1.value.at }) where claim.settled == nil {
             let due = CaseState.reimbursementDue(claim.at)
-            out.append("\(now > due ? "overdue: " : "")reimbursement of \(claim.amount) \(claim.currency) claimed by \(Codes.name(claim.claimant)) on \(claim.at.date) from \(Codes.name(claim.from)), due by \(due.date) (Art. 8)")
+            out.append("\(now > due ? "overdue: " : "")reimbursement of \(claim.amount) \(claim.currency) claimed by \(Codes.name(claim.claimant)) on \(claim.at.date) from \(Codes.name(claim.from)), due by \(due.date) (12 months: EU practice, Directive 2015/637)")
         }
         return out
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Ledger
 
 /// An event as the fold sees it: the envelope, where this node holds it, and when it recorded it.
@@ -5,7 +6,10 @@ public struct Fact: Sendable {
     /// Sequence in this node's log; nil for a draft not yet appended.
     public let seq: UInt64?
     public let id: EventID
+    /// The `type` the event carries, as written.
     public let type: String
+    /// Its catalog type; nil for a name the catalog does not know (possible only in imported events).
+    public let kind: EventType?
     public let caseID: String?
     public let actor: String
     public let occurred: Timestamp
@@ -16,6 +20,7 @@ public struct Fact: Sendable {
         self.seq = seq
         id = e.id
         type = e.type
+        kind = EventType(name: e.type)
         caseID = e.caseID
         actor = e.actor
         occurred = e.occurred
@@ -27,20 +32,78 @@ public struct Fact: Sendable {
         self.init(seq: stored.seq, recorded: stored.recorded, envelope: stored.event.envelope)
     }
 
-    func string(_ field: String) -> String? { payload[field]?.stringValue }
+    public func string(_ field: String) -> String? { payload[field]?.stringValue }
     func strings(_ field: String) -> [String] { payload[field]?.arrayValue?.compactMap(\.stringValue) ?? [] }
     func date(_ field: String) -> Timestamp? { string(field).flatMap(Timestamp.init(parsing:)) }
     /// The date the act happened, `YYYY-MM-DD`.
     var day: String { occurred.date }
+    /// Its catalog row, when the type is known.
+    public var spec: EventSpec? { kind.map(Catalog.spec) }
+    /// How the act reads in a sentence: "a request", "a consular visit" (its type's name when unknown).
+    public var phrase: String { spec?.phrase(self) ?? type }
+    /// True when the event is a well-formed event of the catalog (only those change the state).
+    var isWellFormed: Bool { Catalog.shapeProblem(type: type, caseID: caseID, payload: payload) == nil }
+}
+
+/// The Network's dated facts, known from their date whatever the place of their record in the
+/// fold: the Agreement is in force from the date the Vice-Ministers approved it (Art. 9), and a
+/// State is a Party from the `effective` date of its decision (Art. 7.2), however late either was
+/// recorded. The meetings the ledger knows (scheduled or held) are known from the start too, so
+/// that a presentation can be judged against them whatever the order of recording.
+///
+/// Built by a first pass over the whole history (``note(_:)``) before the fold judges anything.
+public struct Calendar: Sendable, Equatable {
+    /// The date the Agreement entered into force (the earliest approval recorded), if any.
+    public var inForce: Timestamp?
+    /// Party membership changes by State: (effective date, is a Party from then on), by date.
+    public var partyHistory: [String: [(effective: Timestamp, party: Bool)]] = [:]
+    /// The ids of every meeting scheduled or held.
+    public var meetings: Set<String> = []
+
+    public init() {}
+
+    /// The calendar of `facts`.
+    public init(_ facts: some Sequence<Fact>) {
+        for fact in facts { note(fact) }
+    }
+
+    /// Takes in one fact (any order). Malformed events are ignored, as the fold ignores them.
+    public mutating func note(_ f: Fact) {
+        guard let kind = f.kind, f.isWellFormed else { return }
+        switch kind {
+        case .enteredIntoForce:
+            if let date = f.date("date") { inForce = min(inForce ?? date, date) }
+        case .joinedAgreement, .leftAgreement:
+            let change = (effective: f.date("effective") ?? f.occurred, party: kind == .joinedAgreement)
+            var history = partyHistory[f.actor, default: []]
+            let at = history.firstIndex { $0.effective > change.effective } ?? history.count
+            history.insert(change, at: at)
+            partyHistory[f.actor] = history
+        case .meetingScheduled, .meetingHeld:
+            if let id = f.string("meeting") { meetings.insert(id) }
+        default:
+            break
+        }
+    }
+
+    public static func == (a: Calendar, b: Calendar) -> Bool {
+        func flat(_ c: Calendar) -> [String: [String]] { c.partyHistory.mapValues { $0.map { "\($0.effective) \($0.party)" } } }
+        return a.inForce == b.inForce && a.meetings == b.meetings && flat(a) == flat(b)
+    }
+
+    /// True when `state` is a Party at `date`: the last change effective at or before it says so.
+    public func isParty(_ state: String, at date: Timestamp) -> Bool {
+        (partyHistory[state] ?? []).last { $0.effective <= date }?.party ?? false
+    }
 }
 
 /// The Network's facts as they stand at the fold's current instant (the fold runs in `occurred`
 /// order, so "now" in the fold is "as of the act being judged").
 public struct NetworkState: Sendable {
+    /// The dated facts (entry into force, Parties, known meetings), from the whole history.
+    public var calendar = Calendar()
     /// The date the Agreement entered into force, if recorded.
-    public var inForce: Timestamp?
-    /// Party membership changes by State: (effective date, is a Party from then on).
-    public var partyHistory: [String: [(effective: Timestamp, party: Bool)]] = [:]
+    public var inForce: Timestamp? { calendar.inForce }
     /// Each State's declared consular network (country → cities), as last declared.
     public var offices: [String: [String: [String]]] = [:]
     /// Designated focal points by State.
@@ -71,12 +134,18 @@ public struct NetworkState: Sendable {
     }
 
     /// True when `state` is a Party on `date` (joined on or before it, and not left since).
-    public func isParty(_ state: String, at date: Timestamp) -> Bool {
-        var party = false
-        for change in (partyHistory[state] ?? []).sorted(by: { $0.effective < $1.effective }) where change.effective <= date {
-            party = change.party
+    public func isParty(_ state: String, at date: Timestamp) -> Bool { calendar.isParty(state, at: date) }
+
+    /// The Parties other than `requesting` with a declared mission in `country` (in `city`, when
+    /// their declaration names cities there), as of `date`: Art. 5 ¶2's "several consular
+    /// missions … of States Parties".
+    public func partiesWithMission(in country: String, city: String?, at date: Timestamp, excluding requesting: String) -> [String] {
+        func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+        return offices.keys.sorted().filter { state in
+            guard state != requesting, state != country, isParty(state, at: date), let cities = offices[state]?[country] else { return false }
+            guard let city, !cities.isEmpty else { return true }
+            return cities.contains { fold($0) == fold(city) }
         }
-        return party
     }
 
     /// The meetings held, by date.
@@ -165,5 +234,8 @@ public struct CaseState: Sendable {
 public struct World: Sendable {
     public var network = NetworkState()
     public var cases: [String: CaseState] = [:]
+    /// An empty world with no dated facts: use ``init(calendar:)`` before folding a history.
     public init() {}
+    /// An empty world that knows the history's dated facts (``Calendar``).
+    public init(calendar: Calendar) { network.calendar = calendar }
 }

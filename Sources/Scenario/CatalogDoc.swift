@@ -6,12 +6,12 @@ import Ledger
 /// committed page equal to it and checks every example against the catalog.
 public enum CatalogDoc {
     /// Examples for the types the scenario does not produce.
-    static let extra: [String: (actor: String, caseID: String?, payload: [String: JSONValue])] = [
-        "ledger.genesis": ("RCM-TS", nil, ["name": "rcm.example/ts", "root_keys": ["RCM-TS+4b9f5a2d+AWI2bvC0cHOOBlWZ9SwFSQLR79hlHDK/wWGVqZTkq5Li"]]),
-        "key.revoked": ("RCM-TS", nil, ["actor": "MX", "public_key": "MX+206b6c8c+AUTtk3fNgoJcz9nxnVL3uVH53DLAHzWmdwUEL0escGEN", "revoked_at": "2016-01-01T00:00:00Z"]),
-        "state.left_agreement": ("NI", nil, ["effective": "2019-01-01"]),
-        "case.personal_data_erased": ("MX", "MX-2015-0002", ["request": "MX-ERASE-2018-004"]),
-        "case.corrected": ("MX", "MX-2015-0002", ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["location_city": "Liberia"], "reason": "the city was misrecorded"]),
+    static let extra: [EventType: (actor: String, caseID: String?, payload: [String: JSONValue])] = [
+        .genesis: ("RCM-TS", nil, ["name": "rcm.example/ts", "root_keys": ["RCM-TS+4b9f5a2d+AWI2bvC0cHOOBlWZ9SwFSQLR79hlHDK/wWGVqZTkq5Li"]]),
+        .keyRevoked: ("RCM-TS", nil, ["actor": "MX", "public_key": "MX+206b6c8c+AUTtk3fNgoJcz9nxnVL3uVH53DLAHzWmdwUEL0escGEN", "revoked_at": "2016-01-01T00:00:00Z"]),
+        .leftAgreement: ("NI", nil, ["effective": "2019-01-01"]),
+        .personalDataErased: ("MX", "MX-2015-0002", ["request": "MX-ERASE-2018-004"]),
+        .corrected: ("MX", "MX-2015-0002", ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["location_city": "Liberia"], "reason": "the city was misrecorded"]),
     ]
 
     /// The page.
@@ -34,7 +34,7 @@ public enum CatalogDoc {
 
             """
         for spec in Catalog.specs {
-            out += "\n## `\(spec.type)`\n\n"
+            out += "\n## `\(spec.name)`\n\n"
             out += "\(spec.summary) Source: \(spec.source). Recorded by: \(spec.role.rawValue)."
             if let c = spec.command { out += " Command: `amparo \(c.group) \(c.name)`." }
             out += "\n\n| field | kind | required | meaning |\n| --- | --- | --- | --- |\n"
@@ -44,13 +44,13 @@ public enum CatalogDoc {
             }
             var draft: [String: JSONValue]
             var actor: String
-            if let e = examples[spec.type] {
+            if let e = examples[spec.name] {
                 draft = ["type": .string(e.envelope.type), "occurred": .string(e.envelope.occurred.description), "payload": .object(e.envelope.payload)]
                 if let c = e.envelope.caseID { draft["case"] = .string(c) }
                 actor = e.envelope.actor
             } else {
                 let x = extra[spec.type]!
-                draft = ["type": .string(spec.type), "occurred": "2016-02-01T10:00:00Z", "payload": .object(x.payload)]
+                draft = ["type": .string(spec.name), "occurred": "2016-02-01T10:00:00Z", "payload": .object(x.payload)]
                 if let c = x.caseID { draft["case"] = .string(c) }
                 actor = x.actor
             }

@@ -1,53 +1,59 @@
 import Agreement
 
-/// docs/rules.md: the rule catalog as the verifier applies it.
+/// docs/rules.md: the rule catalog as the verifier applies it, generated from the rules
+/// themselves (`Sources/Agreement/Rules/`), so the page and the code cannot disagree.
 public enum RulesDoc {
     public static func markdown() -> String {
         var out = """
             # Rule catalog
 
-            Generated from `Sources/Agreement/Rules.swift` by `amparo catalog rules`; a test keeps this page
-            equal to it. `amparo verify` reports every breach with the rule id, the Article, the event and
-            its sequence number, the case, the actor and a sentence a lawyer can read. The write path
-            (`amparo append` and the event commands) refuses an act that would add a breach, with the same
-            sentence and exit status 1, unless `--record-violations` (historic records), after which
-            `verify` reports it.
+            Generated from `Sources/Agreement/Rules/` (one file per Article) by `amparo catalog rules`; a
+            test keeps this page equal to it, and checks that every quotation is the Agreement's own words
+            (`../shared/seeds/001_…txt`). `amparo verify` reports every breach with the rule id, the
+            Article, the force of its words, the event and its sequence number, the case, the actor and a
+            sentence a lawyer can read ("Article 5 ¶1 (shall): …"). The write path (`amparo append` and the
+            event commands) refuses an act that would add a breach, with the same sentence and exit status
+            1, unless `--record-violations` (historic records), after which `verify` reports it.
 
             Acts are judged in the order they happened (`occurred`, ties by sequence), with the Network's
-            facts (Parties, declared offices, focal points, meetings) as they stood at the act. A late record
-            re-checks its case. `ART7.7-PRESENTATION` is judged on the whole history and reported on the
-            case's conclusion; recording a meeting as held is never refused because a case was not presented
-            there (that omission is the requesting State's).
+            facts (declared offices, focal points, meetings) as they stood at the act. Dated facts count from
+            their date, however late they were recorded: the Agreement is in force from the approval date
+            (Art. 9) and a State is a Party from its `effective` date (Art. 7.2). A late record re-checks its
+            case.
 
-            | rule id | Article | the transition is a breach when |
-            | --- | --- | --- |
+            ## Force
+
+            The Agreement says "shall", "should" and "may not", and its preamble (Whereas II) calls it a
+            framework instrument, not binding: "this regional cooperation mechanism shall be a framework
+            instrument for Member States, which shall decide in an individual and sovereign manner in which
+            cases it is appropriate to apply the instrument". Each rule carries the force of the words it
+            enforces, so an auditor can tell a breach of a duty (`shall`, `may not`) from a departure from a
+            recommendation (`should`). `integrity` marks the ledger's own rules: a record that cannot be
+            trusted as written. The force changes no exit status and no refusal.
+
+            | rule id | Article | force | the transition is a breach when |
+            | --- | --- | --- | --- |
 
             """
         for rule in Rules.catalog {
-            out += "| `\(rule.id)` | \(rule.article ?? "-") | \(rule.summary) |\n"
+            out += "| `\(rule.id.rawValue)` | \(rule.article ?? "-") | \(rule.force.rawValue) | \(rule.summary) |\n"
         }
-        out += """
-
-            Decisions where the Agreement is silent:
-            - `AUTHORITY` uses the "recorded by" column of docs/events.md; a State other than the selected one
-              agreeing scope or acting is `ART5-SELECTION`, not `AUTHORITY`.
-            - `LIFECYCLE` also covers an event that is not a well-formed event of the catalog (possible only
-              for events recorded by bundle import; the write path refuses them with exit status 2), a
-              reimbursement of a claim the case does not hold, and a correction of an event it does not hold.
-              After a conclusion or withdrawal only costs, claims, reimbursements, the presentation, the
-              erasure of personal data and corrections may follow.
-            - `ART7.2-PARTY` is checked for the requesting State at filing, for the selected State at its
-              selection and for the State agreeing scope.
-            - `ART7.3-UNREPRESENTED` uses the requesting State's declaration in force at filing; it is not
-              checked for a requesting State that is not a Member State (`ART7.1-NATIONALITY` says so).
-            - `ART4-PRESENCE` is checked at an offer of collaboration, at the selection and at the agreement on
-              scope, against the State's declaration in force then.
-            - `ART5-SCOPE` compares the action kind with the scope the acting State agreed.
-            - `ART8-COSTS`: the payer must be IOM or the State of nationality.
-            - `ART7.7-PRESENTATION`: "the following meeting" is the first meeting held on a date after the
-              conclusion's date; presenting at a later meeting is still a breach (the sentence says so).
-
-            """
+        out += "\n## The rules, with the words they enforce\n"
+        for rule in Rules.catalog {
+            out += "\n### `\(rule.id.rawValue)`\n\n"
+            out += "Article: \(rule.article ?? "-"). Force: **\(rule.force.rawValue)**. "
+            switch rule.judgement {
+            case .byLedger: out += "Judged by the Ledger's verifier.\n\n"
+            case .eachAct: out += "Judged on each act.\n\n"
+            case .wholeHistory: out += "Judged on the whole history (it needs acts after the one it is reported on).\n\n"
+            }
+            for q in rule.words { out += "> \(q.text) (\(q.source))\n\n" }
+            out += "Breached when \(rule.summary).\n"
+            if !rule.interpretation.isEmpty {
+                out += "\nHow the text is read:\n\n"
+                for note in rule.interpretation { out += "- \(note)\n" }
+            }
+        }
         return out
     }
 }

@@ -74,43 +74,43 @@ public struct ScenarioGenerator {
     public func generate(_ emit: (SignedEvent) throws -> Void) throws -> [Expected] {
         var rng = Random(seed: seed)
         var counter: UInt64 = 0
-        func event(_ type: String, _ actor: String, case caseID: String? = nil, _ when: String, _ payload: [String: JSONValue]) -> SignedEvent {
+        func event(_ type: EventType, _ actor: String, case caseID: String? = nil, _ when: String, _ payload: [String: JSONValue]) -> SignedEvent {
             counter += 1
             let occurred = Timestamp(parsing: when)!.adding(seconds: Int64(counter % 3600))
             // Deterministic UUIDv7: the act's time, then a counter and the seed instead of random bits.
             var bytes = [UInt8](bigEndian: UInt64(occurred.milliseconds) << 16) .prefix(6) + [0x70, 0]
             bytes += [UInt8](bigEndian: 0x8000_0000_0000_0000 | (seed << 32) | counter)
             let id = EventID(bytes: Array(bytes))!
-            return Envelope(id: id, type: type, caseID: caseID, actor: actor, occurred: occurred, payload: payload)
+            return Envelope(id: id, type: type.name, caseID: caseID, actor: actor, occurred: occurred, payload: payload)
                 .signed(by: ScenarioKeys.key(actor))
         }
 
         // Keys (registered in 2014 by the Secretariat, valid from 2014-01-01), then the Network.
         var network: [SignedEvent] = []
         for actor in Codes.memberStates + [Codes.iom] {
-            network.append(event("key.registered", Codes.secretariat, "2014-06-01", [
+            network.append(event(.keyRegistered, Codes.secretariat, "2014-06-01", [
                 "actor": .string(actor), "public_key": .string(ScenarioKeys.key(actor).verifierKey.description),
                 "valid_from": "2014-01-01T00:00:00Z",
             ]))
         }
-        network.append(event("agreement.entered_into_force", Codes.secretariat, "2014-06-27", ["date": "2014-06-27", "text_version": "RCM draft 2014"]))
+        network.append(event(.enteredIntoForce, Codes.secretariat, "2014-06-27", ["date": "2014-06-27", "text_version": "RCM draft 2014"]))
         for s in Codes.memberStates {
-            network.append(event("state.joined_agreement", s, ScenarioGenerator.joined[s]!, ["effective": .string(ScenarioGenerator.joined[s]!)]))
+            network.append(event(.joinedAgreement, s, ScenarioGenerator.joined[s]!, ["effective": .string(ScenarioGenerator.joined[s]!)]))
             let list: [JSONValue] = ScenarioGenerator.offices[s]!.map { c in
                 ["country": .string(c), "cities": [.string(ScenarioGenerator.capitals[c] ?? c)]]
             }
-            network.append(event("state.consular_network_declared", s, ScenarioGenerator.joined[s]!, ["offices": .array(list)]))
-            network.append(event("state.focal_point_designated", s, "2014-07-15", [
+            network.append(event(.networkDeclared, s, ScenarioGenerator.joined[s]!, ["offices": .array(list)]))
+            network.append(event(.focalPointDesignated, s, "2014-07-15", [
                 "office": .string("Consular Directorate of \(Codes.name(s))"), "email": .string("focal.\(s.lowercased())@mfa.example"),
                 "telephone": .string("+000 \(s) 0100"),
             ]))
         }
         for m in ScenarioGenerator.meetings {
             let id = MeetingID.make(date: m.date, city: m.city)
-            network.append(event("meeting.scheduled", Codes.secretariat, shift(m.date, days: -120), [
+            network.append(event(.meetingScheduled, Codes.secretariat, shift(m.date, days: -120), [
                 "meeting": .string(id), "date": .string(m.date), "city": .string(m.city), "country": .string(m.country),
             ]))
-            network.append(event("meeting.held", Codes.secretariat, m.date, [
+            network.append(event(.meetingHeld, Codes.secretariat, m.date, [
                 "meeting": .string(id), "participants": .array(m.participants.map(JSONValue.string)), "observers": ["IOM", "UNHCR", "RNCOM"],
             ]))
         }
@@ -120,7 +120,7 @@ public struct ScenarioGenerator {
         }
         func present(_ meeting: (date: String, city: String, country: String, participants: [String]), requesting: String,
                      caseID: String, category: String, location: String, provided: String, by: String, lesson: Int) -> SignedEvent {
-            event("case.presented_at_meeting", requesting, case: caseID, meeting.date, [
+            event(.presentedAtMeeting, requesting, case: caseID, meeting.date, [
                 "meeting": .string(MeetingID.make(date: meeting.date, city: meeting.city)),
                 "nature": .string(ProtectionText.nature(category, location)),
                 "protection_required": .string(ProtectionText.required(category)),
@@ -176,22 +176,22 @@ public struct ScenarioGenerator {
                 "sex": .string(rng.pick(["female", "male"])), "age_group": .string(category == "child_or_adolescent" ? rng.pick(["0-11", "12-17"]) : rng.pick(["18-59", "60+"])),
             ]
             if category == "child_or_adolescent" { filing["unaccompanied_child"] = .bool(rng.next() % 2 == 0) }
-            evs.append(event("case.request_filed", requesting, case: caseID, d, filing))
+            evs.append(event(.requestFiled, requesting, case: caseID, d, filing))
             if plant == "ART7.5-CHANNEL" || plant == "ART7.3-UNREPRESENTED" {
                 expected.append(.init(rule: plant!, event: evs.last!.id.description, caseID: caseID))
             }
             if plant != "ART5-SECRETARIAT" {
-                evs.append(event("case.secretariat_notified", Codes.secretariat, case: caseID, next(1), ["acknowledgement": .string("TS-\(caseID)")]))
+                evs.append(event(.secretariatNotified, Codes.secretariat, case: caseID, next(1), ["acknowledgement": .string("TS-\(caseID)")]))
             }
             let circulator = plant == "AUTHORITY" ? assisting : requesting
-            evs.append(event("case.circulated", circulator, case: caseID, next(1), ["focal_points": .array(assistants.map(JSONValue.string))]))
+            evs.append(event(.circulated, circulator, case: caseID, next(1), ["focal_points": .array(assistants.map(JSONValue.string))]))
             if plant == "AUTHORITY" { expected.append(.init(rule: "AUTHORITY", event: evs.last!.id.description, caseID: caseID)) }
             // Early ends: no collaborating State, or the mechanism does not apply.
             if i % 11 == 4 && plant == nil {
                 for other in assistants.prefix(2) {
-                    evs.append(event("case.collaboration_declined", other, case: caseID, next(2), ["reason": "no capacity in that jurisdiction"]))
+                    evs.append(event(.collaborationDeclined, other, case: caseID, next(2), ["reason": "no capacity in that jurisdiction"]))
                 }
-                evs.append(event("case.concluded", requesting, case: caseID, next(3), [
+                evs.append(event(.concluded, requesting, case: caseID, next(3), [
                     "outcome": "no_collaborating_state", "summary": "no Party could collaborate in that jurisdiction",
                 ]))
                 if let meeting = nextMeeting(after: d) {
@@ -202,18 +202,18 @@ public struct ScenarioGenerator {
                 continue
             }
             if i % 13 == 7 && plant == nil {
-                evs.append(event("case.withdrawn", requesting, case: caseID, next(4), ["reason": "the national returned on their own"]))
+                evs.append(event(.withdrawn, requesting, case: caseID, next(4), ["reason": "the national returned on their own"]))
                 caseEvents += evs
                 continue
             }
-            evs.append(event("case.collaboration_offered", assisting, case: caseID, next(1), ["offer": .string("visit by our office in \(ScenarioGenerator.capitals[location] ?? location)")]))
-            evs.append(event("case.assisting_state_selected", requesting, case: caseID, next(1), ["state": .string(assisting)]))
+            evs.append(event(.collaborationOffered, assisting, case: caseID, next(1), ["offer": .string("visit by our office in \(ScenarioGenerator.capitals[location] ?? location)")]))
+            evs.append(event(.assistingStateSelected, requesting, case: caseID, next(1), ["state": .string(assisting)]))
             let requestNote = "\(requesting)-NV-\(year)-\(100 + i)"
-            let formal = event("case.formal_request_sent", requesting, case: caseID, next(1), [
+            let formal = event(.formalRequestSent, requesting, case: caseID, next(1), [
                 "to": .string(assisting), "note": .string(requestNote), "mission": .string("Embassy of \(Codes.name(assisting)) in \(ScenarioGenerator.capitals[location] ?? location)"),
             ])
             if plant != "ART6-PRIOR-REQUEST" { evs.append(formal) }
-            evs.append(event("case.scope_agreed", assisting, case: caseID, next(2), [
+            evs.append(event(.scopeAgreed, assisting, case: caseID, next(2), [
                 "request_note": .string(requestNote), "reply_note": .string("\(assisting)-NV-\(year)-\(200 + i)"),
                 "scope": .array(kinds.map(JSONValue.string)), "procedures": "weekly reports to the focal point",
             ]))
@@ -221,32 +221,32 @@ public struct ScenarioGenerator {
             for k in 0..<actionCount {
                 var kind = kinds[k % kinds.count]
                 if plant == "ART5-SCOPE" && k == 0 { kind = Codes.actionKinds.first { !kinds.contains($0) }! }
-                evs.append(event("case.protection_action_recorded", assisting, case: caseID, next(2 + k), [
+                evs.append(event(.protectionActionRecorded, assisting, case: caseID, next(2 + k), [
                     "kind": .string(kind), "details": .string(ProtectionText.action(kind)),
                 ]))
-                if plant == "ART5-SCOPE" && k == 0 || plant == "ART5-SECRETARIAT" || plant == "ART6-PRIOR-REQUEST" && k == 0 {
+                if plant == "ART5-SCOPE" && k == 0 || plant == "ART6-PRIOR-REQUEST" && k == 0 {
                     expected.append(.init(rule: plant!, event: evs.last!.id.description, caseID: caseID))
                 }
                 if plant == "ART6-PRIOR-REQUEST" && k == 0 {
                     // The note is sent only after the first act (it keeps its own, earlier id).
-                    evs.append(event("case.formal_request_sent", requesting, case: caseID, next(1), [
+                    evs.append(event(.formalRequestSent, requesting, case: caseID, next(1), [
                         "to": .string(assisting), "note": .string(requestNote), "mission": .string("Embassy of \(Codes.name(assisting))"),
                     ]))
                 }
             }
             let costPayer = plant == "ART8-COSTS" ? assisting : (i % 2 == 0 ? Codes.iom : requesting)
-            evs.append(event("case.cost_recorded", costPayer == Codes.iom ? Codes.iom : requesting, case: caseID, next(3), [
+            evs.append(event(.costRecorded, costPayer == Codes.iom ? Codes.iom : requesting, case: caseID, next(3), [
                 "payer": .string(costPayer), "amount": .string("\(150 + Int(rng.next() % 900)).00"), "currency": "USD",
                 "purpose": "transport and accommodation",
             ]))
             if plant == "ART8-COSTS" { expected.append(.init(rule: "ART8-COSTS", event: evs.last!.id.description, caseID: caseID)) }
             if i % 4 == 1 {
-                let claim = event("case.reimbursement_claimed", assisting, case: caseID, next(5), [
+                let claim = event(.reimbursementClaimed, assisting, case: caseID, next(5), [
                     "from": .string(requesting), "amount": "420.00", "currency": "USD", "purpose": "shelter nights advanced",
                 ])
                 evs.append(claim)
                 if i % 8 == 1 {
-                    evs.append(event("case.reimbursed", requesting, case: caseID, next(60), ["claim": .string(claim.id.description), "amount": "420.00", "currency": "USD"]))
+                    evs.append(event(.reimbursed, requesting, case: caseID, next(60), ["claim": .string(claim.id.description), "amount": "420.00", "currency": "USD"]))
                 }
             }
             // Some cases stay open at the end of the scenario.
@@ -255,12 +255,16 @@ public struct ScenarioGenerator {
                 continue
             }
             if i % 10 == 3 { outcome = "referred" }
-            evs.append(event("case.concluded", requesting, case: caseID, next(10 + Int(rng.next() % 40)), [
+            evs.append(event(.concluded, requesting, case: caseID, next(10 + Int(rng.next() % 40)), [
                 "outcome": .string(outcome), "summary": .string(ProtectionText.summary(outcome)),
             ]))
             let concluded = evs.last!
+            if plant == "ART5-SECRETARIAT" {
+                // Art. 5 ¶1: the Secretariat was never notified; the conclusion is the breach.
+                expected.append(.init(rule: "ART5-SECRETARIAT", event: concluded.id.description, caseID: caseID))
+            }
             if plant == "LIFECYCLE" {
-                evs.append(event("case.protection_action_recorded", assisting, case: caseID, next(3), ["kind": "consular_visit", "details": "follow-up visit after the case was closed"]))
+                evs.append(event(.protectionActionRecorded, assisting, case: caseID, next(3), ["kind": "consular_visit", "details": "follow-up visit after the case was closed"]))
                 expected.append(.init(rule: "LIFECYCLE", event: evs.last!.id.description, caseID: caseID))
             }
             if let meeting = nextMeeting(after: concluded.envelope.occurred.date) {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
-import Projections
+import Service
 
 struct AppendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,20 +32,11 @@ struct AppendCommand: ParsableCommand {
         let log = try ledger.open()
         let signingKey = try SigningKey.load(path: key, name: "signer")
         let source = input == "-" ? "stdin" : input
-        var lines: [Recorder.Line] = []
-        for (number, bytes) in Draft.lines(try readInput(input)) {
-            do {
-                lines.append(.init(number: number, draft: try Draft(line: bytes)))
-            } catch {
-                throw LedgerError(.badDraft, "\(source) line \(number): \(error.message); nothing was written")
-            }
+        let lines = try WriteService.drafts(try readInput(input), source: source)
+        let outcome = try Output.refusingBreaches {
+            try WriteService(log: log).record(lines, key: signingKey, keyFile: key, source: source, recordViolations: recordViolations)
         }
-        guard !lines.isEmpty else { throw LedgerError(.badDraft, "\(source) holds no drafts; nothing was written") }
-        let results = try Output.refusingBreaches {
-            try Recorder(log: log).record(lines, key: signingKey, keyFile: key,
-                                          check: Judge.writeCheck(log: log, source: source, recordViolations: recordViolations, warn: { Output.note("amparo: " + $0) }))
-        }
-        for result in results { print(result.outcome.seq) }
-        catchUpAfterAppend(log)
+        for event in outcome.events { print(event.outcome.seq) }
+        Output.reportWrite(outcome)
     }
 }

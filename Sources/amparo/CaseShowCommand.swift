@@ -1,6 +1,7 @@
 import Agreement
 import ArgumentParser
 import Ledger
+import Service
 import Projections
 
 struct CaseShowCommand: ParsableCommand {
@@ -18,7 +19,7 @@ struct CaseShowCommand: ParsableCommand {
 
     func run() throws {
         let log = try ledger.open()
-        guard let view = try Judge.caseView(log, caseID: caseID) else {
+        guard let view = try Audit.caseView(log, caseID: caseID) else {
             throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
         }
         let s = view.state
@@ -74,7 +75,7 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let log = try ledger.open()
-        guard let steps = try Judge.replay(log, caseID: caseID) else {
+        guard let steps = try Audit.replay(log, caseID: caseID) else {
             throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
         }
         switch format {

@@ -2,17 +2,13 @@ import Agreement
 import ArgumentParser
 import Foundation
 import Ledger
-import Projections
+import Service
 
-/// An event type with its own `amparo` command. The command's flags, help and validation all
-/// come from the catalog's row for that type (Agreement/Catalog.swift): one table, no hand-written
-/// command per event.
-protocol EventCommandType {
-    static var type: String { get }
-}
-
-struct EventCommand<T: EventCommandType>: ParsableCommand {
-    static var spec: EventSpec { Catalog.spec(T.type)! }
+/// The `amparo` command of one row of the event catalog: `Row` is the row's index among the rows
+/// that have a command (``commandRows``). Its name, flags, help and validation all come from that
+/// row (Agreement/Catalog.swift): one table, no hand-written command per event type.
+struct EventCommand<let Row: Int>: ParsableCommand {
+    static var spec: EventSpec { commandRows[Row] }
 
     static var configuration: CommandConfiguration {
         CommandConfiguration(
@@ -38,7 +34,7 @@ struct EventCommand<T: EventCommandType>: ParsableCommand {
             lines.append("• \(usage)\(f.required ? "" : ", optional"): \(f.help) (\(hint)).")
         }
         if spec.isCaseEvent {
-            lines.append(spec.type == "case.request_filed"
+            lines.append(spec.type == .requestFiled
                 ? "Without --case, the next free id <your State>-<year>-<serial> is used."
                 : "--case names the case, e.g. MX-2015-0007.")
         }
@@ -67,11 +63,11 @@ struct EventCommand<T: EventCommandType>: ParsableCommand {
     var fields: [String] = []
 
     func validate() throws {
-        if Self.spec.isCaseEvent && caseID == nil && Self.spec.type != "case.request_filed" {
+        if Self.spec.isCaseEvent && caseID == nil && Self.spec.type != .requestFiled {
             throw ValidationError("--case ID is required (e.g. --case MX-2015-0007)")
         }
         if !Self.spec.isCaseEvent && caseID != nil {
-            throw ValidationError("\(Self.spec.type) is a network event: it takes no --case")
+            throw ValidationError("\(Self.spec.name) is a network event: it takes no --case")
         }
         if let id, EventID(parsing: id) == nil { throw ValidationError("--id \"\(id)\" is not a UUID") }
     }
@@ -81,27 +77,18 @@ struct EventCommand<T: EventCommandType>: ParsableCommand {
         let signingKey = try SigningKey.load(path: key, name: "signer")
         let payload = try Self.payload(from: fields)
         let when = try occurred.map { try parseTime($0, option: "--occurred") } ?? .now()
-        var caseID = self.caseID
-        if Self.spec.type == "case.request_filed" && caseID == nil {
-            guard let actor = try log.keyRegistry(verifySignatures: false).binding(forPublicKey: signingKey.verifierKey.publicKey)?.actor else {
-                throw LedgerError(.unregisteredKey, "the key in \(key) is not registered in this ledger")
-            }
-            let prefix = "\(actor)-\(when.date.prefix(4))-"
-            let last = try log.caseIDs(prefix: prefix).compactMap { CaseID($0)?.serial }.max() ?? 0
-            caseID = prefix + String(format: "%04d", last + 1)
+        let draft = Draft(id: id.flatMap(EventID.init(parsing:)), type: Self.spec.name, caseID: caseID, occurred: when, payload: payload)
+        let outcome = try Output.refusingBreaches {
+            try WriteService(log: log).record([.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
+                                              source: nil, recordViolations: recordViolations)
         }
-        let draft = Draft(id: id.flatMap(EventID.init(parsing:)), type: Self.spec.type, caseID: caseID, occurred: when, payload: payload)
-        let result = try Output.refusingBreaches {
-            try Recorder(log: log).record([.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
-                                          check: Judge.writeCheck(log: log, source: nil, recordViolations: recordViolations, warn: { Output.note("amparo: " + $0) }))
-        }
-        let seq = result[0].outcome.seq
-        catchUpAfterAppend(log)
-        if let caseID, let view = try Judge.caseView(log, caseID: caseID) {
-            let next = view.state.obligations(network: view.network, now: .now()).first.map { "  next: \($0)" } ?? ""
-            print("\(seq)  \(view.state.summaryLine)\(next)")
+        Output.reportWrite(outcome)
+        let event = outcome.events[0]
+        if let caseID = event.event.envelope.caseID, let state = outcome.world.cases[caseID] {
+            let next = state.obligations(network: outcome.world.network, now: .now()).first.map { "  next: \($0)" } ?? ""
+            print("\(event.outcome.seq)  \(state.summaryLine)\(next)")
         } else {
-            print("\(seq)  \(Self.spec.type) recorded by \(result[0].event.envelope.actor)")
+            print("\(event.outcome.seq)  \(Self.spec.name) recorded by \(event.event.envelope.actor)")
         }
     }
 
@@ -123,7 +110,7 @@ struct EventCommand<T: EventCommandType>: ParsableCommand {
             if name == "office", spec.field("offices") != nil { name = "offices" }  // --office, repeated
             guard let field = spec.field(name) else {
                 let known = spec.fields.map { "--" + $0.name.replacingOccurrences(of: "_", with: "-") }.joined(separator: ", ")
-                throw ValidationError("unknown option \(token) for \(spec.type) (fields: \(known))")
+                throw ValidationError("unknown option \(token) for \(spec.name) (fields: \(known))")
             }
             var value: String
             if let inlineValue {
@@ -164,44 +151,35 @@ struct EventCommand<T: EventCommandType>: ParsableCommand {
     }
 }
 
-// One tiny type per command, naming its row of the catalog.
-enum FileCase: EventCommandType { static let type = "case.request_filed" }
-enum NotifyCase: EventCommandType { static let type = "case.secretariat_notified" }
-enum CirculateCase: EventCommandType { static let type = "case.circulated" }
-enum OfferCase: EventCommandType { static let type = "case.collaboration_offered" }
-enum DeclineCase: EventCommandType { static let type = "case.collaboration_declined" }
-enum SelectCase: EventCommandType { static let type = "case.assisting_state_selected" }
-enum RequestCase: EventCommandType { static let type = "case.formal_request_sent" }
-enum AgreeCase: EventCommandType { static let type = "case.scope_agreed" }
-enum ActCase: EventCommandType { static let type = "case.protection_action_recorded" }
-enum CostCase: EventCommandType { static let type = "case.cost_recorded" }
-enum ClaimCase: EventCommandType { static let type = "case.reimbursement_claimed" }
-enum ReimburseCase: EventCommandType { static let type = "case.reimbursed" }
-enum ConcludeCase: EventCommandType { static let type = "case.concluded" }
-enum WithdrawCase: EventCommandType { static let type = "case.withdrawn" }
-enum PresentCase: EventCommandType { static let type = "case.presented_at_meeting" }
-enum EraseCase: EventCommandType { static let type = "case.personal_data_erased" }
-enum CorrectCase: EventCommandType { static let type = "case.corrected" }
-enum InForce: EventCommandType { static let type = "agreement.entered_into_force" }
-enum Join: EventCommandType { static let type = "state.joined_agreement" }
-enum Leave: EventCommandType { static let type = "state.left_agreement" }
-enum DeclareOffices: EventCommandType { static let type = "state.consular_network_declared" }
-enum FocalPoint: EventCommandType { static let type = "state.focal_point_designated" }
-enum Schedule: EventCommandType { static let type = "meeting.scheduled" }
-enum Held: EventCommandType { static let type = "meeting.held" }
+/// The catalog rows that have a command, in catalog order.
+let commandRows = Catalog.specs.filter { $0.command != nil }
+
+/// One command type per row of ``commandRows`` (a test checks that every row has one, and no more).
+let eventCommands: [any EventCommandProtocol.Type] = [
+    EventCommand<0>.self, EventCommand<1>.self, EventCommand<2>.self, EventCommand<3>.self, EventCommand<4>.self,
+    EventCommand<5>.self, EventCommand<6>.self, EventCommand<7>.self, EventCommand<8>.self, EventCommand<9>.self,
+    EventCommand<10>.self, EventCommand<11>.self, EventCommand<12>.self, EventCommand<13>.self, EventCommand<14>.self,
+    EventCommand<15>.self, EventCommand<16>.self, EventCommand<17>.self, EventCommand<18>.self, EventCommand<19>.self,
+    EventCommand<20>.self, EventCommand<21>.self, EventCommand<22>.self, EventCommand<23>.self,
+]
+
+/// What the group commands need of an event command.
+protocol EventCommandProtocol: ParsableCommand {
+    static var spec: EventSpec { get }
+}
+
+extension EventCommand: EventCommandProtocol {}
+
+/// The event commands of `group` ("case", "network", "meeting"), in catalog order.
+func eventCommands(in group: String) -> [any ParsableCommand.Type] {
+    eventCommands.filter { $0.spec.command?.group == group }
+}
 
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
         abstract: "Record the acts of a protection case, and show one.",
-        subcommands: [
-            EventCommand<FileCase>.self, EventCommand<NotifyCase>.self, EventCommand<CirculateCase>.self,
-            EventCommand<OfferCase>.self, EventCommand<DeclineCase>.self, EventCommand<SelectCase>.self,
-            EventCommand<RequestCase>.self, EventCommand<AgreeCase>.self, EventCommand<ActCase>.self,
-            EventCommand<CostCase>.self, EventCommand<ClaimCase>.self, EventCommand<ReimburseCase>.self,
-            EventCommand<ConcludeCase>.self, EventCommand<WithdrawCase>.self, EventCommand<PresentCase>.self,
-            EventCommand<EraseCase>.self, EventCommand<CorrectCase>.self, CaseShowCommand.self,
-        ]
+        subcommands: eventCommands(in: "case") + [CaseShowCommand.self]
     )
 }
 
@@ -209,8 +187,7 @@ struct NetworkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
         abstract: "Record the Network's facts: entry into force, Parties, consular networks, focal points.",
-        subcommands: [EventCommand<InForce>.self, EventCommand<Join>.self, EventCommand<Leave>.self,
-                      EventCommand<DeclareOffices>.self, EventCommand<FocalPoint>.self]
+        subcommands: eventCommands(in: "network")
     )
 }
 
@@ -218,6 +195,6 @@ struct MeetingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meeting",
         abstract: "Schedule and record meetings of the Liaison Officer Network.",
-        subcommands: [EventCommand<Schedule>.self, EventCommand<Held>.self]
+        subcommands: eventCommands(in: "meeting")
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Service
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,9 +55,8 @@ struct KeysCommand: ParsableCommand {
             var payload: [String: JSONValue] = ["actor": .string(actor), "public_key": .string(vkey.description)]
             let from = try validFrom.map { try parseTime($0, option: "--valid-from") } ?? now
             payload["valid_from"] = .string(from.description)
-            let draft = Draft(type: KeyRegistry.registeredType, occurred: now, payload: payload)
-            let result = try Recorder(log: log).record([.init(number: 1, draft: draft)], key: try SigningKey.load(path: key, name: "signer"), keyFile: key)
-            print("registered \(vkey.reference) for \(actor) from \(from) at sequence \(result[0].outcome.seq)")
+            let seq = try recordKeyEvent(log, type: KeyRegistry.registeredType, occurred: now, payload: payload, key: key)
+            print("registered \(vkey.reference) for \(actor) from \(from) at sequence \(seq)")
         }
     }
 
@@ -80,11 +80,11 @@ struct KeysCommand: ParsableCommand {
             let now = Timestamp.now()
             let vkey = try VerifierKey(parsing: publicKey)
             let when = try at.map { try parseTime($0, option: "--at") } ?? now
-            let draft = Draft(type: KeyRegistry.revokedType, occurred: now, payload: [
+            let payload: [String: JSONValue] = [
                 "actor": .string(actor), "public_key": .string(vkey.description), "revoked_at": .string(when.description),
-            ])
-            let result = try Recorder(log: log).record([.init(number: 1, draft: draft)], key: try SigningKey.load(path: key, name: "signer"), keyFile: key)
-            print("revoked \(vkey.reference) of \(actor) from \(when) at sequence \(result[0].outcome.seq)")
+            ]
+            let seq = try recordKeyEvent(log, type: KeyRegistry.revokedType, occurred: now, payload: payload, key: key)
+            print("revoked \(vkey.reference) of \(actor) from \(when) at sequence \(seq)")
         }
     }
 
@@ -122,4 +122,16 @@ struct KeysCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// `keys register` and `keys revoke`: one key event through the write service, signed with the
+/// key authority's key in `key`. Returns its sequence number.
+func recordKeyEvent(_ log: EventLog, type: String, occurred: Timestamp, payload: [String: JSONValue], key: String) throws -> UInt64 {
+    let draft = Draft(type: type, occurred: occurred, payload: payload)
+    let outcome = try Output.refusingBreaches {
+        try WriteService(log: log).record([.init(number: 1, draft: draft)], key: try SigningKey.load(path: key, name: "signer"),
+                                          keyFile: key, source: nil, recordViolations: false)
+    }
+    Output.reportWrite(outcome)
+    return outcome.events[0].outcome.seq
 }

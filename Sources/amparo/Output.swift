@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Service
 import Projections
 
 /// Everything amparo prints goes through here: text that came from any input (a bundle, a draft,
@@ -23,9 +24,15 @@ enum Output {
     static func refusingBreaches<R>(_ body: () throws -> R) throws -> R {
         do {
             return try body()
-        } catch let refusal as Judge.Refusal {
+        } catch let refusal as Refusal {
             fail("refused: " + refusal.message, status: 1)
         }
+    }
+
+    /// The notes of a write on stderr: breaches recorded anyway, and projections left behind.
+    static func reportWrite(_ outcome: WriteService.Outcome) {
+        for b in outcome.recordedDespite { note("amparo: recorded despite \(b.rule): \(b.message)") }
+        if let problem = outcome.catchUpProblem { note(Strings.catchUpFailed(problem)) }
     }
 
     /// A note on stderr that is not an error.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Service
 import Projections
 
 struct VerifyCommand: ParsableCommand {
@@ -40,7 +41,7 @@ struct VerifyCommand: ParsableCommand {
         if let proof {
             (report, what) = try ProofVerification.verify(log: log, proofText: String(decoding: try readInput(proof), as: UTF8.self), held: held)
         } else {
-            report = try Judge.verify(log, held: held, caseID: caseID)
+            report = try Audit.verify(log, held: held, caseID: caseID)
             what = caseID.map { "\(report.events) events (as of size \(report.events); breaches shown for case \($0) only)" }
         }
         switch format {

@@ -15,6 +15,23 @@ struct History {
         return seq
     }
 
+    /// Adds a fact that occurred at exactly `time` (RFC 3339), recorded `recordedAfter` seconds later.
+    @discardableResult
+    mutating func at(_ type: String, _ actor: String, case caseID: String? = nil, _ time: String,
+                     _ payload: [String: JSONValue] = [:], recordedAfter: Int64 = 86400 * 400) -> UInt64 {
+        let seq = UInt64(facts.count + 1)
+        let occurred = Timestamp(parsing: time)!
+        let envelope = Envelope(id: .v7(), type: type, caseID: caseID, actor: actor, occurred: occurred, payload: payload)
+        facts.append(Fact(seq: seq, recorded: occurred.adding(seconds: recordedAfter), envelope: envelope))
+        return seq
+    }
+
+    /// The rules breached, in report order.
+    var rules: [String] { breaches.map(\.rule) }
+
+    /// The rules breached on the fact at `seq`.
+    func rules(at seq: UInt64) -> [String] { breaches.filter { $0.seq == seq }.map(\.rule) }
+
     /// Sequence number of the first fact of `type` (in `caseID` if given).
     func seq(_ type: String, case caseID: String? = nil, actor: String? = nil, last: Bool = false) -> UInt64 {
         let matching = facts.filter { $0.type == type && (caseID == nil || $0.caseID == caseID) && (actor == nil || $0.actor == actor) }
@@ -27,15 +44,16 @@ struct History {
     /// The Network as the scenario starts: the Agreement in force (2015-01-15), Mexico, the United
     /// States and Costa Rica Parties with declared offices and focal points, one meeting scheduled.
     static func network(inForce: String = "2015-01-15", usOffices: [String] = ["BS", "MX", "CR", "ES"],
-                        usFocalPoint: Bool = true, mxLeaves: String? = nil) -> History {
+                        usFocalPoint: Bool = true, mxLeaves: String? = nil, mxDeclares: Bool = true,
+                        crOffices: [String] = ["US", "MX", "BS"]) -> History {
         var h = History()
         h.add("agreement.entered_into_force", "RCM-TS", "2015-01-15", ["date": .string(inForce), "text_version": "draft"])
         for s in ["MX", "US", "CR"] { h.add("state.joined_agreement", s, "2015-02-01", ["effective": "2015-02-01"]) }
         if let mxLeaves { h.add("state.left_agreement", "MX", mxLeaves, ["effective": .string(mxLeaves)]) }
         func offices(_ cs: [String]) -> JSONValue { .array(cs.map { ["country": .string($0)] }) }
-        h.add("state.consular_network_declared", "MX", "2015-02-01", ["offices": offices(["CR", "US", "ES"])])
+        if mxDeclares { h.add("state.consular_network_declared", "MX", "2015-02-01", ["offices": offices(["CR", "US", "ES"])]) }
         h.add("state.consular_network_declared", "US", "2015-02-01", ["offices": offices(usOffices)])
-        h.add("state.consular_network_declared", "CR", "2015-02-01", ["offices": offices(["US", "MX", "BS"])])
+        h.add("state.consular_network_declared", "CR", "2015-02-01", ["offices": offices(crOffices)])
         for s in ["MX", "US", "CR"] where s != "US" || usFocalPoint {
             h.add("state.focal_point_designated", s, "2015-02-02", ["office": "consular directorate", "email": "fp@example.org", "telephone": "+1 000"])
         }

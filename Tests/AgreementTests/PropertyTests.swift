@@ -31,10 +31,10 @@ struct ActGenerator {
     }
 
     mutating func fact(_ seq: UInt64) -> Fact {
-        var types = Catalog.specs.filter { !$0.type.hasPrefix("key.") && $0.type != "ledger.genesis" }.map(\.type)
+        var types = Catalog.specs.filter { !$0.type.isKeyEvent }.map(\.name)
         if malformed { types += ["case.unknown_act", "nonsense.event"] }
         let type = pick(types)
-        let spec = Catalog.spec(type)
+        let spec = Catalog.spec(named: type)
         let caseID = spec?.isCaseEvent == false ? nil : pick(ActGenerator.cases)
         var actor = pick(ActGenerator.actors)
         if let caseID, type == "case.request_filed" || rng.next() % 3 == 0 { actor = CaseID(caseID)!.state }
@@ -129,7 +129,7 @@ struct PropertyTests {
         for f in offered {
             if Agreement.newBreaches(existing: accepted, adding: [f]).isEmpty { accepted.append(f) }
         }
-        let breaches = Agreement.fold(accepted).1.filter { $0.rule != Rules.presentation.id }
+        let breaches = Agreement.fold(accepted).1.filter { $0.rule != RuleID.presentation.rawValue }
         #expect(breaches.isEmpty, "seed \(seed): \(breaches.map(\.message))")
         #expect(accepted.count > base + 5, "seed \(seed): the write path accepted only \(accepted.count - base) acts")
     }
@@ -145,8 +145,8 @@ struct PropertyTests {
             refused += Agreement.newBreaches(existing: recorded, adding: [f]).map { "\($0.rule) \($0.event ?? "")" }
             recorded.append(f)
         }
-        let verified = Agreement.fold(recorded).1.filter { $0.rule != Rules.presentation.id }.map { "\($0.rule) \($0.event ?? "")" }
-        #expect(Set(verified) == Set(refused.filter { !$0.hasPrefix(Rules.presentation.id) }), "seed \(seed)")
+        let verified = Agreement.fold(recorded).1.filter { $0.rule != RuleID.presentation.rawValue }.map { "\($0.rule) \($0.event ?? "")" }
+        #expect(Set(verified) == Set(refused.filter { !$0.hasPrefix(RuleID.presentation.rawValue) }), "seed \(seed)")
         #expect(verified.count == Set(verified).count)
     }
 }

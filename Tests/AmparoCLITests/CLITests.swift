@@ -169,7 +169,7 @@ struct CLITests {
         let revoke = try l.amparo(["keys", "revoke", "--actor", "MX", "--public-key", l.mxKey, "--key", l.dir + "/ts.pem", "--at", "2016-01-01"])
         #expect(revoke.status == 0, "\(revoke.stderr)")
         let before = try l.snapshot()
-        let r = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft(occurred: "2016-03-01T00:00:00Z"))
+        let r = try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft(caseID: "MX-2016-0001", occurred: "2016-03-01T00:00:00Z"))
         #expect(r.status == 2)
         #expect(r.stderr.contains("revoked at 2016-01-01T00:00:00Z"), "\(r.stderr)")
         #expect(try l.snapshot() == before)

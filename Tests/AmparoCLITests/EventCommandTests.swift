@@ -105,7 +105,7 @@ struct EventCommandTests {
         let refused = try n.run(args)
         #expect(refused.status == 1)
         #expect(refused.stderrLines.count == 1)
-        #expect(refused.stderr.contains("Article 7.3: Mexico filed case MX-2015-0001 on 2015-04-01 for a national in San José, Costa Rica, where it declared an office of its own."))
+        #expect(refused.stderr.contains("Article 7.3 (should): Mexico filed case MX-2015-0001 on 2015-04-01 for a national in San José, Costa Rica, where it declared an office of its own."))
         #expect(refused.stderr.contains("ART7.4-CIVILIAN"))
         #expect(try n.run(["checkpoint"]).stdout == before)
         let recorded = try n.run(args + ["--record-violations"])

@@ -1,6 +1,7 @@
 import Agreement
 import Foundation
 import Ledger
+import Service
 import Projections
 import Scenario
 import Testing
@@ -55,7 +56,7 @@ struct ScenarioTests {
         let log = try EventLog.create(path: dir + "/L", name: ScenarioKeys.ledgerName,
                                       secretariat: .privateKey(ScenarioKeys.key(Codes.secretariat))).log
         _ = try log.append(try Fixture.lines().map { try SignedEvent(bytes: $0) })
-        let report = try Judge.verify(log)
+        let report = try Audit.verify(log)
         let found = Set(report.breaches.map { [$0.rule, $0.event ?? "", $0.caseID ?? ""] })
         #expect(found == (try Fixture.expected()))
         #expect(report.breaches.count == found.count)

@@ -19,32 +19,35 @@ extension EventLog {
     /// and stores a signed checkpoint of the new tree.
     ///
     /// Idempotent on event id: an event whose id and bytes are already held is skipped. A
-    /// different event under a known id is refused as equivocation and nothing is written.
+    /// different event under a known id (held, or earlier in the batch) is refused as
+    /// equivocation and nothing is written: this is the one place equivocation is checked.
     /// Signatures and authority are the caller's business (``Recorder`` checks them).
     ///
-    /// - Complexity: O(b log n) for a batch of b events.
-    public func append(_ events: [SignedEvent], recorded: Timestamp = .now()) throws -> [AppendOutcome] {
+    /// `admit` runs inside the write transaction, after equivocation is ruled out and before
+    /// anything is written, with the events that are not yet held: a caller judges them against
+    /// exactly the state they are appended to (no other writer can come in between), and throws to
+    /// refuse the batch.
+    ///
+    /// - Complexity: O(b log n) for a batch of b events, plus what `admit` reads.
+    public func append(
+        _ events: [SignedEvent], recorded: Timestamp = .now(),
+        admit: ((borrowing Transaction, [SignedEvent]) throws -> Void)? = nil
+    ) throws -> [AppendOutcome] {
         let nodeKey = try nodeSigningKey()
         return try write { txn in
-            var size = try self.size(txn)
-            var edge = try CompactRange(size: size) { level, index in try self.subtree(txn, level, index) }
-            var storageIndex = Merkle.storedHashCount(size)
-            var outcomes: [AppendOutcome] = []
-            outcomes.reserveCapacity(events.count)
-            var batchIDs: [EventID: (UInt64, Int)] = [:]  // id → (seq, index in `events`)
-            let stamp = [UInt8](bigEndian: UInt64(bitPattern: recorded.milliseconds))
-            var value: [UInt8] = []
-            // Index entries are put after the loop, sorted: B-tree inserts in key order touch
-            // each page once per batch instead of once per event.
-            var idEntries: [(EventID, [UInt8])] = []
-            var caseEntries: [[UInt8]] = []
+            // Pass 1: which events are held already, and equivocation.
+            enum Place { case held(UInt64), earlier(Int), fresh }
+            var places: [Place] = []
+            places.reserveCapacity(events.count)
+            var firstIndex: [EventID: Int] = [:]
+            var fresh: [SignedEvent] = []
             for (position, event) in events.enumerated() {
-                if let (seq, index) = batchIDs[event.id] {
-                    let held = events[index]
-                    guard held.bytes == event.bytes else { throw EventLog.equivocation(event, held: held, seq: nil) }
-                    outcomes.append(.alreadyPresent(seq))
+                if let index = firstIndex[event.id] {
+                    guard events[index].bytes == event.bytes else { throw EventLog.equivocation(event, held: events[index], seq: nil) }
+                    places.append(.earlier(index))
                     continue
                 }
+                firstIndex[event.id] = position
                 if let seqBytes = try txn.get(db.ids, key: event.id.bytes) {
                     let seq = seqBytes.bigEndianUInt64
                     let held = try txn.get(db.events, key: EventLog.seqKey(seq)) ?? []
@@ -52,8 +55,36 @@ extension EventLog {
                         let heldEvent = try? SignedEvent(bytes: Array(held.dropFirst(8)))
                         throw EventLog.equivocation(event, held: heldEvent, seq: seq)
                     }
+                    places.append(.held(seq))
+                    continue
+                }
+                places.append(.fresh)
+                fresh.append(event)
+            }
+            try admit?(txn, fresh)
+
+            // Pass 2: write the fresh events.
+            var size = try self.size(txn)
+            var edge = try CompactRange(size: size) { level, index in try self.subtree(txn, level, index) }
+            var storageIndex = Merkle.storedHashCount(size)
+            var outcomes: [AppendOutcome] = []
+            outcomes.reserveCapacity(events.count)
+            let stamp = [UInt8](bigEndian: UInt64(bitPattern: recorded.milliseconds))
+            var value: [UInt8] = []
+            // Index entries are put after the loop, sorted: B-tree inserts in key order touch
+            // each page once per batch instead of once per event.
+            var idEntries: [(EventID, [UInt8])] = []
+            var caseEntries: [[UInt8]] = []
+            for (event, place) in zip(events, places) {
+                switch place {
+                case .held(let seq):
                     outcomes.append(.alreadyPresent(seq))
                     continue
+                case .earlier(let index):
+                    outcomes.append(.alreadyPresent(outcomes[index].seq))
+                    continue
+                case .fresh:
+                    break
                 }
                 size += 1
                 let seq = size
@@ -75,7 +106,6 @@ extension EventLog {
                     try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: node.hash, flags: .append)
                     storageIndex += 1
                 }
-                batchIDs[event.id] = (seq, position)
                 outcomes.append(.appended(seq))
             }
             for (id, seqKey) in idEntries.sorted(by: { $0.0 < $1.0 }) {
@@ -85,25 +115,10 @@ extension EventLog {
                 try txn.put(db.cases, key: caseKey, value: [])
             }
             let held = try txn.count(db.checkpoints)
-            if !batchIDs.isEmpty || held == 0 {
+            if !idEntries.isEmpty || held == 0 {
                 try self.storeCheckpoint(txn, Checkpoint(origin: name, size: size, root: edge.root), key: nodeKey)
             }
             return outcomes
-        }
-    }
-
-    /// Throws the equivocation error `append` would throw for `events`, without writing: for a
-    /// write path that wants to report it before anything else.
-    public func checkEquivocation(_ events: [SignedEvent]) throws {
-        var seen: [EventID: SignedEvent] = [:]
-        for event in events {
-            if let earlier = seen[event.id], earlier.bytes != event.bytes {
-                throw EventLog.equivocation(event, held: earlier, seq: nil)
-            }
-            seen[event.id] = event
-            if let seq = try seq(of: event.id), let held = try rawEntry(at: seq), held.bytes != event.bytes {
-                throw EventLog.equivocation(event, held: try? SignedEvent(bytes: held.bytes), seq: seq)
-            }
         }
     }
 

@@ -95,6 +95,12 @@ extension EventLog {
         try forEachRaw(from: from, to: to) { raw in try body(try EventLog.decode(raw, path: path)) }
     }
 
+    /// Every event in `snapshot`, in log order, until `body` returns false.
+    public func forEach(in snapshot: borrowing Transaction, from: UInt64 = 1, to: UInt64? = nil,
+                        _ body: (StoredEvent) throws -> Bool) throws {
+        try forEachRaw(in: snapshot, from: from, to: to) { raw in try body(try EventLog.decode(raw, path: path)) }
+    }
+
     /// The sequence numbers of a case's events, in log order (the empty case id: network events).
     /// - Complexity: O(log n + k) for k events of the case; no scan of the log.
     public func seqs(inCase caseID: String) throws -> [UInt64] {

@@ -1,8 +1,13 @@
-/// The write path: turns an author's drafts into signed events and appends them as one batch,
-/// refusing anything the key registry does not allow.
+import LMDB
+
+/// Signing for the write path: turns an author's drafts into signed events, refusing anything the
+/// key registry does not allow. The actor is whoever the key is registered to. Each draft is
+/// checked against the registry as it stands at the draft's `occurred`, including key events
+/// earlier in the same batch.
 ///
-/// The actor is whoever the key is registered to. Each draft is checked against the registry as
-/// it stands at the draft's `occurred`, including key events earlier in the same batch.
+/// The Ledger layer knows no Agreement: judging the acts is the caller's business (the write
+/// service above this layer signs with ``sign(_:key:keyFile:)`` and appends with a judgement of
+/// its own in ``EventLog/append(_:recorded:admit:)``).
 public struct Recorder {
     public let log: EventLog
 
@@ -18,27 +23,31 @@ public struct Recorder {
         }
     }
 
-    /// Signs `lines` with `key` (any name; the registry decides the actor) and appends them.
-    /// Nothing is written when any line is refused.
-    ///
-    /// `check` sees the signed batch (with each event's line) before anything is written; it throws
-    /// to refuse the batch (the Agreement's rules live above this layer).
-    public func record(
-        _ lines: [Line], key: SigningKey, keyFile: String, recorded: Timestamp = .now(),
-        check: (([(line: Int, event: SignedEvent)]) throws -> Void)? = nil
-    ) throws -> [(line: Int, event: SignedEvent, outcome: EventLog.AppendOutcome)] {
-        var registry = try log.keyRegistry(verifySignatures: false)
+    /// The registry binding of `key`, or an error telling how to get one.
+    public func binding(of key: SigningKey, keyFile: String) throws -> KeyRegistry.Binding {
+        try Recorder.binding(of: key, keyFile: keyFile, in: try log.keyRegistry(verifySignatures: false))
+    }
+
+    static func binding(of key: SigningKey, keyFile: String, in registry: KeyRegistry) throws -> KeyRegistry.Binding {
         guard let binding = registry.binding(forPublicKey: key.verifierKey.publicKey) else {
             throw LedgerError(
                 .unregisteredKey,
-                "the key in \(keyFile) is not registered in this ledger; the Secretariat registers it with `amparo keys register --actor CODE --public-key VKEY --key SECRETARIAT.pem` (or import its bundle)")
+                "the key in \(keyFile) is not registered in this ledger; the key authority registers its public key (`amparo keys register`), or import a bundle that does")
         }
+        return binding
+    }
+
+    /// Signs `lines` with `key` (any name; the registry decides the actor). Throws, naming the
+    /// line, when the registry does not let the key sign a draft.
+    public func sign(_ lines: [Line], key: SigningKey, keyFile: String) throws -> [(line: Int, event: SignedEvent)] {
+        var registry = try log.keyRegistry(verifySignatures: false)
+        let binding = try Recorder.binding(of: key, keyFile: keyFile, in: registry)
         let signer = try key.renamed(binding.key.name)
-        var signed: [(Int, SignedEvent)] = []
+        var signed: [(line: Int, event: SignedEvent)] = []
         for line in lines {
             let envelope = line.draft.envelope(actor: binding.actor)
             if envelope.type == KeyRegistry.genesisType {
-                throw LedgerError(.unauthorized, "line \(line.number): ledger.genesis is written once, by `amparo init`")
+                throw LedgerError(.unauthorized, "line \(line.number): \(KeyRegistry.genesisType) is written once, when the ledger is created")
             }
             let event = envelope.signed(by: signer)
             if let problem = registry.check(event, verifySignature: false) {
@@ -60,25 +69,36 @@ public struct Recorder {
             }
             signed.append((line.number, event))
         }
-        // Two drafts of one batch under one id: name both lines.
-        var lineOf: [EventID: (Int, SignedEvent)] = [:]
-        for (line, event) in signed {
-            if let (first, earlier) = lineOf[event.id], earlier.bytes != event.bytes {
-                throw LedgerError(.equivocation, "line \(line): equivocation refused: event \(event.id) differs from line \(first), which has the same id; nothing was written")
-            }
-            lineOf[event.id] = lineOf[event.id] ?? (line, event)
-        }
+        return signed
+    }
+
+    /// Signs `lines` and appends them as one batch; nothing is written when any line is refused.
+    public func record(
+        _ lines: [Line], key: SigningKey, keyFile: String, recorded: Timestamp = .now()
+    ) throws -> [(line: Int, event: SignedEvent, outcome: EventLog.AppendOutcome)] {
+        try append(try sign(lines, key: key, keyFile: keyFile), recorded: recorded)
+    }
+
+    /// Appends signed drafts as one batch (``EventLog/append(_:recorded:admit:)``); an
+    /// equivocation error names the draft's line.
+    public func append(
+        _ signed: [(line: Int, event: SignedEvent)], recorded: Timestamp = .now(),
+        admit: ((borrowing Transaction, [SignedEvent]) throws -> Void)? = nil
+    ) throws -> [(line: Int, event: SignedEvent, outcome: EventLog.AppendOutcome)] {
         let outcomes: [EventLog.AppendOutcome]
         do {
-            try log.checkEquivocation(signed.map(\.1))
-            try check?(signed.map { (line: $0.0, event: $0.1) })
-            outcomes = try log.append(signed.map(\.1), recorded: recorded)
+            outcomes = try log.append(signed.map(\.event), recorded: recorded, admit: admit)
         } catch var error as LedgerError where error.code == .equivocation {
-            if let id = error.eventID, let line = signed.first(where: { $0.1.id == id })?.0 {
-                error = LedgerError(.equivocation, "line \(line): " + error.message)
+            if let id = error.eventID {
+                let twins = signed.filter { $0.event.id == id }.map(\.line)
+                if twins.count > 1 {
+                    error = LedgerError(.equivocation, "line \(twins[1]): equivocation refused: event \(id) differs from line \(twins[0]), which has the same id; nothing was written")
+                } else if let line = twins.first {
+                    error = LedgerError(.equivocation, "line \(line): " + error.message)
+                }
             }
             throw error
         }
-        return zip(signed, outcomes).map { ($0.0, $0.1, $1) }
+        return zip(signed, outcomes).map { ($0.line, $0.event, $1) }
     }
 }

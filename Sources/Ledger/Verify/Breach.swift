@@ -1,19 +1,25 @@
 /// A rule a ledger entry breaks, as `verify` reports it.
 ///
-/// JSON shape: `{"rule", "article", "seq", "event", "case", "actor", "message"}`; `article` is
-/// null for the rules without one (`INTEGRITY`, `SIGNATURE`, `AUTHORITY`, `LIFECYCLE`).
+/// JSON shape: `{"rule", "article", "force", "seq", "event", "case", "actor", "message"}`;
+/// `article` is null for the rules without one (`INTEGRITY`, `SIGNATURE`, `AUTHORITY`,
+/// `LIFECYCLE`), whose `force` is `integrity`; the Agreement's rules say `shall`, `should` or
+/// `may not`.
 public struct Breach: Hashable, Sendable {
     public let rule: String
     public let article: String?
+    /// How binding the words breached are: `shall`, `should`, `may not`, or `integrity`.
+    public let force: String
     public let seq: UInt64?
     public let event: String?
     public let caseID: String?
     public let actor: String?
     public let message: String
 
-    public init(rule: String, article: String? = nil, seq: UInt64?, event: String?, caseID: String?, actor: String?, message: String) {
+    public init(rule: String, article: String? = nil, force: String = "integrity", seq: UInt64?, event: String?, caseID: String?,
+                actor: String?, message: String) {
         self.rule = rule
         self.article = article
+        self.force = force
         self.seq = seq
         self.event = event
         self.caseID = caseID
@@ -24,7 +30,7 @@ public struct Breach: Hashable, Sendable {
     public var json: JSONValue {
         func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         return .object([
-            "rule": .string(rule), "article": opt(article), "seq": seq.map { .number(Double($0)) } ?? .null,
+            "rule": .string(rule), "article": opt(article), "force": .string(force), "seq": seq.map { .number(Double($0)) } ?? .null,
             "event": opt(event), "case": opt(caseID), "actor": opt(actor), "message": .string(message),
         ])
     }

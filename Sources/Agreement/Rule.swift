@@ -1,0 +1,122 @@
+import Ledger
+
+/// How binding the words a rule enforces are. The Agreement says "shall", "should" and "may
+/// not", and its preamble (II) calls it a framework instrument that is not binding: an auditor
+/// must see which is which. `integrity` is the ledger's own: a record that cannot be trusted as
+/// written (INTEGRITY, SIGNATURE, AUTHORITY, LIFECYCLE).
+public enum Force: String, Sendable, CaseIterable {
+    case shall
+    case should
+    case mayNot = "may not"
+    case integrity
+}
+
+/// The id of a rule: stable, in verify's output, refusals and docs (shared/docs/domain.md).
+public enum RuleID: String, Sendable, CaseIterable, Comparable {
+    case integrity = "INTEGRITY"
+    case signature = "SIGNATURE"
+    case authority = "AUTHORITY"
+    case lifecycle = "LIFECYCLE"
+    case inForce = "ART9-IN-FORCE"
+    case nationality = "ART7.1-NATIONALITY"
+    case party = "ART7.2-PARTY"
+    case unrepresented = "ART7.3-UNREPRESENTED"
+    case civilian = "ART7.4-CIVILIAN"
+    case channel = "ART7.5-CHANNEL"
+    case focalPoint = "ART7.6-FOCAL-POINT"
+    case network = "ART7.6-NETWORK"
+    case secretariat = "ART5-SECRETARIAT"
+    case selection = "ART5-SELECTION"
+    case presence = "ART4-PRESENCE"
+    case priorRequest = "ART6-PRIOR-REQUEST"
+    case scope = "ART5-SCOPE"
+    case costs = "ART8-COSTS"
+    case presentation = "ART7.7-PRESENTATION"
+
+    /// Catalog order (the order of ``Rules/catalog``, which a test keeps equal to this one).
+    public static func < (a: RuleID, b: RuleID) -> Bool { a.order < b.order }
+    var order: Int { RuleID.allCases.firstIndex(of: self)! }
+
+    /// The id of `text`, or nil when no rule has it.
+    public init?(id text: String) { self.init(rawValue: text) }
+}
+
+extension RuleID: CustomStringConvertible {
+    public var description: String { rawValue }
+}
+
+/// Words of a source a rule enforces: the Article (or document) and a short quotation, elisions
+/// marked "…".
+public struct Quotation: Sendable {
+    /// "Art. 5 ¶1", "domain.md".
+    public let source: String
+    public let text: String
+    init(_ source: String, _ text: String) {
+        self.source = source
+        self.text = text
+    }
+}
+
+/// What a rule looks at: the act, the case before it (nil when the case does not exist yet), and
+/// the Network as of the act.
+public struct RuleContext {
+    public let fact: Fact
+    public let caseState: CaseState?
+    public let network: NetworkState
+
+    var actorName: String { Codes.subject(fact.actor) }
+    var requesting: String? { caseState?.requesting ?? fact.caseID.flatMap { CaseID($0)?.state } }
+    /// The case id as a sentence names it.
+    var caseName: String { fact.caseID ?? "?" }
+    /// True when the case is filed (the rules about a case's acts need the filing).
+    var filed: CaseState? { caseState.flatMap { $0.filed == nil ? nil : $0 } }
+}
+
+/// A breach found on the whole history (Art. 7.7), reported on one event of a case.
+public struct HistoryFinding: Sendable {
+    public let caseID: String
+    public let seq: UInt64?
+    public let event: EventID
+    public let actor: String
+    public let message: String
+}
+
+/// When a rule is judged.
+public enum Judgement: Sendable {
+    /// By the Ledger's verifier (bytes, hashes, signatures): INTEGRITY, SIGNATURE.
+    case byLedger
+    /// On each act, with the case and the Network as they stood before it. Answers nil when the
+    /// act satisfies the rule, or a sentence a lawyer can read when it does not.
+    case eachAct(@Sendable (RuleContext) -> String?)
+    /// On the whole history, once every act is folded ("the following meeting" needs the
+    /// meetings after a conclusion).
+    case wholeHistory(@Sendable (World) -> [HistoryFinding])
+}
+
+/// One rule of the Agreement: its id, the Article whose words it enforces, their force and the
+/// words themselves, where the text is silent how it is read and why, and its judgement.
+public struct Rule: Sendable {
+    public let id: RuleID
+    /// "7.3", "5 ¶2", … (nil for INTEGRITY, SIGNATURE, AUTHORITY, LIFECYCLE).
+    public let article: String?
+    public let force: Force
+    /// The words it enforces.
+    public let words: [Quotation]
+    /// When the rule is breached, as the catalog says it.
+    public let summary: String
+    /// How the rule reads the text where it is silent, and where that reading comes from.
+    public let interpretation: [String]
+    public let judgement: Judgement
+
+    /// The sentence with its Article and force in front: "Article 6 (may not): Costa Rica recorded …".
+    public func sentence(_ message: String) -> String {
+        guard let article else { return message }
+        return "Article \(article) (\(force.rawValue)): \(message)"
+    }
+
+    /// A breach of this rule on `fact`.
+    func breach(_ fact: Fact, _ message: String) -> Breach {
+        Breach(rule: id.rawValue, article: article, force: force.rawValue, seq: fact.seq, event: fact.id.description,
+               caseID: fact.caseID, actor: fact.actor, message: sentence(message))
+    }
+}

@@ -1,0 +1,34 @@
+extension Rules {
+    public static let presence = Rule(
+        id: .presence, article: "3, 7.6", force: .should,
+        words: [
+            Quotation("Art. 3", "providing consular protection to a national of a country other than the potentially collaborating country or the receiving State"),
+            Quotation("Art. 7.6", "so that the countries with consular representation in the country in question can state if they are able to collaborate and how."),
+        ],
+        summary: "the assisting State has no office in the location country, or is the requesting or the receiving State",
+        interpretation: [
+            "The id keeps its historic name (ids are a contract); the words it enforces are Art. 3's (not the requesting or the receiving State) and Art. 7.6's (a State with consular representation in the country). Art. 4's \"consular officers of one of the Parties\" is ART7.2-PARTY's.",
+            "Art. 3 and Art. 7.6 say who can collaborate without a modal verb; the rule carries the force of providing protection, Art. 4's \"should\".",
+            "Checked at an offer of collaboration, at the selection and at the agreement on scope, against the State's declaration in force then.",
+        ],
+        judgement: .eachAct { c in
+            let f = c.fact
+            guard let s = c.filed, let country = s.locationCountry else { return nil }
+            let state: String
+            switch f.kind {
+            case .assistingStateSelected: guard let x = f.string("state") else { return nil }; state = x
+            case .scopeAgreed, .collaborationOffered: state = f.actor
+            default: return nil
+            }
+            guard Codes.isMemberState(state) else { return nil }
+            let role = f.kind == .collaborationOffered ? "offered to assist in" : "is to assist in"
+            if state == s.requesting {
+                return "\(Codes.subject(state)) \(role) case \(c.caseName) (\(f.day)) but is the requesting State itself."
+            }
+            if state == country {
+                return "\(Codes.subject(state)) \(role) case \(c.caseName) (\(f.day)) but is the receiving State, where the migrant is."
+            }
+            guard c.network.offices[state]?[country] == nil else { return nil }
+            return "\(Codes.subject(state)) \(role) case \(c.caseName) (\(f.day)) but has declared no office in \(Codes.name(country))."
+        })
+}

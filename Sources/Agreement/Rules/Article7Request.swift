@@ -1,0 +1,90 @@
+// Article 7: "The request should comply with the following requirements" (1-5).
+extension Rules {
+    public static let nationality = Rule(
+        id: .nationality, article: "7.1", force: .should,
+        words: [Quotation("Art. 7.1", "The migrant should be a national of a Member State of RCM.")],
+        summary: "the requesting State is not an RCM Member State",
+        interpretation: ["The State of nationality is the case id's prefix, the State that files the request."],
+        judgement: .eachAct { c in
+            guard c.fact.kind == .requestFiled, let requesting = c.requesting, !Codes.isMemberState(requesting) else { return nil }
+            return "case \(c.caseName) was filed on \(c.fact.day) for a national of \(Codes.name(requesting)), which is not an RCM Member State."
+        })
+
+    public static let party = Rule(
+        id: .party, article: "7.2, 4", force: .should,
+        words: [
+            Quotation("Art. 7.2", "The Member State should have decided to be a party to this Agreement."),
+            Quotation("Art. 4", "The consular officers of one of the Parties should provide consular protection"),
+        ],
+        summary: "the requesting State, or later the assisting State, was not a Party on that date",
+        interpretation: [
+            "Checked for the requesting State at filing, for the selected State at its selection, and for the State agreeing scope or acting (Art. 4: \"the consular officers of one of the Parties\").",
+            "A State is a Party from 00:00 UTC of its `effective` date, whenever that decision was recorded, until the `effective` date of its leaving.",
+        ],
+        judgement: .eachAct { c in
+            let f = c.fact
+            switch f.kind {
+            case .requestFiled:
+                guard let r = c.requesting, Codes.isMemberState(r), !c.network.isParty(r, at: f.occurred) else { return nil }
+                return "\(Codes.subject(r)) filed case \(c.caseName) on \(f.day) while not a Party to the Agreement."
+            case .assistingStateSelected:
+                guard let s = f.string("state"), !c.network.isParty(s, at: f.occurred) else { return nil }
+                return "\(c.actorName) selected \(Codes.name(s)) on \(f.day) to assist in case \(c.caseName), but \(Codes.name(s)) was not a Party on that date."
+            case .scopeAgreed, .protectionActionRecorded:
+                guard Codes.isMemberState(f.actor), !c.network.isParty(f.actor, at: f.occurred) else { return nil }
+                return "\(c.actorName) recorded \(f.phrase) in case \(c.caseName) on \(f.day) while not a Party to the Agreement."
+            default:
+                return nil
+            }
+        })
+
+    public static let unrepresented = Rule(
+        id: .unrepresented, article: "7.3", force: .should,
+        words: [Quotation("Art. 7", "The request should comply with the following requirements:"), Quotation("Art. 7.3", "A diplomatic representative or consular office of the country of origin of the migrant does not exist in the country where the migrant is.")],
+        summary: "the requesting State had a diplomatic or consular office in the location country, or the migrant is in the requesting State itself",
+        interpretation: [
+            "Uses the requesting State's declaration (`state.consular_network_declared`) in force at filing. A State that declared no network at all is ART7.6-NETWORK's breach, not this one: with no list there is no office to find.",
+            "Not checked for a requesting State that is not a Member State (ART7.1-NATIONALITY says so).",
+        ],
+        judgement: .eachAct { c in
+            let f = c.fact
+            guard f.kind == .requestFiled, let r = c.requesting, Codes.isMemberState(r),
+                  let country = f.string("location_country") else { return nil }
+            if country == r {
+                return "\(Codes.subject(r)) filed case \(c.caseName) on \(f.day) for a national who is in \(Codes.name(r)) itself."
+            }
+            guard c.network.offices[r]?[country] != nil else { return nil }
+            let place = "\(f.string("location_city").map { $0 + ", " } ?? "")\(Codes.name(country))"
+            return "\(Codes.subject(r)) filed case \(c.caseName) on \(f.day) for a national in \(place), where it declared an office of its own."
+        })
+
+    public static let civilian = Rule(
+        id: .civilian, article: "7.4", force: .should,
+        words: [Quotation("Art. 7.4", "The requested consular protection should be linked to a violation of fundamental human rights by other civilians, and not by local State authorities")],
+        summary: "the perpetrator is a State authority, or the category is not one listed",
+        interpretation: ["The categories are the ones Art. 7.4 lists (children and adolescents, domestic violence, natural disasters, labour exploitation) and `other`."],
+        judgement: .eachAct { c in
+            let f = c.fact
+            guard f.kind == .requestFiled else { return nil }
+            if f.string("perpetrator") == "state_authority" {
+                return "\(c.actorName) filed case \(c.caseName) on \(f.day) for a violation by local State authorities; the mechanism covers violations by other civilians."
+            }
+            if let category = f.string("category"), !Codes.categories.contains(category) {
+                return "\(c.actorName) filed case \(c.caseName) on \(f.day) in category \"\(category)\", which is not one the Agreement lists."
+            }
+            return nil
+        })
+
+    public static let channel = Rule(
+        id: .channel, article: "7.5", force: .should,
+        words: [Quotation("Art. 7.5", "The request should be coordinated at a horizontal level by the Consular Directorate or Department of the country of origin of the migrant; and only as an exception, directly with local State authorities.")],
+        summary: "coordination goes to local authorities without a stated exception",
+        interpretation: ["An exception is stated when `exception_reason` holds text other than white space."],
+        judgement: .eachAct { c in
+            let f = c.fact
+            guard f.kind == .requestFiled, f.string("channel") == "local_authorities",
+                  (f.string("exception_reason") ?? "").allSatisfy(\.isWhitespace)
+            else { return nil }
+            return "\(c.actorName) filed case \(c.caseName) on \(f.day) through local authorities without stating the exception that allows it."
+        })
+}

@@ -1,0 +1,25 @@
+extension Rules {
+    public static let costs = Rule(
+        id: .costs, article: "8", force: .shall,
+        words: [Quotation("Art. 8", "The implementation costs for this mechanism shall be covered with support from the International Organization for Migration – IOM – when appropriate and to the extent of its possibilities, and by the country of citizenship of the person receiving protection.")],
+        summary: "a cost is borne by, or a reimbursement claimed from, anyone other than IOM or the State of nationality",
+        interpretation: [
+            "A cost's `payer` and a reimbursement claim's `from` must be IOM or the State of nationality.",
+            "The 12 months within which a claim falls due are not the Agreement's: they follow the EU's practice (Directive (EU) 2015/637, Art. 14) and only mark a claim overdue in views; they are no breach.",
+        ],
+        judgement: .eachAct { c in
+            let f = c.fact
+            guard let r = c.requesting else { return nil }
+            let amount = "\(f.string("amount") ?? "?") \(f.string("currency") ?? "")"
+            switch f.kind {
+            case .costRecorded:
+                guard let payer = f.string("payer"), payer != Codes.iom, payer != r else { return nil }
+                return "\(c.actorName) recorded on \(f.day) a cost of \(amount) in case \(c.caseName) borne by \(Codes.name(payer)), not by IOM or \(Codes.name(r))."
+            case .reimbursementClaimed:
+                guard let from = f.string("from"), from != Codes.iom, from != r else { return nil }
+                return "\(c.actorName) claimed on \(f.day) a reimbursement of \(amount) in case \(c.caseName) from \(Codes.name(from)), not from IOM or \(Codes.name(r))."
+            default:
+                return nil
+            }
+        })
+}

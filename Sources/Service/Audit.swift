@@ -1,0 +1,87 @@
+import Agreement
+import LMDB
+import Ledger
+
+/// The Agreement's rules applied to a ledger for reading: the auditor's verify, case views and
+/// replay. Reads through the EventLog's indexes; the judging itself is the Agreement's fold.
+public enum Audit {
+    /// The auditor's verify: integrity and signatures (Ledger), then every rule of the Agreement
+    /// over the intact events in act order. With `caseID`, only that case's breaches are kept.
+    ///
+    /// Everything is read from one snapshot: the report is about one tree size (`events`), and
+    /// appends made meanwhile are neither checked nor reported. The fold reads each intact event
+    /// again, by sequence, in act order, from the same snapshot (memory stays bounded).
+    public static func verify(_ log: EventLog, held: String? = nil, caseID: String? = nil) throws -> VerificationReport {
+        try log.read { snapshot in try verify(log, in: snapshot, held: held, caseID: caseID) }
+    }
+
+    static func verify(_ log: EventLog, in snapshot: borrowing Transaction, held: String?, caseID: String?) throws -> VerificationReport {
+        var keys: [(Timestamp, UInt64)] = []
+        var calendar = Calendar()
+        var report = try LedgerVerifier.verify(log, in: snapshot, held: held) { stored in
+            keys.append((stored.event.envelope.occurred, stored.seq))
+            calendar.note(Fact(stored))
+        }
+        var world = World(calendar: calendar)
+        var agreementBreaches: [Breach] = []
+        keys.sort { $0 < $1 }
+        for (_, seq) in keys {
+            guard let stored = try log.event(in: snapshot, at: seq) else { continue }
+            agreementBreaches += Agreement.apply(Fact(stored), to: &world)
+        }
+        agreementBreaches += Agreement.finalize(world)
+        report.breaches = Agreement.sorted(report.breaches + agreementBreaches)
+        if let caseID { report.breaches = report.breaches.filter { $0.caseID == caseID } }
+        return report
+    }
+
+    /// A case as of now: its state, the network as of now, its events in act order, and its
+    /// breaches of the Agreement — from folding the network and this case only (cases are judged
+    /// independently, so these are the breaches `verify` reports for it, integrity and signatures
+    /// aside).
+    public static func caseView(_ log: EventLog, caseID: String)
+        throws -> (state: CaseState, network: NetworkState, facts: [Fact], breaches: [Breach])?
+    {
+        let caseFacts = try log.events(inCase: caseID).map(Fact.init)
+        guard !caseFacts.isEmpty else { return nil }
+        let (world, breaches) = Agreement.fold(try log.networkEvents().map(Fact.init) + caseFacts)
+        guard let state = world.cases[caseID] else { return nil }
+        return (state, world.network, Agreement.ordered(caseFacts), breaches.filter { $0.caseID == caseID })
+    }
+
+    /// One step of an auditor's replay: the event, who signed it, the case after it, and the
+    /// rules it was checked against with the breaches it committed.
+    public struct ReplayStep: Sendable {
+        public let fact: Fact
+        public let signer: String
+        public let stateAfter: CaseState
+        public let checked: [String]
+        public let breaches: [Breach]
+    }
+
+    /// Walks one case in act order, the network folded in as of each act.
+    public static func replay(_ log: EventLog, caseID: String) throws -> [ReplayStep]? {
+        let caseEvents = try log.events(inCase: caseID)
+        guard !caseEvents.isEmpty else { return nil }
+        let signers = Dictionary(caseEvents.map { ($0.event.id, $0.event.signature.key) }, uniquingKeysWith: { a, _ in a })
+        let facts = Agreement.ordered(try log.networkEvents().map(Fact.init) + caseEvents.map(Fact.init))
+        var world = World(calendar: Calendar(facts))
+        var steps: [ReplayStep] = []
+        let checked = Rules.catalog.filter { if case .byLedger = $0.judgement { false } else { true } }.map(\.id.rawValue)
+        for fact in facts {
+            let breaches = Agreement.apply(fact, to: &world)
+            guard fact.caseID == caseID, let state = world.cases[caseID] else { continue }
+            steps.append(ReplayStep(fact: fact, signer: signers[fact.id] ?? "?", stateAfter: state,
+                                    checked: checked,
+                                    breaches: breaches))
+        }
+        let final = Agreement.finalize(world).filter { $0.caseID == caseID }
+        if !final.isEmpty, let last = steps.indices.last {
+            // Art. 7.7 is judged on the whole history; show it on the conclusion's step.
+            let target = steps.lastIndex { $0.fact.kind == .concluded } ?? last
+            let s = steps[target]
+            steps[target] = ReplayStep(fact: s.fact, signer: s.signer, stateAfter: s.stateAfter, checked: s.checked, breaches: s.breaches + final)
+        }
+        return steps
+    }
+}

@@ -1,0 +1,155 @@
+import Agreement
+import LMDB
+import Ledger
+import Projections
+
+/// Acts refused because they breach the Agreement (exit status 1). Carries every breach.
+public struct Refusal: Error, Sendable {
+    public let breaches: [Breach]
+    /// Draft line of each breach's event, when the drafts came from a file or stdin.
+    public let lines: [String: Int]
+    /// Where the drafts came from ("drafts.jsonl", "stdin"); nil for an event command.
+    public let source: String?
+
+    /// One line: the first breach's sentence, its line, and the other rules breached.
+    public var message: String {
+        guard let first = breaches.first else { return "refused" }
+        let line = source.flatMap { s in first.event.flatMap { lines[$0] }.map { "\(s) line \($0): " } } ?? ""
+        var others: [String] = []
+        for b in breaches.dropFirst() where b.rule != first.rule && !others.contains(b.rule) { others.append(b.rule) }
+        let more = others.isEmpty ? "" : " (also \(others.joined(separator: ", ")))"
+        return "\(line)\(first.rule): \(first.message)\(more) Nothing was written; use --record-violations to record historic acts anyway."
+    }
+}
+
+/// The write path, in one place: parse → shape check → case serial → sign → one fold of the
+/// touched cases → append → catch up projections.
+///
+/// The fold runs inside the append's write transaction (``EventLog/append(_:recorded:admit:)``):
+/// the acts are judged against exactly the log they are appended to, and equivocation is checked
+/// once, by the append, before the judgement. The command-line tool only parses its arguments,
+/// calls ``record(_:key:keyFile:source:recordViolations:recorded:)`` and prints the outcome.
+public struct WriteService {
+    public let log: EventLog
+
+    public init(log: EventLog) { self.log = log }
+
+    /// What a record did.
+    public struct Outcome: Sendable {
+        public struct Recorded: Sendable {
+            /// The draft's line (1 for an event command).
+            public let line: Int
+            public let event: SignedEvent
+            public let outcome: EventLog.AppendOutcome
+        }
+        public let events: [Recorded]
+        /// Breaches recorded anyway, with `recordViolations` (the verifier reports them).
+        public let recordedDespite: [Breach]
+        /// The Network and the cases the batch touched, after it (from the one fold).
+        public let world: World
+        /// Why the projections could not catch up; the events are committed regardless, and the
+        /// next report catches up again.
+        public let catchUpProblem: String?
+    }
+
+    /// Parses drafts written as JSON Lines. Errors name the line; nothing is written.
+    public static func drafts(_ bytes: [UInt8], source: String) throws -> [Recorder.Line] {
+        var lines: [Recorder.Line] = []
+        for (number, line) in Draft.lines(bytes) {
+            do {
+                lines.append(.init(number: number, draft: try Draft(line: line)))
+            } catch {
+                throw LedgerError(.badDraft, "\(source) line \(number): \(error.message); nothing was written")
+            }
+        }
+        guard !lines.isEmpty else { throw LedgerError(.badDraft, "\(source) holds no drafts; nothing was written") }
+        return lines
+    }
+
+    /// Records `lines`, signed with `key`, as one batch: everything or nothing.
+    ///
+    /// - A draft that is not a well-formed event of the catalog: `LedgerError(.badDraft)`, naming
+    ///   its line when `source` names where the drafts came from.
+    /// - A key the registry does not allow, or equivocation: `LedgerError`.
+    /// - Acts that breach the Agreement: ``Refusal``, unless `recordViolations`, when they are
+    ///   recorded and returned in ``Outcome/recordedDespite``.
+    ///
+    /// A request filed without a case id gets the next free `<State>-<year>-<serial>`.
+    public func record(
+        _ lines: [Recorder.Line], key: SigningKey, keyFile: String, source: String?, recordViolations: Bool,
+        recorded: Timestamp = .now()
+    ) throws -> Outcome {
+        let recorder = Recorder(log: log)
+        let lines = try numberCases(lines, actor: try recorder.binding(of: key, keyFile: keyFile).actor)
+        for line in lines {
+            let d = line.draft
+            if let problem = Catalog.shapeProblem(type: d.type, caseID: d.caseID, payload: d.payload)
+                ?? Catalog.caseYearProblem(type: d.type, caseID: d.caseID, occurred: d.occurred) {
+                let place = source.map { "\($0) line \(line.number): " } ?? ""
+                throw LedgerError(.badDraft, "\(place)\(problem); nothing was written")
+            }
+        }
+        let drafts = try recorder.sign(lines, key: key, keyFile: keyFile)
+        var lineOf: [String: Int] = [:]
+        for (line, event) in drafts { lineOf[event.id.description] = lineOf[event.id.description] ?? line }
+        var world = World()
+        var found: [Breach] = []
+        let signed = try recorder.append(drafts, recorded: recorded) { txn, fresh in
+            (world, found) = try judge(fresh, in: txn, recorded: recorded)
+            guard recordViolations || found.isEmpty else { throw Refusal(breaches: found, lines: lineOf, source: source) }
+        }
+        return Outcome(events: signed.map { .init(line: $0.line, event: $0.event, outcome: $0.outcome) },
+                       recordedDespite: found, world: world, catchUpProblem: catchUp())
+    }
+
+    /// The verdict on `fresh` (events not yet held): one fold of the Network and the cases they
+    /// touch, as `txn` holds them — or of the whole log when they hold Network facts other than
+    /// keys, on which every case depends.
+    func judge(_ fresh: [SignedEvent], in txn: borrowing Transaction, recorded: Timestamp) throws -> (World, [Breach]) {
+        guard !fresh.isEmpty else { return (World(), []) }
+        var existing: [Fact] = []
+        if fresh.contains(where: { $0.envelope.caseID == nil && !KeyRegistry.isKeyEvent($0.envelope.type) }) {
+            try log.forEach(in: txn) { existing.append(Fact($0)); return true }
+        } else {
+            existing = try log.events(in: txn, inCase: "").map(Fact.init)
+            for caseID in Set(fresh.compactMap(\.envelope.caseID)).sorted() {
+                existing += try log.events(in: txn, inCase: caseID).map(Fact.init)
+            }
+        }
+        let adding = fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }
+        let verdict = Agreement.judge(existing: existing, adding: adding)
+        return (verdict.world, verdict.added)
+    }
+
+    /// Gives a request filed without a case id the next free serial of its State and year.
+    func numberCases(_ lines: [Recorder.Line], actor: String) throws -> [Recorder.Line] {
+        var next: [String: Int] = [:]
+        return try lines.map { line in
+            guard line.draft.caseID == nil, line.draft.type == EventType.requestFiled.name else { return line }
+            let prefix = "\(actor)-\(line.draft.occurred.date.prefix(4))-"
+            if next[prefix] == nil {
+                next[prefix] = (try log.caseIDs(prefix: prefix).compactMap { CaseID($0)?.serial }.max() ?? 0) + 1
+            }
+            var draft = line.draft
+            draft.caseID = prefix + String(String(next[prefix]!).leftPadded(to: 4))
+            next[prefix]! += 1
+            return Recorder.Line(number: line.number, draft: draft)
+        }
+    }
+
+    /// Brings the projections up to date; nil, or why not.
+    func catchUp() -> String? {
+        do {
+            try ProjectionStore(log: log).catchUp()
+            return nil
+        } catch let error as LedgerError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
