@@ -82,6 +82,17 @@ struct BoundaryTests {
         #expect(!Self.filed(back, at: "2015-03-15T00:00:00Z").0.rules.contains("ART7.2-PARTY"))
     }
 
+    @Test("ART7.2: Party changes count by their effective dates, not by the order they were recorded in")
+    func partyOrder() {
+        var h = History.network()
+        h.facts.removeAll { $0.type == "state.joined_agreement" && $0.actor == "MX" }
+        // The leaving (effective 2015-06-01) is recorded before the joining it follows (effective 2015-02-01).
+        h.add("state.left_agreement", "MX", "2015-01-20", ["effective": "2015-06-01"])
+        h.add("state.joined_agreement", "MX", "2015-01-25", ["effective": "2015-02-01"])
+        #expect(!Self.filed(h, at: "2015-04-01T10:00:00Z").0.rules.contains("ART7.2-PARTY"))
+        #expect(Self.filed(h, at: "2015-07-01T10:00:00Z").0.rules.contains("ART7.2-PARTY"))
+    }
+
     @Test("ART7.2: the selected State, the State agreeing scope and the State acting must be Parties at the act")
     func partyAssisting() {
         // Panama is a Member State that never joined.
