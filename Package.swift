@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C at the edge: module maps over Debian's liblmdb-dev and libzstd-dev.
@@ -100,7 +101,11 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: strict
         ),
-        .testTarget(name: "AgreementTests", dependencies: ["Agreement", "Ledger"], swiftSettings: strict),
+        .testTarget(
+            name: "AgreementTests",
+            dependencies: ["Agreement", "Ledger", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "BundlesTests",
             dependencies: ["Bundles", "Ledger", "Zstd", "TestSupport", "amparo", "fuzz-bundle"],

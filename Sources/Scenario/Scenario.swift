@@ -290,17 +290,7 @@ public struct ScenarioGenerator {
     func shift(_ date: String, days n: Int) -> String { Timestamp(seconds: (ScenarioGenerator.day(date) + Int64(n)) * 86400).date }
     func days(from a: String, to b: String) -> Int { Int(ScenarioGenerator.day(b) - ScenarioGenerator.day(a)) }
 
-    struct Random {
-        var state: UInt64
-        init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
-        mutating func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
-    }
+    typealias Random = SeededRandom
 }
 
 /// Sentences for the scenario's payloads (no personal data: situations, not people).
