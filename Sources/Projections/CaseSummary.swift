@@ -3,10 +3,9 @@ import Ledger
 
 /// One case as the case-state projection keeps it: what the reports need, nothing personal.
 ///
-/// The Codable conformance is the readable definition (and what a client decoding the JSON with
-/// Foundation gets); ``init(json:)`` and ``json`` are the fast path the projections use, over our
-/// own canonical JSON parser. A test checks both decoders agree.
-public struct CaseSummary: Codable, Equatable, Sendable {
+/// One JSON encoding: ``json`` writes it (stored as RFC 8785 bytes in the projection) and
+/// ``init(json:)`` reads it back; a test checks the round trip over every case of the scenario.
+public struct CaseSummary: Equatable, Sendable {
     public var caseID: String
     public var requesting: String
     public var assisting: String?
@@ -29,14 +28,14 @@ public struct CaseSummary: Codable, Equatable, Sendable {
     public var ageGroup: String?
     public var protectionRequired: String?
 
-    public struct Money: Codable, Equatable, Sendable {
+    public struct Money: Equatable, Sendable {
         public var payer: String
         /// Integer minor units (cents): `"350.00"` is 35000.
         public var amount: Int
         public var currency: String
     }
 
-    public struct Claim: Codable, Equatable, Sendable {
+    public struct Claim: Equatable, Sendable {
         public var claimant: String
         public var from: String
         public var amount: Int
@@ -45,29 +44,13 @@ public struct CaseSummary: Codable, Equatable, Sendable {
         public var settled: String?
     }
 
-    public struct Presentation: Codable, Equatable, Sendable {
+    public struct Presentation: Equatable, Sendable {
         public var meeting: String
         public var nature: String
         public var required: String
         public var provided: String
         public var providedBy: String
         public var lessons: String
-
-        enum CodingKeys: String, CodingKey {
-            case meeting, nature, required, provided, lessons
-            case providedBy = "provided_by"
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case requesting, assisting, category, status, outcome, summary, filed, concluded, withdrawn, actions, costs, claims
-        case presentations, sex
-        case caseID = "case"
-        case locationCountry = "location_country"
-        case locationCity = "location_city"
-        case scopeAgreed = "scope_agreed"
-        case ageGroup = "age_group"
-        case protectionRequired = "protection_required"
     }
 
     /// The summary of a folded case.

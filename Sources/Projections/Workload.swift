@@ -4,7 +4,7 @@ import Ledger
 /// One State's workload: as requesting State (its nationals' cases) and as assisting State.
 /// Every field is a sum over cases, so a case's contribution can be added and taken back: the
 /// workload projection keeps it current case by case, and the report recomputes it for a period.
-public struct WorkloadRow: Codable, Equatable, Sendable {
+public struct WorkloadRow: Equatable, Sendable {
     public var state: String
     public var requested = 0
     public var assisted = 0
@@ -28,12 +28,6 @@ public struct WorkloadRow: Codable, Equatable, Sendable {
     public var settled = 0
 
     public init(state: String) { self.state = state }
-
-    enum CodingKeys: String, CodingKey {
-        case state, requested, assisted, open, concluded, withdrawn, actions, costs, claims, claimed, settled
-        case daysToScope = "days_to_scope", daysToConclusion = "days_to_conclusion"
-        case byCategory = "by_category", byLocation = "by_location"
-    }
 
     /// Median of a histogram (the lower middle for an even count, so it stays a whole day).
     public static func median(_ histogram: [Int: Int]) -> Int? {
@@ -128,7 +122,7 @@ public struct WorkloadRow: Codable, Equatable, Sendable {
 }
 
 /// One Network meeting as the meeting-report view keeps it.
-public struct MeetingView: Codable, Equatable, Sendable {
+public struct MeetingView: Equatable, Sendable {
     public var id: String
     public var date: String
     public var city: String?

@@ -12,7 +12,10 @@ public struct WorkloadReport: Sendable {
     public let cases: [CaseSummary]
 
     /// Cases filed in [from, to] (dates inclusive); `asOf` defaults to `to`, else the latest date in the cases.
-    public init(cases all: [CaseSummary], from: String?, to: String?) {
+    ///
+    /// `rows`: the workload projection's rows, which count every case; used when no period is
+    /// given (a period needs the rows of its cases, summed here).
+    public init(cases all: [CaseSummary], rows projected: [WorkloadRow]? = nil, from: String?, to: String?) {
         let cases = all.filter { c in
             guard let f = c.filed else { return false }
             return (from.map { f >= $0 } ?? true) && (to.map { f <= $0 } ?? true)
@@ -20,7 +23,7 @@ public struct WorkloadReport: Sendable {
         self.from = from
         self.to = to
         self.cases = cases
-        rows = WorkloadRow.rows(cases)
+        rows = from == nil && to == nil ? projected ?? WorkloadRow.rows(cases) : WorkloadRow.rows(cases)
         asOf = to ?? all.flatMap { [$0.filed, $0.concluded, $0.withdrawn] + $0.claims.flatMap { [$0.claimed, $0.settled] } }
             .compactMap { $0 }.max() ?? "1970-01-01"
     }

@@ -116,7 +116,9 @@ struct WorkloadCommand: ParsableCommand {
         let from = try parseDate(self.from, "--from"), to = try parseDate(self.to, "--to")
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
         let store = try openProjections(ledger, quiet: quiet)
-        let report = WorkloadReport(cases: try store.caseSummaries(), from: from, to: to)
+        // Without a period, the rows are the workload projection's, kept current on every append.
+        let rows = from == nil && to == nil ? try store.workloadRows() : nil
+        let report = WorkloadReport(cases: try store.caseSummaries(), rows: rows, from: from, to: to)
         switch format {
         case .table: print(report.text(), terminator: "")
         case .md: print(report.markdown(), terminator: "")
