@@ -109,31 +109,11 @@ public final class ProjectionStore: @unchecked Sendable {
     /// The summaries of `cases` through `through`, folded on every core (each case is independent;
     /// reads are LMDB read transactions, the fold is pure).
     func summarize(_ cases: [String], through: UInt64) throws -> [String: Encoded?] {
-        let count = cases.count
-        guard count > 0 else { return [:] }
-        nonisolated(unsafe) let results = UnsafeMutablePointer<Encoded?>.allocate(capacity: count)
-        results.initialize(repeating: nil, count: count)
-        defer {
-            results.deinitialize(count: count)
-            results.deallocate()
+        let summaries = try concurrentMap(cases.count) { i in
+            try self.summary(of: cases[i], through: through).map { Encoded(summary: $0, bytes: CanonicalJSON.encode($0.json)) }
         }
-        let failure = FirstError()
-        let workers = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var i = w
-            while i < count {
-                do {
-                    results[i] = try self.summary(of: cases[i], through: through).map { Encoded(summary: $0, bytes: CanonicalJSON.encode($0.json)) }
-                } catch {
-                    failure.record(error)
-                    return
-                }
-                i += workers
-            }
-        }
-        if let error = failure.error { throw error }
         var out: [String: Encoded?] = [:]
-        for i in 0..<count { out[cases[i]] = results[i] }
+        for (id, summary) in zip(cases, summaries) { out[id] = summary }
         return out
     }
 
@@ -336,16 +316,5 @@ public final class ProjectionStore: @unchecked Sendable {
                 throw LedgerError(.corrupt, "the workload projection differs from the sum of the case projection")
             }
         }
-    }
-}
-
-/// The first error several threads met.
-final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var error: (any Error)?
-    func record(_ e: any Error) {
-        lock.lock()
-        defer { lock.unlock() }
-        if error == nil { error = e }
     }
 }

@@ -49,16 +49,20 @@ public struct CountTable: Sendable {
 
 /// Text renderings shared by the reports.
 public enum Render {
-    /// Aligned plain-text table.
-    public static func text(_ rows: [[String]]) -> String {
+    /// An aligned plain-text table, columns two spaces apart, each line ending in a newline and no
+    /// trailing space: the one table renderer of reports and commands. With `numbers` (reports),
+    /// every column but the first is right-aligned; without (listings), all are left-aligned.
+    public static func text(_ rows: [[String]], numbers: Bool = true) -> String {
         guard let width = rows.map(\.count).max() else { return "" }
         var widths = Array(repeating: 0, count: width)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         return rows.map { row in
-            row.enumerated().map { i, cell in
-                i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[i] - cell.count) + cell
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            var line = row.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return numbers && i > 0 ? pad + cell : cell + pad
+            }.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            return line
         }.joined(separator: "\n") + "\n"
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Bundles
 import Foundation
 import Ledger
+import Reports
 import Projections
 
 struct BundleCommand: ParsableCommand {
@@ -54,11 +55,11 @@ struct BundleCommand: ParsableCommand {
                 signers[e.signature.key, default: 0] += 1
             }
             print("by type:")
-            print(Output.table(byType.keys.sorted().map { ["  " + $0, String(byType[$0]!)] }))
+            print(Render.text(byType.keys.sorted().map { ["  " + $0, String(byType[$0]!)] }, numbers: false), terminator: "")
             print("by case:")
-            print(Output.table(byCase.keys.sorted().map { ["  " + $0, String(byCase[$0]!)] }))
+            print(Render.text(byCase.keys.sorted().map { ["  " + $0, String(byCase[$0]!)] }, numbers: false), terminator: "")
             print("signers:")
-            print(Output.table(signers.keys.sorted().map { ["  " + $0, String(signers[$0]!)] }))
+            print(Render.text(signers.keys.sorted().map { ["  " + $0, String(signers[$0]!)] }, numbers: false), terminator: "")
         }
     }
 

@@ -1,6 +1,7 @@
 import Agreement
 import ArgumentParser
 import Ledger
+import Reports
 import Service
 import Projections
 
@@ -52,7 +53,7 @@ struct CaseShowCommand: ParsableCommand {
             for f in view.facts {
                 rows.append(["  " + (f.seq.map(String.init) ?? "-"), f.occurred.date, f.actor, f.type])
             }
-            print(Output.table(rows))
+            print(Render.text(rows, numbers: false), terminator: "")
             print("open obligations:" + (obligations.isEmpty ? " none" : ""))
             for o in obligations { print("  - \(o)") }
             print("breaches of the Agreement:" + (breaches.isEmpty ? " none" : ""))

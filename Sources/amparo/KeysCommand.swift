@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Reports
 import Service
 
 struct KeysCommand: ParsableCommand {
@@ -117,7 +118,7 @@ struct KeysCommand: ParsableCommand {
                     rows.append([b.actor, b.key.reference, b.validFrom == .distantPast ? "(trust anchor)" : b.validFrom.description,
                                  b.revokedAt?.description ?? "-", b.registeredAt.map(String.init) ?? "-"])
                 }
-                print(Output.table(rows))
+                print(Render.text(rows, numbers: false), terminator: "")
                 print("node key (signs checkpoints): \(log.nodeKey)")
             }
         }

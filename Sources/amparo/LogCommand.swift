@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ledger
+import Reports
 
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +43,7 @@ struct LogCommand: ParsableCommand {
                 let e = s.event.envelope
                 rows.append([String(s.seq), e.occurred.description, e.actor, e.type, e.caseID ?? "-", e.id.description])
             }
-            print(Output.table(rows))
+            print(Render.text(rows, numbers: false), terminator: "")
         }
     }
 }

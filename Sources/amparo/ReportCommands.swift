@@ -152,7 +152,7 @@ struct CasesCommand: ParsableCommand {
             (status.map { c.status == $0 } ?? true) && (state.map { c.requesting == $0 || c.assisting == $0 } ?? true)
         }
         switch format {
-        case .table: print(Output.table(CasesReport.rows(cases)))
+        case .table: print(Render.text(CasesReport.rows(cases), numbers: false), terminator: "")
         case .csv: print(Render.csv(CasesReport.rows(cases)), terminator: "")
         case .json: Output.printJSON(CasesReport.json(cases))
         }

@@ -80,22 +80,7 @@ public struct KeyRegistry: Sendable {
     /// Checks many events on every core (Ed25519 verification dominates); the problems by position.
     /// `known` gives problems already established for some positions (they are not re-checked).
     public func check(_ events: [SignedEvent], known: [Int: Problem] = [:]) -> [Problem?] {
-        let count = events.count
-        guard count > 0 else { return [] }
-        nonisolated(unsafe) let results = UnsafeMutablePointer<Problem?>.allocate(capacity: count)
-        results.initialize(repeating: nil, count: count)
-        defer {
-            results.deinitialize(count: count)
-            results.deallocate()
-        }
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = (count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let start = w * chunk
-            guard start < count else { return }
-            for i in start..<min(count, start + chunk) { results[i] = known[i] ?? check(events[i]) }
-        }
-        return Array(UnsafeBufferPointer(start: results, count: count))
+        concurrentMap(events.count) { i in known[i] ?? check(events[i]) }
     }
 
     /// Applies a key event after checking it. Returns the problem instead when the event may not

@@ -79,14 +79,10 @@ extension EventLog {
     /// The same, inside `snapshot`.
     public func forEachRaw(in snapshot: borrowing Transaction, from: UInt64 = 1, to: UInt64? = nil,
                            _ body: (RawEntry) throws -> Bool) throws {
-        try snapshot.withCursor(db.events) { cursor in
-            var entry = try cursor.seek(atLeast: EventLog.seqKey(max(from, 1)))
-            while let e = entry {
-                let seq = e.key.bigEndianUInt64
-                if let to, seq > to { break }
-                guard try body(EventLog.split(e.value, seq: seq)) else { break }
-                entry = try cursor.next()
-            }
+        try snapshot.forEach(db.events, from: EventLog.seqKey(max(from, 1))) { e in
+            let seq = e.key.bigEndianUInt64
+            if let to, seq > to { return false }
+            return try body(EventLog.split(e.value, seq: seq))
         }
     }
 
@@ -110,16 +106,14 @@ extension EventLog {
     /// The case index's entries for `caseID` up to `through`: one cursor walk from the case's first key.
     func caseSeqs(_ txn: borrowing Transaction, _ caseID: String, through: UInt64) throws -> [UInt64] {
         let prefix = Array(caseID.utf8) + [0]
-        return try txn.withCursor(db.cases) { cursor in
-            var out: [UInt64] = []
-            var entry = try cursor.seek(atLeast: prefix)
-            while let e = entry, e.key.count == prefix.count + 8, Array(e.key.prefix(prefix.count)) == prefix {
-                let seq = Array(e.key.suffix(8)).bigEndianUInt64
-                if seq <= through { out.append(seq) }
-                entry = try cursor.next()
-            }
-            return out
+        var out: [UInt64] = []
+        try txn.forEach(db.cases, from: prefix) { e in
+            guard e.key.count == prefix.count + 8, Array(e.key.prefix(prefix.count)) == prefix else { return false }
+            let seq = Array(e.key.suffix(8)).bigEndianUInt64
+            if seq <= through { out.append(seq) }
+            return true
         }
+        return out
     }
 
     /// The distinct case ids that begin with `prefix`, sorted (e.g. every `MX-2015-` case).

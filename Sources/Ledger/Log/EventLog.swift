@@ -1,18 +1,6 @@
 import Foundation
 import LMDB
 
-/// A value behind a lock, for caches shared by threads.
-final class LockedValue<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}
-
 /// The append-only event log of one ledger directory, on LMDB.
 ///
 /// Named databases:
@@ -30,7 +18,7 @@ final class LockedValue<Value>: @unchecked Sendable {
 /// One write transaction per batch; readers never block the writer; several processes may open
 /// the same ledger. The recording time is the node's own note and is not covered by the Merkle
 /// tree (the leaf is exactly the signed event).
-public final class EventLog: @unchecked Sendable {
+public final class EventLog: Sendable {
     public static let formatVersion = "1"
 
     public let path: String
@@ -48,11 +36,11 @@ public final class EventLog: @unchecked Sendable {
     public let isReadOnly: Bool
     let env: Environment
     let db: Databases
-    private let cachedNodeSigningKey = LockedValue<SigningKey?>(nil)
+    private let cachedNodeSigningKey = Locked<SigningKey?>(nil)
     /// The write path's key registry and the key-event index state it was built from.
-    let registryCache = LockedValue<(stamp: [UInt64], registry: KeyRegistry)?>(nil)
+    let registryCache = Locked<(stamp: [UInt64], registry: KeyRegistry)?>(nil)
 
-    struct Databases {
+    struct Databases: Sendable {
         let meta, events, ids, cases, keyEvents, tree, checkpoints: Database
         static let names = ["meta", "events", "ids", "cases", "keyevents", "tree", "checkpoints"]
         init(env: Environment, create: Bool) throws {

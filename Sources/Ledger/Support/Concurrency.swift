@@ -1,0 +1,59 @@
+import Foundation
+
+/// A value behind a lock: the one lock type of the code base, for state shared by threads (caches,
+/// the first error of a parallel loop). Everything else that crosses threads is immutable.
+public final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+
+    public init(_ value: Value) { self.value = value }
+
+    /// Runs `body` with the value, alone.
+    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
+/// `body(i)` for every i in 0..<count on every core, results in order: the one parallel map of the
+/// code base (signature checks, projection folds). Each worker takes every `workers`-th index, so
+/// uneven items spread out. The first error thrown is rethrown once all workers stop.
+public func concurrentMap<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+    guard count > 0 else { return [] }
+    nonisolated(unsafe) let results = UnsafeMutablePointer<T?>.allocate(capacity: count)
+    results.initialize(repeating: nil, count: count)
+    defer {
+        results.deinitialize(count: count)
+        results.deallocate()
+    }
+    let failure = Locked<(any Error)?>(nil)
+    let workers = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+    try withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var i = w
+            while i < count {
+                if failure.withLock({ $0 != nil }) { return }
+                do {
+                    results[i] = try body(i)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                    return
+                }
+                i += workers
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+    return (0..<count).map { results[$0]! }
+}
+
+/// ``concurrentMap(_:_:)`` for a body that cannot throw.
+public func concurrentMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+    do {
+        return try concurrentMap(count) { (i: Int) throws -> T in body(i) }
+    } catch {
+        preconditionFailure("unreachable: the body does not throw")
+    }
+}
