@@ -1,4 +1,5 @@
 import Ledger
+import Foundation
 
 /// The kind of value a payload field holds.
 public indirect enum FieldKind: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Ledger
+import Foundation
 
 /// The actors and vocabularies of the Agreement (shared/docs/domain.md, "Who acts").
 public enum Codes {

@@ -1,6 +1,7 @@
 import Agreement
 import Ledger
 import Projections
+import Foundation
 
 extension MeetingReport {
     /// One self-contained HTML file: inline CSS (prints on A4) and inline SVG bar charts.

@@ -1,6 +1,7 @@
 import Agreement
 import Ledger
 import Projections
+import Foundation
 
 /// `amparo report meeting`: a meeting report in the shape of the Network's own reports (seeds 002
 /// and 004): heading, participating States, then numbered items. Published counts below the

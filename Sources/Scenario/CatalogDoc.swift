@@ -1,5 +1,6 @@
 import Agreement
 import Ledger
+import Foundation
 
 /// docs/events.md: every event type of the catalog, its fields, who records it, and an example
 /// draft (from the scenario where it has one). `amparo catalog` prints it; a test keeps the

@@ -1,5 +1,6 @@
 import Agreement
 import Ledger
+import Foundation
 
 /// A realistic, deterministic scenario of the mechanism: the 11 Member States and their dates,
 /// consular networks, focal points, the Network's meetings (Managua 2014-11-24 and Mexico City

@@ -4,6 +4,7 @@ import Ledger
 import Reports
 import Service
 import Projections
+import Foundation
 
 struct CaseShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ledger
+import Foundation
 
 /// The text forms of proofs that `amparo verify --proof` accepts.
 enum ProofText {

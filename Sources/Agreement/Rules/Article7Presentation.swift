@@ -1,3 +1,4 @@
+import Ledger
 extension Rules {
     public static let presentation = Rule(
         id: .presentation, article: "7.7", force: .should,

@@ -1,3 +1,4 @@
+import Ledger
 extension Rules {
     public static let inForce = Rule(
         id: .inForce, article: "9", force: .shall,

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// A public Ed25519 key with its name, in the C2SP signed-note verifier-key form
 /// `<name>+<8 hex digits key id>+<base64(0x01 ‖ public key)>`.
