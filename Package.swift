@@ -60,7 +60,10 @@ let package = Package(
         // The command-line tool: parse, call, print.
         .executableTarget(
             name: "amparo",
-            dependencies: ["Ledger", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Ledger", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
 

@@ -31,7 +31,10 @@ func cpuSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 func fmt(_ x: Double) -> String { String(format: "%.0f", x) }
-func percentile(_ xs: [Double], _ p: Double) -> Double { let s = xs.sorted(); return s[min(s.count - 1, Int(Double(s.count) * p))] }
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    let s = xs.sorted()
+    return s[min(s.count - 1, Int(Double(s.count) * p))]
+}
 
 /// A raw LMDB environment (C API, no wrapper) in `dir` with its unnamed database: the baseline.
 func openRaw(_ dir: String, mapSize: Int) -> (OpaquePointer?, MDB_dbi) {
@@ -120,7 +123,9 @@ func rawLMDBIndexed(count: Int, size: Int, batch: Int) -> Double {
             i += 1
             var seq = [UInt8](bigEndian: i)
             put(dbis[0], &seq, &value, MDB_APPEND)
-            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            x ^= x << 13
+            x ^= x >> 7
+            x ^= x << 17
             var id = [UInt8](bigEndian: i << 16) + [UInt8](bigEndian: x)
             put(dbis[1], &id, &seq, 0)
             var caseKey = casePrefixes[caseNumber(Int(i)) - 1] + seq
@@ -162,18 +167,21 @@ func makeLedger(_ label: String) throws -> (EventLog, SigningKey, String) {
     let ts = try SigningKey(name: "RCM-TS", seed: Array(repeating: 1, count: 32))  // benchmark-only key
     let log = try EventLog.create(path: dir, name: "bench.example/ts", secretariat: .privateKey(ts)).log
     let mx = try SigningKey(name: "MX", seed: Array(repeating: 2, count: 32))  // benchmark-only key
-    let reg = Draft(type: "key.registered", occurred: .now(), payload: [
-        "actor": "MX", "public_key": .string(mx.verifierKey.description), "valid_from": "2014-01-01T00:00:00Z",
-    ])
+    let reg = Draft(
+        type: "key.registered", occurred: .now(),
+        payload: [
+            "actor": "MX", "public_key": .string(mx.verifierKey.description), "valid_from": "2014-01-01T00:00:00Z",
+        ])
     _ = try Recorder(log: log).record([.init(number: 1, draft: reg)], key: ts, keyFile: "ts")
     return (log, mx, dir)
 }
 
 /// A realistic protection-action event of about 400 canonical bytes.
 func draft(_ i: Int) -> Draft {
-    Draft(type: "case.protection_action_recorded", caseID: "MX-2015-\(String(format: "%04d", caseNumber(i)))",
-          occurred: Timestamp(seconds: 1_430_000_000 + Int64(i)),
-          payload: ["kind": "consular_visit", "details": "visit to the detention centre, legal orientation given", "ref": .string("NV-\(i)")])
+    Draft(
+        type: "case.protection_action_recorded", caseID: "MX-2015-\(String(format: "%04d", caseNumber(i)))",
+        occurred: Timestamp(seconds: 1_430_000_000 + Int64(i)),
+        payload: ["kind": "consular_visit", "details": "visit to the detention centre, legal orientation given", "ref": .string("NV-\(i)")])
 }
 
 if which == "all" || which == "crypto" {
@@ -199,7 +207,9 @@ if which == "all" || which == "raw" || which == "batch" {
     let cpuIdx = cpuSeconds()
     let rawIndexed = rawLMDBIndexed(count: n, size: 413, batch: 1000)
     print("  raw indexed cpu \(String(format: "%.2f", cpuSeconds() - cpuIdx)) s")
-    print("raw LMDB with the ledger's five puts per event (event, id, case, 2 tree hashes; cases \(clustered ? "clustered" : "round-robin")): \(fmt(rawIndexed)) events/s")
+    print(
+        "raw LMDB with the ledger's five puts per event (event, id, case, 2 tree hashes; cases \(clustered ? "clustered" : "round-robin")): \(fmt(rawIndexed)) events/s"
+    )
     if which != "raw" {
         let (log, mx, dir) = try makeLedger("batch")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -215,7 +225,9 @@ if which == "all" || which == "raw" || which == "batch" {
         let appendSeconds = seconds(clock.now - start)
         let appendRate = Double(n) / appendSeconds
         print("  append phase: wall \(String(format: "%.2f", appendSeconds)) s, cpu \(String(format: "%.2f", cpuSeconds() - cpu0)) s")
-        print("ledger append (cases \(clustered ? "clustered" : "round-robin")): \(n) pre-signed events (avg \(avg) B), batches of 1000: \(fmt(appendRate)) events/s = \(String(format: "%.2f", appendRate / raw))x raw LMDB (signing them took \(String(format: "%.1f", signSeconds)) s, excluded)")
+        print(
+            "ledger append (cases \(clustered ? "clustered" : "round-robin")): \(n) pre-signed events (avg \(avg) B), batches of 1000: \(fmt(appendRate)) events/s = \(String(format: "%.2f", appendRate / raw))x raw LMDB (signing them took \(String(format: "%.1f", signSeconds)) s, excluded)"
+        )
         start = clock.now
         let report = try LedgerVerifier.verify(log)
         print("verify: \(report.events) events in \(String(format: "%.1f", seconds(clock.now - start))) s, ok=\(report.ok)")
@@ -243,7 +255,9 @@ if which == "append" {
     let cpu0 = cpuSeconds()
     for b in stride(from: 0, to: n, by: 1000) { _ = try log.append(Array(events[b..<min(b + 1000, n)])) }
     let wall = seconds(clock.now - start)
-    print("append only (cases \(clustered ? "clustered" : "round-robin")): \(fmt(Double(n) / wall)) events/s, cpu \(String(format: "%.2f", cpuSeconds() - cpu0)) s of \(String(format: "%.2f", wall)) s")
+    print(
+        "append only (cases \(clustered ? "clustered" : "round-robin")): \(fmt(Double(n) / wall)) events/s, cpu \(String(format: "%.2f", cpuSeconds() - cpu0)) s of \(String(format: "%.2f", wall)) s"
+    )
 }
 
 if which == "all" || which == "durable" {
@@ -266,7 +280,9 @@ if which == "all" || which == "durable" {
     }
     print("  amparo record: cpu per append \(fmt((cpuSeconds() - cpu0) / Double(k) * 1e6)) µs")
     let p50 = percentile(samples, 0.5)
-    print("durable single append (\(k) runs): raw synced LMDB txn p50 \(fmt(p50raw)) µs (p99 \(fmt(p99raw))), one signature \(fmt(signMicros)) µs; amparo record p50 \(fmt(p50)) µs (p99 \(fmt(percentile(samples, 0.99)))) = \(String(format: "%.2f", p50 / (p50raw + signMicros)))x (raw txn + one signature)")
+    print(
+        "durable single append (\(k) runs): raw synced LMDB txn p50 \(fmt(p50raw)) µs (p99 \(fmt(p99raw))), one signature \(fmt(signMicros)) µs; amparo record p50 \(fmt(p50)) µs (p99 \(fmt(percentile(samples, 0.99)))) = \(String(format: "%.2f", p50 / (p50raw + signMicros)))x (raw txn + one signature)"
+    )
 }
 
 if which == "projections" {
@@ -282,7 +298,10 @@ if which == "projections" {
     var batch: [SignedEvent] = []
     try ScenarioGenerator(cases: n).generate { e in
         batch.append(e)
-        if batch.count == 1000 { _ = try log.append(batch); batch.removeAll(keepingCapacity: true) }
+        if batch.count == 1000 {
+            _ = try log.append(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
     }
     _ = try log.append(batch)
     let size = try log.size()
@@ -291,14 +310,18 @@ if which == "projections" {
     var start = clock.now
     let folded = try store.rebuild()
     let rebuildSeconds = seconds(clock.now - start)
-    print("  rebuild of the 3 projections from zero: \(folded) event-applications in \(String(format: "%.1f", rebuildSeconds)) s = \(fmt(Double(size) / rebuildSeconds)) ledger events/s (peak RSS \(peakRSS()) MiB)")
+    print(
+        "  rebuild of the 3 projections from zero: \(folded) event-applications in \(String(format: "%.1f", rebuildSeconds)) s = \(fmt(Double(size) / rebuildSeconds)) ledger events/s (peak RSS \(peakRSS()) MiB)"
+    )
     // Catch-up after one append: a cost recorded in a case, then catch-up, 200 times.
     let iom = ScenarioKeys.key("IOM")
     let cases = try store.caseSummaries().prefix(200).map(\.caseID)
     var samples: [Double] = []
     for (i, c) in cases.enumerated() {
-        let e = Envelope(id: .v7(), type: "case.cost_recorded", caseID: c, actor: "IOM", occurred: Timestamp(parsing: "2018-01-01")!.adding(seconds: Int64(i)),
-                         payload: ["payer": "IOM", "amount": "10.00", "currency": "USD", "purpose": "bench"]).signed(by: iom)
+        let e = Envelope(
+            id: .v7(), type: "case.cost_recorded", caseID: c, actor: "IOM", occurred: Timestamp(parsing: "2018-01-01")!.adding(seconds: Int64(i)),
+            payload: ["payer": "IOM", "amount": "10.00", "currency": "USD", "purpose": "bench"]
+        ).signed(by: iom)
         _ = try log.append([e])
         start = clock.now
         try store.catchUp()
@@ -312,7 +335,9 @@ if which == "projections" {
     start = clock.now
     let workload = WorkloadReport(cases: try store.caseSummaries(), from: nil, to: nil).text()
     let workloadSeconds = seconds(clock.now - start)
-    print("  meeting report (HTML, \(html.utf8.count / 1024) KiB) with projections current: \(String(format: "%.3f", meetingSeconds)) s; workload table (\(workload.count / 1024) KiB): \(String(format: "%.3f", workloadSeconds)) s")
+    print(
+        "  meeting report (HTML, \(html.utf8.count / 1024) KiB) with projections current: \(String(format: "%.3f", meetingSeconds)) s; workload table (\(workload.count / 1024) KiB): \(String(format: "%.3f", workloadSeconds)) s"
+    )
 }
 
 if which == "bundle-import" {
@@ -333,5 +358,7 @@ if which == "bundle-import" {
     let appendSeconds = seconds(clock.now - start)
     let n = Double(parsed.events.count)
     let mb = Double(parsed.events.reduce(0) { $0 + $1.bytes.count }) / 1e6
-    print("bundle import of \(parsed.events.count) events (\(String(format: "%.1f", mb)) MB of events): decompress+parse \(String(format: "%.1f", parseSeconds)) s, verify (signatures on \(ProcessInfo.processInfo.activeProcessorCount) cores, root, note) \(String(format: "%.1f", verifySeconds)) s, append \(String(format: "%.1f", appendSeconds)) s; total \(fmt(n / (parseSeconds + verifySeconds + appendSeconds))) events/s, \(String(format: "%.1f", mb / (parseSeconds + verifySeconds + appendSeconds))) MB/s")
+    print(
+        "bundle import of \(parsed.events.count) events (\(String(format: "%.1f", mb)) MB of events): decompress+parse \(String(format: "%.1f", parseSeconds)) s, verify (signatures on \(ProcessInfo.processInfo.activeProcessorCount) cores, root, note) \(String(format: "%.1f", verifySeconds)) s, append \(String(format: "%.1f", appendSeconds)) s; total \(fmt(n / (parseSeconds + verifySeconds + appendSeconds))) events/s, \(String(format: "%.1f", mb / (parseSeconds + verifySeconds + appendSeconds))) MB/s"
+    )
 }

@@ -37,8 +37,9 @@ public enum Agreement {
     public static func finalize(_ world: World) -> [Breach] {
         Rules.wholeHistory.flatMap { rule, check in
             check(world).map { f in
-                Breach(rule: rule.id.rawValue, article: rule.article, force: rule.force.rawValue, seq: f.seq, event: f.event.description,
-                       caseID: f.caseID, actor: f.actor, message: rule.sentence(f.message))
+                Breach(
+                    rule: rule.id.rawValue, article: rule.article, force: rule.force.rawValue, seq: f.seq, event: f.event.description,
+                    caseID: f.caseID, actor: f.actor, message: rule.sentence(f.message))
             }
         }
     }
@@ -72,7 +73,10 @@ public enum Agreement {
     /// against the whole of both histories.
     public static func judge(existing: [Fact], adding: [Fact]) -> (world: World, added: [Breach]) {
         guard !adding.isEmpty else { return (state(existing), []) }
-        struct Key: Hashable { let rule: String; let event: String? }
+        struct Key: Hashable {
+            let rule: String
+            let event: String?
+        }
         let added = Set(adding.map(\.id))
         func isNew(_ b: Breach, before: Set<Key>) -> Bool {
             !before.contains(Key(rule: b.rule, event: b.event))
@@ -168,7 +172,9 @@ extension CaseState {
         }
         for (_, claim) in claims.sorted(by: { $0.value.at < $1.value.at }) where claim.settled == nil {
             let due = CaseState.reimbursementDue(claim.at)
-            out.append("\(now > due ? "overdue: " : "")reimbursement of \(claim.amount) \(claim.currency) claimed by \(Codes.name(claim.claimant)) on \(claim.at.date) from \(Codes.name(claim.from)), due by \(due.date) (12 months: EU practice, Directive 2015/637)")
+            out.append(
+                "\(now > due ? "overdue: " : "")reimbursement of \(claim.amount) \(claim.currency) claimed by \(Codes.name(claim.claimant)) on \(claim.at.date) from \(Codes.name(claim.from)), due by \(due.date) (12 months: EU practice, Directive 2015/637)"
+            )
         }
         return out
     }

@@ -1,5 +1,5 @@
-import Ledger
 import Foundation
+import Ledger
 
 /// The actors and vocabularies of the Agreement (shared/docs/domain.md, "Who acts").
 public enum Codes {

@@ -116,7 +116,8 @@ public struct Rule: Sendable {
 
     /// A breach of this rule on `fact`.
     func breach(_ fact: Fact, _ message: String) -> Breach {
-        Breach(rule: id.rawValue, article: article, force: force.rawValue, seq: fact.seq, event: fact.id.description,
-               caseID: fact.caseID, actor: fact.actor, message: sentence(message))
+        Breach(
+            rule: id.rawValue, article: article, force: force.rawValue, seq: fact.seq, event: fact.id.description,
+            caseID: fact.caseID, actor: fact.actor, message: sentence(message))
     }
 }

@@ -159,7 +159,11 @@ public struct NetworkState: Sendable {
 
 /// Where a case stands on the usual path (domain.md, "The case lifecycle").
 public enum CaseStatus: String, Sendable, CaseIterable, Comparable {
-    case filed, notified, circulated, offers, assisting_selected, formally_requested, scope_agreed, in_protection
+    case filed, notified, circulated, offers
+    case assistingSelected = "assisting_selected"
+    case formallyRequested = "formally_requested"
+    case scopeAgreed = "scope_agreed"
+    case inProtection = "in_protection"
     case concluded, presented, withdrawn
 
     var rank: Int { CaseStatus.allCases.firstIndex(of: self)! }

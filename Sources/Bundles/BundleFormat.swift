@@ -50,14 +50,17 @@ public struct BundleHeader: Sendable, Equatable {
             "format": .number(Double(BundleFormat.version)), "origin": .string(origin), "origin_key": .string(originKey),
             "exporter": .string(exporter), "selection": .object(selection), "count": .number(Double(count)),
             "root": .string(root.base64), "checkpoint": .string(checkpoint),
-            "consistency": .array(consistency.map { c in
-                .object(["from": .number(Double(c.from)), "root": .string(c.root.base64), "proof": .array(c.proof.map { .string($0.base64) })])
-            }),
+            "consistency": .array(
+                consistency.map { c in
+                    .object(["from": .number(Double(c.from)), "root": .string(c.root.base64), "proof": .array(c.proof.map { .string($0.base64) })])
+                }),
         ])
     }
 
-    public init(origin: String, originKey: String, exporter: String, selection: [String: JSONValue], count: Int, root: Hash32,
-                checkpoint: String, consistency: [(from: UInt64, root: Hash32, proof: [Hash32])]) {
+    public init(
+        origin: String, originKey: String, exporter: String, selection: [String: JSONValue], count: Int, root: Hash32,
+        checkpoint: String, consistency: [(from: UInt64, root: Hash32, proof: [Hash32])]
+    ) {
         self.origin = origin
         self.originKey = originKey
         self.exporter = exporter
@@ -71,24 +74,28 @@ public struct BundleHeader: Sendable, Equatable {
     public init(json v: JSONValue) throws(LedgerError) {
         guard case .object(let o) = v else { throw LedgerError(.corrupt, "the bundle header is not a JSON object") }
         let known: Set<String> = ["format", "origin", "origin_key", "exporter", "selection", "count", "root", "checkpoint", "consistency"]
-        if let unknown = o.keys.sorted().first(where: { !known.contains($0) }) { throw LedgerError(.corrupt, "the bundle header has an unknown field \"\(unknown)\"") }
+        if let unknown = o.keys.sorted().first(where: { !known.contains($0) }) {
+            throw LedgerError(.corrupt, "the bundle header has an unknown field \"\(unknown)\"")
+        }
         guard o["format"]?.integerValue == Int64(BundleFormat.version) else {
-            throw LedgerError(.corrupt, "bundle format \(o["format"].map { CanonicalJSON.string($0) } ?? "missing"); this amparo reads format \(BundleFormat.version)")
+            throw LedgerError(
+                .corrupt, "bundle format \(o["format"].map { CanonicalJSON.string($0) } ?? "missing"); this amparo reads format \(BundleFormat.version)")
         }
         guard let origin = o["origin"]?.stringValue, let originKey = o["origin_key"]?.stringValue, let exporter = o["exporter"]?.stringValue,
-              let selection = o["selection"]?.objectValue, let count = o["count"]?.integerValue, count >= 0,
-              let rootText = o["root"]?.stringValue, let root = [UInt8](base64: rootText), root.count == 32,
-              let checkpoint = o["checkpoint"]?.stringValue, let consistency = o["consistency"]?.arrayValue
+            let selection = o["selection"]?.objectValue, let count = o["count"]?.integerValue, count >= 0,
+            let rootText = o["root"]?.stringValue, let root = [UInt8](base64: rootText), root.count == 32,
+            let checkpoint = o["checkpoint"]?.stringValue, let consistency = o["consistency"]?.arrayValue
         else { throw LedgerError(.corrupt, "the bundle header is missing a field or has one of the wrong kind") }
         var proofs: [(UInt64, Hash32, [Hash32])] = []
         for c in consistency {
             guard let from = c["from"]?.integerValue, from >= 0, let r = c["root"]?.stringValue.flatMap({ [UInt8](base64: $0) }), r.count == 32,
-                  let p = c["proof"]?.arrayValue?.map({ $0.stringValue.flatMap { [UInt8](base64: $0) } ?? [] }), p.allSatisfy({ $0.count == 32 })
+                let p = c["proof"]?.arrayValue?.map({ $0.stringValue.flatMap { [UInt8](base64: $0) } ?? [] }), p.allSatisfy({ $0.count == 32 })
             else { throw LedgerError(.corrupt, "a consistency proof in the bundle header is malformed") }
             proofs.append((UInt64(from), r, p))
         }
-        self.init(origin: origin, originKey: originKey, exporter: exporter, selection: selection, count: Int(count), root: root,
-                  checkpoint: checkpoint, consistency: proofs)
+        self.init(
+            origin: origin, originKey: originKey, exporter: exporter, selection: selection, count: Int(count), root: root,
+            checkpoint: checkpoint, consistency: proofs)
     }
 }
 
@@ -144,7 +151,10 @@ struct LineReader {
                         throw LedgerError(.corrupt, "\(path) is truncated: the zstd stream ends in the middle of a frame")
                     }
                     finished = true
-                    if !pending.isEmpty { lines.append(pending); pending = [] }
+                    if !pending.isEmpty {
+                        lines.append(pending)
+                        pending = []
+                    }
                     continue
                 }
                 input = chunk
@@ -169,7 +179,8 @@ struct LineReader {
             }
             pending.append(contentsOf: out[start...])
             if pending.count > BundleFormat.maximumLine {
-                throw LedgerError(.corrupt, "\(path): line \(number + lines.count + 1) is longer than \(BundleFormat.maximumLine) bytes, the bound for one line; refused")
+                throw LedgerError(
+                    .corrupt, "\(path): line \(number + lines.count + 1) is longer than \(BundleFormat.maximumLine) bytes, the bound for one line; refused")
             }
         }
         number += 1

@@ -44,7 +44,8 @@ public enum Bundles {
         guard let magic = try reader.next() else { throw LedgerError(.corrupt, "\(path) is empty: not a bundle") }
         guard magic == Array(BundleFormat.magic.utf8) else {
             let shown = String(decoding: magic.prefix(40), as: UTF8.self)
-            throw LedgerError(.corrupt, "\(path) is not an amparo bundle of format \(BundleFormat.version) (first line \"\(shown)\", expected \"\(BundleFormat.magic)\")")
+            throw LedgerError(
+                .corrupt, "\(path) is not an amparo bundle of format \(BundleFormat.version) (first line \"\(shown)\", expected \"\(BundleFormat.magic)\")")
         }
         hasher.line(magic)
         guard let headerLine = try reader.next() else { throw LedgerError(.corrupt, "\(path) is truncated: no header") }
@@ -69,7 +70,8 @@ public enum Bundles {
                 while let rest = try reader.next() {
                     noteLines.append(rest)
                     guard noteLines.count <= BundleFormat.maximumNoteLines else {
-                        throw LedgerError(.corrupt, "\(path): the exporter's signed note is longer than \(BundleFormat.maximumNoteLines) lines, the bound for it; refused")
+                        throw LedgerError(
+                            .corrupt, "\(path): the exporter's signed note is longer than \(BundleFormat.maximumNoteLines) lines, the bound for it; refused")
                     }
                 }
                 break
@@ -114,9 +116,11 @@ public enum Bundles {
     /// log — the same root as a checkpoint of that size seen before) is refused with
     /// ``LedgerError/Code/fork``: the origin signed two histories.
     /// `seenCheckpoint` answers the checkpoint note of the origin seen earlier at a size, if any.
-    public static func verify(_ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)],
-                              peer: PeerRecord?, seenCheckpoint: (UInt64) throws -> String? = { _ in nil },
-                              path: String) throws -> VerifiedBundle {
+    public static func verify(
+        _ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)],
+        peer: PeerRecord?, seenCheckpoint: (UInt64) throws -> String? = { _ in nil },
+        path: String
+    ) throws -> VerifiedBundle {
         let h = b.header
         guard h.count == b.events.count else {
             throw LedgerError(.corrupt, "\(path): the header says \(h.count) events but the bundle holds \(b.events.count)")
@@ -164,23 +168,33 @@ public enum Bundles {
         var growth = "first bundle from \(h.origin) (its node key is now trusted for later bundles)"
         if let peer {
             guard peer.nodeKey == originKey else {
-                throw LedgerError(.badSignature, "\(path): \(h.origin) signs with node key \(originKey.reference), not the \(peer.nodeKey.reference) this ledger knows")
+                throw LedgerError(
+                    .badSignature, "\(path): \(h.origin) signs with node key \(originKey.reference), not the \(peer.nodeKey.reference) this ledger knows")
             }
             let held = peer.checkpoint
             func fork(_ why: String) -> LedgerError {
-                LedgerError(.fork, "FORK: \(path): \(h.origin) presents a log of \(checkpoint.size) events (root \(checkpoint.root.base64)) that is not an extension of the checkpoint held of it, \(held.size) events (root \(held.root.base64)): \(why); nothing was imported, and both signed checkpoints are kept as evidence (`amparo peers`)")
+                LedgerError(
+                    .fork,
+                    "FORK: \(path): \(h.origin) presents a log of \(checkpoint.size) events (root \(checkpoint.root.base64)) that is not an extension of the checkpoint held of it, \(held.size) events (root \(held.root.base64)): \(why); nothing was imported, and both signed checkpoints are kept as evidence (`amparo peers`)"
+                )
             }
             if held.size == checkpoint.size {
                 guard held.root == checkpoint.root else { throw fork("two different logs of the same size") }
                 growth = "\(h.origin) has not grown since the checkpoint held (\(held.size) events)"
             } else if held.size < checkpoint.size {
                 guard let proof = h.consistency.first(where: { $0.from == held.size }) else {
-                    throw LedgerError(.badProof, "\(path): no consistency proof from the checkpoint held of \(h.origin) (\(held.size) events); ask the sender for a bundle made after that one")
+                    throw LedgerError(
+                        .badProof,
+                        "\(path): no consistency proof from the checkpoint held of \(h.origin) (\(held.size) events); ask the sender for a bundle made after that one"
+                    )
                 }
                 guard proof.root == held.root else {
                     throw fork("the bundle says the log of \(held.size) events had root \(proof.root.base64)")
                 }
-                guard Merkle.verifyConsistency(firstSize: held.size, firstRoot: held.root, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: proof.proof) else {
+                guard
+                    Merkle.verifyConsistency(
+                        firstSize: held.size, firstRoot: held.root, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: proof.proof)
+                else {
                     throw fork("the consistency proof from \(held.size) events does not verify")
                 }
                 growth = "\(h.origin)'s log only grew: \(held.size) → \(checkpoint.size) events (consistency proof verified)"
@@ -188,7 +202,7 @@ public enum Bundles {
                 // A smaller log than one the origin signed before: only an older export whose
                 // checkpoint this ledger saw then (same size, same root) is not a rollback.
                 guard let seen = try seenCheckpoint(checkpoint.size),
-                      let seenCheckpoint = try? Checkpoint.verify(note: seen, key: originKey), seenCheckpoint.root == checkpoint.root
+                    let seenCheckpoint = try? Checkpoint.verify(note: seen, key: originKey), seenCheckpoint.root == checkpoint.root
                 else {
                     throw fork("a log of \(checkpoint.size) events after one of \(held.size): its history was rolled back and rewritten")
                 }
@@ -224,8 +238,10 @@ public enum Bundles {
         }
 
         var json: [String: JSONValue] {
-            ["cases": .array(cases.map(JSONValue.string)), "from": from.map { .number(Double($0)) } ?? .null,
-             "to": to.map { .number(Double($0)) } ?? .null, "actor": actor.map(JSONValue.string) ?? .null]
+            [
+                "cases": .array(cases.map(JSONValue.string)), "from": from.map { .number(Double($0)) } ?? .null,
+                "to": to.map { .number(Double($0)) } ?? .null, "actor": actor.map(JSONValue.string) ?? .null,
+            ]
         }
     }
 
@@ -233,8 +249,10 @@ public enum Bundles {
     /// `key` (whose registered actor is the exporter). Two streaming passes over the log: memory
     /// stays bounded whatever the bundle's size.
     @discardableResult
-    public static func export(log: EventLog, key: SigningKey, keyFile: String, selection: Selection, out: String,
-                              level: Int32 = 3) throws -> BundleHeader {
+    public static func export(
+        log: EventLog, key: SigningKey, keyFile: String, selection: Selection, out: String,
+        level: Int32 = 3
+    ) throws -> BundleHeader {
         guard !FileManager.default.fileExists(atPath: out) else {
             throw LedgerError(.fileExists, "\(out) already exists; choose another --out or remove it first")
         }
@@ -260,8 +278,9 @@ public enum Bundles {
         for size in try store.exportedSizes() where size > 0 && size < checkpoint.size {
             consistency.append((size, try log.rootHash(size: size).root, try log.consistencyProof(from: size, to: checkpoint.size)))
         }
-        let header = BundleHeader(origin: log.name, originKey: log.nodeKey.description, exporter: binding.actor, selection: selection.json,
-                                  count: count, root: edge.root, checkpoint: checkpointNote.serialized, consistency: consistency)
+        let header = BundleHeader(
+            origin: log.name, originKey: log.nodeKey.description, exporter: binding.actor, selection: selection.json,
+            count: count, root: edge.root, checkpoint: checkpointNote.serialized, consistency: consistency)
         // Pass 2: write through the compressor into a temporary file, then move it into place
         // (a failure, a full disk, leaves no file behind).
         try FileIO.create(out) { write in
@@ -314,15 +333,17 @@ public enum Bundles {
         let peer = try peers.record(origin)
         let verified: VerifiedBundle
         do {
-            verified = try verify(parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
-                                  peer: peer, seenCheckpoint: { try peers.checkpoint(origin, size: $0) }, path: path)
+            verified = try verify(
+                parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
+                peer: peer, seenCheckpoint: { try peers.checkpoint(origin, size: $0) }, path: path)
         } catch let error as LedgerError where error.code == .fork {
             if let peer { try peers.recordFork(origin: origin, held: peer.checkpointNote, presented: parsed.header.checkpoint) }
             throw error
         }
         let outcomes = try log.append(verified.events)
-        try peers.remember(origin: verified.header.origin, nodeKey: try VerifierKey(parsing: verified.header.originKey),
-                           checkpointNote: verified.header.checkpoint, checkpoint: verified.checkpoint)
+        try peers.remember(
+            origin: verified.header.origin, nodeKey: try VerifierKey(parsing: verified.header.originKey),
+            checkpointNote: verified.header.checkpoint, checkpoint: verified.checkpoint)
         let added = outcomes.filter { if case .appended = $0 { true } else { false } }.count
         return ImportResult(added: added, skipped: outcomes.count - added, growth: verified.growth, checkpoint: try log.checkpoint())
     }

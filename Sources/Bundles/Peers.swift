@@ -25,7 +25,8 @@ public struct PeerStore {
 
     public func record(_ origin: String) throws -> PeerRecord? {
         guard let db = try database(create: false),
-              let bytes = try log.read({ txn in try txn.get(db, key: Array(origin.utf8)) }) else { return nil }
+            let bytes = try log.read({ txn in try txn.get(db, key: Array(origin.utf8)) })
+        else { return nil }
         let v = try JSONParser.parse(bytes)
         guard let key = v["node_key"]?.stringValue, let note = v["checkpoint"]?.stringValue else { return nil }
         let nodeKey = try VerifierKey(parsing: key)
@@ -94,8 +95,10 @@ public struct PeerStore {
             try txn.forEach(db) { e in
                 let origin = String(decoding: e.key.prefix(while: { $0 != 0 }), as: UTF8.self)
                 let v = try JSONParser.parse(e.value)
-                out.append(Fork(origin: origin, held: v["held"]?.stringValue ?? "", presented: v["presented"]?.stringValue ?? "",
-                                recorded: v["recorded"]?.stringValue ?? ""))
+                out.append(
+                    Fork(
+                        origin: origin, held: v["held"]?.stringValue ?? "", presented: v["presented"]?.stringValue ?? "",
+                        recorded: v["recorded"]?.stringValue ?? ""))
                 return true
             }
         }

@@ -1,7 +1,8 @@
 import CLMDB
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An LMDB environment: one directory holding `data.mdb` and `lock.mdb`.
@@ -256,8 +257,9 @@ public final class Environment: @unchecked Sendable {
         let deadline = Date(timeIntervalSinceNow: Environment.resizeWait)
         while activeTransactions > 0 {
             guard condition.wait(until: deadline) else {
-                throw LMDBError(code: .mapFull, operation: "mdb_env_set_mapsize",
-                                message: "a transaction of this process stayed open for \(Int(Environment.resizeWait)) s while the map had to grow")
+                throw LMDBError(
+                    code: .mapFull, operation: "mdb_env_set_mapsize",
+                    message: "a transaction of this process stayed open for \(Int(Environment.resizeWait)) s while the map had to grow")
             }
         }
         try check(mdb_env_set_mapsize(handle, size), "mdb_env_set_mapsize(\(size))")

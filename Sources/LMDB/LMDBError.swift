@@ -1,6 +1,7 @@
 import CLMDB
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An error from LMDB or from this wrapper, with a code callers can match and a message a person

@@ -71,12 +71,14 @@ public struct CaseSummary: Equatable, Sendable {
         actions = s.actions.count
         costs = s.costs.map { Money(payer: $0.payer, amount: CaseSummary.minorUnits($0.amount), currency: $0.currency) }
         claims = s.claims.values.sorted { ($0.at, $0.claimant) < ($1.at, $1.claimant) }.map {
-            Claim(claimant: $0.claimant, from: $0.from, amount: CaseSummary.minorUnits($0.amount), currency: $0.currency,
-                  claimed: $0.at.date, settled: $0.settled?.date)
+            Claim(
+                claimant: $0.claimant, from: $0.from, amount: CaseSummary.minorUnits($0.amount), currency: $0.currency,
+                claimed: $0.at.date, settled: $0.settled?.date)
         }
         presentations = s.presentations.map {
-            Presentation(meeting: $0.meeting, nature: $0.nature, required: $0.required, provided: $0.provided,
-                         providedBy: $0.providedBy, lessons: $0.lessons)
+            Presentation(
+                meeting: $0.meeting, nature: $0.nature, required: $0.required, provided: $0.provided,
+                providedBy: $0.providedBy, lessons: $0.lessons)
         }
         sex = s.indicators["sex"]?.stringValue
         ageGroup = s.indicators["age_group"]?.stringValue
@@ -100,19 +102,27 @@ public struct CaseSummary: Equatable, Sendable {
             "case": .string(caseID), "requesting": .string(requesting), "status": .string(status),
             "actions": .number(Double(actions)),
             "costs": .array(costs.map { ["payer": .string($0.payer), "amount": .number(Double($0.amount)), "currency": .string($0.currency)] }),
-            "claims": .array(claims.map {
-                ["claimant": .string($0.claimant), "from": .string($0.from), "amount": .number(Double($0.amount)),
-                 "currency": .string($0.currency), "claimed": .string($0.claimed), "settled": o($0.settled)]
-            }),
-            "presentations": .array(presentations.map {
-                ["meeting": .string($0.meeting), "nature": .string($0.nature), "required": .string($0.required),
-                 "provided": .string($0.provided), "provided_by": .string($0.providedBy), "lessons": .string($0.lessons)]
-            }),
+            "claims": .array(
+                claims.map {
+                    [
+                        "claimant": .string($0.claimant), "from": .string($0.from), "amount": .number(Double($0.amount)),
+                        "currency": .string($0.currency), "claimed": .string($0.claimed), "settled": o($0.settled),
+                    ]
+                }),
+            "presentations": .array(
+                presentations.map {
+                    [
+                        "meeting": .string($0.meeting), "nature": .string($0.nature), "required": .string($0.required),
+                        "provided": .string($0.provided), "provided_by": .string($0.providedBy), "lessons": .string($0.lessons),
+                    ]
+                }),
         ]
-        for (k, v) in [("assisting", assisting), ("location_country", locationCountry), ("location_city", locationCity),
-                       ("category", category), ("outcome", outcome), ("summary", summary), ("filed", filed),
-                       ("scope_agreed", scopeAgreed), ("concluded", concluded), ("withdrawn", withdrawn), ("sex", sex),
-                       ("age_group", ageGroup), ("protection_required", protectionRequired)] {
+        for (k, v) in [
+            ("assisting", assisting), ("location_country", locationCountry), ("location_city", locationCity),
+            ("category", category), ("outcome", outcome), ("summary", summary), ("filed", filed),
+            ("scope_agreed", scopeAgreed), ("concluded", concluded), ("withdrawn", withdrawn), ("sex", sex),
+            ("age_group", ageGroup), ("protection_required", protectionRequired),
+        ] {
             m[k] = o(v)
         }
         return .object(m)
@@ -144,12 +154,14 @@ public struct CaseSummary: Equatable, Sendable {
         actions = Int(v["actions"]?.integerValue ?? 0)
         costs = (v["costs"]?.arrayValue ?? []).map { Money(payer: o("payer", $0) ?? "", amount: i("amount", $0), currency: o("currency", $0) ?? "") }
         claims = (v["claims"]?.arrayValue ?? []).map {
-            Claim(claimant: o("claimant", $0) ?? "", from: o("from", $0) ?? "", amount: i("amount", $0), currency: o("currency", $0) ?? "",
-                  claimed: o("claimed", $0) ?? "", settled: o("settled", $0))
+            Claim(
+                claimant: o("claimant", $0) ?? "", from: o("from", $0) ?? "", amount: i("amount", $0), currency: o("currency", $0) ?? "",
+                claimed: o("claimed", $0) ?? "", settled: o("settled", $0))
         }
         presentations = (v["presentations"]?.arrayValue ?? []).map {
-            Presentation(meeting: o("meeting", $0) ?? "", nature: o("nature", $0) ?? "", required: o("required", $0) ?? "",
-                         provided: o("provided", $0) ?? "", providedBy: o("provided_by", $0) ?? "", lessons: o("lessons", $0) ?? "")
+            Presentation(
+                meeting: o("meeting", $0) ?? "", nature: o("nature", $0) ?? "", required: o("required", $0) ?? "",
+                provided: o("provided", $0) ?? "", providedBy: o("provided_by", $0) ?? "", lessons: o("lessons", $0) ?? "")
         }
     }
 

@@ -39,7 +39,8 @@ public struct MeetingReportData: Sendable {
         var overdue: [(CaseSummary, MeetingView)] = []
         for s in all {
             guard let concluded = s.concluded, let due = held.first(where: { $0.date > concluded }), due.date <= meeting.date,
-                  !s.presentations.contains(where: { $0.meeting == due.id }) else { continue }
+                !s.presentations.contains(where: { $0.meeting == due.id })
+            else { continue }
             overdue.append((s, due))
         }
         overdue.sort { ($0.1.date, $0.0.caseID) < ($1.1.date, $1.0.caseID) }
@@ -48,7 +49,8 @@ public struct MeetingReportData: Sendable {
         for c in concerned.sorted() { facts += try store.log.events(inCase: c).map(Fact.init) }
         let breaches = Agreement.fold(facts).1.filter { $0.caseID.map(concerned.contains) ?? false }
         let toDate = all.filter { ($0.filed ?? "9999") <= meeting.date }
-        return MeetingReportData(meeting: meeting, previous: previous, presented: presented, periodCases: periodCases, casesToDate: toDate,
-                                 overdue: overdue, breaches: breaches, events: try store.log.size())
+        return MeetingReportData(
+            meeting: meeting, previous: previous, presented: presented, periodCases: periodCases, casesToDate: toDate,
+            overdue: overdue, breaches: breaches, events: try store.log.size())
     }
 }

@@ -32,7 +32,8 @@ public final class ProjectionStore: @unchecked Sendable {
         self.log = log
         func open(_ name: String) throws -> Database {
             guard let db = try log.database(named: name, create: true) else {
-                throw LedgerError(.readOnly, "\(log.path) is read-only and its projections were never built; run the report once on a writable copy of the ledger")
+                throw LedgerError(
+                    .readOnly, "\(log.path) is read-only and its projections were never built; run the report once on a writable copy of the ledger")
             }
             return db
         }
@@ -146,7 +147,8 @@ public final class ProjectionStore: @unchecked Sendable {
         let applied = try self.appliedSeq(txn, name, gen)
         let size = try log.size(in: txn)
         guard applied <= size else {
-            throw LedgerError(.corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
+            throw LedgerError(
+                .corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
         }
         guard applied == expectedFrom else { return }
         switch name {
@@ -205,7 +207,11 @@ public final class ProjectionStore: @unchecked Sendable {
                         try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(stub.json))
                     }
                 }
-                if new.isEmpty { try txn.delete(db, key: key) } else { try txn.put(db, key: key, value: CanonicalJSON.encode(.array(new.map(JSONValue.string)))) }
+                if new.isEmpty {
+                    try txn.delete(db, key: key)
+                } else {
+                    try txn.put(db, key: key, value: CanonicalJSON.encode(.array(new.map(JSONValue.string))))
+                }
             }
         }
         try self.setAppliedSeq(txn, name, gen, through)
@@ -255,7 +261,10 @@ public final class ProjectionStore: @unchecked Sendable {
         try log.read { txn in
             let gen = try generation ?? self.activeGeneration(txn, name)
             var out: [Entry] = []
-            try txn.forEach(self.generations[name]![gen]) { out.append($0); return true }
+            try txn.forEach(self.generations[name]![gen]) {
+                out.append($0)
+                return true
+            }
             return out
         }
     }

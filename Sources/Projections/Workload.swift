@@ -114,10 +114,20 @@ public struct WorkloadRow: Equatable, Sendable {
             Dictionary(uniqueKeysWithValues: (v[k]?.objectValue ?? [:]).compactMap { key, value in Int(key).map { ($0, Int(value.integerValue ?? 0)) } })
         }
         state = v["state"]?.stringValue ?? ""
-        requested = i("requested"); assisted = i("assisted"); open = i("open"); concluded = i("concluded")
-        withdrawn = i("withdrawn"); actions = i("actions"); claims = i("claims"); settled = i("settled")
-        daysToScope = l("days_to_scope"); daysToConclusion = l("days_to_conclusion")
-        byCategory = d("by_category"); byLocation = d("by_location"); costs = d("costs"); claimed = d("claimed")
+        requested = i("requested")
+        assisted = i("assisted")
+        open = i("open")
+        concluded = i("concluded")
+        withdrawn = i("withdrawn")
+        actions = i("actions")
+        claims = i("claims")
+        settled = i("settled")
+        daysToScope = l("days_to_scope")
+        daysToConclusion = l("days_to_conclusion")
+        byCategory = d("by_category")
+        byLocation = d("by_location")
+        costs = d("costs")
+        claimed = d("claimed")
     }
 }
 

@@ -7,8 +7,10 @@ public enum CasesReport {
     public static func rows(_ cases: [CaseSummary]) -> [[String]] {
         [["CASE", "STATUS", "REQUESTING", "ASSISTING", "LOCATION", "CATEGORY", "FILED", "CONCLUDED", "OUTCOME"]]
             + cases.map { c in
-                [c.caseID, c.status, c.requesting, c.assisting ?? "-", [c.locationCity, c.locationCountry].compactMap { $0 }.joined(separator: ", "),
-                 c.category ?? "-", c.filed ?? "-", c.concluded ?? "-", c.outcome ?? "-"]
+                [
+                    c.caseID, c.status, c.requesting, c.assisting ?? "-", [c.locationCity, c.locationCountry].compactMap { $0 }.joined(separator: ", "),
+                    c.category ?? "-", c.filed ?? "-", c.concluded ?? "-", c.outcome ?? "-",
+                ]
             }
     }
 

@@ -1,7 +1,7 @@
 import Agreement
+import Foundation
 import Ledger
 import Projections
-import Foundation
 
 extension MeetingReport {
     /// One self-contained HTML file: inline CSS (prints on A4) and inline SVG bar charts.
@@ -24,7 +24,8 @@ extension MeetingReport {
             if let t = item.table {
                 body += table(t)
                 if t.columnLabels.count == 3 {
-                    body += chart(t, title: "Cases per State: \(t.title.prefix(1).lowercased() + t.title.dropFirst())", series: [0, 1], colors: ["#1f5f8b", "#e08a1e"])
+                    body += chart(
+                        t, title: "Cases per State: \(t.title.prefix(1).lowercased() + t.title.dropFirst())", series: [0, 1], colors: ["#1f5f8b", "#e08a1e"])
                 } else {
                     body += categoryChart(t)
                 }
@@ -32,7 +33,8 @@ extension MeetingReport {
             if !item.list.isEmpty { body += "<ul>" + item.list.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n" }
             body += "</li>\n"
         }
-        body += "</ol>\n<footer>From the ledger's \(data.events) events. Case data carry no personal data. Counts below \(minimum) are shown as &lt;\(minimum).</footer>\n"
+        body +=
+            "</ol>\n<footer>From the ledger's \(data.events) events. Case data carry no personal data. Counts below \(minimum) are shown as &lt;\(minimum).</footer>\n"
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -87,14 +89,18 @@ extension MeetingReport {
 
     /// Horizontal grouped bars per State (requested and assisted); suppressed cells draw no bar.
     func chart(_ t: CountTable, title: String, series: [Int], colors: [String]) -> String {
-        chart(labels: t.rowLabels, values: t.counts.map { row in series.map { row[$0] } },
-              hidden: t.hidden.map { row in series.map { row[$0] } }, series: series.map { t.columnLabels[$0] }, title: title, colors: colors)
+        chart(
+            labels: t.rowLabels, values: t.counts.map { row in series.map { row[$0] } },
+            hidden: t.hidden.map { row in series.map { row[$0] } }, series: series.map { t.columnLabels[$0] }, title: title, colors: colors)
     }
 
     /// Horizontal grouped bars; a suppressed value draws no bar and reads "<N".
     func chart(labels: [String], values: [[Int]], hidden: [[Bool]], series: [String], title: String, colors: [String]) -> String {
         let e = Render.html
-        let barH = 12.0, gap = 8.0, left = 150.0, width = 620.0
+        let barH = 12.0
+        let gap = 8.0
+        let left = 150.0
+        let width = 620.0
         let visible = zip(values.joined(), hidden.joined()).filter { !$0.1 }.map(\.0)
         let maxValue = max(1, visible.max() ?? 1)
         let groupH = Double(series.count) * barH + gap
@@ -102,11 +108,13 @@ extension MeetingReport {
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(e(title))\">\n"
         out += "<text x=\"0\" y=\"14\" font-size=\"12\" font-weight=\"bold\">\(e(title))</text>\n"
         for (k, name) in series.enumerated() {
-            out += "<rect x=\"\(Int(left) + k * 110)\" y=\"20\" width=\"10\" height=\"10\" fill=\"\(colors[k])\"/><text x=\"\(Int(left) + 14 + k * 110)\" y=\"29\" font-size=\"10\">\(e(name))</text>\n"
+            out +=
+                "<rect x=\"\(Int(left) + k * 110)\" y=\"20\" width=\"10\" height=\"10\" fill=\"\(colors[k])\"/><text x=\"\(Int(left) + 14 + k * 110)\" y=\"29\" font-size=\"10\">\(e(name))</text>\n"
         }
         for (r, label) in labels.enumerated() {
             let y0 = 36 + Double(r) * groupH
-            out += "<text x=\"\(Int(left) - 6)\" y=\"\(fmt(y0 + Double(series.count) * barH / 2 + 3))\" font-size=\"10\" text-anchor=\"end\">\(e(label))</text>\n"
+            out +=
+                "<text x=\"\(Int(left) - 6)\" y=\"\(fmt(y0 + Double(series.count) * barH / 2 + 3))\" font-size=\"10\" text-anchor=\"end\">\(e(label))</text>\n"
             for k in series.indices {
                 let y = y0 + Double(k) * barH
                 let n = values[r][k]
@@ -125,8 +133,9 @@ extension MeetingReport {
     /// One bar per category: the table's column totals, hidden where the table hides them.
     func categoryChart(_ t: CountTable) -> String {
         let hidden = Array(t.extendedHidden.last!.dropLast())
-        return chart(labels: t.columnLabels.map { $0.prefix(1).uppercased() + $0.dropFirst() }, values: t.columnTotals.map { [$0] },
-                     hidden: hidden.map { [$0] }, series: ["Cases"], title: "Cases by category, since the mechanism began", colors: ["#2e7d5b"])
+        return chart(
+            labels: t.columnLabels.map { $0.prefix(1).uppercased() + $0.dropFirst() }, values: t.columnTotals.map { [$0] },
+            hidden: hidden.map { [$0] }, series: ["Cases"], title: "Cases by category, since the mechanism began", colors: ["#2e7d5b"])
     }
 
     func fmt(_ x: Double) -> String { String(format: "%.1f", x) }

@@ -1,7 +1,7 @@
 import Agreement
+import Foundation
 import Ledger
 import Projections
-import Foundation
 
 /// `amparo report meeting`: a meeting report in the shape of the Network's own reports (seeds 002
 /// and 004): heading, participating States, then numbered items. Published counts below the
@@ -24,9 +24,10 @@ public struct MeetingReport: Sendable {
     /// Workload per State (requested, assisted, concluded) of `cases`.
     func workloadTable(_ cases: [CaseSummary], title: String) -> CountTable {
         let rows = WorkloadRow.rows(cases).filter { $0.requested + $0.assisted + $0.concluded > 0 }
-        return CountTable(title: title, rows: rows.map { Codes.label($0.state) },
-                          columns: ["Requested", "Assisted", "Concluded"],
-                          counts: rows.map { [$0.requested, $0.assisted, $0.concluded] }, minimum: minimum)
+        return CountTable(
+            title: title, rows: rows.map { Codes.label($0.state) },
+            columns: ["Requested", "Assisted", "Concluded"],
+            counts: rows.map { [$0.requested, $0.assisted, $0.concluded] }, minimum: minimum)
     }
 
     /// Workload of the period per State.
@@ -38,9 +39,10 @@ public struct MeetingReport: Sendable {
     /// Cases filed up to this meeting per category and requesting State.
     public var categoryTable: CountTable {
         let rows = WorkloadRow.rows(data.casesToDate).filter { $0.requested > 0 }
-        return CountTable(title: "Cases by category, since the mechanism began", rows: rows.map { Codes.label($0.state) },
-                          columns: Codes.categories.map { $0.replacingOccurrences(of: "_", with: " ") },
-                          counts: rows.map { r in Codes.categories.map { r.byCategory[$0] ?? 0 } }, minimum: minimum)
+        return CountTable(
+            title: "Cases by category, since the mechanism began", rows: rows.map { Codes.label($0.state) },
+            columns: Codes.categories.map { $0.replacingOccurrences(of: "_", with: " ") },
+            counts: rows.map { r in Codes.categories.map { r.byCategory[$0] ?? 0 } }, minimum: minimum)
     }
 
     struct Item {
@@ -54,35 +56,52 @@ public struct MeetingReport: Sendable {
         var items: [Item] = []
         for (s, p) in data.presented {
             let by = Codes.name(p.providedBy)
-            items.append(Item(
-                title: "Case \(s.caseID), presented by \(Codes.name(s.requesting))",
-                paragraphs: [
-                    "Nature of the situation: \(p.nature).",
-                    "Consular protection required: \(p.required).",
-                    "Consular protection provided: \(p.provided), by \(by).",
-                    "Outcome: \((s.outcome ?? "open").replacingOccurrences(of: "_", with: " "))\(s.summary.map { " — \($0)" } ?? "").",
-                    "Lessons learned: \(p.lessons).",
-                ]))
+            items.append(
+                Item(
+                    title: "Case \(s.caseID), presented by \(Codes.name(s.requesting))",
+                    paragraphs: [
+                        "Nature of the situation: \(p.nature).",
+                        "Consular protection required: \(p.required).",
+                        "Consular protection provided: \(p.provided), by \(by).",
+                        "Outcome: \((s.outcome ?? "open").replacingOccurrences(of: "_", with: " "))\(s.summary.map { " — \($0)" } ?? "").",
+                        "Lessons learned: \(p.lessons).",
+                    ]))
         }
         if data.presented.isEmpty {
             items.append(Item(title: "Cases presented", paragraphs: ["No case was presented at this meeting."]))
         }
-        items.append(Item(title: "Workload \(since)",
-                          paragraphs: ["\(data.periodCases.count) cases were filed in the period. Counts below \(minimum) are shown as \"<\(minimum)\", and further cells are withheld so that none can be recovered from the totals."],
-                          table: workloadTable))
-        items.append(Item(title: "Workload since the mechanism began",
-                          paragraphs: ["\(data.casesToDate.count) cases were filed up to this meeting."], table: workloadToDateTable))
+        items.append(
+            Item(
+                title: "Workload \(since)",
+                paragraphs: [
+                    "\(data.periodCases.count) cases were filed in the period. Counts below \(minimum) are shown as \"<\(minimum)\", and further cells are withheld so that none can be recovered from the totals."
+                ],
+                table: workloadTable))
+        items.append(
+            Item(
+                title: "Workload since the mechanism began",
+                paragraphs: ["\(data.casesToDate.count) cases were filed up to this meeting."], table: workloadToDateTable))
         items.append(Item(title: "Cases by category, since the mechanism began", paragraphs: [], table: categoryTable))
-        items.append(Item(
-            title: "Cases overdue under Article 7.7",
-            paragraphs: [data.overdue.isEmpty ? "Every concluded case was presented at the meeting following its conclusion."
-                         : "These concluded cases were not presented at the meeting following their conclusion:"],
-            list: data.overdue.map { "\($0.summary.caseID) (\(Codes.label($0.summary.requesting))), concluded on \($0.summary.concluded ?? "?"), due at the meeting of \(Render.longDate($0.due.date))" }))
-        items.append(Item(
-            title: "Breaches of the Agreement in the period's cases",
-            paragraphs: [data.breaches.isEmpty ? "`amparo verify` finds no breach of the Agreement in these cases."
-                         : "`amparo verify` finds these breaches of the Agreement in the period's cases:"],
-            list: data.breaches.map { "\($0.caseID ?? "-"): \($0.message) [\($0.rule)]" }))
+        items.append(
+            Item(
+                title: "Cases overdue under Article 7.7",
+                paragraphs: [
+                    data.overdue.isEmpty
+                        ? "Every concluded case was presented at the meeting following its conclusion."
+                        : "These concluded cases were not presented at the meeting following their conclusion:"
+                ],
+                list: data.overdue.map {
+                    "\($0.summary.caseID) (\(Codes.label($0.summary.requesting))), concluded on \($0.summary.concluded ?? "?"), due at the meeting of \(Render.longDate($0.due.date))"
+                }))
+        items.append(
+            Item(
+                title: "Breaches of the Agreement in the period's cases",
+                paragraphs: [
+                    data.breaches.isEmpty
+                        ? "`amparo verify` finds no breach of the Agreement in these cases."
+                        : "`amparo verify` finds these breaches of the Agreement in the period's cases:"
+                ],
+                list: data.breaches.map { "\($0.caseID ?? "-"): \($0.message) [\($0.rule)]" }))
         return items
     }
 
@@ -97,7 +116,8 @@ public struct MeetingReport: Sendable {
         var out = "# Report of the Meeting of the Liaison Officer Network for Consular Protection\n\n"
         out += "Regional Conference on Migration (RCM) · Regional Consultation Group on Migration (RCGM)\n\n"
         out += "**\(place)**  \n**\(Render.longDate(m.date))**\n\n"
-        out += "The Liaison Officer Network for Consular Protection \(m.held ? "held its meeting" : "is scheduled to meet") on \(Render.longDate(m.date)) in \(place)"
+        out +=
+            "The Liaison Officer Network for Consular Protection \(m.held ? "held its meeting" : "is scheduled to meet") on \(Render.longDate(m.date)) in \(place)"
         out += m.held ? ", with the participation of representatives from the following countries: \(participants)" : ""
         out += m.observers.isEmpty ? ".\n\n" : "; observers: \(Render.list(m.observers)).\n\n"
         out += "The Network submits its report as follows:\n\n"
@@ -116,20 +136,25 @@ public struct MeetingReport: Sendable {
 
     public func json() -> JSONValue {
         func table(_ t: CountTable) -> JSONValue {
-            .object(["title": .string(t.title), "columns": .array(t.columnLabels.map(JSONValue.string)),
-                     "rows": .array(t.published.dropFirst().map { .array($0.map(JSONValue.string)) }), "minimum": .number(Double(minimum))])
+            .object([
+                "title": .string(t.title), "columns": .array(t.columnLabels.map(JSONValue.string)),
+                "rows": .array(t.published.dropFirst().map { .array($0.map(JSONValue.string)) }), "minimum": .number(Double(minimum)),
+            ])
         }
         return .object([
             "meeting": .string(m.id), "date": .string(m.date), "city": m.city.map(JSONValue.string) ?? .null,
             "country": m.country.map(JSONValue.string) ?? .null, "held": .bool(m.held),
             "participants": .array(m.participants.map(JSONValue.string)), "observers": .array(m.observers.map(JSONValue.string)),
             "previous_meeting": data.previous.map { .string($0.id) } ?? .null,
-            "presented": .array(data.presented.map { s, p in
-                .object(["case": .string(s.caseID), "requesting": .string(s.requesting), "nature": .string(p.nature),
-                         "protection_required": .string(p.required), "protection_provided": .string(p.provided),
-                         "provided_by": .string(p.providedBy), "outcome": s.outcome.map(JSONValue.string) ?? .null,
-                         "lessons": .string(p.lessons)])
-            }),
+            "presented": .array(
+                data.presented.map { s, p in
+                    .object([
+                        "case": .string(s.caseID), "requesting": .string(s.requesting), "nature": .string(p.nature),
+                        "protection_required": .string(p.required), "protection_provided": .string(p.provided),
+                        "provided_by": .string(p.providedBy), "outcome": s.outcome.map(JSONValue.string) ?? .null,
+                        "lessons": .string(p.lessons),
+                    ])
+                }),
             "workload": table(workloadTable), "workload_to_date": table(workloadToDateTable), "by_category": table(categoryTable),
             "overdue": .array(data.overdue.map { .object(["case": .string($0.summary.caseID), "due_meeting": .string($0.due.id)]) }),
             "breaches": .array(data.breaches.map(\.json)),

@@ -9,7 +9,8 @@ public enum Suppression {
     public static func mask(_ table: [[Int]], minimum: Int) -> [[Bool]] {
         var hidden = table.map { row in row.map { $0 > 0 && $0 < minimum } }
         guard minimum > 1, !table.isEmpty else { return hidden }
-        let rows = table.count, cols = table[0].count
+        let rows = table.count
+        let cols = table[0].count
         var changed = true
         while changed {
             changed = false

@@ -24,7 +24,8 @@ public struct WorkloadReport: Sendable {
         self.to = to
         self.cases = cases
         rows = from == nil && to == nil ? projected ?? WorkloadRow.rows(cases) : WorkloadRow.rows(cases)
-        asOf = to ?? all.flatMap { [$0.filed, $0.concluded, $0.withdrawn] + $0.claims.flatMap { [$0.claimed, $0.settled] } }
+        asOf =
+            to ?? all.flatMap { [$0.filed, $0.concluded, $0.withdrawn] + $0.claims.flatMap { [$0.claimed, $0.settled] } }
             .compactMap { $0 }.max() ?? "1970-01-01"
     }
 
@@ -48,15 +49,24 @@ public struct WorkloadReport: Sendable {
     public var mainTable: [[String]] {
         var out = [["State", "Requested", "Assisted", "Open", "Concluded", "Actions", "Median days to scope", "Median days to conclusion"]]
         for r in rows {
-            out.append([Codes.label(r.state), String(r.requested), String(r.assisted), String(r.open), String(r.concluded),
-                        String(r.actions), median(r.daysToScope), median(r.daysToConclusion)])
+            out.append([
+                Codes.label(r.state), String(r.requested), String(r.assisted), String(r.open), String(r.concluded),
+                String(r.actions), median(r.daysToScope), median(r.daysToConclusion),
+            ])
         }
         let t = rows.reduce(into: WorkloadRow(state: "")) { acc, r in
-            acc.requested += r.requested; acc.assisted += r.assisted; acc.open += r.open; acc.concluded += r.concluded; acc.actions += r.actions
-            acc.daysToScope.merge(r.daysToScope, uniquingKeysWith: +); acc.daysToConclusion.merge(r.daysToConclusion, uniquingKeysWith: +)
+            acc.requested += r.requested
+            acc.assisted += r.assisted
+            acc.open += r.open
+            acc.concluded += r.concluded
+            acc.actions += r.actions
+            acc.daysToScope.merge(r.daysToScope, uniquingKeysWith: +)
+            acc.daysToConclusion.merge(r.daysToConclusion, uniquingKeysWith: +)
         }
-        out.append(["Total", String(t.requested), String(t.assisted), String(t.open), String(t.concluded), String(t.actions),
-                    median(t.daysToScope), median(t.daysToConclusion)])
+        out.append([
+            "Total", String(t.requested), String(t.assisted), String(t.open), String(t.concluded), String(t.actions),
+            median(t.daysToScope), median(t.daysToConclusion),
+        ])
         return out
     }
 
@@ -91,15 +101,19 @@ public struct WorkloadReport: Sendable {
     public var reimbursementTable: [[String]] {
         var out = [["Assisting State", "Claims", "Settled", "Overdue (12 months)", "Amount claimed"]]
         for r in rows where r.claims > 0 {
-            out.append([Codes.label(r.state), String(r.claims), String(r.settled), String(overdue(r.state)),
-                        r.claimed.keys.sorted().map { "\(Render.money(r.claimed[$0]!)) \($0)" }.joined(separator: ", ")])
+            out.append([
+                Codes.label(r.state), String(r.claims), String(r.settled), String(overdue(r.state)),
+                r.claimed.keys.sorted().map { "\(Render.money(r.claimed[$0]!)) \($0)" }.joined(separator: ", "),
+            ])
         }
         return out
     }
 
     var sections: [(String, [[String]])] {
-        [("Cases by State", mainTable), ("Cases requested, by category", categoryTable), ("Cases requested, by location country", locationTable),
-         ("Costs by payer", costTable), ("Reimbursements", reimbursementTable)]
+        [
+            ("Cases by State", mainTable), ("Cases requested, by category", categoryTable), ("Cases requested, by location country", locationTable),
+            ("Costs by payer", costTable), ("Reimbursements", reimbursementTable),
+        ]
     }
 
     public func text() -> String {
@@ -130,13 +144,14 @@ public struct WorkloadReport: Sendable {
         .object([
             "from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null, "as_of": .string(asOf),
             "cases": .number(Double(cases.count)),
-            "states": .array(rows.map { r in
-                var o = r.json.objectValue!
-                o["median_days_to_scope"] = WorkloadRow.median(r.daysToScope).map { .number(Double($0)) } ?? .null
-                o["median_days_to_conclusion"] = WorkloadRow.median(r.daysToConclusion).map { .number(Double($0)) } ?? .null
-                o["overdue_claims"] = .number(Double(overdue(r.state)))
-                return .object(o)
-            }),
+            "states": .array(
+                rows.map { r in
+                    var o = r.json.objectValue!
+                    o["median_days_to_scope"] = WorkloadRow.median(r.daysToScope).map { .number(Double($0)) } ?? .null
+                    o["median_days_to_conclusion"] = WorkloadRow.median(r.daysToConclusion).map { .number(Double($0)) } ?? .null
+                    o["overdue_claims"] = .number(Double(overdue(r.state)))
+                    return .object(o)
+                }),
         ])
     }
 }

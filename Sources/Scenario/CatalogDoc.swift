@@ -1,6 +1,6 @@
 import Agreement
-import Ledger
 import Foundation
+import Ledger
 
 /// docs/events.md: every event type of the catalog, its fields, who records it, and an example
 /// draft (from the scenario where it has one). `amparo catalog` prints it; a test keeps the
@@ -9,10 +9,15 @@ public enum CatalogDoc {
     /// Examples for the types the scenario does not produce.
     static let extra: [EventType: (actor: String, caseID: String?, payload: [String: JSONValue])] = [
         .genesis: ("RCM-TS", nil, ["name": "rcm.example/ts", "root_keys": ["RCM-TS+4b9f5a2d+AWI2bvC0cHOOBlWZ9SwFSQLR79hlHDK/wWGVqZTkq5Li"]]),
-        .keyRevoked: ("RCM-TS", nil, ["actor": "MX", "public_key": "MX+206b6c8c+AUTtk3fNgoJcz9nxnVL3uVH53DLAHzWmdwUEL0escGEN", "revoked_at": "2016-01-01T00:00:00Z"]),
+        .keyRevoked: (
+            "RCM-TS", nil, ["actor": "MX", "public_key": "MX+206b6c8c+AUTtk3fNgoJcz9nxnVL3uVH53DLAHzWmdwUEL0escGEN", "revoked_at": "2016-01-01T00:00:00Z"]
+        ),
         .leftAgreement: ("NI", nil, ["effective": "2019-01-01"]),
         .personalDataErased: ("MX", "MX-2015-0002", ["request": "MX-ERASE-2018-004"]),
-        .corrected: ("MX", "MX-2015-0002", ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["location_city": "Liberia"], "reason": "the city was misrecorded"]),
+        .corrected: (
+            "MX", "MX-2015-0002",
+            ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["location_city": "Liberia"], "reason": "the city was misrecorded"]
+        ),
     ]
 
     /// The page.

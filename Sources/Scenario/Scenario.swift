@@ -1,6 +1,6 @@
 import Agreement
-import Ledger
 import Foundation
+import Ledger
 
 /// A realistic, deterministic scenario of the mechanism: the 11 Member States and their dates,
 /// consular networks, focal points, the Network's meetings (Managua 2014-11-24 and Mexico City
@@ -79,7 +79,7 @@ public struct ScenarioGenerator {
             counter += 1
             let occurred = Timestamp(parsing: when)!.adding(seconds: Int64(counter % 3600))
             // Deterministic UUIDv7: the act's time, then a counter and the seed instead of random bits.
-            var bytes = [UInt8](bigEndian: UInt64(occurred.milliseconds) << 16) .prefix(6) + [0x70, 0]
+            var bytes = [UInt8](bigEndian: UInt64(occurred.milliseconds) << 16).prefix(6) + [0x70, 0]
             bytes += [UInt8](bigEndian: 0x8000_0000_0000_0000 | (seed << 32) | counter)
             let id = EventID(bytes: Array(bytes))!
             return Envelope(id: id, type: type.name, caseID: caseID, actor: actor, occurred: occurred, payload: payload)
@@ -89,10 +89,13 @@ public struct ScenarioGenerator {
         // Keys (registered in 2014 by the Secretariat, valid from 2014-01-01), then the Network.
         var network: [SignedEvent] = []
         for actor in Codes.memberStates + [Codes.iom] {
-            network.append(event(.keyRegistered, Codes.secretariat, "2014-06-01", [
-                "actor": .string(actor), "public_key": .string(ScenarioKeys.key(actor).verifierKey.description),
-                "valid_from": "2014-01-01T00:00:00Z",
-            ]))
+            network.append(
+                event(
+                    .keyRegistered, Codes.secretariat, "2014-06-01",
+                    [
+                        "actor": .string(actor), "public_key": .string(ScenarioKeys.key(actor).verifierKey.description),
+                        "valid_from": "2014-01-01T00:00:00Z",
+                    ]))
         }
         network.append(event(.enteredIntoForce, Codes.secretariat, "2014-06-27", ["date": "2014-06-27", "text_version": "RCM draft 2014"]))
         for s in Codes.memberStates {
@@ -101,32 +104,45 @@ public struct ScenarioGenerator {
                 ["country": .string(c), "cities": [.string(ScenarioGenerator.capitals[c] ?? c)]]
             }
             network.append(event(.networkDeclared, s, ScenarioGenerator.joined[s]!, ["offices": .array(list)]))
-            network.append(event(.focalPointDesignated, s, "2014-07-15", [
-                "office": .string("Consular Directorate of \(Codes.name(s))"), "email": .string("focal.\(s.lowercased())@mfa.example"),
-                "telephone": .string("+000 \(s) 0100"),
-            ]))
+            network.append(
+                event(
+                    .focalPointDesignated, s, "2014-07-15",
+                    [
+                        "office": .string("Consular Directorate of \(Codes.name(s))"), "email": .string("focal.\(s.lowercased())@mfa.example"),
+                        "telephone": .string("+000 \(s) 0100"),
+                    ]))
         }
         for m in ScenarioGenerator.meetings {
             let id = MeetingID.make(date: m.date, city: m.city)
-            network.append(event(.meetingScheduled, Codes.secretariat, shift(m.date, days: -120), [
-                "meeting": .string(id), "date": .string(m.date), "city": .string(m.city), "country": .string(m.country),
-            ]))
-            network.append(event(.meetingHeld, Codes.secretariat, m.date, [
-                "meeting": .string(id), "participants": .array(m.participants.map(JSONValue.string)), "observers": ["IOM", "UNHCR", "RNCOM"],
-            ]))
+            network.append(
+                event(
+                    .meetingScheduled, Codes.secretariat, shift(m.date, days: -120),
+                    [
+                        "meeting": .string(id), "date": .string(m.date), "city": .string(m.city), "country": .string(m.country),
+                    ]))
+            network.append(
+                event(
+                    .meetingHeld, Codes.secretariat, m.date,
+                    [
+                        "meeting": .string(id), "participants": .array(m.participants.map(JSONValue.string)), "observers": ["IOM", "UNHCR", "RNCOM"],
+                    ]))
         }
 
         func nextMeeting(after day: String) -> (date: String, city: String, country: String, participants: [String])? {
             ScenarioGenerator.meetings.first { $0.date > day }
         }
-        func present(_ meeting: (date: String, city: String, country: String, participants: [String]), requesting: String,
-                     caseID: String, category: String, location: String, provided: String, by: String, lesson: Int) -> SignedEvent {
-            event(.presentedAtMeeting, requesting, case: caseID, meeting.date, [
-                "meeting": .string(MeetingID.make(date: meeting.date, city: meeting.city)),
-                "nature": .string(ProtectionText.nature(category, location)),
-                "protection_required": .string(ProtectionText.required(category)),
-                "protection_provided": .string(provided), "provided_by": .string(by), "lessons": .string(ProtectionText.lesson(lesson)),
-            ])
+        func present(
+            _ meeting: (date: String, city: String, country: String, participants: [String]), requesting: String,
+            caseID: String, category: String, location: String, provided: String, by: String, lesson: Int
+        ) -> SignedEvent {
+            event(
+                .presentedAtMeeting, requesting, case: caseID, meeting.date,
+                [
+                    "meeting": .string(MeetingID.make(date: meeting.date, city: meeting.city)),
+                    "nature": .string(ProtectionText.nature(category, location)),
+                    "protection_required": .string(ProtectionText.required(category)),
+                    "protection_provided": .string(provided), "provided_by": .string(by), "lessons": .string(ProtectionText.lesson(lesson)),
+                ])
         }
 
         // Cases.
@@ -134,8 +150,10 @@ public struct ScenarioGenerator {
         var expected: [Expected] = []
         var serials: [String: Int] = [:]
         let parties = Codes.memberStates
-        let plants = ["ART5-SCOPE", "ART6-PRIOR-REQUEST", "ART8-COSTS", "ART5-SECRETARIAT", "ART7.7-PRESENTATION",
-                      "ART7.5-CHANNEL", "LIFECYCLE", "AUTHORITY", "ART7.3-UNREPRESENTED"]
+        let plants = [
+            "ART5-SCOPE", "ART6-PRIOR-REQUEST", "ART8-COSTS", "ART5-SECRETARIAT", "ART7.7-PRESENTATION",
+            "ART7.5-CHANNEL", "LIFECYCLE", "AUTHORITY", "ART7.3-UNREPRESENTED",
+        ]
         let lastMeeting = ScenarioGenerator.meetings.last!.date
         for i in 0..<cases {
             // The requesting State and a place where it has no office but another Party has.
@@ -149,9 +167,10 @@ public struct ScenarioGenerator {
             let plant: String? = i % 4 == 3 ? plants[(i / 4) % plants.count] : nil
             var location = rng.pick(candidates)
             if plant == "ART7.3-UNREPRESENTED" {
-                location = rng.pick(ScenarioGenerator.offices[requesting]!.filter { c in
-                    parties.contains { a in a != requesting && a != c && ScenarioGenerator.offices[a]!.contains(c) }
-                })
+                location = rng.pick(
+                    ScenarioGenerator.offices[requesting]!.filter { c in
+                        parties.contains { a in a != requesting && a != c && ScenarioGenerator.offices[a]!.contains(c) }
+                    })
             }
             let assistants = parties.filter { $0 != requesting && $0 != location && ScenarioGenerator.offices[$0]!.contains(location) }
             let assisting = rng.pick(assistants)
@@ -166,7 +185,10 @@ public struct ScenarioGenerator {
             var outcome = ["protected", "protected", "protected", "referred", "declined_by_migrant"][Int(rng.next() % 5)]
             let kinds = Array(Set([rng.pick(Codes.actionKinds), rng.pick(Codes.actionKinds), "consular_visit"])).sorted()
             var d = filedDay
-            func next(_ n: Int) -> String { d = shift(d, days: n); return d }
+            func next(_ n: Int) -> String {
+                d = shift(d, days: n)
+                return d
+            }
             var evs: [SignedEvent] = []
             let channelLocal = plant == "ART7.5-CHANNEL"
             var filing: [String: JSONValue] = [
@@ -174,7 +196,8 @@ public struct ScenarioGenerator {
                 "location_city": .string(ScenarioGenerator.capitals[location] ?? location), "category": .string(category),
                 "perpetrator": "civilian", "channel": channelLocal ? "local_authorities" : "consular_directorate",
                 "protection_required": .string(ProtectionText.required(category)),
-                "sex": .string(rng.pick(["female", "male"])), "age_group": .string(category == "child_or_adolescent" ? rng.pick(["0-11", "12-17"]) : rng.pick(["18-59", "60+"])),
+                "sex": .string(rng.pick(["female", "male"])),
+                "age_group": .string(category == "child_or_adolescent" ? rng.pick(["0-11", "12-17"]) : rng.pick(["18-59", "60+"])),
             ]
             if category == "child_or_adolescent" { filing["unaccompanied_child"] = .bool(rng.next() % 2 == 0) }
             evs.append(event(.requestFiled, requesting, case: caseID, d, filing))
@@ -192,12 +215,17 @@ public struct ScenarioGenerator {
                 for other in assistants.prefix(2) {
                     evs.append(event(.collaborationDeclined, other, case: caseID, next(2), ["reason": "no capacity in that jurisdiction"]))
                 }
-                evs.append(event(.concluded, requesting, case: caseID, next(3), [
-                    "outcome": "no_collaborating_state", "summary": "no Party could collaborate in that jurisdiction",
-                ]))
+                evs.append(
+                    event(
+                        .concluded, requesting, case: caseID, next(3),
+                        [
+                            "outcome": "no_collaborating_state", "summary": "no Party could collaborate in that jurisdiction",
+                        ]))
                 if let meeting = nextMeeting(after: d) {
-                    evs.append(present(meeting, requesting: requesting, caseID: caseID, category: category, location: location,
-                                       provided: "none: no Party could collaborate", by: requesting, lesson: 3))
+                    evs.append(
+                        present(
+                            meeting, requesting: requesting, caseID: caseID, category: category, location: location,
+                            provided: "none: no Party could collaborate", by: requesting, lesson: 3))
                 }
                 caseEvents += evs
                 continue
@@ -207,47 +235,68 @@ public struct ScenarioGenerator {
                 caseEvents += evs
                 continue
             }
-            evs.append(event(.collaborationOffered, assisting, case: caseID, next(1), ["offer": .string("visit by our office in \(ScenarioGenerator.capitals[location] ?? location)")]))
+            evs.append(
+                event(
+                    .collaborationOffered, assisting, case: caseID, next(1),
+                    ["offer": .string("visit by our office in \(ScenarioGenerator.capitals[location] ?? location)")]))
             evs.append(event(.assistingStateSelected, requesting, case: caseID, next(1), ["state": .string(assisting)]))
             let requestNote = "\(requesting)-NV-\(year)-\(100 + i)"
-            let formal = event(.formalRequestSent, requesting, case: caseID, next(1), [
-                "to": .string(assisting), "note": .string(requestNote), "mission": .string("Embassy of \(Codes.name(assisting)) in \(ScenarioGenerator.capitals[location] ?? location)"),
-            ])
+            let formal = event(
+                .formalRequestSent, requesting, case: caseID, next(1),
+                [
+                    "to": .string(assisting), "note": .string(requestNote),
+                    "mission": .string("Embassy of \(Codes.name(assisting)) in \(ScenarioGenerator.capitals[location] ?? location)"),
+                ])
             if plant != "ART6-PRIOR-REQUEST" { evs.append(formal) }
-            evs.append(event(.scopeAgreed, assisting, case: caseID, next(2), [
-                "request_note": .string(requestNote), "reply_note": .string("\(assisting)-NV-\(year)-\(200 + i)"),
-                "scope": .array(kinds.map(JSONValue.string)), "procedures": "weekly reports to the focal point",
-            ]))
+            evs.append(
+                event(
+                    .scopeAgreed, assisting, case: caseID, next(2),
+                    [
+                        "request_note": .string(requestNote), "reply_note": .string("\(assisting)-NV-\(year)-\(200 + i)"),
+                        "scope": .array(kinds.map(JSONValue.string)), "procedures": "weekly reports to the focal point",
+                    ]))
             let actionCount = 1 + Int(rng.next() % 3)
             for k in 0..<actionCount {
                 var kind = kinds[k % kinds.count]
                 if plant == "ART5-SCOPE" && k == 0 { kind = Codes.actionKinds.first { !kinds.contains($0) }! }
-                evs.append(event(.protectionActionRecorded, assisting, case: caseID, next(2 + k), [
-                    "kind": .string(kind), "details": .string(ProtectionText.action(kind)),
-                ]))
+                evs.append(
+                    event(
+                        .protectionActionRecorded, assisting, case: caseID, next(2 + k),
+                        [
+                            "kind": .string(kind), "details": .string(ProtectionText.action(kind)),
+                        ]))
                 if plant == "ART5-SCOPE" && k == 0 || plant == "ART6-PRIOR-REQUEST" && k == 0 {
                     expected.append(.init(rule: plant!, event: evs.last!.id.description, caseID: caseID))
                 }
                 if plant == "ART6-PRIOR-REQUEST" && k == 0 {
                     // The note is sent only after the first act (it keeps its own, earlier id).
-                    evs.append(event(.formalRequestSent, requesting, case: caseID, next(1), [
-                        "to": .string(assisting), "note": .string(requestNote), "mission": .string("Embassy of \(Codes.name(assisting))"),
-                    ]))
+                    evs.append(
+                        event(
+                            .formalRequestSent, requesting, case: caseID, next(1),
+                            [
+                                "to": .string(assisting), "note": .string(requestNote), "mission": .string("Embassy of \(Codes.name(assisting))"),
+                            ]))
                 }
             }
             let costPayer = plant == "ART8-COSTS" ? assisting : (i % 2 == 0 ? Codes.iom : requesting)
-            evs.append(event(.costRecorded, costPayer == Codes.iom ? Codes.iom : requesting, case: caseID, next(3), [
-                "payer": .string(costPayer), "amount": .string("\(150 + Int(rng.next() % 900)).00"), "currency": "USD",
-                "purpose": "transport and accommodation",
-            ]))
+            evs.append(
+                event(
+                    .costRecorded, costPayer == Codes.iom ? Codes.iom : requesting, case: caseID, next(3),
+                    [
+                        "payer": .string(costPayer), "amount": .string("\(150 + Int(rng.next() % 900)).00"), "currency": "USD",
+                        "purpose": "transport and accommodation",
+                    ]))
             if plant == "ART8-COSTS" { expected.append(.init(rule: "ART8-COSTS", event: evs.last!.id.description, caseID: caseID)) }
             if i % 4 == 1 {
-                let claim = event(.reimbursementClaimed, assisting, case: caseID, next(5), [
-                    "from": .string(requesting), "amount": "420.00", "currency": "USD", "purpose": "shelter nights advanced",
-                ])
+                let claim = event(
+                    .reimbursementClaimed, assisting, case: caseID, next(5),
+                    [
+                        "from": .string(requesting), "amount": "420.00", "currency": "USD", "purpose": "shelter nights advanced",
+                    ])
                 evs.append(claim)
                 if i % 8 == 1 {
-                    evs.append(event(.reimbursed, requesting, case: caseID, next(60), ["claim": .string(claim.id.description), "amount": "420.00", "currency": "USD"]))
+                    evs.append(
+                        event(.reimbursed, requesting, case: caseID, next(60), ["claim": .string(claim.id.description), "amount": "420.00", "currency": "USD"]))
                 }
             }
             // Some cases stay open at the end of the scenario.
@@ -256,25 +305,33 @@ public struct ScenarioGenerator {
                 continue
             }
             if i % 10 == 3 { outcome = "referred" }
-            evs.append(event(.concluded, requesting, case: caseID, next(10 + Int(rng.next() % 40)), [
-                "outcome": .string(outcome), "summary": .string(ProtectionText.summary(outcome)),
-            ]))
+            evs.append(
+                event(
+                    .concluded, requesting, case: caseID, next(10 + Int(rng.next() % 40)),
+                    [
+                        "outcome": .string(outcome), "summary": .string(ProtectionText.summary(outcome)),
+                    ]))
             let concluded = evs.last!
             if plant == "ART5-SECRETARIAT" {
                 // Art. 5 ¶1: the Secretariat was never notified; the conclusion is the breach.
                 expected.append(.init(rule: "ART5-SECRETARIAT", event: concluded.id.description, caseID: caseID))
             }
             if plant == "LIFECYCLE" {
-                evs.append(event(.protectionActionRecorded, assisting, case: caseID, next(3), ["kind": "consular_visit", "details": "follow-up visit after the case was closed"]))
+                evs.append(
+                    event(
+                        .protectionActionRecorded, assisting, case: caseID, next(3),
+                        ["kind": "consular_visit", "details": "follow-up visit after the case was closed"]))
                 expected.append(.init(rule: "LIFECYCLE", event: evs.last!.id.description, caseID: caseID))
             }
             if let meeting = nextMeeting(after: concluded.envelope.occurred.date) {
                 if plant == "ART7.7-PRESENTATION" {
                     expected.append(.init(rule: "ART7.7-PRESENTATION", event: concluded.id.description, caseID: caseID))
                 } else {
-                    evs.append(present(meeting, requesting: requesting, caseID: caseID, category: category, location: location,
-                                       provided: kinds.map(Codes.actionPhrase).joined(separator: ", "), by: assisting,
-                                       lesson: Int(rng.next() % 6)))
+                    evs.append(
+                        present(
+                            meeting, requesting: requesting, caseID: caseID, category: category, location: location,
+                            provided: kinds.map(Codes.actionPhrase).joined(separator: ", "), by: assisting,
+                            lesson: Int(rng.next() % 6)))
                 }
             }
             caseEvents += evs

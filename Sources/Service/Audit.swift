@@ -71,9 +71,11 @@ public enum Audit {
         for fact in facts {
             let breaches = Agreement.apply(fact, to: &world)
             guard fact.caseID == caseID, let state = world.cases[caseID] else { continue }
-            steps.append(ReplayStep(fact: fact, signer: signers[fact.id] ?? "?", stateAfter: state,
-                                    checked: checked,
-                                    breaches: breaches))
+            steps.append(
+                ReplayStep(
+                    fact: fact, signer: signers[fact.id] ?? "?", stateAfter: state,
+                    checked: checked,
+                    breaches: breaches))
         }
         let final = Agreement.finalize(world).filter { $0.caseID == caseID }
         if !final.isEmpty, let last = steps.indices.last {

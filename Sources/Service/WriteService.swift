@@ -84,7 +84,8 @@ public struct WriteService {
         for line in lines {
             let d = line.draft
             if let problem = Catalog.shapeProblem(type: d.type, caseID: d.caseID, payload: d.payload)
-                ?? Catalog.caseYearProblem(type: d.type, caseID: d.caseID, occurred: d.occurred) {
+                ?? Catalog.caseYearProblem(type: d.type, caseID: d.caseID, occurred: d.occurred)
+            {
                 let place = source.map { "\($0) line \(line.number): " } ?? ""
                 throw LedgerError(.badDraft, "\(place)\(problem); nothing was written")
             }
@@ -98,8 +99,9 @@ public struct WriteService {
             (world, found) = try judge(fresh, in: txn, recorded: recorded)
             guard recordViolations || found.isEmpty else { throw Refusal(breaches: found, lines: lineOf, source: source) }
         }
-        return Outcome(events: signed.map { .init(line: $0.line, event: $0.event, outcome: $0.outcome) },
-                       recordedDespite: found, world: world, catchUpProblem: catchUp())
+        return Outcome(
+            events: signed.map { .init(line: $0.line, event: $0.event, outcome: $0.outcome) },
+            recordedDespite: found, world: world, catchUpProblem: catchUp())
     }
 
     /// The verdict on `fresh` (events not yet held): one fold of the Network and the cases they
@@ -109,7 +111,10 @@ public struct WriteService {
         guard !fresh.isEmpty else { return (World(), []) }
         var existing: [Fact] = []
         if fresh.contains(where: { $0.envelope.caseID == nil && !KeyRegistry.isKeyEvent($0.envelope.type) }) {
-            try log.forEach(in: txn) { existing.append(Fact($0)); return true }
+            try log.forEach(in: txn) {
+                existing.append(Fact($0))
+                return true
+            }
         } else {
             existing = try log.events(in: txn, inCase: "").map(Fact.init)
             for caseID in Set(fresh.compactMap(\.envelope.caseID)).sorted() {

@@ -2,8 +2,8 @@ import ArgumentParser
 import Bundles
 import Foundation
 import Ledger
-import Reports
 import Projections
+import Reports
 
 struct BundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +16,8 @@ struct BundleCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a bundle of this ledger's events, signed by the exporter.",
-            discussion: "Selects the events in [--from, --to] of the given cases and actor (all when no filter); the ledger's key events always travel too, so the receiver can check every signature. Streams: memory stays bounded."
+            discussion:
+                "Selects the events in [--from, --to] of the given cases and actor (all when no filter); the ledger's key events always travel too, so the receiver can check every signature. Streams: memory stays bounded."
         )
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("The exporter's private key (PEM); its registered actor signs the bundle.", valueName: "FILE")) var key: String
@@ -28,8 +29,9 @@ struct BundleCommand: ParsableCommand {
 
         func run() throws {
             let log = try ledger.open()
-            let header = try Bundles.export(log: log, key: try SigningKey.load(path: key, name: "signer"), keyFile: key,
-                                            selection: .init(cases: cases, from: from, to: to, actor: actor), out: out)
+            let header = try Bundles.export(
+                log: log, key: try SigningKey.load(path: key, name: "signer"), keyFile: key,
+                selection: .init(cases: cases, from: from, to: to, actor: actor), out: out)
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
             print("wrote \(out): \(header.count) events of \(header.origin), signed by \(header.exporter), \(size) bytes (zstd)")
         }
@@ -45,10 +47,16 @@ struct BundleCommand: ParsableCommand {
             print("bundle \(file): format \(BundleFormat.version), origin \(h.origin), exporter \(h.exporter)")
             print("selection: \(CanonicalJSON.string(.object(h.selection)))")
             let cp = try Checkpoint(text: try SignedNote(parsing: h.checkpoint).text)
-            print("events: \(b.events.count) (header says \(h.count)); Merkle root \(h.root.base64)\(h.root == b.computedRoot ? "" : " (does NOT match the events)")")
-            print("origin checkpoint: \(cp.size) events, root \(cp.root.base64); consistency proofs from sizes: \(h.consistency.map { String($0.from) }.joined(separator: ", ").nonEmpty ?? "none")")
+            print(
+                "events: \(b.events.count) (header says \(h.count)); Merkle root \(h.root.base64)\(h.root == b.computedRoot ? "" : " (does NOT match the events)")"
+            )
+            print(
+                "origin checkpoint: \(cp.size) events, root \(cp.root.base64); consistency proofs from sizes: \(h.consistency.map { String($0.from) }.joined(separator: ", ").nonEmpty ?? "none")"
+            )
             print("signed by: \(b.note.signatures.map { "\($0.name)+\($0.keyID.hex)" }.joined(separator: ", "))")
-            var byType: [String: Int] = [:], byCase: [String: Int] = [:], signers: [String: Int] = [:]
+            var byType: [String: Int] = [:]
+            var byCase: [String: Int] = [:]
+            var signers: [String: Int] = [:]
             for e in b.events {
                 byType[e.envelope.type, default: 0] += 1
                 byCase[e.envelope.caseID ?? "(network)", default: 0] += 1
@@ -66,10 +74,12 @@ struct BundleCommand: ParsableCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a bundle: every signature, the exporter's signature, the Merkle root, and that the origin's log only grew.",
-            discussion: "Keys come from the receiving ledger (--ledger), extended by the key events inside the bundle; or, with --secretariat-key, from the bundle's key events chained to that Secretariat key. Exit status 0 when it verifies; 1 (FORK) when the origin's log is not an extension of the checkpoint this ledger holds of it; 2 otherwise (one line saying why)."
+            discussion:
+                "Keys come from the receiving ledger (--ledger), extended by the key events inside the bundle; or, with --secretariat-key, from the bundle's key events chained to that Secretariat key. Exit status 0 when it verifies; 1 (FORK) when the origin's log is not an extension of the checkpoint this ledger holds of it; 2 otherwise (one line saying why)."
         )
         @Option(help: ArgumentHelp("The receiving ledger (default: $AMPARO_LEDGER, else ./amparo-ledger).", valueName: "DIR")) var ledger: String?
-        @Option(help: ArgumentHelp("Verify without a ledger, trusting this Secretariat verifier key (file or text).", valueName: "VKEY")) var secretariatKey: String?
+        @Option(help: ArgumentHelp("Verify without a ledger, trusting this Secretariat verifier key (file or text).", valueName: "VKEY")) var secretariatKey:
+            String?
         @Argument(help: "The bundle file.") var file: String
 
         func run() throws {
@@ -83,18 +93,22 @@ struct BundleCommand: ParsableCommand {
             } else {
                 let log = try EventLog.open(path: LedgerOptions.path(ledger))
                 let peers = PeerStore(log: log)
-                verified = try Bundles.verify(parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
-                                              peer: try peers.record(parsed.header.origin),
-                                              seenCheckpoint: { try peers.checkpoint(parsed.header.origin, size: $0) }, path: file)
+                verified = try Bundles.verify(
+                    parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
+                    peer: try peers.record(parsed.header.origin),
+                    seenCheckpoint: { try peers.checkpoint(parsed.header.origin, size: $0) }, path: file)
             }
-            print("bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.growth)")
+            print(
+                "bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.growth)"
+            )
         }
     }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a bundle, then append its events all or nothing.",
-            discussion: "Events already held are skipped (importing a bundle twice is a no-op). A different event under a known id is refused as equivocation. A bundle whose origin log is not an extension of the checkpoint held of that origin is refused with exit status 1 (FORK), and both signed checkpoints are kept as evidence (`amparo peers`). Acts that breach the Agreement are imported (the sender's acts are facts); `amparo verify` reports them."
+            discussion:
+                "Events already held are skipped (importing a bundle twice is a no-op). A different event under a known id is refused as equivocation. A bundle whose origin log is not an extension of the checkpoint held of that origin is refused with exit status 1 (FORK), and both signed checkpoints are kept as evidence (`amparo peers`). Acts that breach the Agreement are imported (the sender's acts are facts); `amparo verify` reports them."
         )
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The bundle file.") var file: String
@@ -117,7 +131,8 @@ struct PeersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peers",
         abstract: "The origins this ledger received bundles from: node key, checkpoint held, and any fork.",
-        discussion: "A fork is an origin that presented a log which does not extend the checkpoint held of it. Both checkpoints are signed by the origin's node key: together they are evidence anyone can check (each verifies with the origin's verifier key). Exit status 1 when a fork is recorded."
+        discussion:
+            "A fork is an origin that presented a log which does not extend the checkpoint held of it. Both checkpoints are signed by the origin's node key: together they are evidence anyone can check (each verifies with the origin's verifier key). Exit status 1 when a fork is recorded."
     )
     @OptionGroup var ledger: LedgerOptions
 

@@ -1,16 +1,17 @@
 import Agreement
 import ArgumentParser
+import Foundation
 import Ledger
+import Projections
 import Reports
 import Service
-import Projections
-import Foundation
 
 struct CaseShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show a case: status, parties, every event in order, open obligations.",
-        discussion: "Its breaches of the Agreement come from folding this case with the Network's facts; `amparo verify --case ID` also checks integrity and signatures over the whole log."
+        discussion:
+            "Its breaches of the Agreement come from folding this case with the Network's facts; `amparo verify --case ID` also checks integrity and signatures over the whole log."
     )
 
     @OptionGroup var ledger: LedgerOptions
@@ -30,18 +31,22 @@ struct CaseShowCommand: ParsableCommand {
         switch format {
         case .json:
             func opt(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
-            Output.printJSON(.object([
-                "case": .string(s.id), "status": .string(s.status.rawValue), "requesting": .string(s.requesting),
-                "assisting": opt(s.assisting), "location_country": opt(s.locationCountry), "location_city": opt(s.locationCity),
-                "category": opt(s.category), "outcome": opt(s.outcome), "filed": opt(s.filed?.description),
-                "concluded": opt(s.concluded?.description),
-                "events": .array(view.facts.map { f in
-                    .object(["seq": f.seq.map { .number(Double($0)) } ?? .null, "id": .string(f.id.description), "type": .string(f.type),
-                             "actor": .string(f.actor), "occurred": .string(f.occurred.description), "payload": .object(f.payload)])
-                }),
-                "obligations": .array(obligations.map(JSONValue.string)),
-                "breaches": .array(breaches.map(\.json)),
-            ]))
+            Output.printJSON(
+                .object([
+                    "case": .string(s.id), "status": .string(s.status.rawValue), "requesting": .string(s.requesting),
+                    "assisting": opt(s.assisting), "location_country": opt(s.locationCountry), "location_city": opt(s.locationCity),
+                    "category": opt(s.category), "outcome": opt(s.outcome), "filed": opt(s.filed?.description),
+                    "concluded": opt(s.concluded?.description),
+                    "events": .array(
+                        view.facts.map { f in
+                            .object([
+                                "seq": f.seq.map { .number(Double($0)) } ?? .null, "id": .string(f.id.description), "type": .string(f.type),
+                                "actor": .string(f.actor), "occurred": .string(f.occurred.description), "payload": .object(f.payload),
+                            ])
+                        }),
+                    "obligations": .array(obligations.map(JSONValue.string)),
+                    "breaches": .array(breaches.map(\.json)),
+                ]))
         case .text:
             print("case \(s.id): \(s.status.rawValue)")
             print("  requesting State: \(Codes.name(s.requesting)) (\(s.requesting))")
@@ -82,20 +87,26 @@ struct ReplayCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            Output.printJSON(.array(steps.map { step in
-                .object([
-                    "seq": step.fact.seq.map { .number(Double($0)) } ?? .null, "id": .string(step.fact.id.description),
-                    "type": .string(step.fact.type), "actor": .string(step.fact.actor), "signer": .string(step.signer),
-                    "occurred": .string(step.fact.occurred.description), "status_after": .string(step.stateAfter.status.rawValue),
-                    "rules_checked": .array(step.checked.map(JSONValue.string)), "breaches": .array(step.breaches.map(\.json)),
-                ])
-            }))
+            Output.printJSON(
+                .array(
+                    steps.map { step in
+                        .object([
+                            "seq": step.fact.seq.map { .number(Double($0)) } ?? .null, "id": .string(step.fact.id.description),
+                            "type": .string(step.fact.type), "actor": .string(step.fact.actor), "signer": .string(step.signer),
+                            "occurred": .string(step.fact.occurred.description), "status_after": .string(step.stateAfter.status.rawValue),
+                            "rules_checked": .array(step.checked.map(JSONValue.string)), "breaches": .array(step.breaches.map(\.json)),
+                        ])
+                    }))
         case .text:
-            print("replay of case \(caseID): \(steps.count) events in the order the acts happened; every event checked against \(steps.first?.checked.count ?? 0) rules (\(steps.first?.checked.joined(separator: ", ") ?? ""))")
+            print(
+                "replay of case \(caseID): \(steps.count) events in the order the acts happened; every event checked against \(steps.first?.checked.count ?? 0) rules (\(steps.first?.checked.joined(separator: ", ") ?? ""))"
+            )
             for step in steps {
                 let f = step.fact
                 let mark = step.breaches.isEmpty ? "ok" : "BREACH"
-                print("\(mark.padding(toLength: 6, withPad: " ", startingAt: 0)) seq \(f.seq.map(String.init) ?? "-")  \(f.occurred.date)  \(f.type)  by \(f.actor), signed \(step.signer)")
+                print(
+                    "\(mark.padding(toLength: 6, withPad: " ", startingAt: 0)) seq \(f.seq.map(String.init) ?? "-")  \(f.occurred.date)  \(f.type)  by \(f.actor), signed \(step.signer)"
+                )
                 print("       after: \(step.stateAfter.summaryLine)")
                 for b in step.breaches { print("       \(b.rule): \(b.message)") }
             }

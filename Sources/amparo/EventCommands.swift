@@ -34,11 +34,14 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             lines.append("• \(usage)\(f.required ? "" : ", optional"): \(f.help) (\(hint)).")
         }
         if spec.isCaseEvent {
-            lines.append(spec.type == .requestFiled
-                ? "Without --case, the next free id <your State>-<year>-<serial> is used."
-                : "--case names the case, e.g. MX-2015-0007.")
+            lines.append(
+                spec.type == .requestFiled
+                    ? "Without --case, the next free id <your State>-<year>-<serial> is used."
+                    : "--case names the case, e.g. MX-2015-0007.")
         }
-        lines.append("Prints the sequence number and, for a case, its new state in one line. Exit status 1 when the act breaches the Agreement (nothing is written) unless --record-violations.")
+        lines.append(
+            "Prints the sequence number and, for a case, its new state in one line. Exit status 1 when the act breaches the Agreement (nothing is written) unless --record-violations."
+        )
         return lines.joined(separator: "\n")
     }
 
@@ -79,8 +82,9 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         let when = try occurred.map { try parseTime($0, option: "--occurred") } ?? .now()
         let draft = Draft(id: id.flatMap(EventID.init(parsing:)), type: Self.spec.name, caseID: caseID, occurred: when, payload: payload)
         let outcome = try Output.refusingBreaches {
-            try WriteService(log: log).record([.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
-                                              source: nil, recordViolations: recordViolations)
+            try WriteService(log: log).record(
+                [.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
+                source: nil, recordViolations: recordViolations)
         }
         Output.reportWrite(outcome)
         let event = outcome.events[0]

@@ -56,6 +56,7 @@ struct InitCommand: ParsableCommand {
         if argument.contains("+") {
             return .verifierKey(try VerifierKey(parsing: argument))
         }
-        throw LedgerError(.badKey, "--secretariat-key \(argument): no such file (give the Secretariat's PEM private key or its verifier key RCM-TS+KEYID+BASE64)")
+        throw LedgerError(
+            .badKey, "--secretariat-key \(argument): no such file (give the Secretariat's PEM private key or its verifier key RCM-TS+KEYID+BASE64)")
     }
 }

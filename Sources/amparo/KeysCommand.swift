@@ -101,22 +101,26 @@ struct KeysCommand: ParsableCommand {
             let bindings = registry.bindings.values.sorted { ($0.actor, $0.registeredAt ?? 0) < ($1.actor, $1.registeredAt ?? 0) }
             switch format {
             case .json:
-                Output.printJSON(.object([
-                    "node_key": .string(log.nodeKey.description),
-                    "keys": .array(bindings.map { b in
-                        .object([
-                            "actor": .string(b.actor), "public_key": .string(b.key.description),
-                            "valid_from": .string(b.validFrom == .distantPast ? "-" : b.validFrom.description),
-                            "revoked_at": b.revokedAt.map { .string($0.description) } ?? .null,
-                            "seq": b.registeredAt.map { .number(Double($0)) } ?? .null,
-                        ])
-                    }),
-                ]))
+                Output.printJSON(
+                    .object([
+                        "node_key": .string(log.nodeKey.description),
+                        "keys": .array(
+                            bindings.map { b in
+                                .object([
+                                    "actor": .string(b.actor), "public_key": .string(b.key.description),
+                                    "valid_from": .string(b.validFrom == .distantPast ? "-" : b.validFrom.description),
+                                    "revoked_at": b.revokedAt.map { .string($0.description) } ?? .null,
+                                    "seq": b.registeredAt.map { .number(Double($0)) } ?? .null,
+                                ])
+                            }),
+                    ]))
             case .text:
                 var rows = [["ACTOR", "KEY", "VALID FROM", "REVOKED", "SEQ"]]
                 for b in bindings {
-                    rows.append([b.actor, b.key.reference, b.validFrom == .distantPast ? "(trust anchor)" : b.validFrom.description,
-                                 b.revokedAt?.description ?? "-", b.registeredAt.map(String.init) ?? "-"])
+                    rows.append([
+                        b.actor, b.key.reference, b.validFrom == .distantPast ? "(trust anchor)" : b.validFrom.description,
+                        b.revokedAt?.description ?? "-", b.registeredAt.map(String.init) ?? "-",
+                    ])
                 }
                 print(Render.text(rows, numbers: false), terminator: "")
                 print("node key (signs checkpoints): \(log.nodeKey)")
@@ -130,8 +134,9 @@ struct KeysCommand: ParsableCommand {
 func recordKeyEvent(_ log: EventLog, type: String, occurred: Timestamp, payload: [String: JSONValue], key: String) throws -> UInt64 {
     let draft = Draft(type: type, occurred: occurred, payload: payload)
     let outcome = try Output.refusingBreaches {
-        try WriteService(log: log).record([.init(number: 1, draft: draft)], key: try SigningKey.load(path: key, name: "signer"),
-                                          keyFile: key, source: nil, recordViolations: false)
+        try WriteService(log: log).record(
+            [.init(number: 1, draft: draft)], key: try SigningKey.load(path: key, name: "signer"),
+            keyFile: key, source: nil, recordViolations: false)
     }
     Output.reportWrite(outcome)
     return outcome.events[0].outcome.seq

@@ -26,7 +26,10 @@ struct LogCommand: ParsableCommand {
         if let caseID {
             events = try log.events(inCase: caseID).filter { $0.seq >= from }
         } else {
-            try log.forEach(from: from) { events.append($0); return true }
+            try log.forEach(from: from) {
+                events.append($0)
+                return true
+            }
         }
         switch format {
         case .json:

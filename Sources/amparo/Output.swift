@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Ledger
-import Service
 import Projections
+import Service
 
 /// Everything amparo prints goes through here: text that came from any input (a bundle, a draft,
 /// a file name) is escaped first, so it cannot drive the terminal (ESC sequences, carriage
@@ -56,10 +56,16 @@ enum Output {
                 continue
             }
             if v == 0x0A {
-                if keepNewlines { out.append(scalar) } else { out.append(" "); changed = true }
+                if keepNewlines {
+                    out.append(scalar)
+                } else {
+                    out.append(" ")
+                    changed = true
+                }
                 continue
             }
-            let unsafe = (v < 0x20 && v != 0x09) || (0x7F...0x9F).contains(v) || v == 0x061C || v == 0x200E || v == 0x200F
+            let unsafe =
+                (v < 0x20 && v != 0x09) || (0x7F...0x9F).contains(v) || v == 0x061C || v == 0x200E || v == 0x200F
                 || (0x2028...0x202E).contains(v) || (0x2066...0x2069).contains(v)
             if unsafe {
                 changed = true
@@ -109,7 +115,9 @@ struct LedgerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger directory (default: $AMPARO_LEDGER, else ./amparo-ledger).", valueName: "DIR"))
     var ledger: String?
 
-    @Option(name: .long, help: ArgumentHelp("The node's checkpoint-signing key (default: the one recorded at init; node.key in the ledger directory).", valueName: "FILE"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The node's checkpoint-signing key (default: the one recorded at init; node.key in the ledger directory).", valueName: "FILE"))
     var nodeKey: String?
 
     var path: String { LedgerOptions.path(ledger) }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Ledger
 import Foundation
+import Ledger
 
 /// The text forms of proofs that `amparo verify --proof` accepts.
 enum ProofText {

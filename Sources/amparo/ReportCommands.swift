@@ -95,7 +95,9 @@ struct RebuildCommand: ParsableCommand {
         let bar = ProgressBar("rebuilding", quiet: quiet)
         let events = try store.rebuild(names, progress: bar.update)
         let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
-        print("rebuilt \(names.map(\.rawValue).joined(separator: ", ")): \(events) events folded in \(String(format: "%.2f", seconds)) s; now at sequence \(try store.appliedSeq(names[0]))")
+        print(
+            "rebuilt \(names.map(\.rawValue).joined(separator: ", ")): \(events) events folded in \(String(format: "%.2f", seconds)) s; now at sequence \(try store.appliedSeq(names[0]))"
+        )
     }
 }
 
@@ -103,7 +105,8 @@ struct WorkloadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workload",
         abstract: "Per-State workload: cases requested and assisted, open and concluded, actions, median days, categories, locations, costs, reimbursements.",
-        discussion: "Counts the cases filed between --from and --to (inclusive). Reimbursement claims unsettled 12 months after the claim are overdue as of --to (default: the latest date in the ledger)."
+        discussion:
+            "Counts the cases filed between --from and --to (inclusive). Reimbursement claims unsettled 12 months after the claim are overdue as of --to (default: the latest date in the ledger)."
     )
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
     @OptionGroup var ledger: LedgerOptions
@@ -113,7 +116,8 @@ struct WorkloadCommand: ParsableCommand {
     @Flag(help: "No progress bar.") var quiet = false
 
     func run() throws {
-        let from = try parseDate(self.from, "--from"), to = try parseDate(self.to, "--to")
+        let from = try parseDate(self.from, "--from")
+        let to = try parseDate(self.to, "--to")
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
         let store = try openProjections(ledger, quiet: quiet)
         // Without a period, the rows are the workload projection's, kept current on every append.
@@ -143,7 +147,9 @@ struct CasesCommand: ParsableCommand {
         if let status, CaseStatus(rawValue: status) == nil {
             throw ValidationError("--status \(status) is not one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let state, !Codes.isMemberState(state) { throw ValidationError("--state \(state) is not a Member State code (\(Codes.memberStates.joined(separator: " ")))") }
+        if let state, !Codes.isMemberState(state) {
+            throw ValidationError("--state \(state) is not a Member State code (\(Codes.memberStates.joined(separator: " ")))")
+        }
     }
 
     func run() throws {
@@ -165,7 +171,8 @@ struct ReportCommand: ParsableCommand {
     struct Meeting: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The report of a Network meeting, in the shape of the Network's own reports.",
-            discussion: "Heading, participating States, then numbered items: each case presented, the workload since the previous meeting, the cases overdue under Art. 7.7 and the breaches of the period's cases. Published counts below --min-cell are shown as \"<N\", with complementary suppression."
+            discussion:
+                "Heading, participating States, then numbered items: each case presented, the workload since the previous meeting, the cases overdue under Art. 7.7 and the breaches of the period's cases. Published counts below --min-cell are shown as \"<N\", with complementary suppression."
         )
         enum Format: String, ExpressibleByArgument, CaseIterable { case md, html, json }
         @OptionGroup var ledger: LedgerOptions

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Ledger
-import Service
 import Projections
+import Service
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,18 +87,25 @@ enum ProofVerification {
         return try log.read { snapshot in
             var breaches: [Breach] = []
             func breach(_ seq: UInt64?, _ event: SignedEvent?, _ message: String) {
-                breaches.append(Breach(rule: "INTEGRITY", seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
-                                       actor: event?.envelope.actor, message: message))
+                breaches.append(
+                    Breach(
+                        rule: "INTEGRITY", seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
+                        actor: event?.envelope.actor, message: message))
             }
             let size = try log.size(in: snapshot)
             guard checkpoint.size <= size else {
                 breach(nil, nil, "the proof's checkpoint has \(checkpoint.size) events but this ledger holds only \(size): events were removed")
-                return (VerificationReport(ledger: log.name, events: size, breaches: breaches), "proof against the signed checkpoint of size \(checkpoint.size)")
+                return (
+                    VerificationReport(ledger: log.name, events: size, breaches: breaches), "proof against the signed checkpoint of size \(checkpoint.size)"
+                )
             }
             // The checkpoint's root must still be the root of the events as held now.
             let nowRoot = try log.recomputedRoot(in: snapshot, size: checkpoint.size)
             if nowRoot != checkpoint.root {
-                breach(nil, nil, "the events this ledger holds no longer give the root its node signed at size \(checkpoint.size): the log was altered after the proof was made")
+                breach(
+                    nil, nil,
+                    "the events this ledger holds no longer give the root its node signed at size \(checkpoint.size): the log was altered after the proof was made"
+                )
             }
             var what = ""
             if parsed.header == ProofText.inclusionHeader {
@@ -107,9 +114,13 @@ enum ProofVerification {
                     throw LedgerError(.badProof, "the proof is for sequence \(seq), which this ledger does not hold")
                 }
                 let event = try? SignedEvent(bytes: raw.bytes)
-                if !Merkle.verifyInclusion(leafHash: Merkle.leafHash(raw.bytes), index: parsed.number, size: checkpoint.size,
-                                           proof: parsed.hashes, root: checkpoint.root) {
-                    breach(seq, event, "the inclusion proof does not show the event at sequence \(seq), as its bytes are now, in the checkpoint of size \(checkpoint.size)")
+                if !Merkle.verifyInclusion(
+                    leafHash: Merkle.leafHash(raw.bytes), index: parsed.number, size: checkpoint.size,
+                    proof: parsed.hashes, root: checkpoint.root)
+                {
+                    breach(
+                        seq, event,
+                        "the inclusion proof does not show the event at sequence \(seq), as its bytes are now, in the checkpoint of size \(checkpoint.size)")
                 }
                 what = "inclusion proof of sequence \(seq) (\(event?.envelope.type ?? "event")) in the signed checkpoint of size \(checkpoint.size)"
             } else {
@@ -131,7 +142,8 @@ enum ProofVerification {
                 } else {
                     oldRoot = recomputedOld
                 }
-                if !Merkle.verifyConsistency(firstSize: old, firstRoot: oldRoot, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: parsed.hashes) {
+                if !Merkle.verifyConsistency(firstSize: old, firstRoot: oldRoot, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: parsed.hashes)
+                {
                     breach(nil, nil, "the consistency proof does not show the log of \(old) events is a prefix of the checkpoint of size \(checkpoint.size)")
                 }
                 what = "consistency proof from size \(old) to the signed checkpoint of size \(checkpoint.size)"

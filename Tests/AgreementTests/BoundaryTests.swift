@@ -1,6 +1,7 @@
-import Testing
-@testable import Agreement
 import Ledger
+import Testing
+
+@testable import Agreement
 
 /// Every rule at its boundaries: the day before, on and after each date it reads, and every
 /// branch of its check. Each test names what a mutant of the rule would get wrong.
@@ -13,9 +14,11 @@ struct BoundaryTests {
     ]
 
     /// The network, then Mexico's filing at `time` with `change` applied to its payload.
-    static func filed(_ network: History = .network(), at time: String = "2015-04-01T10:00:00Z",
-                      by filer: String = "MX", case caseID: String = c,
-                      _ change: (inout [String: JSONValue]) -> Void = { _ in }) -> (History, UInt64) {
+    static func filed(
+        _ network: History = .network(), at time: String = "2015-04-01T10:00:00Z",
+        by filer: String = "MX", case caseID: String = c,
+        _ change: (inout [String: JSONValue]) -> Void = { _ in }
+    ) -> (History, UInt64) {
         var h = network
         var payload = filing
         change(&payload)
@@ -29,8 +32,9 @@ struct BoundaryTests {
         h.at("case.secretariat_notified", "RCM-TS", case: c, "2015-04-02T10:00:00Z", ["acknowledgement": "TS-1"])
         h.at("case.assisting_state_selected", "MX", case: c, "2015-04-03T10:00:00Z", ["state": "US"])
         h.at("case.formal_request_sent", "MX", case: c, "2015-04-04T10:00:00Z", ["to": "US", "note": "NV-1", "mission": "Embassy"])
-        h.at("case.scope_agreed", "US", case: c, "2015-04-05T10:00:00Z",
-             ["request_note": "NV-1", "reply_note": "NV-2", "scope": .array(scope.map(JSONValue.string)), "procedures": "x"])
+        h.at(
+            "case.scope_agreed", "US", case: c, "2015-04-05T10:00:00Z",
+            ["request_note": "NV-1", "reply_note": "NV-2", "scope": .array(scope.map(JSONValue.string)), "procedures": "x"])
         return h
     }
 
@@ -107,8 +111,9 @@ struct BoundaryTests {
         scope.add("state.left_agreement", "US", "2015-04-02", ["effective": "2015-04-02"])
         scope.at("case.assisting_state_selected", "MX", case: Self.c, "2015-04-01T12:00:00Z", ["state": "US"])
         scope.at("case.formal_request_sent", "MX", case: Self.c, "2015-04-01T13:00:00Z", ["to": "US", "note": "n", "mission": "m"])
-        let agree = scope.at("case.scope_agreed", "US", case: Self.c, "2015-04-05T10:00:00Z",
-                             ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
+        let agree = scope.at(
+            "case.scope_agreed", "US", case: Self.c, "2015-04-05T10:00:00Z",
+            ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
         #expect(scope.rules(at: agree) == ["ART7.2-PARTY"])
     }
 
@@ -138,8 +143,16 @@ struct BoundaryTests {
     @Test("ART7.5: local authorities need a stated exception; white space states none")
     func channel() {
         #expect(Self.filed { $0["channel"] = "local_authorities" }.0.rules == ["ART7.5-CHANNEL"])
-        #expect(Self.filed { $0["channel"] = "local_authorities"; $0["exception_reason"] = " \t" }.0.rules.contains("ART7.5-CHANNEL"))
-        #expect(Self.filed { $0["channel"] = "local_authorities"; $0["exception_reason"] = "hurricane" }.0.rules == [])
+        #expect(
+            Self.filed {
+                $0["channel"] = "local_authorities"
+                $0["exception_reason"] = " \t"
+            }.0.rules.contains("ART7.5-CHANNEL"))
+        #expect(
+            Self.filed {
+                $0["channel"] = "local_authorities"
+                $0["exception_reason"] = "hurricane"
+            }.0.rules == [])
         #expect(Self.filed { $0["exception_reason"] = "hurricane" }.0.rules == [])
     }
 
@@ -162,7 +175,9 @@ struct BoundaryTests {
         var h = Self.filed().0
         h.at("case.assisting_state_selected", "MX", case: Self.c, "2015-04-03T10:00:00Z", ["state": "US"])
         h.at("case.formal_request_sent", "MX", case: Self.c, "2015-04-04T10:00:00Z", ["to": "US", "note": "n", "mission": "m"])
-        h.at("case.scope_agreed", "US", case: Self.c, "2015-04-05T10:00:00Z", ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
+        h.at(
+            "case.scope_agreed", "US", case: Self.c, "2015-04-05T10:00:00Z",
+            ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
         let act = h.at("case.protection_action_recorded", "US", case: Self.c, "2015-04-06T10:00:00Z", ["kind": "consular_visit", "details": "x"])
         #expect(h.rules(at: act) == [])
         var late = h
@@ -214,8 +229,9 @@ struct BoundaryTests {
         var h = Self.agreed()
         let other = h.at("case.formal_request_sent", "MX", case: Self.c, "2015-04-06T10:00:00Z", ["to": "CR", "note": "n", "mission": "m"])
         #expect(h.rules(at: other) == ["ART5-SELECTION"])
-        let scope = h.at("case.scope_agreed", "CR", case: Self.c, "2015-04-07T10:00:00Z",
-                         ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
+        let scope = h.at(
+            "case.scope_agreed", "CR", case: Self.c, "2015-04-07T10:00:00Z",
+            ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
         #expect(h.rules(at: scope) == ["ART5-SELECTION"])
         let act = h.at("case.protection_action_recorded", "CR", case: Self.c, "2015-04-08T10:00:00Z", ["kind": "consular_visit", "details": "x"])
         #expect(h.rules(at: act) == ["ART5-SELECTION"])
@@ -235,8 +251,9 @@ struct BoundaryTests {
         before.at("case.assisting_state_selected", "MX", case: Self.c, "2015-04-03T10:00:00Z", ["state": "US"])
         before.at("case.formal_request_sent", "MX", case: Self.c, "2015-04-04T10:00:00Z", ["to": "US", "note": "n", "mission": "m"])
         let early = before.at("case.protection_action_recorded", "US", case: Self.c, "2015-04-05T10:00:00Z", ["kind": "consular_visit", "details": "x"])
-        before.at("case.scope_agreed", "US", case: Self.c, "2015-04-05T10:00:01Z",
-                  ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
+        before.at(
+            "case.scope_agreed", "US", case: Self.c, "2015-04-05T10:00:01Z",
+            ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
         #expect(before.rules(at: early) == ["ART5-SCOPE"])
     }
 
@@ -265,8 +282,9 @@ struct BoundaryTests {
         var h = Self.filed().0
         h.at("case.secretariat_notified", "RCM-TS", case: Self.c, "2015-04-02T10:00:00Z", ["acknowledgement": "a"])
         h.at("case.formal_request_sent", "MX", case: Self.c, "2015-04-03T10:00:00Z", ["to": "CR", "note": "n", "mission": "m"])
-        h.at("case.scope_agreed", "US", case: Self.c, "2015-04-05T10:00:00Z",
-             ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
+        h.at(
+            "case.scope_agreed", "US", case: Self.c, "2015-04-05T10:00:00Z",
+            ["request_note": "n", "reply_note": "r", "scope": ["consular_visit"], "procedures": "x"])
         let act = h.at("case.protection_action_recorded", "US", case: Self.c, "2015-04-06T10:00:00Z", ["kind": "consular_visit", "details": "x"])
         #expect(h.rules(at: act).contains("ART6-PRIOR-REQUEST"))
         var after = Self.agreed()
@@ -285,10 +303,12 @@ struct BoundaryTests {
     func costs() {
         for (who, lawful) in [("IOM", true), ("MX", true), ("CR", false), ("US", false)] {
             var h = Self.agreed()
-            let cost = h.at("case.cost_recorded", "MX", case: Self.c, "2015-04-07T10:00:00Z",
-                            ["payer": .string(who), "amount": "1.00", "currency": "USD", "purpose": "x"])
-            let claim = h.at("case.reimbursement_claimed", "US", case: Self.c, "2015-04-08T10:00:00Z",
-                             ["from": .string(who), "amount": "1.00", "currency": "USD", "purpose": "x"])
+            let cost = h.at(
+                "case.cost_recorded", "MX", case: Self.c, "2015-04-07T10:00:00Z",
+                ["payer": .string(who), "amount": "1.00", "currency": "USD", "purpose": "x"])
+            let claim = h.at(
+                "case.reimbursement_claimed", "US", case: Self.c, "2015-04-08T10:00:00Z",
+                ["from": .string(who), "amount": "1.00", "currency": "USD", "purpose": "x"])
             #expect(h.rules(at: cost) == (lawful ? [] : ["ART8-COSTS"]), "\(who)")
             #expect(h.rules(at: claim) == (lawful ? [] : ["ART8-COSTS"]), "\(who)")
         }
@@ -305,16 +325,20 @@ struct BoundaryTests {
             if m.held { h.at("meeting.held", "RCM-TS", date + "T09:00:00Z", ["meeting": .string(m.id), "participants": ["MX"]]) }
         }
         for id in presentAt {
-            h.at("case.presented_at_meeting", "MX", case: Self.c, String(id.prefix(10)) + "T12:00:00Z", [
-                "meeting": .string(id), "nature": "n", "protection_required": "r", "protection_provided": "p", "provided_by": "US", "lessons": "l",
-            ])
+            h.at(
+                "case.presented_at_meeting", "MX", case: Self.c, String(id.prefix(10)) + "T12:00:00Z",
+                [
+                    "meeting": .string(id), "nature": "n", "protection_required": "r", "protection_provided": "p", "provided_by": "US", "lessons": "l",
+                ])
         }
         return h
     }
 
     @Test("ART7.7: a meeting held on the conclusion's day is not the following meeting; the next held one is")
     func followingMeeting() {
-        let sameDay = "2015-06-30-panama", next = "2015-11-09-panama", later = "2016-05-09-panama"
+        let sameDay = "2015-06-30-panama"
+        let next = "2015-11-09-panama"
+        let later = "2016-05-09-panama"
         // Presented at the next one: lawful, whatever happened on the day of the conclusion.
         #expect(Self.concluded([(sameDay, true), (next, true)], presentAt: [next]).rules == [])
         // Presented only at the same-day meeting: the next one was missed.
@@ -339,10 +363,12 @@ struct BoundaryTests {
         let circulate = h.at("case.circulated", "US", case: Self.c, "2015-04-06T10:00:00Z", ["focal_points": ["US"]])
         let offerByIOM = h.at("case.collaboration_offered", "IOM", case: Self.c, "2015-04-06T10:00:00Z", ["offer": "x"])
         let declineBySelf = h.at("case.collaboration_declined", "MX", case: Self.c, "2015-04-06T10:00:00Z", [:])
-        let costByUS = h.at("case.cost_recorded", "US", case: Self.c, "2015-04-06T10:00:00Z", ["payer": "IOM", "amount": "1", "currency": "USD", "purpose": "x"])
+        let costByUS = h.at(
+            "case.cost_recorded", "US", case: Self.c, "2015-04-06T10:00:00Z", ["payer": "IOM", "amount": "1", "currency": "USD", "purpose": "x"])
         let actBySelf = h.at("case.protection_action_recorded", "MX", case: Self.c, "2015-04-06T10:00:00Z", ["kind": "legal_orientation", "details": "x"])
         let joinByIOM = h.at("state.joined_agreement", "IOM", "2015-04-06T10:00:00Z", ["effective": "2015-04-06"])
-        let meetingByMX = h.at("meeting.scheduled", "MX", "2015-04-06T10:00:00Z", ["meeting": "2015-12-01-x", "date": "2015-12-01", "city": "X", "country": "MX"])
+        let meetingByMX = h.at(
+            "meeting.scheduled", "MX", "2015-04-06T10:00:00Z", ["meeting": "2015-12-01-x", "date": "2015-12-01", "city": "X", "country": "MX"])
         for seq in [notify, circulate, offerByIOM, declineBySelf, costByUS, actBySelf, joinByIOM, meetingByMX] {
             #expect(h.rules(at: seq) == ["AUTHORITY"], "seq \(seq): \(h.breaches.filter { $0.seq == seq }.map(\.message))")
         }
@@ -359,10 +385,13 @@ struct BoundaryTests {
     func corrections() {
         var h = Self.agreed()
         let target = h.facts.first { $0.type == "case.request_filed" }!.id.description
-        let byOther = h.at("case.corrected", "US", case: Self.c, "2015-04-06T10:00:00Z", ["event": .string(target), "fields": ["location_city": "X"], "reason": "r"])
-        let byAuthor = h.at("case.corrected", "MX", case: Self.c, "2015-04-06T10:00:00Z", ["event": .string(target), "fields": ["location_city": "X"], "reason": "r"])
-        let unknown = h.at("case.corrected", "MX", case: Self.c, "2015-04-06T10:00:00Z",
-                           ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["location_city": "X"], "reason": "r"])
+        let byOther = h.at(
+            "case.corrected", "US", case: Self.c, "2015-04-06T10:00:00Z", ["event": .string(target), "fields": ["location_city": "X"], "reason": "r"])
+        let byAuthor = h.at(
+            "case.corrected", "MX", case: Self.c, "2015-04-06T10:00:00Z", ["event": .string(target), "fields": ["location_city": "X"], "reason": "r"])
+        let unknown = h.at(
+            "case.corrected", "MX", case: Self.c, "2015-04-06T10:00:00Z",
+            ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["location_city": "X"], "reason": "r"])
         #expect(h.rules(at: byOther) == ["AUTHORITY"])
         #expect(h.rules(at: byAuthor) == [])
         #expect(h.rules(at: unknown) == ["LIFECYCLE"])
@@ -385,16 +414,20 @@ struct BoundaryTests {
         h.at("case.request_filed", "MX", case: Self.c, "2015-04-01T10:00:00Z", Self.filing)
         let again = h.at("case.request_filed", "MX", case: Self.c, "2015-04-01T11:00:00Z", Self.filing)
         h.at("meeting.held", "RCM-TS", "2015-05-01T09:00:00Z", ["meeting": "2015-05-01-x", "participants": ["MX"]])
-        let presentEarly = h.at("case.presented_at_meeting", "MX", case: Self.c, "2015-05-01T12:00:00Z", [
-            "meeting": "2015-05-01-x", "nature": "n", "protection_required": "r", "protection_provided": "p", "provided_by": "US", "lessons": "l",
-        ])
-        let claim = h.at("case.reimbursed", "MX", case: Self.c, "2015-05-02T10:00:00Z",
-                         ["claim": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "amount": "1", "currency": "USD"])
+        let presentEarly = h.at(
+            "case.presented_at_meeting", "MX", case: Self.c, "2015-05-01T12:00:00Z",
+            [
+                "meeting": "2015-05-01-x", "nature": "n", "protection_required": "r", "protection_provided": "p", "provided_by": "US", "lessons": "l",
+            ])
+        let claim = h.at(
+            "case.reimbursed", "MX", case: Self.c, "2015-05-02T10:00:00Z",
+            ["claim": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "amount": "1", "currency": "USD"])
         h.at("case.secretariat_notified", "RCM-TS", case: Self.c, "2015-05-03T10:00:00Z", ["acknowledgement": "a"])
         h.at("case.concluded", "MX", case: Self.c, "2015-06-01T10:00:00Z", ["outcome": "mechanism_not_applicable", "summary": "s"])
         let twice = h.at("case.concluded", "MX", case: Self.c, "2015-06-02T10:00:00Z", ["outcome": "protected", "summary": "s"])
         let afterClose = h.at("case.circulated", "MX", case: Self.c, "2015-06-03T10:00:00Z", ["focal_points": ["US"]])
-        let costAfter = h.at("case.cost_recorded", "IOM", case: Self.c, "2015-06-03T10:00:00Z", ["payer": "IOM", "amount": "1", "currency": "USD", "purpose": "x"])
+        let costAfter = h.at(
+            "case.cost_recorded", "IOM", case: Self.c, "2015-06-03T10:00:00Z", ["payer": "IOM", "amount": "1", "currency": "USD", "purpose": "x"])
         for seq in [early, again, presentEarly, claim, twice, afterClose] {
             #expect(h.rules(at: seq) == ["LIFECYCLE"], "seq \(seq): \(h.breaches.filter { $0.seq == seq }.map(\.message))")
         }
@@ -408,6 +441,9 @@ struct BoundaryTests {
         #expect(EventType(name: "case.unknown") == nil)
         #expect(Set(Catalog.specs.compactMap { $0.command.map { "\($0.group) \($0.name)" } }).count == Catalog.specs.filter { $0.command != nil }.count)
         #expect(Catalog.specs.filter(\.type.isKeyEvent).map(\.type) == [.genesis, .keyRegistered, .keyRevoked])
-        #expect(Catalog.specs.filter(\.afterClose).map(\.type) == [.costRecorded, .reimbursementClaimed, .reimbursed, .presentedAtMeeting, .personalDataErased, .corrected])
+        #expect(
+            Catalog.specs.filter(\.afterClose).map(\.type) == [
+                .costRecorded, .reimbursementClaimed, .reimbursed, .presentedAtMeeting, .personalDataErased, .corrected,
+            ])
     }
 }

@@ -6,8 +6,10 @@ struct History {
     var facts: [Fact] = []
 
     @discardableResult
-    mutating func add(_ type: String, _ actor: String, case caseID: String? = nil, _ day: String,
-                      _ payload: [String: JSONValue] = [:]) -> UInt64 {
+    mutating func add(
+        _ type: String, _ actor: String, case caseID: String? = nil, _ day: String,
+        _ payload: [String: JSONValue] = [:]
+    ) -> UInt64 {
         let seq = UInt64(facts.count + 1)
         let occurred = Timestamp(parsing: day)!.adding(seconds: Int64(facts.count))  // keeps same-day acts in order
         let envelope = Envelope(id: .v7(), type: type, caseID: caseID, actor: actor, occurred: occurred, payload: payload)
@@ -17,8 +19,10 @@ struct History {
 
     /// Adds a fact that occurred at exactly `time` (RFC 3339), recorded `recordedAfter` seconds later.
     @discardableResult
-    mutating func at(_ type: String, _ actor: String, case caseID: String? = nil, _ time: String,
-                     _ payload: [String: JSONValue] = [:], recordedAfter: Int64 = 86400 * 400) -> UInt64 {
+    mutating func at(
+        _ type: String, _ actor: String, case caseID: String? = nil, _ time: String,
+        _ payload: [String: JSONValue] = [:], recordedAfter: Int64 = 86400 * 400
+    ) -> UInt64 {
         let seq = UInt64(facts.count + 1)
         let occurred = Timestamp(parsing: time)!
         let envelope = Envelope(id: .v7(), type: type, caseID: caseID, actor: actor, occurred: occurred, payload: payload)
@@ -43,9 +47,11 @@ struct History {
 
     /// The Network as the scenario starts: the Agreement in force (2015-01-15), Mexico, the United
     /// States and Costa Rica Parties with declared offices and focal points, one meeting scheduled.
-    static func network(inForce: String = "2015-01-15", usOffices: [String] = ["BS", "MX", "CR", "ES"],
-                        usFocalPoint: Bool = true, mxLeaves: String? = nil, mxDeclares: Bool = true,
-                        crOffices: [String] = ["US", "MX", "BS"]) -> History {
+    static func network(
+        inForce: String = "2015-01-15", usOffices: [String] = ["BS", "MX", "CR", "ES"],
+        usFocalPoint: Bool = true, mxLeaves: String? = nil, mxDeclares: Bool = true,
+        crOffices: [String] = ["US", "MX", "BS"]
+    ) -> History {
         var h = History()
         h.add("agreement.entered_into_force", "RCM-TS", "2015-01-15", ["date": .string(inForce), "text_version": "draft"])
         for s in ["MX", "US", "CR"] { h.add("state.joined_agreement", s, "2015-02-01", ["effective": "2015-02-01"]) }
@@ -83,11 +89,13 @@ struct History {
 
     mutating func lawfulCase(_ o: CaseOptions = CaseOptions()) {
         let c = o.caseID
-        add("case.request_filed", o.filer, case: c, "2015-04-01", [
-            "subject": "p-7f3a9c", "location_country": .string(o.location), "location_city": "Nassau",
-            "category": .string(o.category), "perpetrator": .string(o.perpetrator), "channel": .string(o.channel),
-            "protection_required": "consular visit",
-        ])
+        add(
+            "case.request_filed", o.filer, case: c, "2015-04-01",
+            [
+                "subject": "p-7f3a9c", "location_country": .string(o.location), "location_city": "Nassau",
+                "category": .string(o.category), "perpetrator": .string(o.perpetrator), "channel": .string(o.channel),
+                "protection_required": "consular visit",
+            ])
         if o.notify { add("case.secretariat_notified", "RCM-TS", case: c, "2015-04-02", ["acknowledgement": "TS-31"]) }
         let r = o.filer
         add("case.circulated", o.circulator ?? r, case: c, "2015-04-02", ["focal_points": ["US", "CR"]])
@@ -96,11 +104,14 @@ struct History {
         if let to = o.requestTo {
             add("case.formal_request_sent", r, case: c, "2015-04-04", ["to": .string(to), "note": "MX-NV-1", "mission": "Embassy in Nassau"])
         }
-        add("case.scope_agreed", "US", case: c, "2015-04-05", [
-            "request_note": "MX-NV-1", "reply_note": "US-NV-1", "scope": ["consular_visit", "legal_orientation"], "procedures": "weekly reports",
-        ])
+        add(
+            "case.scope_agreed", "US", case: c, "2015-04-05",
+            [
+                "request_note": "MX-NV-1", "reply_note": "US-NV-1", "scope": ["consular_visit", "legal_orientation"], "procedures": "weekly reports",
+            ])
         add("case.protection_action_recorded", "US", case: c, "2015-04-06", ["kind": .string(o.kind), "details": "visit at the shelter"])
-        add("case.cost_recorded", o.payer == "IOM" ? "IOM" : r, case: c, "2015-04-07",
+        add(
+            "case.cost_recorded", o.payer == "IOM" ? "IOM" : r, case: c, "2015-04-07",
             ["payer": .string(o.payer), "amount": "350.00", "currency": "USD", "purpose": "transport"])
         add("case.concluded", r, case: c, "2015-06-30", ["outcome": "protected", "summary": "returned safely"])
         if o.actAfterConclusion {
@@ -108,10 +119,12 @@ struct History {
         }
         add("meeting.held", "RCM-TS", "2015-11-09", ["meeting": "2015-11-09-mexico-city", "participants": ["MX", "US", "CR"]])
         if o.present {
-            add("case.presented_at_meeting", r, case: c, "2015-11-09", [
-                "meeting": "2015-11-09-mexico-city", "nature": "labour exploitation", "protection_required": "visit",
-                "protection_provided": "consular visit", "provided_by": "US", "lessons": "focal points answered within a day",
-            ])
+            add(
+                "case.presented_at_meeting", r, case: c, "2015-11-09",
+                [
+                    "meeting": "2015-11-09-mexico-city", "nature": "labour exploitation", "protection_required": "visit",
+                    "protection_provided": "consular visit", "provided_by": "US", "lessons": "focal points answered within a day",
+                ])
         }
     }
 }

@@ -1,7 +1,8 @@
-import Testing
-@testable import Agreement
 import Ledger
 import PropertyBased
+import Testing
+
+@testable import Agreement
 
 /// Random acts around a small network: plausible types, actors, cases and dates, some lawful and
 /// many not; with `malformed`, also unknown types and broken payloads.
@@ -34,8 +35,9 @@ struct ActGenerator {
         if malformed && rng.next() % 4 == 0 { payload["surprise"] = .number(1.5) }
         if malformed && rng.next() % 4 == 0, let k = payload.keys.first { payload[k] = .null }
         let occurred = Timestamp(parsing: day())!.adding(seconds: Int64(rng.next() % 86400))
-        return Fact(seq: seq, recorded: occurred.adding(seconds: 86400),
-                    envelope: Envelope(id: .v7(), type: type, caseID: caseID, actor: actor, occurred: occurred, payload: payload))
+        return Fact(
+            seq: seq, recorded: occurred.adding(seconds: 86400),
+            envelope: Envelope(id: .v7(), type: type, caseID: caseID, actor: actor, occurred: occurred, payload: payload))
     }
 
     mutating func value(_ kind: FieldKind) -> JSONValue {
@@ -83,13 +85,15 @@ extension History {
         var facts = h.facts.map { f -> Fact in
             guard chance(15) else { return f }
             let shifted = f.occurred.adding(seconds: Int64(rng.next() % 40) * 86400 - 20 * 86400)
-            return Fact(seq: f.seq, recorded: shifted.adding(seconds: 86400 * 400),
-                        envelope: Envelope(id: f.id, type: f.type, caseID: f.caseID, actor: f.actor, occurred: shifted, payload: f.payload))
+            return Fact(
+                seq: f.seq, recorded: shifted.adding(seconds: 86400 * 400),
+                envelope: Envelope(id: f.id, type: f.type, caseID: f.caseID, actor: f.actor, occurred: shifted, payload: f.payload))
         }
         facts.shuffle(using: &rng)
         return facts.enumerated().map { i, f in
-            Fact(seq: UInt64(1000 + i), recorded: f.recorded,
-                 envelope: Envelope(id: f.id, type: f.type, caseID: f.caseID, actor: f.actor, occurred: f.occurred, payload: f.payload))
+            Fact(
+                seq: UInt64(1000 + i), recorded: f.recorded,
+                envelope: Envelope(id: f.id, type: f.type, caseID: f.caseID, actor: f.actor, occurred: f.occurred, payload: f.payload))
         }
     }
 }
@@ -123,7 +127,9 @@ struct PropertyTests {
         #expect(accepted.count > base + 5, "seed \(seed): the write path accepted only \(accepted.count - base) acts")
     }
 
-    @Test("recording with --record-violations, then verifying, reports every breach the write path refused but those a dated fact recorded later lifts", arguments: seeds)
+    @Test(
+        "recording with --record-violations, then verifying, reports every breach the write path refused but those a dated fact recorded later lifts",
+        arguments: seeds)
     func recordedViolationsAreReported(seed: UInt64) {
         var gen = ActGenerator(rng: SeededRandom(seed: seed), malformed: false)
         // Acts recorded in the order they happened (as a migration of historic records would).
@@ -154,8 +160,11 @@ struct RecordingOrderProperties {
         var out = History()
         for (i, index) in order.enumerated() {
             let f = h.facts[index]
-            out.facts.append(Fact(seq: UInt64(i + 1), recorded: f.recorded, envelope: Envelope(
-                id: f.id, type: f.type, caseID: f.caseID, actor: f.actor, occurred: f.occurred, payload: f.payload)))
+            out.facts.append(
+                Fact(
+                    seq: UInt64(i + 1), recorded: f.recorded,
+                    envelope: Envelope(
+                        id: f.id, type: f.type, caseID: f.caseID, actor: f.actor, occurred: f.occurred, payload: f.payload)))
         }
         return out
     }

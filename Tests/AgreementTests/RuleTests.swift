@@ -1,6 +1,7 @@
-import Testing
-@testable import Agreement
 import Ledger
+import Testing
+
+@testable import Agreement
 
 /// One row per rule: a history that breaches it, the rule id expected, and the act it is reported on.
 struct RuleCase: CustomTestStringConvertible, Sendable {
@@ -45,7 +46,12 @@ struct RuleTests {
         RuleCase("AUTHORITY", on: "case.circulated") { variant { $0.circulator = "US" } },
         RuleCase("LIFECYCLE", on: "case.protection_action_recorded", actor: "US", last: true) { variant { $0.actAfterConclusion = true } },
         RuleCase("ART9-IN-FORCE", on: "case.request_filed") { variant(network: .network(inForce: "2015-05-01")) },
-        RuleCase("ART7.1-NATIONALITY", on: "case.request_filed") { variant { $0.caseID = "CO-2015-0001"; $0.filer = "CO" } },
+        RuleCase("ART7.1-NATIONALITY", on: "case.request_filed") {
+            variant {
+                $0.caseID = "CO-2015-0001"
+                $0.filer = "CO"
+            }
+        },
         RuleCase("ART7.2-PARTY", on: "case.request_filed") { variant(network: .network(mxLeaves: "2015-03-01")) },
         RuleCase("ART7.3-UNREPRESENTED", on: "case.request_filed") { variant { $0.location = "ES" } },
         RuleCase("ART7.4-CIVILIAN", on: "case.request_filed") { variant { $0.perpetrator = "state_authority" } },
@@ -97,7 +103,9 @@ struct RuleTests {
         let h = variant { $0.requestTo = nil }
         var shuffled = h
         shuffled.facts = h.facts.reversed().enumerated().map { i, f in
-            Fact(seq: UInt64(i + 1), recorded: f.recorded, envelope: Envelope(id: f.id, type: f.type, caseID: f.caseID, actor: f.actor, occurred: f.occurred, payload: f.payload))
+            Fact(
+                seq: UInt64(i + 1), recorded: f.recorded,
+                envelope: Envelope(id: f.id, type: f.type, caseID: f.caseID, actor: f.actor, occurred: f.occurred, payload: f.payload))
         }
         #expect(h.breaches.map(\.rule) == shuffled.breaches.map(\.rule))
         #expect(Set(h.breaches.compactMap(\.event)) == Set(shuffled.breaches.compactMap(\.event)))
@@ -106,14 +114,17 @@ struct RuleTests {
     @Test("a lawyer can read the sentence")
     func sentence() {
         let h = variant { $0.requestTo = nil }
-        #expect(h.breaches.first?.message == "Article 6 (may not): The United States recorded a consular visit on 2015-04-06 before Mexico sent it a formal request note.")
+        #expect(
+            h.breaches.first?.message
+                == "Article 6 (may not): The United States recorded a consular visit on 2015-04-06 before Mexico sent it a formal request note.")
     }
 
     @Test("an event recorded as occurring after it was recorded is LIFECYCLE")
     func future() {
         var h = History.network()
-        let envelope = Envelope(id: .v7(), type: "state.focal_point_designated", caseID: nil, actor: "MX",
-                                occurred: Timestamp(parsing: "2015-06-01")!, payload: ["office": "x", "email": "y", "telephone": "z"])
+        let envelope = Envelope(
+            id: .v7(), type: "state.focal_point_designated", caseID: nil, actor: "MX",
+            occurred: Timestamp(parsing: "2015-06-01")!, payload: ["office": "x", "email": "y", "telephone": "z"])
         h.facts.append(Fact(seq: 99, recorded: Timestamp(parsing: "2015-05-01")!, envelope: envelope))
         #expect(h.breaches.map(\.rule) == ["LIFECYCLE"])
     }

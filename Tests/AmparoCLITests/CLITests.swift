@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 /// A ledger made through the built `amparo` binary, as a user would.
 struct CLILedger {
@@ -49,7 +49,8 @@ struct CLILedger {
 /// A lawful network event by Mexico: (re)designating its focal point. `office` can carry a marker.
 func focalPoint(_ office: String, id: String? = nil, occurred: String = "2015-02-01T00:00:00Z") -> String {
     let idField = id.map { "\"id\":\"\($0)\"," } ?? ""
-    return "{\(idField)\"type\":\"state.focal_point_designated\",\"occurred\":\"\(occurred)\",\"payload\":{\"office\":\"\(office)\",\"email\":\"fp@sre.example\",\"telephone\":\"+52 55 0000 0000\"}}"
+    return
+        "{\(idField)\"type\":\"state.focal_point_designated\",\"occurred\":\"\(occurred)\",\"payload\":{\"office\":\"\(office)\",\"email\":\"fp@sre.example\",\"telephone\":\"+52 55 0000 0000\"}}"
 }
 
 /// A lawful draft: with `caseID`, Mexico files that case (a national in Nicaragua); otherwise a
@@ -59,7 +60,8 @@ func draft(_ type: String = "case.request_filed", id: String? = nil, caseID: Str
     let payload: String
     switch type {
     case "case.request_filed":
-        payload = #"{"subject":"p-1","location_country":"NI","location_city":"Managua","category":"labour_exploitation","perpetrator":"civilian","channel":"consular_directorate","protection_required":"consular visit"}"#
+        payload =
+            #"{"subject":"p-1","location_country":"NI","location_city":"Managua","category":"labour_exploitation","perpetrator":"civilian","channel":"consular_directorate","protection_required":"consular visit"}"#
     case "case.circulated":
         payload = #"{"focal_points":["US","CR"]}"#
     case "case.withdrawn":
@@ -129,7 +131,10 @@ struct CLITests {
 
     static let badDrafts: [(String, String, String)] = [
         ("{\"type\":\"case.request_filed\"", "stdin line 1: malformed JSON", "malformed JSON"),
-        ("\n\n" + draft().replacingOccurrences(of: "\"payload\"", with: "\"actor\":\"MX\",\"payload\""), "stdin line 3: unknown field \"actor\"", "unknown field"),
+        (
+            "\n\n" + draft().replacingOccurrences(of: "\"payload\"", with: "\"actor\":\"MX\",\"payload\""), "stdin line 3: unknown field \"actor\"",
+            "unknown field"
+        ),
         (draft().replacingOccurrences(of: "2015-04-01T10:00:00Z", with: "yesterday"), "stdin line 1: \"occurred\"", "bad time"),
         (draft().replacingOccurrences(of: "case.request_filed", with: "Filed"), "stdin line 1: \"type\"", "bad type"),
         ("[1,2]", "stdin line 1: a draft is a JSON object", "not an object"),
@@ -260,7 +265,12 @@ struct CLITests {
         var offsets: [Int] = []
         var i = 0
         while i <= bytes.count - needle.count {
-            if bytes[i..<(i + needle.count)].elementsEqual(needle) { offsets.append(i); i += needle.count } else { i += 1 }
+            if bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                offsets.append(i)
+                i += needle.count
+            } else {
+                i += 1
+            }
         }
         #expect(!offsets.isEmpty)
         for offset in offsets { bytes[offset + 7] ^= 0x01 }  // "0" becomes "1": still valid JSON, different bytes
@@ -285,8 +295,12 @@ struct CLITests {
         try TestSupport.write(big, to: l.dir + "/big.jsonl")
         let limitBlocks = size / 1024 + 64  // ulimit -f counts 1 KiB blocks: room for ~64 KiB more
         let script = "ulimit -f \(limitBlocks); exec \"$0\" \"$@\""
-        let r = try TestSupport.runExecutable("/bin/bash", ["-c", script, TestSupport.productsDirectory + "/amparo",
-                                                            "append", "--ledger", l.ledger, "--key", l.dir + "/mx.pem", l.dir + "/big.jsonl"])
+        let r = try TestSupport.runExecutable(
+            "/bin/bash",
+            [
+                "-c", script, TestSupport.productsDirectory + "/amparo",
+                "append", "--ledger", l.ledger, "--key", l.dir + "/mx.pem", l.dir + "/big.jsonl",
+            ])
         #expect(r.status == 2)
         #expect(r.stderrLines.count == 1)
         #expect(r.stderr.contains("disk"), "\(r.stderr)")

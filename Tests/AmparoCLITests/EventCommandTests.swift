@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 /// Every event command, end to end from the built binary, on a lawful history.
 @Suite("amparo case / network / meeting commands", .serialized)
@@ -14,8 +14,10 @@ struct EventCommandTests {
             #expect(try run(["init", "--name", "rcm.example/ts", "--secretariat-key", dir + "/RCM-TS.pem"]).status == 0)
             for actor in ["MX", "US", "CR", "IOM"] {
                 let vkey = try TestSupport.run(["keys", "new", "--actor", actor, "--out", dir + "/\(actor).pem"]).stdout
-                let r = try run(["keys", "register", "--actor", actor, "--public-key", vkey.trimmingCharacters(in: .whitespacesAndNewlines),
-                                 "--key", dir + "/RCM-TS.pem", "--valid-from", "2014-01-01"])
+                let r = try run([
+                    "keys", "register", "--actor", actor, "--public-key", vkey.trimmingCharacters(in: .whitespacesAndNewlines),
+                    "--key", dir + "/RCM-TS.pem", "--valid-from", "2014-01-01",
+                ])
                 #expect(r.status == 0, "\(r.stderr)")
             }
         }
@@ -42,12 +44,26 @@ struct EventCommandTests {
         try n.act("US", ["network", "declare-offices", "--occurred", "2015-02-01", "--office", "BS:Nassau", "--office", "MX"])
         try n.act("CR", ["network", "declare-offices", "--occurred", "2015-02-01", "--office", "BS", "--office", "US"])
         for s in ["MX", "US", "CR"] {
-            try n.act(s, ["network", "focal-point", "--occurred", "2015-02-02", "--office", "Consular Directorate", "--email", "fp@example.org", "--telephone", "+1 000"])
+            try n.act(
+                s,
+                [
+                    "network", "focal-point", "--occurred", "2015-02-02", "--office", "Consular Directorate", "--email", "fp@example.org", "--telephone",
+                    "+1 000",
+                ])
         }
-        try n.act("RCM-TS", ["meeting", "schedule", "--occurred", "2015-03-01", "--meeting", "2015-11-09-mexico-city", "--date", "2015-11-09", "--city", "Mexico City", "--country", "MX"])
-        let filed = try n.act("MX", ["case", "file", "--occurred", "2015-04-01", "--subject", "p-1", "--location-country", "BS", "--location-city", "Nassau",
-                                     "--category", "domestic_violence", "--perpetrator", "civilian", "--channel", "consular_directorate",
-                                     "--protection-required", "shelter referral", "--sex", "female", "--age-group", "18-59", "--disability"])
+        try n.act(
+            "RCM-TS",
+            [
+                "meeting", "schedule", "--occurred", "2015-03-01", "--meeting", "2015-11-09-mexico-city", "--date", "2015-11-09", "--city", "Mexico City",
+                "--country", "MX",
+            ])
+        let filed = try n.act(
+            "MX",
+            [
+                "case", "file", "--occurred", "2015-04-01", "--subject", "p-1", "--location-country", "BS", "--location-city", "Nassau",
+                "--category", "domestic_violence", "--perpetrator", "civilian", "--channel", "consular_directorate",
+                "--protection-required", "shelter referral", "--sex", "female", "--age-group", "18-59", "--disability",
+            ])
         #expect(filed.contains("MX-2015-0001  status filed"))
         let c = ["--case", "MX-2015-0001"]
         try n.act("RCM-TS", ["case", "notify"] + c + ["--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
@@ -56,27 +72,47 @@ struct EventCommandTests {
         try n.act("US", ["case", "offer"] + c + ["--occurred", "2015-04-03", "--offer", "embassy visit"])
         try n.act("MX", ["case", "select"] + c + ["--occurred", "2015-04-03", "--state", "US"])
         try n.act("MX", ["case", "request"] + c + ["--occurred", "2015-04-04", "--to", "US", "--note", "NV-1", "--mission", "Embassy in Nassau"])
-        try n.act("US", ["case", "agree"] + c + ["--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note", "NV-2",
-                                                 "--scope", "shelter_referral,legal_orientation", "--procedures", "weekly"])
+        try n.act(
+            "US",
+            ["case", "agree"] + c + [
+                "--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note", "NV-2",
+                "--scope", "shelter_referral,legal_orientation", "--procedures", "weekly",
+            ])
         try n.act("US", ["case", "act"] + c + ["--occurred", "2015-04-06", "--kind", "shelter_referral", "--details", "referred to a shelter"])
-        try n.act("IOM", ["case", "cost"] + c + ["--occurred", "2015-04-07", "--payer", "IOM", "--amount", "200.00", "--currency", "USD", "--purpose", "shelter"])
-        try n.act("US", ["case", "claim"] + c + ["--occurred", "2015-04-08", "--from", "MX", "--amount", "80.00", "--currency", "USD", "--purpose", "transport"])
+        try n.act(
+            "IOM", ["case", "cost"] + c + ["--occurred", "2015-04-07", "--payer", "IOM", "--amount", "200.00", "--currency", "USD", "--purpose", "shelter"])
+        try n.act(
+            "US", ["case", "claim"] + c + ["--occurred", "2015-04-08", "--from", "MX", "--amount", "80.00", "--currency", "USD", "--purpose", "transport"])
         let log = try JSONParser.parse(try n.run(["log", "--case", "MX-2015-0001", "--format", "json"]).stdout).arrayValue ?? []
         let claim = try #require(log.first { $0["type"] == "case.reimbursement_claimed" }?["id"]?.stringValue)
         try n.act("MX", ["case", "reimburse"] + c + ["--occurred", "2015-05-08", "--claim", claim, "--amount", "80.00", "--currency", "USD"])
         let firstEvent = try #require(log.first?["id"]?.stringValue)
-        try n.act("MX", ["case", "correct"] + c + ["--occurred", "2015-05-09", "--event", firstEvent, "--fields", #"{"location_city":"Freeport"}"#, "--reason", "misrecorded city"])
+        try n.act(
+            "MX",
+            ["case", "correct"] + c + [
+                "--occurred", "2015-05-09", "--event", firstEvent, "--fields", #"{"location_city":"Freeport"}"#, "--reason", "misrecorded city",
+            ])
         try n.act("MX", ["case", "conclude"] + c + ["--occurred", "2015-06-30", "--outcome", "protected", "--summary", "safe"])
-        try n.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US,CR", "--observers", "IOM"])
-        let presented = try n.act("MX", ["case", "present"] + c + ["--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--nature", "domestic violence",
-                                                                   "--protection-required", "shelter", "--protection-provided", "shelter referral",
-                                                                   "--provided-by", "US", "--lessons", "fast answers"])
+        try n.act(
+            "RCM-TS",
+            ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US,CR", "--observers", "IOM"])
+        let presented = try n.act(
+            "MX",
+            ["case", "present"] + c + [
+                "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--nature", "domestic violence",
+                "--protection-required", "shelter", "--protection-provided", "shelter referral",
+                "--provided-by", "US", "--lessons", "fast answers",
+            ])
         #expect(presented.contains("status presented"))
         try n.act("MX", ["case", "erase"] + c + ["--occurred", "2016-01-10", "--request", "ERASE-1"])
         // A second case, withdrawn; then Costa Rica leaves.
-        let second = try n.act("MX", ["case", "file", "--occurred", "2016-02-01", "--subject", "p-2", "--location-country", "BS", "--location-city", "Freeport",
-                                      "--category", "other", "--perpetrator", "civilian", "--channel", "local_authorities",
-                                      "--exception-reason", "no consular office reachable during the hurricane", "--protection-required", "documentation"])
+        let second = try n.act(
+            "MX",
+            [
+                "case", "file", "--occurred", "2016-02-01", "--subject", "p-2", "--location-country", "BS", "--location-city", "Freeport",
+                "--category", "other", "--perpetrator", "civilian", "--channel", "local_authorities",
+                "--exception-reason", "no consular office reachable during the hurricane", "--protection-required", "documentation",
+            ])
         #expect(second.contains("MX-2016-0001"))
         try n.act("MX", ["case", "withdraw", "--case", "MX-2016-0001", "--occurred", "2016-02-03", "--reason", "returned home"])
         try n.act("CR", ["network", "leave", "--occurred", "2017-01-01", "--effective", "2017-01-01"])
@@ -98,14 +134,19 @@ struct EventCommandTests {
         try n.act("MX", ["network", "join", "--occurred", "2015-02-01", "--effective", "2015-02-01"])
         try n.act("MX", ["network", "focal-point", "--occurred", "2015-02-01", "--office", "x", "--email", "y", "--telephone", "z"])
         try n.act("MX", ["network", "declare-offices", "--occurred", "2015-02-01", "--office", "CR"])
-        let args = ["case", "file", "--occurred", "2015-04-01", "--subject", "p-1", "--location-country", "CR", "--location-city", "San José",
-                    "--category", "other", "--perpetrator", "state_authority", "--channel", "consular_directorate",
-                    "--protection-required", "x", "--key", n.dir + "/MX.pem"]
+        let args = [
+            "case", "file", "--occurred", "2015-04-01", "--subject", "p-1", "--location-country", "CR", "--location-city", "San José",
+            "--category", "other", "--perpetrator", "state_authority", "--channel", "consular_directorate",
+            "--protection-required", "x", "--key", n.dir + "/MX.pem",
+        ]
         let before = try n.run(["checkpoint"]).stdout
         let refused = try n.run(args)
         #expect(refused.status == 1)
         #expect(refused.stderrLines.count == 1)
-        #expect(refused.stderr.contains("Article 7.3 (should): Mexico filed case MX-2015-0001 on 2015-04-01 for a national in San José, Costa Rica, where it declared an office of its own."))
+        #expect(
+            refused.stderr.contains(
+                "Article 7.3 (should): Mexico filed case MX-2015-0001 on 2015-04-01 for a national in San José, Costa Rica, where it declared an office of its own."
+            ))
         #expect(refused.stderr.contains("ART7.4-CIVILIAN"))
         #expect(try n.run(["checkpoint"]).stdout == before)
         let recorded = try n.run(args + ["--record-violations"])

@@ -1,14 +1,15 @@
 import Foundation
-import Ledger
 import LMDB
-import Testing
+import Ledger
 import TestSupport
+import Testing
 import Zstd
 
 /// Runs a shell command line (for redirections such as `< /dev/zero`) with the products on PATH.
 func shell(_ script: String) throws -> TestSupport.Result {
-    try TestSupport.runExecutable("/bin/bash", ["-c", script],
-                                  environment: ["PATH": TestSupport.productsDirectory + ":/usr/bin:/bin:/usr/sbin:/sbin"])
+    try TestSupport.runExecutable(
+        "/bin/bash", ["-c", script],
+        environment: ["PATH": TestSupport.productsDirectory + ":/usr/bin:/bin:/usr/sbin:/sbin"])
 }
 
 /// True when this process may mount a small tmpfs (root on Linux): the disk-full and read-only
@@ -149,8 +150,9 @@ struct OperationTests {
 
     // MARK: 4: full disks
 
-    @Test("4. a full disk: append refused or acknowledged, never lost; a lost catch-up warns and the next report catches up",
-          .enabled(if: canMount))
+    @Test(
+        "4. a full disk: append refused or acknowledged, never lost; a lost catch-up warns and the next report catches up",
+        .enabled(if: canMount))
     func nearlyFullDisk() throws {
         // The demo ledger with its projections emptied: the next catch-up folds the whole history
         // (many pages), while one appended event needs few.
@@ -166,7 +168,8 @@ struct OperationTests {
         try FileManager.default.createDirectory(atPath: dir + "/compact", withIntermediateDirectories: true)
         let copy = try shell("mdb_copy -c '\(dir)/demo' '\(dir)/compact' && cp -a '\(dir)/demo/node.key' '\(dir)/demo/test-keys' '\(dir)/compact/'")
         #expect(copy.status == 0, "\(copy.stderr)")
-        var sawWarning = false, sawRefusal = false
+        var sawWarning = false
+        var sawRefusal = false
         for free in stride(from: 0, through: 480 << 10, by: 16 << 10) {
             let disk = try SmallDisk(kilobytes: 8192)
             defer { disk.unmount() }
@@ -174,8 +177,9 @@ struct OperationTests {
             try disk.fill(leaving: free)
             let ledger = disk.path + "/ledger"
             let before = try TestSupport.run(["log", "--format", "json", "--ledger", ledger]).stdout
-            let r = try TestSupport.run(["append", "--key", ledger + "/test-keys/MX.pem", "--ledger", ledger],
-                                        stdin: focalPoint("disk", occurred: "2016-01-01T00:00:00Z"))
+            let r = try TestSupport.run(
+                ["append", "--key", ledger + "/test-keys/MX.pem", "--ledger", ledger],
+                stdin: focalPoint("disk", occurred: "2016-01-01T00:00:00Z"))
             let after = try TestSupport.run(["log", "--format", "json", "--ledger", ledger]).stdout
             if r.status == 0 {
                 #expect(after != before, "acknowledged but not recorded")
@@ -223,7 +227,8 @@ struct OperationTests {
         let disk2 = try SmallDisk(kilobytes: 2048)
         defer { disk2.unmount() }
         // A compacting copy has no free pages inside: the rebuild's new generation must grow the file.
-        let copy = try shell("mkdir '\(disk2.path)/ledger' && mdb_copy -c '\(l.ledger)' '\(disk2.path)/ledger' && cp '\(l.ledger)/node.key' '\(disk2.path)/ledger/'")
+        let copy = try shell(
+            "mkdir '\(disk2.path)/ledger' && mdb_copy -c '\(l.ledger)' '\(disk2.path)/ledger' && cp '\(l.ledger)/node.key' '\(disk2.path)/ledger/'")
         #expect(copy.status == 0, "\(copy.stderr)")
         try disk2.fill(leaving: 0)
         let before = try TestSupport.run(["cases", "--ledger", disk2.path + "/ledger"]).stdout
@@ -327,7 +332,10 @@ struct OperationTests {
         var flipped = 0
         var i = 0
         while i + marker.count <= bytes.count {
-            if Array(bytes[i..<(i + marker.count)]) == marker { bytes[i] = UInt8(ascii: "O"); flipped += 1 }
+            if Array(bytes[i..<(i + marker.count)]) == marker {
+                bytes[i] = UInt8(ascii: "O")
+                flipped += 1
+            }
             i += 1
         }
         #expect(flipped > 0)
@@ -353,8 +361,9 @@ struct OperationTests {
         try FileManager.default.moveItem(atPath: moved + "/node.key", toPath: l.dir + "/node.key")
         let missing = try TestSupport.run(["append", "--key", l.dir + "/mx.pem", "--ledger", moved], stdin: focalPoint("no key"))
         #expect(missing.status == 2 && oneLine(missing) && missing.stderr.contains("--node-key"), "\(missing.stderr)")
-        let given = try TestSupport.run(["append", "--key", l.dir + "/mx.pem", "--ledger", moved, "--node-key", l.dir + "/node.key"],
-                                        stdin: focalPoint("key given"))
+        let given = try TestSupport.run(
+            ["append", "--key", l.dir + "/mx.pem", "--ledger", moved, "--node-key", l.dir + "/node.key"],
+            stdin: focalPoint("key given"))
         #expect(given.status == 0, "\(given.stderr)")
     }
 
@@ -368,8 +377,10 @@ struct OperationTests {
         _ = try shell("cp -a '\(dir)/demo' '\(disk.path)/ledger' && mount -o remount,ro '\(disk.path)'")
         let ro = disk.path + "/ledger"
         let caseID = "BZ-2016-0001"
-        for args in [["verify"], ["log"], ["case", "show", caseID], ["replay", "--case", caseID], ["prove", "inclusion", "1"],
-                     ["checkpoint"], ["cases"], ["workload"], ["report", "meeting", "2015-11-09-mexico-city"]] {
+        for args in [
+            ["verify"], ["log"], ["case", "show", caseID], ["replay", "--case", caseID], ["prove", "inclusion", "1"],
+            ["checkpoint"], ["cases"], ["workload"], ["report", "meeting", "2015-11-09-mexico-city"],
+        ] {
             let r = try TestSupport.run(args + ["--ledger", ro])
             #expect(r.status == 0 || (args == ["verify"] && r.status == 1), "\(args): \(r.stderr)")
             #expect(!r.stderr.contains("permission denied") && !r.stderr.contains("read-only"), "\(args): \(r.stderr)")
@@ -381,12 +392,14 @@ struct OperationTests {
 
     // MARK: 11: clear messages
 
-    @Test("11. unclear messages made clear", arguments: [
-        (["bundle", "import", "DIR"], "is a directory"),
-        (["append", "--key", "DIR"], "is a directory"),
-        (["append", "--key", "/dev/zero"], "larger than 64 KiB"),
-        (["log", "--from", "-5"], "'-5' is invalid"),
-    ])
+    @Test(
+        "11. unclear messages made clear",
+        arguments: [
+            (["bundle", "import", "DIR"], "is a directory"),
+            (["append", "--key", "DIR"], "is a directory"),
+            (["append", "--key", "/dev/zero"], "larger than 64 KiB"),
+            (["log", "--from", "-5"], "'-5' is invalid"),
+        ])
     func messages(args: [String], expected: String) throws {
         let l = try CLILedger()
         let resolved = args.map { $0 == "DIR" ? l.dir : $0 }
@@ -422,8 +435,9 @@ struct OperationTests {
     func caseYear() throws {
         let l = try CLILedger()
         let before = try l.snapshot()
-        let r = try l.amparo(["append", "--key", l.dir + "/mx.pem"],
-                             stdin: draft(caseID: "MX-2011-0001", occurred: "2019-04-01T10:00:00Z"))
+        let r = try l.amparo(
+            ["append", "--key", l.dir + "/mx.pem"],
+            stdin: draft(caseID: "MX-2011-0001", occurred: "2019-04-01T10:00:00Z"))
         #expect(r.status == 2 && oneLine(r) && r.stderr.contains("numbered in 2011"), "\(r.stderr)")
         #expect(try l.snapshot() == before)
         // The same year is accepted (the boundary).
@@ -440,8 +454,9 @@ struct OperationTests {
         #expect(try l.snapshot() == before)
     }
 
-    @Test("12. a ledger name with a Unicode space is refused (C2SP signed-note)",
-          arguments: ["a\u{00A0}b", "a\u{2003}b", "a\u{3000}b", "a\u{0085}b", "a\u{2028}b", "a b", "a+b", ""])
+    @Test(
+        "12. a ledger name with a Unicode space is refused (C2SP signed-note)",
+        arguments: ["a\u{00A0}b", "a\u{2003}b", "a\u{3000}b", "a\u{0085}b", "a\u{2028}b", "a b", "a+b", ""])
     func unicodeSpaceNames(name: String) throws {
         let l = try CLILedger()
         let path = l.dir + "/named"

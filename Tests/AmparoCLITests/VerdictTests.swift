@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 /// The seven verdicts of issue 9, each from a history through the built binary: the Agreement in
 /// its own words.
@@ -11,8 +11,10 @@ struct VerdictTests {
 
     /// A node with Mexico, the United States and Costa Rica as Parties, their networks and focal
     /// points, and one meeting scheduled. The Agreement's approval is recorded unless `inForce` is nil.
-    static func network(inForce: (date: String, occurred: String)? = ("2015-01-15", "2015-01-15"),
-                        usOffices: [String] = ["BS:Nassau", "MX"], crOffices: [String] = ["BS", "US"]) throws -> Node {
+    static func network(
+        inForce: (date: String, occurred: String)? = ("2015-01-15", "2015-01-15"),
+        usOffices: [String] = ["BS:Nassau", "MX"], crOffices: [String] = ["BS", "US"]
+    ) throws -> Node {
         let n = try Node()
         if let inForce {
             try n.act("RCM-TS", ["network", "in-force", "--occurred", inForce.occurred, "--date", inForce.date, "--text-version", "draft"])
@@ -22,16 +24,31 @@ struct VerdictTests {
         try n.act("US", ["network", "declare-offices", "--occurred", "2015-01-10"] + usOffices.flatMap { ["--office", $0] })
         try n.act("CR", ["network", "declare-offices", "--occurred", "2015-01-10"] + crOffices.flatMap { ["--office", $0] })
         for s in ["MX", "US", "CR"] {
-            try n.act(s, ["network", "focal-point", "--occurred", "2015-01-11", "--office", "Consular Directorate", "--email", "fp@example.org", "--telephone", "+1 000"])
+            try n.act(
+                s,
+                [
+                    "network", "focal-point", "--occurred", "2015-01-11", "--office", "Consular Directorate", "--email", "fp@example.org", "--telephone",
+                    "+1 000",
+                ])
         }
-        try n.act("RCM-TS", ["meeting", "schedule", "--occurred", "2015-01-12", "--meeting", "2015-11-09-mexico-city", "--date", "2015-11-09", "--city", "Mexico City", "--country", "MX"])
+        try n.act(
+            "RCM-TS",
+            [
+                "meeting", "schedule", "--occurred", "2015-01-12", "--meeting", "2015-11-09-mexico-city", "--date", "2015-11-09", "--city", "Mexico City",
+                "--country", "MX",
+            ])
         return n
     }
 
-    static func file(_ n: Node, occurred: String = "2015-04-01", city: String = "Nassau", extra: [String] = [], expect status: Int32 = 0) throws -> TestSupport.Result {
-        let r = try n.run(["case", "file", "--occurred", occurred, "--subject", "p-1", "--location-country", "BS", "--location-city", city,
-                           "--category", "other", "--perpetrator", "civilian", "--channel", "consular_directorate",
-                           "--protection-required", "visit", "--key", n.dir + "/MX.pem"] + extra)
+    static func file(_ n: Node, occurred: String = "2015-04-01", city: String = "Nassau", extra: [String] = [], expect status: Int32 = 0) throws
+        -> TestSupport.Result
+    {
+        let r = try n.run(
+            [
+                "case", "file", "--occurred", occurred, "--subject", "p-1", "--location-country", "BS", "--location-city", city,
+                "--category", "other", "--perpetrator", "civilian", "--channel", "consular_directorate",
+                "--protection-required", "visit", "--key", n.dir + "/MX.pem",
+            ] + extra)
         #expect(r.status == status, "\(r.stderr)")
         return r
     }
@@ -72,7 +89,9 @@ struct VerdictTests {
         try n.act("MX", ["case", "request"] + Self.c + ["--occurred", "2015-04-04", "--to", "US", "--note", "NV-1", "--mission", "Embassy in Nassau"])
         let acts: [[String]] = [
             ["case", "offer"] + Self.c + ["--occurred", "2015-04-04", "--offer", "we help ourselves"],
-            ["case", "agree"] + Self.c + ["--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note", "NV-2", "--scope", "consular_visit", "--procedures", "x"],
+            ["case", "agree"] + Self.c + [
+                "--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note", "NV-2", "--scope", "consular_visit", "--procedures", "x",
+            ],
             ["case", "act"] + Self.c + ["--occurred", "2015-04-06", "--kind", "consular_visit", "--details", "visit"],
             ["case", "claim"] + Self.c + ["--occurred", "2015-04-07", "--from", "MX", "--amount", "10.00", "--currency", "USD", "--purpose", "x"],
         ]
@@ -95,12 +114,19 @@ struct VerdictTests {
         try n.act("RCM-TS", ["case", "notify"] + Self.c + ["--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
         try n.act("MX", ["case", "select"] + Self.c + ["--occurred", "2015-04-03", "--state", "US"])
         try n.act("MX", ["case", "request"] + Self.c + ["--occurred", "2015-04-03", "--to", "US", "--note", "NV-1", "--mission", "Embassy in Nassau"])
-        try n.act("US", ["case", "agree"] + Self.c + ["--occurred", "2015-04-04", "--request-note", "NV-1", "--reply-note", "NV-2", "--scope", "consular_visit", "--procedures", "x"])
+        try n.act(
+            "US",
+            ["case", "agree"] + Self.c + [
+                "--occurred", "2015-04-04", "--request-note", "NV-1", "--reply-note", "NV-2", "--scope", "consular_visit", "--procedures", "x",
+            ])
         try n.act("US", ["network", "leave", "--occurred", "2015-04-05", "--effective", "2015-04-06"])
         // The day before the leaving takes effect, the act is lawful; on that day it is not.
         try n.act("US", ["case", "act"] + Self.c + ["--occurred", "2015-04-05T23:59:59Z", "--kind", "consular_visit", "--details", "visit"])
-        let stderr = try VerdictTests.refused(n, "US", ["case", "act"] + Self.c + ["--occurred", "2015-04-06", "--kind", "consular_visit", "--details", "visit"], rule: "ART7.2-PARTY")
-        #expect(stderr.contains("Article 7.2, 4 (should): The United States recorded a consular visit in case MX-2015-0001 on 2015-04-06 while not a Party to the Agreement."))
+        let stderr = try VerdictTests.refused(
+            n, "US", ["case", "act"] + Self.c + ["--occurred", "2015-04-06", "--kind", "consular_visit", "--details", "visit"], rule: "ART7.2-PARTY")
+        #expect(
+            stderr.contains(
+                "Article 7.2, 4 (should): The United States recorded a consular visit in case MX-2015-0001 on 2015-04-06 while not a Party to the Agreement."))
     }
 
     @Test("2. Art. 9: the approval date counts, however late it was recorded; the day before it does not")
@@ -112,17 +138,25 @@ struct VerdictTests {
         #expect(try n.run(["verify"]).status == 0)
         // On the approval date itself: lawful. The day before: ART9-IN-FORCE, with a true sentence.
         _ = try VerdictTests.file(n, occurred: "2015-01-15")
-        let before = try VerdictTests.refused(n, "MX", ["case", "file", "--occurred", "2015-01-14T23:59:59Z", "--subject", "p-1", "--location-country", "BS",
-                                                        "--location-city", "Nassau", "--category", "other", "--perpetrator", "civilian",
-                                                        "--channel", "consular_directorate", "--protection-required", "visit"], rule: "ART9-IN-FORCE")
+        let before = try VerdictTests.refused(
+            n, "MX",
+            [
+                "case", "file", "--occurred", "2015-01-14T23:59:59Z", "--subject", "p-1", "--location-country", "BS",
+                "--location-city", "Nassau", "--category", "other", "--perpetrator", "civilian",
+                "--channel", "consular_directorate", "--protection-required", "visit",
+            ], rule: "ART9-IN-FORCE")
         #expect(before.contains("before the Agreement entered into force on 2015-01-15"))
 
         // Recorded the other way round: the filing first (no approval in the ledger yet, and the
         // sentence says exactly that), then the approval; verify is then clean.
         let m = try VerdictTests.network(inForce: nil)
-        let missing = try VerdictTests.refused(m, "MX", ["case", "file", "--occurred", "2015-03-02", "--subject", "p-1", "--location-country", "BS",
-                                                         "--location-city", "Nassau", "--category", "other", "--perpetrator", "civilian",
-                                                         "--channel", "consular_directorate", "--protection-required", "visit"], rule: "ART9-IN-FORCE")
+        let missing = try VerdictTests.refused(
+            m, "MX",
+            [
+                "case", "file", "--occurred", "2015-03-02", "--subject", "p-1", "--location-country", "BS",
+                "--location-city", "Nassau", "--category", "other", "--perpetrator", "civilian",
+                "--channel", "consular_directorate", "--protection-required", "visit",
+            ], rule: "ART9-IN-FORCE")
         #expect(missing.contains("this ledger records no entry into force of the Agreement"))
         _ = try VerdictTests.file(m, occurred: "2015-03-02", extra: ["--record-violations"])
         #expect(try m.run(["verify"]).status == 1)
@@ -152,7 +186,10 @@ struct VerdictTests {
         try n.act("MX", ["case", "select"] + Self.c + ["--occurred", "2015-04-03", "--state", "US"])
         let claim = ["case", "claim"] + Self.c + ["--occurred", "2015-04-07", "--amount", "10.00", "--currency", "USD", "--purpose", "x"]
         let stderr = try VerdictTests.refused(n, "US", claim + ["--from", "CR"], rule: "ART8-COSTS")
-        #expect(stderr.contains("Article 8 (shall): The United States claimed on 2015-04-07 a reimbursement of 10.00 USD in case MX-2015-0001 from Costa Rica, not from IOM or Mexico."))
+        #expect(
+            stderr.contains(
+                "Article 8 (shall): The United States claimed on 2015-04-07 a reimbursement of 10.00 USD in case MX-2015-0001 from Costa Rica, not from IOM or Mexico."
+            ))
         try n.act("US", claim + ["--from", "MX"])
         try n.act("US", claim + ["--from", "IOM"])
     }
@@ -164,8 +201,11 @@ struct VerdictTests {
         try n.act("RCM-TS", ["case", "notify"] + Self.c + ["--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
         try n.act("MX", ["case", "conclude"] + Self.c + ["--occurred", "2015-06-30", "--outcome", "no_collaborating_state", "--summary", "none could help"])
         try n.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US,CR"])
-        let present = ["case", "present"] + Self.c + ["--occurred", "2015-11-10", "--meeting", "2015-10-15-san-jose", "--nature", "x",
-                                                      "--protection-required", "x", "--protection-provided", "x", "--provided-by", "US", "--lessons", "x"]
+        let present =
+            ["case", "present"] + Self.c + [
+                "--occurred", "2015-11-10", "--meeting", "2015-10-15-san-jose", "--nature", "x",
+                "--protection-required", "x", "--protection-provided", "x", "--provided-by", "US", "--lessons", "x",
+            ]
         let stderr = try VerdictTests.refused(n, "MX", present, rule: "LIFECYCLE")
         #expect(stderr.contains("no meeting \"2015-10-15-san-jose\" was scheduled or held"))
         try n.act("MX", present + ["--record-violations"])
@@ -182,11 +222,17 @@ struct VerdictTests {
         _ = try VerdictTests.file(n, city: "Freeport")
         try n.act("RCM-TS", ["case", "notify"] + Self.c + ["--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
         try n.act("MX", ["case", "request"] + Self.c + ["--occurred", "2015-04-04", "--to", "CR", "--note", "NV-1", "--mission", "Embassy in Nassau"])
-        try n.act("CR", ["case", "agree"] + Self.c + ["--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note", "NV-2", "--scope", "consular_visit", "--procedures", "x"])
+        try n.act(
+            "CR",
+            ["case", "agree"] + Self.c + [
+                "--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note", "NV-2", "--scope", "consular_visit", "--procedures", "x",
+            ])
         try n.act("CR", ["case", "act"] + Self.c + ["--occurred", "2015-04-06", "--kind", "consular_visit", "--details", "visit"])
         // In Nassau both have one: the selection is required.
         _ = try VerdictTests.file(n, city: "Nassau")
-        let request = ["case", "request", "--case", "MX-2015-0002", "--occurred", "2015-04-04", "--to", "US", "--note", "NV-3", "--mission", "Embassy in Nassau"]
+        let request = [
+            "case", "request", "--case", "MX-2015-0002", "--occurred", "2015-04-04", "--to", "US", "--note", "NV-3", "--mission", "Embassy in Nassau",
+        ]
         let stderr = try VerdictTests.refused(n, "MX", request, rule: "ART5-SELECTION")
         #expect(stderr.contains("Article 5 ¶2 (shall)"))
         #expect(stderr.contains("several Parties have missions in Nassau, Bahamas (Costa Rica, United States)"))
@@ -207,11 +253,18 @@ struct VerdictTests {
         _ = try VerdictTests.file(n)
         try n.act("MX", ["case", "select"] + Self.c + ["--occurred", "2015-04-03", "--state", "US"])
         try n.act("MX", ["case", "request"] + Self.c + ["--occurred", "2015-04-03", "--to", "US", "--note", "NV-1", "--mission", "Embassy in Nassau"])
-        try n.act("US", ["case", "agree"] + Self.c + ["--occurred", "2015-04-04", "--request-note", "NV-1", "--reply-note", "NV-2", "--scope", "consular_visit", "--procedures", "x"])
+        try n.act(
+            "US",
+            ["case", "agree"] + Self.c + [
+                "--occurred", "2015-04-04", "--request-note", "NV-1", "--reply-note", "NV-2", "--scope", "consular_visit", "--procedures", "x",
+            ])
         try n.act("US", ["case", "act"] + Self.c + ["--occurred", "2015-04-05", "--kind", "consular_visit", "--details", "visit"])
         let conclude = ["case", "conclude"] + Self.c + ["--occurred", "2015-06-30", "--outcome", "protected", "--summary", "safe"]
         let stderr = try VerdictTests.refused(n, "MX", conclude, rule: "ART5-SECRETARIAT")
-        #expect(stderr.contains("Article 5 ¶1 (should): Mexico concluded case MX-2015-0001 on 2015-06-30 without the RCM Technical Secretariat having been notified of its request."))
+        #expect(
+            stderr.contains(
+                "Article 5 ¶1 (should): Mexico concluded case MX-2015-0001 on 2015-06-30 without the RCM Technical Secretariat having been notified of its request."
+            ))
         try n.act("RCM-TS", ["case", "notify"] + Self.c + ["--occurred", "2015-06-29", "--acknowledgement", "TS-1"])
         try n.act("MX", conclude)
         #expect(try n.run(["verify"]).status == 0)
@@ -224,9 +277,13 @@ struct VerdictTests {
         try n.act("RCM-TS", ["network", "in-force", "--occurred", "2015-01-15", "--date", "2015-01-15", "--text-version", "draft"])
         try n.act("MX", ["network", "join", "--occurred", "2015-01-15", "--effective", "2015-01-15"])
         try n.act("MX", ["network", "focal-point", "--occurred", "2015-01-15", "--office", "x", "--email", "y", "--telephone", "z"])
-        let stderr = try VerdictTests.refused(n, "MX", ["case", "file", "--occurred", "2015-04-01", "--subject", "p-1", "--location-country", "BS",
-                                                        "--location-city", "Nassau", "--category", "other", "--perpetrator", "civilian",
-                                                        "--channel", "consular_directorate", "--protection-required", "visit"], rule: "ART7.6-NETWORK")
+        let stderr = try VerdictTests.refused(
+            n, "MX",
+            [
+                "case", "file", "--occurred", "2015-04-01", "--subject", "p-1", "--location-country", "BS",
+                "--location-city", "Nassau", "--category", "other", "--perpetrator", "civilian",
+                "--channel", "consular_directorate", "--protection-required", "visit",
+            ], rule: "ART7.6-NETWORK")
         #expect(stderr.contains("Article 7.6 (should)"))
         #expect(!stderr.contains("ART7.3"))
         _ = try VerdictTests.file(n, extra: ["--record-violations"])

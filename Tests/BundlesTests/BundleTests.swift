@@ -1,8 +1,8 @@
 import Bundles
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 import Zstd
 
 /// The Secretariat's node with Mexico's key registered, some events, and a ministry node for Mexico
@@ -18,13 +18,16 @@ struct TwoNodes {
         dir = try TestSupport.temporaryDirectory("bundles")
         ts = try EventLog.create(path: dir + "/ts", name: "rcm.example/ts", secretariat: .privateKey(tsKey)).log
         mx = try EventLog.create(path: dir + "/mx", name: "mx.example/sre", secretariat: .verifierKey(tsKey.renamed("RCM-TS").verifierKey)).log
-        let reg = Draft(type: "key.registered", occurred: .now(), payload: [
-            "actor": "MX", "public_key": .string(mxKey.verifierKey.description), "valid_from": "2014-01-01T00:00:00Z",
-        ])
+        let reg = Draft(
+            type: "key.registered", occurred: .now(),
+            payload: [
+                "actor": "MX", "public_key": .string(mxKey.verifierKey.description), "valid_from": "2014-01-01T00:00:00Z",
+            ])
         _ = try Recorder(log: ts).record([.init(number: 1, draft: reg)], key: tsKey, keyFile: "ts")
         for i in 0..<20 {
-            let d = Draft(type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-02-01")!.adding(seconds: Int64(i)),
-                          payload: ["office": .string("office \(i)"), "email": "a@b", "telephone": "1"])
+            let d = Draft(
+                type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-02-01")!.adding(seconds: Int64(i)),
+                payload: ["office": .string("office \(i)"), "email": "a@b", "telephone": "1"])
             _ = try ts.append([d.envelope(actor: "MX").signed(by: mxKey)])
         }
     }
@@ -75,8 +78,9 @@ struct BundleTests {
         let again = try Bundles.importBundle(path: first, into: n.mx)
         #expect(again.added == 0 && again.skipped == 22)
         for i in 0..<5 {
-            let d = Draft(type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-03-01")!.adding(seconds: Int64(i)),
-                          payload: ["office": .string("later \(i)"), "email": "a@b", "telephone": "1"])
+            let d = Draft(
+                type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-03-01")!.adding(seconds: Int64(i)),
+                payload: ["office": .string("later \(i)"), "email": "a@b", "telephone": "1"])
             _ = try n.ts.append([d.envelope(actor: "MX").signed(by: n.mxKey)])
         }
         let second = try n.export("2.bundle")
@@ -162,16 +166,27 @@ struct BundleTests {
         let n = try TwoNodes()
         // An event by HN, whose key was never registered.
         let hn = LedgerFixture.testKey("HN", 9)
-        _ = try n.ts.append([Draft(type: "state.focal_point_designated", occurred: .now(), payload: ["office": "x", "email": "y", "telephone": "z"])
-            .envelope(actor: "HN").signed(by: hn)])
+        _ = try n.ts.append([
+            Draft(type: "state.focal_point_designated", occurred: .now(), payload: ["office": "x", "email": "y", "telephone": "z"])
+                .envelope(actor: "HN").signed(by: hn)
+        ])
         try refused(n, try n.export("unregistered.bundle"), "not registered")
         // Mexico's key revoked, then an event it signed after that.
         let n2 = try TwoNodes()
-        _ = try Recorder(log: n2.ts).record([.init(number: 1, draft: Draft(type: "key.revoked", occurred: .now(), payload: [
-            "actor": "MX", "public_key": .string(n2.mxKey.verifierKey.description), "revoked_at": "2016-01-01T00:00:00Z",
-        ]))], key: n2.tsKey, keyFile: "ts")
-        _ = try n2.ts.append([Draft(type: "state.focal_point_designated", occurred: Timestamp(parsing: "2016-06-01")!, payload: ["office": "x", "email": "y", "telephone": "z"])
-            .envelope(actor: "MX").signed(by: n2.mxKey)])
+        _ = try Recorder(log: n2.ts).record(
+            [
+                .init(
+                    number: 1,
+                    draft: Draft(
+                        type: "key.revoked", occurred: .now(),
+                        payload: [
+                            "actor": "MX", "public_key": .string(n2.mxKey.verifierKey.description), "revoked_at": "2016-01-01T00:00:00Z",
+                        ]))
+            ], key: n2.tsKey, keyFile: "ts")
+        _ = try n2.ts.append([
+            Draft(type: "state.focal_point_designated", occurred: Timestamp(parsing: "2016-06-01")!, payload: ["office": "x", "email": "y", "telephone": "z"])
+                .envelope(actor: "MX").signed(by: n2.mxKey)
+        ])
         try refused(n2, try n2.export("revoked.bundle"), "revoked")
         // A stranger signs the bundle (re-signed with an unregistered key named RCM-TS).
         let n3 = try TwoNodes()
@@ -277,7 +292,8 @@ struct BundleCLITests {
         #expect(try run(["init", "--ledger", "TS", "--name", "rcm.example/ts", "--secretariat-key", "ts.pem"]).status == 0)
         #expect(try run(["init", "--ledger", "MX", "--name", "mx.example/sre", "--secretariat-key", "ts.vkey"]).status == 0)
         let mxv = try run(["keys", "new", "--actor", "MX", "--out", "mx.pem"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try run(["keys", "register", "--ledger", "TS", "--actor", "MX", "--public-key", mxv, "--key", "ts.pem", "--valid-from", "2014-01-01"]).status == 0)
+        #expect(
+            try run(["keys", "register", "--ledger", "TS", "--actor", "MX", "--public-key", mxv, "--key", "ts.pem", "--valid-from", "2014-01-01"]).status == 0)
         // Before the Secretariat's bundle, Mexico's node does not know Mexico's key.
         let early = try run(["network", "join", "--ledger", "MX", "--key", "mx.pem", "--occurred", "2015-02-01", "--effective", "2015-02-01"])
         #expect(early.status == 2)

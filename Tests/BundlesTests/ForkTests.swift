@@ -1,8 +1,8 @@
 import Bundles
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 import Zstd
 
 @Suite("Forks and hostile bundles (issue 8)", .serialized)
@@ -10,8 +10,9 @@ struct ForkTests {
     /// Appends `count` lawful network events by Mexico to `log`, marked with `tag`.
     func grow(_ n: TwoNodes, _ log: EventLog, _ count: Int, tag: String) throws {
         for i in 0..<count {
-            let d = Draft(type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-03-01")!.adding(seconds: Int64(i)),
-                          payload: ["office": .string("\(tag) \(i)"), "email": "a@b", "telephone": "1"])
+            let d = Draft(
+                type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-03-01")!.adding(seconds: Int64(i)),
+                payload: ["office": .string("\(tag) \(i)"), "email": "a@b", "telephone": "1"])
             _ = try log.append([d.envelope(actor: "MX").signed(by: n.mxKey)])
         }
     }
@@ -90,8 +91,12 @@ struct ForkTests {
         try out.close()
         #expect((TestSupport.contents(path)?.count ?? 0) < 64 << 10)
         let key = LedgerFixture.testKey("RCM-TS", 1).verifierKey.description
-        let r = try TestSupport.runExecutable("/usr/bin/time", ["-f", "maxrss-kb %M", TestSupport.productsDirectory + "/amparo",
-                                                                 "bundle", "verify", "--secretariat-key", key, path])
+        let r = try TestSupport.runExecutable(
+            "/usr/bin/time",
+            [
+                "-f", "maxrss-kb %M", TestSupport.productsDirectory + "/amparo",
+                "bundle", "verify", "--secretariat-key", key, path,
+            ])
         #expect(r.status == 2)
         #expect(r.stderr.contains("line 2 is empty"), "\(r.stderr)")
         let rss = r.stderr.components(separatedBy: "maxrss-kb ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .max

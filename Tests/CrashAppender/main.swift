@@ -31,10 +31,14 @@ do {
     for b in 0..<batches {
         let lines = (0..<batchSize).map { i in
             // Lawful network events (focal-point designations), so `verify` judges the log clean.
-            Recorder.Line(number: i + 1, draft: Draft(
-                type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-06-01T12:00:00Z")!,
-                payload: ["office": .string("office \(b)-\(i) " + String(repeating: "n", count: 150)), "email": "fp@sre.example",
-                          "telephone": "+52 55 0000 0000"]))
+            Recorder.Line(
+                number: i + 1,
+                draft: Draft(
+                    type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-06-01T12:00:00Z")!,
+                    payload: [
+                        "office": .string("office \(b)-\(i) " + String(repeating: "n", count: 150)), "email": "fp@sre.example",
+                        "telephone": "+52 55 0000 0000",
+                    ]))
         }
         let results = try recorder.record(lines, key: key, keyFile: args[2])
         let ids = results.map { $0.event.id.description }.joined(separator: " ")

@@ -1,7 +1,8 @@
 import Foundation
 import LMDB
-import Testing
 import TestSupport
+import Testing
+
 @testable import Ledger
 
 @Suite("EventLog on LMDB")
@@ -71,7 +72,10 @@ struct EventLogTests {
             #expect(try f.log.event(at: UInt64(i + 4))?.event == e)
         }
         var seen: [UInt64] = []
-        try f.log.forEach(from: 10, to: 12) { seen.append($0.seq); return true }
+        try f.log.forEach(from: 10, to: 12) {
+            seen.append($0.seq)
+            return true
+        }
         #expect(seen == [10, 11, 12])
     }
 
@@ -150,9 +154,13 @@ struct RecorderTests {
         #expect(throws: LedgerError.self) {
             _ = try Recorder(log: f.log).record([draft(occurred: "2013-12-31T23:59:59Z")], key: f.keys["MX"]!, keyFile: "mx.pem")
         }
-        let revoke = Recorder.Line(number: 1, draft: Draft(type: "key.revoked", occurred: .now(), payload: [
-            "actor": "MX", "public_key": .string(f.keys["MX"]!.verifierKey.description), "revoked_at": "2016-01-01T00:00:00Z",
-        ]))
+        let revoke = Recorder.Line(
+            number: 1,
+            draft: Draft(
+                type: "key.revoked", occurred: .now(),
+                payload: [
+                    "actor": "MX", "public_key": .string(f.keys["MX"]!.verifierKey.description), "revoked_at": "2016-01-01T00:00:00Z",
+                ]))
         _ = try Recorder(log: f.log).record([revoke], key: f.secretariat, keyFile: "ts.pem")
         #expect(throws: LedgerError.code(.revokedKey)) {
             _ = try Recorder(log: f.log).record([draft(occurred: "2016-02-01T00:00:00Z")], key: f.keys["MX"]!, keyFile: "mx.pem")
@@ -164,9 +172,13 @@ struct RecorderTests {
     @Test("only the Secretariat may register keys")
     func authority() throws {
         let f = try LedgerFixture()
-        let line = Recorder.Line(number: 1, draft: Draft(type: "key.registered", occurred: .now(), payload: [
-            "actor": "HN", "public_key": .string(LedgerFixture.testKey("HN", 50).verifierKey.description),
-        ]))
+        let line = Recorder.Line(
+            number: 1,
+            draft: Draft(
+                type: "key.registered", occurred: .now(),
+                payload: [
+                    "actor": "HN", "public_key": .string(LedgerFixture.testKey("HN", 50).verifierKey.description),
+                ]))
         #expect(throws: LedgerError.code(.unauthorized)) {
             _ = try Recorder(log: f.log).record([line], key: f.keys["MX"]!, keyFile: "mx.pem")
         }
@@ -182,8 +194,10 @@ struct VerifierTests {
         _ = try f.log.append(events)
         let env = try Environment.open(path: f.path)
         let db = try env.database(named: "events", create: false)
-        let forged = Envelope(id: events[4].id, type: "case.concluded", caseID: "MX-2015-0001", actor: "MX",
-                              occurred: Timestamp(parsing: "2015-04-01T10:00:00Z")!, payload: [:]).signed(by: f.keys["MX"]!)
+        let forged = Envelope(
+            id: events[4].id, type: "case.concluded", caseID: "MX-2015-0001", actor: "MX",
+            occurred: Timestamp(parsing: "2015-04-01T10:00:00Z")!, payload: [:]
+        ).signed(by: f.keys["MX"]!)
         try env.write { txn in
             let old = try txn.get(db, key: [UInt8](bigEndian: 8))!
             try txn.put(db, key: [UInt8](bigEndian: 8), value: Array(old.prefix(8)) + forged.bytes)
@@ -197,10 +211,14 @@ struct VerifierTests {
     @Test("an event signed by a key registered to another actor, or by an unknown key, is a SIGNATURE breach")
     func signatures() throws {
         let f = try LedgerFixture()
-        let impostor = Envelope(id: .v7(), type: "case.request_filed", caseID: "CR-2015-0001", actor: "CR",
-                                occurred: Timestamp(parsing: "2015-04-01T10:00:00Z")!, payload: [:]).signed(by: f.keys["MX"]!)
-        let stranger = Envelope(id: .v7(), type: "case.request_filed", caseID: "HN-2015-0001", actor: "HN",
-                                occurred: Timestamp(parsing: "2015-04-01T10:00:00Z")!, payload: [:]).signed(by: LedgerFixture.testKey("HN", 77))
+        let impostor = Envelope(
+            id: .v7(), type: "case.request_filed", caseID: "CR-2015-0001", actor: "CR",
+            occurred: Timestamp(parsing: "2015-04-01T10:00:00Z")!, payload: [:]
+        ).signed(by: f.keys["MX"]!)
+        let stranger = Envelope(
+            id: .v7(), type: "case.request_filed", caseID: "HN-2015-0001", actor: "HN",
+            occurred: Timestamp(parsing: "2015-04-01T10:00:00Z")!, payload: [:]
+        ).signed(by: LedgerFixture.testKey("HN", 77))
         _ = try f.log.append([f.event("MX"), impostor, stranger])
         let report = try LedgerVerifier.verify(f.log)
         #expect(report.breaches.map(\.rule) == ["SIGNATURE", "SIGNATURE"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ledger
 
 /// A naive recursive RFC 6962 reference: MTH, PATH and PROOF straight from the RFC's text.
@@ -88,8 +89,10 @@ struct MerkleTests {
             for m in 1...n {
                 let proof = Merkle.consistencyProof(from: UInt64(m), to: UInt64(n), subtree: tree.subtree)
                 if m < n { #expect(proof == Reference.subproof(m, slice, true)) }
-                #expect(Merkle.verifyConsistency(firstSize: UInt64(m), firstRoot: Reference.mth(MerkleTests.leaves[0..<m]),
-                                                 secondSize: UInt64(n), secondRoot: root, proof: proof))
+                #expect(
+                    Merkle.verifyConsistency(
+                        firstSize: UInt64(m), firstRoot: Reference.mth(MerkleTests.leaves[0..<m]),
+                        secondSize: UInt64(n), secondRoot: root, proof: proof))
             }
         }
     }
@@ -163,11 +166,17 @@ struct MerkleTests {
     @Test("every single-byte change to the CT proofs, roots or leaf is rejected")
     func ctProofsTampered() throws {
         let ct = try CT()
-        func flipped(_ h: Hash32, _ byte: Int) -> Hash32 { var c = h; c[byte] ^= 0x01; return c }
+        func flipped(_ h: Hash32, _ byte: Int) -> Hash32 {
+            var c = h
+            c[byte] ^= 0x01
+            return c
+        }
         for byte in 0..<32 {
             #expect(!Merkle.verifyInclusion(leafHash: flipped(ct.leaf, byte), index: ct.index, size: ct.size, proof: ct.auditPath, root: ct.root))
             #expect(!Merkle.verifyInclusion(leafHash: ct.leaf, index: ct.index, size: ct.size, proof: ct.auditPath, root: flipped(ct.root, byte)))
-            #expect(!Merkle.verifyConsistency(firstSize: ct.oldSize, firstRoot: flipped(ct.oldRoot, byte), secondSize: ct.size, secondRoot: ct.root, proof: ct.consistency))
+            #expect(
+                !Merkle.verifyConsistency(
+                    firstSize: ct.oldSize, firstRoot: flipped(ct.oldRoot, byte), secondSize: ct.size, secondRoot: ct.root, proof: ct.consistency))
             for i in ct.auditPath.indices {
                 var p = ct.auditPath
                 p[i] = flipped(p[i], byte)

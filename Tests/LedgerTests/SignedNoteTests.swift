@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ledger
 
 @Suite("C2SP signed notes, verifier keys, PKCS#8 keys")
@@ -41,12 +42,14 @@ struct SignedNoteTests {
         #expect(try SignedNote(parsing: both.serialized).verified(by: [vkey]) == [vkey])
     }
 
-    @Test("malformed verifier keys are refused with a reason", arguments: [
-        "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",  // wrong key id
-        "PeterNeumann+c74f20a3+AhpC2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",  // wrong algorithm byte
-        "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", // space in name
-        "PeterNeumann", "", "PeterNeumann+c74f20a3+!!!",
-    ])
+    @Test(
+        "malformed verifier keys are refused with a reason",
+        arguments: [
+            "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",  // wrong key id
+            "PeterNeumann+c74f20a3+AhpC2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",  // wrong algorithm byte
+            "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",  // space in name
+            "PeterNeumann", "", "PeterNeumann+c74f20a3+!!!",
+        ])
     func badVerifierKeys(text: String) {
         #expect(throws: LedgerError.code(.badKey)) { try VerifierKey(parsing: text) }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Reports over the committed scenario, compared byte for byte with Fixtures/golden.
 /// Regenerate after an intended change with `tools/regenerate-golden`.
@@ -50,7 +50,9 @@ struct GoldenTests {
         let badDate = try TestSupport.run(["workload", "--from", "yesterday", "--ledger", dir + "/demo"])
         #expect(badDate.status == 2)
         #expect(badDate.stderrLines.count == 1)
-        let out = try TestSupport.run(["report", "meeting", "2015-11-09-mexico-city", "--out", dir + "/nodir/x.html", "--format", "html", "--ledger", dir + "/demo"])
+        let out = try TestSupport.run([
+            "report", "meeting", "2015-11-09-mexico-city", "--out", dir + "/nodir/x.html", "--format", "html", "--ledger", dir + "/demo",
+        ])
         #expect(out.status == 2)
         #expect(out.stderr.contains("cannot write"))
     }

@@ -5,8 +5,8 @@ import Ledger
 import Projections
 import Reports
 import Scenario
-import Testing
 import TestSupport
+import Testing
 
 /// The committed scenario recorded into a fresh ledger.
 func scenarioLedger(split: Bool = false) throws -> (EventLog, ProjectionStore, [SignedEvent]) {
@@ -109,8 +109,10 @@ struct SuppressionTests {
     /// row or column of the extended table (totals included) equals its relation's published sum.
     func recoverable(_ t: CountTable) -> [(Int, Int)] {
         var found: [(Int, Int)] = []
-        let e = t.extended, h = t.extendedHidden
-        let rows = e.count, cols = e[0].count
+        let e = t.extended
+        let h = t.extendedHidden
+        let rows = e.count
+        let cols = e[0].count
         for r in 0..<rows {
             for c in 0..<cols where h[r][c] {
                 if (0..<cols).filter({ h[r][$0] }).count == 1 || (0..<rows).filter({ h[$0][c] }).count == 1 { found.append((r, c)) }
@@ -122,7 +124,8 @@ struct SuppressionTests {
     @Test("a hidden cell cannot be recovered from the totals, on many random tables", arguments: Array(1...200))
     func noRecovery(seed: Int) {
         var rng = SeededGenerator(seed: UInt64(seed))
-        let rows = 2 + Int(rng.next() % 9), cols = 2 + Int(rng.next() % 5)
+        let rows = 2 + Int(rng.next() % 9)
+        let cols = 2 + Int(rng.next() % 5)
         let counts = (0..<rows).map { _ in (0..<cols).map { _ in Int(rng.next() % 12) } }
         let t = CountTable(title: "t", rows: (0..<rows).map { "r\($0)" }, columns: (0..<cols).map { "c\($0)" }, counts: counts, minimum: 5)
         #expect(recoverable(t).isEmpty, "\(counts)")

@@ -1,7 +1,7 @@
 import Agreement
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The Agreement layer in the Agreement's own words, and in one place.
 @Suite("The Agreement's words and the one catalog")

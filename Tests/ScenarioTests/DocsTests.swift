@@ -2,8 +2,8 @@ import Agreement
 import Foundation
 import Ledger
 import Scenario
-import Testing
 import TestSupport
+import Testing
 
 @Suite("docs/events.md and docs/rules.md stay true")
 struct DocsTests {

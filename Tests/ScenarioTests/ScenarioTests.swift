@@ -1,11 +1,11 @@
 import Agreement
 import Foundation
 import Ledger
-import Service
 import Projections
 import Scenario
-import Testing
+import Service
 import TestSupport
+import Testing
 
 /// The committed scenario in Fixtures/scenario.
 enum Fixture {
@@ -20,9 +20,10 @@ enum Fixture {
     /// (rule, event, case) of every planted breach, as the generator wrote them.
     static func expected() throws -> Set<[String]> {
         let json = try JSONParser.parse(try #require(TestSupport.contents(directory + "/expected-breaches.json")))
-        return Set(try #require(json["breaches"]?.arrayValue).map { b in
-            [b["rule"]!.stringValue!, b["event"]!.stringValue!, b["case"]!.stringValue!]
-        })
+        return Set(
+            try #require(json["breaches"]?.arrayValue).map { b in
+                [b["rule"]!.stringValue!, b["event"]!.stringValue!, b["case"]!.stringValue!]
+            })
     }
 }
 
@@ -53,8 +54,10 @@ struct ScenarioTests {
     @Test("verify over the committed scenario reports exactly the breaches the generator planted")
     func verifyFindsThePlantedBreaches() throws {
         let dir = try TestSupport.temporaryDirectory("scenario")
-        let log = try EventLog.create(path: dir + "/L", name: ScenarioKeys.ledgerName,
-                                      secretariat: .privateKey(ScenarioKeys.key(Codes.secretariat))).log
+        let log = try EventLog.create(
+            path: dir + "/L", name: ScenarioKeys.ledgerName,
+            secretariat: .privateKey(ScenarioKeys.key(Codes.secretariat))
+        ).log
         _ = try log.append(try Fixture.lines().map { try SignedEvent(bytes: $0) })
         let report = try Audit.verify(log)
         let found = Set(report.breaches.map { [$0.rule, $0.event ?? "", $0.caseID ?? ""] })
@@ -73,9 +76,10 @@ struct ScenarioTests {
         let verify = try TestSupport.run(["verify", "--ledger", dir + "/demo", "--format", "json"])
         #expect(verify.status == 1)
         let json = try JSONParser.parse(verify.stdout)
-        let found = Set((json["breaches"]?.arrayValue ?? []).map { b in
-            [b["rule"]?.stringValue ?? "", b["event"]?.stringValue ?? "", b["case"]?.stringValue ?? ""]
-        })
+        let found = Set(
+            (json["breaches"]?.arrayValue ?? []).map { b in
+                [b["rule"]?.stringValue ?? "", b["event"]?.stringValue ?? "", b["case"]?.stringValue ?? ""]
+            })
         #expect(found == (try Fixture.expected()))
         // Running it again replaces the ledger.
         #expect(try TestSupport.run(["demo", "--ledger", dir + "/demo", "--cases", "5"]).status == 0)

@@ -17,8 +17,10 @@ public struct LedgerFixture {
     public init(actors: [String] = ["MX", "CR"], mapSize: Int? = nil) throws {
         directory = try TestSupport.temporaryDirectory("ledger")
         secretariat = LedgerFixture.testKey("RCM-TS", 1)
-        log = try EventLog.create(path: directory + "/L", name: "test.example/ts", secretariat: .privateKey(secretariat),
-                                  nodeKeyPath: nil, mapSize: mapSize).log
+        log = try EventLog.create(
+            path: directory + "/L", name: "test.example/ts", secretariat: .privateKey(secretariat),
+            nodeKeyPath: nil, mapSize: mapSize
+        ).log
         for (i, actor) in actors.enumerated() {
             let key = LedgerFixture.testKey(actor, UInt8(10 + i))
             try register(key, validFrom: "2014-01-01")
@@ -29,15 +31,19 @@ public struct LedgerFixture {
     public var path: String { directory + "/L" }
 
     public func register(_ key: SigningKey, validFrom: String) throws {
-        let draft = Draft(type: KeyRegistry.registeredType, occurred: .now(), payload: [
-            "actor": .string(key.name), "public_key": .string(key.verifierKey.description), "valid_from": .string(validFrom),
-        ])
+        let draft = Draft(
+            type: KeyRegistry.registeredType, occurred: .now(),
+            payload: [
+                "actor": .string(key.name), "public_key": .string(key.verifierKey.description), "valid_from": .string(validFrom),
+            ])
         _ = try Recorder(log: log).record([.init(number: 1, draft: draft)], key: secretariat, keyFile: "secretariat")
     }
 
     /// A signed event by `actor` (not appended).
-    public func event(_ actor: String, _ type: String = "case.request_filed", caseID: String? = "MX-2015-0001",
-                      occurred: String = "2015-04-01T10:00:00Z", payload: [String: JSONValue] = [:], id: EventID = .v7()) -> SignedEvent {
+    public func event(
+        _ actor: String, _ type: String = "case.request_filed", caseID: String? = "MX-2015-0001",
+        occurred: String = "2015-04-01T10:00:00Z", payload: [String: JSONValue] = [:], id: EventID = .v7()
+    ) -> SignedEvent {
         Envelope(id: id, type: type, caseID: caseID, actor: actor, occurred: Timestamp(parsing: occurred)!, payload: payload)
             .signed(by: keys[actor] ?? secretariat)
     }

@@ -30,14 +30,18 @@ public enum TestSupport {
     }
 
     /// Runs a built product with `arguments`, feeding `stdin`, and waits for it.
-    public static func run(_ arguments: [String], product: String = "amparo", stdin: String? = nil,
-                           environment: [String: String] = [:], directory: String? = nil) throws -> Result {
+    public static func run(
+        _ arguments: [String], product: String = "amparo", stdin: String? = nil,
+        environment: [String: String] = [:], directory: String? = nil
+    ) throws -> Result {
         try runExecutable(productsDirectory + "/" + product, arguments, stdin: stdin, environment: environment, directory: directory)
     }
 
     /// Runs any executable and waits for it.
-    public static func runExecutable(_ path: String, _ arguments: [String], stdin: String? = nil,
-                                     environment: [String: String] = [:], directory: String? = nil) throws -> Result {
+    public static func runExecutable(
+        _ path: String, _ arguments: [String], stdin: String? = nil,
+        environment: [String: String] = [:], directory: String? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Zstd
 
 @Suite("Zstd streaming with a hard bound")
@@ -59,8 +60,9 @@ struct ZstdTests {
         #expect(throws: ZstdError.library) { _ = try ZstdDecompressor.decompress(corrupt, bound: 1 << 20) }
     }
 
-    @Test("a frame that needs a window past 8 MiB is refused (the decoder's memory is bounded)",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zstd")))
+    @Test(
+        "a frame that needs a window past 8 MiB is refused (the decoder's memory is bounded)",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zstd")))
     func largeWindow() throws {
         // The zstd CLI, reading a pipe (size unknown), keeps --long=27's 128 MiB window in the frame.
         let p = Process()

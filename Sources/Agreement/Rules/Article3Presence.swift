@@ -2,8 +2,10 @@ extension Rules {
     public static let presence = Rule(
         id: .presence, article: "3, 7.6", force: .should,
         words: [
-            Quotation("Art. 3", "providing consular protection to a national of a country other than the potentially collaborating country or the receiving State"),
-            Quotation("Art. 7.6", "so that the countries with consular representation in the country in question can state if they are able to collaborate and how."),
+            Quotation(
+                "Art. 3", "providing consular protection to a national of a country other than the potentially collaborating country or the receiving State"),
+            Quotation(
+                "Art. 7.6", "so that the countries with consular representation in the country in question can state if they are able to collaborate and how."),
         ],
         summary: "the assisting State has no office in the location country, or is the requesting or the receiving State",
         interpretation: [
@@ -16,7 +18,9 @@ extension Rules {
             guard let s = c.filed, let country = s.locationCountry else { return nil }
             let state: String
             switch f.kind {
-            case .assistingStateSelected: guard let x = f.string("state") else { return nil }; state = x
+            case .assistingStateSelected:
+                guard let x = f.string("state") else { return nil }
+                state = x
             case .scopeAgreed, .collaborationOffered: state = f.actor
             default: return nil
             }

@@ -6,7 +6,7 @@ extension Rules {
         words: [Quotation("Art. 5 ¶1", "the RCM Technical Secretariat should be notified of the request for each case.")],
         summary: "a case is concluded without the Secretariat having been notified of its request",
         interpretation: [
-            "The text sets no moment for the notification, only that it happens for each case: protection before it is lawful. The Secretariat's acknowledgement (`case.secretariat_notified`) is the record that it was notified; a case concluded with none before its conclusion is the breach, reported on the conclusion.",
+            "The text sets no moment for the notification, only that it happens for each case: protection before it is lawful. The Secretariat's acknowledgement (`case.secretariat_notified`) is the record that it was notified; a case concluded with none before its conclusion is the breach, reported on the conclusion."
         ],
         judgement: .eachAct { c in
             let f = c.fact
@@ -16,8 +16,14 @@ extension Rules {
 
     public static let selection = Rule(
         id: .selection, article: "5 ¶2", force: .shall,
-        words: [Quotation("Art. 5 ¶2", "In the capital cities where several consular missions exist of States Parties to the Network for Consular Protection and Humanitarian Assistance, the State of citizenship of the person requesting protection shall establish which Party should be approached to request assistance.")],
-        summary: "a State other than the one the requesting State selected formally takes the case or acts in it, or none was selected where several Parties have missions",
+        words: [
+            Quotation(
+                "Art. 5 ¶2",
+                "In the capital cities where several consular missions exist of States Parties to the Network for Consular Protection and Humanitarian Assistance, the State of citizenship of the person requesting protection shall establish which Party should be approached to request assistance."
+            )
+        ],
+        summary:
+            "a State other than the one the requesting State selected formally takes the case or acts in it, or none was selected where several Parties have missions",
         interpretation: [
             "\"Several consular missions\" is read from the declared networks as they stood at the act: the Parties (other than the requesting and the receiving State) that declared an office in the location country, in the location city when their declaration names cities there. With one such Party or none, that Party may be asked without a selection; with several, the selection is required.",
             "Once a State is selected, a formal request to, an agreement on scope by, or an act of protection by another State is the breach, wherever the migrant is.",
@@ -27,11 +33,17 @@ extension Rules {
             guard let s = c.filed, let kind = f.kind else { return nil }
             let target: String
             switch kind {
-            case .formalRequestSent: guard let to = f.string("to") else { return nil }; target = to
-            case .scopeAgreed, .protectionActionRecorded: guard Codes.isMemberState(f.actor) else { return nil }; target = f.actor
+            case .formalRequestSent:
+                guard let to = f.string("to") else { return nil }
+                target = to
+            case .scopeAgreed, .protectionActionRecorded:
+                guard Codes.isMemberState(f.actor) else { return nil }
+                target = f.actor
             default: return nil
             }
-            let how = kind == .formalRequestSent ? "sent a formal request to \(Codes.name(target)) on \(f.day) in case \(c.caseName)"
+            let how =
+                kind == .formalRequestSent
+                ? "sent a formal request to \(Codes.name(target)) on \(f.day) in case \(c.caseName)"
                 : "\(kind == .scopeAgreed ? "agreed the scope of" : "acted in") case \(c.caseName) on \(f.day)"
             if let selected = s.selected {
                 guard target != selected else { return nil }
@@ -41,12 +53,18 @@ extension Rules {
             let parties = c.network.partiesWithMission(in: country, city: s.locationCity, at: f.occurred, excluding: s.requesting)
             guard parties.count > 1 else { return nil }
             let place = "\(s.locationCity.map { $0 + ", " } ?? "")\(Codes.name(country))"
-            return "\(c.actorName) \(how), but \(Codes.name(s.requesting)) had not established which Party is approached, though several Parties have missions in \(place) (\(parties.map(Codes.label).joined(separator: ", ")))."
+            return
+                "\(c.actorName) \(how), but \(Codes.name(s.requesting)) had not established which Party is approached, though several Parties have missions in \(place) (\(parties.map(Codes.label).joined(separator: ", ")))."
         })
 
     public static let scope = Rule(
         id: .scope, article: "5 ¶1", force: .shall,
-        words: [Quotation("Art. 5 ¶1", "The Parties shall agree, through verbal notes and for each specific case, on the scope and procedures to be implemented under this mode of assistance.")],
+        words: [
+            Quotation(
+                "Art. 5 ¶1",
+                "The Parties shall agree, through verbal notes and for each specific case, on the scope and procedures to be implemented under this mode of assistance."
+            )
+        ],
         summary: "protection is provided before scope was agreed by verbal notes, or an action kind lies outside the agreed scope",
         interpretation: ["Compares the action kind with the scope the acting State itself agreed (`case.scope_agreed`), before the act."],
         judgement: .eachAct { c in
@@ -56,6 +74,7 @@ extension Rules {
                 return "\(c.actorName) recorded \(f.phrase) on \(f.day) before the scope of case \(c.caseName) was agreed by verbal notes."
             }
             guard let kind = f.string("kind"), !agreed.contains(kind) else { return nil }
-            return "\(c.actorName) recorded \(f.phrase) on \(f.day), outside the scope agreed for case \(c.caseName) (\(agreed.sorted().map(Codes.actionPhrase).joined(separator: ", ")))."
+            return
+                "\(c.actorName) recorded \(f.phrase) on \(f.day), outside the scope agreed for case \(c.caseName) (\(agreed.sorted().map(Codes.actionPhrase).joined(separator: ", ")))."
         })
 }

@@ -2,7 +2,10 @@
 extension Rules {
     public static let focalPoint = Rule(
         id: .focalPoint, article: "7.6", force: .shall,
-        words: [Quotation("Art. 7.6", "Member States shall designate a focal point with the aim of establishing a network of e-mail addresses and telephone numbers")],
+        words: [
+            Quotation(
+                "Art. 7.6", "Member States shall designate a focal point with the aim of establishing a network of e-mail addresses and telephone numbers")
+        ],
         summary: "a State acts in a case without a designated focal point",
         interpretation: ["Checked on every case act by a Member State, against the designations made before the act."],
         judgement: .eachAct { c in
@@ -13,7 +16,11 @@ extension Rules {
 
     public static let network = Rule(
         id: .network, article: "7.6", force: .should,
-        words: [Quotation("Art. 7.6", "All Member States that decide to sign this Agreement should submit an updated list of the countries where they have consular offices.")],
+        words: [
+            Quotation(
+                "Art. 7.6",
+                "All Member States that decide to sign this Agreement should submit an updated list of the countries where they have consular offices.")
+        ],
         summary: "a State files a request without having declared its consular network",
         interpretation: ["Checked at filing: without the requesting State's list, nobody can tell whether it has an office where its national is (Art. 7.3)."],
         judgement: .eachAct { c in

@@ -1,8 +1,14 @@
 import Ledger
+
 extension Rules {
     public static let presentation = Rule(
         id: .presentation, article: "7.7", force: .should,
-        words: [Quotation("Art. 7.7", "The country requesting the implementation of the Agreement should present each case and its conclusion at the following meeting of the Liaison Officer Network for Consular Protection")],
+        words: [
+            Quotation(
+                "Art. 7.7",
+                "The country requesting the implementation of the Agreement should present each case and its conclusion at the following meeting of the Liaison Officer Network for Consular Protection"
+            )
+        ],
         summary: "a concluded case was not presented at the first Network meeting held after its conclusion",
         interpretation: [
             "\"The following meeting\" is the first meeting held on a date after the conclusion's date: a meeting held on the day of the conclusion is not it. Presenting at a later meeting is still a breach (the sentence says so).",
@@ -13,14 +19,18 @@ extension Rules {
             for caseID in world.cases.keys.sorted() {
                 let s = world.cases[caseID]!
                 guard let concluded = s.concluded, let event = s.concludedEvent,
-                      let meeting = world.network.firstMeeting(after: concluded.date) else { continue }
+                    let meeting = world.network.firstMeeting(after: concluded.date)
+                else { continue }
                 let known = s.presentations.filter { world.network.meetings[$0.meeting] != nil }
                 if known.contains(where: { $0.meeting == meeting.id }) { continue }
                 let late = known.first.map { " (it was presented later, at \($0.meeting))" } ?? ""
                 let place = meeting.city.map { " in \($0)" } ?? ""
-                found.append(HistoryFinding(
-                    caseID: caseID, seq: s.concludedSeq, event: event, actor: s.requesting,
-                    message: "\(Codes.subject(s.requesting)) concluded case \(caseID) on \(concluded.date) but did not present it at the next meeting of the Network, on \(meeting.date)\(place)\(late)."))
+                found.append(
+                    HistoryFinding(
+                        caseID: caseID, seq: s.concludedSeq, event: event, actor: s.requesting,
+                        message:
+                            "\(Codes.subject(s.requesting)) concluded case \(caseID) on \(concluded.date) but did not present it at the next meeting of the Network, on \(meeting.date)\(place)\(late)."
+                    ))
             }
             return found
         })

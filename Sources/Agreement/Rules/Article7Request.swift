@@ -29,7 +29,8 @@ extension Rules {
                 return "\(Codes.subject(r)) filed case \(c.caseName) on \(f.day) while not a Party to the Agreement."
             case .assistingStateSelected:
                 guard let s = f.string("state"), !c.network.isParty(s, at: f.occurred) else { return nil }
-                return "\(c.actorName) selected \(Codes.name(s)) on \(f.day) to assist in case \(c.caseName), but \(Codes.name(s)) was not a Party on that date."
+                return
+                    "\(c.actorName) selected \(Codes.name(s)) on \(f.day) to assist in case \(c.caseName), but \(Codes.name(s)) was not a Party on that date."
             case .scopeAgreed, .protectionActionRecorded:
                 guard Codes.isMemberState(f.actor), !c.network.isParty(f.actor, at: f.occurred) else { return nil }
                 return "\(c.actorName) recorded \(f.phrase) in case \(c.caseName) on \(f.day) while not a Party to the Agreement."
@@ -40,7 +41,12 @@ extension Rules {
 
     public static let unrepresented = Rule(
         id: .unrepresented, article: "7.3", force: .should,
-        words: [Quotation("Art. 7", "The request should comply with the following requirements:"), Quotation("Art. 7.3", "A diplomatic representative or consular office of the country of origin of the migrant does not exist in the country where the migrant is.")],
+        words: [
+            Quotation("Art. 7", "The request should comply with the following requirements:"),
+            Quotation(
+                "Art. 7.3",
+                "A diplomatic representative or consular office of the country of origin of the migrant does not exist in the country where the migrant is."),
+        ],
         summary: "the requesting State had a diplomatic or consular office in the location country, or the migrant is in the requesting State itself",
         interpretation: [
             "Uses the requesting State's declaration (`state.consular_network_declared`) in force at filing. A State that declared no network at all is ART7.6-NETWORK's breach, not this one: with no list there is no office to find.",
@@ -49,7 +55,8 @@ extension Rules {
         judgement: .eachAct { c in
             let f = c.fact
             guard f.kind == .requestFiled, let r = c.requesting, Codes.isMemberState(r),
-                  let country = f.string("location_country") else { return nil }
+                let country = f.string("location_country")
+            else { return nil }
             if country == r {
                 return "\(Codes.subject(r)) filed case \(c.caseName) on \(f.day) for a national who is in \(Codes.name(r)) itself."
             }
@@ -60,14 +67,22 @@ extension Rules {
 
     public static let civilian = Rule(
         id: .civilian, article: "7.4", force: .should,
-        words: [Quotation("Art. 7.4", "The requested consular protection should be linked to a violation of fundamental human rights by other civilians, and not by local State authorities")],
+        words: [
+            Quotation(
+                "Art. 7.4",
+                "The requested consular protection should be linked to a violation of fundamental human rights by other civilians, and not by local State authorities"
+            )
+        ],
         summary: "the perpetrator is a State authority, or the category is not one listed",
-        interpretation: ["The categories are the ones Art. 7.4 lists (children and adolescents, domestic violence, natural disasters, labour exploitation) and `other`."],
+        interpretation: [
+            "The categories are the ones Art. 7.4 lists (children and adolescents, domestic violence, natural disasters, labour exploitation) and `other`."
+        ],
         judgement: .eachAct { c in
             let f = c.fact
             guard f.kind == .requestFiled else { return nil }
             if f.string("perpetrator") == "state_authority" {
-                return "\(c.actorName) filed case \(c.caseName) on \(f.day) for a violation by local State authorities; the mechanism covers violations by other civilians."
+                return
+                    "\(c.actorName) filed case \(c.caseName) on \(f.day) for a violation by local State authorities; the mechanism covers violations by other civilians."
             }
             if let category = f.string("category"), !Codes.categories.contains(category) {
                 return "\(c.actorName) filed case \(c.caseName) on \(f.day) in category \"\(category)\", which is not one the Agreement lists."
@@ -77,13 +92,18 @@ extension Rules {
 
     public static let channel = Rule(
         id: .channel, article: "7.5", force: .should,
-        words: [Quotation("Art. 7.5", "The request should be coordinated at a horizontal level by the Consular Directorate or Department of the country of origin of the migrant; and only as an exception, directly with local State authorities.")],
+        words: [
+            Quotation(
+                "Art. 7.5",
+                "The request should be coordinated at a horizontal level by the Consular Directorate or Department of the country of origin of the migrant; and only as an exception, directly with local State authorities."
+            )
+        ],
         summary: "coordination goes to local authorities without a stated exception",
         interpretation: ["An exception is stated when `exception_reason` holds text other than white space."],
         judgement: .eachAct { c in
             let f = c.fact
             guard f.kind == .requestFiled, f.string("channel") == "local_authorities",
-                  (f.string("exception_reason") ?? "").allSatisfy(\.isWhitespace)
+                (f.string("exception_reason") ?? "").allSatisfy(\.isWhitespace)
             else { return nil }
             return "\(c.actorName) filed case \(c.caseName) on \(f.day) through local authorities without stating the exception that allows it."
         })

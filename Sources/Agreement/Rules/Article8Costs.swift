@@ -1,7 +1,12 @@
 extension Rules {
     public static let costs = Rule(
         id: .costs, article: "8", force: .shall,
-        words: [Quotation("Art. 8", "The implementation costs for this mechanism shall be covered with support from the International Organization for Migration – IOM – when appropriate and to the extent of its possibilities, and by the country of citizenship of the person receiving protection.")],
+        words: [
+            Quotation(
+                "Art. 8",
+                "The implementation costs for this mechanism shall be covered with support from the International Organization for Migration – IOM – when appropriate and to the extent of its possibilities, and by the country of citizenship of the person receiving protection."
+            )
+        ],
         summary: "a cost is borne by, or a reimbursement claimed from, anyone other than IOM or the State of nationality",
         interpretation: [
             "A cost's `payer` and a reimbursement claim's `from` must be IOM or the State of nationality.",
@@ -14,10 +19,12 @@ extension Rules {
             switch f.kind {
             case .costRecorded:
                 guard let payer = f.string("payer"), payer != Codes.iom, payer != r else { return nil }
-                return "\(c.actorName) recorded on \(f.day) a cost of \(amount) in case \(c.caseName) borne by \(Codes.name(payer)), not by IOM or \(Codes.name(r))."
+                return
+                    "\(c.actorName) recorded on \(f.day) a cost of \(amount) in case \(c.caseName) borne by \(Codes.name(payer)), not by IOM or \(Codes.name(r))."
             case .reimbursementClaimed:
                 guard let from = f.string("from"), from != Codes.iom, from != r else { return nil }
-                return "\(c.actorName) claimed on \(f.day) a reimbursement of \(amount) in case \(c.caseName) from \(Codes.name(from)), not from IOM or \(Codes.name(r))."
+                return
+                    "\(c.actorName) claimed on \(f.day) a reimbursement of \(amount) in case \(c.caseName) from \(Codes.name(from)), not from IOM or \(Codes.name(r))."
             default:
                 return nil
             }

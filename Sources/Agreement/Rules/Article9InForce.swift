@@ -1,4 +1,5 @@
 import Ledger
+
 extension Rules {
     public static let inForce = Rule(
         id: .inForce, article: "9", force: .shall,
@@ -11,7 +12,8 @@ extension Rules {
         judgement: .eachAct { c in
             guard c.fact.kind == .requestFiled else { return nil }
             guard let date = c.network.inForce else {
-                return "\(c.actorName) filed case \(c.caseName) on \(c.fact.day), but this ledger records no entry into force of the Agreement (no approval by the Vice-Ministers)."
+                return
+                    "\(c.actorName) filed case \(c.caseName) on \(c.fact.day), but this ledger records no entry into force of the Agreement (no approval by the Vice-Ministers)."
             }
             guard c.fact.occurred < date else { return nil }
             return "\(c.actorName) filed case \(c.caseName) on \(c.fact.day), before the Agreement entered into force on \(date.date)."

@@ -20,7 +20,10 @@ extension Rules {
         id: .authority, article: nil, force: .integrity,
         words: [
             Quotation("domain.md", "the actor is not the one allowed to emit that type in that case"),
-            Quotation("Art. 3", "to collaborate with the requesting country in providing consular protection to a national of a country other than the potentially collaborating country"),
+            Quotation(
+                "Art. 3",
+                "to collaborate with the requesting country in providing consular protection to a national of a country other than the potentially collaborating country"
+            ),
         ],
         summary: "the actor is not the one allowed to emit that type in that case",
         interpretation: [
@@ -41,26 +44,35 @@ extension Rules {
                 return Codes.isMemberState(actor) ? nil : "\(c.actorName) recorded \(what) on \(day), which only a Member State may record about itself."
             case .requestingState:
                 guard let requesting = c.requesting, actor != requesting else { return nil }
-                return "\(c.actorName) recorded \(what) in case \(c.caseName) on \(day), which only the requesting State, \(Codes.name(requesting)), may record."
+                return
+                    "\(c.actorName) recorded \(what) in case \(c.caseName) on \(day), which only the requesting State, \(Codes.name(requesting)), may record."
             case .otherMemberState, .assistingState:
                 if !Codes.isMemberState(actor) {
-                    return "\(c.actorName) recorded \(what) in case \(c.caseName) on \(day), which only a Member State other than the requesting State may record."
+                    return
+                        "\(c.actorName) recorded \(what) in case \(c.caseName) on \(day), which only a Member State other than the requesting State may record."
                 }
                 guard actor == c.requesting else { return nil }
                 return "\(c.actorName) recorded \(what) in its own case \(c.caseName) on \(day), which only another Party, the assisting State, may record."
             case .iomOrRequestingState:
-                return actor == Codes.iom || actor == c.requesting ? nil
+                return actor == Codes.iom || actor == c.requesting
+                    ? nil
                     : "\(c.actorName) recorded \(what) in case \(c.caseName) on \(day), which only IOM or the State of nationality may record."
             case .author:
                 guard let target = c.fact.string("event").flatMap(EventID.init(parsing:)),
-                      let author = c.caseState?.authors[target], author != actor else { return nil }
+                    let author = c.caseState?.authors[target], author != actor
+                else { return nil }
                 return "\(c.actorName) corrected an event of case \(c.caseName) written by \(Codes.name(author)); only its author may correct it."
             }
         })
 
     public static let lifecycle = Rule(
         id: .lifecycle, article: nil, force: .integrity,
-        words: [Quotation("domain.md", "An event that occurred after it was recorded (beyond a few minutes of clock allowance), or a case event that occurred before its case was filed, is a `LIFECYCLE` breach.")],
+        words: [
+            Quotation(
+                "domain.md",
+                "An event that occurred after it was recorded (beyond a few minutes of clock allowance), or a case event that occurred before its case was filed, is a `LIFECYCLE` breach."
+            )
+        ],
         summary: "the event is out of order for the case, or names something the ledger does not hold",
         interpretation: [
             "Also an event that is not a well-formed event of the catalog (possible only for events recorded by bundle import; the write path refuses them with exit status 2), a reimbursement of a claim the case does not hold, a correction of an event it does not hold, and a presentation at a meeting the ledger does not know (never scheduled or held).",
@@ -77,7 +89,8 @@ extension Rules {
             }
             guard let caseID = f.caseID, let kind = f.kind else { return nil }
             guard let s = c.filed else {
-                return kind == .requestFiled ? nil
+                return kind == .requestFiled
+                    ? nil
                     : "\(c.actorName) recorded \(f.phrase) on \(f.day) for case \(caseID) before the case was filed."
             }
             switch kind {
@@ -87,7 +100,8 @@ extension Rules {
                 return "case \(caseID) was already concluded on \(s.concluded!.date)."
             case .presentedAtMeeting:
                 if let meeting = f.string("meeting"), !c.network.calendar.meetings.contains(meeting) {
-                    return "\(c.actorName) presented case \(caseID) on \(f.day) at a meeting this ledger does not know: no meeting \"\(meeting)\" was scheduled or held."
+                    return
+                        "\(c.actorName) presented case \(caseID) on \(f.day) at a meeting this ledger does not know: no meeting \"\(meeting)\" was scheduled or held."
                 }
                 if s.concluded == nil { return "\(c.actorName) presented case \(caseID) on \(f.day) before concluding it." }
             case .reimbursed:

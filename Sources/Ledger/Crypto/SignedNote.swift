@@ -1,4 +1,5 @@
 import Foundation
+
 /// A C2SP signed note: text, a blank line, then signature lines
 /// `— <key name> <base64(4-byte key id ‖ signature)>`.
 public struct SignedNote: Sendable, Equatable {

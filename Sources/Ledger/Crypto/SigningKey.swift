@@ -33,10 +33,11 @@ public struct SigningKey: @unchecked Sendable {  // immutable; Crypto does not m
         let lines = pem.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         let blocks = lines.filter { $0.hasPrefix("-----BEGIN ") }.count
         guard blocks <= 1 else {
-            throw LedgerError(.badKey, "the file holds \(blocks) PEM blocks; a key file holds exactly one private key (which one to sign with would be a guess)")
+            throw LedgerError(
+                .badKey, "the file holds \(blocks) PEM blocks; a key file holds exactly one private key (which one to sign with would be a guess)")
         }
         guard let begin = lines.firstIndex(of: "-----BEGIN PRIVATE KEY-----"),
-              let end = lines.firstIndex(of: "-----END PRIVATE KEY-----"), begin < end
+            let end = lines.firstIndex(of: "-----END PRIVATE KEY-----"), begin < end
         else {
             throw LedgerError(.badKey, "not a PKCS#8 PEM private key (no BEGIN/END PRIVATE KEY lines)")
         }

@@ -65,13 +65,15 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
     /// character, so a name can be printed safely.
     static func validate(name: String) throws(LedgerError) {
         guard !name.isEmpty,
-              !name.unicodeScalars.contains(where: { $0 == "+" || $0.properties.isWhitespace || $0.properties.generalCategory == .control })
+            !name.unicodeScalars.contains(where: { $0 == "+" || $0.properties.isWhitespace || $0.properties.generalCategory == .control })
         else {
             let shown = name.unicodeScalars.map { s -> String in
                 s.properties.isWhitespace || s.properties.generalCategory == .control || s.value > 0x7E
                     ? String(format: "\\u{%04X}", s.value) : String(s)
             }.joined()
-            throw LedgerError(.badKey, "\"\(shown)\" is not a valid key name: C2SP signed notes need a non-empty name without spaces (any Unicode space), control characters or '+'")
+            throw LedgerError(
+                .badKey,
+                "\"\(shown)\" is not a valid key name: C2SP signed notes need a non-empty name without spaces (any Unicode space), control characters or '+'")
         }
     }
 }

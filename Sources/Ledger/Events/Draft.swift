@@ -59,7 +59,8 @@ public struct Draft: Hashable, Sendable {
             throw LedgerError(.badDraft, "\"occurred\" is missing: when the act happened, RFC 3339 (2015-11-09T15:00:00Z)")
         }
         guard case .string(let occurredText) = occurredValue else {
-            throw LedgerError(.badDraft, "\"occurred\" must be a string holding an RFC 3339 time such as \"2015-11-09T15:00:00Z\", not \(occurredValue.kindName)")
+            throw LedgerError(
+                .badDraft, "\"occurred\" must be a string holding an RFC 3339 time such as \"2015-11-09T15:00:00Z\", not \(occurredValue.kindName)")
         }
         guard let occurred = Timestamp(parsing: occurredText) else {
             throw LedgerError(.badDraft, "\"occurred\" \"\(occurredText)\" is not an RFC 3339 time such as 2015-11-09T15:00:00Z")

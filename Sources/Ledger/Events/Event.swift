@@ -48,15 +48,17 @@ public struct Envelope: Hashable, Sendable {
     static func validateType(_ type: String) -> Bool {
         // dotted lower-case words: `case.request_filed`, `key.registered`
         let parts = type.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count >= 2 && type.count <= 64 && parts.allSatisfy { part in
-            !part.isEmpty && part.utf8.allSatisfy { (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) }
-        }
+        return parts.count >= 2 && type.count <= 64
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.utf8.allSatisfy { (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) }
+            }
     }
 
     static func validateActor(_ actor: String) -> Bool {
-        !actor.isEmpty && actor.count <= 32 && actor.utf8.allSatisfy {
-            (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-")
-        }
+        !actor.isEmpty && actor.count <= 32
+            && actor.utf8.allSatisfy {
+                (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-")
+            }
     }
 
     static func validateCase(_ caseID: String) -> Bool {
@@ -95,8 +97,8 @@ public struct SignedEvent: Hashable, Sendable {
         }
         guard case .object(var object) = value else { throw LedgerError(.corrupt, "an event is a JSON object") }
         guard case .object(let sig)? = object.removeValue(forKey: "signature"),
-              case .string(let keyRef)? = sig["key"], case .string(let sigText)? = sig["value"], sig.count == 2,
-              let sigBytes = [UInt8](base64: sigText), sigBytes.count == 64
+            case .string(let keyRef)? = sig["key"], case .string(let sigText)? = sig["value"], sig.count == 2,
+            let sigBytes = [UInt8](base64: sigText), sigBytes.count == 64
         else { throw LedgerError(.corrupt, "the event has no well-formed signature {key, value}") }
         let envelope = try Envelope(object: object, strictTime: checkCanonical)
         guard !checkCanonical || CanonicalJSON.encode(value) == bytes else {
@@ -142,7 +144,7 @@ extension Envelope {
         }
         // Canonical ids are lower-case: parsing checked the shape, so no upper-case hex digit is left to check.
         guard case .string(let idText)? = object["id"], let id = EventID(parsing: idText),
-              !idText.utf8.contains(where: { (0x41...0x46).contains($0) })
+            !idText.utf8.contains(where: { (0x41...0x46).contains($0) })
         else {
             throw LedgerError(.corrupt, "event id is not a lower-case UUID")
         }
@@ -154,7 +156,7 @@ extension Envelope {
             throw LedgerError(.corrupt, "event \(id): actor is missing or malformed")
         }
         guard case .string(let occurredText)? = object["occurred"], let occurred = Timestamp(parsing: occurredText),
-              !strictTime || occurred.description == occurredText
+            !strictTime || occurred.description == occurredText
         else { throw LedgerError(.corrupt, "event \(id): occurred is not a canonical RFC 3339 UTC time") }
         var caseID: String?
         if let c = object["case"] {

@@ -58,9 +58,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             }
             out.append(contentsOf: buffer)
         }
-        digits(y, 4); out.append(0x2D); digits(m, 2); out.append(0x2D); digits(d, 2)
+        digits(y, 4)
+        out.append(0x2D)
+        digits(m, 2)
+        out.append(0x2D)
+        digits(d, 2)
         out.append(0x54)
-        digits(secondOfDay / 3600, 2); out.append(0x3A); digits(secondOfDay / 60 % 60, 2); out.append(0x3A); digits(secondOfDay % 60, 2)
+        digits(secondOfDay / 3600, 2)
+        out.append(0x3A)
+        digits(secondOfDay / 60 % 60, 2)
+        out.append(0x3A)
+        digits(secondOfDay % 60, 2)
         if nanoseconds > 0 {
             out.append(0x2E)
             var fraction = Int64(nanoseconds)
@@ -89,8 +97,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             return v
         }
         guard b.count >= 10, let y = num(0..<4), b[4] == UInt8(ascii: "-"), let mo = num(5..<7),
-              b[7] == UInt8(ascii: "-"), let d = num(8..<10), (1...12).contains(mo),
-              d >= 1, d <= Timestamp.daysIn(month: mo, year: y)
+            b[7] == UInt8(ascii: "-"), let d = num(8..<10), (1...12).contains(mo),
+            d >= 1, d <= Timestamp.daysIn(month: mo, year: y)
         else { return nil }
         let days = Timestamp.days(fromCivil: y, mo, d)
         if b.count == 10 {
@@ -98,8 +106,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             return
         }
         guard b.count >= 20, [UInt8(ascii: "T"), UInt8(ascii: "t")].contains(b[10]),
-              let h = num(11..<13), b[13] == UInt8(ascii: ":"), let mi = num(14..<16),
-              b[16] == UInt8(ascii: ":"), let s = num(17..<19), h < 24, mi < 60, s < 60
+            let h = num(11..<13), b[13] == UInt8(ascii: ":"), let mi = num(14..<16),
+            b[16] == UInt8(ascii: ":"), let s = num(17..<19), h < 24, mi < 60, s < 60
         else { return nil }
         var i = 19
         var nanos: Int64 = 0
@@ -120,7 +128,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             i += 1
         } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
             guard let oh = num((i + 1)..<(i + 3)), i + 3 < b.count, b[i + 3] == UInt8(ascii: ":"),
-                  let om = num((i + 4)..<(i + 6)), oh < 24, om < 60
+                let om = num((i + 4)..<(i + 6)), oh < 24, om < 60
             else { return nil }
             offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
             i += 6

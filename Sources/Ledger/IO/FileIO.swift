@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one mapping from an operating-system failure (`errno`) to a sentence a person can act on,
@@ -15,7 +16,8 @@ public enum FileIO {
     public static func failure(_ code: Int32, _ doing: String, _ path: String) -> LedgerError {
         switch code {
         case ENOSPC, EDQUOT, EFBIG, EIO:
-            return LedgerError(.diskFull, "could not \(doing) \(path): the disk is full or failing (\(String(cString: strerror(code)))); free space and try again")
+            return LedgerError(
+                .diskFull, "could not \(doing) \(path): the disk is full or failing (\(String(cString: strerror(code)))); free space and try again")
         case EROFS:
             return LedgerError(.readOnly, "could not \(doing) \(path): it is on read-only media")
         case EACCES, EPERM:

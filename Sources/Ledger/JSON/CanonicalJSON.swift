@@ -95,7 +95,10 @@ public enum CanonicalJSON {
             digits = String(mantissa)
             pointPosition = digits.count
         }
-        while digits.first == "0" { digits.removeFirst(); pointPosition -= 1 }
+        while digits.first == "0" {
+            digits.removeFirst()
+            pointPosition -= 1
+        }
         while digits.last == "0" { digits.removeLast() }
         let k = digits.count
         let n = pointPosition + exponent  // value = 0.d1d2…dk × 10^n

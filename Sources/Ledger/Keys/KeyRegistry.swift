@@ -63,16 +63,20 @@ public struct KeyRegistry: Sendable {
             return Problem(rule: "SIGNATURE", message: "\(e.actor) signed \(e.type) with key \(event.signature.key), which is not registered")
         }
         guard binding.actor == e.actor else {
-            return Problem(rule: "SIGNATURE", message: "\(e.type) claims actor \(e.actor) but is signed with key \(event.signature.key), registered to \(binding.actor)")
+            return Problem(
+                rule: "SIGNATURE", message: "\(e.type) claims actor \(e.actor) but is signed with key \(event.signature.key), registered to \(binding.actor)")
         }
         guard binding.validFrom <= e.occurred else {
-            return Problem(rule: "SIGNATURE", message: "\(e.actor) signed \(e.type) of \(e.occurred) with key \(event.signature.key), valid only from \(binding.validFrom)")
+            return Problem(
+                rule: "SIGNATURE", message: "\(e.actor) signed \(e.type) of \(e.occurred) with key \(event.signature.key), valid only from \(binding.validFrom)"
+            )
         }
         if let revoked = binding.revokedAt, revoked <= e.occurred {
             return Problem(rule: "SIGNATURE", message: "\(e.actor) signed \(e.type) of \(e.occurred) with key \(event.signature.key), revoked at \(revoked)")
         }
         guard !verifySignature || binding.key.isValidSignature(event.signature.value, for: e.signingBytes) else {
-            return Problem(rule: "SIGNATURE", message: "the signature of \(e.actor) on \(e.type) does not verify: the event was altered or signed with another key")
+            return Problem(
+                rule: "SIGNATURE", message: "the signature of \(e.actor) on \(e.type) does not verify: the event was altered or signed with another key")
         }
         return nil
     }
@@ -96,7 +100,10 @@ public struct KeyRegistry: Sendable {
             switch e.type {
             case KeyRegistry.genesisType:
                 guard event.signature.key == trustAnchor.reference else {
-                    return Problem(rule: "SIGNATURE", message: "ledger.genesis is signed with \(event.signature.key), not with the Secretariat key this node trusts (\(trustAnchor.reference))")
+                    return Problem(
+                        rule: "SIGNATURE",
+                        message:
+                            "ledger.genesis is signed with \(event.signature.key), not with the Secretariat key this node trusts (\(trustAnchor.reference))")
                 }
                 guard case .array(let roots)? = e.payload["root_keys"] else {
                     return Problem(rule: "SIGNATURE", message: "ledger.genesis has no root_keys list")
@@ -140,7 +147,9 @@ public struct KeyRegistry: Sendable {
     ///
     /// `verifySignatures: false` trusts the stored key events' signatures (the write path: they were
     /// checked on the way in, and `verify` re-checks them); bindings and authority are still checked.
-    public static func build(trustAnchor: VerifierKey, keyEvents: [(seq: UInt64, event: SignedEvent)], verifySignatures: Bool = true) -> (KeyRegistry, [(seq: UInt64, event: SignedEvent, problem: Problem)]) {
+    public static func build(trustAnchor: VerifierKey, keyEvents: [(seq: UInt64, event: SignedEvent)], verifySignatures: Bool = true) -> (
+        KeyRegistry, [(seq: UInt64, event: SignedEvent, problem: Problem)]
+    ) {
         var registry = KeyRegistry(trustAnchor: trustAnchor)
         var problems: [(UInt64, SignedEvent, Problem)] = []
         let ordered = keyEvents.sorted { ($0.event.envelope.occurred, $0.seq) < ($1.event.envelope.occurred, $1.seq) }
@@ -160,7 +169,8 @@ public struct KeyRegistry: Sendable {
         }
         let key = try VerifierKey(parsing: text)
         guard key.name == actor else {
-            throw LedgerError(.badDraft, "the verifier key is named \(key.name) but payload.actor is \(actor); create the key with `amparo keys new --actor \(actor)`")
+            throw LedgerError(
+                .badDraft, "the verifier key is named \(key.name) but payload.actor is \(actor); create the key with `amparo keys new --actor \(actor)`")
         }
         return (actor, key)
     }

@@ -36,7 +36,11 @@ extension EventLog {
         let nodeKey = try nodeSigningKey()
         return try write { txn in
             // Pass 1: which events are held already, and equivocation.
-            enum Place { case held(UInt64), earlier(Int), fresh }
+            enum Place {
+                case held(UInt64)
+                case earlier(Int)
+                case fresh
+            }
             var places: [Place] = []
             places.reserveCapacity(events.count)
             var firstIndex: [EventID: Int] = [:]

@@ -77,8 +77,10 @@ extension EventLog {
     }
 
     /// The same, inside `snapshot`.
-    public func forEachRaw(in snapshot: borrowing Transaction, from: UInt64 = 1, to: UInt64? = nil,
-                           _ body: (RawEntry) throws -> Bool) throws {
+    public func forEachRaw(
+        in snapshot: borrowing Transaction, from: UInt64 = 1, to: UInt64? = nil,
+        _ body: (RawEntry) throws -> Bool
+    ) throws {
         try snapshot.forEach(db.events, from: EventLog.seqKey(max(from, 1))) { e in
             let seq = e.key.bigEndianUInt64
             if let to, seq > to { return false }
@@ -92,8 +94,10 @@ extension EventLog {
     }
 
     /// Every event in `snapshot`, in log order, until `body` returns false.
-    public func forEach(in snapshot: borrowing Transaction, from: UInt64 = 1, to: UInt64? = nil,
-                        _ body: (StoredEvent) throws -> Bool) throws {
+    public func forEach(
+        in snapshot: borrowing Transaction, from: UInt64 = 1, to: UInt64? = nil,
+        _ body: (StoredEvent) throws -> Bool
+    ) throws {
         try forEachRaw(in: snapshot, from: from, to: to) { raw in try body(try EventLog.decode(raw, path: path)) }
     }
 
@@ -189,8 +193,10 @@ extension EventLog {
     public func keyRegistry(in snapshot: borrowing Transaction, verifySignatures: Bool = true) throws -> KeyRegistry {
         // The write path's registry is cached until the key-event index changes (another process
         // may append key events: the index's count and last sequence tell).
-        let stamp: [UInt64] = [UInt64(try snapshot.count(db.keyEvents)),
-                               try snapshot.withCursor(db.keyEvents) { c in try c.last()?.key.bigEndianUInt64 ?? 0 }]
+        let stamp: [UInt64] = [
+            UInt64(try snapshot.count(db.keyEvents)),
+            try snapshot.withCursor(db.keyEvents) { c in try c.last()?.key.bigEndianUInt64 ?? 0 },
+        ]
         if !verifySignatures, let cached = registryCache.withLock({ $0 }), cached.stamp == stamp { return cached.registry }
         let events = try keyEvents(in: snapshot).map { ($0.seq, $0.event) }
         let registry = KeyRegistry.build(trustAnchor: trustAnchor, keyEvents: events, verifySignatures: verifySignatures).0

@@ -85,7 +85,7 @@ public final class EventLog: Sendable {
             return m
         }
         guard let format = meta["format"], let name = meta["name"], let trust = meta["trust"],
-              let node = meta["node-key"], let nodePath = meta["node-key-path"]
+            let node = meta["node-key"], let nodePath = meta["node-key-path"]
         else { throw LedgerError(.notALedger, "\(path) is an LMDB environment but not an Amparo ledger (no ledger metadata)") }
         guard format == EventLog.formatVersion else {
             throw LedgerError(.notALedger, "\(path) has ledger format \(format); this amparo reads format \(EventLog.formatVersion)")
@@ -120,8 +120,10 @@ public final class EventLog: Sendable {
         }
         guard isDir.boolValue else { throw LedgerError(.notALedger, "\(path) is a file, not a ledger directory") }
         let dataFile = path + "/data.mdb"
-        let readOnly = readOnly ?? (FileManager.default.fileExists(atPath: dataFile)
-            && !(FileIO.isWritable(path) && FileIO.isWritable(dataFile)))
+        let readOnly =
+            readOnly
+            ?? (FileManager.default.fileExists(atPath: dataFile)
+                && !(FileIO.isWritable(path) && FileIO.isWritable(dataFile)))
         var options = Environment.Options()
         options.readOnly = readOnly
         if let mapSize { options.initialMapSize = mapSize }
@@ -163,7 +165,8 @@ public final class EventLog: Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
             throw LedgerError(.io, "\(path) is a file; --ledger must name a directory")
         }
-        let keyPath = nodeKeyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let keyPath =
+            nodeKeyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             ?? URL(fileURLWithPath: path).standardizedFileURL.appendingPathComponent("node.key").path
         let madeDirectory = !FileManager.default.fileExists(atPath: path)
         // Read or make the node key before touching the ledger directory's database.
@@ -189,8 +192,11 @@ public final class EventLog: Sendable {
             created = true
         }
         do {
-            return (try initialise(path: path, name: name, secretariat: secretariat, nodeSigningKey: nodeSigningKey,
-                                   keyPath: keyPath, mapSize: mapSize, now: now), created)
+            return (
+                try initialise(
+                    path: path, name: name, secretariat: secretariat, nodeSigningKey: nodeSigningKey,
+                    keyPath: keyPath, mapSize: mapSize, now: now), created
+            )
         } catch {
             // Leave nothing half-made: a later `init` must find the disk as it was.
             for file in ["data.mdb", "lock.mdb"] { try? FileManager.default.removeItem(atPath: path + "/" + file) }
@@ -252,7 +258,9 @@ public final class EventLog: Sendable {
     /// effect outside the transaction. Refused on a ledger opened read-only.
     public func write<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
         guard !isReadOnly else {
-            throw LedgerError(.readOnly, "\(path) is open read-only (read-only media, or not writable by this user): this command writes; run it where the ledger can be written")
+            throw LedgerError(
+                .readOnly,
+                "\(path) is open read-only (read-only media, or not writable by this user): this command writes; run it where the ledger can be written")
         }
         return try lmdb { try env.write(body) }
     }
@@ -290,17 +298,23 @@ public final class EventLog: Sendable {
     static func translate(_ error: LMDBError, path: String) -> LedgerError {
         switch error.code {
         case .diskFull:
-            return LedgerError(.diskFull, "could not write to \(path): the disk is full or failing (\(error.message)); nothing was written: free space and try again", underlying: error)
+            return LedgerError(
+                .diskFull, "could not write to \(path): the disk is full or failing (\(error.message)); nothing was written: free space and try again",
+                underlying: error)
         case .permissionDenied where error.returnCode == EROFS:
             return LedgerError(.readOnly, "\(path) is on read-only media: this command writes; run it where the ledger can be written", underlying: error)
         case .permissionDenied:
             return LedgerError(.io, "permission denied on \(path) (\(error.operation)): check the directory's owner and mode", underlying: error)
         case .readersFull:
-            return LedgerError(.io, "\(path): every reader slot is in use by live processes (\(error.message)); wait for some readers to finish and try again", underlying: error)
+            return LedgerError(
+                .io, "\(path): every reader slot is in use by live processes (\(error.message)); wait for some readers to finish and try again",
+                underlying: error)
         case .mapFull:
             return LedgerError(.diskFull, "\(path): the ledger reached its maximum map size (\(error.message)); nothing was written", underlying: error)
         case .corrupted, .panic, .invalidFile:
-            return LedgerError(.corrupt, "\(path): LMDB reports \(error.message) in \(error.operation); run `amparo verify` and restore from a bundle or backup", underlying: error)
+            return LedgerError(
+                .corrupt, "\(path): LMDB reports \(error.message) in \(error.operation); run `amparo verify` and restore from a bundle or backup",
+                underlying: error)
         default:
             return LedgerError(.io, "\(path): \(error.operation): \(error.message)", underlying: error)
         }

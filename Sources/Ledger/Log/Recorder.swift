@@ -32,7 +32,8 @@ public struct Recorder {
         guard let binding = registry.binding(forPublicKey: key.verifierKey.publicKey) else {
             throw LedgerError(
                 .unregisteredKey,
-                "the key in \(keyFile) is not registered in this ledger; the key authority registers its public key (`amparo keys register`), or import a bundle that does")
+                "the key in \(keyFile) is not registered in this ledger; the key authority registers its public key (`amparo keys register`), or import a bundle that does"
+            )
         }
         return binding
     }
@@ -92,7 +93,9 @@ public struct Recorder {
             if let id = error.eventID {
                 let twins = signed.filter { $0.event.id == id }.map(\.line)
                 if twins.count > 1 {
-                    error = LedgerError(.equivocation, "line \(twins[1]): equivocation refused: event \(id) differs from line \(twins[0]), which has the same id; nothing was written")
+                    error = LedgerError(
+                        .equivocation,
+                        "line \(twins[1]): equivocation refused: event \(id) differs from line \(twins[0]), which has the same id; nothing was written")
                 } else if let line = twins.first {
                     error = LedgerError(.equivocation, "line \(line): " + error.message)
                 }

@@ -15,8 +15,10 @@ public struct Breach: Hashable, Sendable {
     public let actor: String?
     public let message: String
 
-    public init(rule: String, article: String? = nil, force: String = "integrity", seq: UInt64?, event: String?, caseID: String?,
-                actor: String?, message: String) {
+    public init(
+        rule: String, article: String? = nil, force: String = "integrity", seq: UInt64?, event: String?, caseID: String?,
+        actor: String?, message: String
+    ) {
         self.rule = rule
         self.article = article
         self.force = force

@@ -25,12 +25,16 @@ public enum LedgerVerifier {
     /// - Complexity: one pass over the events (plus the key events, read first through their
     ///   index); O(log n) memory plus the key events and one batch of events whose signatures are
     ///   checked on every core.
-    public static func verify(_ log: EventLog, in snapshot: borrowing Transaction, held: String? = nil,
-                              each: ((StoredEvent) throws -> Void)? = nil) throws -> VerificationReport {
+    public static func verify(
+        _ log: EventLog, in snapshot: borrowing Transaction, held: String? = nil,
+        each: ((StoredEvent) throws -> Void)? = nil
+    ) throws -> VerificationReport {
         var breaches: [Breach] = []
         func integrity(_ seq: UInt64?, _ message: String, event: SignedEvent? = nil) {
-            breaches.append(Breach(rule: "INTEGRITY", seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
-                                   actor: event?.envelope.actor, message: message))
+            breaches.append(
+                Breach(
+                    rule: "INTEGRITY", seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
+                    actor: event?.envelope.actor, message: message))
         }
         let heldCheckpoint = try held.map { note in try heldCheckpointChecked(note, log: log) { integrity(nil, $0) } }
 
@@ -56,8 +60,10 @@ public enum LedgerVerifier {
             for (i, problem) in registry.check(pending.map(\.event), known: known).enumerated() {
                 guard let problem else { continue }
                 let e = pending[i].event.envelope
-                breaches.append(Breach(rule: problem.rule, seq: pending[i].seq, event: e.id.description, caseID: e.caseID,
-                                       actor: e.actor, message: problem.message))
+                breaches.append(
+                    Breach(
+                        rule: problem.rule, seq: pending[i].seq, event: e.id.description, caseID: e.caseID,
+                        actor: e.actor, message: problem.message))
             }
             pending.removeAll(keepingCapacity: true)
         }
@@ -93,7 +99,8 @@ public enum LedgerVerifier {
             let event = try? SignedEvent(bytes: raw.bytes)
             var intact = true
             if storedLeaf != leaf {
-                integrity(seq, "the event at sequence \(seq) does not match the Merkle leaf recorded when it was appended: its bytes were altered", event: event)
+                integrity(
+                    seq, "the event at sequence \(seq) does not match the Merkle leaf recorded when it was appended: its bytes were altered", event: event)
                 intact = false
                 explained = true
             } else if event == nil {
@@ -116,7 +123,9 @@ public enum LedgerVerifier {
                 if KeyRegistry.isKeyEvent(event.envelope.type) {
                     keyEventsSeen += 1
                     if !indexedKeySeqs.contains(seq) {
-                        integrity(seq, "the key-event index does not list the \(event.envelope.type) at sequence \(seq): keys were hidden from the registry", event: event)
+                        integrity(
+                            seq, "the key-event index does not list the \(event.envelope.type) at sequence \(seq): keys were hidden from the registry",
+                            event: event)
                     }
                 }
                 pending.append((seq, event))
@@ -169,7 +178,9 @@ public enum LedgerVerifier {
             _ = try parsed.verified(by: [log.nodeKey])
         } catch {
             let signers = parsed.signatures.map { "\($0.name)+\($0.keyID.hex)" }.joined(separator: ", ")
-            report("the held checkpoint of size \(checkpoint.size) was signed by \(signers), not by this ledger's node key \(log.nodeKey.reference): the node key was replaced or the checkpoint forged")
+            report(
+                "the held checkpoint of size \(checkpoint.size) was signed by \(signers), not by this ledger's node key \(log.nodeKey.reference): the node key was replaced or the checkpoint forged"
+            )
         }
         return checkpoint
     }

@@ -22,39 +22,40 @@ public func fuzzBundle(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 #if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+    ) -> CInt
 
-@_cdecl("fuzz_bundle_main")
-public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var vector = argv
-    return LLVMFuzzerRunDriver(&count, &vector, fuzzBundle)
-}
-#else
-@main
-struct ReplayCorpus {
-    /// `fuzz-bundle FILE|DIR…`: runs every file through the fuzz entry point; exit 0 if none crashed.
-    static func main() {
-        var files: [String] = []
-        for arg in CommandLine.arguments.dropFirst() {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: arg, isDirectory: &isDir), isDir.boolValue {
-                files += ((try? FileManager.default.contentsOfDirectory(atPath: arg)) ?? []).sorted().map { arg + "/" + $0 }
-            } else {
-                files.append(arg)
-            }
-        }
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else { continue }
-            let bytes = Array(data)
-            _ = bytes.withUnsafeBufferPointer { fuzzBundle($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
-        }
-        print("replayed \(files.count) inputs: no crash")
+    @_cdecl("fuzz_bundle_main")
+    public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+        var count = argc
+        var vector = argv
+        return LLVMFuzzerRunDriver(&count, &vector, fuzzBundle)
     }
-}
+#else
+    @main
+    struct ReplayCorpus {
+        /// `fuzz-bundle FILE|DIR…`: runs every file through the fuzz entry point; exit 0 if none crashed.
+        static func main() {
+            var files: [String] = []
+            for arg in CommandLine.arguments.dropFirst() {
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: arg, isDirectory: &isDir), isDir.boolValue {
+                    files += ((try? FileManager.default.contentsOfDirectory(atPath: arg)) ?? []).sorted().map { arg + "/" + $0 }
+                } else {
+                    files.append(arg)
+                }
+            }
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else { continue }
+                let bytes = Array(data)
+                _ = bytes.withUnsafeBufferPointer { fuzzBundle($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+            }
+            print("replayed \(files.count) inputs: no crash")
+        }
+    }
 #endif
