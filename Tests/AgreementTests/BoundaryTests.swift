@@ -261,15 +261,19 @@ struct BoundaryTests {
 
     @Test("ART4-PRESENCE: the requesting State, the receiving State, or a State with no office there, at offer, selection and scope")
     func presence() {
+        func sentence(_ h: History, _ seq: UInt64) -> String { h.breaches.first { $0.seq == seq && $0.rule == "ART4-PRESENCE" }?.message ?? "" }
+        // Mexico selecting itself: the requesting State.
         var h = Self.filed().0
         let itself = h.at("case.assisting_state_selected", "MX", case: Self.c, "2015-04-03T10:00:00Z", ["state": "MX"])
-        #expect(h.rules(at: itself).contains("ART4-PRESENCE"))
-        var receiving = Self.filed { $0["location_country"] = "CR" }.0
+        #expect(sentence(h, itself).contains("but is the requesting State itself"))
+        // Costa Rica lists an office in Costa Rica: still the receiving State, where the migrant is.
+        var receiving = Self.filed(.network(crOffices: ["US", "CR"])) { $0["location_country"] = "CR" }.0
         let cr = receiving.at("case.assisting_state_selected", "MX", case: Self.c, "2015-04-03T10:00:00Z", ["state": "CR"])
-        #expect(receiving.rules(at: cr).contains("ART4-PRESENCE"))
+        #expect(sentence(receiving, cr).contains("but is the receiving State, where the migrant is"))
         var noOffice = Self.filed(.network(usOffices: ["MX"])).0
         let offer = noOffice.at("case.collaboration_offered", "US", case: Self.c, "2015-04-03T10:00:00Z", ["offer": "x"])
         #expect(noOffice.rules(at: offer) == ["ART4-PRESENCE"])
+        #expect(sentence(noOffice, offer).contains("has declared no office in Bahamas"))
         var office = Self.filed().0
         let good = office.at("case.collaboration_offered", "US", case: Self.c, "2015-04-03T10:00:00Z", ["offer": "x"])
         #expect(office.rules(at: good) == [])
