@@ -230,7 +230,7 @@ if which == "all" || which == "raw" || which == "batch" {
         )
         start = clock.now
         let report = try LedgerVerifier.verify(log)
-        print("verify: \(report.events) events in \(String(format: "%.1f", seconds(clock.now - start))) s, ok=\(report.ok)")
+        print("verify: \(report.events) events in \(String(format: "%.1f", seconds(clock.now - start))) s, ok=\(report.findings.isEmpty)")
     }
 }
 

@@ -6,9 +6,9 @@ public enum Codes {
     /// The RCM Member States (ISO 3166-1 alpha-2), in the order the domain lists them.
     public static let memberStates = ["BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US"]
     public static let memberStateSet = Set(memberStates)
-    /// The RCM Technical Secretariat, "the point of contact for procedures" (Art. 5); the key
-    /// registry's authority is the same actor, defined once there.
-    public static let secretariat = KeyRegistry.authority
+    /// The RCM Technical Secretariat, "the point of contact for procedures" (Art. 5). It is also
+    /// the key authority: a ledger's trust anchor is the Secretariat's key, named with this code.
+    public static let secretariat = "RCM-TS"
     /// The International Organization for Migration.
     public static let iom = "IOM"
 

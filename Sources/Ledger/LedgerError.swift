@@ -47,15 +47,30 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
         public var description: String { "\(wrapped)" }
     }
 
+    /// What the person can do about it, in the terms of the tool they use: this layer names the
+    /// remedy, the command-line tool words it (``LedgerError/Advice``).
+    public enum Advice: Sendable, Hashable {
+        /// Check the whole ledger, then restore it from a bundle or a backup.
+        case verifyAndRestore
+        /// Create a ledger at this path.
+        case createLedger(path: String)
+        /// Have the key authority register the key, or import a bundle that does.
+        case registerKey
+        /// Make a key for this actor.
+        case newKey(actor: String)
+    }
+
     public let code: Code
     public let message: String
+    public var advice: Advice?
     public let underlying: (any Error & Sendable)?
     /// The event the error is about, when there is one (to name its draft line).
     public var eventID: EventID?
 
-    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
+    public init(_ code: Code, _ message: String, advice: Advice? = nil, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
+        self.advice = advice
         self.underlying = underlying
     }
 

@@ -18,7 +18,7 @@ public enum Audit {
     static func verify(_ log: EventLog, in snapshot: borrowing Transaction, held: String?, caseID: String?) throws -> VerificationReport {
         var keys: [(Timestamp, UInt64)] = []
         var calendar = Calendar()
-        var report = try LedgerVerifier.verify(log, in: snapshot, held: held) { stored in
+        let ledgerReport = try LedgerVerifier.verify(log, in: snapshot, held: held) { stored in
             keys.append((stored.event.envelope.occurred, stored.seq))
             calendar.note(Fact(stored))
         }
@@ -30,6 +30,7 @@ public enum Audit {
             agreementBreaches += Agreement.apply(Fact(stored), to: &world)
         }
         agreementBreaches += Agreement.finalize(world)
+        var report = VerificationReport(ledgerReport)
         report.breaches = Agreement.sorted(report.breaches + agreementBreaches)
         if let caseID { report.breaches = report.breaches.filter { $0.caseID == caseID } }
         return report

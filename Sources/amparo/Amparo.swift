@@ -32,7 +32,7 @@ struct Amparo: ParsableCommand {
             try command.run()
         } catch let error as LedgerError {
             // A peer's history that does not extend what it signed before is a finding (exit 1).
-            Output.fail(error.message, status: error.code == .fork ? 1 : 2)
+            Output.fail(Strings.withAdvice(error), status: error.code == .fork ? 1 : 2)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {

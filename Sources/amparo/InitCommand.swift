@@ -1,3 +1,4 @@
+import Agreement
 import ArgumentParser
 import Foundation
 import Ledger
@@ -43,18 +44,25 @@ struct InitCommand: ParsableCommand {
         print(try log.checkpoint().serialized, terminator: "")
     }
 
+    /// The trust anchor must be named for the Secretariat: the key authority is whoever its name names.
+    static func secretariatVerifier(_ key: VerifierKey) throws -> VerifierKey {
+        guard key.name == Codes.secretariat else {
+            throw LedgerError(.badKey, "--secretariat-key names \(key.name), not \(Codes.secretariat): give the Secretariat's key")
+        }
+        return key
+    }
+
     /// A PEM private key file, a file holding a verifier key, or the verifier key itself.
     static func readSecretariatKey(_ argument: String) throws -> EventLog.SecretariatKey {
         if FileManager.default.fileExists(atPath: argument) {
             let text = String(decoding: try readInput(argument), as: UTF8.self)
             if text.contains("-----BEGIN") {
-                return .privateKey(try SigningKey(pem: text, name: KeyRegistry.authority))
+                return .privateKey(try SigningKey(pem: text, name: Codes.secretariat))
             }
-            let key = try VerifierKey(parsing: text)
-            return .verifierKey(key)
+            return .verifierKey(try secretariatVerifier(try VerifierKey(parsing: text)))
         }
         if argument.contains("+") {
-            return .verifierKey(try VerifierKey(parsing: argument))
+            return .verifierKey(try secretariatVerifier(try VerifierKey(parsing: argument)))
         }
         throw LedgerError(
             .badKey, "--secretariat-key \(argument): no such file (give the Secretariat's PEM private key or its verifier key RCM-TS+KEYID+BASE64)")

@@ -1,6 +1,25 @@
+import Ledger
+
 /// Sentences the command line prints about the ledger's operation (warnings and notes). One place,
 /// so the Spanish catalog (issue 13) has one file to mirror.
 enum Strings {
+    /// An error's message and, when the layer below names a remedy, how to do it with `amparo`.
+    static func withAdvice(_ error: LedgerError) -> String {
+        guard let advice = error.advice else { return error.message }
+        let how: String
+        switch advice {
+        case .verifyAndRestore:
+            how = "run `amparo verify` and restore from a bundle or backup"
+        case .createLedger(let path):
+            how = "create one with `amparo init --ledger \(path) --name NAME --secretariat-key FILE`"
+        case .registerKey:
+            how = "the Secretariat registers it with `amparo keys register --actor CODE --public-key VKEY --key SECRETARIAT.pem` (or import its bundle)"
+        case .newKey(let actor):
+            how = "create the key with `amparo keys new --actor \(actor)`"
+        }
+        return "\(error.message); \(how)"
+    }
+
     static func projectionsBehind(applied: UInt64, size: UInt64, reason: String) -> String {
         "amparo: note: the projections are at sequence \(applied) of \(size) and could not catch up (\(reason)); this output is as of sequence \(applied)"
     }

@@ -1,3 +1,4 @@
+import Agreement
 import ArgumentParser
 import Foundation
 import Ledger
@@ -89,7 +90,7 @@ enum ProofVerification {
             func breach(_ seq: UInt64?, _ event: SignedEvent?, _ message: String) {
                 breaches.append(
                     Breach(
-                        rule: "INTEGRITY", seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
+                        Rules.integrity, seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
                         actor: event?.envelope.actor, message: message))
             }
             let size = try log.size(in: snapshot)

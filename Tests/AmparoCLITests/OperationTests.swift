@@ -98,7 +98,7 @@ struct OperationTests {
             return try LedgerVerifier.verify(log, in: snapshot)
         }
         #expect(report.events == before)
-        #expect(report.ok, "\(report.breaches.map(\.message))")
+        #expect(report.findings.isEmpty, "\(report.findings.map(\.message))")
         #expect(try f.log.size() == before + 10)
     }
 

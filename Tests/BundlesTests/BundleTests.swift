@@ -74,7 +74,7 @@ struct BundleTests {
         let r1 = try Bundles.importBundle(path: first, into: n.mx)
         #expect(r1.added == 22)
         #expect(try n.mx.size() == 22)
-        #expect(try LedgerVerifier.verify(n.mx).ok)
+        #expect(try LedgerVerifier.verify(n.mx).findings.isEmpty)
         let again = try Bundles.importBundle(path: first, into: n.mx)
         #expect(again.added == 0 && again.skipped == 22)
         for i in 0..<5 {

@@ -14,7 +14,7 @@ struct EventLogTests {
         let first = try #require(try f.log.event(at: 1))
         #expect(first.event.envelope.type == "ledger.genesis")
         #expect(first.event.envelope.actor == "RCM-TS")
-        #expect(try LedgerVerifier.verify(f.log).ok)
+        #expect(try LedgerVerifier.verify(f.log).findings.isEmpty)
     }
 
     @Test("appending the same event again is a no-op at its old sequence")
@@ -107,7 +107,7 @@ struct EventLogTests {
         }
         #expect(try f.log.env.mapSize > before)
         #expect(try f.log.size() == 1003)
-        #expect(try LedgerVerifier.verify(f.log).ok)
+        #expect(try LedgerVerifier.verify(f.log).findings.isEmpty)
     }
 
     @Test("opening a directory that is not a ledger fails clearly and creates nothing")
@@ -203,9 +203,9 @@ struct VerifierTests {
             try txn.put(db, key: [UInt8](bigEndian: 8), value: Array(old.prefix(8)) + forged.bytes)
         }
         let report = try LedgerVerifier.verify(f.log)
-        #expect(report.breaches.map(\.rule) == ["INTEGRITY"])
-        #expect(report.breaches[0].seq == 8)
-        #expect(report.breaches[0].event == events[4].id.description)
+        #expect(report.findings.map(\.check) == [.integrity])
+        #expect(report.findings[0].seq == 8)
+        #expect(report.findings[0].event == events[4].id.description)
     }
 
     @Test("an event signed by a key registered to another actor, or by an unknown key, is a SIGNATURE breach")
@@ -221,9 +221,9 @@ struct VerifierTests {
         ).signed(by: LedgerFixture.testKey("HN", 77))
         _ = try f.log.append([f.event("MX"), impostor, stranger])
         let report = try LedgerVerifier.verify(f.log)
-        #expect(report.breaches.map(\.rule) == ["SIGNATURE", "SIGNATURE"])
-        #expect(report.breaches.map(\.seq) == [5, 6])
-        #expect(report.breaches[0].message.contains("registered to MX"))
+        #expect(report.findings.map(\.check) == [.signature, .signature])
+        #expect(report.findings.map(\.seq) == [5, 6])
+        #expect(report.findings[0].message.contains("registered to MX"))
     }
 
     @Test("a held checkpoint that the log no longer extends is an INTEGRITY breach")
@@ -232,11 +232,11 @@ struct VerifierTests {
         _ = try f.log.append((0..<5).map { _ in f.event("MX") })
         let held = try f.log.checkpoint().serialized
         _ = try f.log.append((0..<5).map { _ in f.event("CR") })
-        #expect(try LedgerVerifier.verify(f.log, held: held).ok)
+        #expect(try LedgerVerifier.verify(f.log, held: held).findings.isEmpty)
         let foreign = try Checkpoint(origin: "test.example/ts", size: 8, root: Merkle.emptyRoot)
             .signed(by: try SigningKey.load(path: f.path + "/node.key", name: "test.example/ts")).serialized
         let report = try LedgerVerifier.verify(f.log, held: foreign)
-        #expect(report.breaches.map(\.rule) == ["INTEGRITY"])
-        #expect(report.breaches[0].seq == 8)
+        #expect(report.findings.map(\.check) == [.integrity])
+        #expect(report.findings[0].seq == 8)
     }
 }

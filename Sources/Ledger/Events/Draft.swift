@@ -36,7 +36,7 @@ public struct Draft: Hashable, Sendable {
                 throw LedgerError(.badDraft, "\"id\" must be a UUID such as 0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51")
             }
             guard !id.isNil else {
-                throw LedgerError(.badDraft, "\"id\" is the nil UUID, which names no event: leave \"id\" out and amparo makes one")
+                throw LedgerError(.badDraft, "\"id\" is the nil UUID, which names no event: leave \"id\" out and one is made")
             }
             self.id = id
         } else {

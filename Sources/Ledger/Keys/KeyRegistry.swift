@@ -5,13 +5,12 @@ import Foundation
 /// Built from the ledger's key events (`ledger.genesis`, `key.registered`, `key.revoked`), taken
 /// in the order their acts happened (`occurred`, ties by sequence), each one checked against the
 /// registry as it stood at its own `occurred`. The Secretariat's key the node was initialised with
-/// is the trust anchor: registered to `RCM-TS` from the beginning of time.
+/// is the trust anchor: registered, from the beginning of time, to the actor its name names (the
+/// key authority: the Agreement's Secretariat; this layer knows it only by that name).
 ///
 /// A key is good for an event when it is registered to the event's actor, its validity began at or
 /// before the event's `occurred`, and it was not revoked at or before that instant.
 public struct KeyRegistry: Sendable {
-    /// The actor that registers and revokes keys: the RCM Technical Secretariat.
-    public static let authority = "RCM-TS"
     public static let genesisType = "ledger.genesis"
     public static let registeredType = "key.registered"
     public static let revokedType = "key.revoked"
@@ -33,19 +32,21 @@ public struct KeyRegistry: Sendable {
 
     /// Why a key cannot sign an event.
     public struct Problem: Error, Sendable, Hashable {
-        /// Rule id: `SIGNATURE` or `AUTHORITY`.
-        public let rule: String
+        /// What is wrong: the signature, or a key event by someone other than the key authority.
+        public let check: LedgerCheck
         public let message: String
     }
 
     public let trustAnchor: VerifierKey
+    /// The actor that registers and revokes keys: the trust anchor's name.
+    public var authority: String { trustAnchor.name }
     /// Bindings by `name+keyid`.
     public private(set) var bindings: [String: Binding] = [:]
 
     public init(trustAnchor: VerifierKey) {
         self.trustAnchor = trustAnchor
         bindings[trustAnchor.reference] = Binding(
-            actor: KeyRegistry.authority, key: trustAnchor, validFrom: .distantPast, revokedAt: nil, registeredAt: nil)
+            actor: trustAnchor.name, key: trustAnchor, validFrom: .distantPast, revokedAt: nil, registeredAt: nil)
     }
 
     /// The binding of a public key, whatever its name.
@@ -60,23 +61,23 @@ public struct KeyRegistry: Sendable {
     public func check(_ event: SignedEvent, verifySignature: Bool = true) -> Problem? {
         let e = event.envelope
         guard let binding = bindings[event.signature.key] else {
-            return Problem(rule: "SIGNATURE", message: "\(e.actor) signed \(e.type) with key \(event.signature.key), which is not registered")
+            return Problem(check: .signature, message: "\(e.actor) signed \(e.type) with key \(event.signature.key), which is not registered")
         }
         guard binding.actor == e.actor else {
             return Problem(
-                rule: "SIGNATURE", message: "\(e.type) claims actor \(e.actor) but is signed with key \(event.signature.key), registered to \(binding.actor)")
+                check: .signature, message: "\(e.type) claims actor \(e.actor) but is signed with key \(event.signature.key), registered to \(binding.actor)")
         }
         guard binding.validFrom <= e.occurred else {
             return Problem(
-                rule: "SIGNATURE", message: "\(e.actor) signed \(e.type) of \(e.occurred) with key \(event.signature.key), valid only from \(binding.validFrom)"
+                check: .signature, message: "\(e.actor) signed \(e.type) of \(e.occurred) with key \(event.signature.key), valid only from \(binding.validFrom)"
             )
         }
         if let revoked = binding.revokedAt, revoked <= e.occurred {
-            return Problem(rule: "SIGNATURE", message: "\(e.actor) signed \(e.type) of \(e.occurred) with key \(event.signature.key), revoked at \(revoked)")
+            return Problem(check: .signature, message: "\(e.actor) signed \(e.type) of \(e.occurred) with key \(event.signature.key), revoked at \(revoked)")
         }
         guard !verifySignature || binding.key.isValidSignature(event.signature.value, for: e.signingBytes) else {
             return Problem(
-                rule: "SIGNATURE", message: "the signature of \(e.actor) on \(e.type) does not verify: the event was altered or signed with another key")
+                check: .signature, message: "the signature of \(e.actor) on \(e.type) does not verify: the event was altered or signed with another key")
         }
         return nil
     }
@@ -93,26 +94,26 @@ public struct KeyRegistry: Sendable {
         let e = event.envelope
         guard KeyRegistry.isKeyEvent(e.type) else { return nil }
         if let problem = check(event, verifySignature: verifySignature) { return problem }
-        guard e.actor == KeyRegistry.authority else {
-            return Problem(rule: "AUTHORITY", message: "\(e.actor) recorded \(e.type), which only \(KeyRegistry.authority) may record")
+        guard e.actor == authority else {
+            return Problem(check: .keyAuthority, message: "\(e.actor) recorded \(e.type), which only \(authority) may record")
         }
         do {
             switch e.type {
             case KeyRegistry.genesisType:
                 guard event.signature.key == trustAnchor.reference else {
                     return Problem(
-                        rule: "SIGNATURE",
+                        check: .signature,
                         message:
                             "ledger.genesis is signed with \(event.signature.key), not with the Secretariat key this node trusts (\(trustAnchor.reference))")
                 }
                 guard case .array(let roots)? = e.payload["root_keys"] else {
-                    return Problem(rule: "SIGNATURE", message: "ledger.genesis has no root_keys list")
+                    return Problem(check: .signature, message: "ledger.genesis has no root_keys list")
                 }
                 for root in roots {
                     guard case .string(let text) = root else { throw LedgerError(.badKey, "a root key is not a string") }
                     let key = try VerifierKey(parsing: text)
                     if bindings[key.reference] == nil {
-                        bindings[key.reference] = Binding(actor: KeyRegistry.authority, key: key, validFrom: .distantPast, revokedAt: nil, registeredAt: seq)
+                        bindings[key.reference] = Binding(actor: authority, key: key, validFrom: .distantPast, revokedAt: nil, registeredAt: seq)
                     }
                 }
             case KeyRegistry.registeredType:
@@ -120,14 +121,14 @@ public struct KeyRegistry: Sendable {
                 let validFrom = try KeyRegistry.time(e.payload["valid_from"], field: "valid_from") ?? e.occurred
                 if let existing = binding(forPublicKey: key.publicKey) {
                     if existing.actor == actor && existing.key == key && existing.registeredAt == seq { return nil }
-                    return Problem(rule: "SIGNATURE", message: "key \(key.reference) is already registered to \(existing.actor); a key serves one actor")
+                    return Problem(check: .signature, message: "key \(key.reference) is already registered to \(existing.actor); a key serves one actor")
                 }
                 bindings[key.reference] = Binding(actor: actor, key: key, validFrom: validFrom, revokedAt: nil, registeredAt: seq)
             case KeyRegistry.revokedType:
                 let (actor, key) = try KeyRegistry.subject(of: e)
                 let at = try KeyRegistry.time(e.payload["revoked_at"], field: "revoked_at") ?? e.occurred
                 guard var binding = bindings[key.reference], binding.actor == actor else {
-                    return Problem(rule: "SIGNATURE", message: "key.revoked names \(key.reference), which is not registered to \(actor)")
+                    return Problem(check: .signature, message: "key.revoked names \(key.reference), which is not registered to \(actor)")
                 }
                 binding.revokedAt = min(binding.revokedAt ?? at, at)
                 bindings[key.reference] = binding
@@ -135,9 +136,9 @@ public struct KeyRegistry: Sendable {
                 return nil
             }
         } catch let error as LedgerError {
-            return Problem(rule: "SIGNATURE", message: "\(e.type) is malformed: \(error.message)")
+            return Problem(check: .signature, message: "\(e.type) is malformed: \(error.message)")
         } catch {
-            return Problem(rule: "SIGNATURE", message: "\(e.type) is malformed")
+            return Problem(check: .signature, message: "\(e.type) is malformed")
         }
         return nil
     }
@@ -170,7 +171,7 @@ public struct KeyRegistry: Sendable {
         let key = try VerifierKey(parsing: text)
         guard key.name == actor else {
             throw LedgerError(
-                .badDraft, "the verifier key is named \(key.name) but payload.actor is \(actor); create the key with `amparo keys new --actor \(actor)`")
+                .badDraft, "the verifier key is named \(key.name) but payload.actor is \(actor)", advice: .newKey(actor: actor))
         }
         return (actor, key)
     }

@@ -156,7 +156,7 @@ extension EventLog {
     func subtree(_ txn: borrowing Transaction, _ level: Int, _ index: UInt64) throws -> Hash32 {
         let key = [UInt8](bigEndian: Merkle.storageIndex(level: level, index: index))
         guard let hash = try txn.get(db.tree, key: key), hash.count == 32 else {
-            throw LedgerError(.corrupt, "\(path): the Merkle tree node at level \(level), index \(index) is missing; run `amparo verify`")
+            throw LedgerError(.corrupt, "\(path): the Merkle tree node at level \(level), index \(index) is missing", advice: .verifyAndRestore)
         }
         return hash
     }

@@ -56,7 +56,7 @@ extension EventLog {
         do {
             return StoredEvent(seq: raw.seq, recorded: raw.recorded, event: try SignedEvent(bytes: raw.bytes))
         } catch {
-            throw LedgerError(.corrupt, "\(path): the event at sequence \(raw.seq) is damaged (\(error.message)); run `amparo verify`")
+            throw LedgerError(.corrupt, "\(path): the event at sequence \(raw.seq) is damaged (\(error.message))", advice: .verifyAndRestore)
         }
     }
 

@@ -88,7 +88,7 @@ public final class EventLog: Sendable {
             let node = meta["node-key"], let nodePath = meta["node-key-path"]
         else { throw LedgerError(.notALedger, "\(path) is an LMDB environment but not an Amparo ledger (no ledger metadata)") }
         guard format == EventLog.formatVersion else {
-            throw LedgerError(.notALedger, "\(path) has ledger format \(format); this amparo reads format \(EventLog.formatVersion)")
+            throw LedgerError(.notALedger, "\(path) has ledger format \(format); this version reads format \(EventLog.formatVersion)")
         }
         self.name = name
         self.trustAnchor = try VerifierKey(parsing: trust)
@@ -116,7 +116,7 @@ public final class EventLog: Sendable {
     public static func open(path: String, mapSize: Int? = nil, readOnly: Bool? = nil, nodeKeyPath: String? = nil) throws -> EventLog {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw LedgerError(.notALedger, "no ledger at \(path): create one with `amparo init --ledger \(path) --name NAME --secretariat-key FILE`")
+            throw LedgerError(.notALedger, "no ledger at \(path)", advice: .createLedger(path: path))
         }
         guard isDir.boolValue else { throw LedgerError(.notALedger, "\(path) is a file, not a ledger directory") }
         let dataFile = path + "/data.mdb"
@@ -131,7 +131,7 @@ public final class EventLog: Sendable {
         do {
             env = try Environment.open(path: path, options: options)
         } catch let error as LMDBError where error.code == .noSuchFile {
-            throw LedgerError(.notALedger, "\(path) is not a ledger (no data.mdb): create one with `amparo init --ledger \(path) …`")
+            throw LedgerError(.notALedger, "\(path) is not a ledger (no data.mdb)", advice: .createLedger(path: path))
         } catch let error as LMDBError where error.code == .invalidFile || error.code == .versionMismatch {
             throw LedgerError(.notALedger, "\(path) is not a ledger: its data.mdb is not an LMDB file")
         } catch let error as LMDBError {
@@ -231,9 +231,9 @@ public final class EventLog: Sendable {
         let log = try EventLog(path: env.path, env: env, db: dbs, readOnly: false, nodeKeyOverride: keyPath)
         log.cachedNodeSigningKey.withLock { $0 = nodeSigningKey }
         if case .privateKey(let secretariatKey) = secretariat {
-            let key = try secretariatKey.renamed(KeyRegistry.authority)
+            let key = secretariatKey
             let genesis = Envelope(
-                id: .v7(at: now), type: KeyRegistry.genesisType, caseID: nil, actor: KeyRegistry.authority, occurred: now,
+                id: .v7(at: now), type: KeyRegistry.genesisType, caseID: nil, actor: key.name, occurred: now,
                 payload: ["name": .string(name), "root_keys": .array([.string(key.verifierKey.description)])]
             ).signed(by: key)
             _ = try log.append([genesis], recorded: now)
@@ -313,7 +313,7 @@ public final class EventLog: Sendable {
             return LedgerError(.diskFull, "\(path): the ledger reached its maximum map size (\(error.message)); nothing was written", underlying: error)
         case .corrupted, .panic, .invalidFile:
             return LedgerError(
-                .corrupt, "\(path): LMDB reports \(error.message) in \(error.operation); run `amparo verify` and restore from a bundle or backup",
+                .corrupt, "\(path): LMDB reports \(error.message) in \(error.operation)", advice: .verifyAndRestore,
                 underlying: error)
         default:
             return LedgerError(.io, "\(path): \(error.operation): \(error.message)", underlying: error)

@@ -30,10 +30,7 @@ public struct Recorder {
 
     static func binding(of key: SigningKey, keyFile: String, in registry: KeyRegistry) throws -> KeyRegistry.Binding {
         guard let binding = registry.binding(forPublicKey: key.verifierKey.publicKey) else {
-            throw LedgerError(
-                .unregisteredKey,
-                "the key in \(keyFile) is not registered in this ledger; the key authority registers its public key (`amparo keys register`), or import a bundle that does"
-            )
+            throw LedgerError(.unregisteredKey, "the key in \(keyFile) is not registered in this ledger", advice: .registerKey)
         }
         return binding
     }
@@ -56,8 +53,8 @@ public struct Recorder {
                 throw LedgerError(code, "line \(line.number): \(problem.message); nothing was written")
             }
             if KeyRegistry.isKeyEvent(envelope.type) {
-                if envelope.actor != KeyRegistry.authority {
-                    throw LedgerError(.unauthorized, "line \(line.number): only \(KeyRegistry.authority) may record \(envelope.type), not \(envelope.actor)")
+                if envelope.actor != registry.authority {
+                    throw LedgerError(.unauthorized, "line \(line.number): only \(registry.authority) may record \(envelope.type), not \(envelope.actor)")
                 }
                 do {
                     _ = try KeyRegistry.subject(of: envelope)

@@ -4,16 +4,16 @@ import LMDB
 /// The auditor's integrity check: re-reads every entry, recomputes every hash and the Merkle
 /// tree, checks every stored checkpoint and every signature against the key registry.
 ///
-/// Reports `INTEGRITY` (bytes, indexes, tree or checkpoints do not match), `SIGNATURE` (a
-/// signature is invalid, or its key was not registered to the actor, or was revoked, at
-/// `occurred`) and `AUTHORITY` (a key event by someone other than the Secretariat). An entry
+/// Finds integrity problems (bytes, indexes, tree or checkpoints do not match), signature problems
+/// (a signature is invalid, or its key was not registered to the actor, or was revoked, at
+/// `occurred`) and key events by someone other than the key authority. An entry
 /// whose bytes fail integrity is not checked further: its content cannot be trusted.
 ///
 /// - Complexity: two passes over the log; O(log n) memory plus the key events and one batch of
 ///   events whose signatures are checked on every core.
 public enum LedgerVerifier {
     /// Verifies `log` as of one snapshot (see ``verify(_:in:held:each:)``).
-    public static func verify(_ log: EventLog, held: String? = nil, each: ((StoredEvent) throws -> Void)? = nil) throws -> VerificationReport {
+    public static func verify(_ log: EventLog, held: String? = nil, each: ((StoredEvent) throws -> Void)? = nil) throws -> LedgerReport {
         try log.read { try verify(log, in: $0, held: held, each: each) }
     }
 
@@ -28,12 +28,12 @@ public enum LedgerVerifier {
     public static func verify(
         _ log: EventLog, in snapshot: borrowing Transaction, held: String? = nil,
         each: ((StoredEvent) throws -> Void)? = nil
-    ) throws -> VerificationReport {
-        var breaches: [Breach] = []
+    ) throws -> LedgerReport {
+        var breaches: [Finding] = []
         func integrity(_ seq: UInt64?, _ message: String, event: SignedEvent? = nil) {
             breaches.append(
-                Breach(
-                    rule: "INTEGRITY", seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
+                Finding(
+                    .integrity, seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
                     actor: event?.envelope.actor, message: message))
         }
         let heldCheckpoint = try held.map { note in try heldCheckpointChecked(note, log: log) { integrity(nil, $0) } }
@@ -61,8 +61,8 @@ public enum LedgerVerifier {
                 guard let problem else { continue }
                 let e = pending[i].event.envelope
                 breaches.append(
-                    Breach(
-                        rule: problem.rule, seq: pending[i].seq, event: e.id.description, caseID: e.caseID,
+                    Finding(
+                        problem.check, seq: pending[i].seq, event: e.id.description, caseID: e.caseID,
                         actor: e.actor, message: problem.message))
             }
             pending.removeAll(keepingCapacity: true)
@@ -154,9 +154,9 @@ public enum LedgerVerifier {
         if ids != Int(size) {
             integrity(nil, "the id index holds \(ids) entries for \(size) events")
         }
-        // Log order (breaches without a sequence last); stable, so a report is deterministic.
+        // Log order (findings without a sequence last); stable, so a report is deterministic.
         let ordered = breaches.enumerated().sorted { ($0.element.seq ?? .max, $0.offset) < ($1.element.seq ?? .max, $1.offset) }.map(\.element)
-        return VerificationReport(ledger: log.name, events: size, breaches: ordered)
+        return LedgerReport(ledger: log.name, events: size, findings: ordered)
     }
 
     /// Reads a checkpoint an auditor kept. One of another log is a usage error (exit 2); one of

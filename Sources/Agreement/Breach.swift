@@ -1,3 +1,5 @@
+import Ledger
+
 /// A rule a ledger entry breaks, as `verify` reports it.
 ///
 /// JSON shape: `{"rule", "article", "force", "seq", "event", "case", "actor", "message"}`;
@@ -29,6 +31,24 @@ public struct Breach: Hashable, Sendable {
         self.message = message
     }
 
+    /// A breach of `rule` (its id, Article and force).
+    public init(_ rule: Rule, seq: UInt64?, event: String?, caseID: String?, actor: String?, message: String) {
+        self.init(
+            rule: rule.id.rawValue, article: rule.article, force: rule.force.rawValue, seq: seq, event: event, caseID: caseID,
+            actor: actor, message: rule.sentence(message))
+    }
+
+    /// The Ledger verifier's finding as the breach of the rule that names its check.
+    public init(_ finding: Finding) {
+        let rule: Rule
+        switch finding.check {
+        case .integrity: rule = Rules.integrity
+        case .signature: rule = Rules.signature
+        case .keyAuthority: rule = Rules.authority
+        }
+        self.init(rule, seq: finding.seq, event: finding.event, caseID: finding.caseID, actor: finding.actor, message: finding.message)
+    }
+
     public var json: JSONValue {
         func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         return .object([
@@ -38,7 +58,7 @@ public struct Breach: Hashable, Sendable {
     }
 }
 
-/// What `verify` found.
+/// What `verify` found: the Ledger's findings and the Agreement's breaches, as breaches.
 public struct VerificationReport: Sendable {
     public let ledger: String
     public let events: UInt64
@@ -49,6 +69,11 @@ public struct VerificationReport: Sendable {
         self.ledger = ledger
         self.events = events
         self.breaches = breaches
+    }
+
+    /// The Ledger verifier's report, its findings as breaches.
+    public init(_ report: LedgerReport) {
+        self.init(ledger: report.ledger, events: report.events, breaches: report.findings.map(Breach.init))
     }
 
     public var json: JSONValue {
