@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AmparoCLITests",
-            dependencies: ["TestSupport", "Ledger", "LMDB", "Zstd", "amparo", "amparo-crash-appender"],
+            dependencies: ["TestSupport", "Ledger", "LMDB", "Zstd", "Agreement", "amparo", "amparo-crash-appender"],
             swiftSettings: strict
         ),
     ]

@@ -1,3 +1,4 @@
+import Agreement
 import Foundation
 import Ledger
 import TestSupport
@@ -32,6 +33,34 @@ struct EventCommandTests {
             let r = try run(args + ["--key", dir + "/\(actor).pem"])
             #expect(r.status == 0, "\(args.prefix(2)): \(r.stderr)", sourceLocation: sourceLocation)
             return r.stdout
+        }
+    }
+
+    @Test("every catalog row with a command has exactly its command, with the row's summary and flags, and no other event command exists")
+    func commandsFromCatalog() throws {
+        var listed: [String: Set<String>] = [:]
+        for group in ["case", "network", "meeting"] {
+            let help = try TestSupport.run([group, "--help"]).stdout
+            // The SUBCOMMANDS section: one name per line, indented two spaces.
+            let section = (help.components(separatedBy: "SUBCOMMANDS:").last ?? "").components(separatedBy: "\n\n").first ?? ""
+            let names = section.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let first = line.split(separator: " ").first else { return nil }
+                return String(first)
+            }
+            listed[group] = Set(names.filter { $0 != "show" && $0 != "help" && !$0.hasPrefix("-") })
+        }
+        var expected: [String: Set<String>] = [:]
+        for spec in Catalog.specs { if let c = spec.command { expected[c.group, default: []].insert(c.name) } }
+        #expect(listed == expected)
+        for spec in Catalog.specs {
+            guard let c = spec.command else { continue }
+            let help = try TestSupport.run([c.group, c.name, "--help"])
+            #expect(help.status == 0)
+            let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(text.contains("Records \(spec.name)"), "\(c.group) \(c.name)")
+            for field in spec.fields where field.kind != .offices {
+                #expect(text.contains("--" + field.name.replacingOccurrences(of: "_", with: "-")), "\(c.group) \(c.name): \(field.name)")
+            }
         }
     }
 
