@@ -157,9 +157,15 @@ extension CaseState {
         if withdrawn != nil { return out }
         if concluded == nil {
             if notified == nil { out.append("notify the RCM Technical Secretariat of the request (Art. 5 ¶1)") }
-            if selected == nil { out.append("select the assisting State (Art. 5 ¶2)") }
-            if let s = selected, formalRequests[s] == nil { out.append("send a formal request note to \(Codes.name(s)) (Art. 6)") }
-            if let s = selected, formalRequests[s] != nil, scope[s] == nil {
+            // Art. 5 ¶2: a selection is needed where several Parties have missions; with one, it is
+            // the one to ask.
+            let parties = locationCountry.map { network.partiesWithMission(in: $0, city: locationCity, at: now, excluding: requesting) } ?? []
+            let approached = selected ?? (parties.count == 1 ? parties[0] : formalRequests.keys.sorted().first)
+            if approached == nil {
+                out.append(parties.isEmpty ? "find a Party that can assist (Art. 3, 7.6)" : "select the assisting State (Art. 5 ¶2)")
+            }
+            if let s = approached, formalRequests[s] == nil { out.append("send a formal request note to \(Codes.name(s)) (Art. 6)") }
+            if let s = approached, formalRequests[s] != nil, scope[s] == nil {
                 out.append("agree scope and procedures with \(Codes.name(s)) by verbal notes (Art. 5 ¶1)")
             }
         } else if presentations.isEmpty, let concluded {
