@@ -154,6 +154,14 @@ struct RecorderTests {
         #expect(throws: LedgerError.self) {
             _ = try Recorder(log: f.log).record([draft(occurred: "2013-12-31T23:59:59Z")], key: f.keys["MX"]!, keyFile: "mx.pem")
         }
+        // Valid from the instant it names (2014-01-01T00:00:00Z in the fixture).
+        _ = try Recorder(log: f.log).record(
+            [
+                .init(
+                    number: 1,
+                    draft: Draft(type: "case.request_filed", caseID: "MX-2014-0001", occurred: Timestamp(parsing: "2014-01-01T00:00:00Z")!, payload: [:]))
+            ],
+            key: f.keys["MX"]!, keyFile: "mx.pem")
         let revoke = Recorder.Line(
             number: 1,
             draft: Draft(
@@ -165,6 +173,11 @@ struct RecorderTests {
         #expect(throws: LedgerError.code(.revokedKey)) {
             _ = try Recorder(log: f.log).record([draft(occurred: "2016-02-01T00:00:00Z")], key: f.keys["MX"]!, keyFile: "mx.pem")
         }
+        // Revoked from the instant it names: at that instant the key no longer signs; a second before, it does.
+        #expect(throws: LedgerError.code(.revokedKey)) {
+            _ = try Recorder(log: f.log).record([draft(occurred: "2016-01-01T00:00:00Z")], key: f.keys["MX"]!, keyFile: "mx.pem")
+        }
+        _ = try Recorder(log: f.log).record([draft(occurred: "2015-12-31T23:59:59Z")], key: f.keys["MX"]!, keyFile: "mx.pem")
         // Acts that happened before the revocation may still be recorded.
         _ = try Recorder(log: f.log).record([draft(occurred: "2015-12-31T00:00:00Z")], key: f.keys["MX"]!, keyFile: "mx.pem")
     }

@@ -122,6 +122,14 @@ struct MerkleTests {
             #expect(!Merkle.verifyConsistency(firstSize: 6, firstRoot: oldRoot, secondSize: 13, secondRoot: root, proof: bad))
         }
         #expect(!Merkle.verifyConsistency(firstSize: 7, firstRoot: oldRoot, secondSize: 13, secondRoot: root, proof: cproof))
+        // The empty tree is a prefix of every tree, with an empty proof only (RFC 9162 §2.1.4.2).
+        #expect(Merkle.verifyConsistency(firstSize: 0, firstRoot: Merkle.emptyRoot, secondSize: 13, secondRoot: root, proof: []))
+        #expect(!Merkle.verifyConsistency(firstSize: 0, firstRoot: Merkle.emptyRoot, secondSize: 13, secondRoot: root, proof: [root]))
+        // A larger first tree is never a prefix; equal sizes need equal roots and no proof.
+        #expect(!Merkle.verifyConsistency(firstSize: 14, firstRoot: root, secondSize: 13, secondRoot: root, proof: []))
+        #expect(Merkle.verifyConsistency(firstSize: 13, firstRoot: root, secondSize: 13, secondRoot: root, proof: []))
+        #expect(!Merkle.verifyConsistency(firstSize: 13, firstRoot: root, secondSize: 13, secondRoot: root, proof: [root]))
+        #expect(!Merkle.verifyConsistency(firstSize: 13, firstRoot: oldRoot, secondSize: 13, secondRoot: root, proof: []))
     }
 
     // MARK: Google's Argon 2020 CT log (shared/testdata/ct-argon2020, via golang/mod)
