@@ -239,6 +239,37 @@ struct VerifierTests {
         #expect(report.findings[0].message.contains("registered to MX"))
     }
 
+    @Test("a case event whose signature does not verify (another event's signature, by the right key) is a SIGNATURE breach")
+    func forgedSignature() throws {
+        let f = try LedgerFixture()
+        let real = f.event("MX")
+        let other = f.event("MX")
+        // The envelope of `real` under the signature of `other`: well-formed, canonical, the right key id.
+        guard case .object(var object) = try JSONParser.parse(real.bytes), case .object(let otherObject) = try JSONParser.parse(other.bytes) else {
+            Issue.record("events are JSON objects")
+            return
+        }
+        object["signature"] = otherObject["signature"]
+        let forged = try SignedEvent(bytes: CanonicalJSON.encode(.object(object)))
+        #expect(forged.envelope.caseID != nil)
+        _ = try f.log.append([forged])
+        let report = try LedgerVerifier.verify(f.log)
+        #expect(report.findings.map(\.check) == [.signature])
+        #expect(report.findings.first?.message.contains("does not verify") == true)
+    }
+
+    @Test("an entry removed through a raw LMDB handle is an INTEGRITY breach: the sequence numbers jump")
+    func rawDelete() throws {
+        let f = try LedgerFixture()
+        _ = try f.log.append((0..<6).map { _ in f.event("MX") })
+        let env = try Environment.open(path: f.path)
+        let db = try env.database(named: "events", create: false)
+        let deleted = try env.write { txn in try txn.delete(db, key: [UInt8](bigEndian: 5)) }
+        #expect(deleted)
+        let report = try LedgerVerifier.verify(f.log)
+        #expect(report.findings.contains { $0.check == .integrity && $0.message.contains("sequence numbers jump from 4 to 6") })
+    }
+
     @Test("a held checkpoint that the log no longer extends is an INTEGRITY breach")
     func heldCheckpoint() throws {
         let f = try LedgerFixture()
