@@ -147,6 +147,21 @@ struct BundleTests {
         try refused(n, n.dir + "/root", "Merkle root does not match")
     }
 
+    @Test("a header field the root does not cover, changed after the exporter signed: refused, the note no longer matches")
+    func alteredAfterSigning() throws {
+        let n = try TwoNodes()
+        let good = try n.export("good.bundle")
+        var l = try lines(good)
+        guard case .object(var header) = try JSONParser.parse(l[1]) else {
+            Issue.record("the header is a JSON object")
+            return
+        }
+        header["selection"] = .object(["cases": ["MX-2015-0099"]])
+        l[1] = CanonicalJSON.string(.object(header))
+        try write(l, to: n.dir + "/altered")
+        try refused(n, n.dir + "/altered", "altered after signing")
+    }
+
     @Test("reordered or duplicated events")
     func reorderedDuplicated() throws {
         let n = try TwoNodes()
