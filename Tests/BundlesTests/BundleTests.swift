@@ -141,10 +141,33 @@ struct BundleTests {
         try write(try resign(l, key: n.tsKey, origin: "rcm.example/ts"), to: n.dir + "/count")
         try refused(n, n.dir + "/count", "says 21 events but the bundle holds 22")
         l = try lines(good)
+        l[1] = l[1].replacingOccurrences(of: "\"count\":22", with: "\"count\":23")
+        try write(try resign(l, key: n.tsKey, origin: "rcm.example/ts"), to: n.dir + "/more")
+        try refused(n, n.dir + "/more", "says 23 events but the bundle holds 22")
+        l = try lines(good)
         let root = try JSONParser.parse(l[1])["root"]!.stringValue!
         l[1] = l[1].replacingOccurrences(of: root, with: Merkle.emptyRoot.base64)
         try write(try resign(l, key: n.tsKey, origin: "rcm.example/ts"), to: n.dir + "/root")
         try refused(n, n.dir + "/root", "Merkle root does not match")
+    }
+
+    @Test("a signed note of more than 64 lines is refused with its bound, even when every signature in it is good")
+    func longNote() throws {
+        let n = try TwoNodes()
+        let l = try lines(try n.export("good.bundle"))
+        let noteStart = try #require(l.firstIndex(of: BundleFormat.noteMagic))
+        let text = l[noteStart..<noteStart + 5].joined(separator: "\n") + "\n"
+        func rewrite(signers: Int, to path: String) throws {
+            let keys = [try n.tsKey.renamed("RCM-TS")] + (0..<signers).map { LedgerFixture.testKey("W\($0)", UInt8(10 + $0)) }
+            let note = try SignedNote.sign(text: text, with: keys).serialized
+            try write(Array(l[..<noteStart]) + note.components(separatedBy: "\n"), to: path)
+        }
+        // 5 text lines, a blank line, then one line per signature: 58 witnesses make 64 lines.
+        try rewrite(signers: 57, to: n.dir + "/at-bound")
+        _ = try Bundles.importBundle(path: n.dir + "/at-bound", into: n.mx)
+        let m = try TwoNodes()
+        try rewrite(signers: 58, to: m.dir + "/over-bound")
+        try refused(m, m.dir + "/over-bound", "longer than 64 lines")
     }
 
     @Test("a header field the root does not cover, changed after the exporter signed: refused, the note no longer matches")
