@@ -170,6 +170,18 @@ struct BundleTests {
         try refused(m, m.dir + "/over-bound", "longer than 64 lines")
     }
 
+    @Test("a known origin whose bundle is signed with another node key is refused, the ledger unchanged")
+    func changedNodeKey() throws {
+        let n = try TwoNodes()
+        _ = try Bundles.importBundle(path: try n.export("first.bundle"), into: n.mx)
+        // Another node under the same name and Secretariat key, with a node key of its own.
+        let impostor = try EventLog.create(path: n.dir + "/ts2", name: "rcm.example/ts", secretariat: .privateKey(n.tsKey)).log
+        #expect(impostor.nodeKey != n.ts.nodeKey)
+        let path = n.dir + "/impostor.bundle"
+        try Bundles.export(log: impostor, key: n.tsKey, keyFile: "ts", selection: .init(), out: path)
+        try refused(n, path, "not the \(n.ts.nodeKey.reference) this ledger knows")
+    }
+
     @Test("a header field the root does not cover, changed after the exporter signed: refused, the note no longer matches")
     func alteredAfterSigning() throws {
         let n = try TwoNodes()
