@@ -9,10 +9,11 @@ public enum RulesDoc {
 
             Generated from `Sources/Agreement/Rules/` (one file per Article) by `amparo catalog rules`; a
             test keeps this page equal to it, and checks that every quotation is the Agreement's own words
-            (`../shared/seeds/001_…txt`). `amparo verify` reports every breach with the rule id, the
-            Article, the force of its words, the event and its sequence number, the case, the actor and a
-            sentence a lawyer can read ("Article 5 ¶1 (shall): …"). The write path (`amparo append` and the
-            event commands) refuses an act that would add a breach, with the same sentence and exit status
+            (`Fixtures/agreement/draft-agreement.txt`, the draft of `../shared/seeds/001_…txt`).
+            `amparo verify` reports every breach with the rule id, the Article, the force of its words,
+            the event and its sequence number, the case, the actor and a sentence a lawyer can read
+            ("Article 5 ¶1 (shall): …"). The write path (`amparo append` and the event commands) refuses
+            an act that would add a breach, with the same sentence and exit status
             1, unless `--record-violations` (historic records), after which `verify` reports it.
 
             Acts are judged in the order they happened (`occurred`, ties by sequence), with the Network's

@@ -4,7 +4,7 @@ import Ledger
 extension Rules {
     public static let integrity = Rule(
         id: .integrity, article: nil, force: .integrity,
-        words: [Quotation("domain.md", "The node that stores it adds its own sequence number and time of recording.")],
+        words: [Quotation("architecture.md", "SHA-256 Merkle log (RFC 6962/9162), … the append-only EventLog on LMDB with its indexes.")],
         summary: "an entry's bytes, hash chain, Merkle root or checkpoint do not match",
         interpretation: ["Judged by the Ledger's verifier over the stored bytes (RFC 6962 tree, signed checkpoints)."],
         judgement: .byLedger)
