@@ -12,8 +12,10 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             Re-reads every entry, recomputes hashes and the Merkle root, checks every stored \
             checkpoint and every signature against the key registry, then replays every event in the \
-            order the acts happened and checks every rule of the Agreement (rule ids and Articles: \
-            docs/rules.md). Text output groups breaches by case. With --checkpoint, also checks \
+            order the acts happened and checks every rule of the Agreement (rule ids, Articles and \
+            the force of their words, shall, should, may not or integrity: docs/rules.md). Each \
+            breach reads "Article 6 (may not): …"; in JSON it is {rule, article, force, seq, event, \
+            case, actor, message}. Text output groups breaches by case. With --checkpoint, also checks \
             that a checkpoint you kept is a prefix of the log. With --proof, checks only that proof \
             (from `amparo prove`), against this ledger's node key.
             Exit status: 0 clean, 1 breaches found, 2 usage or I/O error.
