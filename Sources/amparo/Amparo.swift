@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bundles
 import Foundation
 import Ledger
 
@@ -12,6 +13,8 @@ struct Amparo: ParsableCommand {
             1 breaches found (verify) or an act refused by the rules, 2 usage, input or I/O error.
             The ledger directory is --ledger, else $AMPARO_LEDGER, else ./amparo-ledger.
             """,
+        version: "amparo 0.9 (ledger format \(EventLog.formatVersion), bundle format \(BundleFormat.version))",
+
         subcommands: [
             InitCommand.self, KeysCommand.self, AppendCommand.self, CaseCommand.self, NetworkCommand.self,
             MeetingCommand.self, LogCommand.self, ReplayCommand.self, CheckpointCommand.self, ProveCommand.self,

@@ -30,7 +30,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             case .object: usage = "\(flag) JSON"
             default: usage = "\(flag) VALUE"
             }
-            let hint = f.kind.hint.replacingOccurrences(of: "|", with: ", ")
+            let hint = f.kind == .eventID ? "event id (UUID) or its sequence number" : f.kind.hint.replacingOccurrences(of: "|", with: ", ")
             lines.append("• \(usage)\(f.required ? "" : ", optional"): \(f.help) (\(hint)).")
         }
         if spec.isCaseEvent {
@@ -78,7 +78,15 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     func run() throws {
         let log = try ledger.open()
         let signingKey = try SigningKey.load(path: key, name: "signer")
-        let payload = try Self.payload(from: fields)
+        var payload = try Self.payload(from: fields)
+        // An event id may be given as the event's sequence number (`log` shows both).
+        for field in Self.spec.fields where field.kind == .eventID {
+            guard let text = payload[field.name]?.stringValue, let seq = UInt64(text) else { continue }
+            guard let stored = try log.event(at: seq) else {
+                throw LedgerError(.notFound, Strings.noEventAt(seq, flag: Self.flag(field.name), size: try log.size()))
+            }
+            payload[field.name] = .string(stored.event.id.description)
+        }
         let when = try occurred.map { try parseTime($0, option: "--occurred") } ?? .now()
         let draft = Draft(id: id.flatMap(EventID.init(parsing:)), type: Self.spec.name, caseID: caseID, occurred: when, payload: payload)
         let outcome = try Output.refusingBreaches {
@@ -87,14 +95,23 @@ struct EventCommand<let Row: Int>: ParsableCommand {
                 source: nil, recordViolations: recordViolations)
         }
         Output.reportWrite(outcome)
+        if occurred == nil { Output.note(Strings.datedNow(when)) }
         let event = outcome.events[0]
-        if let caseID = event.event.envelope.caseID, let state = outcome.world.cases[caseID] {
+        let envelope = event.event.envelope
+        // The confirmation: sequence, the act's date and time, then the case's new state.
+        let head = "\(event.outcome.seq)  \(envelope.occurred)"
+        if let caseID = envelope.caseID, let state = outcome.world.cases[caseID] {
             let next = state.obligations(network: outcome.world.network, now: .now()).first.map { "  next: \($0)" } ?? ""
-            print("\(event.outcome.seq)  \(state.summaryLine)\(next)")
+            print("\(head)  \(state.summaryLine)\(next)")
         } else {
-            print("\(event.outcome.seq)  \(Self.spec.name) recorded by \(event.event.envelope.actor)")
+            print("\(head)  \(Self.spec.name) recorded by \(envelope.actor)")
         }
+        // Later commands name this event by its id (or its sequence number).
+        if Self.spec.type == .reimbursementClaimed { print(Strings.claimRecorded(id: event.event.id.description, seq: event.outcome.seq)) }
     }
+
+    /// The flag of payload field `name`: `--location-city`.
+    static func flag(_ name: String) -> String { "--" + name.replacingOccurrences(of: "_", with: "-") }
 
     /// Turns `--field value` pairs into a payload, by the catalog row's field kinds.
     static func payload(from arguments: [String]) throws -> [String: JSONValue] {

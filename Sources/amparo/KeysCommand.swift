@@ -7,9 +7,34 @@ import Service
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Create, register, revoke and list signing keys.",
-        subcommands: [New.self, Register.self, Revoke.self, List.self]
+        abstract: "Create, show, register, revoke and list signing keys.",
+        subcommands: [New.self, Show.self, Register.self, Revoke.self, List.self]
     )
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the public verifier key of a private key file, as `keys new` printed it.",
+            discussion:
+                "A PEM file holds no actor name: give --actor, or let the ledger say whom the key is registered to. Prints ACTOR+KEYID+BASE64."
+        )
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: ArgumentHelp("The private key (PEM).", valueName: "FILE"))
+        var key: String
+        @Option(help: ArgumentHelp("The actor the key signs for (default: whom this ledger registered it to).", valueName: "CODE"))
+        var actor: String?
+
+        func run() throws {
+            var name = actor
+            if name == nil {
+                let probe = try SigningKey.load(path: key, name: "probe")
+                name = try ledger.open().keyRegistry(verifySignatures: false).binding(forPublicKey: probe.verifierKey.publicKey)?.actor
+            }
+            guard let name else {
+                throw ValidationError("the key in \(key) is not registered in this ledger: give --actor CODE")
+            }
+            print(try SigningKey.load(path: key, name: name).verifierKey.description)
+        }
+    }
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -20,6 +20,18 @@ enum Strings {
         return "\(error.message); \(how)"
     }
 
+    static func datedNow(_ when: Timestamp) -> String {
+        "amparo: note: no --occurred, so the act is dated now, \(when); give --occurred DATE for an act of another day"
+    }
+
+    static func claimRecorded(id: String, seq: UInt64) -> String {
+        "claim id \(id): settle it with `amparo case reimburse --claim \(seq)` (or the id)"
+    }
+
+    static func noEventAt(_ seq: UInt64, flag: String, size: UInt64) -> String {
+        "\(flag) \(seq): this ledger holds no event at sequence \(seq) (it holds 1 to \(size)); `amparo log` lists them"
+    }
+
     static func projectionsBehind(applied: UInt64, size: UInt64, reason: String) -> String {
         "amparo: note: the projections are at sequence \(applied) of \(size) and could not catch up (\(reason)); this output is as of sequence \(applied)"
     }

@@ -116,8 +116,13 @@ extension Rules {
                 break
             }
             if s.isClosed && !(f.spec?.afterClose ?? false) {
-                let closed = s.concluded.map { "concluded on \($0.date)" } ?? "withdrawn on \(s.withdrawn!.date)"
-                return "\(c.actorName) recorded \(f.phrase) on \(f.day) after case \(caseID) was \(closed)."
+                // Two acts of the same day are told apart by their times: the time decides.
+                let end = s.concluded ?? s.withdrawn!
+                let sameDay = end.date == f.day
+                let at = sameDay ? "at \(f.occurred)" : "on \(f.day)"
+                let endAt = sameDay ? "at \(end)" : "on \(end.date)"
+                let closed = s.concluded != nil ? "concluded \(endAt)" : "withdrawn \(endAt)"
+                return "\(c.actorName) recorded \(f.phrase) \(at) after case \(caseID) was \(closed)."
             }
             return nil
         })

@@ -1,0 +1,109 @@
+import Foundation
+import Ledger
+import TestSupport
+import Testing
+
+/// Issue 10, the items done so far: each through the built binary.
+@Suite("Daily use", .serialized)
+struct DailyUseTests {
+    typealias Node = EventCommandTests.Node
+
+    static func caseNode() throws -> Node {
+        let n = try VerdictTests.network()
+        _ = try VerdictTests.file(n)
+        return n
+    }
+
+    @Test("1. every confirmation prints the act's date and time; an act without --occurred says on stderr it was dated now")
+    func confirmationDates() throws {
+        let n = try Self.caseNode()
+        let notify = try n.run([
+            "case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02T09:15:00Z", "--acknowledgement", "TS-1",
+            "--key", n.dir + "/RCM-TS.pem",
+        ])
+        #expect(notify.status == 0)
+        #expect(notify.stdout.range(of: #"^\d+  2015-04-02T09:15:00Z  MX-2015-0001  status notified"#, options: .regularExpression) != nil, "\(notify.stdout)")
+        #expect(notify.stderr.isEmpty, "\(notify.stderr)")
+        let network = try n.run([
+            "network", "focal-point", "--occurred", "2015-03-01", "--office", "x", "--email", "y", "--telephone", "z",
+            "--key", n.dir + "/MX.pem",
+        ])
+        #expect(
+            network.stdout.range(of: #"^\d+  2015-03-01T00:00:00Z  state.focal_point_designated recorded by MX\n$"#, options: .regularExpression) != nil,
+            "\(network.stdout)")
+        let before = Timestamp.now()
+        let now = try n.run(["case", "offer", "--case", "MX-2015-0001", "--offer", "visit", "--key", n.dir + "/US.pem"])
+        #expect(now.status == 0, "\(now.stderr)")
+        #expect(now.stderrLines.count == 1)
+        #expect(now.stderr.contains("no --occurred, so the act is dated now, \(before.date)"), "\(now.stderr)")
+        #expect(now.stdout.contains("  \(before.date)T"), "\(now.stdout)")
+    }
+
+    @Test("1. a sentence comparing two acts of the same day shows their times")
+    func sameDayTimes() throws {
+        let n = try Self.caseNode()
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        try n.act(
+            "MX", ["case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30T09:00:00Z", "--outcome", "no_collaborating_state", "--summary", "s"])
+        let stderr = try VerdictTests.refused(
+            n, "US", ["case", "offer", "--case", "MX-2015-0001", "--occurred", "2015-06-30T15:00:00Z", "--offer", "late"], rule: "LIFECYCLE")
+        #expect(stderr.contains("at 2015-06-30T15:00:00Z after case MX-2015-0001 was concluded at 2015-06-30T09:00:00Z"), "\(stderr)")
+    }
+
+    @Test("4. keys show prints a key's verifier key again, from --actor or from the ledger's registry")
+    func keysShow() throws {
+        let n = try Self.caseNode()
+        let dir = try TestSupport.temporaryDirectory("keys-show")
+        let printed = try TestSupport.run(["keys", "new", "--actor", "PA", "--out", dir + "/pa.pem"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = try TestSupport.run(["keys", "show", "--key", dir + "/pa.pem", "--actor", "PA"])
+        #expect(shown.status == 0)
+        #expect(shown.stdout == printed + "\n")
+        // Registered in the ledger: the actor comes from the registry.
+        let mx = try n.run(["keys", "show", "--key", n.dir + "/MX.pem"])
+        #expect(mx.status == 0)
+        #expect(mx.stdout.hasPrefix("MX+"))
+        // Not registered and no --actor: one line, exit 2.
+        let unknown = try n.run(["keys", "show", "--key", dir + "/pa.pem"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderrLines.count == 1)
+        #expect(unknown.stderr.contains("give --actor CODE"))
+    }
+
+    @Test("8. a claim prints its id; reimburse takes the claim's sequence number or its id; an unknown sequence is exit 2")
+    func claimBySequence() throws {
+        let n = try Self.caseNode()
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        try n.act("MX", ["case", "select", "--case", "MX-2015-0001", "--occurred", "2015-04-03", "--state", "US"])
+        let claim = try n.act(
+            "US",
+            [
+                "case", "claim", "--case", "MX-2015-0001", "--occurred", "2015-04-07", "--from", "MX", "--amount", "10.00",
+                "--currency", "USD", "--purpose", "x",
+            ])
+        let lines = claim.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        let seq = try #require(lines.first?.split(separator: " ").first.map(String.init))
+        #expect(lines.last?.hasPrefix("claim id ") == true)
+        #expect(lines.last?.contains("--claim \(seq)") == true)
+        let open = try JSONParser.parse(try n.run(["case", "show", "MX-2015-0001", "--format", "json"]).stdout)
+        #expect((open["obligations"]?.arrayValue ?? []).contains { $0.stringValue?.contains("reimbursement of 10.00 USD") == true })
+        let missing = try n.run([
+            "case", "reimburse", "--case", "MX-2015-0001", "--occurred", "2015-05-01", "--claim", "999", "--amount", "10.00",
+            "--currency", "USD", "--key", n.dir + "/MX.pem",
+        ])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("--claim 999: this ledger holds no event at sequence 999"), "\(missing.stderr)")
+        try n.act("MX", ["case", "reimburse", "--case", "MX-2015-0001", "--occurred", "2015-05-01", "--claim", seq, "--amount", "10.00", "--currency", "USD"])
+        let show = try JSONParser.parse(try n.run(["case", "show", "MX-2015-0001", "--format", "json"]).stdout)
+        let obligations = (show["obligations"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(!obligations.contains { $0.contains("reimbursement") }, "the claim is settled: \(obligations)")
+    }
+
+    @Test("14. amparo --version")
+    func version() throws {
+        let r = try TestSupport.run(["--version"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("amparo "))
+        #expect(r.stdout.contains("ledger format 1"))
+    }
+}
