@@ -41,6 +41,8 @@ public struct Fact: Sendable {
     public var spec: EventSpec? { kind.map(Catalog.spec) }
     /// How the act reads in a sentence: "a request", "a consular visit" (its type's name when unknown).
     public var phrase: String { spec?.phrase(self) ?? type }
+    /// True for a well-formed filing or case event (its case id names a case).
+    public var isWellFormedCase: Bool { caseID != nil && isWellFormed }
     /// True when the event is a well-formed event of the catalog (only those change the state).
     var isWellFormed: Bool { Catalog.shapeProblem(type: type, caseID: caseID, payload: payload) == nil }
 }

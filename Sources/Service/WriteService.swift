@@ -96,7 +96,10 @@ public struct WriteService {
         var world = World()
         var found: [Breach] = []
         let signed = try recorder.append(drafts, recorded: recorded) { txn, fresh in
-            (world, found) = try judge(fresh, in: txn, recorded: recorded)
+            (world, found) = try judge(fresh, in: txn, recorded: recorded) { id in
+                let line = lineOf[id.description]
+                return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
+            }
             guard recordViolations || found.isEmpty else { throw Refusal(breaches: found, lines: lineOf, source: source) }
         }
         return Outcome(
@@ -107,7 +110,9 @@ public struct WriteService {
     /// The verdict on `fresh` (events not yet held): one fold of the Network and the cases they
     /// touch, as `txn` holds them — or of the whole log when they hold Network facts other than
     /// keys, on which every case depends.
-    func judge(_ fresh: [SignedEvent], in txn: borrowing Transaction, recorded: Timestamp) throws -> (World, [Breach]) {
+    func judge(
+        _ fresh: [SignedEvent], in txn: borrowing Transaction, recorded: Timestamp, place: (EventID) -> String = { _ in "" }
+    ) throws -> (World, [Breach]) {
         guard !fresh.isEmpty else { return (World(), []) }
         var existing: [Fact] = []
         if fresh.contains(where: { $0.envelope.caseID == nil && !KeyRegistry.isKeyEvent($0.envelope.type) }) {
@@ -122,8 +127,42 @@ public struct WriteService {
             }
         }
         let adding = fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }
+        try refuseInputErrors(adding, existing: existing, recorded: recorded, place: place)
         let verdict = Agreement.judge(existing: existing, adding: adding)
         return (verdict.world, verdict.added)
+    }
+
+    /// Mistakes that are not acts at all, refused as input errors (exit 2) and never recordable,
+    /// even with `recordViolations`: an act dated in the future, an act of a case that was never
+    /// filed (a typo in the case id would make a phantom case), and a reference to an event the
+    /// case does not hold (a claim to settle, an event to correct).
+    func refuseInputErrors(_ adding: [Fact], existing: [Fact], recorded: Timestamp, place: (EventID) -> String) throws {
+        let all = existing + adding
+        let filed = Set(all.filter { $0.kind == .requestFiled && $0.isWellFormedCase }.compactMap(\.caseID))
+        var held: [String: Set<String>] = [:]
+        for f in all { if let c = f.caseID { held[c, default: []].insert(f.id.description) } }
+        for f in adding {
+            if f.occurred > recorded.adding(seconds: 300) {
+                throw LedgerError(
+                    .badDraft,
+                    "\(place(f.id))\(f.type) is dated \(f.occurred), in the future (it is now \(recorded)); an act is recorded after it happens; nothing was written"
+                )
+            }
+            guard let caseID = f.caseID, f.kind != .requestFiled else { continue }
+            guard filed.contains(caseID) else {
+                throw LedgerError(
+                    .notFound,
+                    "\(place(f.id))no case \(caseID): it was never filed (`amparo cases` lists the cases; file it first, or in the same batch); nothing was written"
+                )
+            }
+            for field in f.spec?.fields ?? [] where field.kind == .eventID {
+                guard let target = f.string(field.name), !(held[caseID]?.contains(target) ?? false) else { continue }
+                throw LedgerError(
+                    .notFound,
+                    "\(place(f.id))case \(caseID) holds no event \(target) (payload field \"\(field.name)\"; `amparo log --case \(caseID)` lists its events); nothing was written"
+                )
+            }
+        }
     }
 
     /// Gives a request filed without a case id the next free serial of its State and year.

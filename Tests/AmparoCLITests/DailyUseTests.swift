@@ -99,6 +99,38 @@ struct DailyUseTests {
         #expect(!obligations.contains { $0.contains("reimbursement") }, "the claim is settled: \(obligations)")
     }
 
+    @Test("5. a case never filed, a future date or an event the case does not hold is an input error, never recordable, with no --record-violations hint")
+    func typos() throws {
+        let n = try Self.caseNode()
+        func inputError(_ actor: String, _ args: [String], _ expect: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let before = try n.run(["checkpoint"]).stdout
+            for extra in [[], ["--record-violations"]] {
+                let r = try n.run(args + extra + ["--key", n.dir + "/\(actor).pem"])
+                #expect(r.status == 2, "\(r.stderr)", sourceLocation: sourceLocation)
+                #expect(r.stderrLines.count == 1, sourceLocation: sourceLocation)
+                #expect(r.stderr.contains(expect), "\(r.stderr)", sourceLocation: sourceLocation)
+                #expect(!r.stderr.contains("--record-violations"), sourceLocation: sourceLocation)
+            }
+            #expect(try n.run(["checkpoint"]).stdout == before, sourceLocation: sourceLocation)
+        }
+        try inputError(
+            "US", ["case", "offer", "--case", "MX-2015-0002", "--occurred", "2015-04-03", "--offer", "x"],
+            "no case MX-2015-0002: it was never filed (`amparo cases` lists the cases")
+        try inputError(
+            "RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2999-01-01", "--acknowledgement", "x"],
+            "is dated 2999-01-01T00:00:00Z, in the future")
+        try inputError(
+            "MX",
+            [
+                "case", "reimburse", "--case", "MX-2015-0001", "--occurred", "2015-05-01", "--claim", "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51",
+                "--amount", "1.00", "--currency", "USD",
+            ], "case MX-2015-0001 holds no event 0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51")
+        // No phantom case: the cases listed are the filed ones, and the next filing takes the next serial.
+        #expect(try n.run(["cases"]).stdout.contains("MX-2015-0002") == false)
+        let next = try VerdictTests.file(n, occurred: "2015-04-05")
+        #expect(next.stdout.contains("MX-2015-0002  status filed"), "\(next.stdout)")
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])

@@ -78,6 +78,7 @@ extension Rules {
             "Also an event that is not a well-formed event of the catalog (possible only for events recorded by bundle import; the write path refuses them with exit status 2), a reimbursement of a claim the case does not hold, a correction of an event it does not hold, and a presentation at a meeting the ledger does not know (never scheduled or held).",
             "After a conclusion or withdrawal only costs, claims, reimbursements, the presentation, the erasure of personal data and corrections may follow (the catalog's `afterClose`).",
             "The clock allowance is 300 seconds.",
+            "On the write path an act dated in the future, an act of a case never filed (in the log or the same batch) and a reference to an event the case does not hold are input errors (exit 2), never recordable, not even with --record-violations: they are typos, not historic acts. LIFECYCLE reports them when a bundle from another node brings them.",
         ],
         judgement: .eachAct { c in
             let f = c.fact
