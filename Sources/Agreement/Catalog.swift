@@ -241,7 +241,8 @@ public enum Catalog {
         EventSpec(
             .meetingScheduled, caseEvent: false, role: .secretariat,
             fields: [
-                FieldSpec("meeting", .meetingID, "meeting id: date and host city slug"), FieldSpec("date", .date, "date of the meeting"),
+                FieldSpec("meeting", .meetingID, "meeting id: date and host city slug (`meeting schedule` makes it from --date and --city when omitted)"),
+                FieldSpec("date", .date, "date of the meeting"),
                 FieldSpec("city", .text, "host city"), FieldSpec("country", .country, "host country"),
             ], source: "Art. 7.7", summary: "The Secretariat schedules a meeting of the Liaison Officer Network.", command: ("meeting", "schedule"),
             phrase: "the scheduling of a meeting",
@@ -518,6 +519,13 @@ public enum Catalog {
             if let problem = check(value, field.kind) {
                 return "payload field \"\(field.name)\" of \(type): \(problem)"
             }
+        }
+        // A meeting id begins with the meeting's date: an id that says another day names another meeting.
+        if spec.type == .meetingScheduled, let id = payload["meeting"]?.stringValue, let date = payload["date"]?.stringValue,
+            !id.hasPrefix(date + "-")
+        {
+            return
+                "meeting id \"\(id)\" does not begin with its date \(date): a meeting id is <date>-<host city>, e.g. \(MeetingID.make(date: date, city: payload["city"]?.stringValue ?? "city"))"
         }
         return nil
     }

@@ -87,6 +87,20 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             }
             payload[field.name] = .string(stored.event.id.description)
         }
+        var rescheduled: String?
+        if Self.spec.type == .meetingScheduled {
+            // The id by default from the date and the city; rescheduling says what it replaces.
+            if payload["meeting"] == nil, let date = payload["date"]?.stringValue, let city = payload["city"]?.stringValue {
+                payload["meeting"] = .string(MeetingID.make(date: date, city: city))
+            }
+            if let id = payload["meeting"]?.stringValue,
+                let earlier = try log.networkEvents().last(where: {
+                    $0.event.envelope.type == Self.spec.name && $0.event.envelope.payload["meeting"]?.stringValue == id
+                })
+            {
+                rescheduled = Strings.rescheduled(id, seq: earlier.seq)
+            }
+        }
         let when = try occurred.map { try parseTime($0, option: "--occurred") } ?? .now()
         let draft = Draft(id: id.flatMap(EventID.init(parsing:)), type: Self.spec.name, caseID: caseID, occurred: when, payload: payload)
         let outcome = try Output.refusingBreaches {
@@ -96,6 +110,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         }
         Output.reportWrite(outcome)
         if occurred == nil { Output.note(Strings.datedNow(when)) }
+        if let rescheduled { Output.note(rescheduled) }
         let event = outcome.events[0]
         let envelope = event.event.envelope
         // The confirmation: sequence, the act's date and time, then the case's new state.
@@ -104,7 +119,8 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             let next = state.obligations(network: outcome.world.network, now: .now()).first.map { "  next: \($0)" } ?? ""
             print("\(head)  \(state.summaryLine)\(next)")
         } else {
-            print("\(head)  \(Self.spec.name) recorded by \(envelope.actor)")
+            let meeting = envelope.payload["meeting"]?.stringValue.map { ": meeting \($0)" } ?? ""
+            print("\(head)  \(Self.spec.name) recorded by \(envelope.actor)\(meeting)")
         }
         // Later commands name this event by its id (or its sequence number).
         if Self.spec.type == .reimbursementClaimed { print(Strings.claimRecorded(id: event.event.id.description, seq: event.outcome.seq)) }

@@ -20,6 +20,10 @@ enum Strings {
         return "\(error.message); \(how)"
     }
 
+    static func rescheduled(_ id: String, seq: UInt64) -> String {
+        "amparo: note: meeting \(id) was already scheduled (sequence \(seq)); this records its new schedule"
+    }
+
     static func datedNow(_ when: Timestamp) -> String {
         "amparo: note: no --occurred, so the act is dated now, \(when); give --occurred DATE for an act of another day"
     }

@@ -131,6 +131,31 @@ struct DailyUseTests {
         #expect(next.stdout.contains("MX-2015-0002  status filed"), "\(next.stdout)")
     }
 
+    @Test("9. meeting schedule makes the id from the date and the city, refuses an id of another day, and says when it reschedules")
+    func meetingIds() throws {
+        let n = try Self.caseNode()
+        let made = try n.run([
+            "meeting", "schedule", "--occurred", "2015-02-01", "--date", "2015-12-03", "--city", "San José", "--country", "CR",
+            "--key", n.dir + "/RCM-TS.pem",
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.hasSuffix("meeting.scheduled recorded by RCM-TS: meeting 2015-12-03-san-jose\n"), "\(made.stdout)")
+        #expect(made.stderr.isEmpty)
+        let wrong = try n.run([
+            "meeting", "schedule", "--occurred", "2015-02-01", "--meeting", "2015-12-03-san-jose", "--date", "2015-12-04",
+            "--city", "San José", "--country", "CR", "--key", n.dir + "/RCM-TS.pem",
+        ])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderrLines.count == 1)
+        #expect(wrong.stderr.contains("meeting id \"2015-12-03-san-jose\" does not begin with its date 2015-12-04"), "\(wrong.stderr)")
+        let again = try n.run([
+            "meeting", "schedule", "--occurred", "2015-02-02", "--meeting", "2015-12-03-san-jose", "--date", "2015-12-03",
+            "--city", "Alajuela", "--country", "CR", "--key", n.dir + "/RCM-TS.pem",
+        ])
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("meeting 2015-12-03-san-jose was already scheduled (sequence"), "\(again.stderr)")
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])
