@@ -74,13 +74,14 @@ public struct MeetingReport: Sendable {
             Item(
                 title: "Workload \(since)",
                 paragraphs: [
-                    "\(data.periodCases.count) cases were filed in the period. Counts below \(minimum) are shown as \"<\(minimum)\", and further cells are withheld so that none can be recovered from the totals."
+                    "\(Render.count(data.periodCases.count, "case")) \(data.periodCases.count == 1 ? "was" : "were") filed in the period.\(Render.suppression(minimum))"
                 ],
                 table: workloadTable))
         items.append(
             Item(
                 title: "Workload since the mechanism began",
-                paragraphs: ["\(data.casesToDate.count) cases were filed up to this meeting."], table: workloadToDateTable))
+                paragraphs: ["\(Render.count(data.casesToDate.count, "case")) \(data.casesToDate.count == 1 ? "was" : "were") filed up to this meeting."],
+                table: workloadToDateTable))
         items.append(Item(title: "Cases by category, since the mechanism began", paragraphs: [], table: categoryTable))
         items.append(
             Item(

@@ -49,6 +49,18 @@ public struct CountTable: Sendable {
 
 /// Text renderings shared by the reports.
 public enum Render {
+    /// "1 case", "2 cases", "0 cases".
+    public static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
+    }
+
+    /// The sentence about suppressed cells; nothing when no count can be suppressed (a minimum of 1).
+    public static func suppression(_ minimum: Int) -> String {
+        minimum <= 1
+            ? ""
+            : " Counts below \(minimum) are shown as \"<\(minimum)\", and further cells are withheld so that none can be recovered from the totals."
+    }
+
     /// An aligned plain-text table, columns two spaces apart, each line ending in a newline and no
     /// trailing space: the one table renderer of reports and commands. With `numbers` (reports),
     /// every column but the first is right-aligned; without (listings), all are left-aligned.

@@ -117,13 +117,13 @@ public struct WorkloadReport: Sendable {
     }
 
     public func text() -> String {
-        var out = "Workload: \(period) (\(cases.count) cases; overdue as of \(asOf))\n"
+        var out = "Workload: \(period) (\(Render.count(cases.count, "case")); overdue as of \(asOf))\n"
         for (title, table) in sections { out += "\n" + title + "\n" + Render.text(table) }
         return out
     }
 
     public func markdown() -> String {
-        var out = "# Workload\n\n\(period.capitalizedFirst): \(cases.count) cases; reimbursements overdue as of \(asOf).\n"
+        var out = "# Workload\n\n\(period.capitalizedFirst): \(Render.count(cases.count, "case")); reimbursements overdue as of \(asOf).\n"
         for (title, table) in sections { out += "\n## \(title)\n\n" + Render.markdown(table) }
         return out
     }

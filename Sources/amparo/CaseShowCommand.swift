@@ -15,12 +15,14 @@ struct CaseShowCommand: ParsableCommand {
     )
 
     @OptionGroup var ledger: LedgerOptions
-    @Argument(help: "The case id, e.g. MX-2015-0001.")
-    var caseID: String
+    @OptionGroup var selection: CaseSelection
     @Option(help: "Output format: text or json.")
     var format: TextOrJSON = .text
 
+    func validate() throws { _ = try selection.required() }
+
     func run() throws {
+        let caseID = try selection.required()
         let log = try ledger.open()
         guard let view = try Audit.caseView(log, caseID: caseID) else {
             throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
@@ -75,12 +77,14 @@ struct ReplayCommand: ParsableCommand {
     )
 
     @OptionGroup var ledger: LedgerOptions
-    @Option(name: .customLong("case"), help: ArgumentHelp("The case id.", valueName: "ID"))
-    var caseID: String
+    @OptionGroup var selection: CaseSelection
     @Option(help: "Output format: text or json.")
     var format: TextOrJSON = .text
 
+    func validate() throws { _ = try selection.required() }
+
     func run() throws {
+        let caseID = try selection.required()
         let log = try ledger.open()
         guard let steps = try Audit.replay(log, caseID: caseID) else {
             throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")

@@ -11,8 +11,9 @@ struct LogCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
 
-    @Option(name: .customLong("case"), help: ArgumentHelp("Only this case's events.", valueName: "ID"))
-    var caseID: String?
+    /// Only this case (its breaches for `verify`, which still checks the whole log; its events for `log`).
+    @OptionGroup var selection: CaseSelection
+    var caseID: String? { selection.id }
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Start at this sequence number.", valueName: "SEQ"))
     var from: UInt64 = 1

@@ -149,3 +149,30 @@ func parseTime(_ text: String, option: String) throws -> Timestamp {
     }
     return t
 }
+
+/// A case id, given either way: `amparo case show MX-2015-0001` or `--case MX-2015-0001`, the same
+/// for `case show`, `replay`, `verify` and `log`.
+struct CaseSelection: ParsableArguments {
+    init() {}
+
+    @Argument(help: ArgumentHelp("The case id, e.g. MX-2015-0001 (or --case ID).", valueName: "ID"))
+    var positional: String?
+
+    @Option(name: .customLong("case"), help: ArgumentHelp("The case id (or give it without --case).", valueName: "ID"))
+    var flag: String?
+
+    /// The case id, if any.
+    var id: String? { flag ?? positional }
+
+    func validate() throws {
+        if let positional, let flag, positional != flag {
+            throw ValidationError("two case ids, \(positional) and --case \(flag): give one")
+        }
+    }
+
+    /// The case id, for the commands that need one.
+    func required() throws -> String {
+        guard let id else { throw ValidationError("give the case id, e.g. MX-2015-0001 (or --case MX-2015-0001)") }
+        return id
+    }
+}

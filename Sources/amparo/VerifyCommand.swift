@@ -33,8 +33,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A proof printed by `amparo prove`.", valueName: "FILE"))
     var proof: String?
 
-    @Option(name: .customLong("case"), help: ArgumentHelp("Report only this case's breaches (the whole log is still checked).", valueName: "ID"))
-    var caseID: String?
+    /// Only this case (its breaches for `verify`, which still checks the whole log; its events for `log`).
+    @OptionGroup var selection: CaseSelection
+    var caseID: String? { selection.id }
 
     func run() throws {
         let log = try ledger.open()

@@ -156,6 +156,38 @@ struct DailyUseTests {
         #expect(again.stderr.contains("meeting 2015-12-03-san-jose was already scheduled (sequence"), "\(again.stderr)")
     }
 
+    @Test("14. a case id is taken positionally or with --case by case show, replay, verify and log; two different ids are a usage error")
+    func caseIdEitherWay() throws {
+        let n = try Self.caseNode()
+        for command in [["case", "show"], ["replay"], ["verify"], ["log"]] {
+            let positional = try n.run(command + ["MX-2015-0001"])
+            let flag = try n.run(command + ["--case", "MX-2015-0001"])
+            #expect(positional.status == flag.status, "\(command)")
+            #expect(positional.stdout == flag.stdout, "\(command)")
+            #expect(positional.stdout.contains("MX-2015-0001"), "\(command)")
+            let two = try n.run(command + ["MX-2015-0001", "--case", "MX-2015-0002"])
+            #expect(two.status == 2, "\(command)")
+            #expect(two.stderr.contains("two case ids, MX-2015-0001 and --case MX-2015-0002: give one"), "\(command): \(two.stderr)")
+        }
+        let none = try n.run(["replay"])
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("give the case id"))
+    }
+
+    @Test("14. one case is \"1 case\"; with --min-cell 1 no sentence about counts below 1")
+    func plurals() throws {
+        let n = try Self.caseNode()
+        let workload = try n.run(["workload", "--quiet"])
+        #expect(workload.stdout.contains("(1 case;"), "\(workload.stdout.prefix(200))")
+        try n.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US,CR"])
+        let report = try n.run(["report", "meeting", "2015-11-09-mexico-city", "--format", "md", "--min-cell", "1", "--quiet"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("1 case was filed in the period."), "\(report.stdout)")
+        #expect(!report.stdout.contains("Counts below 1"))
+        let suppressed = try n.run(["report", "meeting", "2015-11-09-mexico-city", "--format", "md", "--quiet"])
+        #expect(suppressed.stdout.contains("Counts below 5 are shown as"))
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])
