@@ -62,9 +62,10 @@ public enum Agreement {
 
     /// The verdict on recording `adding` on top of `existing`: the world after both, and the
     /// breaches the record would add — found afterwards and not before (by rule and event), so a
-    /// late record that makes an earlier act a breach counts too. `ART7.7-PRESENTATION` breaches
-    /// that surface only because a meeting is now held are the requesting State's omission, not
-    /// the recorder's: they are left out (the verifier reports them).
+    /// late record that makes an earlier act a breach counts too. `ART7.7-PRESENTATION` breaches are
+    /// left out: the duty is judged on the settled history, and a presentation recorded later cures
+    /// the omission, so refusing a conclusion (or a meeting) for it would deadlock a migration of
+    /// historic records; the verifier reports what stays unpresented.
     ///
     /// One fold: the acts before the first added act (in act order) are judged once, for both
     /// histories; only the existing acts after it are judged again without the additions, to tell
@@ -79,8 +80,9 @@ public enum Agreement {
         }
         let added = Set(adding.map(\.id))
         func isNew(_ b: Breach, before: Set<Key>) -> Bool {
-            !before.contains(Key(rule: b.rule, event: b.event))
-                && (b.rule != RuleID.presentation.rawValue || b.event.flatMap(EventID.init(parsing:)).map(added.contains) == true)
+            // Art. 7.7 is an omission a later record cures (the presentation may be recorded after the
+            // conclusion, whatever the dates): never grounds for a refusal; `verify` reports it.
+            !before.contains(Key(rule: b.rule, event: b.event)) && b.rule != RuleID.presentation.rawValue
         }
         let calendarBefore = Calendar(existing)
         let calendarAfter = Calendar(existing + adding)

@@ -188,6 +188,24 @@ struct DailyUseTests {
         #expect(suppressed.stdout.contains("Counts below 5 are shown as"))
     }
 
+    @Test("6. a lawful history migrates in any recording order: the meeting held first, then the conclusion, then the presentation")
+    func migrationOrder() throws {
+        let n = try Self.caseNode()
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        try n.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US,CR"])
+        try n.act("MX", ["case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30", "--outcome", "no_collaborating_state", "--summary", "s"])
+        // Until the presentation is recorded, verify reports the omission; the write path refused nothing.
+        #expect(try n.run(["verify"]).status == 1)
+        try n.act(
+            "MX",
+            [
+                "case", "present", "--case", "MX-2015-0001", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city",
+                "--nature", "n", "--protection-required", "r", "--protection-provided", "none", "--provided-by", "US", "--lessons", "l",
+            ])
+        let verify = try n.run(["verify"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])

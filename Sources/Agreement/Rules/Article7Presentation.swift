@@ -12,7 +12,7 @@ extension Rules {
         summary: "a concluded case was not presented at the first Network meeting held after its conclusion",
         interpretation: [
             "\"The following meeting\" is the first meeting held on a date after the conclusion's date: a meeting held on the day of the conclusion is not it. Presenting at a later meeting is still a breach (the sentence says so).",
-            "Judged on the whole history and reported on the case's conclusion; recording a meeting as held is never refused because a case was not presented there (that omission is the requesting State's).",
+            "Judged on the whole history and reported on the case's conclusion. The write path never refuses for it: neither a meeting recorded as held, nor a conclusion recorded after the following meeting was held, since the presentation may be recorded next (historic records come in any order); `verify` reports a case that stays unpresented.",
         ],
         judgement: .wholeHistory { world in
             var found: [HistoryFinding] = []
