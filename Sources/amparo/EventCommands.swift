@@ -14,8 +14,53 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         CommandConfiguration(
             commandName: spec.command!.name,
             abstract: "\(spec.summary) Records \(spec.type) (\(spec.source)).",
+            usage: usage,
             discussion: fieldHelp
         )
+    }
+
+    /// The usage line, with the payload's required flags and, in brackets, the optional ones.
+    static var usage: String {
+        var parts = ["amparo", spec.command!.group, spec.command!.name, "--key FILE"]
+        if spec.isCaseEvent { parts.append(spec.type == .requestFiled ? "[--case ID]" : "--case ID") }
+        parts.append("[--occurred TIME]")
+        for f in spec.fields {
+            let flag = f.kind == .offices ? "--office CC[:CITIES]" : flag(f.name) + placeholder(f.kind)
+            parts.append(f.required && !(spec.type == .meetingScheduled && f.name == "meeting") ? flag : "[\(flag)]")
+        }
+        parts.append("[--id UUID] [--record-violations] [--ledger DIR]")
+        return parts.joined(separator: " ")
+    }
+
+    /// What a flag's value looks like in the usage line.
+    static func placeholder(_ kind: FieldKind) -> String {
+        switch kind {
+        case .bool: ""
+        case .text: " TEXT"
+        case .choice, .word: " WORD"
+        case .state, .country: " CC"
+        case .actor: " CODE"
+        case .date: " DATE"
+        case .amount: " AMOUNT"
+        case .currency: " CUR"
+        case .eventID: " ID|SEQ"
+        case .meetingID: " MEETING"
+        case .list: " LIST"
+        case .offices: " CC[:CITIES]"
+        case .object: " JSON"
+        }
+    }
+
+    /// A write-path message about the draft in the terms of this command: its flags, not payload fields.
+    static func inFlags(_ message: String) -> String {
+        var text = message
+        for f in spec.fields {
+            let flag = f.kind == .offices ? "--office" : flag(f.name)
+            text = text.replacingOccurrences(of: "needs payload field \"\(f.name)\"", with: "needs \(flag)")
+            text = text.replacingOccurrences(of: "payload field \"\(f.name)\" of \(spec.name)", with: flag)
+            text = text.replacingOccurrences(of: "payload field \"\(f.name)\"", with: flag)
+        }
+        return text
     }
 
     static var fieldHelp: String {
@@ -62,7 +107,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     @Flag(help: "Record the act even if it breaches the Agreement's rules (historic records); verify reports it.")
     var recordViolations = false
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Payload fields: see below.", valueName: "--field value"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Payload fields, each --name VALUE: listed above.", valueName: "--field value"))
     var fields: [String] = []
 
     func validate() throws {
@@ -104,9 +149,13 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         let when = try occurred.map { try parseTime($0, option: "--occurred") } ?? .now()
         let draft = Draft(id: id.flatMap(EventID.init(parsing:)), type: Self.spec.name, caseID: caseID, occurred: when, payload: payload)
         let outcome = try Output.refusingBreaches {
-            try WriteService(log: log).record(
-                [.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
-                source: nil, recordViolations: recordViolations)
+            do {
+                return try WriteService(log: log).record(
+                    [.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
+                    source: nil, recordViolations: recordViolations)
+            } catch let error as LedgerError where error.code == .badDraft || error.code == .notFound {
+                throw LedgerError(error.code, Self.inFlags(error.message), advice: error.advice)
+            }
         }
         Output.reportWrite(outcome)
         if occurred == nil { Output.note(Strings.datedNow(when)) }

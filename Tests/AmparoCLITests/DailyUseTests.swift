@@ -206,6 +206,21 @@ struct DailyUseTests {
         #expect(verify.status == 0, "\(verify.stdout)")
     }
 
+    @Test("14. an event command's USAGE lists its required flags and brackets the optional ones; its errors name flags, not payload fields")
+    func flagsInUsageAndErrors() throws {
+        let help = try TestSupport.run(["case", "conclude", "--help"]).stdout
+        let usage = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(usage.contains("USAGE: amparo case conclude --key FILE --case ID [--occurred TIME] --outcome WORD --summary TEXT"), "\(usage)")
+        #expect(!help.contains("see below"))
+        let n = try Self.caseNode()
+        let missing = try n.run([
+            "case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30", "--outcome", "protected", "--key", n.dir + "/MX.pem",
+        ])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("case.concluded needs --summary"), "\(missing.stderr)")
+        #expect(!missing.stderr.contains("payload field"))
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])
