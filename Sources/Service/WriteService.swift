@@ -134,8 +134,9 @@ public struct WriteService {
 
     /// Mistakes that are not acts at all, refused as input errors (exit 2) and never recordable,
     /// even with `recordViolations`: an act dated in the future, an act of a case that was never
-    /// filed (a typo in the case id would make a phantom case), and a reference to an event the
-    /// case does not hold (a claim to settle, an event to correct).
+    /// filed (a typo in the case id would make a phantom case), a reference to an event the case
+    /// does not hold (a claim to settle, an event to correct), and a scope agreement answering a
+    /// formal request note the case does not hold.
     func refuseInputErrors(_ adding: [Fact], existing: [Fact], recorded: Timestamp, place: (EventID) -> String) throws {
         let all = existing + adding
         let filed = Set(all.filter { $0.kind == .requestFiled && $0.isWellFormedCase }.compactMap(\.caseID))
@@ -154,6 +155,16 @@ public struct WriteService {
                     .notFound,
                     "\(place(f.id))no case \(caseID): it was never filed (`amparo cases` lists the cases; file it first, or in the same batch); nothing was written"
                 )
+            }
+            // A scope agreed by verbal notes answers a formal request note the case holds (Art. 5 ¶1, 6).
+            if f.kind == .scopeAgreed, let note = f.string("request_note") {
+                let notes = all.filter { $0.caseID == caseID && $0.kind == .formalRequestSent }.compactMap { $0.string("note") }
+                if !notes.contains(note) {
+                    let held = notes.isEmpty ? "it holds none; record it with `amparo case request` first" : "it holds \(notes.joined(separator: ", "))"
+                    throw LedgerError(
+                        .notFound,
+                        "\(place(f.id))case \(caseID) holds no formal request note \"\(note)\" (payload field \"request_note\"): \(held); nothing was written")
+                }
             }
             for field in f.spec?.fields ?? [] where field.kind == .eventID {
                 guard let target = f.string(field.name), !(held[caseID]?.contains(target) ?? false) else { continue }

@@ -221,6 +221,25 @@ struct DailyUseTests {
         #expect(!missing.stderr.contains("payload field"))
     }
 
+    @Test("7. a scope agreement answers a formal request note the case holds, or is refused saying which notes it holds")
+    func scopeCitesHeldNote() throws {
+        let n = try Self.caseNode()
+        let agree = [
+            "case", "agree", "--case", "MX-2015-0001", "--occurred", "2015-04-05", "--reply-note", "US-1", "--scope", "consular_visit", "--procedures", "x",
+        ]
+        let none = try n.run(agree + ["--request-note", "MX-NV-118", "--key", n.dir + "/US.pem"])
+        #expect(none.status == 2)
+        #expect(
+            none.stderr.contains("holds no formal request note \"MX-NV-118\" (--request-note): it holds none; record it with `amparo case request` first"),
+            "\(none.stderr)")
+        try n.act("MX", ["case", "select", "--case", "MX-2015-0001", "--occurred", "2015-04-03", "--state", "US"])
+        try n.act("MX", ["case", "request", "--case", "MX-2015-0001", "--occurred", "2015-04-04", "--to", "US", "--note", "MX-NV-117", "--mission", "m"])
+        let wrong = try n.run(agree + ["--request-note", "MX-NV-118", "--key", n.dir + "/US.pem"])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("it holds MX-NV-117"), "\(wrong.stderr)")
+        try n.act("US", agree + ["--request-note", "MX-NV-117"])
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])
