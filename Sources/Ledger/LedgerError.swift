@@ -58,6 +58,8 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
         case registerKey
         /// Make a key for this actor.
         case newKey(actor: String)
+        /// Have the key authority register this key again, valid from an earlier date.
+        case registerEarlier(actor: String, publicKey: String)
     }
 
     public let code: Code

@@ -82,7 +82,9 @@ struct KeysCommand: ParsableCommand {
             let from = try validFrom.map { try parseTime($0, option: "--valid-from") } ?? now
             payload["valid_from"] = .string(from.description)
             let seq = try recordKeyEvent(log, type: KeyRegistry.registeredType, occurred: now, payload: payload, key: key)
-            print("registered \(vkey.reference) for \(actor) from \(from) at sequence \(seq)")
+            // The validity as the registry now holds it (a key registered again signs from the earlier date).
+            let valid = try log.keyRegistry(verifySignatures: false).binding(forPublicKey: vkey.publicKey)?.validFrom ?? from
+            print("registered \(vkey.reference) for \(actor) at sequence \(seq): it signs acts from \(valid)")
         }
     }
 

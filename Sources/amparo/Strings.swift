@@ -16,6 +16,9 @@ enum Strings {
             how = "the Secretariat registers it with `amparo keys register --actor CODE --public-key VKEY --key SECRETARIAT.pem` (or import its bundle)"
         case .newKey(let actor):
             how = "create the key with `amparo keys new --actor \(actor)`"
+        case .registerEarlier(let actor, let publicKey):
+            how =
+                "for acts before that, the Secretariat registers the same key again from an earlier date: `amparo keys register --actor \(actor) --public-key \(publicKey) --valid-from DATE --key SECRETARIAT.pem`"
         }
         return "\(error.message); \(how)"
     }

@@ -240,6 +240,34 @@ struct DailyUseTests {
         try n.act("US", agree + ["--request-note", "MX-NV-117"])
     }
 
+    @Test("3. a key registered today can be registered again from an earlier date for historic acts; the refusal says how; another actor is refused")
+    func reRegisterEarlier() throws {
+        let n = try Self.caseNode()
+        let vkey = try TestSupport.run(["keys", "new", "--actor", "PA", "--out", n.dir + "/PA.pem"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let today = Timestamp.now().date
+        let first = try n.run(["keys", "register", "--actor", "PA", "--public-key", vkey, "--key", n.dir + "/RCM-TS.pem"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("it signs acts from \(today)"), "\(first.stdout)")
+        let join = ["network", "join", "--occurred", "2014-03-01", "--effective", "2014-03-01", "--key", n.dir + "/PA.pem"]
+        let refused = try n.run(join)
+        #expect(refused.status == 2)
+        #expect(refused.stderrLines.count == 1)
+        #expect(refused.stderr.contains("valid only from"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains(
+                "registers the same key again from an earlier date: `amparo keys register --actor PA --public-key \(vkey) --valid-from DATE"))
+        let again = try n.run(["keys", "register", "--actor", "PA", "--public-key", vkey, "--key", n.dir + "/RCM-TS.pem", "--valid-from", "2014-01-01"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("it signs acts from 2014-01-01T00:00:00Z"), "\(again.stdout)")
+        #expect(try n.run(join).status == 0)
+        #expect(try n.run(["verify"]).status == 0)
+        // The same public key for another actor is still refused.
+        let other = try TestSupport.run(["keys", "show", "--key", n.dir + "/PA.pem", "--actor", "HN"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let hn = try n.run(["keys", "register", "--actor", "HN", "--public-key", other, "--key", n.dir + "/RCM-TS.pem"])
+        #expect(hn.status == 2)
+        #expect(hn.stderr.contains("a key serves one actor"), "\(hn.stderr)")
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])

@@ -24,7 +24,8 @@ public struct KeyRegistry: Sendable {
     public struct Binding: Sendable, Hashable {
         public let actor: String
         public let key: VerifierKey
-        public let validFrom: Timestamp
+        /// From when the key signs: the earliest `valid_from` of its registrations.
+        public internal(set) var validFrom: Timestamp
         public internal(set) var revokedAt: Timestamp?
         /// The sequence number of the registering event (nil for the trust anchor).
         public let registeredAt: UInt64?
@@ -121,7 +122,16 @@ public struct KeyRegistry: Sendable {
                 let validFrom = try KeyRegistry.time(e.payload["valid_from"], field: "valid_from") ?? e.occurred
                 if let existing = binding(forPublicKey: key.publicKey) {
                     if existing.actor == actor && existing.key == key && existing.registeredAt == seq { return nil }
-                    return Problem(check: .signature, message: "key \(key.reference) is already registered to \(existing.actor); a key serves one actor")
+                    guard existing.actor == actor, existing.key == key else {
+                        return Problem(
+                            check: .signature,
+                            message:
+                                "key \(key.reference) is already registered to \(existing.actor); a key serves one actor, so \(actor) needs a key of its own")
+                    }
+                    // The same key for the same actor again (a new event, nothing edited): it signs from
+                    // the earlier of the two dates, so historic acts can be recorded with it.
+                    bindings[existing.key.reference]?.validFrom = min(existing.validFrom, validFrom)
+                    return nil
                 }
                 bindings[key.reference] = Binding(actor: actor, key: key, validFrom: validFrom, revokedAt: nil, registeredAt: seq)
             case KeyRegistry.revokedType:

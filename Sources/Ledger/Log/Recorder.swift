@@ -50,7 +50,10 @@ public struct Recorder {
             let event = envelope.signed(by: signer)
             if let problem = registry.check(event, verifySignature: false) {
                 let code: LedgerError.Code = binding.revokedAt.map { $0 <= envelope.occurred } == true ? .revokedKey : .unregisteredKey
-                throw LedgerError(code, "line \(line.number): \(problem.message); nothing was written")
+                let early = binding.validFrom > envelope.occurred
+                throw LedgerError(
+                    code, "line \(line.number): \(problem.message); nothing was written",
+                    advice: early ? .registerEarlier(actor: binding.actor, publicKey: binding.key.description) : nil)
             }
             if KeyRegistry.isKeyEvent(envelope.type) {
                 if envelope.actor != registry.authority {
