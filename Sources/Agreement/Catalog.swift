@@ -551,6 +551,21 @@ public enum Catalog {
         return parts.count == 1 || (digits(parts[1]) && parts[1].count <= 2)
     }
 
+    /// What is wrong with `fields` as corrections of an event of `type`: a field the type does not
+    /// have, or a value not of the field's kind; nil when each is a field of the type with a
+    /// lawful value. The act's date is not a payload field and cannot be corrected this way.
+    public static func correctionProblem(of type: EventType, fields: [String: JSONValue]) -> String? {
+        let spec = spec(type)
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            guard let field = spec.field(name) else {
+                let date = name == "occurred" ? " (a correction changes payload fields, not the act's date)" : ""
+                return "\(spec.name) has no payload field \"\(name)\"\(date) (fields: \(spec.fields.map(\.name).joined(separator: ", ")))"
+            }
+            if let problem = check(value, field.kind) { return "corrected field \"\(name)\": \(problem)" }
+        }
+        return nil
+    }
+
     static func check(_ value: JSONValue, _ kind: FieldKind) -> String? {
         func string() -> String? { value.stringValue }
         switch kind {

@@ -173,6 +173,13 @@ public struct WriteService {
                     "\(place(f.id))case \(caseID) holds no event \(target) (payload field \"\(field.name)\"; `amparo log --case \(caseID)` lists its events); nothing was written"
                 )
             }
+            // A correction names fields of the corrected event's type, with lawful values.
+            if f.kind == .corrected, let target = f.string("event"), let fields = f.payload["fields"]?.objectValue,
+                let corrected = all.first(where: { $0.id.description == target })?.kind,
+                let problem = Catalog.correctionProblem(of: corrected, fields: fields)
+            {
+                throw LedgerError(.badDraft, "\(place(f.id))\(problem); nothing was written")
+            }
         }
     }
 

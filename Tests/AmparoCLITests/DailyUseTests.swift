@@ -268,6 +268,30 @@ struct DailyUseTests {
         #expect(hn.stderr.contains("a key serves one actor"), "\(hn.stderr)")
     }
 
+    @Test("2 (part). a correction names fields of the corrected event's type with lawful values; the act's date is refused with the reason")
+    func correctionFields() throws {
+        let n = try Self.caseNode()
+        let log = try JSONParser.parse(try n.run(["log", "--case", "MX-2015-0001", "--format", "json"]).stdout).arrayValue ?? []
+        let filing = try #require(log.first?["id"]?.stringValue)
+        func correct(_ fields: String) throws -> TestSupport.Result {
+            try n.run([
+                "case", "correct", "--case", "MX-2015-0001", "--occurred", "2015-04-10", "--event", filing, "--fields", fields,
+                "--reason", "r", "--key", n.dir + "/MX.pem",
+            ])
+        }
+        let made = try correct(#"{"colour":"red"}"#)
+        #expect(made.status == 2)
+        #expect(made.stderr.contains("case.request_filed has no payload field \"colour\""), "\(made.stderr)")
+        let date = try correct(#"{"occurred":"2015-03-30T00:00:00Z"}"#)
+        #expect(date.status == 2)
+        #expect(date.stderr.contains("a correction changes payload fields, not the act's date"), "\(date.stderr)")
+        let kind = try correct(#"{"location_country":"Atlantis"}"#)
+        #expect(kind.status == 2)
+        #expect(kind.stderr.contains("corrected field \"location_country\""), "\(kind.stderr)")
+        let good = try correct(#"{"location_city":"Freeport"}"#)
+        #expect(good.status == 0, "\(good.stderr)")
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])
