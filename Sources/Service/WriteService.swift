@@ -143,7 +143,7 @@ public struct WriteService {
         var held: [String: Set<String>] = [:]
         for f in all { if let c = f.caseID { held[c, default: []].insert(f.id.description) } }
         for f in adding {
-            if f.occurred > recorded.adding(seconds: 300) {
+            if f.occurred > recorded.adding(seconds: Rules.clockAllowance) {
                 throw LedgerError(
                     .badDraft,
                     "\(place(f.id))\(f.type) is dated \(f.occurred), in the future (it is now \(recorded)); an act is recorded after it happens; nothing was written"
@@ -160,10 +160,10 @@ public struct WriteService {
             if f.kind == .scopeAgreed, let note = f.string("request_note") {
                 let notes = all.filter { $0.caseID == caseID && $0.kind == .formalRequestSent }.compactMap { $0.string("note") }
                 if !notes.contains(note) {
-                    let held = notes.isEmpty ? "it holds none; record it with `amparo case request` first" : "it holds \(notes.joined(separator: ", "))"
+                    let which = notes.isEmpty ? "it holds none; record it with `amparo case request` first" : "it holds \(notes.joined(separator: ", "))"
                     throw LedgerError(
                         .notFound,
-                        "\(place(f.id))case \(caseID) holds no formal request note \"\(note)\" (payload field \"request_note\"): \(held); nothing was written")
+                        "\(place(f.id))case \(caseID) holds no formal request note \"\(note)\" (payload field \"request_note\"): \(which); nothing was written")
                 }
             }
             for field in f.spec?.fields ?? [] where field.kind == .eventID {
@@ -193,7 +193,7 @@ public struct WriteService {
                 next[prefix] = (try log.caseIDs(prefix: prefix).compactMap { CaseID($0)?.serial }.max() ?? 0) + 1
             }
             var draft = line.draft
-            draft.caseID = prefix + String(String(next[prefix]!).leftPadded(to: 4))
+            draft.caseID = prefix + String(next[prefix]!).leftPadded(to: 4)
             next[prefix]! += 1
             return Recorder.Line(number: line.number, draft: draft)
         }

@@ -25,7 +25,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         if spec.isCaseEvent { parts.append(spec.type == .requestFiled ? "[--case ID]" : "--case ID") }
         parts.append("[--occurred TIME]")
         for f in spec.fields {
-            let flag = f.kind == .offices ? "--office CC[:CITIES]" : flag(f.name) + placeholder(f.kind)
+            let flag = flag(f) + placeholder(f.kind)
             parts.append(f.required && !(spec.type == .meetingScheduled && f.name == "meeting") ? flag : "[\(flag)]")
         }
         parts.append("[--id UUID] [--record-violations] [--ledger DIR]")
@@ -55,7 +55,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     static func inFlags(_ message: String) -> String {
         var text = message
         for f in spec.fields {
-            let flag = f.kind == .offices ? "--office" : flag(f.name)
+            let flag = flag(f)
             text = text.replacingOccurrences(of: "needs payload field \"\(f.name)\"", with: "needs \(flag)")
             text = text.replacingOccurrences(of: "payload field \"\(f.name)\" of \(spec.name)", with: flag)
             text = text.replacingOccurrences(of: "payload field \"\(f.name)\"", with: flag)
@@ -66,7 +66,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     static var fieldHelp: String {
         var lines = ["Payload fields, given as --name VALUE (docs/events.md has an example):"]
         for f in spec.fields {
-            let flag = f.kind == .offices ? "--office" : "--" + f.name.replacingOccurrences(of: "_", with: "-")
+            let flag = flag(f)
             let usage: String
             switch f.kind {
             case .bool: usage = "\(flag) [true|false]"
@@ -178,6 +178,9 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     /// The flag of payload field `name`: `--location-city`.
     static func flag(_ name: String) -> String { "--" + name.replacingOccurrences(of: "_", with: "-") }
 
+    /// The flag of `field`: `--office` (repeated) for a list of offices, else ``flag(_:)``.
+    static func flag(_ field: FieldSpec) -> String { field.kind == .offices ? "--office" : flag(field.name) }
+
     /// Turns `--field value` pairs into a payload, by the catalog row's field kinds.
     static func payload(from arguments: [String]) throws -> [String: JSONValue] {
         var payload: [String: JSONValue] = [:]
@@ -195,7 +198,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             var name = token.dropFirst(2).replacingOccurrences(of: "-", with: "_")
             if name == "office", spec.field("offices") != nil { name = "offices" }  // --office, repeated
             guard let field = spec.field(name) else {
-                let known = spec.fields.map { "--" + $0.name.replacingOccurrences(of: "_", with: "-") }.joined(separator: ", ")
+                let known = spec.fields.map { flag($0) }.joined(separator: ", ")
                 throw ValidationError("unknown option \(token) for \(spec.name) (fields: \(known))")
             }
             var value: String

@@ -2,6 +2,10 @@ import Ledger
 
 // The ledger's own rules (force `integrity`): a record that cannot be trusted as written.
 extension Rules {
+    /// How far, in seconds, an act may seem to lie after its recording (clocks differ): beyond it,
+    /// the act is dated in the future (LIFECYCLE; an input error on the write path).
+    public static let clockAllowance: Int64 = 300
+
     public static let integrity = Rule(
         id: .integrity, article: nil, force: .integrity,
         words: [Quotation("architecture.md", "SHA-256 Merkle log (RFC 6962/9162), … the append-only EventLog on LMDB with its indexes.")],
@@ -82,7 +86,7 @@ extension Rules {
         ],
         judgement: .eachAct { c in
             let f = c.fact
-            if f.occurred > f.recorded.adding(seconds: 300) {
+            if f.occurred > f.recorded.adding(seconds: clockAllowance) {
                 return "\(c.actorName) recorded \(f.phrase) as occurring on \(f.occurred), after it was recorded (\(f.recorded))."
             }
             if let problem = Catalog.shapeProblem(type: f.type, caseID: f.caseID, payload: f.payload) {
