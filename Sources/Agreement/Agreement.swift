@@ -46,7 +46,9 @@ public enum Agreement {
 
     /// Folds `facts` in act order from an empty world that knows their dated facts; returns the
     /// world and every breach (per act and on the whole history), ordered by sequence and rule.
+    /// Corrections apply first (``Corrections``): a corrected event is judged as corrected.
     public static func fold(_ facts: [Fact]) -> (World, [Breach]) {
+        let facts = Corrections.applied(to: facts)
         var world = World(calendar: Calendar(facts))
         var breaches: [Breach] = []
         for fact in ordered(facts) { breaches += apply(fact, to: &world) }
@@ -86,8 +88,10 @@ public enum Agreement {
         }
         let calendarBefore = Calendar(existing)
         let calendarAfter = Calendar(existing + adding)
-        let all = ordered(existing + adding)
-        guard calendarBefore == calendarAfter, let split = all.firstIndex(where: { added.contains($0.id) }) else {
+        let all = ordered(Corrections.applied(to: existing + adding))
+        // A correction moves or changes an earlier act: judged against the whole of both histories.
+        let correcting = adding.contains { $0.kind == .corrected }
+        guard calendarBefore == calendarAfter, !correcting, let split = all.firstIndex(where: { added.contains($0.id) }) else {
             let before = Set(fold(existing).1.map { Key(rule: $0.rule, event: $0.event) })
             let (world, after) = fold(existing + adding)
             return (world, after.filter { isNew($0, before: before) })
@@ -116,7 +120,7 @@ public enum Agreement {
     /// state and leave the verdicts to `verify`.
     public static func state(_ facts: [Fact]) -> World {
         var world = World(calendar: Calendar(facts))
-        for fact in ordered(facts) where fact.isWellFormed { record(fact, in: &world) }
+        for fact in ordered(Corrections.applied(to: facts)) where fact.isWellFormed { record(fact, in: &world) }
         return world
     }
 

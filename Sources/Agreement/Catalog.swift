@@ -476,7 +476,7 @@ public enum Catalog {
             .corrected, caseEvent: true, role: .author,
             fields: [
                 FieldSpec("event", .eventID, "the id of the event corrected"),
-                FieldSpec("fields", .object, "the corrected payload fields and their new values"),
+                FieldSpec("fields", .object, "the corrected payload fields and their new values; `occurred` corrects when the act happened"),
                 FieldSpec("reason", .text, "why"),
             ], source: "-", summary: "The author corrects an earlier event; nothing is edited in place.", command: ("case", "correct"),
             afterClose: true, phrase: "a correction"),
@@ -551,15 +551,27 @@ public enum Catalog {
         return parts.count == 1 || (digits(parts[1]) && parts[1].count <= 2)
     }
 
+    /// The key of `fields` in a correction that carries the act's corrected date (an RFC 3339
+    /// time, or a date `YYYY-MM-DD` for midnight UTC).
+    public static let correctedOccurred = "occurred"
+
     /// What is wrong with `fields` as corrections of an event of `type`: a field the type does not
     /// have, or a value not of the field's kind; nil when each is a field of the type with a
-    /// lawful value. The act's date is not a payload field and cannot be corrected this way.
+    /// lawful value, or `occurred` with a time (``correctedOccurred``).
     public static func correctionProblem(of type: EventType, fields: [String: JSONValue]) -> String? {
         let spec = spec(type)
+        if type == .corrected { return "a correction corrects an act, not another correction; correct the act itself" }
+        if fields.isEmpty { return "the correction names no field; give the fields to correct, e.g. {\"\(correctedOccurred)\": \"2026-11-20T10:00:00Z\"}" }
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            if name == correctedOccurred {
+                guard value.stringValue.flatMap(Timestamp.init(parsing:)) != nil else {
+                    return "corrected \"\(name)\": expected an RFC 3339 time such as \"2026-11-20T10:00:00Z\" (or a date 2026-11-20)"
+                }
+                continue
+            }
             guard let field = spec.field(name) else {
-                let date = name == "occurred" ? " (a correction changes payload fields, not the act's date)" : ""
-                return "\(spec.name) has no payload field \"\(name)\"\(date) (fields: \(spec.fields.map(\.name).joined(separator: ", ")))"
+                let known = [correctedOccurred] + spec.fields.map(\.name)
+                return "\(spec.name) has no payload field \"\(name)\" (a correction may name: \(known.joined(separator: ", ")))"
             }
             if let problem = check(value, field.kind) { return "corrected field \"\(name)\": \(problem)" }
         }

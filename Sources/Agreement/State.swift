@@ -12,9 +12,16 @@ public struct Fact: Sendable {
     public let kind: EventType?
     public let caseID: String?
     public let actor: String
-    public let occurred: Timestamp
+    /// When the act happened: as written, or as its author corrected it (``Corrections``).
+    public internal(set) var occurred: Timestamp
     public let recorded: Timestamp
-    public let payload: [String: JSONValue]
+    /// The payload: as written, or with the fields its author corrected.
+    public internal(set) var payload: [String: JSONValue]
+    /// What the event said before its corrections (`occurred` and payload as signed); nil when
+    /// no correction applies to it.
+    public internal(set) var original: (occurred: Timestamp, payload: [String: JSONValue])?
+    /// The corrections applied to it, in the order they applied.
+    public internal(set) var correctedBy: [EventID] = []
 
     public init(seq: UInt64?, recorded: Timestamp, envelope e: Envelope) {
         self.seq = seq

@@ -18,16 +18,30 @@ public enum Audit {
     static func verify(_ log: EventLog, in snapshot: borrowing Transaction, held: String?, caseID: String?) throws -> VerificationReport {
         var keys: [(Timestamp, UInt64)] = []
         var calendar = Calendar()
+        var corrections = Corrections()
         let ledgerReport = try LedgerVerifier.verify(log, in: snapshot, held: held) { stored in
             keys.append((stored.event.envelope.occurred, stored.seq))
-            calendar.note(Fact(stored))
+            let fact = Fact(stored)
+            calendar.note(fact)
+            corrections.note(fact)
+        }
+        // A corrected act takes its corrected place in act order (keys are in sequence order here).
+        for target in corrections.targets {
+            guard let seq = try log.seq(in: snapshot, of: target), let stored = try log.event(in: snapshot, at: seq) else { continue }
+            var (low, high) = (0, keys.count)
+            while low < high {
+                let mid = (low + high) / 2
+                if keys[mid].1 < seq { low = mid + 1 } else { high = mid }
+            }
+            let at = low
+            if at < keys.count, keys[at].1 == seq { keys[at].0 = corrections.apply(Fact(stored)).occurred }
         }
         var world = World(calendar: calendar)
         var agreementBreaches: [Breach] = []
         keys.sort { $0 < $1 }
         for (_, seq) in keys {
             guard let stored = try log.event(in: snapshot, at: seq) else { continue }
-            agreementBreaches += Agreement.apply(Fact(stored), to: &world)
+            agreementBreaches += Agreement.apply(corrections.apply(Fact(stored)), to: &world)
         }
         agreementBreaches += Agreement.finalize(world)
         var report = VerificationReport(ledgerReport)
@@ -47,7 +61,7 @@ public enum Audit {
         guard !caseFacts.isEmpty else { return nil }
         let (world, breaches) = Agreement.fold(try log.networkEvents().map(Fact.init) + caseFacts)
         guard let state = world.cases[caseID] else { return nil }
-        return (state, world.network, Agreement.ordered(caseFacts), breaches.filter { $0.caseID == caseID })
+        return (state, world.network, Agreement.ordered(Corrections.applied(to: caseFacts)), breaches.filter { $0.caseID == caseID })
     }
 
     /// One step of an auditor's replay: the event, who signed it, the case after it, and the
@@ -65,7 +79,7 @@ public enum Audit {
         let caseEvents = try log.events(inCase: caseID)
         guard !caseEvents.isEmpty else { return nil }
         let signers = Dictionary(caseEvents.map { ($0.event.id, $0.event.signature.key) }, uniquingKeysWith: { a, _ in a })
-        let facts = Agreement.ordered(try log.networkEvents().map(Fact.init) + caseEvents.map(Fact.init))
+        let facts = Agreement.ordered(Corrections.applied(to: try log.networkEvents().map(Fact.init) + caseEvents.map(Fact.init)))
         var world = World(calendar: Calendar(facts))
         var steps: [ReplayStep] = []
         let checked = Rules.catalog.filter { if case .byLedger = $0.judgement { false } else { true } }.map(\.id.rawValue)

@@ -44,6 +44,8 @@ struct CaseShowCommand: ParsableCommand {
                             .object([
                                 "seq": f.seq.map { .number(Double($0)) } ?? .null, "id": .string(f.id.description), "type": .string(f.type),
                                 "actor": .string(f.actor), "occurred": .string(f.occurred.description), "payload": .object(f.payload),
+                                "as_signed": f.original.map { .object(["occurred": .string($0.occurred.description), "payload": .object($0.payload)]) }
+                                    ?? .null,
                             ])
                         }),
                     "obligations": .array(obligations.map(JSONValue.string)),
@@ -59,7 +61,7 @@ struct CaseShowCommand: ParsableCommand {
             print("events:")
             var rows: [[String]] = []
             for f in view.facts {
-                rows.append(["  " + (f.seq.map(String.init) ?? "-"), f.occurred.date, f.actor, f.type])
+                rows.append(["  " + (f.seq.map(String.init) ?? "-"), f.occurred.date, f.actor, f.type + (f.original == nil ? "" : " (corrected)")])
             }
             print(Render.text(rows, numbers: false), terminator: "")
             print("open obligations:" + (obligations.isEmpty ? " none" : ""))
@@ -99,6 +101,9 @@ struct ReplayCommand: ParsableCommand {
                             "type": .string(step.fact.type), "actor": .string(step.fact.actor), "signer": .string(step.signer),
                             "occurred": .string(step.fact.occurred.description), "status_after": .string(step.stateAfter.status.rawValue),
                             "rules_checked": .array(step.checked.map(JSONValue.string)), "breaches": .array(step.breaches.map(\.json)),
+                            "as_signed": step.fact.original.map { .object(["occurred": .string($0.occurred.description), "payload": .object($0.payload)]) }
+                                ?? .null,
+                            "corrected_by": .array(step.fact.correctedBy.map { .string($0.description) }),
                         ])
                     }))
         case .text:
@@ -111,11 +116,25 @@ struct ReplayCommand: ParsableCommand {
                 print(
                     "\(mark.padding(toLength: 6, withPad: " ", startingAt: 0)) seq \(f.seq.map(String.init) ?? "-")  \(f.occurred.date)  \(f.type)  by \(f.actor), signed \(step.signer)"
                 )
+                if let original = f.original { print("       corrected by \(Self.corrections(of: f, original: original, in: steps))") }
                 print("       after: \(step.stateAfter.summaryLine)")
                 for b in step.breaches { print("       \(b.rule): \(b.message)") }
             }
             let total = steps.reduce(0) { $0 + $1.breaches.count }
             print(total == 0 ? "no breaches" : "\(total) breach\(total == 1 ? "" : "es")")
         }
+    }
+
+    /// "seq 9: occurred 2026-11-23T10:00:00Z → 2026-11-20T10:00:00Z": what the corrections
+    /// changed, the value as signed first.
+    static func corrections(of f: Fact, original: (occurred: Timestamp, payload: [String: JSONValue]), in steps: [Audit.ReplayStep]) -> String {
+        let by = f.correctedBy.map { id in steps.first { $0.fact.id == id }?.fact.seq.map { "seq \($0)" } ?? id.description }
+        var changes: [String] = []
+        if original.occurred != f.occurred { changes.append("occurred \(original.occurred) → \(f.occurred)") }
+        for key in f.payload.keys.sorted() where original.payload[key] != f.payload[key] {
+            let text = { (v: JSONValue?) in v.map { String(decoding: CanonicalJSON.encode($0), as: UTF8.self) } ?? "(none)" }
+            changes.append("\(key) \(text(original.payload[key])) → \(text(f.payload[key]))")
+        }
+        return "\(by.joined(separator: ", ")): \(changes.isEmpty ? "no change" : changes.joined(separator: "; "))"
     }
 }

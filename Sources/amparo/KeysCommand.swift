@@ -13,17 +13,30 @@ struct KeysCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the public verifier key of a private key file, as `keys new` printed it.",
+            abstract: "Print the public verifier key of a private key file, as `keys new` printed it, or of this node.",
             discussion:
-                "A PEM file holds no actor name: give --actor, or let the ledger say whom the key is registered to. Prints ACTOR+KEYID+BASE64."
+                "A PEM file holds no actor name: give --actor, or let the ledger say whom the key is registered to. Prints ACTOR+KEYID+BASE64. With --node, prints the verifier key of this ledger's node key, which signs its checkpoints and proofs: an auditor elsewhere checks them with `amparo verify --origin-key`."
         )
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("The private key (PEM).", valueName: "FILE"))
-        var key: String
+        var key: String?
         @Option(help: ArgumentHelp("The actor the key signs for (default: whom this ledger registered it to).", valueName: "CODE"))
         var actor: String?
+        @Flag(help: "Print this ledger's node verifier key (its origin's key for checkpoints and proofs).")
+        var node = false
+
+        func validate() throws {
+            if node == (key != nil) {
+                throw ValidationError(node ? "give --node or --key FILE, not both" : "give --key FILE (a private key) or --node (this ledger's node key)")
+            }
+            if node && actor != nil { throw ValidationError("--actor goes with --key: the node key is named by its ledger") }
+        }
 
         func run() throws {
+            guard let key else {
+                print(try ledger.open().nodeKey.description)
+                return
+            }
             var name = actor
             if name == nil {
                 let probe = try SigningKey.load(path: key, name: "probe")

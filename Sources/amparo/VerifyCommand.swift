@@ -18,6 +18,13 @@ struct VerifyCommand: ParsableCommand {
             case, actor, message}. Text output groups breaches by case. With --checkpoint, also checks \
             that a checkpoint you kept is a prefix of the log. With --proof, checks only that proof \
             (from `amparo prove`), against this ledger's node key.
+            Another origin's checkpoint or proof (the Secretariat's, checked on a ministry's node) is \
+            checked with that origin's verifier key: --origin-key, else the key this node learned \
+            from that origin's bundles; no ledger is needed with --origin-key. A checkpoint: its \
+            signature (and, when a bundle brought one of the same size, the same root). An \
+            inclusion proof: that the event given with --event is the entry at its index. A \
+            consistency proof: from the checkpoint of its old size (--checkpoint, or one a bundle \
+            brought) to its own.
             Exit status: 0 clean, 1 breaches found, 2 usage or I/O error.
             """
     )
@@ -33,21 +40,50 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A proof printed by `amparo prove`.", valueName: "FILE"))
     var proof: String?
 
+    @Option(
+        name: .customLong("origin-key"),
+        help: ArgumentHelp("The verifier key of the log that signed the checkpoint or proof (NAME+KEYID+BASE64, or a file holding it).", valueName: "VKEY"))
+    var originKey: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With another origin's inclusion proof: the event it proves (an id or sequence this node holds, or a file with its signed JSON).",
+            valueName: "EVENT"))
+    var event: String?
+
     /// Only this case (its breaches for `verify`, which still checks the whole log; its events for `log`).
     @OptionGroup var selection: CaseSelection
     var caseID: String? { selection.id }
 
+    func validate() throws {
+        if checkpoint == nil && proof == nil, let flag = originKey != nil ? "--origin-key" : event != nil ? "--event" : nil {
+            throw ValidationError("\(flag) goes with --checkpoint FILE or --proof FILE: it says how to check another origin's checkpoint or proof")
+        }
+    }
+
     func run() throws {
-        let log = try ledger.open()
         let held = try checkpoint.map { String(decoding: try readInput($0), as: UTF8.self) }
+        let proofText = try proof.map { String(decoding: try readInput($0), as: UTF8.self) }
+        let input = OriginVerification.Input(checkpointNote: held, proofText: proofText, originKey: originKey, event: event)
+        // Another origin's checkpoint or proof needs no ledger of its own; this one's does.
+        let here = held != nil || proofText != nil ? (FileManager.default.fileExists(atPath: ledger.path) ? try ledger.open() : nil) : try ledger.open()
+        if held != nil || proofText != nil, originKey != nil || here == nil || OriginVerification.origin(of: input) != here?.name {
+            let (report, what) = try OriginVerification.verify(input, log: here)
+            return try finish(report, what: what)
+        }
+        guard let log = here else { return }
         let report: VerificationReport
         var what: String?
-        if let proof {
-            (report, what) = try ProofVerification.verify(log: log, proofText: String(decoding: try readInput(proof), as: UTF8.self), held: held)
+        if let proofText {
+            (report, what) = try ProofVerification.verify(log: log, proofText: proofText, held: held)
         } else {
             report = try Audit.verify(log, held: held, caseID: caseID)
             what = caseID.map { "\(report.events) events (as of size \(report.events); breaches shown for case \($0) only)" }
         }
+        try finish(report, what: what)
+    }
+
+    func finish(_ report: VerificationReport, what: String?) throws {
         switch format {
         case .json: Output.printJSON(report.json)
         case .text: print(VerifyCommand.text(report, what: what))

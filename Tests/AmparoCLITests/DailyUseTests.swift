@@ -268,7 +268,7 @@ struct DailyUseTests {
         #expect(hn.stderr.contains("a key serves one actor"), "\(hn.stderr)")
     }
 
-    @Test("2 (part). a correction names fields of the corrected event's type with lawful values; the act's date is refused with the reason")
+    @Test("2. a correction names fields of the corrected event's type with lawful values, or the act's corrected date; nothing else")
     func correctionFields() throws {
         let n = try Self.caseNode()
         let log = try JSONParser.parse(try n.run(["log", "--case", "MX-2015-0001", "--format", "json"]).stdout).arrayValue ?? []
@@ -281,15 +281,147 @@ struct DailyUseTests {
         }
         let made = try correct(#"{"colour":"red"}"#)
         #expect(made.status == 2)
-        #expect(made.stderr.contains("case.request_filed has no payload field \"colour\""), "\(made.stderr)")
-        let date = try correct(#"{"occurred":"2015-03-30T00:00:00Z"}"#)
+        #expect(made.stderr.contains("case.request_filed has no payload field \"colour\" (a correction may name: occurred, subject"), "\(made.stderr)")
+        let date = try correct(#"{"occurred":"last Tuesday"}"#)
         #expect(date.status == 2)
-        #expect(date.stderr.contains("a correction changes payload fields, not the act's date"), "\(date.stderr)")
+        #expect(date.stderr.contains("corrected \"occurred\": expected an RFC 3339 time"), "\(date.stderr)")
+        let none = try correct("{}")
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("the correction names no field"), "\(none.stderr)")
         let kind = try correct(#"{"location_country":"Atlantis"}"#)
         #expect(kind.status == 2)
         #expect(kind.stderr.contains("corrected field \"location_country\""), "\(kind.stderr)")
         let good = try correct(#"{"location_city":"Freeport"}"#)
         #expect(good.status == 0, "\(good.stderr)")
+        // The fold uses the corrected value; the log keeps the event as signed.
+        #expect(try n.run(["case", "show", "MX-2015-0001"]).stdout.contains("migrant in:       Freeport, Bahamas"))
+        #expect(try n.run(["log", "--case", "MX-2015-0001", "--format", "json"]).stdout.contains("Nassau"))
+        // A correction is not itself corrected.
+        let correction = try #require(good.stdout.split(separator: " ").first.map(String.init))
+        let again = try n.run([
+            "case", "correct", "--case", "MX-2015-0001", "--occurred", "2015-04-11", "--event", correction, "--fields", #"{"reason":"x"}"#,
+            "--reason", "r", "--key", n.dir + "/MX.pem",
+        ])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("a correction corrects an act, not another correction"), "\(again.stderr)")
+    }
+
+    @Test("2. a corrected date moves the act: the fold judges it at its corrected date, replay shows both, verify agrees")
+    func correctedDate() throws {
+        let n = try Self.caseNode()
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        // The offer of 5 May was entered as 5 July by mistake: the conclusion of 30 June is refused.
+        let offer = try n.run(["case", "offer", "--case", "MX-2015-0001", "--occurred", "2015-07-05", "--offer", "visit", "--key", n.dir + "/US.pem"])
+        #expect(offer.status == 0, "\(offer.stderr)")
+        let offerSeq = try #require(offer.stdout.split(separator: " ").first.map(String.init))
+        let conclude = ["case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30", "--outcome", "no_collaborating_state", "--summary", "s"]
+        try VerdictTests.refused(n, "MX", conclude, rule: "LIFECYCLE")
+        // Only the offer's author corrects it; a date before the filing is refused like the act would be.
+        func correct(_ actor: String, _ time: String, _ extra: [String] = []) throws -> TestSupport.Result {
+            try n.run(
+                [
+                    "case", "correct", "--case", "MX-2015-0001", "--occurred", "2015-07-06", "--event", offerSeq, "--fields", #"{"occurred":"\#(time)"}"#,
+                    "--reason", "entered with the wrong month", "--key", n.dir + "/\(actor).pem",
+                ] + extra)
+        }
+        #expect(try correct("MX", "2015-05-05").stderr.hasPrefix("amparo: refused: AUTHORITY: "))
+        let early = try correct("US", "2015-03-01T00:00:00Z")
+        #expect(early.status == 1)
+        #expect(early.stderr.contains("before the case was filed"), "\(early.stderr)")
+        let fixed = try correct("US", "2015-05-05T00:00:00Z")
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        try n.act("MX", conclude)
+        let replay = try n.run(["replay", "MX-2015-0001"]).stdout
+        let offerLine = try #require(replay.range(of: "case.collaboration_offered"))
+        #expect(replay.range(of: "case.concluded")!.lowerBound > offerLine.lowerBound, "\(replay)")
+        #expect(replay.contains("2015-05-05  case.collaboration_offered"), "\(replay)")
+        #expect(
+            replay.contains("corrected by seq \(offerSeq.isEmpty ? "" : String(Int(offerSeq)! + 1)): occurred 2015-07-05T00:00:00Z → 2015-05-05T00:00:00Z"),
+            "\(replay)")
+        #expect(try n.run(["case", "show", "MX-2015-0001"]).stdout.contains("case.collaboration_offered (corrected)"))
+        #expect(try n.run(["verify", "--case", "MX-2015-0001"]).status == 0)
+        // Recorded anyway, a correction into a breach is reported by verify on the corrected act.
+        let forced = try correct("US", "2015-03-01T00:00:00Z", ["--record-violations"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let verify = try n.run(["verify", "--case", "MX-2015-0001", "--format", "json"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("\"seq\":\(offerSeq)"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("before the case was filed"), "\(verify.stdout)")
+    }
+
+    @Test(
+        "10. an auditor on another node checks the Secretariat's checkpoint and proofs with its key, or the key its bundles taught; with no ledger from the key alone"
+    )
+    func auditorElsewhere() throws {
+        let ts = try EventCommandTests.Node()
+        try ts.act("MX", ["network", "join", "--occurred", "2015-01-10", "--effective", "2015-01-10"])
+        let dir = try TestSupport.temporaryDirectory("auditor")
+        func write(_ name: String, _ text: String) throws -> String {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name))
+            return dir + "/" + name
+        }
+        let old = try write("old.checkpoint", try ts.run(["checkpoint"]).stdout)
+        let size = try JSONParser.parse(try ts.run(["log", "--format", "json"]).stdout).arrayValue?.count ?? 0
+        try ts.act("US", ["network", "join", "--occurred", "2015-01-11", "--effective", "2015-01-11"])
+        let tsKey = try ts.run(["keys", "show", "--node"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(tsKey.hasPrefix("rcm.example/ts+"), "\(tsKey)")
+        let checkpoint = try write("new.checkpoint", try ts.run(["checkpoint"]).stdout)
+        let inclusion = try write("inclusion.proof", try ts.run(["prove", "inclusion", "2"]).stdout)
+        let consistency = try write("consistency.proof", try ts.run(["prove", "consistency", "--from", String(size)]).stdout)
+        let events = try JSONParser.parse(try ts.run(["log", "--format", "json"]).stdout).arrayValue ?? []
+        let second = try write("second.json", String(decoding: CanonicalJSON.encode(events[1]), as: UTF8.self))
+        let third = try write("third.json", String(decoding: CanonicalJSON.encode(events[2]), as: UTF8.self))
+
+        // No ledger at all: the origin's key alone; never `amparo init` advice.
+        func bare(_ args: [String]) throws -> TestSupport.Result {
+            try TestSupport.run(["verify", "--origin-key", tsKey] + args, environment: ["AMPARO_LEDGER": dir + "/none"])
+        }
+        let cp = try bare(["--checkpoint", checkpoint])
+        #expect(cp.status == 0, "\(cp.stderr)")
+        #expect(
+            cp.stdout.contains(
+                "rcm.example/ts: checkpoint of \(size + 1) events signed by \(tsKey.split(separator: "+").prefix(2).joined(separator: "+")) verified"))
+        #expect(try bare(["--proof", inclusion, "--event", second]).status == 0)
+        let wrong = try bare(["--proof", inclusion, "--event", third])
+        #expect(wrong.status == 1)
+        #expect(wrong.stdout.contains("does not show event"), "\(wrong.stdout)")
+        let noEvent = try bare(["--proof", inclusion])
+        #expect(noEvent.status == 2)
+        #expect(noEvent.stderr.contains("give --event ID"), "\(noEvent.stderr)")
+        #expect(try bare(["--proof", consistency, "--checkpoint", old]).status == 0)
+        let noOld = try bare(["--proof", consistency])
+        #expect(noOld.status == 2)
+        #expect(noOld.stderr.contains("give it with --checkpoint FILE"), "\(noOld.stderr)")
+        // A forged checkpoint, or another origin's key, is refused; nothing says `amparo init`.
+        let forged = try write(
+            "forged.checkpoint", try String(contentsOfFile: checkpoint, encoding: .utf8).replacingOccurrences(of: "\n\(size + 1)\n", with: "\n\(size + 2)\n"))
+        let bad = try bare(["--checkpoint", forged])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("does not verify with rcm.example/ts+"), "\(bad.stderr)")
+        let mxKey = try TestSupport.run(["keys", "show", "--key", ts.dir + "/MX.pem", "--actor", "MX"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let other = try TestSupport.run(["verify", "--origin-key", mxKey, "--checkpoint", checkpoint], environment: ["AMPARO_LEDGER": dir + "/none"])
+        #expect(other.status == 2)
+        #expect(other.stderr.contains("--origin-key is the key of MX, but the checkpoint is of log rcm.example/ts"), "\(other.stderr)")
+        for r in [cp, wrong, noEvent, noOld, bad, other] { #expect(!r.stderr.contains("amparo init"), "\(r.stderr)") }
+
+        // A ministry's node: refused without the key until it imports a bundle of the origin.
+        let mx = try TestSupport.temporaryDirectory("mx-node")
+        func onMX(_ args: [String]) throws -> TestSupport.Result { try TestSupport.run(args, environment: ["AMPARO_LEDGER": mx + "/ledger"]) }
+        let secretariat = try write("ts.vkey", try TestSupport.run(["keys", "show", "--key", ts.dir + "/RCM-TS.pem", "--actor", "RCM-TS"]).stdout)
+        #expect(try onMX(["init", "--name", "sre.example/mx", "--secretariat-key", secretariat]).status == 0)
+        let unknown = try onMX(["verify", "--checkpoint", checkpoint])
+        #expect(unknown.status == 2)
+        #expect(
+            unknown.stderr.contains("has imported no bundle from rcm.example/ts): give rcm.example/ts's verifier key with --origin-key"), "\(unknown.stderr)")
+        #expect(try onMX(["verify", "--checkpoint", checkpoint, "--origin-key", tsKey]).status == 0)
+        #expect(try ts.run(["bundle", "export", "--key", ts.dir + "/RCM-TS.pem", "--out", dir + "/b.zst"]).status == 0)
+        #expect(try onMX(["bundle", "import", dir + "/b.zst"]).status == 0)
+        #expect(try onMX(["verify", "--checkpoint", checkpoint]).status == 0)
+        let held = events[1]["id"]?.stringValue ?? ""
+        #expect(try onMX(["verify", "--proof", inclusion, "--event", held]).status == 0)
+        // The bundle carried the newer checkpoint only: the older one kept by the auditor proves the growth.
+        #expect(try onMX(["verify", "--proof", consistency, "--checkpoint", old]).status == 0)
+        #expect(try onMX(["verify", "--event", held]).status == 2)
     }
 
     @Test("14. amparo --version")
