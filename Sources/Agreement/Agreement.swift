@@ -118,9 +118,15 @@ public enum Agreement {
     /// The world after `facts`, without judging them: the same state updates as ``fold(_:)`` (a
     /// malformed event is skipped there too), none of the rules. For projections, which need the
     /// state and leave the verdicts to `verify`.
-    public static func state(_ facts: [Fact]) -> World {
+    ///
+    /// With `through`, the world as of that instant: every correction applies (it says what really
+    /// happened, whenever it was recorded), then only the acts that happened at or before it count.
+    public static func state(_ facts: [Fact], through: Timestamp? = nil) -> World {
         var world = World(calendar: Calendar(facts))
-        for fact in ordered(Corrections.applied(to: facts)) where fact.isWellFormed { record(fact, in: &world) }
+        for fact in ordered(Corrections.applied(to: facts)) where fact.isWellFormed {
+            if let through, fact.occurred > through { break }
+            record(fact, in: &world)
+        }
         return world
     }
 
@@ -145,6 +151,7 @@ public enum Agreement {
             guard let id = f.caseID else { return }
             var s = world.cases[id] ?? CaseState(id: id)
             s.authors[f.id] = f.actor
+            s.lastActed = max(s.lastActed ?? f.occurred, f.occurred)
             update(f, &s, world.network)
             world.cases[id] = s
         }

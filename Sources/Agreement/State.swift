@@ -209,6 +209,8 @@ public struct CaseState: Sendable {
     public var costs: [(payer: String, amount: String, currency: String, at: Timestamp)] = []
     public var claims: [EventID: Claim] = [:]
     public var concluded: Timestamp?
+    /// When its latest act happened (so a view "as of" a later date needs no refold).
+    public var lastActed: Timestamp?
     public var concludedEvent: EventID?
     public var concludedSeq: UInt64?
     public var outcome: String?

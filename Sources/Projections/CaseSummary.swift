@@ -20,6 +20,8 @@ public struct CaseSummary: Equatable, Sendable {
     public var scopeAgreed: String?
     public var concluded: String?
     public var withdrawn: String?
+    /// The date of its latest act: as of that date or later, this summary is the case as it stood.
+    public var lastActed: String?
     public var actions: Int
     public var costs: [Money]
     public var claims: [Claim]
@@ -68,6 +70,7 @@ public struct CaseSummary: Equatable, Sendable {
         scopeAgreed = s.scopeAgreedAt?.date
         concluded = s.concluded?.date
         withdrawn = s.withdrawn?.date
+        lastActed = s.lastActed?.date
         actions = s.actions.count
         costs = s.costs.map { Money(payer: $0.payer, amount: CaseSummary.minorUnits($0.amount), currency: $0.currency) }
         claims = s.claims.values.sorted { ($0.at, $0.claimant) < ($1.at, $1.claimant) }.map {
@@ -120,7 +123,7 @@ public struct CaseSummary: Equatable, Sendable {
         for (k, v) in [
             ("assisting", assisting), ("location_country", locationCountry), ("location_city", locationCity),
             ("category", category), ("outcome", outcome), ("summary", summary), ("filed", filed),
-            ("scope_agreed", scopeAgreed), ("concluded", concluded), ("withdrawn", withdrawn), ("sex", sex),
+            ("scope_agreed", scopeAgreed), ("concluded", concluded), ("withdrawn", withdrawn), ("last_acted", lastActed), ("sex", sex),
             ("age_group", ageGroup), ("protection_required", protectionRequired),
         ] {
             m[k] = o(v)
@@ -148,6 +151,7 @@ public struct CaseSummary: Equatable, Sendable {
         scopeAgreed = o("scope_agreed")
         concluded = o("concluded")
         withdrawn = o("withdrawn")
+        lastActed = o("last_acted")
         sex = o("sex")
         ageGroup = o("age_group")
         protectionRequired = o("protection_required")

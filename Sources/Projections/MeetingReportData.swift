@@ -15,20 +15,32 @@ public struct MeetingReportData: Sendable {
     public let casesToDate: [CaseSummary]
     /// Cases that were due at this meeting or an earlier one and were not presented there.
     public let overdue: [(summary: CaseSummary, due: MeetingView)]
-    /// Agreement breaches found for the cases of the period (filed in it, or presented at or overdue for this meeting).
+    /// Agreement breaches found for the cases of the period (filed in it, or presented at or overdue for this meeting),
+    /// committed by acts that happened by the report's date.
     public let breaches: [Breach]
     public let events: UInt64
+    /// The date every count is as of: the meeting's date once it is held; for a meeting not yet
+    /// held, `today` (the report is then an agenda).
+    public let asOf: String
+    /// For a meeting not yet held: the concluded cases not yet presented that are due there (no
+    /// meeting not yet held comes before it after their conclusion), with the held meeting at which
+    /// each was already due, if any (overdue).
+    public let due: [(summary: CaseSummary, overdueSince: MeetingView?)]
 
+    /// Every count is as of the meeting's date (a case concluded after it counts as open); a
+    /// meeting not yet held is reported as of `today`, as an agenda (``due``).
+    ///
     /// - Throws: `.notFound` when the ledger has no such meeting.
-    public static func make(store: ProjectionStore, meetingID: String) throws -> MeetingReportData {
+    public static func make(store: ProjectionStore, meetingID: String, today: String = Timestamp.now().date) throws -> MeetingReportData {
         let meetings = try store.meetings()
         guard let meeting = meetings.first(where: { $0.id == meetingID }) else {
             let known = meetings.map(\.id).joined(separator: ", ")
             throw LedgerError(.notFound, "no meeting \(meetingID) in this ledger (meetings: \(known.isEmpty ? "none" : known))")
         }
+        let asOf = meeting.held ? meeting.date : today
         let held = meetings.filter(\.held)
         let previous = held.last { $0.date < meeting.date }
-        let all = try store.caseSummaries()
+        let all = try store.caseSummaries(asOf: asOf)
         let presented = all.compactMap { s -> (CaseSummary, CaseSummary.Presentation)? in
             s.presentations.first { $0.meeting == meetingID }.map { (s, $0) }
         }.sorted { ($0.0.filed ?? "", $0.0.caseID) < ($1.0.filed ?? "", $1.0.caseID) }
@@ -44,13 +56,28 @@ public struct MeetingReportData: Sendable {
             overdue.append((s, due))
         }
         overdue.sort { ($0.1.date, $0.0.caseID) < ($1.1.date, $1.0.caseID) }
-        let concerned = Set(periodCases.map(\.caseID) + presented.map(\.0.caseID) + overdue.map(\.0.caseID))
+        var due: [(CaseSummary, MeetingView?)] = []
+        if !meeting.held {
+            let pending = meetings.filter { !$0.held && $0.id != meeting.id }
+            for s in all where s.presentations.isEmpty {
+                guard let concluded = s.concluded, concluded < meeting.date,
+                    !pending.contains(where: { $0.date > concluded && $0.date < meeting.date })
+                else { continue }
+                due.append((s, held.first { $0.date > concluded }))
+            }
+            due.sort { ($0.0.concluded ?? "", $0.0.caseID) < ($1.0.concluded ?? "", $1.0.caseID) }
+        }
+        let concerned = Set(periodCases.map(\.caseID) + presented.map(\.0.caseID) + overdue.map(\.0.caseID) + due.map(\.0.caseID))
         var facts = try store.log.networkEvents().map(Fact.init)
         for c in concerned.sorted() { facts += try store.log.events(inCase: c).map(Fact.init) }
-        let breaches = Agreement.fold(facts).1.filter { $0.caseID.map(concerned.contains) ?? false }
+        // Breaches of acts that happened by the report's date (a correction says when that was).
+        let happened = Dictionary(Corrections.applied(to: facts).map { ($0.id.description, $0.occurred.date) }, uniquingKeysWith: { a, _ in a })
+        let breaches = Agreement.fold(facts).1.filter { b in
+            (b.caseID.map(concerned.contains) ?? false) && (b.event.flatMap { happened[$0] }.map { $0 <= asOf } ?? true)
+        }
         let toDate = all.filter { ($0.filed ?? "9999") <= meeting.date }
         return MeetingReportData(
             meeting: meeting, previous: previous, presented: presented, periodCases: periodCases, casesToDate: toDate,
-            overdue: overdue, breaches: breaches, events: try store.log.size())
+            overdue: overdue, breaches: breaches, events: try store.log.size(), asOf: asOf, due: due)
     }
 }

@@ -276,6 +276,39 @@ public final class ProjectionStore: @unchecked Sendable {
         try dump(.cases).map { try CaseSummary(json: try JSONParser.parse($0.value)) }
     }
 
+    /// Every case filed on or before `date` (YYYY-MM-DD), as it stood at the end of that day: what
+    /// a report "as of" the date counts. A case whose latest act is on or before the date is its
+    /// summary; any other is folded again from its events that happened by then (every correction
+    /// applied). One snapshot: the summaries and the events are read in the same transaction, up to
+    /// the sequence the projection applied.
+    public func caseSummaries(asOf date: String) throws -> [CaseSummary] {
+        guard let day = Timestamp(parsing: date) else { throw LedgerError(.usage, "\(date) is not a date YYYY-MM-DD") }
+        let end = Timestamp(milliseconds: day.milliseconds + 86_400_000 - 1)
+        return try log.read { txn in
+            let gen = try self.activeGeneration(txn, .cases)
+            let through = try self.appliedSeq(txn, .cases, gen)
+            var entries: [Entry] = []
+            try txn.forEach(self.generations[.cases]![gen]) {
+                entries.append($0)
+                return true
+            }
+            var out: [CaseSummary] = []
+            for entry in entries {
+                let summary = try CaseSummary(json: try JSONParser.parse(entry.value))
+                guard let filed = summary.filed, filed <= date else { continue }
+                if let last = summary.lastActed, last <= date {
+                    out.append(summary)
+                    continue
+                }
+                let facts = try self.log.rawEntries(in: txn, inCase: summary.caseID, through: through).map { raw in
+                    Fact(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope)
+                }
+                if let state = Agreement.state(facts, through: end).cases[summary.caseID], state.filed != nil { out.append(CaseSummary(state)) }
+            }
+            return out
+        }
+    }
+
     public func caseSummary(_ caseID: String) throws -> CaseSummary? {
         try log.read { txn in
             try txn.get(self.generations[.cases]![try self.activeGeneration(txn, .cases)], key: Array(caseID.utf8))

@@ -10,22 +10,23 @@ extension MeetingReport {
         var body = """
             <header>
             <p class="org">Regional Conference on Migration (RCM)<br>Regional Consultation Group on Migration (RCGM)</p>
-            <h1>Report of the Meeting of the Liaison Officer Network for Consular Protection</h1>
+            <h1>\(e(heading))</h1>
             <p class="place">\(e(place))<br>\(e(Render.longDate(m.date)))</p>
             </header>
-            <p>The Liaison Officer Network for Consular Protection \(m.held ? "held its meeting" : "is scheduled to meet") on \(e(Render.longDate(m.date))) in \(e(place))\(m.held ? ", with the participation of representatives from the following countries: \(e(participants))" : "")\(m.observers.isEmpty ? "" : "; observers: \(e(Render.list(m.observers)))").</p>
-            <p>The Network submits its report as follows:</p>
+            <p>\(e(opening))</p>
+            <p>\(e(lead))</p>
             <ol class="items">
 
             """
         for (n, item) in items.enumerated() {
             body += "<li id=\"item-\(n + 1)\"><h2>\(e(item.title))</h2>\n"
             for p in item.paragraphs { body += "<p>\(e(p).replacingOccurrences(of: "`amparo verify`", with: "<code>amparo verify</code>"))</p>\n" }
-            if let t = item.table {
+            if let t = item.table, !t.rowLabels.isEmpty {
                 body += table(t)
                 if t.columnLabels.count == 3 {
                     body += chart(
-                        t, title: "Cases per State: \(t.title.prefix(1).lowercased() + t.title.dropFirst())", series: [0, 1], colors: ["#1f5f8b", "#e08a1e"])
+                        t, title: "Cases per State: \(t.title.prefix(1).lowercased() + t.title.dropFirst())", series: [0, 1, 2],
+                        colors: ["#1f5f8b", "#e08a1e", "#2e7d5b"])
                 } else {
                     body += categoryChart(t)
                 }
@@ -34,13 +35,13 @@ extension MeetingReport {
             body += "</li>\n"
         }
         body +=
-            "</ol>\n<footer>From the ledger's \(data.events) events. Case data carry no personal data. Counts below \(minimum) are shown as &lt;\(minimum).</footer>\n"
+            "</ol>\n<footer>\(e(legend)) From the ledger's \(data.events) events. Case data carry no personal data.</footer>\n"
         return """
             <!DOCTYPE html>
             <html lang="en">
             <head>
             <meta charset="utf-8">
-            <title>Liaison Officer Network for Consular Protection — \(e(place)), \(e(Render.longDate(m.date)))</title>
+            <title>\(isAgenda ? "Agenda: " : "")Liaison Officer Network for Consular Protection — \(e(place)), \(e(Render.longDate(m.date)))</title>
             <style>
             @page { size: A4; margin: 18mm 16mm; }
             body { font-family: "Liberation Serif", "Times New Roman", serif; font-size: 11.5pt; line-height: 1.45; color: #1a1a1a; max-width: 178mm; margin: 12mm auto; }
@@ -59,6 +60,7 @@ extension MeetingReport {
             tr.total td { font-weight: bold; background: #f4f6f8; }
             td.hidden { color: #8a6d00; background: #fff8e1; }
             svg { display: block; margin: 2mm 0 4mm; max-width: 100%; height: auto; font-family: "Liberation Sans", Arial, sans-serif; }
+            p.no-chart { font-style: italic; color: #555; }
             footer { border-top: 1px solid #ccc; margin-top: 8mm; padding-top: 2mm; font-size: 9pt; color: #555; }
             code { font-size: 10pt; }
             @media print { body { margin: 0; max-width: none; } a { color: inherit; } }
@@ -94,36 +96,43 @@ extension MeetingReport {
             hidden: t.hidden.map { row in series.map { row[$0] } }, series: series.map { t.columnLabels[$0] }, title: title, colors: colors)
     }
 
-    /// Horizontal grouped bars; a suppressed value draws no bar and reads "<N".
+    /// Horizontal grouped bars; a suppressed value draws no bar and reads "<N". Only the series
+    /// with at least one shown value above zero are drawn, and the legend lists exactly those;
+    /// when there is none, one sentence replaces the chart. Text is 12 to 14 units on a 640-unit
+    /// canvas, which prints about as large as the table beside it.
     func chart(labels: [String], values: [[Int]], hidden: [[Bool]], series: [String], title: String, colors: [String]) -> String {
         let e = Render.html
-        let barH = 12.0
-        let gap = 8.0
-        let left = 150.0
-        let width = 620.0
+        let drawn = series.indices.filter { k in labels.indices.contains { !hidden[$0][k] && values[$0][k] > 0 } }
+        guard !drawn.isEmpty else {
+            return "<p class=\"no-chart\">\(e(title)): no count above zero can be shown (counts below \(minimum) are hidden), so no chart is drawn.</p>\n"
+        }
+        let barH = 16.0
+        let gap = 10.0
+        let left = 170.0
+        let width = 640.0
         let visible = zip(values.joined(), hidden.joined()).filter { !$0.1 }.map(\.0)
         let maxValue = max(1, visible.max() ?? 1)
-        let groupH = Double(series.count) * barH + gap
-        let height = 34 + Double(labels.count) * groupH + 24
+        let groupH = Double(drawn.count) * barH + gap
+        let height = 46 + Double(labels.count) * groupH + 10
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(e(title))\">\n"
-        out += "<text x=\"0\" y=\"14\" font-size=\"12\" font-weight=\"bold\">\(e(title))</text>\n"
-        for (k, name) in series.enumerated() {
+        out += "<text x=\"0\" y=\"16\" font-size=\"14\" font-weight=\"bold\">\(e(title))</text>\n"
+        for (i, k) in drawn.enumerated() {
             out +=
-                "<rect x=\"\(Int(left) + k * 110)\" y=\"20\" width=\"10\" height=\"10\" fill=\"\(colors[k])\"/><text x=\"\(Int(left) + 14 + k * 110)\" y=\"29\" font-size=\"10\">\(e(name))</text>\n"
+                "<rect x=\"\(Int(left) + i * 130)\" y=\"25\" width=\"12\" height=\"12\" fill=\"\(colors[k])\"/><text x=\"\(Int(left) + 17 + i * 130)\" y=\"36\" font-size=\"12\">\(e(series[k]))</text>\n"
         }
         for (r, label) in labels.enumerated() {
-            let y0 = 36 + Double(r) * groupH
+            let y0 = 46 + Double(r) * groupH
             out +=
-                "<text x=\"\(Int(left) - 6)\" y=\"\(fmt(y0 + Double(series.count) * barH / 2 + 3))\" font-size=\"10\" text-anchor=\"end\">\(e(label))</text>\n"
-            for k in series.indices {
-                let y = y0 + Double(k) * barH
+                "<text x=\"\(Int(left) - 8)\" y=\"\(fmt(y0 + Double(drawn.count) * barH / 2 + 4))\" font-size=\"12\" text-anchor=\"end\">\(e(label))</text>\n"
+            for (i, k) in drawn.enumerated() {
+                let y = y0 + Double(i) * barH
                 let n = values[r][k]
                 if hidden[r][k] {
-                    out += "<text x=\"\(Int(left) + 3)\" y=\"\(fmt(y + barH - 1.5))\" font-size=\"8.5\" fill=\"#8a6d00\">&lt;\(minimum)</text>\n"
+                    out += "<text x=\"\(Int(left) + 3)\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\" fill=\"#8a6d00\">&lt;\(minimum)</text>\n"
                 } else {
                     let w = (width - left - 40) * Double(n) / Double(maxValue)
-                    out += "<rect x=\"\(Int(left))\" y=\"\(fmt(y))\" width=\"\(fmt(w))\" height=\"\(fmt(barH - 1.5))\" fill=\"\(colors[k])\"/>"
-                    out += "<text x=\"\(fmt(left + w + 3))\" y=\"\(fmt(y + barH - 2))\" font-size=\"8.5\">\(n)</text>\n"
+                    out += "<rect x=\"\(Int(left))\" y=\"\(fmt(y))\" width=\"\(fmt(w))\" height=\"\(fmt(barH - 2))\" fill=\"\(colors[k])\"/>"
+                    out += "<text x=\"\(fmt(left + w + 4))\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\">\(n)</text>\n"
                 }
             }
         }

@@ -27,7 +27,7 @@ public struct MeetingReport: Sendable {
         return CountTable(
             title: title, rows: rows.map { Codes.label($0.state) },
             columns: ["Requested", "Assisted", "Concluded"],
-            counts: rows.map { [$0.requested, $0.assisted, $0.concluded] }, minimum: minimum)
+            counts: rows.map { [$0.requested, $0.assisted, $0.concluded] }, minimum: minimum, showsRowTotals: false)
     }
 
     /// Workload of the period per State.
@@ -52,7 +52,69 @@ public struct MeetingReport: Sendable {
         var list: [String] = []
     }
 
+    /// A meeting not yet held gets an agenda, not a report: nothing is said about what it did.
+    var isAgenda: Bool { !m.held }
+
+    /// "Report of the Meeting …" or "Agenda of the Meeting …".
+    var heading: String { "\(isAgenda ? "Agenda" : "Report") of the Meeting of the Liaison Officer Network for Consular Protection" }
+
+    /// The opening sentence, and what the counts are as of.
+    var opening: String {
+        guard !isAgenda else {
+            return
+                "The Liaison Officer Network for Consular Protection is scheduled to meet on \(Render.longDate(m.date)) in \(place). This agenda is drawn from the ledger as of \(Render.longDate(data.asOf))."
+        }
+        let observers = m.observers.isEmpty ? "" : "; observers: \(Render.list(m.observers))"
+        return
+            "The Liaison Officer Network for Consular Protection held its meeting on \(Render.longDate(m.date)) in \(place), with the participation of representatives from the following countries: \(participants)\(observers). Every count is as of the date of the meeting."
+    }
+
+    /// The report's legend: what "Total" and the hidden counts mean.
+    var legend: String {
+        let total =
+            "In every table, the last row, \"Total\", is the sum of its column; in the table of cases by category, the last column, \"Total\", is the sum of its row (the cases a State requested). Totals include hidden counts."
+        return minimum <= 1 ? total : total + " Counts below \(minimum) are shown as \"<\(minimum)\"."
+    }
+
+    var lead: String { isAgenda ? "Items for the meeting:" : "The Network submits its report as follows:" }
+
+    var agendaItems: [Item] {
+        let asOf = Render.longDate(data.asOf)
+        return [
+            Item(
+                title: "Cases due for presentation (Article 7.7)",
+                paragraphs: [
+                    data.due.isEmpty
+                        ? "As of \(asOf), no concluded case is due for presentation at this meeting."
+                        : "As of \(asOf), these concluded cases are to be presented at this meeting:"
+                ],
+                list: data.due.map { s, overdue in
+                    let late = overdue.map { ", overdue since the meeting of \(Render.longDate($0.date))" } ?? ""
+                    return "\(s.caseID) (\(Codes.label(s.requesting))), concluded on \(s.concluded ?? "?")\(late)"
+                }),
+            Item(
+                title: "Workload \(since), as of \(asOf)",
+                paragraphs: [
+                    "\(Render.count(data.periodCases.count, "case")) \(data.periodCases.count == 1 ? "was" : "were") filed \(since), as of \(asOf).\(data.periodCases.isEmpty ? "" : Render.suppression(minimum))"
+                ],
+                table: workloadTable),
+            breachesItem,
+        ]
+    }
+
+    var breachesItem: Item {
+        Item(
+            title: "Breaches of the Agreement in the period's cases",
+            paragraphs: [
+                data.breaches.isEmpty
+                    ? "`amparo verify` finds no breach of the Agreement in these cases."
+                    : "`amparo verify` finds these breaches of the Agreement in the period's cases:"
+            ],
+            list: data.breaches.map { "\($0.caseID ?? "-"): \($0.message) [\($0.rule)]" })
+    }
+
     var items: [Item] {
+        if isAgenda { return agendaItems }
         var items: [Item] = []
         for (s, p) in data.presented {
             let by = Codes.name(p.providedBy)
@@ -74,7 +136,7 @@ public struct MeetingReport: Sendable {
             Item(
                 title: "Workload \(since)",
                 paragraphs: [
-                    "\(Render.count(data.periodCases.count, "case")) \(data.periodCases.count == 1 ? "was" : "were") filed in the period.\(Render.suppression(minimum))"
+                    "\(Render.count(data.periodCases.count, "case")) \(data.periodCases.count == 1 ? "was" : "were") filed in the period.\(data.periodCases.isEmpty ? "" : Render.suppression(minimum))"
                 ],
                 table: workloadTable))
         items.append(
@@ -94,15 +156,7 @@ public struct MeetingReport: Sendable {
                 list: data.overdue.map {
                     "\($0.summary.caseID) (\(Codes.label($0.summary.requesting))), concluded on \($0.summary.concluded ?? "?"), due at the meeting of \(Render.longDate($0.due.date))"
                 }))
-        items.append(
-            Item(
-                title: "Breaches of the Agreement in the period's cases",
-                paragraphs: [
-                    data.breaches.isEmpty
-                        ? "`amparo verify` finds no breach of the Agreement in these cases."
-                        : "`amparo verify` finds these breaches of the Agreement in the period's cases:"
-                ],
-                list: data.breaches.map { "\($0.caseID ?? "-"): \($0.message) [\($0.rule)]" }))
+        items.append(breachesItem)
         return items
     }
 
@@ -114,22 +168,19 @@ public struct MeetingReport: Sendable {
     // MARK: Markdown
 
     public func markdown() -> String {
-        var out = "# Report of the Meeting of the Liaison Officer Network for Consular Protection\n\n"
+        var out = "# \(heading)\n\n"
         out += "Regional Conference on Migration (RCM) · Regional Consultation Group on Migration (RCGM)\n\n"
         out += "**\(place)**  \n**\(Render.longDate(m.date))**\n\n"
-        out +=
-            "The Liaison Officer Network for Consular Protection \(m.held ? "held its meeting" : "is scheduled to meet") on \(Render.longDate(m.date)) in \(place)"
-        out += m.held ? ", with the participation of representatives from the following countries: \(participants)" : ""
-        out += m.observers.isEmpty ? ".\n\n" : "; observers: \(Render.list(m.observers)).\n\n"
-        out += "The Network submits its report as follows:\n\n"
+        out += opening + "\n\n"
+        out += lead + "\n\n"
         for (i, item) in items.enumerated() {
             out += "## \(i + 1). \(item.title)\n\n"
             for p in item.paragraphs { out += p + "\n\n" }
-            if let t = item.table { out += Render.markdown(t.published) + "\n" }
+            if let t = item.table, !t.rowLabels.isEmpty { out += Render.markdown(t.published) + "\n" }
             for l in item.list { out += "- \(l)\n" }
             if !item.list.isEmpty { out += "\n" }
         }
-        out += "---\nFrom the ledger's \(data.events) events; case data carry no personal data.\n"
+        out += "---\n\(legend) From the ledger's \(data.events) events; case data carry no personal data.\n"
         return out
     }
 
@@ -145,6 +196,14 @@ public struct MeetingReport: Sendable {
         return .object([
             "meeting": .string(m.id), "date": .string(m.date), "city": m.city.map(JSONValue.string) ?? .null,
             "country": m.country.map(JSONValue.string) ?? .null, "held": .bool(m.held),
+            "kind": .string(isAgenda ? "agenda" : "report"), "as_of": .string(data.asOf),
+            "due": .array(
+                data.due.map { s, overdue in
+                    .object([
+                        "case": .string(s.caseID), "requesting": .string(s.requesting), "concluded": s.concluded.map(JSONValue.string) ?? .null,
+                        "overdue_since": overdue.map { .string($0.id) } ?? .null,
+                    ])
+                }),
             "participants": .array(m.participants.map(JSONValue.string)), "observers": .array(m.observers.map(JSONValue.string)),
             "previous_meeting": data.previous.map { .string($0.id) } ?? .null,
             "presented": .array(

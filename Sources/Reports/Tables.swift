@@ -19,9 +19,14 @@ public struct CountTable: Sendable {
     public let extended: [[Int]]
     /// The hidden-cell mask of ``extended``.
     public let extendedHidden: [[Bool]]
+    /// Whether the rows' totals are published (a "Total" column): only where a row's cells add up
+    /// to something (cases by category). Suppression treats them as published either way, which
+    /// hides no less.
+    public let showsRowTotals: Bool
 
-    public init(title: String, rows: [String], columns: [String], counts: [[Int]], minimum: Int) {
+    public init(title: String, rows: [String], columns: [String], counts: [[Int]], minimum: Int, showsRowTotals: Bool = true) {
         self.title = title
+        self.showsRowTotals = showsRowTotals
         rowLabels = rows
         columnLabels = columns
         self.counts = counts
@@ -36,12 +41,13 @@ public struct CountTable: Sendable {
     public var hidden: [[Bool]] { extendedHidden.dropLast().map { Array($0.dropLast()) } }
     public var columnTotals: [Int] { Array(extended.last!.dropLast()) }
 
-    /// Rows as published: label, cells, total; then the totals row.
+    /// Rows as published: label, cells, total (when ``showsRowTotals``); then the totals row.
     public var published: [[String]] {
-        var out = [[""] + columnLabels + ["Total"]]
+        var out = [[""] + columnLabels + (showsRowTotals ? ["Total"] : [])]
         for (r, row) in extended.enumerated() {
             let label = r < rowLabels.count ? rowLabels[r] : "Total"
-            out.append([label] + row.indices.map { Suppression.cell(row[$0], hidden: extendedHidden[r][$0], minimum: minimum) })
+            let cells = showsRowTotals ? row.indices : row.indices.dropLast()
+            out.append([label] + cells.map { Suppression.cell(row[$0], hidden: extendedHidden[r][$0], minimum: minimum) })
         }
         return out
     }

@@ -106,7 +106,7 @@ struct WorkloadCommand: ParsableCommand {
         commandName: "workload",
         abstract: "Per-State workload: cases requested and assisted, open and concluded, actions, median days, categories, locations, costs, reimbursements.",
         discussion:
-            "Counts the cases filed between --from and --to (inclusive). Reimbursement claims unsettled 12 months after the claim are overdue as of --to (default: the latest date in the ledger)."
+            "Counts the cases filed between --from and --to (inclusive), each as it stood at the end of --to: a case concluded after --to counts as open, an action or claim after it is not counted. Reimbursement claims unsettled 12 months after the claim are overdue as of --to (default: the latest date in the ledger)."
     )
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
     @OptionGroup var ledger: LedgerOptions
@@ -122,7 +122,9 @@ struct WorkloadCommand: ParsableCommand {
         let store = try openProjections(ledger, quiet: quiet)
         // Without a period, the rows are the workload projection's, kept current on every append.
         let rows = from == nil && to == nil ? try store.workloadRows() : nil
-        let report = WorkloadReport(cases: try store.caseSummaries(), rows: rows, from: from, to: to)
+        // Every count is as of --to: each case as it stood at the end of that day.
+        let cases = try to.map { try store.caseSummaries(asOf: $0) } ?? store.caseSummaries()
+        let report = WorkloadReport(cases: cases, rows: rows, from: from, to: to)
         switch format {
         case .table: print(report.text(), terminator: "")
         case .md: print(report.markdown(), terminator: "")
@@ -172,7 +174,7 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The report of a Network meeting, in the shape of the Network's own reports.",
             discussion:
-                "Heading, participating States, then numbered items: each case presented, the workload since the previous meeting, the cases overdue under Art. 7.7 and the breaches of the period's cases. Published counts below --min-cell are shown as \"<N\", with complementary suppression."
+                "Heading, participating States, then numbered items: each case presented, the workload since the previous meeting, the cases overdue under Art. 7.7 and the breaches of the period's cases. Every count is as of the meeting's date: a case concluded after the meeting counts as open. For a meeting not yet held the report is an agenda, as of today: the concluded cases due for presentation there, the workload since the previous meeting, and the breaches in those cases. Published counts below --min-cell are shown as \"<N\", with complementary suppression."
         )
         enum Format: String, ExpressibleByArgument, CaseIterable { case md, html, json }
         @OptionGroup var ledger: LedgerOptions

@@ -424,6 +424,87 @@ struct DailyUseTests {
         #expect(try onMX(["verify", "--event", held]).status == 2)
     }
 
+    @Test("11. a meeting report and workload --to count each case as it stood at the end of their date: the day of, and the day after")
+    func reportsAsOfTheirDate() throws {
+        let n = try Self.caseNode()
+        _ = try VerdictTests.file(n, occurred: "2015-05-01")
+        for (c, at) in [("MX-2015-0001", "2015-11-09T23:59:59Z"), ("MX-2015-0002", "2015-11-10T00:00:00Z")] {
+            try n.act("RCM-TS", ["case", "notify", "--case", c, "--occurred", "2015-05-02", "--acknowledgement", "TS-\(c)"])
+            try n.act("MX", ["case", "conclude", "--case", c, "--occurred", at, "--outcome", "no_collaborating_state", "--summary", "s"])
+        }
+        try n.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US,CR"])
+        let report = try n.run(["report", "meeting", "2015-11-09-mexico-city", "--format", "json", "--min-cell", "1"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let json = try JSONParser.parse(report.stdout)
+        #expect(json["kind"] == "report" && json["as_of"] == "2015-11-09")
+        let mexico = json["workload"]?["rows"]?.arrayValue?.first { $0.arrayValue?.first == "Mexico" }
+        #expect(mexico == ["Mexico", "2", "0", "1"], "\(String(describing: mexico))")
+        #expect(try n.run(["report", "meeting", "2015-11-09-mexico-city"]).stdout.contains("Every count is as of the date of the meeting."))
+        func concluded(to: String) throws -> String? {
+            let csv = try n.run(["workload", "--to", to, "--format", "csv"]).stdout
+            return csv.split(whereSeparator: \.isNewline).first { $0.hasPrefix("Cases by State,Mexico,Concluded,") }?.split(separator: ",").last.map(
+                String.init)
+        }
+        #expect(try concluded(to: "2015-11-08") == "0")
+        #expect(try concluded(to: "2015-11-09") == "1")
+        #expect(try concluded(to: "2015-11-10") == "2")
+    }
+
+    @Test("12. a meeting scheduled but not yet held gets an agenda: the cases due there, no claim about what it did")
+    func agenda() throws {
+        let n = try Self.caseNode()
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        try n.act("MX", ["case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-11-20", "--outcome", "no_collaborating_state", "--summary", "s"])
+        try n.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US,CR"])
+        try n.act("RCM-TS", ["meeting", "schedule", "--occurred", "2015-11-09", "--date", "2016-05-16", "--city", "Guatemala City", "--country", "GT"])
+        let md = try n.run(["report", "meeting", "2016-05-16-guatemala-city"])
+        #expect(md.status == 0, "\(md.stderr)")
+        #expect(md.stdout.hasPrefix("# Agenda of the Meeting of the Liaison Officer Network for Consular Protection"))
+        #expect(md.stdout.contains("is scheduled to meet on 16 May 2016 in Guatemala City, Guatemala."))
+        #expect(md.stdout.contains("- MX-2015-0001 (Mexico), concluded on 2015-11-20\n"), "\(md.stdout)")
+        for claim in ["submits its report", "No case was presented", "Every concluded case was presented", "held its meeting"] {
+            #expect(!md.stdout.contains(claim), "\(claim)")
+        }
+        let json = try JSONParser.parse(try n.run(["report", "meeting", "2016-05-16-guatemala-city", "--format", "json"]).stdout)
+        #expect(json["kind"] == "agenda")
+        #expect(json["due"]?.arrayValue?.map { $0["case"] } == ["MX-2015-0001"])
+        let html = try n.run(["report", "meeting", "2016-05-16-guatemala-city", "--format", "html"]).stdout
+        #expect(html.contains("<h1>Agenda of the Meeting"))
+        // Once presented there and held, it is a report again.
+        try n.act(
+            "MX",
+            [
+                "case", "present", "--case", "MX-2015-0001", "--occurred", "2016-05-16", "--meeting", "2016-05-16-guatemala-city", "--nature", "n",
+                "--protection-required", "r", "--protection-provided", "p", "--provided-by", "US", "--lessons", "l",
+            ])
+        try n.act("RCM-TS", ["meeting", "held", "--occurred", "2016-05-16", "--meeting", "2016-05-16-guatemala-city", "--participants", "MX,US"])
+        let held = try n.run(["report", "meeting", "2016-05-16-guatemala-city"]).stdout
+        #expect(held.hasPrefix("# Report of the Meeting") && held.contains("Case MX-2015-0001, presented by Mexico"), "\(held)")
+    }
+
+    @Test("13. charts: all counts hidden gives one sentence; the legend lists exactly the series drawn; Total is defined; no text under 12 units")
+    func charts() throws {
+        let n = try Self.caseNode()
+        try n.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US,CR"])
+        let hidden = try n.run(["report", "meeting", "2015-11-09-mexico-city", "--format", "html"]).stdout
+        #expect(!hidden.contains("<svg"), "\(hidden)")
+        #expect(hidden.contains("no count above zero can be shown (counts below 5 are hidden), so no chart is drawn."))
+        let shown = try n.run(["report", "meeting", "2015-11-09-mexico-city", "--format", "html", "--min-cell", "1"]).stdout
+        let workload = try #require(shown.components(separatedBy: "<svg").dropFirst().first?.components(separatedBy: "</svg>").first)
+        let legend = workload.components(separatedBy: "<text").compactMap { piece in
+            piece.range(of: "font-size=\"12\">").map { String(piece[$0.upperBound...]) }
+        }
+        #expect(legend.contains { $0.hasPrefix("Requested</text>") }, "\(workload)")
+        #expect(!workload.contains(">Assisted<") && !workload.contains(">Concluded<"), "\(workload)")
+        let sizes = shown.components(separatedBy: "font-size=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        #expect(!sizes.isEmpty && sizes.allSatisfy { $0 >= 12 }, "\(sizes)")
+        #expect(shown.contains("the last row, &quot;Total&quot;, is the sum of its column"))
+        // The workload tables publish no row total (requested + assisted + concluded means nothing).
+        let md = try n.run(["report", "meeting", "2015-11-09-mexico-city", "--min-cell", "1"]).stdout
+        #expect(md.contains("|  | Requested | Assisted | Concluded |\n"), "\(md)")
+        #expect(md.contains("| Total |") && md.contains("In every table, the last row, \"Total\", is the sum of its column"))
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])
