@@ -283,7 +283,7 @@ struct NetworkCommand: ParsableCommand {
 struct MeetingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meeting",
-        abstract: "Schedule and record meetings of the Liaison Officer Network.",
-        subcommands: eventCommands(in: "meeting")
+        abstract: "Schedule and record meetings of the Liaison Officer Network, and list them.",
+        subcommands: eventCommands(in: "meeting") + [MeetingListCommand.self]
     )
 }

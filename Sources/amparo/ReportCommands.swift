@@ -210,3 +210,34 @@ struct ReportCommand: ParsableCommand {
         }
     }
 }
+
+struct MeetingListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the Network's meetings: id, date, place, held or scheduled, cases presented.",
+        discussion:
+            "The id is what `amparo report meeting ID` takes: a meeting held gets a report, one not yet held an agenda of the cases due there."
+    )
+    @OptionGroup var ledger: LedgerOptions
+    @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
+    @Flag(help: "No progress bar.") var quiet = false
+
+    func run() throws {
+        let meetings = try openProjections(ledger, quiet: quiet).meetings()
+        switch format {
+        case .json:
+            Output.printJSON(.array(meetings.map(\.json)))
+        case .text:
+            guard !meetings.isEmpty else {
+                print("no meeting yet: the Secretariat schedules one with `amparo meeting schedule`")
+                return
+            }
+            var rows = [["MEETING", "DATE", "PLACE", "STATE", "PRESENTED"]]
+            for m in meetings {
+                let place = [m.city, m.country].compactMap { $0 }.joined(separator: ", ")
+                rows.append([m.id, m.date, place, m.held ? "held" : "scheduled", String(m.presented.count)])
+            }
+            print(Render.text(rows, numbers: false), terminator: "")
+        }
+    }
+}

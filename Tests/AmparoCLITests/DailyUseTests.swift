@@ -470,6 +470,14 @@ struct DailyUseTests {
         #expect(json["due"]?.arrayValue?.map { $0["case"] } == ["MX-2015-0001"])
         let html = try n.run(["report", "meeting", "2016-05-16-guatemala-city", "--format", "html"]).stdout
         #expect(html.contains("<h1>Agenda of the Meeting"))
+        // meeting list says which are held and which only scheduled.
+        let list = try n.run(["meeting", "list"]).stdout
+        #expect(list.contains("2015-11-09-mexico-city     2015-11-09  Mexico City, MX     held       0\n"), "\(list)")
+        #expect(list.contains("2016-05-16-guatemala-city  2016-05-16  Guatemala City, GT  scheduled  0\n"), "\(list)")
+        let listed = try JSONParser.parse(try n.run(["meeting", "list", "--format", "json"]).stdout).arrayValue ?? []
+        #expect(listed.map { $0["held"] } == [.bool(true), .bool(false)])
+        let empty = try EventCommandTests.Node().run(["meeting", "list"])
+        #expect(empty.status == 0 && empty.stdout.contains("no meeting yet"), "\(empty.stdout)")
         // Once presented there and held, it is a report again.
         try n.act(
             "MX",

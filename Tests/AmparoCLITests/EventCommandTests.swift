@@ -47,7 +47,7 @@ struct EventCommandTests {
                 guard line.hasPrefix("  "), !line.hasPrefix("   "), let first = line.split(separator: " ").first else { return nil }
                 return String(first)
             }
-            listed[group] = Set(names.filter { $0 != "show" && $0 != "help" && !$0.hasPrefix("-") })
+            listed[group] = Set(names.filter { $0 != "show" && $0 != "list" && $0 != "help" && !$0.hasPrefix("-") })
         }
         var expected: [String: Set<String>] = [:]
         for spec in Catalog.specs { if let c = spec.command { expected[c.group, default: []].insert(c.name) } }
