@@ -64,27 +64,33 @@ public enum Agreement {
 
     /// The verdict on recording `adding` on top of `existing`: the world after both, and the
     /// breaches the record would add — found afterwards and not before (by rule and event), so a
-    /// late record that makes an earlier act a breach counts too. `ART7.7-PRESENTATION` breaches are
-    /// left out: the duty is judged on the settled history, and a presentation recorded later cures
-    /// the omission, so refusing a conclusion (or a meeting) for it would deadlock a migration of
-    /// historic records; the verifier reports what stays unpresented.
+    /// late record that makes an earlier act a breach counts too. Omissions a later record cures
+    /// (``RuleID/isCuredByLaterRecord``: `ART7.7-PRESENTATION`, `ART5-SECRETARIAT`) are left out:
+    /// refusing a conclusion (or a meeting) for them would deadlock a migration of historic records,
+    /// or a ministry whose node has not yet imported the Secretariat's acknowledgement; the verifier
+    /// reports what stays omitted.
     ///
     /// One fold: the acts before the first added act (in act order) are judged once, for both
     /// histories; only the existing acts after it are judged again without the additions, to tell
     /// what is new. An act recorded in its time (the usual case) leaves nothing to judge again. A
     /// batch holding dated Network facts (``Calendar``) changes every verdict, and is judged
     /// against the whole of both histories.
-    public static func judge(existing: [Fact], adding: [Fact]) -> (world: World, added: [Breach]) {
-        guard !adding.isEmpty else { return (state(existing), []) }
+    ///
+    /// `omissions`: the new breaches left out for that reason, so that the writer can say what
+    /// remains to be recorded.
+    public static func judge(existing: [Fact], adding: [Fact]) -> (world: World, added: [Breach], omissions: [Breach]) {
+        guard !adding.isEmpty else { return (state(existing), [], []) }
         struct Key: Hashable {
             let rule: String
             let event: String?
         }
         let added = Set(adding.map(\.id))
-        func isNew(_ b: Breach, before: Set<Key>) -> Bool {
-            // Art. 7.7 is an omission a later record cures (the presentation may be recorded after the
-            // conclusion, whatever the dates): never grounds for a refusal; `verify` reports it.
-            !before.contains(Key(rule: b.rule, event: b.event)) && b.rule != RuleID.presentation.rawValue
+        func isNew(_ b: Breach, before: Set<Key>) -> Bool { !before.contains(Key(rule: b.rule, event: b.event)) }
+        // An omission a later record cures (the presentation, the Secretariat's acknowledgement)
+        // is never grounds for a refusal; `verify` reports it.
+        func verdict(_ world: World, _ new: [Breach]) -> (world: World, added: [Breach], omissions: [Breach]) {
+            let omitted = { (b: Breach) in RuleID(id: b.rule)?.isCuredByLaterRecord == true }
+            return (world, new.filter { !omitted($0) }, new.filter(omitted))
         }
         let calendarBefore = Calendar(existing)
         let calendarAfter = Calendar(existing + adding)
@@ -94,7 +100,7 @@ public enum Agreement {
         guard calendarBefore == calendarAfter, !correcting, let split = all.firstIndex(where: { added.contains($0.id) }) else {
             let before = Set(fold(existing).1.map { Key(rule: $0.rule, event: $0.event) })
             let (world, after) = fold(existing + adding)
-            return (world, after.filter { isNew($0, before: before) })
+            return verdict(world, after.filter { isNew($0, before: before) })
         }
         // The shared prefix: identical in both histories.
         var world = World(calendar: calendarAfter)
@@ -106,7 +112,7 @@ public enum Agreement {
         for fact in all[split...] { after += apply(fact, to: &world) }
         after += finalize(world)
         let before = Set(beforeSuffix.map { Key(rule: $0.rule, event: $0.event) })
-        return (world, sorted(after.filter { isNew($0, before: before) }))
+        return verdict(world, sorted(after.filter { isNew($0, before: before) }))
     }
 
     /// What recording `adding` on top of `existing` would add to the fold's findings

@@ -37,6 +37,11 @@ public enum RuleID: String, Sendable, CaseIterable, Comparable {
     public static func < (a: RuleID, b: RuleID) -> Bool { a.order < b.order }
     var order: Int { RuleID.allCases.firstIndex(of: self)! }
 
+    /// Rules that find an omission a later record cures (the record may be dated before the act
+    /// judged, and reach this node later): never grounds for refusing an act on the write path;
+    /// `verify` reports what stays omitted.
+    public var isCuredByLaterRecord: Bool { self == .presentation || self == .secretariat }
+
     /// The id of `text`, or nil when no rule has it.
     public init?(id text: String) { self.init(rawValue: text) }
 }

@@ -45,6 +45,10 @@ public struct WriteService {
         public let events: [Recorded]
         /// Breaches recorded anyway, with `recordViolations` (the verifier reports them).
         public let recordedDespite: [Breach]
+        /// Omissions the batch leaves that a later record cures (the Secretariat's acknowledgement,
+        /// the presentation at a meeting): recorded without refusal; the verifier reports them
+        /// until the missing act is recorded.
+        public let omissions: [Breach]
         /// The Network and the cases the batch touched, after it (from the one fold).
         public let world: World
         /// Why the projections could not catch up; the events are committed regardless, and the
@@ -95,8 +99,9 @@ public struct WriteService {
         for (line, event) in drafts { lineOf[event.id.description] = lineOf[event.id.description] ?? line }
         var world = World()
         var found: [Breach] = []
+        var omissions: [Breach] = []
         let signed = try recorder.append(drafts, recorded: recorded) { txn, fresh in
-            (world, found) = try judge(fresh, in: txn, recorded: recorded) { id in
+            (world, found, omissions) = try judge(fresh, in: txn, recorded: recorded) { id in
                 let line = lineOf[id.description]
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
             }
@@ -104,7 +109,7 @@ public struct WriteService {
         }
         return Outcome(
             events: signed.map { .init(line: $0.line, event: $0.event, outcome: $0.outcome) },
-            recordedDespite: found, world: world, catchUpProblem: catchUp())
+            recordedDespite: found, omissions: omissions, world: world, catchUpProblem: catchUp())
     }
 
     /// The verdict on `fresh` (events not yet held): one fold of the Network and the cases they
@@ -112,8 +117,8 @@ public struct WriteService {
     /// keys, on which every case depends.
     func judge(
         _ fresh: [SignedEvent], in txn: borrowing Transaction, recorded: Timestamp, place: (EventID) -> String = { _ in "" }
-    ) throws -> (World, [Breach]) {
-        guard !fresh.isEmpty else { return (World(), []) }
+    ) throws -> (World, [Breach], [Breach]) {
+        guard !fresh.isEmpty else { return (World(), [], []) }
         var existing: [Fact] = []
         if fresh.contains(where: { $0.envelope.caseID == nil && !KeyRegistry.isKeyEvent($0.envelope.type) }) {
             try log.forEach(in: txn) {
@@ -129,7 +134,7 @@ public struct WriteService {
         let adding = fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }
         try refuseInputErrors(adding, existing: existing, recorded: recorded, place: place)
         let verdict = Agreement.judge(existing: existing, adding: adding)
-        return (verdict.world, verdict.added)
+        return (verdict.world, verdict.added, verdict.omissions)
     }
 
     /// Mistakes that are not acts at all, refused as input errors (exit 2) and never recordable,

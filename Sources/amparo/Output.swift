@@ -33,6 +33,7 @@ enum Output {
     /// The notes of a write on stderr: breaches recorded anyway, and projections left behind.
     static func reportWrite(_ outcome: WriteService.Outcome) {
         for b in outcome.recordedDespite { note("amparo: recorded despite \(b.rule): \(b.message)") }
+        for b in outcome.omissions { note(Strings.omission(b)) }
         if let problem = outcome.catchUpProblem { note(Strings.catchUpFailed(problem)) }
     }
 

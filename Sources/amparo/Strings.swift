@@ -1,3 +1,4 @@
+import Agreement
 import Ledger
 
 /// Sentences the command line prints about the ledger's operation (warnings and notes). One place,
@@ -25,6 +26,10 @@ enum Strings {
 
     static func rescheduled(_ id: String, seq: UInt64) -> String {
         "amparo: note: meeting \(id) was already scheduled (sequence \(seq)); this records its new schedule"
+    }
+
+    static func omission(_ b: Breach) -> String {
+        "amparo: note: recorded; \(b.rule) until the missing act is recorded: \(b.message) (`amparo verify` reports it meanwhile)"
     }
 
     static func datedNow(_ when: Timestamp) -> String {

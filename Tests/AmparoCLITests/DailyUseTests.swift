@@ -513,6 +513,45 @@ struct DailyUseTests {
         #expect(md.contains("| Total |") && md.contains("In every table, the last row, \"Total\", is the sum of its column"))
     }
 
+    @Test("Done when: a lawful historic case migrates with each actor's acts in one batch, the batches in any order after the filing, and verifies clean")
+    func migrationInAnyOrder() throws {
+        let c = "MX-2015-0001"
+        func draft(_ type: String, _ day: String, _ payload: String, case id: String? = c) -> String {
+            #"{"type":"\#(type)",\#(id.map { #""case":"\#($0)","# } ?? "")"occurred":"\#(day)","payload":\#(payload)}"#
+        }
+        let mx = [
+            draft(
+                "case.presented_at_meeting", "2015-11-09",
+                #"{"meeting":"2015-11-09-mexico-city","nature":"n","protection_required":"r","protection_provided":"p","provided_by":"US","lessons":"l"}"#),
+            draft("case.concluded", "2015-06-30", #"{"outcome":"protected","summary":"s"}"#),
+            draft("case.formal_request_sent", "2015-04-04", #"{"to":"US","note":"NV-1","mission":"Embassy in Nassau"}"#),
+            draft("case.assisting_state_selected", "2015-04-03", #"{"state":"US"}"#),
+            draft("case.circulated", "2015-04-02", #"{"focal_points":["US","CR"]}"#),
+            draft(
+                "case.request_filed", "2015-04-01",
+                #"{"subject":"p-7f3a9c","location_country":"BS","location_city":"Nassau","category":"labour_exploitation","perpetrator":"civilian","channel":"consular_directorate","protection_required":"visit"}"#
+            ),
+        ]
+        let us = [
+            draft("case.protection_action_recorded", "2015-04-06", #"{"kind":"consular_visit","details":"visit"}"#),
+            draft("case.scope_agreed", "2015-04-05", #"{"request_note":"NV-1","reply_note":"NV-2","scope":["consular_visit"],"procedures":"x"}"#),
+        ]
+        let ts = [
+            draft("meeting.held", "2015-11-09", #"{"meeting":"2015-11-09-mexico-city","participants":["MX","US","CR"]}"#, case: nil),
+            draft("case.secretariat_notified", "2015-04-02", #"{"acknowledgement":"TS-1"}"#),
+        ]
+        let n = try VerdictTests.network()
+        for (actor, lines) in [("MX", mx), ("RCM-TS", ts), ("US", us)] {
+            let file = n.dir + "/\(actor).jsonl"
+            try TestSupport.write(lines.joined(separator: "\n") + "\n", to: file)
+            let r = try n.run(["append", "--key", n.dir + "/\(actor).pem", file])
+            #expect(r.status == 0, "\(actor): \(r.stderr)")
+        }
+        #expect(try n.run(["verify"]).status == 0)
+        let report = try n.run(["report", "meeting", "2015-11-09-mexico-city"]).stdout
+        #expect(report.contains("Case MX-2015-0001, presented by Mexico") && report.contains("Every concluded case was presented"), "\(report)")
+    }
+
     @Test("14. amparo --version")
     func version() throws {
         let r = try TestSupport.run(["--version"])

@@ -6,7 +6,8 @@ extension Rules {
         words: [Quotation("Art. 5 ¶1", "the RCM Technical Secretariat should be notified of the request for each case.")],
         summary: "a case is concluded without the Secretariat having been notified of its request",
         interpretation: [
-            "The text sets no moment for the notification, only that it happens for each case: protection before it is lawful. The Secretariat's acknowledgement (`case.secretariat_notified`) is the record that it was notified; a case concluded with none before its conclusion is the breach, reported on the conclusion."
+            "The text sets no moment for the notification, only that it happens for each case: protection before it is lawful. The Secretariat's acknowledgement (`case.secretariat_notified`) is the record that it was notified; a case concluded with none before its conclusion is the breach, reported on the conclusion.",
+            "The write path never refuses for it: the acknowledgement is the Secretariat's record and may reach the requesting State's node later, by bundle, dated before the conclusion (and historic records come in any order); `verify` reports a conclusion that stays without one.",
         ],
         judgement: .eachAct { c in
             let f = c.fact
