@@ -32,6 +32,8 @@ public indirect enum FieldKind: Sendable, Equatable {
     case offices
     /// Any JSON object.
     case object
+    /// A migrant's pseudonym: `p-` and at least 6 random lower-case hex digits (``Pseudonym``).
+    case pseudonym
 
     /// How the value is written, for help and docs.
     public var hint: String {
@@ -51,6 +53,7 @@ public indirect enum FieldKind: Sendable, Equatable {
         case .list(let k): "list of \(k.hint)"
         case .offices: "list of {country, cities}"
         case .object: "JSON object"
+        case .pseudonym: "pseudonym p- and 6 to 32 lower-case hex digits, e.g. p-7f3a9c (made at random when omitted)"
         }
     }
 }
@@ -276,7 +279,7 @@ public enum Catalog {
         EventSpec(
             .requestFiled, caseEvent: true, role: .requestingState,
             fields: [
-                FieldSpec("subject", .text, "random pseudonym of the migrant (never a name or a hash of personal data)"),
+                FieldSpec("subject", .pseudonym, "random pseudonym of the migrant (never a name or a hash of personal data)"),
                 FieldSpec("location_country", .country, "where the migrant is (any country)"),
                 FieldSpec("location_city", .text, "city where the migrant is"),
                 FieldSpec("category", .word, "category of the situation (Art. 7.4): \(Codes.categories.joined(separator: ", "))"),
@@ -467,7 +470,7 @@ public enum Catalog {
             .personalDataErased, caseEvent: true, role: .requestingState,
             fields: [
                 FieldSpec("request", .text, "the erasure request reference")
-            ], source: "GCM 14(e)", summary: "The off-ledger personal data of the case and its key were destroyed.", command: ("case", "erase"),
+            ], source: "GCM 14(e)", summary: "The off-ledger personal data of the case and its key were destroyed.", command: ("person", "erase"),
             afterClose: true, phrase: "an erasure of personal data",
             update: .caseState { f, s, _ in
                 s.erased = f.occurred
@@ -628,6 +631,11 @@ public enum Catalog {
             }
         case .object:
             guard value.objectValue != nil else { return "expected a JSON object" }
+        case .pseudonym:
+            guard let s = string(), Pseudonym.isValid(s) else {
+                return
+                    "expected a pseudonym: p- and 6 to 32 random lower-case hex digits, such as p-7f3a9c (`amparo case file` makes one when --subject is omitted); a name or document belongs in the vault (`amparo person set`), never in the log"
+            }
         }
         return nil
     }
@@ -662,5 +670,21 @@ public enum MeetingID {
         let slug = folded.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
             .split(separator: "-").joined(separator: "-")
         return date + "-" + slug
+    }
+}
+
+/// A migrant's pseudonym: `p-` and 6 to 32 lower-case hex digits, random (never derived from a
+/// name or a birth date, which could be guessed back).
+public enum Pseudonym {
+    public static func isValid(_ text: String) -> Bool {
+        let digits = text.utf8.dropFirst(2)
+        return text.hasPrefix("p-") && (6...32).contains(digits.count)
+            && digits.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// A fresh pseudonym: 12 random hex digits (48 bits) from the system's generator.
+    public static func make() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return "p-" + (0..<12).map { _ in String(rng.next() % 16, radix: 16) }.joined()
     }
 }

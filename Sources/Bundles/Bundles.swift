@@ -325,8 +325,9 @@ public enum Bundles {
     /// Verifies everything first, then appends all or nothing in one transaction. Events already
     /// held are skipped; a different event under a known id is refused as equivocation. Breaches of
     /// the Agreement inside the bundle are imported (the sender's acts are facts) and `verify`
-    /// reports them.
-    public static func importBundle(path: String, into log: EventLog) throws -> ImportResult {
+    /// reports them. `screen` sees every event after the checks and before anything is written; an
+    /// error it throws refuses the bundle whole (the personal-data screen).
+    public static func importBundle(path: String, into log: EventLog, screen: (SignedEvent) throws -> Void = { _ in }) throws -> ImportResult {
         let parsed = try parse(path: path)
         let peers = PeerStore(log: log)
         let origin = parsed.header.origin
@@ -340,6 +341,7 @@ public enum Bundles {
             if let peer { try peers.recordFork(origin: origin, held: peer.checkpointNote, presented: parsed.header.checkpoint) }
             throw error
         }
+        for event in verified.events { try screen(event) }
         let outcomes = try log.append(verified.events)
         try peers.remember(
             origin: verified.header.origin, nodeKey: try VerifierKey(parsing: verified.header.originKey),

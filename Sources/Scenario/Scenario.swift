@@ -192,7 +192,7 @@ public struct ScenarioGenerator {
             var evs: [SignedEvent] = []
             let channelLocal = plant == "ART7.5-CHANNEL"
             var filing: [String: JSONValue] = [
-                "subject": .string("p-\(String(rng.next() % 0xFFFFFF, radix: 16))"), "location_country": .string(location),
+                "subject": .string("p-" + String(format: "%06x", rng.next() % 0xFFFFFF)), "location_country": .string(location),
                 "location_city": .string(ScenarioGenerator.capitals[location] ?? location), "category": .string(category),
                 "perpetrator": "civilian", "channel": channelLocal ? "local_authorities" : "consular_directorate",
                 "protection_required": .string(ProtectionText.required(category)),

@@ -31,8 +31,14 @@ public struct Refusal: Error, Sendable {
 /// calls ``record(_:key:keyFile:source:recordViolations:recorded:)`` and prints the outcome.
 public struct WriteService {
     public let log: EventLog
+    /// The words of a case's vault entry that its events' free text must not hold
+    /// (``PersonalDataScreen/terms(fromVaultEntry:)``); none by default.
+    let screenTerms: (String) throws -> [String]
 
-    public init(log: EventLog) { self.log = log }
+    public init(log: EventLog, screenTerms: @escaping (String) throws -> [String] = { _ in [] }) {
+        self.log = log
+        self.screenTerms = screenTerms
+    }
 
     /// What a record did.
     public struct Outcome: Sendable {
@@ -92,6 +98,14 @@ public struct WriteService {
             {
                 let place = source.map { "\($0) line \(line.number): " } ?? ""
                 throw LedgerError(.badDraft, "\(place)\(problem); nothing was written")
+            }
+            // Personal data never enters the log: the free text is screened (GCM 14(e)).
+            if let caseID = d.caseID, let kind = EventType(name: d.type) {
+                let found = PersonalDataScreen.findings(type: kind, payload: d.payload, terms: try screenTerms(caseID))
+                if let first = found.first {
+                    let place = source.map { "\($0) line \(line.number): " } ?? ""
+                    throw LedgerError(.badDraft, "\(place)\(WriteService.personalData(first, type: d.type, caseID: caseID))")
+                }
             }
         }
         let drafts = try recorder.sign(lines, key: key, keyFile: keyFile)
@@ -186,6 +200,11 @@ public struct WriteService {
                 throw LedgerError(.badDraft, "\(place(f.id))\(problem); nothing was written")
             }
         }
+    }
+
+    /// The refusal of free text holding personal data: the field and the kind, never the data.
+    public static func personalData(_ finding: PersonalDataScreen.Finding, type: String, caseID: String) -> String {
+        "\(type) of case \(caseID): payload field \"\(finding.field)\" holds \(finding.kind); personal data never enters the log: keep it in the vault (`amparo person set \(caseID) --from FILE`) and write the text without it; nothing was written"
     }
 
     /// Gives a request filed without a case id the next free serial of its State and year.

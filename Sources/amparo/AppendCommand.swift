@@ -34,7 +34,8 @@ struct AppendCommand: ParsableCommand {
         let source = input == "-" ? "stdin" : input
         let lines = try WriteService.drafts(try readInput(input), source: source)
         let outcome = try Output.refusingBreaches {
-            try WriteService(log: log).record(lines, key: signingKey, keyFile: key, source: source, recordViolations: recordViolations)
+            try WriteService(log: log, screenTerms: Privacy.screenTerms(ledger)).record(
+                lines, key: signingKey, keyFile: key, source: source, recordViolations: recordViolations)
         }
         for event in outcome.events { print(event.outcome.seq) }
         Output.reportWrite(outcome)

@@ -115,7 +115,7 @@ struct BundleCommand: ParsableCommand {
 
         func run() throws {
             let log = try ledger.open()
-            let result = try Bundles.importBundle(path: file, into: log)
+            let result = try Bundles.importBundle(path: file, into: log, screen: Privacy.importScreen(ledger, file: file))
             catchUpAfterAppend(log)
             if result.added == 0 {
                 print("nothing added: all \(result.skipped) events of \(file) are already held (a no-op)")

@@ -26,10 +26,16 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         parts.append("[--occurred TIME]")
         for f in spec.fields {
             let flag = flag(f) + placeholder(f.kind)
-            parts.append(f.required && !(spec.type == .meetingScheduled && f.name == "meeting") ? flag : "[\(flag)]")
+            parts.append(f.required && !madeWhenOmitted(f) ? flag : "[\(flag)]")
         }
         parts.append("[--id UUID] [--record-violations] [--ledger DIR]")
         return parts.joined(separator: " ")
+    }
+
+    /// A required field the command fills in when its flag is omitted: a scheduled meeting's id
+    /// (from its date and city), a filed case's pseudonym (random).
+    static func madeWhenOmitted(_ f: FieldSpec) -> Bool {
+        (spec.type == .meetingScheduled && f.name == "meeting") || (spec.type == .requestFiled && f.name == "subject")
     }
 
     /// What a flag's value looks like in the usage line.
@@ -48,6 +54,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         case .list: " LIST"
         case .offices: " CC[:CITIES]"
         case .object: " JSON"
+        case .pseudonym: " PSEUDONYM"
         }
     }
 
@@ -132,6 +139,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             }
             payload[field.name] = .string(stored.event.id.description)
         }
+        if Self.spec.type == .requestFiled, payload["subject"] == nil { payload["subject"] = .string(Pseudonym.make()) }
         var rescheduled: String?
         if Self.spec.type == .meetingScheduled {
             // The id by default from the date and the city; rescheduling says what it replaces.
@@ -150,7 +158,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         let draft = Draft(id: id.flatMap(EventID.init(parsing:)), type: Self.spec.name, caseID: caseID, occurred: when, payload: payload)
         let outcome = try Output.refusingBreaches {
             do {
-                return try WriteService(log: log).record(
+                return try WriteService(log: log, screenTerms: Privacy.screenTerms(ledger)).record(
                     [.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
                     source: nil, recordViolations: recordViolations)
             } catch let error as LedgerError where error.code == .badDraft || error.code == .notFound {
@@ -240,8 +248,9 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     }
 }
 
-/// The catalog rows that have a command, in catalog order.
-let commandRows = Catalog.specs.filter { $0.command != nil }
+/// The catalog rows that have a generic event command, in catalog order (`person erase` is its
+/// own command: it destroys the vault entry before recording the erasure).
+let commandRows = Catalog.specs.filter { $0.command != nil && $0.command?.group != "person" }
 
 /// One command type per row of ``commandRows`` (a test checks that every row has one, and no more).
 let eventCommands: [any EventCommandProtocol.Type] = [
@@ -249,7 +258,7 @@ let eventCommands: [any EventCommandProtocol.Type] = [
     EventCommand<5>.self, EventCommand<6>.self, EventCommand<7>.self, EventCommand<8>.self, EventCommand<9>.self,
     EventCommand<10>.self, EventCommand<11>.self, EventCommand<12>.self, EventCommand<13>.self, EventCommand<14>.self,
     EventCommand<15>.self, EventCommand<16>.self, EventCommand<17>.self, EventCommand<18>.self, EventCommand<19>.self,
-    EventCommand<20>.self, EventCommand<21>.self, EventCommand<22>.self, EventCommand<23>.self,
+    EventCommand<20>.self, EventCommand<21>.self, EventCommand<22>.self,
 ]
 
 /// What the group commands need of an event command.

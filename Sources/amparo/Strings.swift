@@ -28,6 +28,20 @@ enum Strings {
         "amparo: note: meeting \(id) was already scheduled (sequence \(seq)); this records its new schedule"
     }
 
+    static func masterKeyCreated(_ path: String) -> String {
+        "amparo: note: created the vault's master key \(path) (mode 0600); keep it outside the ledger's backups, and a copy in a safe place: without it the vault cannot be read"
+    }
+
+    static func vaultStored(_ caseID: String) -> String {
+        "stored the personal data of \(caseID) in the vault (encrypted; never in the log, a bundle or a report)"
+    }
+
+    static func erased(_ caseID: String, held: Bool, seq: UInt64) -> String {
+        held
+            ? "\(seq)  erased the personal data of \(caseID) and its key; recorded case.personal_data_erased"
+            : "\(seq)  the vault held no personal data of \(caseID); recorded case.personal_data_erased"
+    }
+
     static func omission(_ b: Breach) -> String {
         "amparo: note: recorded; \(b.rule) until the missing act is recorded: \(b.message) (`amparo verify` reports it meanwhile)"
     }

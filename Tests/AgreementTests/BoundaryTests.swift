@@ -9,7 +9,7 @@ import Testing
 struct BoundaryTests {
     static let c = "MX-2015-0001"
     static let filing: [String: JSONValue] = [
-        "subject": "p-1", "location_country": "BS", "location_city": "Nassau", "category": "other",
+        "subject": "p-7f3a9c", "location_country": "BS", "location_city": "Nassau", "category": "other",
         "perpetrator": "civilian", "channel": "consular_directorate", "protection_required": "visit",
     ]
 

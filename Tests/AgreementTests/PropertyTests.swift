@@ -57,6 +57,7 @@ struct ActGenerator {
         case .list(let inner): return .array([value(inner), value(inner)])
         case .offices: return .array([["country": .string(pick(["BS", "ES", "CR", "US", "MX"]))]])
         case .object: return ["kind": "consular_visit"]
+        case .pseudonym: return .string(pick(["p-7f3a9c", "p-0123456789ab"]))
         }
     }
 }

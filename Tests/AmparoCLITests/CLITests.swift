@@ -61,7 +61,7 @@ func draft(_ type: String = "case.request_filed", id: String? = nil, caseID: Str
     switch type {
     case "case.request_filed":
         payload =
-            #"{"subject":"p-1","location_country":"NI","location_city":"Managua","category":"labour_exploitation","perpetrator":"civilian","channel":"consular_directorate","protection_required":"consular visit"}"#
+            #"{"subject":"p-7f3a9c","location_country":"NI","location_city":"Managua","category":"labour_exploitation","perpetrator":"civilian","channel":"consular_directorate","protection_required":"consular visit"}"#
     case "case.circulated":
         payload = #"{"focal_points":["US","CR"]}"#
     case "case.withdrawn":

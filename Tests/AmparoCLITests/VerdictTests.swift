@@ -45,7 +45,7 @@ struct VerdictTests {
     {
         let r = try n.run(
             [
-                "case", "file", "--occurred", occurred, "--subject", "p-1", "--location-country", "BS", "--location-city", city,
+                "case", "file", "--occurred", occurred, "--subject", "p-7f3a9c", "--location-country", "BS", "--location-city", city,
                 "--category", "other", "--perpetrator", "civilian", "--channel", "consular_directorate",
                 "--protection-required", "visit", "--key", n.dir + "/MX.pem",
             ] + extra)
@@ -141,7 +141,7 @@ struct VerdictTests {
         let before = try VerdictTests.refused(
             n, "MX",
             [
-                "case", "file", "--occurred", "2015-01-14T23:59:59Z", "--subject", "p-1", "--location-country", "BS",
+                "case", "file", "--occurred", "2015-01-14T23:59:59Z", "--subject", "p-7f3a9c", "--location-country", "BS",
                 "--location-city", "Nassau", "--category", "other", "--perpetrator", "civilian",
                 "--channel", "consular_directorate", "--protection-required", "visit",
             ], rule: "ART9-IN-FORCE")
@@ -153,7 +153,7 @@ struct VerdictTests {
         let missing = try VerdictTests.refused(
             m, "MX",
             [
-                "case", "file", "--occurred", "2015-03-02", "--subject", "p-1", "--location-country", "BS",
+                "case", "file", "--occurred", "2015-03-02", "--subject", "p-7f3a9c", "--location-country", "BS",
                 "--location-city", "Nassau", "--category", "other", "--perpetrator", "civilian",
                 "--channel", "consular_directorate", "--protection-required", "visit",
             ], rule: "ART9-IN-FORCE")
@@ -289,7 +289,7 @@ struct VerdictTests {
         let stderr = try VerdictTests.refused(
             n, "MX",
             [
-                "case", "file", "--occurred", "2015-04-01", "--subject", "p-1", "--location-country", "BS",
+                "case", "file", "--occurred", "2015-04-01", "--subject", "p-7f3a9c", "--location-country", "BS",
                 "--location-city", "Nassau", "--category", "other", "--perpetrator", "civilian",
                 "--channel", "consular_directorate", "--protection-required", "visit",
             ], rule: "ART7.6-NETWORK")

@@ -37,6 +37,19 @@ struct ScenarioTests {
         #expect(Set(expected.map { [$0.rule, $0.event, $0.caseID] }) == (try Fixture.expected()))
     }
 
+    @Test("the scenario's data passes the personal-data screen: pseudonyms only, no e-mail, telephone, document or birth date in its text")
+    func passesTheScreen() throws {
+        var screened = 0
+        for line in try Fixture.lines() {
+            let e = try SignedEvent(bytes: line).envelope
+            guard let kind = EventType(name: e.type) else { continue }
+            if let subject = e.payload["subject"]?.stringValue { #expect(Pseudonym.isValid(subject), "\(subject)") }
+            #expect(PersonalDataScreen.findings(type: kind, payload: e.payload, terms: []).isEmpty, "\(e.type) \(e.caseID ?? ""): \(e.payload)")
+            screened += e.caseID == nil ? 0 : 1
+        }
+        #expect(screened > 300)
+    }
+
     @Test("the scenario covers every Member State, category, outcome, and the seeds' two meetings")
     func coverage() throws {
         let facts = try Fixture.lines().map { Fact(seq: nil, recorded: .now(), envelope: try SignedEvent(bytes: $0).envelope) }

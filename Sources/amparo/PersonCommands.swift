@@ -1,0 +1,146 @@
+import Agreement
+import ArgumentParser
+import Foundation
+import Ledger
+import Service
+
+/// The vault on the command line: where its master key is, and the screen's terms for a case.
+enum Privacy {
+    /// The vault of the ledger, with `--master-key`, else `$AMPARO_MASTER_KEY`, else `<ledger>.master-key`.
+    static func vault(_ ledger: LedgerOptions, masterKey: String? = nil) throws -> Vault {
+        try Vault(ledgerPath: ledger.path, masterKeyPath: masterKey ?? Vault.defaultMasterKeyPath(ledgerPath: ledger.path))
+    }
+
+    /// The screen's terms for a case: the words of its vault entry, when the vault holds one and
+    /// its master key is readable (without the key, the patterns alone screen the text).
+    static func screenTerms(_ ledger: LedgerOptions) -> (String) throws -> [String] {
+        guard let vault = try? vault(ledger) else { return { _ in [] } }
+        return { caseID in
+            guard vault.holds(caseID), vault.hasMasterKey, let bytes = try vault.entry(caseID) else { return [] }
+            return PersonalDataScreen.terms(fromVaultEntry: try JSONParser.parse(bytes))
+        }
+    }
+
+    /// The import screen: an event whose free text holds personal data refuses the bundle whole.
+    static func importScreen(_ ledger: LedgerOptions, file: String) -> (SignedEvent) throws -> Void {
+        let terms = screenTerms(ledger)
+        return { event in
+            let e = event.envelope
+            guard let caseID = e.caseID, let kind = EventType(name: e.type) else { return }
+            if let first = PersonalDataScreen.findings(type: kind, payload: e.payload, terms: try terms(caseID)).first {
+                throw LedgerError(
+                    .badDraft,
+                    "\(file): event \(event.id) (\(e.type) of case \(caseID)): payload field \"\(first.field)\" holds \(first.kind); personal data never enters this ledger: the bundle was refused whole, nothing was written; ask its sender to correct the act"
+                )
+            }
+        }
+    }
+}
+
+struct PersonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "person",
+        abstract: "Keep a case's personal data in the vault beside the log, show it, erase it.",
+        discussion: """
+            The vault lives on the requesting State's node only, in DIR/vault: one file per case, \
+            encrypted with its own key, which is sealed with the node's master key (--master-key, else \
+            $AMPARO_MASTER_KEY, else DIR.master-key beside the ledger directory; made with mode 0600 by \
+            the first `person set`; never inside the ledger directory). Nothing of it enters the log, a \
+            bundle or a report. Each command takes --key, a key registered to the case's requesting \
+            State: another State's node, or the Secretariat's, cannot use it. docs/privacy.md.
+            """,
+        subcommands: [Set.self, Show.self, Erase.self]
+    )
+
+    /// The options every person command shares.
+    struct Common: ParsableArguments {
+        @OptionGroup var ledger: LedgerOptions
+        @Argument(help: "The case id, e.g. MX-2015-0001.") var caseID: String
+        @Option(help: ArgumentHelp("A private key registered to the case's requesting State (PEM).", valueName: "FILE")) var key: String
+        @Option(name: .customLong("master-key"), help: ArgumentHelp("The vault's master key.", valueName: "FILE")) var masterKey: String?
+
+        /// Opens the ledger and checks the case is filed here and `--key` acts for its requesting State.
+        func authorised() throws -> (EventLog, Vault) {
+            let log = try ledger.open()
+            guard let requesting = CaseID(caseID)?.state else { throw ValidationError("\(caseID) is not a case id such as MX-2015-0001") }
+            guard try !log.seqs(inCase: caseID).isEmpty else {
+                throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them); the vault keeps personal data of cases filed here")
+            }
+            let probe = try SigningKey.load(path: key, name: "probe")
+            let actor = try log.keyRegistry(verifySignatures: false).binding(forPublicKey: probe.verifierKey.publicKey)?.actor
+            guard actor == requesting else {
+                throw LedgerError(
+                    .badKey,
+                    "the key in \(key) is \(actor.map { "registered to \($0)" } ?? "not registered in this ledger"); the personal data of \(caseID) is kept by \(Codes.name(requesting)), its requesting State, with a key registered to it"
+                )
+            }
+            return (log, try Privacy.vault(ledger, masterKey: masterKey))
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Store a case's personal data (a JSON object: names, birth date, documents, contacts, notes), replacing any earlier entry.",
+            discussion:
+                "Example: {\"names\": [\"Ana Pérez García\"], \"birth_date\": \"1990-03-03\", \"documents\": [{\"type\": \"passport\", \"number\": \"G1234567\"}], \"contacts\": [\"+52 55 1234 5678\"], \"notes\": \"…\"}. Its words are then screened out of the case's free text. At most 64 KiB."
+        )
+        @OptionGroup var common: Common
+        @Option(help: ArgumentHelp("The JSON file.", valueName: "FILE")) var from: String
+
+        func run() throws {
+            let (_, vault) = try common.authorised()
+            let bytes = try readInput(from)
+            guard bytes.count <= Vault.maximumEntry else {
+                throw LedgerError(.badDraft, "\(from) is \(bytes.count) bytes; the vault's bound is \(FileIO.bytesText(Vault.maximumEntry)) per case")
+            }
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(bytes)
+            } catch {
+                throw LedgerError(.badDraft, "\(from) is not JSON: \(error)")
+            }
+            guard value.objectValue != nil else { throw LedgerError(.badDraft, "\(from): the personal data is one JSON object, not \(value.kindName)") }
+            let created = try vault.store(CanonicalJSON.encode(value), caseID: common.caseID)
+            if created { Output.note(Strings.masterKeyCreated(vault.masterKeyPath)) }
+            print(Strings.vaultStored(common.caseID))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a case's personal data from the vault (needs the master key).")
+        @OptionGroup var common: Common
+
+        func run() throws {
+            let (_, vault) = try common.authorised()
+            guard let bytes = try vault.entry(common.caseID) else {
+                throw LedgerError(.notFound, "the vault holds no personal data of \(common.caseID) (`amparo person set` stores it)")
+            }
+            print(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    struct Erase: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Destroy a case's personal data and its key, and record case.personal_data_erased (GCM 14(e)).",
+            discussion:
+                "The vault file is overwritten with random bytes and removed; then the erasure is recorded, signed with --key. The log, its hashes, checkpoints, projections and reports are unchanged in meaning. Copies already made (backups of the ledger directory) are docs/privacy.md's limits."
+        )
+        @OptionGroup var common: Common
+        @Option(help: ArgumentHelp("The reference of the erasure request.", valueName: "REF")) var request: String
+        @Option(help: ArgumentHelp("When the erasure happened (default: now).", valueName: "TIME")) var occurred: String?
+
+        func run() throws {
+            let (log, vault) = try common.authorised()
+            let when = try occurred.map { try parseTime($0, option: "--occurred") } ?? .now()
+            let held = try vault.erase(common.caseID)
+            let draft = Draft(type: EventType.personalDataErased.name, caseID: common.caseID, occurred: when, payload: ["request": .string(request)])
+            let outcome = try Output.refusingBreaches {
+                try WriteService(log: log).record(
+                    [.init(number: 1, draft: draft)], key: try SigningKey.load(path: common.key, name: "signer"), keyFile: common.key, source: nil,
+                    recordViolations: false)
+            }
+            Output.reportWrite(outcome)
+            if let recorded = outcome.events.first { print(Strings.erased(common.caseID, held: held, seq: recorded.outcome.seq)) }
+        }
+    }
+}
