@@ -329,7 +329,7 @@ if which == "projections" {
     }
     print("  catch-up after appending one event: p50 \(fmt(percentile(samples, 0.5))) µs, p99 \(fmt(percentile(samples, 0.99))) µs")
     start = clock.now
-    let report = MeetingReport(try MeetingReportData.make(store: store, meetingID: "2015-11-09-mexico-city"), minCell: 5)
+    let report = try MeetingReport(try MeetingReportData.make(store: store, meetingID: "2015-11-09-mexico-city"), minCell: 5)
     let html = report.html()
     let meetingSeconds = seconds(clock.now - start)
     start = clock.now

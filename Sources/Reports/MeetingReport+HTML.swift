@@ -93,16 +93,22 @@ extension MeetingReport {
     func chart(_ t: CountTable, title: String, series: [Int], colors: [String]) -> String {
         chart(
             labels: t.rowLabels, values: t.counts.map { row in series.map { row[$0] } },
-            hidden: t.hidden.map { row in series.map { row[$0] } }, series: series.map { t.columnLabels[$0] }, title: title, colors: colors)
+            hidden: t.labels.dropLast().map { row in series.map { mark(row[$0]) } }, series: series.map { t.columnLabels[$0] }, title: title,
+            colors: colors)
+    }
+
+    /// How a hidden value reads in a chart ("<5" or "x"); nil when shown.
+    func mark(_ label: Suppression.Label) -> String? {
+        label == .shown ? nil : Suppression.cell(0, label: label, minimum: minimum)
     }
 
     /// Horizontal grouped bars; a suppressed value draws no bar and reads "<N". Only the series
     /// with at least one shown value above zero are drawn, and the legend lists exactly those;
     /// when there is none, one sentence replaces the chart. Text is 12 to 14 units on a 640-unit
     /// canvas, which prints about as large as the table beside it.
-    func chart(labels: [String], values: [[Int]], hidden: [[Bool]], series: [String], title: String, colors: [String]) -> String {
+    func chart(labels: [String], values: [[Int]], hidden: [[String?]], series: [String], title: String, colors: [String]) -> String {
         let e = Render.html
-        let drawn = series.indices.filter { k in labels.indices.contains { !hidden[$0][k] && values[$0][k] > 0 } }
+        let drawn = series.indices.filter { k in labels.indices.contains { hidden[$0][k] == nil && values[$0][k] > 0 } }
         guard !drawn.isEmpty else {
             return "<p class=\"no-chart\">\(e(title)): no count above zero can be shown (counts below \(minimum) are hidden), so no chart is drawn.</p>\n"
         }
@@ -110,7 +116,7 @@ extension MeetingReport {
         let gap = 10.0
         let left = 170.0
         let width = 640.0
-        let visible = zip(values.joined(), hidden.joined()).filter { !$0.1 }.map(\.0)
+        let visible = zip(values.joined(), hidden.joined()).filter { $0.1 == nil }.map(\.0)
         let maxValue = max(1, visible.max() ?? 1)
         let groupH = Double(drawn.count) * barH + gap
         let height = 46 + Double(labels.count) * groupH + 10
@@ -127,8 +133,8 @@ extension MeetingReport {
             for (i, k) in drawn.enumerated() {
                 let y = y0 + Double(i) * barH
                 let n = values[r][k]
-                if hidden[r][k] {
-                    out += "<text x=\"\(Int(left) + 3)\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\" fill=\"#8a6d00\">&lt;\(minimum)</text>\n"
+                if let mark = hidden[r][k] {
+                    out += "<text x=\"\(Int(left) + 3)\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\" fill=\"#8a6d00\">\(e(mark))</text>\n"
                 } else {
                     let w = (width - left - 40) * Double(n) / Double(maxValue)
                     out += "<rect x=\"\(Int(left))\" y=\"\(fmt(y))\" width=\"\(fmt(w))\" height=\"\(fmt(barH - 2))\" fill=\"\(colors[k])\"/>"
@@ -141,7 +147,7 @@ extension MeetingReport {
 
     /// One bar per category: the table's column totals, hidden where the table hides them.
     func categoryChart(_ t: CountTable) -> String {
-        let hidden = Array(t.extendedHidden.last!.dropLast())
+        let hidden = t.labels.last!.dropLast().map { mark($0) }
         return chart(
             labels: t.columnLabels.map { $0.prefix(1).uppercased() + $0.dropFirst() }, values: t.columnTotals.map { [$0] },
             hidden: hidden.map { [$0] }, series: ["Cases"], title: "Cases by category, since the mechanism began", colors: ["#2e7d5b"])

@@ -10,9 +10,26 @@ public struct MeetingReport: Sendable {
     public let data: MeetingReportData
     public let minimum: Int
 
-    public init(_ data: MeetingReportData, minCell: Int) {
+    /// The published tables, suppressed and audited once.
+    public let workloadTable: CountTable
+    public let workloadToDateTable: CountTable
+    public let categoryTable: CountTable
+
+    /// - Throws: when a table fails the suppression audit (it is never published).
+    public init(_ data: MeetingReportData, minCell: Int) throws {
         self.data = data
         minimum = minCell
+        let since =
+            data.previous.map { "since the previous meeting (\(Render.longDate($0.date)), \($0.city ?? $0.id))" } ?? "up to this meeting"
+        let period = MeetingReport.workloadTable(data.periodCases, title: "Workload \(since)", minimum: minCell, alsoHide: nil)
+        workloadTable = period
+        // A cumulative table hides what the period's table hides: two consecutive reports must not
+        // be subtracted to recover it.
+        workloadToDateTable = MeetingReport.workloadTable(
+            data.casesToDate, title: "Workload since the mechanism began", minimum: minCell, alsoHide: { period.hiddenRow($0) })
+        let periodCategories = MeetingReport.categoryTable(data.periodCases, minimum: minCell, alsoHide: nil)
+        categoryTable = MeetingReport.categoryTable(data.casesToDate, minimum: minCell, alsoHide: { periodCategories.hiddenRow($0) })
+        for table in [workloadTable, workloadToDateTable, categoryTable] { try table.check() }
     }
 
     var m: MeetingView { data.meeting }
@@ -21,28 +38,35 @@ public struct MeetingReport: Sendable {
         data.previous.map { "since the previous meeting (\(Render.longDate($0.date)), \($0.city ?? $0.id))" } ?? "up to this meeting"
     }
 
-    /// Workload per State (requested, assisted, concluded) of `cases`.
-    func workloadTable(_ cases: [CaseSummary], title: String) -> CountTable {
+    /// Workload per State (requested, assisted, concluded) of `cases`; `alsoHide` gives, by row
+    /// label ("Total" for the totals row), entries to withhold.
+    static func workloadTable(_ cases: [CaseSummary], title: String, minimum: Int, alsoHide: ((String) -> [Bool]?)?) -> CountTable {
         let rows = WorkloadRow.rows(cases).filter { $0.requested + $0.assisted + $0.concluded > 0 }
+        let labels = rows.map { Codes.label($0.state) }
         return CountTable(
-            title: title, rows: rows.map { Codes.label($0.state) },
-            columns: ["Requested", "Assisted", "Concluded"],
-            counts: rows.map { [$0.requested, $0.assisted, $0.concluded] }, minimum: minimum, showsRowTotals: false)
+            title: title, rows: labels, columns: ["Requested", "Assisted", "Concluded"],
+            counts: rows.map { [$0.requested, $0.assisted, $0.concluded] }, minimum: minimum, showsRowTotals: false,
+            alsoHide: alsoHide.map { hide in (labels + ["Total"]).map { hide($0) ?? [false, false, false, false] } })
     }
 
-    /// Workload of the period per State.
-    public var workloadTable: CountTable { workloadTable(data.periodCases, title: "Workload \(since)") }
-
-    /// Workload of every case filed up to this meeting.
-    public var workloadToDateTable: CountTable { workloadTable(data.casesToDate, title: "Workload since the mechanism began") }
-
-    /// Cases filed up to this meeting per category and requesting State.
-    public var categoryTable: CountTable {
-        let rows = WorkloadRow.rows(data.casesToDate).filter { $0.requested > 0 }
+    /// Cases per category and requesting State.
+    static func categoryTable(_ cases: [CaseSummary], minimum: Int, alsoHide: ((String) -> [Bool]?)?) -> CountTable {
+        let rows = WorkloadRow.rows(cases).filter { $0.requested > 0 }
+        let labels = rows.map { Codes.label($0.state) }
         return CountTable(
-            title: "Cases by category, since the mechanism began", rows: rows.map { Codes.label($0.state) },
+            title: "Cases by category, since the mechanism began", rows: labels,
             columns: Codes.categories.map { $0.replacingOccurrences(of: "_", with: " ") },
-            counts: rows.map { r in Codes.categories.map { r.byCategory[$0] ?? 0 } }, minimum: minimum)
+            counts: rows.map { r in Codes.categories.map { r.byCategory[$0] ?? 0 } }, minimum: minimum,
+            alsoHide: alsoHide.map { hide in (labels + ["Total"]).map { hide($0) ?? Array(repeating: false, count: Codes.categories.count + 1) } })
+    }
+
+    /// "10 cases were filed in the period": the count as the table publishes it.
+    func filed(_ table: CountTable, _ count: Int, _ rest: String) -> String {
+        switch table.rowLabels.isEmpty ? .shown : table.labels[table.rowLabels.count][0] {
+        case .shown: "\(Render.count(count, "case")) \(count == 1 ? "was" : "were") filed \(rest)."
+        case .primary: "Fewer than \(minimum) cases were filed \(rest)."
+        case .withheld: "The number of cases filed \(rest) is withheld (x), so that no hidden count can be recovered."
+        }
     }
 
     struct Item {
@@ -73,7 +97,10 @@ public struct MeetingReport: Sendable {
     var legend: String {
         let total =
             "In every table, the last row, \"Total\", is the sum of its column; in the table of cases by category, the last column, \"Total\", is the sum of its row (the cases a State requested). Totals include hidden counts."
-        return minimum <= 1 ? total : total + " Counts below \(minimum) are shown as \"<\(minimum)\"."
+        return minimum <= 1
+            ? total
+            : total
+                + " Counts from 1 to \(minimum - 1) are shown as \"<\(minimum)\"; \"x\" marks a count withheld (of any size, zero included) so that no hidden count can be recovered from the others, nor by comparing this report with the previous one."
     }
 
     var lead: String { isAgenda ? "Items for the meeting:" : "The Network submits its report as follows:" }
@@ -95,7 +122,7 @@ public struct MeetingReport: Sendable {
             Item(
                 title: "Workload \(since), as of \(asOf)",
                 paragraphs: [
-                    "\(Render.count(data.periodCases.count, "case")) \(data.periodCases.count == 1 ? "was" : "were") filed \(since), as of \(asOf).\(data.periodCases.isEmpty ? "" : Render.suppression(minimum))"
+                    filed(workloadTable, data.periodCases.count, "\(since), as of \(asOf)") + (data.periodCases.isEmpty ? "" : Render.suppression(minimum))
                 ],
                 table: workloadTable),
             breachesItem,
@@ -136,13 +163,13 @@ public struct MeetingReport: Sendable {
             Item(
                 title: "Workload \(since)",
                 paragraphs: [
-                    "\(Render.count(data.periodCases.count, "case")) \(data.periodCases.count == 1 ? "was" : "were") filed in the period.\(data.periodCases.isEmpty ? "" : Render.suppression(minimum))"
+                    filed(workloadTable, data.periodCases.count, "in the period") + (data.periodCases.isEmpty ? "" : Render.suppression(minimum))
                 ],
                 table: workloadTable))
         items.append(
             Item(
                 title: "Workload since the mechanism began",
-                paragraphs: ["\(Render.count(data.casesToDate.count, "case")) \(data.casesToDate.count == 1 ? "was" : "were") filed up to this meeting."],
+                paragraphs: [filed(workloadToDateTable, data.casesToDate.count, "up to this meeting")],
                 table: workloadToDateTable))
         items.append(Item(title: "Cases by category, since the mechanism began", paragraphs: [], table: categoryTable))
         items.append(

@@ -17,14 +17,21 @@ public struct CountTable: Sendable {
     public let minimum: Int
     /// (rows + 1) × (columns + 1): the counts with row totals, column totals and the grand total.
     public let extended: [[Int]]
-    /// The hidden-cell mask of ``extended``.
-    public let extendedHidden: [[Bool]]
+    /// How each entry of ``extended`` is published (``Suppression``).
+    public let labels: [[Suppression.Label]]
+    /// The hidden-entry mask of ``extended``.
+    public var extendedHidden: [[Bool]] { labels.map { $0.map { $0 != .shown } } }
     /// Whether the rows' totals are published (a "Total" column): only where a row's cells add up
     /// to something (cases by category). Suppression treats them as published either way, which
     /// hides no less.
     public let showsRowTotals: Bool
 
-    public init(title: String, rows: [String], columns: [String], counts: [[Int]], minimum: Int, showsRowTotals: Bool = true) {
+    /// `alsoHide` (rows + 1 × columns + 1) withholds entries whatever their value: a cumulative
+    /// table hides what the period's table hides, so that two consecutive reports cannot be
+    /// subtracted to recover it.
+    public init(
+        title: String, rows: [String], columns: [String], counts: [[Int]], minimum: Int, showsRowTotals: Bool = true, alsoHide: [[Bool]]? = nil
+    ) {
         self.title = title
         self.showsRowTotals = showsRowTotals
         rowLabels = rows
@@ -34,7 +41,7 @@ public struct CountTable: Sendable {
         let rowTotals = counts.map { $0.reduce(0, +) }
         let columnTotals = columns.indices.map { c in counts.reduce(0) { $0 + $1[c] } }
         extended = zip(counts, rowTotals).map { $0 + [$1] } + [columnTotals + [rowTotals.reduce(0, +)]]
-        extendedHidden = Suppression.mask(extended, minimum: minimum)
+        labels = Suppression.labels(extended, minimum: minimum, alsoHide: alsoHide)
     }
 
     /// The mask of the interior cells.
@@ -47,9 +54,34 @@ public struct CountTable: Sendable {
         for (r, row) in extended.enumerated() {
             let label = r < rowLabels.count ? rowLabels[r] : "Total"
             let cells = showsRowTotals ? row.indices : row.indices.dropLast()
-            out.append([label] + cells.map { Suppression.cell(row[$0], hidden: extendedHidden[r][$0], minimum: minimum) })
+            out.append([label] + cells.map { Suppression.cell(row[$0], label: labels[r][$0], minimum: minimum) })
         }
         return out
+    }
+
+    /// The entries the published table would pin to one value; empty for a table fit to publish.
+    public var auditFailures: [(Int, Int)] { Suppression.failures(extended, labels: labels, minimum: minimum) }
+
+    /// Refuses to publish a table whose audit fails.
+    public func check() throws {
+        if let (r, c) = auditFailures.first {
+            throw LedgerError(
+                .corrupt,
+                "the table \"\(title)\" would let a hidden count be recovered (row \(r + 1), column \(c + 1)); it is not published (a bug in the suppression: please report it)"
+            )
+        }
+    }
+
+    /// The hidden mask of the row labelled `label` ("Total": the totals row), totals column
+    /// included; nil when the table has no such row.
+    public func hiddenRow(_ label: String) -> [Bool]? {
+        let r = label == "Total" ? rowLabels.count : rowLabels.firstIndex(of: label)
+        return r.map { extendedHidden[$0] }
+    }
+
+    /// How the total of column `c` (the totals row) is published, for sentences that state it.
+    public func publishedColumnTotal(_ c: Int) -> String {
+        Suppression.cell(extended[rowLabels.count][c], label: labels[rowLabels.count][c], minimum: minimum)
     }
 }
 
@@ -64,7 +96,7 @@ public enum Render {
     public static func suppression(_ minimum: Int) -> String {
         minimum <= 1
             ? ""
-            : " Counts below \(minimum) are shown as \"<\(minimum)\", and further cells are withheld so that none can be recovered from the totals."
+            : " Counts from 1 to \(minimum - 1) are shown as \"<\(minimum)\"; further counts are withheld (\"x\") so that none can be recovered from the totals."
     }
 
     /// An aligned plain-text table, columns two spaces apart, each line ending in a newline and no

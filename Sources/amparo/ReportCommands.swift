@@ -190,7 +190,7 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             let store = try openProjections(ledger, quiet: quiet)
-            let report = MeetingReport(try MeetingReportData.make(store: store, meetingID: meetingID), minCell: minCell)
+            let report = try MeetingReport(try MeetingReportData.make(store: store, meetingID: meetingID), minCell: minCell)
             let text: String
             switch format {
             case .md: text = report.markdown()
