@@ -29,8 +29,11 @@ public enum Bundles {
 
     /// Reads and checks the structure: magic, header, canonical signed events (no duplicates), the
     /// closing note. Stops at the first problem with a message naming the line.
-    public static func parse(path: String, bound: Int = BundleFormat.maximumSize) throws -> ParsedBundle {
-        try parse(reader: try LineReader(path: path, bound: bound), path: path)
+    /// `progress` hears (events read, events the header announces).
+    public static func parse(
+        path: String, bound: Int = BundleFormat.maximumSize, progress: ((UInt64, UInt64) -> Void)? = nil
+    ) throws -> ParsedBundle {
+        try parse(reader: try LineReader(path: path, bound: bound), path: path, progress: progress)
     }
 
     /// Same, over a bundle's compressed bytes in memory (fuzzing, tests).
@@ -38,7 +41,7 @@ public enum Bundles {
         try parse(reader: try LineReader(bytes: bytes, name: "bundle", bound: bound), path: "bundle")
     }
 
-    static func parse(reader initial: LineReader, path: String) throws -> ParsedBundle {
+    static func parse(reader initial: LineReader, path: String, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> ParsedBundle {
         var reader = initial
         var hasher = ContentHasher()
         guard let magic = try reader.next() else { throw LedgerError(.corrupt, "\(path) is empty: not a bundle") }
@@ -94,6 +97,7 @@ public enum Bundles {
             hasher.line(line)
             edge.append(event.leafHash)
             events.append(event)
+            progress?(UInt64(events.count), UInt64(max(header.count, events.count)))
         }
         guard !noteLines.isEmpty else { throw LedgerError(.corrupt, "\(path) is truncated: the exporter's signature is missing") }
         let noteText = noteLines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
@@ -251,7 +255,7 @@ public enum Bundles {
     @discardableResult
     public static func export(
         log: EventLog, key: SigningKey, keyFile: String, selection: Selection, out: String,
-        level: Int32 = 3
+        level: Int32 = 3, progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws -> BundleHeader {
         guard !FileManager.default.fileExists(atPath: out) else {
             throw LedgerError(.fileExists, "\(out) already exists; choose another --out or remove it first")
@@ -301,6 +305,7 @@ public enum Bundles {
             try log.forEachRaw(to: checkpoint.size) { raw in
                 let e = try SignedEvent(bytes: raw.bytes, checkCanonical: false)
                 if selection.includes(raw.seq, e) { try emit(raw.bytes) }
+                progress?(raw.seq, checkpoint.size)
                 return true
             }
             let text = "\(BundleFormat.noteMagic)\n\(header.origin)\n\(count)\n\(header.root.base64)\n\(hasher.finish().base64)\n"
@@ -327,8 +332,10 @@ public enum Bundles {
     /// the Agreement inside the bundle are imported (the sender's acts are facts) and `verify`
     /// reports them. `screen` sees every event after the checks and before anything is written; an
     /// error it throws refuses the bundle whole (the personal-data screen).
-    public static func importBundle(path: String, into log: EventLog, screen: (SignedEvent) throws -> Void = { _ in }) throws -> ImportResult {
-        let parsed = try parse(path: path)
+    public static func importBundle(
+        path: String, into log: EventLog, screen: (SignedEvent) throws -> Void = { _ in }, progress: ((UInt64, UInt64) -> Void)? = nil
+    ) throws -> ImportResult {
+        let parsed = try parse(path: path, progress: progress)
         let peers = PeerStore(log: log)
         let origin = parsed.header.origin
         let peer = try peers.record(origin)

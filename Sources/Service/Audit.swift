@@ -11,11 +11,19 @@ public enum Audit {
     /// Everything is read from one snapshot: the report is about one tree size (`events`), and
     /// appends made meanwhile are neither checked nor reported. The fold reads each intact event
     /// again, by sequence, in act order, from the same snapshot (memory stays bounded).
-    public static func verify(_ log: EventLog, held: String? = nil, caseID: String? = nil) throws -> VerificationReport {
-        try log.read { snapshot in try verify(log, in: snapshot, held: held, caseID: caseID) }
+    ///
+    /// `progress` hears (phase, done, total): phase 0 is integrity and signatures, phase 1 the
+    /// Agreement's rules.
+    public static func verify(
+        _ log: EventLog, held: String? = nil, caseID: String? = nil, progress: ((Int, UInt64, UInt64) -> Void)? = nil
+    ) throws -> VerificationReport {
+        try log.read { snapshot in try verify(log, in: snapshot, held: held, caseID: caseID, progress: progress) }
     }
 
-    static func verify(_ log: EventLog, in snapshot: borrowing Transaction, held: String?, caseID: String?) throws -> VerificationReport {
+    static func verify(
+        _ log: EventLog, in snapshot: borrowing Transaction, held: String?, caseID: String?, progress: ((Int, UInt64, UInt64) -> Void)? = nil
+    ) throws -> VerificationReport {
+        let total = try log.size(in: snapshot)
         var keys: [(Timestamp, UInt64)] = []
         var calendar = Calendar()
         var corrections = Corrections()
@@ -24,7 +32,9 @@ public enum Audit {
             let fact = Fact(stored)
             calendar.note(fact)
             corrections.note(fact)
+            progress?(0, stored.seq, total)
         }
+        progress?(0, total, total)
         // A corrected act takes its corrected place in act order (keys are in sequence order here).
         for target in corrections.targets {
             guard let seq = try log.seq(in: snapshot, of: target), let stored = try log.event(in: snapshot, at: seq) else { continue }
@@ -39,9 +49,10 @@ public enum Audit {
         var world = World(calendar: calendar)
         var agreementBreaches: [Breach] = []
         keys.sort { $0 < $1 }
-        for (_, seq) in keys {
+        for (done, (_, seq)) in keys.enumerated() {
             guard let stored = try log.event(in: snapshot, at: seq) else { continue }
             agreementBreaches += Agreement.apply(corrections.apply(Fact(stored)), to: &world)
+            progress?(1, UInt64(done + 1), UInt64(keys.count))
         }
         agreementBreaches += Agreement.finalize(world)
         var report = VerificationReport(ledgerReport)

@@ -26,12 +26,14 @@ struct BundleCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: ArgumentHelp("First sequence number.", valueName: "SEQ")) var from: UInt64?
         @Option(parsing: .unconditional, help: ArgumentHelp("Last sequence number.", valueName: "SEQ")) var to: UInt64?
         @Option(help: ArgumentHelp("Only events recorded by this actor.", valueName: "CODE")) var actor: String?
+        @Flag(help: "No progress bar.") var quiet = false
 
         func run() throws {
             let log = try ledger.open()
+            let bar = ProgressBar("exporting", quiet: quiet)
             let header = try Bundles.export(
                 log: log, key: try SigningKey.load(path: key, name: "signer"), keyFile: key,
-                selection: .init(cases: cases, from: from, to: to, actor: actor), out: out)
+                selection: .init(cases: cases, from: from, to: to, actor: actor), out: out, progress: bar.update)
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
             print("wrote \(out): \(header.count) events of \(header.origin), signed by \(header.exporter), \(size) bytes (zstd)")
         }
@@ -112,10 +114,12 @@ struct BundleCommand: ParsableCommand {
         )
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The bundle file.") var file: String
+        @Flag(help: "No progress bar.") var quiet = false
 
         func run() throws {
             let log = try ledger.open()
-            let result = try Bundles.importBundle(path: file, into: log, screen: Privacy.importScreen(ledger, file: file))
+            let bar = ProgressBar("reading and checking", quiet: quiet)
+            let result = try Bundles.importBundle(path: file, into: log, screen: Privacy.importScreen(ledger, file: file), progress: bar.update)
             catchUpAfterAppend(log)
             if result.added == 0 {
                 print("nothing added: all \(result.skipped) events of \(file) are already held (a no-op)")

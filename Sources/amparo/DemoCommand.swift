@@ -26,6 +26,8 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "How many cases to generate.")
     var cases: Int = 40
 
+    @Flag(help: "No progress bar.") var quiet = false
+
     func validate() throws {
         guard cases >= 1 else { throw ValidationError("--cases must be at least 1") }
     }
@@ -53,16 +55,21 @@ struct DemoCommand: ParsableCommand {
         let log = try EventLog.create(path: ledger, name: ScenarioKeys.ledgerName, secretariat: .privateKey(secretariat)).log
         var batch: [SignedEvent] = []
         var total = 0
+        // The generator does not say in advance how many events it makes: about 12 per case.
+        let estimate = UInt64(cases * 12 + 100)
+        let bar = ProgressBar("generating and appending", quiet: quiet)
         let expected = try ScenarioGenerator(cases: cases).generate { event in
             batch.append(event)
             if batch.count == 1000 {
                 _ = try log.append(batch)
                 total += batch.count
                 batch.removeAll(keepingCapacity: true)
+                bar.update(min(UInt64(total), estimate - 1), estimate)
             }
         }
         _ = try log.append(batch)
         total += batch.count
+        bar.update(UInt64(total), UInt64(total))
         // The test-only keys, for trying commands on the demo ledger (never for real use).
         let keys = ledger + "/test-keys"
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
@@ -70,7 +77,7 @@ struct DemoCommand: ParsableCommand {
             try KeyFile.create(path: "\(keys)/\(actor).pem", text: ScenarioKeys.key(actor).pem)
         }
         let caseCount = Set(try log.caseIDs(prefix: "").filter { !$0.isEmpty }).count
-        try ProjectionStore(log: log).catchUp()
+        try ProjectionStore(log: log).catchUp(progress: ProgressBar("building projections", quiet: quiet).update)
         print("demo ledger \(ledger): \(total + 1) events, \(caseCount) cases, \(expected.count) planted breaches; TEST-ONLY keys in \(keys)")
     }
 }

@@ -6,20 +6,38 @@ import Projections
 import Reports
 
 /// A progress bar on stderr when it is a terminal; silent otherwise or with --quiet.
-struct ProgressBar {
+/// A progress bar on stderr, only when stderr is a terminal and not `--quiet`: done/total, the
+/// rate and the time left, redrawn at most five times a second.
+final class ProgressBar {
     let label: String
     let enabled: Bool
+    /// When the first update came (the work began), and the last draw: the first draw waits
+    /// 200 ms (an early rate means nothing); none comes after the last.
+    var start: ContinuousClock.Instant?
+    var lastDraw: ContinuousClock.Instant?
+    var finished = false
+
     init(_ label: String, quiet: Bool) {
         self.label = label
         enabled = !quiet && isatty(2) == 1
     }
 
     func update(_ done: UInt64, _ total: UInt64) {
-        guard enabled, total > 0 else { return }
+        guard enabled, total > 0, !finished else { return }
+        let now = ContinuousClock.now
+        let start = self.start ?? now
+        self.start = start
+        if done < total, now - (lastDraw ?? start) < .milliseconds(200) { return }
+        lastDraw = now
+        finished = done >= total
         let width = 30
-        let filled = Int(Double(done) / Double(total) * Double(width))
+        let filled = Int(Double(min(done, total)) / Double(total) * Double(width))
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-        Output.writeAll(2, "\r\(label) [\(bar)] \(done)/\(total) events")
+        let elapsed = Double((now - start).components.seconds) + Double((now - start).components.attoseconds) / 1e18
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let left = rate > 0 ? Int((Double(total - min(done, total)) / rate).rounded(.up)) : nil
+        let eta = done >= total ? String(format: "%.1f s", elapsed) : left.map { "\($0 / 60)m\(String(format: "%02d", $0 % 60))s left" } ?? ""
+        Output.writeAll(2, "\r\(label) [\(bar)] \(done)/\(total) events, \(Int(rate))/s, \(eta)\u{1B}[K")
         if done >= total { Output.writeAll(2, "\n") }
     }
 }

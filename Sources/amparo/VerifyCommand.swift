@@ -51,6 +51,8 @@ struct VerifyCommand: ParsableCommand {
             valueName: "EVENT"))
     var event: String?
 
+    @Flag(help: "No progress bar.") var quiet = false
+
     /// Only this case (its breaches for `verify`, which still checks the whole log; its events for `log`).
     @OptionGroup var selection: CaseSelection
     var caseID: String? { selection.id }
@@ -77,7 +79,8 @@ struct VerifyCommand: ParsableCommand {
         if let proofText {
             (report, what) = try ProofVerification.verify(log: log, proofText: proofText, held: held)
         } else {
-            report = try Audit.verify(log, held: held, caseID: caseID)
+            let bars = [ProgressBar("checking hashes and signatures", quiet: quiet), ProgressBar("judging the Agreement's rules", quiet: quiet)]
+            report = try Audit.verify(log, held: held, caseID: caseID) { phase, done, total in bars[phase].update(done, total) }
             what = caseID.map { "\(report.events) events (as of size \(report.events); breaches shown for case \($0) only)" }
         }
         try finish(report, what: what)
