@@ -1,4 +1,4 @@
-// Benchmarks for the event log. Run: swift run -c release AmparoBench [all|raw|batch|durable|crypto] [N]
+// Benchmarks for the event log. Run: swift run -c release AmparoBench [all|raw|batch|durable|crypto|screen] [N]
 // Each figure is measured in the same run as its baseline (raw LMDB through CLMDB, no wrapper).
 import Agreement
 import Bundles
@@ -182,6 +182,25 @@ func draft(_ i: Int) -> Draft {
         type: "case.protection_action_recorded", caseID: "MX-2015-\(String(format: "%04d", caseNumber(i)))",
         occurred: Timestamp(seconds: 1_430_000_000 + Int64(i)),
         payload: ["kind": "consular_visit", "details": "visit to the detention centre, legal orientation given", "ref": .string("NV-\(i)")])
+}
+
+if which == "all" || which == "screen" {
+    // The personal-data screen over the scenario's case events, repeated: what it adds per event
+    // to the write path and to bundle import (issue 11), beside one Ed25519 verification.
+    var facts: [(EventType, [String: JSONValue])] = []
+    try ScenarioGenerator(cases: 200).generate { e in
+        if e.envelope.caseID != nil, let kind = EventType(name: e.envelope.type) { facts.append((kind, e.envelope.payload)) }
+    }
+    let rounds = max(1, n / max(1, facts.count))
+    let terms = ProcessInfo.processInfo.environment["NO_TERMS"] != nil ? [] : ["Zyxwvuta Quixotiqua", "Quixotiqua", "Zyxwvuta", "+52 55 8765 4321"]
+    var found = 0
+    let start = clock.now
+    for _ in 0..<rounds { for (kind, payload) in facts { found += PersonalDataScreen.findings(type: kind, payload: payload, terms: terms).count } }
+    let elapsed = seconds(clock.now - start)
+    let count = rounds * facts.count
+    print(
+        "screen: \(fmt(Double(count) / elapsed)) case events/s (\(String(format: "%.1f", elapsed / Double(count) * 1e6)) µs each, with 4 vault terms; \(found) findings)"
+    )
 }
 
 if which == "all" || which == "crypto" {

@@ -60,25 +60,55 @@ public enum PersonalDataScreen {
 
     /// The findings in one text.
     public static func findings(in text: String, field: String, terms: [String]) -> [Finding] {
+        findings(in: text, field: field, vault: vaultPattern(terms))
+    }
+
+    /// A case's vault words, folded once, for whole-word search.
+    static func vaultPattern(_ terms: [String]) -> [String]? {
+        let words = terms.filter { $0.count >= 3 }.map(fold)
+        return words.isEmpty ? nil : words
+    }
+
+    /// True when `word` occurs in `text` as a whole word (no letter or digit on either side).
+    static func containsWord(_ text: String, _ word: String) -> Bool {
+        var from = text.startIndex
+        while from < text.endIndex, let r = text.range(of: word, range: from..<text.endIndex) {
+            let before = r.lowerBound > text.startIndex ? text[text.index(before: r.lowerBound)] : nil
+            let after = r.upperBound < text.endIndex ? text[r.upperBound] : nil
+            func isWordPart(_ c: Character?) -> Bool { c.map { $0.isLetter || $0.isNumber } ?? false }
+            if !isWordPart(before) && !isWordPart(after) { return true }
+            from = text.index(after: r.lowerBound)
+        }
+        return false
+    }
+
+    /// The findings in one text, with the vault's words already folded. A pattern runs only on
+    /// text that can hold what it finds (an "@" for an e-mail, a digit for the others).
+    static func findings(in text: String, field: String, vault: [String]?) -> [Finding] {
         let text = String(text.prefix(maximumText))
         var out: [Finding] = []
-        let folded = fold(text)
-        for term in terms where term.count >= 3 {
-            let t = NSRegularExpression.escapedPattern(for: fold(term))
-            if folded.range(of: "(?<![\\p{L}\\p{N}])\(t)(?![\\p{L}\\p{N}])", options: .regularExpression) != nil {
+        if let vault {
+            let folded = fold(text)
+            if vault.contains(where: { containsWord(folded, $0) }) {
                 out.append(Finding(field: field, kind: "personal data of this case held in the vault"))
-                break
             }
         }
+        let hasDigit = text.utf8.contains { (0x30...0x39).contains($0) }
+        let hasAt = text.utf8.contains(0x40)
+        guard hasDigit || hasAt else { return out }
         let range = NSRange(text.startIndex..., in: text)
-        for (kind, regex) in patterns {
-            for match in regex.matches(in: text, range: range) where accept(kind, match, in: text) {
-                out.append(Finding(field: field, kind: kind))
-                break
+        for (kind, regex) in patterns where out.allSatisfy({ $0.kind != kind }) {
+            if kind == "an e-mail address" ? !hasAt : !hasDigit { continue }
+            var found = false
+            regex.enumerateMatches(in: text, range: range) { match, _, stop in
+                if let match, accept(kind, match, in: text) {
+                    found = true
+                    stop.pointee = true
+                }
             }
+            if found { out.append(Finding(field: field, kind: kind)) }
         }
-        var seen = Set<String>()
-        return out.filter { seen.insert($0.kind).inserted }
+        return out
     }
 
     /// A telephone match needs enough digits (8 with "+", 9 without) and must not be a date.
@@ -95,11 +125,12 @@ public enum PersonalDataScreen {
         let spec = Catalog.spec(type)
         guard spec.isCaseEvent else { return [] }
         var out: [Finding] = []
+        let vault = vaultPattern(terms)
         for field in spec.fields {
             guard let value = payload[field.name] else { continue }
             switch field.kind {
             case .text, .object, .list(.text):
-                for text in strings(in: value) { out += findings(in: text, field: field.name, terms: terms) }
+                for text in strings(in: value) { out += findings(in: text, field: field.name, vault: vault) }
             default:
                 break
             }
