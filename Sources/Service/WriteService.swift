@@ -85,9 +85,13 @@ public struct WriteService {
     ///   recorded and returned in ``Outcome/recordedDespite``.
     ///
     /// A request filed without a case id gets the next free `<State>-<year>-<serial>`.
+    ///
+    /// `beforeCommit` runs once every check has passed, inside the write transaction: an error
+    /// from it writes nothing. The act it accompanies (destroying a vault entry) happens only when
+    /// the event that records it is about to be committed.
     public func record(
         _ lines: [Recorder.Line], key: SigningKey, keyFile: String, source: String?, recordViolations: Bool,
-        recorded: Timestamp = .now()
+        recorded: Timestamp = .now(), beforeCommit: @escaping () throws -> Void = {}
     ) throws -> Outcome {
         let recorder = Recorder(log: log)
         let lines = try numberCases(lines, actor: try recorder.binding(of: key, keyFile: keyFile).actor)
@@ -120,6 +124,7 @@ public struct WriteService {
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
             }
             guard recordViolations || found.isEmpty else { throw Refusal(breaches: found, lines: lineOf, source: source) }
+            try beforeCommit()
         }
         return Outcome(
             events: signed.map { .init(line: $0.line, event: $0.event, outcome: $0.outcome) },

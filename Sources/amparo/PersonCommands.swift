@@ -15,9 +15,17 @@ enum Privacy {
     /// its master key is readable (without the key, the patterns alone screen the text).
     static func screenTerms(_ ledger: LedgerOptions) -> (String) throws -> [String] {
         guard let vault = try? vault(ledger) else { return { _ in [] } }
+        // Each case's entry is opened once per command, however many of its events are screened.
+        final class Cache { var terms: [String: [String]] = [:] }
+        let cache = Cache()
         return { caseID in
-            guard vault.holds(caseID), vault.hasMasterKey, let bytes = try vault.entry(caseID) else { return [] }
-            return PersonalDataScreen.terms(fromVaultEntry: try JSONParser.parse(bytes))
+            if let known = cache.terms[caseID] { return known }
+            var terms: [String] = []
+            if vault.holds(caseID), vault.hasMasterKey, let bytes = try vault.entry(caseID) {
+                terms = PersonalDataScreen.terms(fromVaultEntry: try JSONParser.parse(bytes))
+            }
+            cache.terms[caseID] = terms
+            return terms
         }
     }
 
@@ -123,7 +131,7 @@ struct PersonCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Destroy a case's personal data and its key, and record case.personal_data_erased (GCM 14(e)).",
             discussion:
-                "The vault file is overwritten with random bytes and removed; then the erasure is recorded, signed with --key. The log, its hashes, checkpoints, projections and reports are unchanged in meaning. Copies already made (backups of the ledger directory) are docs/privacy.md's limits."
+                "Once the erasure passes every check of the write path, the vault file is overwritten with random bytes and removed, and the erasure is recorded, signed with --key, in the same step; a refused erasure destroys nothing. The log, its hashes, checkpoints, projections and reports are unchanged in meaning. Copies already made (backups of the ledger directory) are docs/privacy.md's limits."
         )
         @OptionGroup var common: Common
         @Option(help: ArgumentHelp("The reference of the erasure request.", valueName: "REF")) var request: String
@@ -132,12 +140,14 @@ struct PersonCommand: ParsableCommand {
         func run() throws {
             let (log, vault) = try common.authorised()
             let when = try occurred.map { try parseTime($0, option: "--occurred") } ?? .now()
-            let held = try vault.erase(common.caseID)
             let draft = Draft(type: EventType.personalDataErased.name, caseID: common.caseID, occurred: when, payload: ["request": .string(request)])
+            // The entry is destroyed only once the erasure passed every check, just before it is
+            // committed: a refused erasure destroys nothing.
+            var held = false
             let outcome = try Output.refusingBreaches {
                 try WriteService(log: log).record(
                     [.init(number: 1, draft: draft)], key: try SigningKey.load(path: common.key, name: "signer"), keyFile: common.key, source: nil,
-                    recordViolations: false)
+                    recordViolations: false, beforeCommit: { held = try vault.erase(common.caseID) })
             }
             Output.reportWrite(outcome)
             if let recorded = outcome.events.first { print(Strings.erased(common.caseID, held: held, seq: recorded.outcome.seq)) }

@@ -130,6 +130,19 @@ struct PrivacyTests {
         #expect(again.status == 2 && again.stderr.contains("holds no personal data of MX-2015-0001"))
     }
 
+    @Test("an erasure the write path refuses (a future date, a wrong key) destroys nothing: the entry and the log stay as they were")
+    func refusedErasureKeepsTheEntry() throws {
+        let n = try Self.caseNode()
+        try Self.plant(n)
+        let before = try n.run(["checkpoint"]).stdout
+        let future = try n.run(["person", "erase", "MX-2015-0001", "--request", "R", "--occurred", "2099-01-01", "--key", n.dir + "/MX.pem"])
+        #expect(future.status == 2 && future.stderr.contains("in the future"), "\(future.stderr)")
+        let other = try n.run(["person", "erase", "MX-2015-0001", "--request", "R", "--key", n.dir + "/US.pem"])
+        #expect(other.status == 2)
+        #expect(try n.run(["checkpoint"]).stdout == before)
+        #expect(try n.run(["person", "show", "MX-2015-0001", "--key", n.dir + "/MX.pem"]).stdout.contains(Self.name))
+    }
+
     @Test("no output of any command, and no bundle, holds what the vault holds")
     func neverExported() throws {
         let n = try Self.caseNode()

@@ -76,7 +76,7 @@ struct AuditTests {
             let b = Suppression.bounds(t.extended, labels: t.labels, minimum: 5, entry: (0, c))
             #expect(b.lowerBound < b.upperBound, "column \(c): \(b)")
         }
-        // Without complementary cells the primary cells alone pin nothing here? The audit says which.
+        // The test can fail: with primary cells alone, the audit finds pinned cells in this table.
         let primaryOnly = t.extended.map { $0.map { n -> Suppression.Label in n > 0 && n < 5 ? .primary : .shown } }
         #expect(!Suppression.failures(t.extended, labels: primaryOnly, minimum: 5).isEmpty, "the test can fail: primary cells alone are pinned")
     }

@@ -105,15 +105,19 @@ public struct Vault {
             throw LedgerError(.io, "cannot seal the personal data of \(caseID): \(error)")
         }
         if mkdir(directory, 0o700) != 0 && errno != EEXIST { throw FileIO.failure(errno, "create", directory) }
-        if holds(caseID) { try shred(path(caseID)) }
+        // The new entry is written in full first (a full disk leaves the old one as it was); only
+        // then is the old one overwritten and the new one moved into its place.
+        let fresh = path(caseID) + ".new"
         do {
-            try FileIO.create(path(caseID)) { write in try write(Vault.magic + sealedKey + sealedEntry) }
+            try FileIO.create(fresh) { write in try write(Vault.magic + sealedKey + sealedEntry) }
         } catch let error as LedgerError {
             throw error
         } catch {
-            throw LedgerError(.io, "cannot write \(path(caseID)): \(error)")
+            throw LedgerError(.io, "cannot write \(fresh): \(error)")
         }
-        chmod(path(caseID), 0o600)
+        chmod(fresh, 0o600)
+        if holds(caseID) { try shred(path(caseID)) }
+        guard rename(fresh, path(caseID)) == 0 else { throw FileIO.failure(errno, "create", path(caseID)) }
         return created
     }
 
@@ -141,6 +145,9 @@ public struct Vault {
     /// - Returns: false when there was none.
     @discardableResult
     public func erase(_ caseID: String) throws(LedgerError) -> Bool {
+        // A replacement interrupted before its rename leaves a sealed copy beside the entry.
+        let fresh = path(caseID) + ".new"
+        if access(fresh, F_OK) == 0 { try shred(fresh) }
         guard holds(caseID) else { return false }
         try shred(path(caseID))
         return true
