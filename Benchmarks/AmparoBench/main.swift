@@ -1,4 +1,5 @@
 // Benchmarks for the event log. Run: swift run -c release AmparoBench [all|raw|batch|durable|crypto|screen] [N]
+// tools/bench-compare also runs `append-file EVENTS` and `durable-service LEDGER K` (below).
 // Each figure is measured in the same run as its baseline (raw LMDB through CLMDB, no wrapper).
 import Agreement
 import Bundles
@@ -8,6 +9,7 @@ import Ledger
 import Projections
 import Reports
 import Scenario
+import Service
 
 let args = CommandLine.arguments
 let which = args.count > 1 ? args[1] : "all"
@@ -216,6 +218,8 @@ if which == "all" || which == "crypto" {
     for _ in 0..<k { ok = ok && key.verifierKey.isValidSignature(sig, for: msg) }
     let verifyRate = Double(k) / seconds(clock.now - start)
     print("crypto: Ed25519 sign \(fmt(signRate))/s, verify \(fmt(verifyRate))/s (one core, 300-byte messages)")
+    print("verify_per_s \(fmt(verifyRate))")
+    print("cores \(ProcessInfo.processInfo.activeProcessorCount)")
 }
 
 if which == "all" || which == "raw" || which == "batch" {
@@ -380,4 +384,57 @@ if which == "bundle-import" {
     print(
         "bundle import of \(parsed.events.count) events (\(String(format: "%.1f", mb)) MB of events): decompress+parse \(String(format: "%.1f", parseSeconds)) s, verify (signatures on \(ProcessInfo.processInfo.activeProcessorCount) cores, root, note) \(String(format: "%.1f", verifySeconds)) s, append \(String(format: "%.1f", appendSeconds)) s; total \(fmt(n / (parseSeconds + verifySeconds + appendSeconds))) events/s, \(String(format: "%.1f", mb / (parseSeconds + verifySeconds + appendSeconds))) MB/s"
     )
+}
+
+if which == "append-file" {
+    // AmparoBench append-file EVENTS: EventLog.append of the file's pre-signed events (one per
+    // line, as a bundle carries them), batches of 1000, into a fresh ledger. The origin's genesis
+    // is skipped (the fresh ledger has its own). For tools/bench-compare, beside raw LMDB.
+    let text = try String(contentsOfFile: args[2], encoding: .utf8)
+    let events = try text.split(separator: "\n").map { try SignedEvent(bytes: Array($0.utf8)) }.filter { $0.envelope.type != "ledger.genesis" }
+    let dir = tempDir("appendfile")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let log = try EventLog.create(path: dir, name: ScenarioKeys.ledgerName, secretariat: .privateKey(ScenarioKeys.key(Codes.secretariat))).log
+    let start = clock.now
+    let cpu0 = cpuSeconds()
+    for b in stride(from: 0, to: events.count, by: 1000) { _ = try log.append(Array(events[b..<min(b + 1000, events.count)])) }
+    let wall = seconds(clock.now - start)
+    print("append_events \(events.count)")
+    print("append_events_per_s \(fmt(Double(events.count) / wall))")
+    print("append_cpu_s \(String(format: "%.2f", cpuSeconds() - cpu0))")
+}
+
+if which == "durable-service" {
+    // AmparoBench durable-service LEDGER K: K acts recorded one at a time through the write path
+    // an officer's command takes (WriteService.record: shape, screen, sign, judge the case, append,
+    // sign the checkpoint, one synced commit), each a cost in an existing case of a scenario ledger.
+    // The projections' catch-up that the CLI runs after it is a second commit, timed apart.
+    let log = try EventLog.open(path: args[2])
+    let k = Int(args[3]) ?? 200
+    let store = try ProjectionStore(log: log)
+    try store.catchUp()
+    let cases = try store.caseSummaries().map(\.caseID)
+    let iom = ScenarioKeys.key("IOM")
+    let service = WriteService(log: log)
+    var samples: [Double] = []
+    var catchUps: [Double] = []
+    for i in 0..<k {
+        let d = Draft(
+            type: "case.cost_recorded", caseID: cases[i % cases.count], occurred: Timestamp(parsing: "2018-01-01")!.adding(seconds: Int64(i)),
+            payload: ["payer": "IOM", "amount": "10.00", "currency": "USD", "purpose": "bench"])
+        var start = clock.now
+        _ = try service.record([.init(number: 1, draft: d)], key: iom, keyFile: "iom", source: nil, recordViolations: true)
+        samples.append(seconds(clock.now - start) * 1e6)
+        start = clock.now
+        try store.catchUp()
+        catchUps.append(seconds(clock.now - start) * 1e6)
+    }
+    print("durable_p50_us \(fmt(percentile(samples, 0.5)))")
+    print("durable_p99_us \(fmt(percentile(samples, 0.99)))")
+    print("catchup_p50_us \(fmt(percentile(catchUps, 0.5)))")
+    let key = try SigningKey(name: "MX", seed: Array(repeating: 2, count: 32))
+    let msg = [UInt8](repeating: 0x42, count: 400)
+    let start = clock.now
+    for _ in 0..<1000 { _ = key.sign(msg) }
+    print("sign_us \(String(format: "%.1f", seconds(clock.now - start) * 1e6 / 1000))")
 }
