@@ -438,3 +438,23 @@ if which == "durable-service" {
     for _ in 0..<1000 { _ = key.sign(msg) }
     print("sign_us \(String(format: "%.1f", seconds(clock.now - start) * 1e6 / 1000))")
 }
+
+if which == "parse" {
+    // AmparoBench parse N: decoding the scenario's event bytes as reads do (SignedEvent without
+    // the canonical re-encoding, then the fold's Fact), and as verify and import do (with it).
+    var raw: [[UInt8]] = []
+    try ScenarioGenerator(cases: 200).generate { raw.append($0.bytes) }
+    let rounds = max(1, n / raw.count)
+    for check in [false, true] {
+        var fields = 0
+        let start = clock.now
+        for _ in 0..<rounds {
+            for bytes in raw { fields += Fact(seq: 1, recorded: .now(), envelope: try SignedEvent(bytes: bytes, checkCanonical: check).envelope).payload.count }
+        }
+        let elapsed = seconds(clock.now - start)
+        let count = rounds * raw.count
+        print(
+            "parse (canonical check \(check)): \(fmt(Double(count) / elapsed)) events/s, \(String(format: "%.2f", elapsed / Double(count) * 1e6)) µs each (\(fields) fields)"
+        )
+    }
+}

@@ -581,11 +581,17 @@ public enum Catalog {
         return nil
     }
 
+    /// Whether `s` holds a character other than horizontal white space (what trimming
+    /// `.whitespaces` would leave), without bridging to NSString: the fold checks every act's text.
+    static func hasNonBlank(_ s: String) -> Bool {
+        s.unicodeScalars.contains { c in !(c == " " || c == "\t" || (!c.isASCII && CharacterSet.whitespaces.contains(c))) }
+    }
+
     static func check(_ value: JSONValue, _ kind: FieldKind) -> String? {
         func string() -> String? { value.stringValue }
         switch kind {
         case .text:
-            guard let s = string(), !s.trimmingCharacters(in: .whitespaces).isEmpty, s.count <= 2000 else {
+            guard let s = string(), Catalog.hasNonBlank(s), s.utf8.count <= 2000 || s.count <= 2000 else {
                 return "expected non-empty text (at most 2,000 characters)"
             }
         case .choice(let words):

@@ -16,7 +16,13 @@ public struct Fact: Sendable {
     public internal(set) var occurred: Timestamp
     public let recorded: Timestamp
     /// The payload: as written, or with the fields its author corrected.
-    public internal(set) var payload: [String: JSONValue]
+    public internal(set) var payload: [String: JSONValue] {
+        didSet { isWellFormed = Catalog.shapeProblem(type: type, caseID: caseID, payload: payload) == nil }
+    }
+    /// True when the event is a well-formed event of the catalog (only those change the state):
+    /// checked once when the fact is made and again when a correction changes its payload, as
+    /// every pass of the fold asks it.
+    public private(set) var isWellFormed: Bool
     /// What the event said before its corrections (`occurred` and payload as signed); nil when
     /// no correction applies to it.
     public internal(set) var original: (occurred: Timestamp, payload: [String: JSONValue])?
@@ -33,6 +39,7 @@ public struct Fact: Sendable {
         occurred = e.occurred
         self.recorded = recorded
         payload = e.payload
+        isWellFormed = Catalog.shapeProblem(type: e.type, caseID: e.caseID, payload: e.payload) == nil
     }
 
     public init(_ stored: StoredEvent) {
@@ -50,8 +57,6 @@ public struct Fact: Sendable {
     public var phrase: String { spec?.phrase(self) ?? type }
     /// True for a well-formed filing or case event (its case id names a case).
     public var isWellFormedCase: Bool { caseID != nil && isWellFormed }
-    /// True when the event is a well-formed event of the catalog (only those change the state).
-    var isWellFormed: Bool { Catalog.shapeProblem(type: type, caseID: caseID, payload: payload) == nil }
 }
 
 /// The Network's dated facts, known from their date whatever the place of their record in the

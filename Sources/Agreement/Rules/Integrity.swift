@@ -89,7 +89,7 @@ extension Rules {
             if f.occurred > f.recorded.adding(seconds: clockAllowance) {
                 return "\(c.actorName) recorded \(f.phrase) as occurring on \(f.occurred), after it was recorded (\(f.recorded))."
             }
-            if let problem = Catalog.shapeProblem(type: f.type, caseID: f.caseID, payload: f.payload) {
+            if !f.isWellFormed, let problem = Catalog.shapeProblem(type: f.type, caseID: f.caseID, payload: f.payload) {
                 return "the event is not a well-formed \(f.type): \(problem)."
             }
             guard let caseID = f.caseID, let kind = f.kind else { return nil }

@@ -29,6 +29,7 @@ public enum LedgerVerifier {
         _ log: EventLog, in snapshot: borrowing Transaction, held: String? = nil,
         each: ((StoredEvent) throws -> Void)? = nil
     ) throws -> LedgerReport {
+        let batchSize = 4096
         var breaches: [Finding] = []
         func integrity(_ seq: UInt64?, _ message: String, event: SignedEvent? = nil) {
             breaches.append(
@@ -86,7 +87,10 @@ public enum LedgerVerifier {
         }
         try checkRoots(at: 0)
 
-        try log.forEachRaw(in: snapshot) { raw in
+        // The pure work of an entry (its leaf hash, decoding with the canonical check) runs on
+        // every core a batch at a time; what reads the snapshot or the running tree stays on this
+        // thread, in log order.
+        func check(_ raw: RawEntry, leaf: Hash32, event: SignedEvent?) throws {
             let seq = raw.seq
             if seq != expected {
                 integrity(expected, "sequence numbers jump from \(expected - 1) to \(seq): events are missing")
@@ -94,9 +98,7 @@ public enum LedgerVerifier {
                 expected = seq
             }
             expected += 1
-            let leaf = Merkle.leafHash(raw.bytes)
             let storedLeaf = try log.storedSubtree(in: snapshot, level: 0, index: seq - 1)
-            let event = try? SignedEvent(bytes: raw.bytes)
             var intact = true
             if storedLeaf != leaf {
                 integrity(
@@ -129,12 +131,24 @@ public enum LedgerVerifier {
                     }
                 }
                 pending.append((seq, event))
-                if pending.count >= 8192 { flushSignatures() }
+                if pending.count >= batchSize { flushSignatures() }
                 try each?(StoredEvent(seq: seq, recorded: raw.recorded, event: event))
             }
             try checkRoots(at: seq)
+        }
+        var batch: [RawEntry] = []
+        batch.reserveCapacity(batchSize)
+        func flushBatch() throws {
+            let decoded = concurrentMap(batch.count) { i in (Merkle.leafHash(batch[i].bytes), try? SignedEvent(bytes: batch[i].bytes)) }
+            for (raw, (leaf, event)) in zip(batch, decoded) { try check(raw, leaf: leaf, event: event) }
+            batch.removeAll(keepingCapacity: true)
+        }
+        try log.forEachRaw(in: snapshot) { raw in
+            batch.append(raw)
+            if batch.count >= batchSize { try flushBatch() }
             return true
         }
+        try flushBatch()
         flushSignatures()
         let size = expected - 1
         if indexedKeyEvents.count != keyEventsSeen, !explained {

@@ -1,0 +1,41 @@
+import Foundation
+import Ledger
+import Testing
+
+@testable import Agreement
+
+/// The catalog's text check, rewritten without NSString bridging for speed (issue 12), says what
+/// trimming `.whitespaces` said: blank text is refused, anything else up to 2,000 characters is not.
+@Suite struct TextCheckTests {
+    @Test func blankTextIsRefusedAsTrimmingWouldRefuseIt() {
+        let samples = [
+            "", " ", "\t", "  \t ", "\u{00A0}", "\u{3000}", "\u{2003}\u{2009}", " a ", "a", "\u{3000}x", "\n", " \n ",
+            "é", "\u{200B}", "visit to the detention centre",
+        ]
+        for s in samples {
+            let expected = !s.trimmingCharacters(in: .whitespaces).isEmpty
+            #expect(Catalog.hasNonBlank(s) == expected, "\(s.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect((Catalog.check(.string(s), .text) == nil) == expected)
+        }
+    }
+
+    @Test func textIsBoundedAtTwoThousandCharactersNotBytes() {
+        #expect(Catalog.check(.string(String(repeating: "a", count: 2000)), .text) == nil)
+        #expect(Catalog.check(.string(String(repeating: "a", count: 2001)), .text) != nil)
+        // 2,000 characters of two bytes each: 4,000 bytes, still within the bound.
+        #expect(Catalog.check(.string(String(repeating: "é", count: 2000)), .text) == nil)
+        #expect(Catalog.check(.string(String(repeating: "é", count: 2001)), .text) != nil)
+    }
+
+    @Test func aCorrectionThatChangesThePayloadIsJudgedOnItsNewShape() {
+        let e = Envelope(
+            id: .v7(), type: EventType.protectionActionRecorded.name, caseID: "MX-2015-0001", actor: "MX",
+            occurred: Timestamp(parsing: "2015-06-01")!, payload: ["kind": "consular_visit", "details": "visit"])
+        var f = Fact(seq: 1, recorded: Timestamp(parsing: "2015-06-02")!, envelope: e)
+        #expect(f.isWellFormed)
+        f.payload["details"] = " "
+        #expect(!f.isWellFormed)
+        f.payload["details"] = "visit again"
+        #expect(f.isWellFormed)
+    }
+}
