@@ -5,7 +5,14 @@ import Zstd
 /// A bundle read from a file, structurally sound (not yet checked against any key registry).
 public struct ParsedBundle: Sendable {
     public let header: BundleHeader
+    /// The events, in bundle order; empty when the bundle was only scanned (a streaming import
+    /// reads them again in batches).
     public let events: [SignedEvent]
+    /// How many events the bundle holds, and their bytes.
+    public let count: Int
+    public let eventBytes: Int
+    /// Its key events with their index in the bundle (the registry is built from them first).
+    public let keyEvents: [(index: Int, event: SignedEvent)]
     public let note: SignedNote
     /// What the bundle's content really is: Merkle root of its events and SHA-256 of every byte before the note.
     public let computedRoot: Hash32
@@ -19,6 +26,8 @@ public struct VerifiedBundle: Sendable {
     public let exporterKey: VerifierKey
     /// What was proven about the origin's log: "first bundle from this origin", "grew from 120 to 200 events", …
     public let growth: String
+    /// The receiver's registry extended by the bundle's key events: what every event is checked against.
+    public let registry: KeyRegistry
     public var header: BundleHeader { parsed.header }
     public var events: [SignedEvent] { parsed.events }
 }
@@ -36,14 +45,97 @@ public enum Bundles {
         try parse(reader: try LineReader(path: path, bound: bound), path: path, progress: progress)
     }
 
+    /// Events decoded on every core this many lines at a time.
+    public static let batchLines = 4096
+
     /// Same, over a bundle's compressed bytes in memory (fuzzing, tests).
     public static func parse(bytes: [UInt8], bound: Int = BundleFormat.maximumSize) throws -> ParsedBundle {
         try parse(reader: try LineReader(bytes: bytes, name: "bundle", bound: bound), path: "bundle")
     }
 
-    static func parse(reader initial: LineReader, path: String, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> ParsedBundle {
+    /// With `keep` false the events are checked and counted but not held (the first pass of a
+    /// streaming import): memory is one batch of lines, the key events, and 24 bytes per event
+    /// for the duplicate check.
+    static func parse(
+        reader initial: LineReader, path: String, keep: Bool = true, progress: ((UInt64, UInt64) -> Void)? = nil
+    ) throws -> ParsedBundle {
         var reader = initial
         var hasher = ContentHasher()
+        let header = try readHead(&reader, &hasher, path: path)
+        var events: [SignedEvent] = []
+        var keyEvents: [(index: Int, event: SignedEvent)] = []
+        var count = 0
+        var eventBytes = 0
+        var lineOf: [EventID: Int] = [:]
+        var edge = CompactRange()
+        var noteLines: [[UInt8]] = []
+        var batch: [(line: [UInt8], number: Int)] = []
+        func flush() throws {
+            let decoded = concurrentMap(batch.count) { i -> Result<SignedEvent, LedgerError> in
+                do { return .success(try SignedEvent(bytes: batch[i].line)) } catch {
+                    return .failure(error as? LedgerError ?? LedgerError(.corrupt, "\(error)"))
+                }
+            }
+            for ((line, number), result) in zip(batch, decoded) {
+                let event: SignedEvent
+                switch result {
+                case .success(let e): event = e
+                case .failure(let error):
+                    throw LedgerError(.corrupt, "\(path) line \(number): not a canonical signed event (\(error.message))")
+                }
+                if let first = lineOf[event.id] {
+                    throw LedgerError(.corrupt, "\(path) line \(number): event \(event.id) appears twice (lines \(first) and \(number))")
+                }
+                lineOf[event.id] = number
+                hasher.line(line)
+                edge.append(event.leafHash)
+                if KeyRegistry.isKeyEvent(event.envelope.type) { keyEvents.append((count, event)) }
+                if keep { events.append(event) }
+                count += 1
+                eventBytes += line.count
+                progress?(UInt64(count), UInt64(max(header.count, count)))
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+        while let line = try reader.next() {
+            if line == Array(BundleFormat.noteMagic.utf8) {
+                noteLines.append(line)
+                // The note: its text (4 lines), one blank line, its signature lines.
+                while let rest = try reader.next() {
+                    noteLines.append(rest)
+                    guard noteLines.count <= BundleFormat.maximumNoteLines else {
+                        try flush()
+                        throw LedgerError(
+                            .corrupt, "\(path): the exporter's signed note is longer than \(BundleFormat.maximumNoteLines) lines, the bound for it; refused")
+                    }
+                }
+                break
+            }
+            if line.isEmpty {
+                // No empty line is part of a bundle before its note: refusing the first one keeps
+                // a stream of newlines (which compresses to almost nothing) from costing anything.
+                try flush()
+                throw LedgerError(.corrupt, "\(path) line \(reader.number) is empty: a bundle holds one event per line and no empty lines; refused")
+            }
+            batch.append((line, reader.number))
+            if batch.count >= batchLines { try flush() }
+        }
+        try flush()
+        guard !noteLines.isEmpty else { throw LedgerError(.corrupt, "\(path) is truncated: the exporter's signature is missing") }
+        let noteText = noteLines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
+        let note: SignedNote
+        do {
+            note = try SignedNote(parsing: noteText.hasSuffix("\n") ? noteText : noteText + "\n")
+        } catch {
+            throw LedgerError(.corrupt, "\(path): the exporter's signature is malformed (\(error.message))")
+        }
+        return ParsedBundle(
+            header: header, events: events, count: count, eventBytes: eventBytes, keyEvents: keyEvents, note: note, computedRoot: edge.root,
+            contentHash: hasher.finish())
+    }
+
+    /// The magic line and the header, hashed into `hasher`.
+    static func readHead(_ reader: inout LineReader, _ hasher: inout ContentHasher, path: String) throws -> BundleHeader {
         guard let magic = try reader.next() else { throw LedgerError(.corrupt, "\(path) is empty: not a bundle") }
         guard magic == Array(BundleFormat.magic.utf8) else {
             let shown = String(decoding: magic.prefix(40), as: UTF8.self)
@@ -54,60 +146,13 @@ public enum Bundles {
         guard let headerLine = try reader.next() else { throw LedgerError(.corrupt, "\(path) is truncated: no header") }
         if headerLine.isEmpty { throw LedgerError(.corrupt, "\(path) line 2 is empty: the header is missing; refused") }
         hasher.line(headerLine)
-        let header: BundleHeader
         do {
-            header = try BundleHeader(json: try JSONParser.parse(headerLine))
+            return try BundleHeader(json: try JSONParser.parse(headerLine))
         } catch let error as LedgerError {
             throw LedgerError(.corrupt, "\(path) line 2: \(error.message)")
         } catch {
             throw LedgerError(.corrupt, "\(path) line 2: the header is not JSON: \(error)")
         }
-        var events: [SignedEvent] = []
-        var lineOf: [EventID: Int] = [:]
-        var edge = CompactRange()
-        var noteLines: [[UInt8]] = []
-        while let line = try reader.next() {
-            if line == Array(BundleFormat.noteMagic.utf8) {
-                noteLines.append(line)
-                // The note: its text (4 lines), one blank line, its signature lines.
-                while let rest = try reader.next() {
-                    noteLines.append(rest)
-                    guard noteLines.count <= BundleFormat.maximumNoteLines else {
-                        throw LedgerError(
-                            .corrupt, "\(path): the exporter's signed note is longer than \(BundleFormat.maximumNoteLines) lines, the bound for it; refused")
-                    }
-                }
-                break
-            }
-            if line.isEmpty {
-                // No empty line is part of a bundle before its note: refusing the first one keeps
-                // a stream of newlines (which compresses to almost nothing) from costing anything.
-                throw LedgerError(.corrupt, "\(path) line \(reader.number) is empty: a bundle holds one event per line and no empty lines; refused")
-            }
-            let event: SignedEvent
-            do {
-                event = try SignedEvent(bytes: line)
-            } catch {
-                throw LedgerError(.corrupt, "\(path) line \(reader.number): not a canonical signed event (\(error.message))")
-            }
-            if let first = lineOf[event.id] {
-                throw LedgerError(.corrupt, "\(path) line \(reader.number): event \(event.id) appears twice (lines \(first) and \(reader.number))")
-            }
-            lineOf[event.id] = reader.number
-            hasher.line(line)
-            edge.append(event.leafHash)
-            events.append(event)
-            progress?(UInt64(events.count), UInt64(max(header.count, events.count)))
-        }
-        guard !noteLines.isEmpty else { throw LedgerError(.corrupt, "\(path) is truncated: the exporter's signature is missing") }
-        let noteText = noteLines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
-        let note: SignedNote
-        do {
-            note = try SignedNote(parsing: noteText.hasSuffix("\n") ? noteText : noteText + "\n")
-        } catch {
-            throw LedgerError(.corrupt, "\(path): the exporter's signature is malformed (\(error.message))")
-        }
-        return ParsedBundle(header: header, events: events, note: note, computedRoot: edge.root, contentHash: hasher.finish())
     }
 
     /// Every check: count and root against the header and the signed note, the exporter's
@@ -126,8 +171,8 @@ public enum Bundles {
         path: String
     ) throws -> VerifiedBundle {
         let h = b.header
-        guard h.count == b.events.count else {
-            throw LedgerError(.corrupt, "\(path): the header says \(h.count) events but the bundle holds \(b.events.count)")
+        guard h.count == b.count else {
+            throw LedgerError(.corrupt, "\(path): the header says \(h.count) events but the bundle holds \(b.count)")
         }
         guard h.root == b.computedRoot else {
             throw LedgerError(.corrupt, "\(path): the header's Merkle root does not match the events (reordered, altered or replaced events)")
@@ -139,7 +184,7 @@ public enum Bundles {
         // Registry: what the receiver holds plus the bundle's key events, deduplicated by id.
         var seen = Set(heldKeyEvents.map(\.event.id))
         var keyEvents = heldKeyEvents
-        for (i, e) in b.events.enumerated() where KeyRegistry.isKeyEvent(e.envelope.type) && !seen.contains(e.id) {
+        for (i, e) in b.keyEvents where !seen.contains(e.id) {
             seen.insert(e.id)
             keyEvents.append((UInt64.max / 2 + UInt64(i), e))
         }
@@ -154,10 +199,8 @@ public enum Bundles {
             throw LedgerError(.badSignature, "\(path): the bundle is not signed by a registered key of its exporter \(h.exporter): \(error.message)")
         }
         // Every event's signature, on every core; the first problem in bundle order is reported.
-        let signatureProblems = registry.check(b.events)
-        if let i = signatureProblems.firstIndex(where: { $0 != nil }) {
-            throw LedgerError(.badSignature, "\(path) line \(i + 3): event \(b.events[i].id): \(signatureProblems[i]!.message)")
-        }
+        // (A scanned bundle's events are checked as a streaming import reads them again.)
+        try checkSignatures(b.events, registry: registry, firstIndex: 0, path: path)
         let originKey: VerifierKey
         let checkpoint: Checkpoint
         do {
@@ -213,7 +256,16 @@ public enum Bundles {
                 growth = "an older export of \(h.origin) (\(checkpoint.size) < \(held.size) events), the same as the checkpoint seen then"
             }
         }
-        return VerifiedBundle(parsed: b, checkpoint: checkpoint, exporterKey: exporterKeys.first!, growth: growth)
+        return VerifiedBundle(parsed: b, checkpoint: checkpoint, exporterKey: exporterKeys.first!, growth: growth, registry: registry)
+    }
+
+    /// The first bad signature among `events` (bundle index `firstIndex` onwards) is an error
+    /// naming its line; checked on every core.
+    static func checkSignatures(_ events: [SignedEvent], registry: KeyRegistry, firstIndex: Int, path: String) throws {
+        let problems = registry.check(events)
+        if let i = problems.firstIndex(where: { $0 != nil }) {
+            throw LedgerError(.badSignature, "\(path) line \(firstIndex + i + 3): event \(events[i].id): \(problems[i]!.message)")
+        }
     }
 
     // MARK: Export
@@ -327,34 +379,86 @@ public enum Bundles {
         public let checkpoint: SignedNote
     }
 
-    /// Verifies everything first, then appends all or nothing in one transaction. Events already
-    /// held are skipped; a different event under a known id is refused as equivocation. Breaches of
-    /// the Agreement inside the bundle are imported (the sender's acts are facts) and `verify`
-    /// reports them. `screen` sees every event after the checks and before anything is written; an
-    /// error it throws refuses the bundle whole (the personal-data screen).
+    /// Verifies everything, then appends all or nothing in one transaction, streaming: a first
+    /// pass checks the structure, counts the events, computes the root and content hash and keeps
+    /// only the key events; the bundle's note, exporter, checkpoint and growth are verified; then,
+    /// inside one write transaction, a second pass reads the events again a batch at a time,
+    /// checks their signatures and the screen, and appends them. The second pass must read the
+    /// very bytes the first verified (same content hash and count), else nothing is written.
+    /// Memory does not hold the bundle: one batch, the key events and the duplicate check.
+    ///
+    /// Events already held are skipped; a different event under a known id is refused as
+    /// equivocation. Breaches of the Agreement inside the bundle are imported (the sender's acts
+    /// are facts) and `verify` reports them. `screen` sees every event after its checks and before
+    /// anything is committed; an error it throws refuses the bundle whole (the personal-data screen).
+    /// `progress` hears (done, total) over both passes (total: twice the events).
     public static func importBundle(
-        path: String, into log: EventLog, screen: (SignedEvent) throws -> Void = { _ in }, progress: ((UInt64, UInt64) -> Void)? = nil
+        path: String, into log: EventLog, bound: Int = BundleFormat.maximumSize, screen: (SignedEvent) throws -> Void = { _ in },
+        progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws -> ImportResult {
-        let parsed = try parse(path: path, progress: progress)
+        let scanned = try parse(reader: try LineReader(path: path, bound: bound), path: path, keep: false) { done, total in
+            progress?(done, 2 * total)
+        }
+        let total = UInt64(scanned.count)
         let peers = PeerStore(log: log)
-        let origin = parsed.header.origin
+        let origin = scanned.header.origin
         let peer = try peers.record(origin)
         let verified: VerifiedBundle
         do {
             verified = try verify(
-                parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
+                scanned, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
                 peer: peer, seenCheckpoint: { try peers.checkpoint(origin, size: $0) }, path: path)
         } catch let error as LedgerError where error.code == .fork {
-            if let peer { try peers.recordFork(origin: origin, held: peer.checkpointNote, presented: parsed.header.checkpoint) }
+            if let peer { try peers.recordFork(origin: origin, held: peer.checkpointNote, presented: scanned.header.checkpoint) }
             throw error
         }
-        for event in verified.events { try screen(event) }
-        let outcomes = try log.append(verified.events)
+        // The second reading, from the start each time the transaction runs (it runs again when
+        // the memory map must grow).
+        try log.reserve(eventBytes: scanned.eventBytes)
+        var reader: LineReader?
+        var hasher = ContentHasher()
+        var done = 0
+        var ended = false
+        let counts = try log.append(
+            restart: {
+                var fresh = try LineReader(path: path, bound: bound)
+                hasher = ContentHasher()
+                _ = try readHead(&fresh, &hasher, path: path)
+                reader = fresh
+                done = 0
+                ended = false
+            },
+            batches: { () throws -> [SignedEvent]? in
+                var lines: [[UInt8]] = []
+                while !ended, lines.count < batchLines, let line = try reader?.next() {
+                    if line == Array(BundleFormat.noteMagic.utf8) { ended = true } else { lines.append(line) }
+                }
+                if lines.isEmpty {
+                    guard hasher.finish() == scanned.contentHash, done == scanned.count else {
+                        throw LedgerError(
+                            .corrupt, "\(path) changed while it was being imported (its second reading differs from the verified one); nothing was written")
+                    }
+                    return nil
+                }
+                let events = try concurrentMap(lines.count) { i in
+                    do {
+                        return try SignedEvent(bytes: lines[i])
+                    } catch {
+                        throw LedgerError(
+                            .corrupt, "\(path) changed while it was being imported (line \(done + i + 3) no longer reads as it did); nothing was written")
+                    }
+                }
+                for line in lines { hasher.line(line) }
+                try checkSignatures(events, registry: verified.registry, firstIndex: done, path: path)
+                for event in events { try screen(event) }
+                done += events.count
+                progress?(total + UInt64(done), 2 * total)
+                return events
+            })
         try peers.remember(
             origin: verified.header.origin, nodeKey: try VerifierKey(parsing: verified.header.originKey),
             checkpointNote: verified.header.checkpoint, checkpoint: verified.checkpoint)
-        let added = outcomes.filter { if case .appended = $0 { true } else { false } }.count
-        return ImportResult(added: added, skipped: outcomes.count - added, growth: verified.growth, checkpoint: try log.checkpoint())
+        return ImportResult(added: counts.appended, skipped: counts.held, growth: verified.growth, checkpoint: try log.checkpoint())
     }
 }
 

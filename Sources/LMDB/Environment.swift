@@ -274,6 +274,25 @@ public final class Environment: @unchecked Sendable {
         try resize(to: min(options.maximumMapSize, current * 2))
     }
 
+    /// Grows the map, when needed, so that about `bytes` more can be written before it is full: a
+    /// write known to be large (a bundle import in one transaction) then runs once instead of once
+    /// per doubling. Bounded by the maximum map size; the map still grows on `MDB_MAP_FULL`.
+    public func reserve(bytes: Int) throws {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        mdb_env_info(handle, &info)
+        try check(mdb_env_stat(handle, &stat), "mdb_env_stat")
+        let used = (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        let needed = used + max(0, bytes)
+        let current = info.me_mapsize
+        guard needed > current, current < options.maximumMapSize else { return }
+        try resize(to: min(options.maximumMapSize, max(needed, current * 2)))
+    }
+
     /// Flushes buffers to disk (commits already sync; this is for callers that opened without it).
     public func sync() throws {
         try check(mdb_env_sync(handle, 1), "mdb_env_sync")

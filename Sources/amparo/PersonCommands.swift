@@ -147,7 +147,9 @@ struct PersonCommand: ParsableCommand {
             let outcome = try Output.refusingBreaches {
                 try WriteService(log: log).record(
                     [.init(number: 1, draft: draft)], key: try SigningKey.load(path: common.key, name: "signer"), keyFile: common.key, source: nil,
-                    recordViolations: false, beforeCommit: { held = try vault.erase(common.caseID) })
+                    recordViolations: false,
+                    // The transaction runs again if the map must grow: an entry erased by its first run stays erased.
+                    beforeCommit: { held = try vault.erase(common.caseID) || held })
             }
             Output.reportWrite(outcome)
             if let recorded = outcome.events.first { print(Strings.erased(common.caseID, held: held, seq: recorded.outcome.seq)) }

@@ -89,6 +89,63 @@ struct BundleTests {
         #expect(r2.growth.contains("only grew: 22 → 27"))
     }
 
+    @Test("a bundle swapped between the import's two readings is refused whole: nothing is written")
+    func swappedBetweenPasses() throws {
+        let n = try TwoNodes()
+        let path = try n.export("1.bundle")
+        // A later export of the same origin: every event in it is valid, only the content differs.
+        for i in 0..<3 {
+            let d = Draft(
+                type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-03-01")!.adding(seconds: Int64(i)),
+                payload: ["office": .string("later \(i)"), "email": "a@b", "telephone": "1"])
+            _ = try n.ts.append([d.envelope(actor: "MX").signed(by: n.mxKey)])
+        }
+        let later = try Data(contentsOf: URL(fileURLWithPath: try n.export("2.bundle")))
+        let before = n.mxBytes
+        var swapped = false
+        #expect {
+            _ = try Bundles.importBundle(
+                path: path, into: n.mx,
+                progress: { done, total in
+                    // The first reading is done (half of the total): swap the file for the second.
+                    if done * 2 == total, !swapped {
+                        swapped = true
+                        try? later.write(to: URL(fileURLWithPath: path))
+                    }
+                })
+        } throws: { error in
+            ((error as? LedgerError)?.message ?? "").contains("changed while it was being imported")
+        }
+        #expect(swapped)
+        #expect(n.mxBytes == before, "the receiving ledger changed")
+        // The same file imported afresh is the later export, whole.
+        #expect(try Bundles.importBundle(path: path, into: n.mx).added == 25)
+    }
+
+    @Test("import streams: the events are read again in batches inside one transaction, across batch boundaries")
+    func streamsAcrossBatches() throws {
+        let n = try TwoNodes()
+        let more = (0..<(Bundles.batchLines + 10)).map { i in
+            Draft(
+                type: "state.focal_point_designated", occurred: Timestamp(parsing: "2015-03-01")!.adding(seconds: Int64(i)),
+                payload: ["office": .string("office \(i)"), "email": "a@b", "telephone": "1"]
+            ).envelope(actor: "MX").signed(by: n.mxKey)
+        }
+        _ = try n.ts.append(more)
+        let path = try n.export("big.bundle")
+        // A ledger whose memory map starts small: the one transaction must grow it (and so run
+        // again, reading the bundle again from its start) several times.
+        let small = try EventLog.create(
+            path: n.dir + "/small", name: "small.example/x", secretariat: .verifierKey(n.tsKey.renamed("RCM-TS").verifierKey), mapSize: 1 << 20
+        ).log
+        let result = try Bundles.importBundle(path: path, into: small)
+        #expect(result.added == 22 + Bundles.batchLines + 10)
+        #expect(try small.size() == UInt64(result.added))
+        var held: [[UInt8]] = []
+        for seq in 1...(try small.size()) { if let e = try small.event(at: seq) { held.append(e.event.bytes) } }
+        #expect(try Bundles.parse(path: path).events.map(\.bytes) == held)
+    }
+
     @Test("a case selection carries that case's events and every key event")
     func selection() throws {
         let n = try TwoNodes()

@@ -53,6 +53,66 @@ struct EventLogTests {
         }
     }
 
+    @Test("batches pulled into one transaction: all or nothing, one checkpoint, idempotent and equivocation-checked across batches")
+    func batchesInOneTransaction() throws {
+        let f = try LedgerFixture()
+        let batches = (0..<3).map { _ in (0..<4).map { _ in f.event("MX") } }
+        let checkpointsBefore = try f.log.storedCheckpoints().count
+        var queue: [[SignedEvent]] = []
+        let counts = try f.log.append(restart: { queue = batches }, batches: { queue.isEmpty ? nil : queue.removeFirst() })
+        #expect(counts.appended == 12 && counts.held == 0)
+        #expect(try f.log.size() == 15)
+        #expect(try f.log.storedCheckpoints().count == checkpointsBefore + 1)
+        #expect(try LedgerVerifier.verify(f.log).findings.isEmpty)
+        // Held already, then new: the held ones are skipped, in a later batch too.
+        let fresh = f.event("CR")
+        let again = try f.log.append(
+            restart: { queue = [[batches[0][0]], [fresh, batches[2][3]]] }, batches: { queue.isEmpty ? nil : queue.removeFirst() })
+        #expect(again.appended == 1 && again.held == 2)
+        // An error in a later batch, or equivocation across batches, writes nothing.
+        let root = try f.log.rootHash()
+        let a = f.event("MX")
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            _ = try f.log.append(
+                restart: { queue = [[a]] },
+                batches: {
+                    if queue.isEmpty { throw Stop() }
+                    return queue.removeFirst()
+                })
+        }
+        let id = EventID.v7()
+        let twice = [[f.event("MX", id: id)], [f.event("CR", id: id)]]
+        #expect(throws: LedgerError.code(.equivocation)) {
+            _ = try f.log.append(restart: { queue = twice }, batches: { queue.isEmpty ? nil : queue.removeFirst() })
+        }
+        #expect(try f.log.rootHash() == root)
+        #expect(try f.log.seq(of: a.id) == nil)
+    }
+
+    @Test("a batched append that fills the map runs again from the stream's start: every event once, in order")
+    func batchesRestartWhenTheMapGrows() throws {
+        let f = try LedgerFixture(mapSize: 1 << 20)
+        let events = (0..<3000).map { _ in f.event("MX") }
+        var queue: [[SignedEvent]] = []
+        var runs = 0
+        let counts = try f.log.append(
+            restart: {
+                runs += 1
+                queue = stride(from: 0, to: events.count, by: 500).map { Array(events[$0..<min($0 + 500, events.count)]) }
+            },
+            batches: { queue.isEmpty ? nil : queue.removeFirst() })
+        #expect(runs > 1, "the map never had to grow: the test does not test the restart")
+        #expect(counts.appended == 3000 && counts.held == 0)
+        var held: [EventID] = []
+        try f.log.forEach(from: 4) {
+            held.append($0.event.id)
+            return true
+        }
+        #expect(held == events.map(\.id))
+        #expect(try LedgerVerifier.verify(f.log).findings.isEmpty)
+    }
+
     @Test("reads by sequence range, by case and by id need no scan, and agree")
     func reads() throws {
         let f = try LedgerFixture()

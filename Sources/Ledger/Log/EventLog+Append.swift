@@ -35,95 +35,147 @@ extension EventLog {
     ) throws -> [AppendOutcome] {
         let nodeKey = try nodeSigningKey()
         return try write { txn in
-            // Pass 1: which events are held already, and equivocation.
-            enum Place {
-                case held(UInt64)
-                case earlier(Int)
-                case fresh
-            }
-            var places: [Place] = []
-            places.reserveCapacity(events.count)
-            var firstIndex: [EventID: Int] = [:]
-            var fresh: [SignedEvent] = []
-            for (position, event) in events.enumerated() {
-                if let index = firstIndex[event.id] {
-                    guard events[index].bytes == event.bytes else { throw EventLog.equivocation(event, held: events[index], seq: nil) }
-                    places.append(.earlier(index))
-                    continue
-                }
-                firstIndex[event.id] = position
-                if let seqBytes = try txn.get(db.ids, key: event.id.bytes) {
-                    let seq = seqBytes.bigEndianUInt64
-                    let held = try txn.get(db.events, key: EventLog.seqKey(seq)) ?? []
-                    guard Array(held.dropFirst(8)) == event.bytes else {
-                        let heldEvent = try? SignedEvent(bytes: Array(held.dropFirst(8)))
-                        throw EventLog.equivocation(event, held: heldEvent, seq: seq)
-                    }
-                    places.append(.held(seq))
-                    continue
-                }
-                places.append(.fresh)
-                fresh.append(event)
-            }
-            try admit?(txn, fresh)
-
-            // Pass 2: write the fresh events.
-            var size = try self.size(txn)
-            var edge = try CompactRange(size: size) { level, index in try self.subtree(txn, level, index) }
-            var storageIndex = Merkle.storedHashCount(size)
-            var outcomes: [AppendOutcome] = []
-            outcomes.reserveCapacity(events.count)
-            let stamp = [UInt8](bigEndian: UInt64(bitPattern: recorded.milliseconds))
-            var value: [UInt8] = []
-            // Index entries are put after the loop, sorted: B-tree inserts in key order touch
-            // each page once per batch instead of once per event.
-            var idEntries: [(EventID, [UInt8])] = []
-            var caseEntries: [[UInt8]] = []
-            for (event, place) in zip(events, places) {
-                switch place {
-                case .held(let seq):
-                    outcomes.append(.alreadyPresent(seq))
-                    continue
-                case .earlier(let index):
-                    outcomes.append(.alreadyPresent(outcomes[index].seq))
-                    continue
-                case .fresh:
-                    break
-                }
-                size += 1
-                let seq = size
-                let key = EventLog.seqKey(seq)
-                value.removeAll(keepingCapacity: true)
-                value.append(contentsOf: stamp)
-                value.append(contentsOf: event.bytes)
-                try txn.put(db.events, key: key, value: value, flags: .append)
-                idEntries.append((event.id, key))
-                // Network events (no case) are indexed under the empty case id.
-                caseEntries.append(EventLog.caseKey(event.envelope.caseID ?? "", seq))
-                if KeyRegistry.isKeyEvent(event.envelope.type) {
-                    try txn.put(db.keyEvents, key: key, value: [], flags: .append)
-                }
-                let leaf = event.leafHash
-                try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: leaf, flags: .append)
-                storageIndex += 1
-                for node in edge.append(leaf) {
-                    try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: node.hash, flags: .append)
-                    storageIndex += 1
-                }
-                outcomes.append(.appended(seq))
-            }
-            for (id, seqKey) in idEntries.sorted(by: { $0.0 < $1.0 }) {
-                try txn.put(db.ids, key: id.bytes, value: seqKey, flags: .noOverwrite)
-            }
-            for caseKey in caseEntries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                try txn.put(db.cases, key: caseKey, value: [])
-            }
-            let held = try txn.count(db.checkpoints)
-            if !idEntries.isEmpty || held == 0 {
-                try self.storeCheckpoint(txn, Checkpoint(origin: name, size: size, root: edge.root), key: nodeKey)
-            }
+            let (outcomes, appended) = try appendBatch(txn, events, recorded: recorded, admit: admit)
+            try storeCheckpointIfNeeded(txn, appended: appended, key: nodeKey)
             return outcomes
         }
+    }
+
+    /// Appends batches pulled from a stream until it returns nil, all in one write transaction
+    /// (one signed checkpoint, one commit): a reader sees all of them or none, and an error thrown
+    /// by the stream (or equivocation in any batch) writes nothing. Only the current batch is held
+    /// in memory, besides LMDB's own dirty pages. Idempotence and equivocation are as for
+    /// ``append(_:recorded:admit:)``, across batches too.
+    ///
+    /// `restart` runs at the start of each run of the transaction and must bring `next` back to
+    /// the stream's start: the transaction runs again when the memory map had to grow. Both run
+    /// inside the transaction and must not write to this ledger.
+    ///
+    /// - Returns: how many events were appended and how many were already held.
+    public func append(
+        recorded: Timestamp = .now(), restart: () throws -> Void, batches next: () throws -> [SignedEvent]?
+    ) throws -> (appended: Int, held: Int) {
+        let nodeKey = try nodeSigningKey()
+        return try write { txn in
+            try restart()
+            var appended = 0
+            var held = 0
+            while let batch = try next() {
+                let (outcomes, added) = try appendBatch(txn, batch, recorded: recorded, admit: nil)
+                appended += added
+                held += outcomes.count - added
+            }
+            try storeCheckpointIfNeeded(txn, appended: appended, key: nodeKey)
+            return (appended, held)
+        }
+    }
+
+    /// Makes room in the memory map for about `bytes` of events about to be appended in one
+    /// transaction (their indexes and tree included), so that it runs once.
+    public func reserve(eventBytes bytes: Int) throws {
+        // Measured: a ledger file holds about 1.7 bytes per byte of canonical events.
+        try lmdb { try env.reserve(bytes: bytes.multipliedReportingOverflow(by: 3).partialValue) }
+    }
+
+    /// A checkpoint of the new tree when events were appended (or none is held yet).
+    private func storeCheckpointIfNeeded(_ txn: borrowing Transaction, appended: Int, key nodeKey: SigningKey) throws {
+        let held = try txn.count(db.checkpoints)
+        if appended > 0 || held == 0 {
+            let size = try self.size(txn)
+            let edge = try CompactRange(size: size) { level, index in try self.subtree(txn, level, index) }
+            try self.storeCheckpoint(txn, Checkpoint(origin: name, size: size, root: edge.root), key: nodeKey)
+        }
+    }
+
+    /// One batch inside `txn`: the outcome of each event, and how many were appended.
+    private func appendBatch(
+        _ txn: borrowing Transaction, _ events: [SignedEvent], recorded: Timestamp,
+        admit: ((borrowing Transaction, [SignedEvent]) throws -> Void)?
+    ) throws -> ([AppendOutcome], Int) {
+        // Pass 1: which events are held already, and equivocation.
+        enum Place {
+            case held(UInt64)
+            case earlier(Int)
+            case fresh
+        }
+        var places: [Place] = []
+        places.reserveCapacity(events.count)
+        var firstIndex: [EventID: Int] = [:]
+        var fresh: [SignedEvent] = []
+        for (position, event) in events.enumerated() {
+            if let index = firstIndex[event.id] {
+                guard events[index].bytes == event.bytes else { throw EventLog.equivocation(event, held: events[index], seq: nil) }
+                places.append(.earlier(index))
+                continue
+            }
+            firstIndex[event.id] = position
+            if let seqBytes = try txn.get(db.ids, key: event.id.bytes) {
+                let seq = seqBytes.bigEndianUInt64
+                let held = try txn.get(db.events, key: EventLog.seqKey(seq)) ?? []
+                guard Array(held.dropFirst(8)) == event.bytes else {
+                    let heldEvent = try? SignedEvent(bytes: Array(held.dropFirst(8)))
+                    throw EventLog.equivocation(event, held: heldEvent, seq: seq)
+                }
+                places.append(.held(seq))
+                continue
+            }
+            places.append(.fresh)
+            fresh.append(event)
+        }
+        try admit?(txn, fresh)
+
+        // Pass 2: write the fresh events.
+        var size = try self.size(txn)
+        var edge = try CompactRange(size: size) { level, index in try self.subtree(txn, level, index) }
+        var storageIndex = Merkle.storedHashCount(size)
+        var outcomes: [AppendOutcome] = []
+        outcomes.reserveCapacity(events.count)
+        let stamp = [UInt8](bigEndian: UInt64(bitPattern: recorded.milliseconds))
+        var value: [UInt8] = []
+        // Index entries are put after the loop, sorted: B-tree inserts in key order touch
+        // each page once per batch instead of once per event.
+        var idEntries: [(EventID, [UInt8])] = []
+        var caseEntries: [[UInt8]] = []
+        for (event, place) in zip(events, places) {
+            switch place {
+            case .held(let seq):
+                outcomes.append(.alreadyPresent(seq))
+                continue
+            case .earlier(let index):
+                outcomes.append(.alreadyPresent(outcomes[index].seq))
+                continue
+            case .fresh:
+                break
+            }
+            size += 1
+            let seq = size
+            let key = EventLog.seqKey(seq)
+            value.removeAll(keepingCapacity: true)
+            value.append(contentsOf: stamp)
+            value.append(contentsOf: event.bytes)
+            try txn.put(db.events, key: key, value: value, flags: .append)
+            idEntries.append((event.id, key))
+            // Network events (no case) are indexed under the empty case id.
+            caseEntries.append(EventLog.caseKey(event.envelope.caseID ?? "", seq))
+            if KeyRegistry.isKeyEvent(event.envelope.type) {
+                try txn.put(db.keyEvents, key: key, value: [], flags: .append)
+            }
+            let leaf = event.leafHash
+            try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: leaf, flags: .append)
+            storageIndex += 1
+            for node in edge.append(leaf) {
+                try txn.put(db.tree, key: [UInt8](bigEndian: storageIndex), value: node.hash, flags: .append)
+                storageIndex += 1
+            }
+            outcomes.append(.appended(seq))
+        }
+        for (id, seqKey) in idEntries.sorted(by: { $0.0 < $1.0 }) {
+            try txn.put(db.ids, key: id.bytes, value: seqKey, flags: .noOverwrite)
+        }
+        for caseKey in caseEntries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            try txn.put(db.cases, key: caseKey, value: [])
+        }
+        return (outcomes, idEntries.count)
     }
 
     /// - Parameter seq: where the other event is held; nil when it is earlier in the same batch.
