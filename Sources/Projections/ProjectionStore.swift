@@ -273,7 +273,8 @@ public final class ProjectionStore: @unchecked Sendable {
 
     /// Every case summary, by case id.
     public func caseSummaries() throws -> [CaseSummary] {
-        try dump(.cases).map { try CaseSummary(json: try JSONParser.parse($0.value)) }
+        let entries = try dump(.cases)
+        return try concurrentMap(entries.count) { i in try CaseSummary(json: try JSONParser.parse(entries[i].value)) }
     }
 
     /// Every case filed on or before `date` (YYYY-MM-DD), as it stood at the end of that day: what
@@ -292,20 +293,31 @@ public final class ProjectionStore: @unchecked Sendable {
                 entries.append($0)
                 return true
             }
-            var out: [CaseSummary] = []
-            for entry in entries {
-                let summary = try CaseSummary(json: try JSONParser.parse(entry.value))
+            // Decoded on every core; the cases acted on after the date are read here, in the
+            // snapshot, then folded again on every core.
+            let summaries = try concurrentMap(entries.count) { i in try CaseSummary(json: try JSONParser.parse(entries[i].value)) }
+            var out: [CaseSummary?] = []
+            var again: [(at: Int, raws: [RawEntry])] = []
+            for summary in summaries {
                 guard let filed = summary.filed, filed <= date else { continue }
                 if let last = summary.lastActed, last <= date {
                     out.append(summary)
                     continue
                 }
-                let facts = try self.log.rawEntries(in: txn, inCase: summary.caseID, through: through).map { raw in
+                again.append((out.count, try self.log.rawEntries(in: txn, inCase: summary.caseID, through: through)))
+                out.append(nil)
+            }
+            let refolded = try concurrentMap(again.count) { i -> CaseSummary? in
+                let facts = try again[i].raws.map { raw in
                     Fact(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope)
                 }
-                if let state = Agreement.state(facts, through: end).cases[summary.caseID], state.filed != nil { out.append(CaseSummary(state)) }
+                guard let caseID = facts.first?.caseID, let state = Agreement.state(facts, through: end).cases[caseID], state.filed != nil else {
+                    return nil
+                }
+                return CaseSummary(state)
             }
-            return out
+            for (i, summary) in refolded.enumerated() { out[again[i].at] = summary }
+            return out.compactMap { $0 }
         }
     }
 

@@ -134,16 +134,29 @@ public enum Render {
         }.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+    static func escape(_ s: String) -> String { s.utf8.contains(0x7C) ? s.replacingOccurrences(of: "|", with: "\\|") : s }
 
     /// Minor units as a decimal amount: 35000 → "350.00".
     public static func money(_ minor: Int) -> String {
         String(minor / 100) + "." + String(format: "%02d", abs(minor % 100))
     }
 
+    /// `s` with `&`, `<`, `>` and `"` as character references: one pass over its UTF-8, without
+    /// NSString (a meeting report escapes thousands of strings).
     public static func html(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        for b in s.utf8 {
+            switch b {
+            case 0x26: out.append(contentsOf: Array("&amp;".utf8))
+            case 0x3C: out.append(contentsOf: Array("&lt;".utf8))
+            case 0x3E: out.append(contentsOf: Array("&gt;".utf8))
+            case 0x22: out.append(contentsOf: Array("&quot;".utf8))
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// "24 November 2014".

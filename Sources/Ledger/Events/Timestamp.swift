@@ -40,24 +40,39 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The calendar date, `YYYY-MM-DD`.
-    public var date: String { String(description.prefix(10)) }
+    public var date: String {
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let (y, m, d) = Timestamp.civil(fromDays: days)
+        var out: [UInt8] = []
+        out.reserveCapacity(10)
+        Timestamp.digits(y, 4, into: &out)
+        out.append(0x2D)
+        Timestamp.digits(m, 2, into: &out)
+        out.append(0x2D)
+        Timestamp.digits(d, 2, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` as exactly `width` decimal digits (zero-padded; `value` is below 10^width).
+    /// By hand: String(format:) goes through Foundation's formatter, far slower on this hot path.
+    static func digits(_ value: Int64, _ width: Int, into out: inout [UInt8]) {
+        var divisor: Int64 = 1
+        for _ in 1..<max(width, 1) { divisor *= 10 }
+        var v = value
+        while divisor > 0 {
+            out.append(0x30 + UInt8(truncatingIfNeeded: v / divisor % 10))
+            v %= divisor
+            divisor /= 10
+        }
+    }
 
     public var description: String {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
         let (y, m, d) = Timestamp.civil(fromDays: days)
-        // By hand: String(format:) goes through Foundation's formatter, far slower on this hot path.
         var out: [UInt8] = []
         out.reserveCapacity(30)
-        func digits(_ value: Int64, _ width: Int) {
-            var buffer = [UInt8](repeating: 0x30, count: width)
-            var v = value
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                buffer[i] = 0x30 + UInt8(v % 10)
-                v /= 10
-            }
-            out.append(contentsOf: buffer)
-        }
+        func digits(_ value: Int64, _ width: Int) { Timestamp.digits(value, width, into: &out) }
         digits(y, 4)
         out.append(0x2D)
         digits(m, 2)
