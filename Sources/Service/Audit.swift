@@ -1,4 +1,5 @@
 import Agreement
+import Foundation
 import LMDB
 import Ledger
 
@@ -24,46 +25,45 @@ public enum Audit {
         _ log: EventLog, in snapshot: borrowing Transaction, held: String?, caseID: String?, progress: ((Int, UInt64, UInt64) -> Void)? = nil
     ) throws -> VerificationReport {
         let total = try log.size(in: snapshot)
-        var keys: [(Timestamp, UInt64)] = []
-        var calendar = Calendar()
-        var corrections = Corrections()
+        // The intact events, by case (network events under ""): the fold reads them again by
+        // sequence, so an entry that failed integrity is never judged.
+        var seqsByCase: [String: [UInt64]] = [:]
+        var intact: UInt64 = 0
         let ledgerReport = try LedgerVerifier.verify(log, in: snapshot, held: held) { stored in
-            keys.append((stored.event.envelope.occurred, stored.seq))
-            let fact = Fact(stored)
-            calendar.note(fact)
-            corrections.note(fact)
+            seqsByCase[stored.event.envelope.caseID ?? "", default: []].append(stored.seq)
+            intact += 1
             progress?(0, stored.seq, total)
         }
         progress?(0, total, total)
-        // A corrected act takes its corrected place in act order (keys are in sequence order here).
-        for target in corrections.targets {
-            guard let seq = try log.seq(in: snapshot, of: target), let stored = try log.event(in: snapshot, at: seq) else { continue }
-            var (low, high) = (0, keys.count)
-            while low < high {
-                let mid = (low + high) / 2
-                if keys[mid].1 < seq { low = mid + 1 } else { high = mid }
-            }
-            let at = low
-            if at < keys.count, keys[at].1 == seq { keys[at].0 = corrections.apply(Fact(stored)).occurred }
+        // Cases are judged independently (the network and the case alone): the Agreement's rules
+        // run over groups of cases, each group folded with the network's acts in act order (every
+        // correction applied), on every core. Memory holds one round of groups, not every case's
+        // state. The network's own breaches come from folding the network alone.
+        func facts(_ seqs: [UInt64]) throws -> [RawEntry] { try seqs.compactMap { try log.rawEntry(in: snapshot, at: $0) } }
+        func decode(_ raws: [RawEntry]) throws -> [Fact] {
+            try raws.map { Fact(seq: $0.seq, recorded: $0.recorded, envelope: try SignedEvent(bytes: $0.bytes, checkCanonical: false).envelope) }
         }
-        var world = World(calendar: calendar)
-        var agreementBreaches: [Breach] = []
-        keys.sort { $0 < $1 }
-        // In act order, a batch at a time: the entries are read here, decoded into facts on every
-        // core, and applied here in order.
-        var done = 0
-        for start in stride(from: 0, to: keys.count, by: 4096) {
-            let raws = try keys[start..<min(start + 4096, keys.count)].compactMap { try log.rawEntry(in: snapshot, at: $0.1) }
-            let facts = try concurrentMap(raws.count) { i in
-                Fact(seq: raws[i].seq, recorded: raws[i].recorded, envelope: try SignedEvent(bytes: raws[i].bytes, checkCanonical: false).envelope)
+        let network = try decode(try facts(seqsByCase[""] ?? []))
+        var agreementBreaches = Agreement.fold(network).1.filter { $0.caseID == nil }
+        var done = UInt64(network.count)
+        let cases = seqsByCase.keys.filter { !$0.isEmpty && (caseID == nil || $0 == caseID) }.sorted()
+        let groupSize = 256
+        let round = groupSize * 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        for start in stride(from: 0, to: cases.count, by: round) {
+            let chunk = Array(cases[start..<min(start + round, cases.count)])
+            let raws = try chunk.map { try facts(seqsByCase[$0] ?? []) }
+            let groups = stride(from: 0, to: chunk.count, by: groupSize).map { $0..<min($0 + groupSize, chunk.count) }
+            let found = try concurrentMap(groups.count) { g -> [Breach] in
+                var all = network
+                for i in groups[g] { all += try decode(raws[i]) }
+                let mine = Set(chunk[groups[g]])
+                return Agreement.fold(all).1.filter { $0.caseID.map(mine.contains) ?? false }
             }
-            for fact in facts {
-                agreementBreaches += Agreement.apply(corrections.apply(fact), to: &world)
-                done += 1
-                progress?(1, UInt64(done), UInt64(keys.count))
-            }
+            for group in found { agreementBreaches += group }
+            done += UInt64(raws.reduce(0) { $0 + $1.count })
+            progress?(1, done, intact)
         }
-        agreementBreaches += Agreement.finalize(world)
+        progress?(1, intact, intact)
         var report = VerificationReport(ledgerReport)
         report.breaches = Agreement.sorted(report.breaches + agreementBreaches)
         if let caseID { report.breaches = report.breaches.filter { $0.caseID == caseID } }
