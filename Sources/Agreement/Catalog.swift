@@ -653,6 +653,18 @@ public struct CaseID: Hashable, Sendable {
     public let year: Int
     public let serial: Int
     public init?(_ text: String) {
+        // The usual form `MX-2015-0001`, read from its bytes (every case event is checked).
+        let b = Array(text.utf8)
+        if b.count == 12, b[2] == 0x2D, b[7] == 0x2D, (0x41...0x5A).contains(b[0]), (0x41...0x5A).contains(b[1]),
+            b[3...6].allSatisfy({ (0x30...0x39).contains($0) }), b[8...11].allSatisfy({ (0x30...0x39).contains($0) })
+        {
+            let serial = b[8...11].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            guard serial > 0 else { return nil }
+            state = String(decoding: b[0...1], as: UTF8.self)
+            year = b[3...6].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            self.serial = serial
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 2, parts[0].allSatisfy({ $0.isUppercase && $0.isASCII }),
             parts[1].count == 4, let year = Int(parts[1]), parts[2].count == 4, let serial = Int(parts[2]), serial > 0

@@ -38,4 +38,26 @@ import Testing
         f.payload["details"] = "visit again"
         #expect(f.isWellFormed)
     }
+
+    static func slowCaseID(_ text: String) -> (String, Int, Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 2, parts[0].allSatisfy({ $0.isUppercase && $0.isASCII }),
+            parts[1].count == 4, let year = Int(parts[1]), parts[2].count == 4, let serial = Int(parts[2]), serial > 0
+        else { return nil }
+        return (String(parts[0]), year, serial)
+    }
+
+    @Test func caseIDsReadFromBytesAgreeWithTheSplitBasedReading() {
+        var samples = ["MX-2015-0001", "MX-2015-0000", "mx-2015-0001", "MX-2015-001", "MX-+015-0001", "MX-2015-+001", "ÉX-2015-0001", "MX-2015-00011"]
+        var random = SeededRandom(seed: 9)
+        let alphabet = Array("MXa0159-+ ")
+        for _ in 0..<20000 {
+            samples.append(String((0..<Int(10 + random.next() % 4)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+        }
+        for s in samples {
+            let fast = CaseID(s).map { ($0.state, $0.year, $0.serial) }
+            let slow = TextCheckTests.slowCaseID(s)
+            #expect(fast?.0 == slow?.0 && fast?.1 == slow?.1 && fast?.2 == slow?.2, "\(s)")
+        }
+    }
 }

@@ -46,12 +46,24 @@ public struct Envelope: Hashable, Sendable {
     // MARK: Field rules shared by drafts and stored events
 
     static func validateType(_ type: String) -> Bool {
-        // dotted lower-case words: `case.request_filed`, `key.registered`
-        let parts = type.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count >= 2 && type.count <= 64
-            && parts.allSatisfy { part in
-                !part.isEmpty && part.utf8.allSatisfy { (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) }
+        // dotted lower-case words: `case.request_filed`, `key.registered` (at most 64 characters,
+        // all ASCII); one pass over the bytes, as every read of an event checks it.
+        var dots = 0
+        var part = 0
+        var count = 0
+        for b in type.utf8 {
+            count += 1
+            if b == UInt8(ascii: ".") {
+                guard part > 0 else { return false }
+                dots += 1
+                part = 0
+            } else if (0x61...0x7A).contains(b) || b == UInt8(ascii: "_") || (0x30...0x39).contains(b) {
+                part += 1
+            } else {
+                return false
             }
+        }
+        return dots >= 1 && part > 0 && count <= 64
     }
 
     static func validateActor(_ actor: String) -> Bool {
