@@ -1,0 +1,44 @@
+import Agreement
+import Foundation
+import Ledger
+import Scenario
+import Service
+import TestSupport
+import Testing
+
+/// `verify` judges the Agreement over groups of cases, each with the Network's acts (issue 12).
+/// The Network's own breaches come from folding its acts alone: they must still be reported, once.
+@Suite struct VerifyGroupsTests {
+    @Test("a breach on a Network act (no case) is reported by verify, once, beside the cases' breaches")
+    func networkBreachesAreReportedOnce() throws {
+        let dir = try TestSupport.temporaryDirectory("verify-groups")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ts = ScenarioKeys.key(Codes.secretariat)
+        let log = try EventLog.create(path: dir + "/L", name: ScenarioKeys.ledgerName, secretariat: .privateKey(ts)).log
+        // A lawful scenario of 300 cases (more than one group of 256), appended as a bundle would.
+        var batch: [SignedEvent] = []
+        try ScenarioGenerator(cases: 300).generate { batch.append($0) }
+        _ = try log.append(batch)
+        let before = try Audit.verify(log).breaches
+        // A Network act that is not a well-formed event of the catalog: only a bundle can bring one.
+        let malformed = Envelope(
+            id: .v7(), type: EventType.focalPointDesignated.name, caseID: nil, actor: Codes.secretariat,
+            occurred: Timestamp(parsing: "2016-01-01")!, payload: [:]
+        ).signed(by: ts)
+        _ = try log.append([malformed])
+        let after = try Audit.verify(log).breaches
+        let mine = after.filter { $0.event == malformed.id.description }
+        #expect(mine.contains { $0.rule == RuleID.lifecycle.rawValue && $0.caseID == nil })
+        #expect(after.count == before.count + mine.count)
+        // Once each: no group reports the Network's breaches again.
+        #expect(Set(after.map { "\($0.rule) \($0.event ?? "") \($0.message)" }).count == after.count)
+        // And the same breaches as one fold over every fact in act order (the definition).
+        let facts = try (1...(try log.size())).compactMap { try log.event(at: $0) }.map(Fact.init)
+        let whole = Agreement.fold(facts).1.map { "\($0.rule) \($0.event ?? "") \($0.message)" }
+        // (The ledger itself is intact: every breach is the Agreement's.)
+        #expect(try LedgerVerifier.verify(log).findings.isEmpty)
+        let reported = after.map { "\($0.rule) \($0.event ?? "") \($0.message)" }.sorted()
+        #expect(reported.count == whole.count)
+        #expect(reported == whole.sorted(), "verify's grouped fold differs from the one fold over every fact")
+    }
+}
