@@ -56,6 +56,31 @@ public enum Agreement {
         return (world, sorted(breaches))
     }
 
+    /// How many cases one fold judges together with the Network's acts (see ``breaches(ofCases:network:asOf:)``).
+    public static let casesPerFold = 256
+
+    /// The breaches of `cases` (each given by its log entries), unsorted. Cases are judged
+    /// independently — a case's verdict depends on the Network's acts and its own, never on
+    /// another case's — so they are folded in groups of ``casesPerFold``, each group with
+    /// `network`, on every core: a group shares one fold of the Network's acts, and memory holds
+    /// the groups' states, not every case's. The Network's own breaches are not included (fold
+    /// `network` alone for them). With `asOf` (`YYYY-MM-DD`), only breaches by acts that happened
+    /// by that date count (a correction says when that was).
+    public static func breaches(ofCases cases: [(id: String, entries: [RawEntry])], network: [Fact], asOf: String? = nil) throws -> [Breach] {
+        let groups = stride(from: 0, to: cases.count, by: casesPerFold).map { $0..<min($0 + casesPerFold, cases.count) }
+        return try concurrentMap(groups.count) { g -> [Breach] in
+            var facts = network
+            for i in groups[g] { facts += try cases[i].entries.map(Fact.init) }
+            let mine = Set(cases[groups[g]].map(\.id))
+            var found = fold(facts).1.filter { $0.caseID.map(mine.contains) ?? false }
+            if let asOf {
+                let happened = Dictionary(Corrections.applied(to: facts).map { ($0.id.description, $0.occurred.date) }, uniquingKeysWith: { a, _ in a })
+                found = found.filter { b in b.event.flatMap { happened[$0] }.map { $0 <= asOf } ?? true }
+            }
+            return found
+        }.flatMap { $0 }
+    }
+
     /// Breaches by sequence (unsequenced last), then by the rule's place in the catalog.
     public static func sorted(_ breaches: [Breach]) -> [Breach] {
         func order(_ rule: String) -> Int { RuleID(id: rule)?.order ?? RuleID.allCases.count }

@@ -46,6 +46,12 @@ public struct Fact: Sendable {
         self.init(seq: stored.seq, recorded: stored.recorded, envelope: stored.event.envelope)
     }
 
+    /// A fact from an entry of this node's log, decoded without re-encoding it to check its form
+    /// (append checked it; `verify` checks it again).
+    public init(_ raw: RawEntry) throws {
+        self.init(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope)
+    }
+
     public func string(_ field: String) -> String? { payload[field]?.stringValue }
     func strings(_ field: String) -> [String] { payload[field]?.arrayValue?.compactMap(\.stringValue) ?? [] }
     func date(_ field: String) -> Timestamp? { string(field).flatMap(Timestamp.init(parsing:)) }

@@ -287,7 +287,8 @@ public final class Environment: @unchecked Sendable {
         mdb_env_info(handle, &info)
         try check(mdb_env_stat(handle, &stat), "mdb_env_stat")
         let used = (info.me_last_pgno + 1) * Int(stat.ms_psize)
-        let needed = used + max(0, bytes)
+        let (sum, overflow) = used.addingReportingOverflow(max(0, bytes))
+        let needed = overflow ? Int.max : sum
         let current = info.me_mapsize
         guard needed > current, current < options.maximumMapSize else { return }
         try resize(to: min(options.maximumMapSize, max(needed, current * 2)))

@@ -68,34 +68,16 @@ public struct MeetingReportData: Sendable {
             due.sort { ($0.0.concluded ?? "", $0.0.caseID) < ($1.0.concluded ?? "", $1.0.caseID) }
         }
         let concerned = Set(periodCases.map(\.caseID) + presented.map(\.0.caseID) + overdue.map(\.0.caseID) + due.map(\.0.caseID))
-        // Cases are judged independently (the network and the case alone): the concerned cases are
-        // folded in groups, each group with the network, on every core, in one snapshot (a group
-        // shares one fold of the network's acts). Only breaches of acts that happened by the
-        // report's date count (a correction says when that was).
+        // The concerned cases' breaches (`Agreement.breaches(ofCases:network:asOf:)`), in one
+        // snapshot, a bounded number of cases in memory at a time.
         let cases = concerned.sorted()
         let breaches = try store.log.read { txn in
             let network = try store.log.events(in: txn, inCase: "").map(Fact.init)
             var found: [Breach] = []
-            let groupSize = 256
-            for start in stride(from: 0, to: cases.count, by: 16 * groupSize) {  // a bounded number of cases in memory
-                let chunk = Array(cases[start..<min(start + 16 * groupSize, cases.count)])
-                let raws = try chunk.map { try store.log.rawEntries(in: txn, inCase: $0) }
-                let groups = stride(from: 0, to: chunk.count, by: groupSize).map { $0..<min($0 + groupSize, chunk.count) }
-                found += try concurrentMap(groups.count) { g -> [Breach] in
-                    var facts = network
-                    for i in groups[g] {
-                        for raw in raws[i] {
-                            facts.append(
-                                Fact(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope))
-                        }
-                    }
-                    let happened = Dictionary(
-                        Corrections.applied(to: facts).map { ($0.id.description, $0.occurred.date) }, uniquingKeysWith: { a, _ in a })
-                    let mine = Set(chunk[groups[g]])
-                    return Agreement.fold(facts).1.filter { b in
-                        (b.caseID.map(mine.contains) ?? false) && (b.event.flatMap { happened[$0] }.map { $0 <= asOf } ?? true)
-                    }
-                }.flatMap { $0 }
+            let round = 16 * Agreement.casesPerFold
+            for start in stride(from: 0, to: cases.count, by: round) {
+                let chunk = try cases[start..<min(start + round, cases.count)].map { (id: $0, entries: try store.log.rawEntries(in: txn, inCase: $0)) }
+                found += try Agreement.breaches(ofCases: chunk, network: network, asOf: asOf)
             }
             return Agreement.sorted(found)
         }

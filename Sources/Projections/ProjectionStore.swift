@@ -120,18 +120,14 @@ public final class ProjectionStore: @unchecked Sendable {
 
     /// The case's state folded from its events up to `through`.
     func summary(of caseID: String, through: UInt64) throws -> CaseSummary? {
-        let facts = try log.rawEntries(inCase: caseID, through: through).map { raw in
-            Fact(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope)
-        }
+        let facts = try log.rawEntries(inCase: caseID, through: through).map(Fact.init)
         guard let state = Agreement.state(facts).cases[caseID], state.filed != nil else { return nil }
         return CaseSummary(state)
     }
 
     /// The Network's meetings folded from the network events up to `through`.
     func networkMeetings(through: UInt64) throws -> [String: NetworkState.Meeting] {
-        let facts = try log.rawEntries(inCase: "", through: through).map { raw in
-            Fact(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope)
-        }
+        let facts = try log.rawEntries(inCase: "", through: through).map(Fact.init)
         return Agreement.state(facts).network.meetings
     }
 
@@ -308,9 +304,7 @@ public final class ProjectionStore: @unchecked Sendable {
                 out.append(nil)
             }
             let refolded = try concurrentMap(again.count) { i -> CaseSummary? in
-                let facts = try again[i].raws.map { raw in
-                    Fact(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope)
-                }
+                let facts = try again[i].raws.map(Fact.init)
                 guard let caseID = facts.first?.caseID, let state = Agreement.state(facts, through: end).cases[caseID], state.filed != nil else {
                     return nil
                 }

@@ -35,32 +35,20 @@ public enum Audit {
             progress?(0, stored.seq, total)
         }
         progress?(0, total, total)
-        // Cases are judged independently (the network and the case alone): the Agreement's rules
-        // run over groups of cases, each group folded with the network's acts in act order (every
-        // correction applied), on every core. Memory holds one round of groups, not every case's
-        // state. The network's own breaches come from folding the network alone.
-        func facts(_ seqs: [UInt64]) throws -> [RawEntry] { try seqs.compactMap { try log.rawEntry(in: snapshot, at: $0) } }
-        func decode(_ raws: [RawEntry]) throws -> [Fact] {
-            try raws.map { Fact(seq: $0.seq, recorded: $0.recorded, envelope: try SignedEvent(bytes: $0.bytes, checkCanonical: false).envelope) }
-        }
-        let network = try decode(try facts(seqsByCase[""] ?? []))
+        // The Agreement's rules, case by case in groups with the Network's acts
+        // (`Agreement.breaches(ofCases:network:)`), a round of groups per core at a time: memory
+        // holds one round, not every case's state. The Network's own breaches come from folding
+        // its acts alone.
+        func entries(_ seqs: [UInt64]) throws -> [RawEntry] { try seqs.compactMap { try log.rawEntry(in: snapshot, at: $0) } }
+        let network = try entries(seqsByCase[""] ?? []).map(Fact.init)
         var agreementBreaches = Agreement.fold(network).1.filter { $0.caseID == nil }
         var done = UInt64(network.count)
         let cases = seqsByCase.keys.filter { !$0.isEmpty && (caseID == nil || $0 == caseID) }.sorted()
-        let groupSize = 256
-        let round = groupSize * 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let round = Agreement.casesPerFold * 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
         for start in stride(from: 0, to: cases.count, by: round) {
-            let chunk = Array(cases[start..<min(start + round, cases.count)])
-            let raws = try chunk.map { try facts(seqsByCase[$0] ?? []) }
-            let groups = stride(from: 0, to: chunk.count, by: groupSize).map { $0..<min($0 + groupSize, chunk.count) }
-            let found = try concurrentMap(groups.count) { g -> [Breach] in
-                var all = network
-                for i in groups[g] { all += try decode(raws[i]) }
-                let mine = Set(chunk[groups[g]])
-                return Agreement.fold(all).1.filter { $0.caseID.map(mine.contains) ?? false }
-            }
-            for group in found { agreementBreaches += group }
-            done += UInt64(raws.reduce(0) { $0 + $1.count })
+            let chunk = try cases[start..<min(start + round, cases.count)].map { (id: $0, entries: try entries(seqsByCase[$0] ?? [])) }
+            agreementBreaches += try Agreement.breaches(ofCases: chunk, network: network)
+            done += UInt64(chunk.reduce(0) { $0 + $1.entries.count })
             progress?(1, done, intact)
         }
         progress?(1, intact, intact)

@@ -74,7 +74,8 @@ extension EventLog {
     /// transaction (their indexes and tree included), so that it runs once.
     public func reserve(eventBytes bytes: Int) throws {
         // Measured: a ledger file holds about 1.7 bytes per byte of canonical events.
-        try lmdb { try env.reserve(bytes: bytes.multipliedReportingOverflow(by: 3).partialValue) }
+        let (room, overflow) = max(0, bytes).multipliedReportingOverflow(by: 3)
+        try lmdb { try env.reserve(bytes: overflow ? .max : room) }
     }
 
     /// A checkpoint of the new tree when events were appended (or none is held yet).
