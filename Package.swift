@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C at the edge: module maps over Debian's liblmdb-dev and libzstd-dev.
@@ -34,6 +38,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The string catalogs, one per language (English, Spanish), and the language a reader wants.
+        .target(name: "L10n", swiftSettings: strict),
+
         // The Agreement: event catalog, the one fold, the rule catalog. Pure: no I/O.
         .target(name: "Agreement", dependencies: ["Ledger"], swiftSettings: strict),
 
@@ -48,7 +55,24 @@ let package = Package(
         .target(name: "Bundles", dependencies: ["Ledger", "LMDB", "Zstd"], swiftSettings: strict),
 
         // Rendering of views: text, Markdown, HTML with SVG charts, CSV, JSON. No I/O.
-        .target(name: "Reports", dependencies: ["Ledger", "Agreement", "Projections"], swiftSettings: strict),
+        .target(
+            name: "Reports",
+            dependencies: ["Ledger", "Agreement", "Projections", "L10n", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
+        // The Secretariat's read-only web console and the C2SP tlog-tiles endpoints, on Hummingbird 2.
+        .target(
+            name: "Console",
+            dependencies: [
+                "Ledger", "LMDB", "Agreement", "Projections", "Service", "Reports", "L10n",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
 
         // A deterministic, signed scenario of the mechanism (test-only keys) for the demo, fixtures, benchmarks.
         .target(
@@ -61,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "amparo",
             dependencies: [
-                "Ledger", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles",
+                "Ledger", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles", "Console", "L10n",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -123,6 +147,15 @@ let package = Package(
         .testTarget(
             name: "ScenarioTests",
             dependencies: ["Scenario", "Projections", "Service", "Agreement", "Ledger", "TestSupport", "amparo"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "Scenario", "Service", "Ledger", "Projections", "Reports", "Agreement", "L10n", "TestSupport", "amparo",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -174,7 +174,38 @@ public final class Environment: @unchecked Sendable {
     /// Values read are copied out (or lent inside the closure); nothing outlives the transaction.
     /// The first error thrown by `body` aborts the transaction and is rethrown.
     public func read<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
-        try run(readOnly: true, body)
+        if let pin = Environment.pinned, pin.environment == ObjectIdentifier(self) {
+            return try body(Transaction(handle: pin.handle, readOnly: true))
+        }
+        return try run(readOnly: true, body)
+    }
+
+    /// The read transaction ``snapshot(_:)`` holds for the task running inside it.
+    struct Pin: @unchecked Sendable {
+        let environment: ObjectIdentifier
+        let handle: OpaquePointer
+    }
+    @TaskLocal static var pinned: Pin?
+
+    /// Runs `body` with one read transaction held: every ``read(_:)`` of this environment made
+    /// inside it, by the same task, reads that one snapshot, so several reads (a web page's) agree
+    /// with each other whatever is committed meanwhile. `body` must not write.
+    public func snapshot<R>(_ body: () throws -> R) throws -> R {
+        if let pin = Environment.pinned, pin.environment == ObjectIdentifier(self) { return try body() }
+        let txn = try begin(readOnly: true)
+        let pin = Pin(environment: ObjectIdentifier(self), handle: txn.handle)
+        let result: R
+        do {
+            result = try Environment.$pinned.withValue(pin) { try body() }
+        } catch {
+            txn.abort()
+            end()
+            throw error
+        }
+        let rc = txn.commit()
+        end()
+        try check(rc, "mdb_txn_commit")
+        return result
     }
 
     /// Runs `body` in the single write transaction; commits when it returns, aborts when it throws.

@@ -1,5 +1,6 @@
 import Agreement
 import Foundation
+import L10n
 import Ledger
 import Projections
 
@@ -9,6 +10,8 @@ import Projections
 public struct MeetingReport: Sendable {
     public let data: MeetingReportData
     public let minimum: Int
+    /// The language the report is written in.
+    public let t: Localizer
 
     /// The published tables, suppressed and audited once.
     public let workloadTable: CountTable
@@ -16,46 +19,50 @@ public struct MeetingReport: Sendable {
     public let categoryTable: CountTable
 
     /// - Throws: when a table fails the suppression audit (it is never published).
-    public init(_ data: MeetingReportData, minCell: Int) throws {
+    public init(_ data: MeetingReportData, minCell: Int, language: Language = .en) throws {
         self.data = data
         minimum = minCell
-        let since =
-            data.previous.map { "since the previous meeting (\(Render.longDate($0.date)), \($0.city ?? $0.id))" } ?? "up to this meeting"
-        let period = MeetingReport.workloadTable(data.periodCases, title: "Workload \(since)", minimum: minCell, alsoHide: nil)
+        let t = Localizer(language)
+        self.t = t
+        let since = MeetingReport.since(data, t)
+        let period = MeetingReport.workloadTable(data.periodCases, title: t("report.workload", ["since": since]), minimum: minCell, alsoHide: nil, t)
         workloadTable = period
         // A cumulative table hides what the period's table hides: two consecutive reports must not
         // be subtracted to recover it.
         workloadToDateTable = MeetingReport.workloadTable(
-            data.casesToDate, title: "Workload since the mechanism began", minimum: minCell, alsoHide: { period.hiddenRow($0) })
-        let periodCategories = MeetingReport.categoryTable(data.periodCases, minimum: minCell, alsoHide: nil)
-        categoryTable = MeetingReport.categoryTable(data.casesToDate, minimum: minCell, alsoHide: { periodCategories.hiddenRow($0) })
+            data.casesToDate, title: t("report.workload_to_date"), minimum: minCell, alsoHide: { period.hiddenRow($0) }, t)
+        let periodCategories = MeetingReport.categoryTable(data.periodCases, minimum: minCell, alsoHide: nil, t)
+        categoryTable = MeetingReport.categoryTable(data.casesToDate, minimum: minCell, alsoHide: { periodCategories.hiddenRow($0) }, t)
         for table in [workloadTable, workloadToDateTable, categoryTable] { try table.check() }
     }
 
     var m: MeetingView { data.meeting }
-    var place: String { [m.city, m.country.map(Codes.name)].compactMap { $0 }.joined(separator: ", ") }
-    var since: String {
-        data.previous.map { "since the previous meeting (\(Render.longDate($0.date)), \($0.city ?? $0.id))" } ?? "up to this meeting"
+    var place: String { [m.city, m.country.map(t.name)].compactMap { $0 }.joined(separator: ", ") }
+    var since: String { MeetingReport.since(data, t) }
+
+    /// "since the previous meeting (24 November 2014, Tegucigalpa)", or "up to this meeting".
+    static func since(_ data: MeetingReportData, _ t: Localizer) -> String {
+        data.previous.map { t("report.since_previous", ["date": t.longDate($0.date), "city": $0.city ?? $0.id]) } ?? t("report.up_to")
     }
 
     /// Workload per State (requested, assisted, concluded) of `cases`; `alsoHide` gives, by row
     /// label ("Total" for the totals row), entries to withhold.
-    static func workloadTable(_ cases: [CaseSummary], title: String, minimum: Int, alsoHide: ((String) -> [Bool]?)?) -> CountTable {
+    static func workloadTable(_ cases: [CaseSummary], title: String, minimum: Int, alsoHide: ((String) -> [Bool]?)?, _ t: Localizer) -> CountTable {
         let rows = WorkloadRow.rows(cases).filter { $0.requested + $0.assisted + $0.concluded > 0 }
-        let labels = rows.map { Codes.label($0.state) }
+        let labels = rows.map { t.label($0.state) }
         return CountTable(
-            title: title, rows: labels, columns: ["Requested", "Assisted", "Concluded"],
+            title: title, rows: labels, columns: [t("report.col.requested"), t("report.col.assisted"), t("report.col.concluded")],
             counts: rows.map { [$0.requested, $0.assisted, $0.concluded] }, minimum: minimum, showsRowTotals: false,
             alsoHide: alsoHide.map { hide in (labels + ["Total"]).map { hide($0) ?? [false, false, false, false] } })
     }
 
     /// Cases per category and requesting State.
-    static func categoryTable(_ cases: [CaseSummary], minimum: Int, alsoHide: ((String) -> [Bool]?)?) -> CountTable {
+    static func categoryTable(_ cases: [CaseSummary], minimum: Int, alsoHide: ((String) -> [Bool]?)?, _ t: Localizer) -> CountTable {
         let rows = WorkloadRow.rows(cases).filter { $0.requested > 0 }
-        let labels = rows.map { Codes.label($0.state) }
+        let labels = rows.map { t.label($0.state) }
         return CountTable(
-            title: "Cases by category, since the mechanism began", rows: labels,
-            columns: Codes.categories.map { $0.replacingOccurrences(of: "_", with: " ") },
+            title: t("report.by_category"), rows: labels,
+            columns: Codes.categories.map { t("category." + $0) },
             counts: rows.map { r in Codes.categories.map { r.byCategory[$0] ?? 0 } }, minimum: minimum,
             alsoHide: alsoHide.map { hide in (labels + ["Total"]).map { hide($0) ?? Array(repeating: false, count: Codes.categories.count + 1) } })
     }
@@ -63,9 +70,9 @@ public struct MeetingReport: Sendable {
     /// "10 cases were filed in the period": the count as the table publishes it.
     func filed(_ table: CountTable, _ count: Int, _ rest: String) -> String {
         switch table.rowLabels.isEmpty ? .shown : table.labels[table.rowLabels.count][0] {
-        case .shown: "\(Render.count(count, "case")) \(count == 1 ? "was" : "were") filed \(rest)."
-        case .primary: "Fewer than \(minimum) cases were filed \(rest)."
-        case .withheld: "The number of cases filed \(rest) is withheld (x), so that no hidden count can be recovered."
+        case .shown: t("report.filed." + (count == 1 ? "one" : "other"), ["n": String(count), "rest": rest])
+        case .primary: t("report.filed.few", ["min": String(minimum), "rest": rest])
+        case .withheld: t("report.filed.withheld", ["rest": rest])
         }
     }
 
@@ -80,49 +87,40 @@ public struct MeetingReport: Sendable {
     var isAgenda: Bool { !m.held }
 
     /// "Report of the Meeting …" or "Agenda of the Meeting …".
-    var heading: String { "\(isAgenda ? "Agenda" : "Report") of the Meeting of the Liaison Officer Network for Consular Protection" }
+    public var heading: String { t(isAgenda ? "report.heading.agenda" : "report.heading.report") }
 
     /// The opening sentence, and what the counts are as of.
     var opening: String {
         guard !isAgenda else {
-            return
-                "The Liaison Officer Network for Consular Protection is scheduled to meet on \(Render.longDate(m.date)) in \(place). This agenda is drawn from the ledger as of \(Render.longDate(data.asOf))."
+            return t("report.opening.agenda", ["date": t.longDate(m.date), "place": place, "asof": t.longDate(data.asOf)])
         }
-        let observers = m.observers.isEmpty ? "" : "; observers: \(Render.list(m.observers))"
-        return
-            "The Liaison Officer Network for Consular Protection held its meeting on \(Render.longDate(m.date)) in \(place), with the participation of representatives from the following countries: \(participants)\(observers). Every count is as of the date of the meeting."
+        let observers = m.observers.isEmpty ? "" : t("report.observers", ["list": t.list(m.observers)])
+        return t("report.opening", ["date": t.longDate(m.date), "place": place, "participants": participants, "observers": observers])
     }
 
     /// The report's legend: what "Total" and the hidden counts mean.
     var legend: String {
-        let total =
-            "In every table, the last row, \"Total\", is the sum of its column; in the table of cases by category, the last column, \"Total\", is the sum of its row (the cases a State requested). Totals include hidden counts."
-        return minimum <= 1
-            ? total
-            : total
-                + " Counts from 1 to \(minimum - 1) are shown as \"<\(minimum)\"; \"x\" marks a count withheld (of any size, zero included) so that no hidden count can be recovered from the others, nor by comparing this report with the previous one."
+        let total = t("report.legend.total")
+        return minimum <= 1 ? total : total + t("report.legend.hidden", ["max": String(minimum - 1), "min": String(minimum)])
     }
 
-    var lead: String { isAgenda ? "Items for the meeting:" : "The Network submits its report as follows:" }
+    var lead: String { t(isAgenda ? "report.lead.agenda" : "report.lead.report") }
 
     var agendaItems: [Item] {
-        let asOf = Render.longDate(data.asOf)
+        let asOf = t.longDate(data.asOf)
+        let sinceAsOf = t("report.since_as_of", ["since": since, "date": asOf])
         return [
             Item(
-                title: "Cases due for presentation (Article 7.7)",
-                paragraphs: [
-                    data.due.isEmpty
-                        ? "As of \(asOf), no concluded case is due for presentation at this meeting."
-                        : "As of \(asOf), these concluded cases are to be presented at this meeting:"
-                ],
+                title: t("report.due.title"),
+                paragraphs: [t(data.due.isEmpty ? "report.due.none" : "report.due.some", ["date": asOf])],
                 list: data.due.map { s, overdue in
-                    let late = overdue.map { ", overdue since the meeting of \(Render.longDate($0.date))" } ?? ""
-                    return "\(s.caseID) (\(Codes.label(s.requesting))), concluded on \(s.concluded ?? "?")\(late)"
+                    let late = overdue.map { t("report.due.late", ["date": t.longDate($0.date)]) } ?? ""
+                    return t("report.due.item", ["case": s.caseID, "state": t.label(s.requesting), "date": s.concluded ?? "?", "late": late])
                 }),
             Item(
-                title: "Workload \(since), as of \(asOf)",
+                title: t("report.workload", ["since": sinceAsOf]),
                 paragraphs: [
-                    filed(workloadTable, data.periodCases.count, "\(since), as of \(asOf)") + (data.periodCases.isEmpty ? "" : Render.suppression(minimum))
+                    filed(workloadTable, data.periodCases.count, sinceAsOf) + (data.periodCases.isEmpty ? "" : suppression)
                 ],
                 table: workloadTable),
             breachesItem,
@@ -131,73 +129,70 @@ public struct MeetingReport: Sendable {
 
     var breachesItem: Item {
         Item(
-            title: "Breaches of the Agreement in the period's cases",
-            paragraphs: [
-                data.breaches.isEmpty
-                    ? "`amparo verify` finds no breach of the Agreement in these cases."
-                    : "`amparo verify` finds these breaches of the Agreement in the period's cases:"
-            ],
-            list: data.breaches.map { "\($0.caseID ?? "-"): \($0.message) [\($0.rule)]" })
+            title: t("report.breaches.title"),
+            paragraphs: [t(data.breaches.isEmpty ? "report.breaches.none" : "report.breaches.some")],
+            list: data.breaches.map { "\($0.caseID ?? "-"): \(t.breach($0)) [\($0.rule)]" })
     }
 
     var items: [Item] {
         if isAgenda { return agendaItems }
         var items: [Item] = []
         for (s, p) in data.presented {
-            let by = Codes.name(p.providedBy)
+            let by = t.name(p.providedBy)
             items.append(
                 Item(
-                    title: "Case \(s.caseID), presented by \(Codes.name(s.requesting))",
+                    title: t("report.case.title", ["case": s.caseID, "state": t.name(s.requesting)]),
                     paragraphs: [
-                        "Nature of the situation: \(p.nature).",
-                        "Consular protection required: \(p.required).",
-                        "Consular protection provided: \(p.provided), by \(by).",
-                        "Outcome: \((s.outcome ?? "open").replacingOccurrences(of: "_", with: " "))\(s.summary.map { " — \($0)" } ?? "").",
-                        "Lessons learned: \(p.lessons).",
+                        t("report.case.nature", ["text": p.nature]),
+                        t("report.case.required", ["text": p.required]),
+                        t("report.case.provided", ["text": p.provided, "state": by]),
+                        t("report.case.outcome", ["outcome": t.outcome(s.outcome), "summary": s.summary.map { " — \($0)" } ?? ""]),
+                        t("report.case.lessons", ["text": p.lessons]),
                     ]))
         }
         if data.presented.isEmpty {
-            items.append(Item(title: "Cases presented", paragraphs: ["No case was presented at this meeting."]))
+            items.append(Item(title: t("report.presented.title"), paragraphs: [t("report.presented.none")]))
         }
         items.append(
             Item(
-                title: "Workload \(since)",
+                title: t("report.workload", ["since": since]),
                 paragraphs: [
-                    filed(workloadTable, data.periodCases.count, "in the period") + (data.periodCases.isEmpty ? "" : Render.suppression(minimum))
+                    filed(workloadTable, data.periodCases.count, t("report.in_period")) + (data.periodCases.isEmpty ? "" : suppression)
                 ],
                 table: workloadTable))
         items.append(
             Item(
-                title: "Workload since the mechanism began",
-                paragraphs: [filed(workloadToDateTable, data.casesToDate.count, "up to this meeting")],
+                title: t("report.workload_to_date"),
+                paragraphs: [filed(workloadToDateTable, data.casesToDate.count, t("report.up_to"))],
                 table: workloadToDateTable))
-        items.append(Item(title: "Cases by category, since the mechanism began", paragraphs: [], table: categoryTable))
+        items.append(Item(title: t("report.by_category"), paragraphs: [], table: categoryTable))
         items.append(
             Item(
-                title: "Cases overdue under Article 7.7",
-                paragraphs: [
-                    data.overdue.isEmpty
-                        ? "Every concluded case was presented at the meeting following its conclusion."
-                        : "These concluded cases were not presented at the meeting following their conclusion:"
-                ],
+                title: t("report.overdue.title"),
+                paragraphs: [t(data.overdue.isEmpty ? "report.overdue.none" : "report.overdue.some")],
                 list: data.overdue.map {
-                    "\($0.summary.caseID) (\(Codes.label($0.summary.requesting))), concluded on \($0.summary.concluded ?? "?"), due at the meeting of \(Render.longDate($0.due.date))"
+                    t(
+                        "report.overdue.item",
+                        ["case": $0.summary.caseID, "state": t.label($0.summary.requesting), "date": $0.summary.concluded ?? "?", "meeting": t.longDate($0.due.date)])
                 }))
         items.append(breachesItem)
         return items
     }
 
     var participants: String {
-        let names = m.participants.map { Codes.name($0) }
-        return names.isEmpty ? "no participation recorded" : Render.list(names)
+        let names = m.participants.map { t.name($0) }
+        return names.isEmpty ? t("report.no_participants") : t.list(names)
     }
+
+    /// The sentence about suppressed cells; nothing when no count can be suppressed (a minimum of 1).
+    var suppression: String { minimum <= 1 ? "" : t("report.suppression", ["max": String(minimum - 1), "min": String(minimum)]) }
 
     // MARK: Markdown
 
     public func markdown() -> String {
         var out = "# \(heading)\n\n"
-        out += "Regional Conference on Migration (RCM) · Regional Consultation Group on Migration (RCGM)\n\n"
-        out += "**\(place)**  \n**\(Render.longDate(m.date))**\n\n"
+        out += "\(t("report.org.rcm")) · \(t("report.org.rcgm"))\n\n"
+        out += "**\(place)**  \n**\(t.longDate(m.date))**\n\n"
         out += opening + "\n\n"
         out += lead + "\n\n"
         for (i, item) in items.enumerated() {
@@ -207,7 +202,7 @@ public struct MeetingReport: Sendable {
             for l in item.list { out += "- \(l)\n" }
             if !item.list.isEmpty { out += "\n" }
         }
-        out += "---\n\(legend) From the ledger's \(data.events) events; case data carry no personal data.\n"
+        out += "---\n\(legend) \(t("report.footer.md", ["n": String(data.events)]))\n"
         return out
     }
 

@@ -66,3 +66,10 @@ enum Strings {
         "amparo: warning: the events are recorded, but the projections could not catch up (\(reason)); the next report catches up"
     }
 }
+
+extension Strings {
+    static func serving(host: String, port: Int, ledger: String) -> String {
+        let shown = host.contains(":") ? "[\(host)]" : host
+        return "amparo: serving \(ledger) read-only at http://\(shown):\(port)/ (Ctrl-C stops it)"
+    }
+}

@@ -253,6 +253,12 @@ public final class EventLog: Sendable {
         try lmdb { try env.read(body) }
     }
 
+    /// Runs `body` with one snapshot held: every read of this log (and of the projections beside
+    /// it) made inside it sees the same committed state. `body` must not write.
+    public func snapshot<R>(_ body: () throws -> R) throws -> R {
+        try lmdb { try env.snapshot(body) }
+    }
+
     /// Runs `body` in the ledger's single write transaction: it commits when `body` returns and
     /// aborts when it throws. `body` may run again when the map had to grow, so it must have no
     /// effect outside the transaction. Refused on a ledger opened read-only.

@@ -1,0 +1,205 @@
+import Agreement
+import Foundation
+import HTTPTypes
+import Hummingbird
+import L10n
+import Logging
+import Ledger
+import Projections
+import Service
+import ServiceLifecycle
+import Synchronization
+
+/// How `amparo serve` runs: where it listens, who may look, what it publishes.
+public struct ConsoleConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The bearer token every request must carry (`--token-file`); nil on loopback without one.
+    public var token: [UInt8]?
+    /// `/checkpoint` and `/tile/…` without the token (`--public-log`).
+    public var publicLog = false
+    /// Published counts below this are suppressed in the meeting reports (`--min-cell`).
+    public var minCell = 5
+    /// Cases per page of the case list.
+    public var pageSize = 50
+    /// How often the background verify looks for a log that grew.
+    public var verifyEvery: Duration = .seconds(30)
+    /// The language when neither the switch nor the browser names one.
+    public var defaultLanguage: Language = .en
+
+    public init() {}
+
+    /// Loopback: 127.0.0.0/8, ::1, localhost.
+    public static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { return false }
+        return parts[0] == "127"
+    }
+}
+
+/// The last run of the background verify: what the dashboard shows and the case filter uses.
+public struct VerifyRun: Sendable {
+    public let events: UInt64
+    public let finished: Date
+    public let breaches: [Breach]
+    /// The ids of the cases with at least one finding.
+    public let casesWithFindings: Set<String>
+}
+
+/// The Secretariat's read-only console over one ledger: it never holds a signing key and never
+/// appends; it brings the projections up to date as the CLI does and reads one snapshot per request.
+public final class Console: Sendable {
+    public let log: EventLog
+    public let configuration: ConsoleConfiguration
+    let verifyState = Mutex<(last: VerifyRun?, running: Bool, error: String?)>((nil, false, nil))
+
+    public init(log: EventLog, configuration: ConsoleConfiguration) {
+        self.log = log
+        self.configuration = configuration
+    }
+
+    /// The last verify run, if one finished.
+    public var lastVerify: VerifyRun? { verifyState.withLock { $0.last } }
+
+    /// Runs `amparo verify`'s checks over the log as it is now, unless the last run already covered
+    /// this size; keeps the result for the dashboard.
+    public func verifyIfGrown() {
+        let start = verifyState.withLock { state -> Bool in
+            if state.running { return false }
+            state.running = true
+            return true
+        }
+        guard start else { return }
+        defer { verifyState.withLock { $0.running = false } }
+        do {
+            let size = try log.size()
+            if let last = lastVerify, last.events == size { return }
+            let report = try Audit.verify(log)
+            let run = VerifyRun(
+                events: report.events, finished: Date(), breaches: report.breaches,
+                casesWithFindings: Set(report.breaches.compactMap(\.caseID)))
+            verifyState.withLock {
+                $0.last = run
+                $0.error = nil
+            }
+        } catch {
+            verifyState.withLock { $0.error = "\(error)" }
+        }
+    }
+
+    /// Brings the projections up to date when the ledger is writable; a read-only ledger or a full
+    /// disk leaves them where they are (the pages say how far behind).
+    func projections() throws -> ProjectionStore {
+        let store = try ProjectionStore(log: log)
+        if !log.isReadOnly {
+            do {
+                try store.catchUp()
+            } catch let error as LedgerError where error.code == .readOnly || error.code == .diskFull {}
+        }
+        return store
+    }
+
+    /// The application: routes, access control, security headers; with the background verify.
+    public func application() -> some ApplicationProtocol {
+        var app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "amparo"),
+            logger: {
+                var logger = Logger(label: "amparo.serve")
+                logger.logLevel = .warning
+                return logger
+            }()
+        )
+        app.addServices(BackgroundVerify(console: self))
+        return app
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: Guard(console: self))
+        Routes(console: self).register(on: router)
+        return router
+    }
+}
+
+/// Runs verify at start and then whenever the log grew, on its own thread (never on the request
+/// threads).
+struct BackgroundVerify: ServiceLifecycle.Service {
+    let console: Console
+
+    func run() async throws {
+        while !Task.isCancelled {
+            let console = self.console
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    console.verifyIfGrown()
+                    done.resume()
+                }
+            }
+            try? await Task.sleep(for: console.configuration.verifyEvery)
+        }
+    }
+}
+
+/// Access control and the headers every response carries.
+struct Guard: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let console: Console
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        if let token = console.configuration.token, !(console.configuration.publicLog && Guard.isLogPath(request.uri.path)),
+            !Guard.authorized(request.headers[.authorization], token: token)
+        {
+            let t = Localizer(Pages.language(request, default: console.configuration.defaultLanguage))
+            response = Pages.error(request, t, status: .unauthorized, message: t("error.token"))
+            response.headers[.wwwAuthenticate] = "Bearer realm=\"amparo\""
+        } else {
+            do {
+                response = try await next(request, context)
+            } catch let error as HTTPError {
+                let t = Localizer(Pages.language(request, default: console.configuration.defaultLanguage))
+                response = Pages.error(
+                    request, t, status: error.status, message: error.body ?? (error.status == .notFound ? t("error.not_found") : t("error.bad_request")))
+            } catch let error as LedgerError {
+                let t = Localizer(Pages.language(request, default: console.configuration.defaultLanguage))
+                let status: HTTPResponse.Status = error.code == .notFound ? .notFound : .internalServerError
+                response = Pages.error(request, t, status: status, message: error.message)
+            } catch {
+                let t = Localizer(Pages.language(request, default: console.configuration.defaultLanguage))
+                response = Pages.error(request, t, status: .internalServerError, message: t("error.internal"))
+            }
+        }
+        Guard.secure(&response.headers)
+        return response
+    }
+
+    /// `/checkpoint` and `/tile/…`: what `--public-log` opens.
+    static func isLogPath(_ path: String) -> Bool { path == "/checkpoint" || path.hasPrefix("/tile/") }
+
+    /// `Bearer TOKEN`, the token compared in constant time (every byte, whatever differs first).
+    static func authorized(_ header: String?, token: [UInt8]) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
+        let given = Array(header.utf8.dropFirst(7))
+        var diff = UInt8(given.count == token.count ? 0 : 1)
+        for i in 0..<token.count { diff |= token[i] ^ (i < given.count ? given[i] : 0) }
+        return diff == 0
+    }
+
+    /// No framing, no inline script, nothing from elsewhere; no sniffing, no referrer.
+    static func secure(_ headers: inout HTTPFields) {
+        headers[.contentSecurityPolicy] =
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[.xFrameOptions] = "DENY"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.referrerPolicy] = "no-referrer"
+    }
+}
+
+extension HTTPField.Name {
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The languages people read Amparo in. The RCM works in Spanish and English; every user-visible
+/// sentence of the console, the reports and the case views has a key in both catalogs
+/// (`Catalog+en.swift`, `Catalog+es.swift`), and a test fails when either lacks one.
+public enum Language: String, CaseIterable, Sendable {
+    case en, es
+
+    /// The language of a POSIX locale (`es_MX.UTF-8` → es): LC_ALL, else LC_MESSAGES, else LANG,
+    /// the first one set and not empty; English when none names Spanish.
+    public static func fromEnvironment(_ environment: [String: String]) -> Language {
+        for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let value = environment[name], !value.isEmpty {
+                return value.lowercased().hasPrefix("es") ? .es : .en
+            }
+        }
+        return .en
+    }
+
+    /// The first of `es` and `en` an HTTP `Accept-Language` header prefers (by q-value, then by
+    /// order); nil when it names neither. At most 32 ranges are read.
+    public static func fromAcceptLanguage(_ header: String) -> Language? {
+        var best: (q: Double, order: Int, language: Language)?
+        for (order, part) in header.split(separator: ",").prefix(32).enumerated() {
+            let fields = part.split(separator: ";")
+            guard let tag = fields.first?.trimmingSpaces.lowercased() else { continue }
+            let base = tag.split(separator: "-").first.map(String.init) ?? tag
+            guard let language = Language(rawValue: base) else { continue }
+            var q = 1.0
+            for field in fields.dropFirst() {
+                let kv = field.trimmingSpaces
+                if kv.hasPrefix("q="), let v = Double(kv.dropFirst(2)), v >= 0, v <= 1 { q = v }
+            }
+            guard q > 0 else { continue }
+            if best == nil || q > best!.q { best = (q, order, language) }
+        }
+        return best?.language
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String { trimmingCharacters(in: .whitespaces) }
+}
+
+/// Looks sentences up in one language's catalog: `t("nav.cases")`, `t("cases.count", ["n": "3"])`.
+/// A `{name}` in the sentence is replaced by the argument of that name. A key missing from the
+/// catalog reads `⟦key⟧` (the tests look for that mark), never crashes.
+public struct Localizer: Sendable {
+    public let language: Language
+    let catalog: [String: String]
+
+    public init(_ language: Language) {
+        self.language = language
+        catalog = Catalogs.table(language)
+    }
+
+    public func callAsFunction(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        guard var text = catalog[key] else { return "⟦\(key)⟧" }
+        for (name, value) in arguments { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    /// True when the catalog has `key`.
+    public func has(_ key: String) -> Bool { catalog[key] != nil }
+
+    /// "1 case" / "3 cases": the key's `.one` or `.other` form with `{n}` filled.
+    public func count(_ n: Int, _ key: String) -> String {
+        self(key + (n == 1 ? ".one" : ".other"), ["n": String(n)])
+    }
+
+    /// A State's or country's name in this language (the catalog's `country.XX`), else the code.
+    public func country(_ code: String) -> String {
+        catalog["country." + code] ?? code
+    }
+
+    /// "14 de noviembre de 2015" / "14 November 2015" from YYYY-MM-DD; the text as given when it
+    /// is not such a date.
+    public func longDate(_ ymd: String) -> String {
+        let parts = ymd.split(separator: "-")
+        guard parts.count == 3, let m = Int(parts[1]), (1...12).contains(m), let d = Int(parts[2]) else { return ymd }
+        let month = self("month.\(m)")
+        switch language {
+        case .en: return "\(d) \(month) \(parts[0])"
+        case .es: return "\(d) de \(month) de \(parts[0])"
+        }
+    }
+}
+
+/// The catalogs: one per language, each a list of (key, sentence).
+public enum Catalogs {
+    /// Every key of `language`'s catalog, in catalog order (duplicates included, for the test).
+    public static func keys(_ language: Language) -> [String] { entries(language).map(\.0) }
+
+    static func entries(_ language: Language) -> [(String, String)] {
+        switch language {
+        case .en: english
+        case .es: spanish
+        }
+    }
+
+    static func table(_ language: Language) -> [String: String] {
+        Dictionary(entries(language), uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -1,0 +1,40 @@
+import Agreement
+import Foundation
+import L10n
+
+extension Localizer {
+    /// A State's or actor's name as a sentence says it: in English `Codes.name` ("the United
+    /// States"); in Spanish the catalog's name ("Estados Unidos", "México"), else the English label.
+    public func name(_ code: String) -> String {
+        if language == .en { return Codes.name(code) }
+        return has("country." + code) ? self("country." + code) : Codes.label(code)
+    }
+
+    /// A State's name in a table or chart: "United States", "México".
+    public func label(_ code: String) -> String {
+        if language == .en { return Codes.label(code) }
+        return name(code)
+    }
+
+    /// An outcome as a reader says it ("declined by migrant"; "open" when there is none yet).
+    public func outcome(_ code: String?) -> String {
+        let code = code ?? "open"
+        return has("outcome." + code) ? self("outcome." + code) : code.replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// "Canada, Costa Rica and the United States" / "Canadá, Costa Rica y Estados Unidos".
+    public func list(_ names: [String]) -> String {
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + self("list.and") + names.last!
+    }
+
+    /// A breach as a sentence in this language. English: the rule's own sentence, with the dates
+    /// and parties of the act. Spanish: the Article, its force and what the rule finds, from the
+    /// catalog (the detailed sentence is English only; see docs/i18n.md).
+    public func breach(_ b: Breach) -> String {
+        if language == .en { return b.message }
+        let summary = self("rule." + b.rule)
+        guard let article = b.article else { return summary }
+        return self("breach.sentence", ["article": article, "force": self("force." + b.force), "summary": summary])
+    }
+}

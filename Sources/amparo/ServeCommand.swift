@@ -1,0 +1,103 @@
+import ArgumentParser
+import Console
+import Dispatch
+import Foundation
+import Hummingbird
+import L10n
+import Ledger
+import Synchronization
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the Secretariat's read-only web console and the log as C2SP tlog-tiles.",
+        discussion: """
+            Pages: / (dashboard), /cases, /cases/ID (the auditor's replay), /proof/SEQ, /meetings, /meetings/ID. \
+            JSON: /api/cases, /api/cases/ID, /api/workload, /api/meetings, /api/meetings/ID, /api/verify, /api/proof/SEQ \
+            (docs/api.md). Transparency log: /checkpoint, /tile/L/N[.p/W], /tile/entries/N[.p/W] (c2sp.org/tlog-tiles). \
+            The console never signs and never appends; it brings the projections up to date as the CLI does and runs \
+            verify in the background whenever the log grew. It listens on loopback unless told otherwise; any other \
+            address needs --token-file. Stop it with Ctrl-C (SIGINT) or SIGTERM.
+            """
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(help: ArgumentHelp("Address and port to listen on (IPv6 in brackets: [::1]:8080).", valueName: "HOST:PORT"))
+    var listen = "127.0.0.1:8080"
+
+    @Option(
+        help: ArgumentHelp(
+            "A file holding the bearer token every request must carry (Authorization: Bearer TOKEN); required to listen beyond loopback.",
+            valueName: "FILE"))
+    var tokenFile: String?
+
+    @Flag(help: "Serve /checkpoint and /tile/... without the token (they hold no more than a bundle does).")
+    var publicLog = false
+
+    @Option(parsing: .unconditional, help: "Counts below this are suppressed in the meeting reports, as published.")
+    var minCell: Int = 5
+
+    @Option(help: ArgumentHelp("The console's language when the browser names neither es nor en (default: from LANG/LC_ALL).", valueName: "es|en"))
+    var lang: String?
+
+    func validate() throws {
+        guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1") }
+        _ = try Self.hostPort(listen)
+        if let lang, Language(rawValue: lang) == nil { throw ValidationError("--lang \(lang) is not es or en") }
+        if tokenFile == nil, !ConsoleConfiguration.isLoopback(try Self.hostPort(listen).host) {
+            throw ValidationError(
+                "--listen \(listen) is not a loopback address: anyone who reaches it could read the ledger; give --token-file FILE (a bearer token), or listen on 127.0.0.1")
+        }
+    }
+
+    /// "127.0.0.1:8080" → ("127.0.0.1", 8080); "[::1]:8080" → ("::1", 8080).
+    static func hostPort(_ text: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":") else { throw ValidationError("--listen \(text) is not HOST:PORT, e.g. 127.0.0.1:8080") }
+        var host = String(text[..<colon])
+        let portText = text[text.index(after: colon)...]
+        guard let port = Int(portText), (0...65535).contains(port), !host.isEmpty else {
+            throw ValidationError("--listen \(text) is not HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:8080")
+        }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+
+    /// The token: the file's text without surrounding white space, at least 16 characters.
+    static func token(_ path: String) throws -> [UInt8] {
+        let text = String(decoding: try FileIO.read(path, limit: 4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.utf8.count >= 16, !text.contains(where: { $0.isWhitespace }) else {
+            throw LedgerError(.usage, "\(path) must hold one token of at least 16 characters without spaces (e.g. `openssl rand -hex 32 > \(path)`)")
+        }
+        return Array(text.utf8)
+    }
+
+    func run() throws {
+        let (host, port) = try Self.hostPort(listen)
+        var config = ConsoleConfiguration()
+        config.host = host
+        config.port = port
+        config.publicLog = publicLog
+        config.minCell = minCell
+        config.token = try tokenFile.map(Self.token)
+        config.defaultLanguage = lang.flatMap(Language.init(rawValue:)) ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
+        let log = try ledger.open()
+        let console = Console(log: log, configuration: config)
+        let app = console.application()
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<String?>(nil)
+        Output.note(Strings.serving(host: host, port: port, ledger: ledger.path))
+        Task {
+            do {
+                try await app.runService()
+            } catch {
+                failure.withLock { $0 = "\(error)" }
+            }
+            done.signal()
+        }
+        done.wait()
+        if let message = failure.withLock({ $0 }) {
+            throw LedgerError(.io, "the console stopped: \(message) (is \(listen) already in use?)")
+        }
+    }
+}
