@@ -153,6 +153,7 @@ let package = Package(
             name: "ConsoleTests",
             dependencies: [
                 "Console", "Scenario", "Service", "Ledger", "Projections", "Reports", "Agreement", "L10n", "TestSupport", "amparo",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,3 +1,6 @@
+import Foundation
+import Reports
+
 /// The console's stylesheet and its one script (progressive enhancement: every page works without
 /// it). Served from `/assets/`, so the Content-Security-Policy allows no inline style or script.
 enum Assets {
@@ -47,6 +50,24 @@ enum Assets {
         @media print { header.top, .downloads, footer { display: none; } body { background: #fff; } }
 
         """
+
+    /// The meeting report's stylesheet, scoped to the report's `<article>`.
+    static let reportCSS = scoped(MeetingReport.stylesheet, under: "article.report")
+
+    /// The meeting report's stylesheet for a page of the console: every rule applies inside
+    /// `scope` only (`body` becomes the scope itself); `@page` and `@media` rules are left out.
+    static func scoped(_ css: String, under scope: String) -> String {
+        var out = ""
+        for line in css.split(separator: "\n") {
+            guard !line.hasPrefix("@"), let brace = line.firstIndex(of: "{") else { continue }
+            let selectors = line[..<brace].split(separator: ",").map { s -> String in
+                let s = s.trimmingCharacters(in: .whitespaces)
+                return s == "body" ? scope : s.hasPrefix("body ") ? scope + s.dropFirst(4) : "\(scope) \(s)"
+            }
+            out += selectors.joined(separator: ", ") + " " + line[brace...] + "\n"
+        }
+        return out
+    }
 
     /// Filters apply as soon as a choice changes (the button stays for use without script).
     static let consoleJS = """

@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import L10n
-import Logging
 import Ledger
+import Logging
 import Projections
 import Service
 import ServiceLifecycle
@@ -101,10 +101,12 @@ public final class Console: Sendable {
     }
 
     /// The application: routes, access control, security headers; with the background verify.
-    public func application() -> some ApplicationProtocol {
+    /// `onRunning` hears the port once the server listens (the one chosen when asked for port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "amparo"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: {
                 var logger = Logger(label: "amparo.serve")
                 logger.logLevel = .warning
@@ -123,22 +125,22 @@ public final class Console: Sendable {
     }
 }
 
-/// Runs verify at start and then whenever the log grew, on its own thread (never on the request
-/// threads).
+/// Runs verify at start and then whenever the log grew, on a thread of its own (never on the
+/// request threads). A graceful shutdown (SIGTERM, SIGINT) ends the loop at once; a run in progress
+/// ends with the process.
 struct BackgroundVerify: ServiceLifecycle.Service {
     let console: Console
 
     func run() async throws {
-        while !Task.isCancelled {
-            let console = self.console
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                Thread.detachNewThread {
-                    console.verifyIfGrown()
-                    done.resume()
+        let console = self.console
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    Thread.detachNewThread { console.verifyIfGrown() }
+                    try await Task.sleep(for: console.configuration.verifyEvery)
                 }
             }
-            try? await Task.sleep(for: console.configuration.verifyEvery)
-        }
+        } catch is CancellationError {}
     }
 }
 
@@ -189,8 +191,11 @@ struct Guard: RouterMiddleware {
 
     /// No framing, no inline script, nothing from elsewhere; no sniffing, no referrer.
     static func secure(_ headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        // A response that set its own policy (the standalone report's) keeps it.
+        if headers[.contentSecurityPolicy] == nil {
+            headers[.contentSecurityPolicy] =
+                "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        }
         headers[.xFrameOptions] = "DENY"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "no-referrer"

@@ -91,7 +91,8 @@ enum Pages {
                 status: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
         }
-        let body = "<h1>\(e(t("error.title", ["status": String(status.code)])))</h1>\n<p class=\"error\">\(e(message))</p>\n<p><a href=\"/\">\(e(t("nav.dashboard")))</a></p>"
+        let body =
+            "<h1>\(e(t("error.title", ["status": String(status.code)])))</h1>\n<p class=\"error\">\(e(message))</p>\n<p><a href=\"/\">\(e(t("nav.dashboard")))</a></p>"
         return html(page(request, t, title: t("error.title", ["status": String(status.code)]), body: body), status: status)
     }
 

@@ -56,7 +56,7 @@ struct Routes: Sendable {
         router.get("/tile/**") { request, context in try tile(request, context) }
 
         router.get("/assets/console.css") { _, _ in asset(Assets.consoleCSS, "text/css; charset=utf-8") }
-        router.get("/assets/report.css") { _, _ in asset(MeetingReport.stylesheet, "text/css; charset=utf-8") }
+        router.get("/assets/report.css") { _, _ in asset(Assets.reportCSS, "text/css; charset=utf-8") }
         router.get("/assets/console.js") { _, _ in asset(Assets.consoleJS, "text/javascript; charset=utf-8") }
     }
 
@@ -140,7 +140,8 @@ struct Routes: Sendable {
             if run.breaches.isEmpty {
                 body += "<p class=\"ok\">\(Pages.e(t("verify.ok", ["events": String(run.events), "age": when])))</p>\n"
             } else {
-                body += "<p class=\"bad\">\(Pages.e(t("verify.findings", ["n": String(run.breaches.count), "events": String(run.events), "age": when])))</p>\n<ul class=\"findings\">\n"
+                body +=
+                    "<p class=\"bad\">\(Pages.e(t("verify.findings", ["n": String(run.breaches.count), "events": String(run.events), "age": when])))</p>\n<ul class=\"findings\">\n"
                 for b in run.breaches.prefix(20) { body += Pages.finding(t, b, withCase: true) }
                 body += "</ul>\n"
                 if run.breaches.count > 20 { body += "<p>\(Pages.e(t("verify.more", ["n": String(run.breaches.count - 20)])))</p>\n" }
@@ -279,7 +280,8 @@ struct Routes: Sendable {
         var body = "<h1>\(Pages.e(t("cases.title")))</h1>\n<form method=\"get\" action=\"/cases\" class=\"filters\" id=\"filters\">\n"
         body += "<label>\(Pages.e(t("filter.requesting"))) \(options("requesting", states, f.requesting))</label>\n"
         body += "<label>\(Pages.e(t("filter.assisting"))) \(options("assisting", states, f.assisting))</label>\n"
-        body += "<label>\(Pages.e(t("filter.status"))) \(options("status", CaseStatus.allCases.map { ($0.rawValue, Pages.status(t, $0.rawValue)) }, f.status))</label>\n"
+        body +=
+            "<label>\(Pages.e(t("filter.status"))) \(options("status", CaseStatus.allCases.map { ($0.rawValue, Pages.status(t, $0.rawValue)) }, f.status))</label>\n"
         body += "<label>\(Pages.e(t("filter.category"))) \(options("category", Codes.categories.map { ($0, Pages.category(t, $0)) }, f.category))</label>\n"
         body += "<label>\(Pages.e(t("filter.from"))) <input type=\"date\" name=\"from\" value=\"\(Pages.e(f.from ?? ""))\"></label>\n"
         body += "<label>\(Pages.e(t("filter.to"))) <input type=\"date\" name=\"to\" value=\"\(Pages.e(f.to ?? ""))\"></label>\n"
@@ -289,9 +291,13 @@ struct Routes: Sendable {
         if request.uri.queryParameters["lang"] != nil { body += "<input type=\"hidden\" name=\"lang\" value=\"\(t.language.rawValue)\">\n" }
         body += "<button type=\"submit\">\(Pages.e(t("filter.apply")))</button> <a href=\"/cases\">\(Pages.e(t("filter.clear")))</a>\n</form>\n"
         let first = l.total == 0 ? 0 : (l.page - 1) * l.perPage + 1
-        body += "<p id=\"count\">\(Pages.e(t("cases.showing", ["first": String(first), "last": String(first + l.cases.count - (l.total == 0 ? 0 : 1)), "total": String(l.total)])))</p>\n"
+        body +=
+            "<p id=\"count\">\(Pages.e(t("cases.showing", ["first": String(first), "last": String(first + l.cases.count - (l.total == 0 ? 0 : 1)), "total": String(l.total)])))</p>\n"
         body += Pages.table(
-            [t("cases.case"), t("cases.status"), t("cases.requesting"), t("cases.assisting"), t("cases.location"), t("cases.category"), t("cases.filed"), t("cases.findings")],
+            [
+                t("cases.case"), t("cases.status"), t("cases.requesting"), t("cases.assisting"), t("cases.location"), t("cases.category"), t("cases.filed"),
+                t("cases.findings"),
+            ],
             l.cases.map { c in
                 [
                     Pages.caseLink(c.caseID), Pages.e(Pages.status(t, c.status)), Pages.e(t.country(c.requesting)), Pages.e(Pages.stateName(t, c.assisting)),
@@ -330,7 +336,8 @@ struct Routes: Sendable {
         }
         body += "<dt>\(Pages.e(t("cases.category")))</dt><dd>\(Pages.e(Pages.category(t, s.category)))</dd>\n</dl>\n"
         let total = steps.reduce(0) { $0 + $1.breaches.count }
-        body += "<p id=\"case-verdict\" class=\"\(total == 0 ? "ok" : "bad")\">\(Pages.e(total == 0 ? t("case.no_findings") : t.count(total, "case.findings")))</p>\n"
+        body +=
+            "<p id=\"case-verdict\" class=\"\(total == 0 ? "ok" : "bad")\">\(Pages.e(total == 0 ? t("case.no_findings") : t.count(total, "case.findings")))</p>\n"
         body += "<details><summary>\(Pages.e(t("case.rules_checked", ["n": String(last.checked.count)])))</summary><ul class=\"rules\">"
         body += last.checked.map { "<li><span class=\"rule\">\(Pages.e($0))</span> \(Pages.e(t("rule." + $0)))</li>" }.joined() + "</ul></details>\n"
         body += "<ol class=\"replay\" id=\"replay\">\n"
@@ -410,9 +417,12 @@ struct Routes: Sendable {
     func proofPage(_ request: Request, _ t: Localizer, _ seq: UInt64) throws -> String {
         let p = try proof(t, seq)
         var body = "<h1>\(Pages.e(t("proof.title", ["seq": String(seq)])))</h1>\n"
-        body += "<p class=\"\(p.verified ? "ok" : "bad")\" id=\"proof-verdict\">\(Pages.e(t(p.verified ? "proof.ok" : "proof.bad", ["seq": String(seq), "size": String(p.size)])))</p>\n"
+        body +=
+            "<p class=\"\(p.verified ? "ok" : "bad")\" id=\"proof-verdict\">\(Pages.e(t(p.verified ? "proof.ok" : "proof.bad", ["seq": String(seq), "size": String(p.size)])))</p>\n"
         body += "<dl><dt>\(Pages.e(t("proof.leaf")))</dt><dd><code>\(p.leaf.base64)</code></dd>\n"
-        body += "<dt>\(Pages.e(t("proof.path", ["n": String(p.path.count)])))</dt><dd><ol>" + p.path.map { "<li><code>\($0.base64)</code></li>" }.joined() + "</ol></dd>\n"
+        body +=
+            "<dt>\(Pages.e(t("proof.path", ["n": String(p.path.count)])))</dt><dd><ol>" + p.path.map { "<li><code>\($0.base64)</code></li>" }.joined()
+            + "</ol></dd>\n"
         body += "<dt>\(Pages.e(t("dashboard.checkpoint")))</dt><dd><pre class=\"note\">\(Pages.e(p.checkpoint))</pre></dd></dl>\n"
         body += "<p>\(Pages.e(t("proof.how")))</p>\n<pre>amparo prove --seq \(seq) --size \(p.size)</pre>\n<p><a href=\"/api/proof/\(seq)\">JSON</a></p>\n"
         return Pages.page(request, t, title: t("proof.title", ["seq": String(seq)]), body: body)
@@ -449,8 +459,10 @@ struct Routes: Sendable {
         let r = try report(t, id)
         let lang = "?lang=\(t.language.rawValue)"
         var body = "<p class=\"downloads\">\(Pages.e(t("meetings.download"))) "
-        body += ["md", "html", "json"].map { "<a href=\"/meetings/\(Pages.e(id))/report.\($0)\(lang)\" download>\($0.uppercased())</a>" }.joined(separator: " · ")
-        body += " · \(Pages.e(t("meetings.min_cell", ["n": String(config.minCell)])))</p>\n<article class=\"report\" id=\"report\">\n\(r.htmlBody())</article>\n"
+        body += ["md", "html", "json"].map { "<a href=\"/meetings/\(Pages.e(id))/report.\($0)\(lang)\" download>\($0.uppercased())</a>" }.joined(
+            separator: " · ")
+        body +=
+            " · \(Pages.e(t("meetings.min_cell", ["n": String(config.minCell)])))</p>\n<article class=\"report\" id=\"report\">\n\(r.htmlBody())</article>\n"
         return Pages.page(request, t, title: r.heading, body: body, extraCSS: "/assets/report.css")
     }
 

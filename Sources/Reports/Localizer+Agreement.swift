@@ -22,6 +22,18 @@ extension Localizer {
         return has("outcome." + code) ? self("outcome." + code) : code.replacingOccurrences(of: "_", with: " ")
     }
 
+    /// One line about a case: id, status, parties, location, outcome. English: `summaryLine`, as
+    /// `replay` always printed it; otherwise the same parts in this language.
+    public func summaryLine(_ s: CaseState) -> String {
+        if language == .en { return s.summaryLine }
+        var parts = [s.id, self("summary.status", ["status": has("status." + s.status.rawValue) ? self("status." + s.status.rawValue) : s.status.rawValue])]
+        parts.append(self("summary.requesting", ["code": s.requesting]))
+        if let a = s.assisting { parts.append(self("summary.assisting", ["code": a])) }
+        if let c = s.locationCountry { parts.append(self("summary.location", ["place": "\(s.locationCity.map { "\($0), " } ?? "")\(c)"])) }
+        if let o = s.outcome { parts.append(self("summary.outcome", ["outcome": outcome(o)])) }
+        return parts.joined(separator: "  ")
+    }
+
     /// "Canada, Costa Rica and the United States" / "Canadá, Costa Rica y Estados Unidos".
     public func list(_ names: [String]) -> String {
         guard names.count > 1 else { return names.first ?? "" }

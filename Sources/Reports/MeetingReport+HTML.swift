@@ -177,7 +177,8 @@ public enum Charts {
                     out += "<text x=\"\(Int(left) + 3)\" y=\"\(Charts.fmt(y + barH - 4))\" font-size=\"12\" fill=\"#8a6d00\">\(e(mark))</text>\n"
                 } else {
                     let w = (width - left - 40) * Double(n) / Double(maxValue)
-                    out += "<rect x=\"\(Int(left))\" y=\"\(Charts.fmt(y))\" width=\"\(Charts.fmt(w))\" height=\"\(Charts.fmt(barH - 2))\" fill=\"\(colors[k])\"/>"
+                    out +=
+                        "<rect x=\"\(Int(left))\" y=\"\(Charts.fmt(y))\" width=\"\(Charts.fmt(w))\" height=\"\(Charts.fmt(barH - 2))\" fill=\"\(colors[k])\"/>"
                     out += "<text x=\"\(Charts.fmt(left + w + 4))\" y=\"\(Charts.fmt(y + barH - 4))\" font-size=\"12\">\(n)</text>\n"
                 }
             }

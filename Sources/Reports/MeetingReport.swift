@@ -173,7 +173,10 @@ public struct MeetingReport: Sendable {
                 list: data.overdue.map {
                     t(
                         "report.overdue.item",
-                        ["case": $0.summary.caseID, "state": t.label($0.summary.requesting), "date": $0.summary.concluded ?? "?", "meeting": t.longDate($0.due.date)])
+                        [
+                            "case": $0.summary.caseID, "state": t.label($0.summary.requesting), "date": $0.summary.concluded ?? "?",
+                            "meeting": t.longDate($0.due.date),
+                        ])
                 }))
         items.append(breachesItem)
         return items

@@ -1,4 +1,5 @@
 import Agreement
+import L10n
 import Ledger
 import Projections
 
@@ -10,12 +11,15 @@ public struct WorkloadReport: Sendable {
     public let asOf: String
     public let rows: [WorkloadRow]
     public let cases: [CaseSummary]
+    /// The language of its labels.
+    public let t: Localizer
 
     /// Cases filed in [from, to] (dates inclusive); `asOf` defaults to `to`, else the latest date in the cases.
     ///
     /// `rows`: the workload projection's rows, which count every case; used when no period is
     /// given (a period needs the rows of its cases, summed here).
-    public init(cases all: [CaseSummary], rows projected: [WorkloadRow]? = nil, from: String?, to: String?) {
+    public init(cases all: [CaseSummary], rows projected: [WorkloadRow]? = nil, from: String?, to: String?, language: Language = .en) {
+        t = Localizer(language)
         let cases = all.filter { c in
             guard let f = c.filed else { return false }
             return (from.map { f >= $0 } ?? true) && (to.map { f <= $0 } ?? true)
@@ -31,10 +35,10 @@ public struct WorkloadReport: Sendable {
 
     var period: String {
         switch (from, to) {
-        case (nil, nil): "all cases"
-        case (let f?, nil): "cases filed from \(f)"
-        case (nil, let t?): "cases filed up to \(t)"
-        case (let f?, let t?): "cases filed from \(f) to \(t)"
+        case (nil, nil): t("workload.period.all")
+        case (let f?, nil): t("workload.period.from", ["from": f])
+        case (nil, let to?): t("workload.period.to", ["to": to])
+        case (let f?, let to?): t("workload.period.from_to", ["from": f, "to": to])
         }
     }
 
@@ -47,14 +51,19 @@ public struct WorkloadReport: Sendable {
     func median(_ xs: [Int: Int]) -> String { WorkloadRow.median(xs).map(String.init) ?? "-" }
 
     public var mainTable: [[String]] {
-        var out = [["State", "Requested", "Assisted", "Open", "Concluded", "Actions", "Median days to scope", "Median days to conclusion"]]
+        var out = [
+            [
+                t("workload.state"), t("workload.requested"), t("workload.assisted"), t("workload.open"), t("workload.concluded"),
+                t("workload.actions"), t("workload.median_scope"), t("workload.median_conclusion"),
+            ]
+        ]
         for r in rows {
             out.append([
-                Codes.label(r.state), String(r.requested), String(r.assisted), String(r.open), String(r.concluded),
+                t.label(r.state), String(r.requested), String(r.assisted), String(r.open), String(r.concluded),
                 String(r.actions), median(r.daysToScope), median(r.daysToConclusion),
             ])
         }
-        let t = rows.reduce(into: WorkloadRow(state: "")) { acc, r in
+        let sum = rows.reduce(into: WorkloadRow(state: "")) { acc, r in
             acc.requested += r.requested
             acc.assisted += r.assisted
             acc.open += r.open
@@ -64,25 +73,26 @@ public struct WorkloadReport: Sendable {
             acc.daysToConclusion.merge(r.daysToConclusion, uniquingKeysWith: +)
         }
         out.append([
-            "Total", String(t.requested), String(t.assisted), String(t.open), String(t.concluded), String(t.actions),
-            median(t.daysToScope), median(t.daysToConclusion),
+            t("workload.total"), String(sum.requested), String(sum.assisted), String(sum.open), String(sum.concluded), String(sum.actions),
+            median(sum.daysToScope), median(sum.daysToConclusion),
         ])
         return out
     }
 
     public var categoryTable: [[String]] {
-        var out = [["State"] + Codes.categories + ["Total"]]
+        let categories = t.language == .en ? Codes.categories : Codes.categories.map { t("category." + $0) }
+        var out = [[t("workload.state")] + categories + [t("workload.total")]]
         for r in rows where r.requested > 0 {
-            out.append([Codes.label(r.state)] + Codes.categories.map { String(r.byCategory[$0] ?? 0) } + [String(r.requested)])
+            out.append([t.label(r.state)] + Codes.categories.map { String(r.byCategory[$0] ?? 0) } + [String(r.requested)])
         }
         return out
     }
 
     public var locationTable: [[String]] {
         let countries = Set(rows.flatMap { $0.byLocation.keys }).sorted()
-        var out = [["State"] + countries + ["Total"]]
+        var out = [[t("workload.state")] + countries + [t("workload.total")]]
         for r in rows where r.requested > 0 {
-            out.append([Codes.label(r.state)] + countries.map { String(r.byLocation[$0] ?? 0) } + [String(r.requested)])
+            out.append([t.label(r.state)] + countries.map { String(r.byLocation[$0] ?? 0) } + [String(r.requested)])
         }
         return out
     }
@@ -90,19 +100,21 @@ public struct WorkloadReport: Sendable {
     public var costTable: [[String]] {
         var totals: [String: Int] = [:]
         for r in rows { for (k, v) in r.costs { totals[k, default: 0] += v } }
-        var out = [["Payer", "Currency", "Amount"]]
+        var out = [[t("workload.payer"), t("workload.currency"), t("workload.amount")]]
         for key in totals.keys.sorted() {
             let parts = key.split(separator: " ")
-            out.append([Codes.label(String(parts[0])), String(parts.last ?? ""), Render.money(totals[key]!)])
+            out.append([t.label(String(parts[0])), String(parts.last ?? ""), Render.money(totals[key]!)])
         }
         return out
     }
 
     public var reimbursementTable: [[String]] {
-        var out = [["Assisting State", "Claims", "Settled", "Overdue (12 months)", "Amount claimed"]]
+        var out = [
+            [t("cases.assisting"), t("workload.claims"), t("workload.settled"), t("workload.overdue"), t("workload.claimed")]
+        ]
         for r in rows where r.claims > 0 {
             out.append([
-                Codes.label(r.state), String(r.claims), String(r.settled), String(overdue(r.state)),
+                t.label(r.state), String(r.claims), String(r.settled), String(overdue(r.state)),
                 r.claimed.keys.sorted().map { "\(Render.money(r.claimed[$0]!)) \($0)" }.joined(separator: ", "),
             ])
         }
@@ -111,19 +123,21 @@ public struct WorkloadReport: Sendable {
 
     var sections: [(String, [[String]])] {
         [
-            ("Cases by State", mainTable), ("Cases requested, by category", categoryTable), ("Cases requested, by location country", locationTable),
-            ("Costs by payer", costTable), ("Reimbursements", reimbursementTable),
+            (t("workload.section.state"), mainTable), (t("workload.section.category"), categoryTable),
+            (t("workload.section.location"), locationTable), (t("workload.section.costs"), costTable),
+            (t("workload.section.reimbursements"), reimbursementTable),
         ]
     }
 
     public func text() -> String {
-        var out = "Workload: \(period) (\(Render.count(cases.count, "case")); overdue as of \(asOf))\n"
+        var out = t("workload.heading.text", ["period": period, "cases": t.count(cases.count, "workload.cases"), "date": asOf]) + "\n"
         for (title, table) in sections { out += "\n" + title + "\n" + Render.text(table) }
         return out
     }
 
     public func markdown() -> String {
-        var out = "# Workload\n\n\(period.capitalizedFirst): \(Render.count(cases.count, "case")); reimbursements overdue as of \(asOf).\n"
+        var out = "# \(t("workload.heading.md"))\n\n"
+        out += t("workload.lead.md", ["period": period.capitalizedFirst, "cases": t.count(cases.count, "workload.cases"), "date": asOf]) + "\n"
         for (title, table) in sections { out += "\n## \(title)\n\n" + Render.markdown(table) }
         return out
     }

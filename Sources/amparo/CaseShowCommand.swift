@@ -1,6 +1,7 @@
 import Agreement
 import ArgumentParser
 import Foundation
+import L10n
 import Ledger
 import Projections
 import Reports
@@ -18,12 +19,14 @@ struct CaseShowCommand: ParsableCommand {
     @OptionGroup var selection: CaseSelection
     @Option(help: "Output format: text or json.")
     var format: TextOrJSON = .text
+    @OptionGroup var language: LanguageOption
 
     func validate() throws { _ = try selection.required() }
 
     func run() throws {
         let caseID = try selection.required()
         let log = try ledger.open()
+        let t = language.t
         guard let view = try Audit.caseView(log, caseID: caseID) else {
             throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
         }
@@ -52,22 +55,25 @@ struct CaseShowCommand: ParsableCommand {
                     "breaches": .array(breaches.map(\.json)),
                 ]))
         case .text:
-            print("case \(s.id): \(s.status.rawValue)")
-            print("  requesting State: \(Codes.name(s.requesting)) (\(s.requesting))")
-            if let a = s.assisting { print("  assisting State:  \(Codes.name(a)) (\(a))") }
-            if let c = s.locationCountry { print("  migrant in:       \(s.locationCity.map { "\($0), " } ?? "")\(Codes.name(c)) (\(c))") }
-            if let c = s.category { print("  category:         \(c)") }
-            if let o = s.outcome { print("  outcome:          \(o)") }
-            print("events:")
+            let es = t.language != .en
+            print(t("show.heading", ["id": s.id, "status": es ? t("status." + s.status.rawValue) : s.status.rawValue]))
+            print(t("show.requesting", ["name": t.name(s.requesting), "code": s.requesting]))
+            if let a = s.assisting { print(t("show.assisting", ["name": t.name(a), "code": a])) }
+            if let c = s.locationCountry {
+                print(t("show.location", ["place": "\(s.locationCity.map { "\($0), " } ?? "")\(t.name(c)) (\(c))"]))
+            }
+            if let c = s.category { print(t("show.category", ["category": es ? t("category." + c) : c])) }
+            if let o = s.outcome { print(t("show.outcome", ["outcome": es ? t.outcome(o) : o])) }
+            print(t("show.events"))
             var rows: [[String]] = []
             for f in view.facts {
-                rows.append(["  " + (f.seq.map(String.init) ?? "-"), f.occurred.date, f.actor, f.type + (f.original == nil ? "" : " (corrected)")])
+                rows.append(["  " + (f.seq.map(String.init) ?? "-"), f.occurred.date, f.actor, f.type + (f.original == nil ? "" : t("show.corrected"))])
             }
             print(Render.text(rows, numbers: false), terminator: "")
-            print("open obligations:" + (obligations.isEmpty ? " none" : ""))
+            print(t("show.obligations") + (obligations.isEmpty ? t("show.none") : ""))
             for o in obligations { print("  - \(o)") }
-            print("breaches of the Agreement:" + (breaches.isEmpty ? " none" : ""))
-            for b in breaches { print("  - \(b.rule) (seq \(b.seq.map(String.init) ?? "-")): \(b.message)") }
+            print(t("show.breaches") + (breaches.isEmpty ? t("show.none") : ""))
+            for b in breaches { print("  - \(b.rule) (seq \(b.seq.map(String.init) ?? "-")): \(t.breach(b))") }
         }
     }
 }
@@ -82,12 +88,14 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var selection: CaseSelection
     @Option(help: "Output format: text or json.")
     var format: TextOrJSON = .text
+    @OptionGroup var language: LanguageOption
 
     func validate() throws { _ = try selection.required() }
 
     func run() throws {
         let caseID = try selection.required()
         let log = try ledger.open()
+        let t = language.t
         guard let steps = try Audit.replay(log, caseID: caseID) else {
             throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
         }
@@ -108,20 +116,29 @@ struct ReplayCommand: ParsableCommand {
                     }))
         case .text:
             print(
-                "replay of case \(caseID): \(steps.count) events in the order the acts happened; every event checked against \(steps.first?.checked.count ?? 0) rules (\(steps.first?.checked.joined(separator: ", ") ?? ""))"
-            )
+                t(
+                    "replay.heading",
+                    [
+                        "id": caseID, "n": String(steps.count), "rules": String(steps.first?.checked.count ?? 0),
+                        "list": steps.first?.checked.joined(separator: ", ") ?? "",
+                    ]))
+            let width = max(t("replay.ok").count, t("replay.breach").count)
+            let indent = String(repeating: " ", count: width + 1)
             for step in steps {
                 let f = step.fact
-                let mark = step.breaches.isEmpty ? "ok" : "BREACH"
-                print(
-                    "\(mark.padding(toLength: 6, withPad: " ", startingAt: 0)) seq \(f.seq.map(String.init) ?? "-")  \(f.occurred.date)  \(f.type)  by \(f.actor), signed \(step.signer)"
-                )
-                if let original = f.original { print("       corrected by \(Self.corrections(of: f, original: original, in: steps))") }
-                print("       after: \(step.stateAfter.summaryLine)")
-                for b in step.breaches { print("       \(b.rule): \(b.message)") }
+                let mark = t(step.breaches.isEmpty ? "replay.ok" : "replay.breach")
+                let line = t(
+                    "replay.step",
+                    ["seq": f.seq.map(String.init) ?? "-", "date": f.occurred.date, "type": f.type, "actor": f.actor, "signer": step.signer])
+                print("\(mark.padding(toLength: width, withPad: " ", startingAt: 0)) \(line)")
+                if let original = f.original {
+                    print(indent + t("replay.corrected", ["changes": Self.corrections(of: f, original: original, in: steps)]))
+                }
+                print(indent + t("replay.after", ["summary": t.summaryLine(step.stateAfter)]))
+                for b in step.breaches { print("\(indent)\(b.rule): \(t.breach(b))") }
             }
             let total = steps.reduce(0) { $0 + $1.breaches.count }
-            print(total == 0 ? "no breaches" : "\(total) breach\(total == 1 ? "" : "es")")
+            print(total == 0 ? t("replay.none") : t.count(total, "replay.count"))
         }
     }
 

@@ -1,6 +1,7 @@
 import Agreement
 import ArgumentParser
 import Foundation
+import L10n
 import Ledger
 import Projections
 import Service
@@ -108,6 +109,23 @@ enum Output {
         }
         return path
     }
+}
+
+/// `--lang es|en`: the language of the text a command prints (docs/i18n.md).
+struct LanguageOption: ParsableArguments {
+    init() {}
+
+    @Option(
+        name: .customLong("lang"),
+        help: ArgumentHelp("The language of the text: es or en (default: from LC_ALL, LC_MESSAGES or LANG; else en).", valueName: "es|en"))
+    var code: String?
+
+    func validate() throws {
+        if let code, Language(rawValue: code) == nil { throw ValidationError("--lang \(code) is not es or en") }
+    }
+
+    var language: Language { code.flatMap(Language.init(rawValue:)) ?? Language.fromEnvironment(ProcessInfo.processInfo.environment) }
+    var t: Localizer { Localizer(language) }
 }
 
 /// `--ledger DIR`, shared by every command.

@@ -1,6 +1,7 @@
 import Agreement
 import ArgumentParser
 import Foundation
+import L10n
 import Ledger
 import Projections
 import Reports
@@ -131,6 +132,7 @@ struct WorkloadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("First filing date counted (YYYY-MM-DD).", valueName: "DATE")) var from: String?
     @Option(help: ArgumentHelp("Last filing date counted (YYYY-MM-DD).", valueName: "DATE")) var to: String?
     @Option(help: "Output format: table, csv, json or md.") var format: Format = .table
+    @OptionGroup var language: LanguageOption
     @Flag(help: "No progress bar.") var quiet = false
 
     func run() throws {
@@ -142,7 +144,7 @@ struct WorkloadCommand: ParsableCommand {
         let rows = from == nil && to == nil ? try store.workloadRows() : nil
         // Every count is as of --to: each case as it stood at the end of that day.
         let cases = try to.map { try store.caseSummaries(asOf: $0) } ?? store.caseSummaries()
-        let report = WorkloadReport(cases: cases, rows: rows, from: from, to: to)
+        let report = WorkloadReport(cases: cases, rows: rows, from: from, to: to, language: language.language)
         switch format {
         case .table: print(report.text(), terminator: "")
         case .md: print(report.markdown(), terminator: "")
@@ -161,6 +163,7 @@ struct CasesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only cases this State requested or assists.", valueName: "CODE"))
     var state: String?
     @Option(help: "Output format: table, json or csv.") var format: Format = .table
+    @OptionGroup var language: LanguageOption
     @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
@@ -178,8 +181,8 @@ struct CasesCommand: ParsableCommand {
             (status.map { c.status == $0 } ?? true) && (state.map { c.requesting == $0 || c.assisting == $0 } ?? true)
         }
         switch format {
-        case .table: print(Render.text(CasesReport.rows(cases), numbers: false), terminator: "")
-        case .csv: print(Render.csv(CasesReport.rows(cases)), terminator: "")
+        case .table: print(Render.text(CasesReport.rows(cases, language: language.language), numbers: false), terminator: "")
+        case .csv: print(Render.csv(CasesReport.rows(cases, language: language.language)), terminator: "")
         case .json: Output.printJSON(CasesReport.json(cases))
         }
     }
@@ -200,6 +203,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Output format: md, html or json.") var format: Format = .md
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE")) var out: String?
         @Option(parsing: .unconditional, help: "Counts below this are suppressed.") var minCell: Int = 5
+        @OptionGroup var language: LanguageOption
         @Flag(help: "No progress bar.") var quiet = false
 
         func validate() throws {
@@ -208,7 +212,8 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             let store = try openProjections(ledger, quiet: quiet)
-            let report = try MeetingReport(try MeetingReportData.make(store: store, meetingID: meetingID), minCell: minCell)
+            let report = try MeetingReport(
+                try MeetingReportData.make(store: store, meetingID: meetingID), minCell: minCell, language: language.language)
             let text: String
             switch format {
             case .md: text = report.markdown()

@@ -47,7 +47,8 @@ struct ServeCommand: ParsableCommand {
         if let lang, Language(rawValue: lang) == nil { throw ValidationError("--lang \(lang) is not es or en") }
         if tokenFile == nil, !ConsoleConfiguration.isLoopback(try Self.hostPort(listen).host) {
             throw ValidationError(
-                "--listen \(listen) is not a loopback address: anyone who reaches it could read the ledger; give --token-file FILE (a bearer token), or listen on 127.0.0.1")
+                "--listen \(listen) is not a loopback address: anyone who reaches it could read the ledger; give --token-file FILE (a bearer token), or listen on 127.0.0.1"
+            )
         }
     }
 
@@ -83,10 +84,9 @@ struct ServeCommand: ParsableCommand {
         config.defaultLanguage = lang.flatMap(Language.init(rawValue:)) ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
         let log = try ledger.open()
         let console = Console(log: log, configuration: config)
-        let app = console.application()
+        let app = console.application { port in Output.note(Strings.serving(host: host, port: port, ledger: ledger.path)) }
         let done = DispatchSemaphore(value: 0)
         let failure = Mutex<String?>(nil)
-        Output.note(Strings.serving(host: host, port: port, ledger: ledger.path))
         Task {
             do {
                 try await app.runService()
@@ -97,7 +97,7 @@ struct ServeCommand: ParsableCommand {
         }
         done.wait()
         if let message = failure.withLock({ $0 }) {
-            throw LedgerError(.io, "the console stopped: \(message) (is \(listen) already in use?)")
+            throw LedgerError(.io, Strings.cannotListen(listen, message))
         }
     }
 }

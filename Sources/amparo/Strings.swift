@@ -72,4 +72,18 @@ extension Strings {
         let shown = host.contains(":") ? "[\(host)]" : host
         return "amparo: serving \(ledger) read-only at http://\(shown):\(port)/ (Ctrl-C stops it)"
     }
+
+    /// Why the console could not listen, in a user's words where the system's are known.
+    static func cannotListen(_ listen: String, _ error: String) -> String {
+        if error.contains("Address already in use") {
+            return "cannot listen on \(listen): the address is already in use; stop the other server or give another --listen HOST:PORT"
+        }
+        if error.contains("Cannot assign requested address") {
+            return "cannot listen on \(listen): it is not an address of this machine; give one of its addresses with --listen"
+        }
+        if error.contains("Permission denied") {
+            return "cannot listen on \(listen): permission denied (ports below 1024 need privileges); give a port from 1024 with --listen"
+        }
+        return "the console stopped: \(error)"
+    }
 }

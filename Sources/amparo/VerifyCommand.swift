@@ -1,8 +1,10 @@
 import Agreement
 import ArgumentParser
 import Foundation
+import L10n
 import Ledger
 import Projections
+import Reports
 import Service
 
 struct VerifyCommand: ParsableCommand {
@@ -51,6 +53,7 @@ struct VerifyCommand: ParsableCommand {
             valueName: "EVENT"))
     var event: String?
 
+    @OptionGroup var language: LanguageOption
     @Flag(help: "No progress bar.") var quiet = false
 
     /// Only this case (its breaches for `verify`, which still checks the whole log; its events for `log`).
@@ -81,7 +84,7 @@ struct VerifyCommand: ParsableCommand {
         } else {
             let bars = [ProgressBar("checking hashes and signatures", quiet: quiet), ProgressBar("judging the Agreement's rules", quiet: quiet)]
             report = try Audit.verify(log, held: held, caseID: caseID) { phase, done, total in bars[phase].update(done, total) }
-            what = caseID.map { "\(report.events) events (as of size \(report.events); breaches shown for case \($0) only)" }
+            what = caseID.map { language.t("verify.case_only", ["n": String(report.events), "id": $0]) }
         }
         try finish(report, what: what)
     }
@@ -89,24 +92,24 @@ struct VerifyCommand: ParsableCommand {
     func finish(_ report: VerificationReport, what: String?) throws {
         switch format {
         case .json: Output.printJSON(report.json)
-        case .text: print(VerifyCommand.text(report, what: what))
+        case .text: print(VerifyCommand.text(report, what: what, language.t))
         }
         if !report.ok { throw ExitCode(1) }
     }
 
-    static func text(_ report: VerificationReport, what: String?) -> String {
-        let what = what ?? "\(report.events) event\(report.events == 1 ? "" : "s") (as of size \(report.events))"
-        guard !report.ok else { return "\(report.ledger): \(what) verified: clean, no breaches" }
-        var lines = ["\(report.ledger): \(what) checked: \(report.breaches.count) breach\(report.breaches.count == 1 ? "" : "es")"]
+    static func text(_ report: VerificationReport, what: String?, _ t: Localizer) -> String {
+        let what = what ?? t.count(Int(report.events), "verify.events")
+        guard !report.ok else { return t("verify.clean", ["ledger": report.ledger, "what": what]) }
+        var lines = [t("verify.checked", ["ledger": report.ledger, "what": what, "count": t.count(report.breaches.count, "replay.count")])]
         // Grouped by case (network-level breaches first), each group in log order.
         let groups = Dictionary(grouping: report.breaches) { $0.caseID ?? "" }
         for key in groups.keys.sorted() {
-            lines.append(key.isEmpty ? "network and log:" : "case \(key):")
+            lines.append(key.isEmpty ? t("verify.network") : t("verify.case", ["id": key]))
             for b in groups[key]! {
                 var head = b.rule
                 if let seq = b.seq { head += " seq \(seq)" }
                 if let a = b.actor { head += " actor \(a)" }
-                lines.append("  \(head): \(b.message)")
+                lines.append("  \(head): \(t.breach(b))")
             }
         }
         return lines.joined(separator: "\n")
