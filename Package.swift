@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "L10n", swiftSettings: strict),
 
         // The Agreement: event catalog, the one fold, the rule catalog. Pure: no I/O.
-        .target(name: "Agreement", dependencies: ["Ledger"], swiftSettings: strict),
+        .target(name: "Agreement", dependencies: ["Ledger", "L10n"], swiftSettings: strict),
 
         // Projections: case summaries, workload, meetings, kept beside the log.
         .target(name: "Projections", dependencies: ["Ledger", "LMDB", "Agreement"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import L10n
 import Ledger
 
 /// The Agreement as ONE fold: `apply(fact, to: world) -> (world, [Breach])`.
@@ -196,35 +197,40 @@ extension CaseState {
     public static func reimbursementDue(_ claimed: Timestamp) -> Timestamp { claimed.adding(seconds: 365 * 86400) }
 
     /// What remains to be done in this case, as of `now`, as sentences with their Article.
-    public func obligations(network: NetworkState, now: Timestamp) -> [String] {
+    public func obligations(network: NetworkState, now: Timestamp, language: Language = .en) -> [String] {
+        let t = Localizer(language)
         var out: [String] = []
         if withdrawn != nil { return out }
         if concluded == nil {
-            if notified == nil { out.append("notify the RCM Technical Secretariat of the request (Art. 5 ¶1)") }
+            if notified == nil { out.append(t("todo.notify")) }
             // Art. 5 ¶2: a selection is needed where several Parties have missions; with one, it is
             // the one to ask.
             let parties = locationCountry.map { network.partiesWithMission(in: $0, city: locationCity, at: now, excluding: requesting) } ?? []
             let approached = selected ?? (parties.count == 1 ? parties[0] : formalRequests.keys.sorted().first)
             if approached == nil {
-                out.append(parties.isEmpty ? "find a Party that can assist (Art. 3, 7.6)" : "select the assisting State (Art. 5 ¶2)")
+                out.append(t(parties.isEmpty ? "todo.find_party" : "todo.select"))
             }
-            if let s = approached, formalRequests[s] == nil { out.append("send a formal request note to \(Codes.name(s)) (Art. 6)") }
+            if let s = approached, formalRequests[s] == nil { out.append(t("todo.formal_note", ["state": t.name(s)])) }
             if let s = approached, formalRequests[s] != nil, scope[s] == nil {
-                out.append("agree scope and procedures with \(Codes.name(s)) by verbal notes (Art. 5 ¶1)")
+                out.append(t("todo.scope", ["state": t.name(s)]))
             }
         } else if presentations.isEmpty, let concluded {
             if let m = network.firstMeeting(after: concluded.date, includeScheduled: true) {
-                let place = m.city.map { " in \($0)" } ?? ""
-                out.append("\(m.held ? "overdue: was to be presented" : "present") at the meeting of \(m.date)\(place) (Art. 7.7)")
+                let place = m.city.map { t("todo.in_city", ["city": $0]) } ?? ""
+                out.append(t(m.held ? "todo.present_overdue" : "todo.present_at", ["date": m.date, "place": place]))
             } else {
-                out.append("present at the next Network meeting (Art. 7.7)")
+                out.append(t("todo.present_next"))
             }
         }
         for (_, claim) in claims.sorted(by: { $0.value.at < $1.value.at }) where claim.settled == nil {
             let due = CaseState.reimbursementDue(claim.at)
             out.append(
-                "\(now > due ? "overdue: " : "")reimbursement of \(claim.amount) \(claim.currency) claimed by \(Codes.name(claim.claimant)) on \(claim.at.date) from \(Codes.name(claim.from)), due by \(due.date) (12 months: EU practice, Directive 2015/637)"
-            )
+                t(
+                    now > due ? "todo.reimbursement_overdue" : "todo.reimbursement",
+                    [
+                        "amount": "\(claim.amount)", "currency": claim.currency, "claimant": t.name(claim.claimant), "date": claim.at.date,
+                        "from": t.name(claim.from), "due": due.date,
+                    ]))
         }
         return out
     }

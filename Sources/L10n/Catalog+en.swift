@@ -351,7 +351,8 @@ extension Catalogs {
         ("show.corrected", " (corrected)"),
         ("show.obligations", "open obligations:"),
         ("show.breaches", "breaches of the Agreement:"),
-        ("show.none", " none"),
+        ("show.obligations.none", " none"),
+        ("show.breaches.none", " none"),
         ("replay.heading", "replay of case {id}: {n} events in the order the acts happened; every event checked against {rules} rules ({list})"),
         ("replay.ok", "ok"),
         ("replay.breach", "BREACH"),
@@ -373,5 +374,32 @@ extension Catalogs {
         ("verify.case_only", "{n} events (as of size {n}; breaches shown for case {id} only)"),
         ("verify.network", "network and log:"),
         ("verify.case", "case {id}:"),
+        ("todo.notify", "notify the RCM Technical Secretariat of the request (Art. 5 ¶1)"),
+        ("todo.find_party", "find a Party that can assist (Art. 3, 7.6)"),
+        ("todo.select", "select the assisting State (Art. 5 ¶2)"),
+        ("todo.formal_note", "send a formal request note to {state} (Art. 6)"),
+        ("todo.scope", "agree scope and procedures with {state} by verbal notes (Art. 5 ¶1)"),
+        ("todo.in_city", " in {city}"),
+        ("todo.present_overdue", "overdue: was to be presented at the meeting of {date}{place} (Art. 7.7)"),
+        ("todo.present_at", "present at the meeting of {date}{place} (Art. 7.7)"),
+        ("todo.present_next", "present at the next Network meeting (Art. 7.7)"),
+        (
+            "todo.reimbursement",
+            "reimbursement of {amount} {currency} claimed by {claimant} on {date} from {from}, due by {due} (12 months: EU practice, Directive 2015/637)"
+        ),
+        (
+            "todo.reimbursement_overdue",
+            "overdue: reimbursement of {amount} {currency} claimed by {claimant} on {date} from {from}, due by {due} (12 months: EU practice, Directive 2015/637)"
+        ),
+        ("rules.title", "Rule catalog"),
+        (
+            "rules.lead",
+            "Each rule of the Agreement that `amparo verify` checks: its id, the Article whose words it enforces and their force, and when it is breached. docs/rules.md quotes the words and says how each is read."
+        ),
+        ("rules.rule", "Rule"),
+        ("rules.article", "Article"),
+        ("rules.force", "Force"),
+        ("rules.breached", "Breached when"),
+        ("rules.none", "—"),
     ]
 }

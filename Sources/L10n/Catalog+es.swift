@@ -357,7 +357,8 @@ extension Catalogs {
         ("show.corrected", " (corregido)"),
         ("show.obligations", "obligaciones pendientes:"),
         ("show.breaches", "incumplimientos del Acuerdo:"),
-        ("show.none", " ninguno"),
+        ("show.obligations.none", " ninguna"),
+        ("show.breaches.none", " ninguno"),
         (
             "replay.heading",
             "repetición del caso {id}: {n} eventos en el orden en que ocurrieron los actos; cada evento revisado contra {rules} reglas ({list})"
@@ -382,5 +383,32 @@ extension Catalogs {
         ("verify.case_only", "{n} eventos (al tamaño {n}; se muestran solo los incumplimientos del caso {id})"),
         ("verify.network", "red y registro:"),
         ("verify.case", "caso {id}:"),
+        ("todo.notify", "notificar la solicitud a la Secretaría Técnica de la CRM (Art. 5 ¶1)"),
+        ("todo.find_party", "encontrar una Parte que pueda asistir (Art. 3, 7.6)"),
+        ("todo.select", "seleccionar el Estado que asiste (Art. 5 ¶2)"),
+        ("todo.formal_note", "enviar una nota de solicitud formal a {state} (Art. 6)"),
+        ("todo.scope", "acordar el alcance y los procedimientos con {state} por notas verbales (Art. 5 ¶1)"),
+        ("todo.in_city", " en {city}"),
+        ("todo.present_overdue", "vencido: debía presentarse en la reunión del {date}{place} (Art. 7.7)"),
+        ("todo.present_at", "presentar en la reunión del {date}{place} (Art. 7.7)"),
+        ("todo.present_next", "presentar en la próxima reunión de la Red (Art. 7.7)"),
+        (
+            "todo.reimbursement",
+            "reembolso de {amount} {currency} solicitado por {claimant} el {date} a {from}, pagadero a más tardar el {due} (12 meses: práctica de la UE, Directiva 2015/637)"
+        ),
+        (
+            "todo.reimbursement_overdue",
+            "vencido: reembolso de {amount} {currency} solicitado por {claimant} el {date} a {from}, pagadero a más tardar el {due} (12 meses: práctica de la UE, Directiva 2015/637)"
+        ),
+        ("rules.title", "Catálogo de reglas"),
+        (
+            "rules.lead",
+            "Cada regla del Acuerdo que revisa `amparo verify`: su identificador, el Artículo cuyas palabras aplica y su fuerza, y cuándo se incumple. docs/rules.md cita las palabras (en inglés) y explica cómo se interpreta cada una."
+        ),
+        ("rules.rule", "Regla"),
+        ("rules.article", "Artículo"),
+        ("rules.force", "Fuerza"),
+        ("rules.breached", "Se incumple cuando"),
+        ("rules.none", "—"),
     ]
 }

@@ -31,7 +31,7 @@ struct CaseShowCommand: ParsableCommand {
             throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
         }
         let s = view.state
-        let obligations = s.obligations(network: view.network, now: .now())
+        let obligations = s.obligations(network: view.network, now: .now(), language: format == .json ? .en : language.language)
         let breaches = view.breaches
         switch format {
         case .json:
@@ -70,9 +70,9 @@ struct CaseShowCommand: ParsableCommand {
                 rows.append(["  " + (f.seq.map(String.init) ?? "-"), f.occurred.date, f.actor, f.type + (f.original == nil ? "" : t("show.corrected"))])
             }
             print(Render.text(rows, numbers: false), terminator: "")
-            print(t("show.obligations") + (obligations.isEmpty ? t("show.none") : ""))
+            print(t("show.obligations") + (obligations.isEmpty ? t("show.obligations.none") : ""))
             for o in obligations { print("  - \(o)") }
-            print(t("show.breaches") + (breaches.isEmpty ? t("show.none") : ""))
+            print(t("show.breaches") + (breaches.isEmpty ? t("show.breaches.none") : ""))
             for b in breaches { print("  - \(b.rule) (seq \(b.seq.map(String.init) ?? "-")): \(t.breach(b))") }
         }
     }

@@ -46,6 +46,21 @@ struct LanguageTests {
         let show = try run(["case", "show", "CA-2014-0001", "--lang", "es"])
         #expect(show.stdout.contains("Estado solicitante: Canadá (CA)"))
         #expect(show.stdout.contains("Artículo 5 ¶1 (deberá): se brinda protección antes de acordar el alcance"))
+        // Open obligations in Spanish; the same in English as before the catalogs.
+        let owed = try run(["case", "show", "BZ-2016-0003", "--lang", "es"])
+        #expect(owed.stdout.contains("  - vencido: reembolso de 420.00 USD solicitado por República Dominicana el 2016-01-26 a Belice"))
+        #expect(
+            try run(["case", "show", "BZ-2016-0003"]).stdout.contains(
+                "  - overdue: reimbursement of 420.00 USD claimed by the Dominican Republic on 2016-01-26 from Belize, due by 2017-01-25"))
+        #expect(
+            try run(["case", "show", "SV-2017-0001", "--lang", "es"]).stdout.contains("vencido: debía presentarse en la reunión del 2017-11-13 en Tegucigalpa"))
+        let rules = try TestSupport.run(["catalog", "rules", "--lang", "es"])
+        #expect(rules.stdout.hasPrefix("# Catálogo de reglas"))
+        #expect(
+            rules.stdout.contains(
+                "| `ART6-PRIOR-REQUEST` | Artículo 6 | no podrá | se brinda protección antes de enviar a ese Estado una nota de solicitud formal |"))
+        let localeOnly = try TestSupport.run(["catalog", "rules"], environment: ["LANG": "es_MX.UTF-8"])
+        #expect(localeOnly.stdout.hasPrefix("# ") && !localeOnly.stdout.contains("Catálogo"))
         let replay = try run(["replay", "CA-2014-0001", "--lang", "es"])
         #expect(replay.stdout.hasPrefix("repetición del caso CA-2014-0001: 12 eventos"))
         #expect(replay.stdout.contains("INCUMPLIMIENTO seq 83"))
