@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgreementTests",
-            dependencies: ["Agreement", "Ledger", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Agreement", "Ledger", "L10n", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -40,7 +40,7 @@ public enum Agreement {
             check(world).map { f in
                 Breach(
                     rule: rule.id.rawValue, article: rule.article, force: rule.force.rawValue, seq: f.seq, event: f.event.description,
-                    caseID: f.caseID, actor: f.actor, message: rule.sentence(f.message))
+                    caseID: f.caseID, actor: f.actor, message: rule.sentence(f.message), sentence: f.sentence)
             }
         }
     }

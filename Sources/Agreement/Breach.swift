@@ -16,10 +16,13 @@ public struct Breach: Hashable, Sendable {
     public let caseID: String?
     public let actor: String?
     public let message: String
+    /// What the rule said, for other languages than English (nil for the Ledger's findings, which
+    /// are English only).
+    public let sentence: Sentence?
 
     public init(
         rule: String, article: String? = nil, force: String = "integrity", seq: UInt64?, event: String?, caseID: String?,
-        actor: String?, message: String
+        actor: String?, message: String, sentence: Sentence? = nil
     ) {
         self.rule = rule
         self.article = article
@@ -29,6 +32,7 @@ public struct Breach: Hashable, Sendable {
         self.caseID = caseID
         self.actor = actor
         self.message = message
+        self.sentence = sentence
     }
 
     /// A breach of `rule` (its id, Article and force).

@@ -40,13 +40,13 @@ extension Localizer {
         return names.dropLast().joined(separator: ", ") + self("list.and") + names.last!
     }
 
-    /// A breach as a sentence in this language. English: the rule's own sentence, with the dates
-    /// and parties of the act. Spanish: the Article, its force and what the rule finds, from the
-    /// catalog (the detailed sentence is English only; see docs/i18n.md).
+    /// A breach as a sentence in this language: its Article and force, then what the rule said of
+    /// the act (English: `message`, as always). A finding of the Ledger's verifier has no sentence
+    /// in other languages: the rule's catalog sentence stands for it (docs/i18n.md).
     public func breach(_ b: Breach) -> String {
         if language == .en { return b.message }
-        let summary = self("rule." + b.rule)
-        guard let article = b.article else { return summary }
-        return self("breach.sentence", ["article": article, "force": self("force." + b.force), "summary": summary])
+        let said = b.sentence.map { $0.render(self) } ?? self("rule." + b.rule)
+        guard let article = b.article else { return said }
+        return self("breach.sentence", ["article": article, "force": self("force." + b.force), "summary": said])
     }
 }

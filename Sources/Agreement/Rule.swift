@@ -70,6 +70,8 @@ public struct RuleContext {
     public let network: NetworkState
 
     var actorName: String { Codes.subject(fact.actor) }
+    /// The actor at the start of a sentence, as a sentence argument.
+    var actorArg: Sentence.Arg { .subject(fact.actor) }
     var requesting: String? { caseState?.requesting ?? fact.caseID.flatMap { CaseID($0)?.state } }
     /// The case id as a sentence names it.
     var caseName: String { fact.caseID ?? "?" }
@@ -83,7 +85,9 @@ public struct HistoryFinding: Sendable {
     public let seq: UInt64?
     public let event: EventID
     public let actor: String
-    public let message: String
+    public let sentence: Sentence
+    /// The sentence in English.
+    public var message: String { sentence.english }
 }
 
 /// When a rule is judged.
@@ -92,7 +96,7 @@ public enum Judgement: Sendable {
     case byLedger
     /// On each act, with the case and the Network as they stood before it. Answers nil when the
     /// act satisfies the rule, or a sentence a lawyer can read when it does not.
-    case eachAct(@Sendable (RuleContext) -> String?)
+    case eachAct(@Sendable (RuleContext) -> Sentence?)
     /// On the whole history, once every act is folded ("the following meeting" needs the
     /// meetings after a conclusion).
     case wholeHistory(@Sendable (World) -> [HistoryFinding])
@@ -120,9 +124,9 @@ public struct Rule: Sendable {
     }
 
     /// A breach of this rule on `fact`.
-    func breach(_ fact: Fact, _ message: String) -> Breach {
+    func breach(_ fact: Fact, _ said: Sentence) -> Breach {
         Breach(
             rule: id.rawValue, article: article, force: force.rawValue, seq: fact.seq, event: fact.id.description,
-            caseID: fact.caseID, actor: fact.actor, message: sentence(message))
+            caseID: fact.caseID, actor: fact.actor, message: sentence(said.english), sentence: said)
     }
 }

@@ -113,17 +113,19 @@ enum Pages {
     static func force(_ t: Localizer, _ f: String) -> String { t.has("force." + f) ? t("force." + f) : f }
     static func eventType(_ t: Localizer, _ type: String) -> String { t.has("event." + type) ? t("event." + type) : type }
 
-    /// A finding: rule id, Article and force, and what the rule found. In English the rule's own
-    /// sentence (it names the Article, the force, the act and its date); in Spanish the Article, its
-    /// force and what the rule finds, from the catalog, then the English sentence, marked as such.
+    /// A finding: rule id, the case and event, and what the rule found in this language (its
+    /// Article and force first). A finding of the Ledger's verifier (bytes, signatures) has its
+    /// sentence in English only: in Spanish the rule's sentence comes first, then the English one,
+    /// marked as such.
     static func finding(_ t: Localizer, _ b: Breach, withCase: Bool) -> String {
         var out = "<li class=\"finding\"><span class=\"rule\">\(e(b.rule))</span> "
         if withCase, let c = b.caseID { out += caseLink(c) + " " }
         if let seq = b.seq { out += "<span class=\"seq\">\(e(t("finding.seq", ["seq": String(seq)])))</span> " }
-        if t.language == .en { return out + "<span class=\"detail\">\(e(b.message))</span></li>\n" }
-        if let a = b.article { out += "<span class=\"article\">\(e(t("finding.article", ["article": a])))</span> " }
-        out += "<span class=\"force\">(\(e(force(t, b.force))))</span> <span class=\"summary\">\(e(t("rule." + b.rule)))</span>"
-        return out + "<br><span class=\"detail\" lang=\"en\">\(e(t("finding.in_english")))\(e(b.message))</span></li>\n"
+        out += "<span class=\"detail\">\(e(t.breach(b)))</span>"
+        if t.language != .en, b.sentence == nil {
+            out += "<br><span class=\"detail\" lang=\"en\">\(e(t("finding.in_english")))\(e(b.message))</span>"
+        }
+        return out + "</li>\n"
     }
 
     static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = [], id: String? = nil) -> String {

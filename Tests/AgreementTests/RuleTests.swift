@@ -1,3 +1,4 @@
+import L10n
 import Ledger
 import Testing
 
@@ -73,6 +74,14 @@ struct RuleTests {
         let caseID = h.facts.first { $0.type == "case.request_filed" }!.caseID!
         let mine = h.breaches.filter { $0.rule == row.rule }
         let first = try #require(mine.first, "no \(row.rule) in \(h.breaches.map(\.rule))")
+        // The sentence in Spanish has every placeholder filled; in English it is the message.
+        let es = Localizer(.es)
+        for b in h.breaches {
+            let said = try #require(b.sentence, "\(b.rule) has no sentence")
+            #expect(b.message.hasSuffix(said.english))
+            let text = es.breach(b)
+            #expect(!text.contains("⟦") && !text.contains("{") && text != b.message, "\(text)")
+        }
         #expect(first.seq == h.seq(row.type, case: caseID, actor: row.actor, last: row.last))
         #expect(first.caseID == caseID)
         let rule = try #require(Rules.rule(row.rule))

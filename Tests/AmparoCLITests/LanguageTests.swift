@@ -45,7 +45,7 @@ struct LanguageTests {
         #expect(cases.stdout.contains("presentado en reunión"))
         let show = try run(["case", "show", "CA-2014-0001", "--lang", "es"])
         #expect(show.stdout.contains("Estado solicitante: Canadá (CA)"))
-        #expect(show.stdout.contains("Artículo 5 ¶1 (deberá): se brinda protección antes de acordar el alcance"))
+        #expect(show.stdout.contains("Artículo 5 ¶1 (deberá): México registró orientación legal el 2014-10-07, fuera del alcance acordado"))
         // Open obligations in Spanish; the same in English as before the catalogs.
         let owed = try run(["case", "show", "BZ-2016-0003", "--lang", "es"])
         #expect(owed.stdout.contains("  - vencido: reembolso de 420.00 USD solicitado por República Dominicana el 2016-01-26 a Belice"))
@@ -69,6 +69,7 @@ struct LanguageTests {
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("revisados: 10 incumplimientos"))
         #expect(verify.stdout.contains("caso CA-2014-0001:"))
+        #expect(verify.stdout.contains("Canadá registró una visita consular el 2015-12-01 antes de que México le enviara una nota de solicitud formal."))
         for out in [workload, cases, show, replay, verify] { #expect(!out.stdout.contains("⟦")) }
         // JSON does not change with the language.
         #expect(try run(["verify", "--quiet", "--format", "json", "--lang", "es"]).stdout == (try run(["verify", "--quiet", "--format", "json"])).stdout)

@@ -2,6 +2,7 @@ import Agreement
 import L10n
 import Ledger
 import Reports
+import Service
 import Testing
 
 @Suite("The string catalogs, Spanish and English")
@@ -28,6 +29,38 @@ struct CatalogTests {
             for f in Force.allCases { #expect(t.has("force." + f.rawValue)) }
             for s in Codes.memberStates + [Codes.secretariat, Codes.iom] { #expect(t.has("country." + s)) }
             for m in 1...12 { #expect(t.has("month.\(m)")) }
+        }
+    }
+
+    @Test("each sentence has the same placeholders in both languages")
+    func placeholders() {
+        func names(_ text: String) -> Set<String> {
+            var out = Set<String>()
+            var rest = text[...]
+            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                out.insert(String(rest[rest.index(after: open)..<close]))
+                rest = rest[rest.index(after: close)...]
+            }
+            return out
+        }
+        let en = Localizer(.en)
+        let es = Localizer(.es)
+        for key in Catalogs.keys(.en) { #expect(names(en(key)) == names(es(key)), "\(key)") }
+    }
+
+    @Test("every breach verify finds in the demo ledger reads in Spanish with every placeholder filled, and in English as the rule wrote it")
+    func breachesInSpanish() throws {
+        let report = try Audit.verify(try EventLog.open(path: Demo.path))
+        #expect(report.breaches.count == 10)
+        let es = Localizer(.es)
+        for b in report.breaches {
+            let text = es.breach(b)
+            #expect(!text.contains("⟦") && !text.contains("{") && !text.contains("}"), "\(text)")
+            #expect(Localizer(.en).breach(b) == b.message)
+            if let said = b.sentence {
+                #expect(b.message.hasSuffix(said.english), "\(b.message)")
+                #expect(text.hasSuffix(said.render(es)))
+            }
         }
     }
 

@@ -143,7 +143,8 @@ struct RouteTests {
             let es = try await client.get("/cases/CA-2014-0001?lang=es")
             #expect(es.body.contains("Artículo 5 ¶1"))
             #expect(es.body.contains("(deberá)"))
-            #expect(es.body.contains("se brinda protección antes de acordar el alcance"))
+            #expect(es.body.contains("México registró orientación legal el 2014-10-07, fuera del alcance acordado para el caso CA-2014-0001"))
+            #expect(!es.body.contains("En inglés"))
             let api = try JSONParser.parse(Array(try await client.get("/api/cases/CA-2014-0001").body.utf8))
             let steps = api["replay"]?.arrayValue ?? []
             #expect(steps.contains { $0["breaches"]?.arrayValue?.first?["rule"]?.stringValue == "ART5-SCOPE" })

@@ -25,14 +25,11 @@ extension Rules {
             default: return nil
             }
             guard Codes.isMemberState(state) else { return nil }
-            let role = f.kind == .collaborationOffered ? "offered to assist in" : "is to assist in"
-            if state == s.requesting {
-                return "\(Codes.subject(state)) \(role) case \(c.caseName) (\(f.day)) but is the requesting State itself."
-            }
-            if state == country {
-                return "\(Codes.subject(state)) \(role) case \(c.caseName) (\(f.day)) but is the receiving State, where the migrant is."
-            }
+            let role = Sentence.Arg.part(Sentence(f.kind == .collaborationOffered ? "msg.presence.offered" : "msg.presence.assists"))
+            let args: [String: Sentence.Arg] = ["state": .subject(state), "role": role, "case": .text(c.caseName), "day": .text(f.day)]
+            if state == s.requesting { return Sentence("msg.presence.requesting", args) }
+            if state == country { return Sentence("msg.presence.receiving", args) }
             guard c.network.offices[state]?[country] == nil else { return nil }
-            return "\(Codes.subject(state)) \(role) case \(c.caseName) (\(f.day)) but has declared no office in \(Codes.name(country))."
+            return Sentence("msg.presence.office", args.merging(["country": .name(country)]) { a, _ in a })
         })
 }

@@ -12,7 +12,7 @@ extension Rules {
         judgement: .eachAct { c in
             let f = c.fact
             guard f.kind == .concluded, let s = c.filed, s.concluded == nil, s.notified == nil else { return nil }
-            return "\(c.actorName) concluded case \(c.caseName) on \(f.day) without the RCM Technical Secretariat having been notified of its request."
+            return Sentence("msg.secretariat", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(f.day)])
         })
 
     public static let selection = Rule(
@@ -42,20 +42,23 @@ extension Rules {
                 target = f.actor
             default: return nil
             }
-            let how =
-                kind == .formalRequestSent
-                ? "sent a formal request to \(Codes.name(target)) on \(f.day) in case \(c.caseName)"
-                : "\(kind == .scopeAgreed ? "agreed the scope of" : "acted in") case \(c.caseName) on \(f.day)"
+            let how = Sentence.Arg.part(
+                Sentence(
+                    kind == .formalRequestSent ? "msg.selection.request" : kind == .scopeAgreed ? "msg.selection.scope" : "msg.selection.acted",
+                    ["state": .name(target), "day": .text(f.day), "case": .text(c.caseName)]))
             if let selected = s.selected {
                 guard target != selected else { return nil }
-                return "\(c.actorName) \(how), but \(Codes.name(s.requesting)) selected \(Codes.name(selected)) to be approached."
+                return Sentence("msg.selection.other", ["actor": c.actorArg, "how": how, "requesting": .name(s.requesting), "selected": .name(selected)])
             }
             guard let country = s.locationCountry else { return nil }
             let parties = c.network.partiesWithMission(in: country, city: s.locationCity, at: f.occurred, excluding: s.requesting)
             guard parties.count > 1 else { return nil }
-            let place = "\(s.locationCity.map { $0 + ", " } ?? "")\(Codes.name(country))"
-            return
-                "\(c.actorName) \(how), but \(Codes.name(s.requesting)) had not established which Party is approached, though several Parties have missions in \(place) (\(parties.map(Codes.label).joined(separator: ", ")))."
+            return Sentence(
+                "msg.selection.none",
+                [
+                    "actor": c.actorArg, "how": how, "requesting": .name(s.requesting), "place": Sentence.place(city: s.locationCity, country: country),
+                    "parties": .labels(parties),
+                ])
         })
 
     public static let scope = Rule(
@@ -72,10 +75,11 @@ extension Rules {
             let f = c.fact
             guard f.kind == .protectionActionRecorded, let s = c.filed else { return nil }
             guard let agreed = s.scope[f.actor] else {
-                return "\(c.actorName) recorded \(f.phrase) on \(f.day) before the scope of case \(c.caseName) was agreed by verbal notes."
+                return Sentence("msg.scope.before", ["actor": c.actorArg, "what": f.phraseArg, "day": .text(f.day), "case": .text(c.caseName)])
             }
             guard let kind = f.string("kind"), !agreed.contains(kind) else { return nil }
-            return
-                "\(c.actorName) recorded \(f.phrase) on \(f.day), outside the scope agreed for case \(c.caseName) (\(agreed.sorted().map(Codes.actionPhrase).joined(separator: ", ")))."
+            return Sentence(
+                "msg.scope.outside",
+                ["actor": c.actorArg, "what": f.phraseArg, "day": .text(f.day), "case": .text(c.caseName), "agreed": .actions(agreed.sorted())])
         })
 }

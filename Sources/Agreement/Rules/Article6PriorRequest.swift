@@ -12,6 +12,6 @@ extension Rules {
         judgement: .eachAct { c in
             let f = c.fact
             guard f.kind == .protectionActionRecorded, let s = c.filed, s.formalRequests[f.actor] == nil else { return nil }
-            return "\(c.actorName) recorded \(f.phrase) on \(f.day) before \(Codes.name(s.requesting)) sent it a formal request note."
+            return Sentence("msg.prior_request", ["actor": c.actorArg, "what": f.phraseArg, "day": .text(f.day), "requesting": .name(s.requesting)])
         })
 }

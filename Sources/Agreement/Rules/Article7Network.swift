@@ -11,7 +11,7 @@ extension Rules {
         judgement: .eachAct { c in
             let f = c.fact
             guard f.caseID != nil, Codes.isMemberState(f.actor), c.network.focalPoints[f.actor] == nil else { return nil }
-            return "\(c.actorName) recorded \(f.phrase) in case \(c.caseName) on \(f.day) without having designated a focal point."
+            return Sentence("msg.focal_point", ["actor": c.actorArg, "what": f.phraseArg, "case": .text(c.caseName), "day": .text(f.day)])
         })
 
     public static let network = Rule(
@@ -26,6 +26,6 @@ extension Rules {
         judgement: .eachAct { c in
             let f = c.fact
             guard f.kind == .requestFiled, let r = c.requesting, Codes.isMemberState(r), c.network.offices[r] == nil else { return nil }
-            return "\(Codes.subject(r)) filed case \(c.caseName) on \(f.day) without having submitted the list of countries where it has consular offices."
+            return Sentence("msg.network", ["state": .subject(r), "case": .text(c.caseName), "day": .text(f.day)])
         })
 }

@@ -23,14 +23,17 @@ extension Rules {
                 else { continue }
                 let known = s.presentations.filter { world.network.meetings[$0.meeting] != nil }
                 if known.contains(where: { $0.meeting == meeting.id }) { continue }
-                let late = known.first.map { " (it was presented later, at \($0.meeting))" } ?? ""
-                let place = meeting.city.map { " in \($0)" } ?? ""
+                let late = known.first.map { Sentence.Arg.part(Sentence("msg.presentation.late", ["meeting": .text($0.meeting)])) } ?? .text("")
+                let place = meeting.city.map { Sentence.Arg.part(Sentence("todo.in_city", ["city": .text($0)])) } ?? .text("")
                 found.append(
                     HistoryFinding(
                         caseID: caseID, seq: s.concludedSeq, event: event, actor: s.requesting,
-                        message:
-                            "\(Codes.subject(s.requesting)) concluded case \(caseID) on \(concluded.date) but did not present it at the next meeting of the Network, on \(meeting.date)\(place)\(late)."
-                    ))
+                        sentence: Sentence(
+                            "msg.presentation",
+                            [
+                                "state": .subject(s.requesting), "case": .text(caseID), "date": .text(concluded.date), "meeting": .text(meeting.date),
+                                "place": place, "late": late,
+                            ])))
             }
             return found
         })

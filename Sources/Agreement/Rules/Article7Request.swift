@@ -7,7 +7,7 @@ extension Rules {
         interpretation: ["The State of nationality is the case id's prefix, the State that files the request."],
         judgement: .eachAct { c in
             guard c.fact.kind == .requestFiled, let requesting = c.requesting, !Codes.isMemberState(requesting) else { return nil }
-            return "case \(c.caseName) was filed on \(c.fact.day) for a national of \(Codes.name(requesting)), which is not an RCM Member State."
+            return Sentence("msg.nationality", ["case": .text(c.caseName), "day": .text(c.fact.day), "state": .name(requesting)])
         })
 
     public static let party = Rule(
@@ -26,14 +26,13 @@ extension Rules {
             switch f.kind {
             case .requestFiled:
                 guard let r = c.requesting, Codes.isMemberState(r), !c.network.isParty(r, at: f.occurred) else { return nil }
-                return "\(Codes.subject(r)) filed case \(c.caseName) on \(f.day) while not a Party to the Agreement."
+                return Sentence("msg.party.filed", ["state": .subject(r), "case": .text(c.caseName), "day": .text(f.day)])
             case .assistingStateSelected:
                 guard let s = f.string("state"), !c.network.isParty(s, at: f.occurred) else { return nil }
-                return
-                    "\(c.actorName) selected \(Codes.name(s)) on \(f.day) to assist in case \(c.caseName), but \(Codes.name(s)) was not a Party on that date."
+                return Sentence("msg.party.selected", ["actor": c.actorArg, "state": .name(s), "day": .text(f.day), "case": .text(c.caseName)])
             case .scopeAgreed, .protectionActionRecorded:
                 guard Codes.isMemberState(f.actor), !c.network.isParty(f.actor, at: f.occurred) else { return nil }
-                return "\(c.actorName) recorded \(f.phrase) in case \(c.caseName) on \(f.day) while not a Party to the Agreement."
+                return Sentence("msg.party.acted", ["actor": c.actorArg, "what": f.phraseArg, "case": .text(c.caseName), "day": .text(f.day)])
             default:
                 return nil
             }
@@ -58,11 +57,11 @@ extension Rules {
                 let country = f.string("location_country")
             else { return nil }
             if country == r {
-                return "\(Codes.subject(r)) filed case \(c.caseName) on \(f.day) for a national who is in \(Codes.name(r)) itself."
+                return Sentence("msg.unrepresented.itself", ["state": .subject(r), "case": .text(c.caseName), "day": .text(f.day), "name": .name(r)])
             }
             guard c.network.offices[r]?[country] != nil else { return nil }
-            let place = "\(f.string("location_city").map { $0 + ", " } ?? "")\(Codes.name(country))"
-            return "\(Codes.subject(r)) filed case \(c.caseName) on \(f.day) for a national in \(place), where it declared an office of its own."
+            let place = Sentence.place(city: f.string("location_city"), country: country)
+            return Sentence("msg.unrepresented.office", ["state": .subject(r), "case": .text(c.caseName), "day": .text(f.day), "place": place])
         })
 
     public static let civilian = Rule(
@@ -81,11 +80,10 @@ extension Rules {
             let f = c.fact
             guard f.kind == .requestFiled else { return nil }
             if f.string("perpetrator") == "state_authority" {
-                return
-                    "\(c.actorName) filed case \(c.caseName) on \(f.day) for a violation by local State authorities; the mechanism covers violations by other civilians."
+                return Sentence("msg.civilian.state", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(f.day)])
             }
             if let category = f.string("category"), !Codes.categories.contains(category) {
-                return "\(c.actorName) filed case \(c.caseName) on \(f.day) in category \"\(category)\", which is not one the Agreement lists."
+                return Sentence("msg.civilian.category", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(f.day), "category": .text(category)])
             }
             return nil
         })
@@ -105,6 +103,6 @@ extension Rules {
             guard f.kind == .requestFiled, f.string("channel") == "local_authorities",
                 (f.string("exception_reason") ?? "").allSatisfy(\.isWhitespace)
             else { return nil }
-            return "\(c.actorName) filed case \(c.caseName) on \(f.day) through local authorities without stating the exception that allows it."
+            return Sentence("msg.channel", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(f.day)])
         })
 }

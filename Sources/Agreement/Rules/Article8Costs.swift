@@ -19,12 +19,17 @@ extension Rules {
             switch f.kind {
             case .costRecorded:
                 guard let payer = f.string("payer"), payer != Codes.iom, payer != r else { return nil }
-                return
-                    "\(c.actorName) recorded on \(f.day) a cost of \(amount) in case \(c.caseName) borne by \(Codes.name(payer)), not by IOM or \(Codes.name(r))."
+                return Sentence(
+                    "msg.costs.cost",
+                    [
+                        "actor": c.actorArg, "day": .text(f.day), "amount": .text(amount), "case": .text(c.caseName), "payer": .name(payer),
+                        "requesting": .name(r),
+                    ])
             case .reimbursementClaimed:
                 guard let from = f.string("from"), from != Codes.iom, from != r else { return nil }
-                return
-                    "\(c.actorName) claimed on \(f.day) a reimbursement of \(amount) in case \(c.caseName) from \(Codes.name(from)), not from IOM or \(Codes.name(r))."
+                return Sentence(
+                    "msg.costs.claim",
+                    ["actor": c.actorArg, "day": .text(f.day), "amount": .text(amount), "case": .text(c.caseName), "from": .name(from), "requesting": .name(r)])
             default:
                 return nil
             }

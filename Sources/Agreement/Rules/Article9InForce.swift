@@ -12,10 +12,9 @@ extension Rules {
         judgement: .eachAct { c in
             guard c.fact.kind == .requestFiled else { return nil }
             guard let date = c.network.inForce else {
-                return
-                    "\(c.actorName) filed case \(c.caseName) on \(c.fact.day), but this ledger records no entry into force of the Agreement (no approval by the Vice-Ministers)."
+                return Sentence("msg.in_force.none", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(c.fact.day)])
             }
             guard c.fact.occurred < date else { return nil }
-            return "\(c.actorName) filed case \(c.caseName) on \(c.fact.day), before the Agreement entered into force on \(date.date)."
+            return Sentence("msg.in_force.before", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(c.fact.day), "date": .text(date.date)])
         })
 }

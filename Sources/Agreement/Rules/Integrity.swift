@@ -37,35 +37,35 @@ extension Rules {
         judgement: .eachAct { c in
             guard let spec = c.fact.spec else { return nil }
             let actor = c.fact.actor
-            let what = c.fact.phrase
-            let day = c.fact.day
+            let what = c.fact.phraseArg
+            let day = Sentence.Arg.text(c.fact.day)
+            let inCase = Sentence.Arg.text(c.caseName)
             switch spec.role {
             case .keyAuthority:
                 return nil
             case .secretariat:
-                return actor == Codes.secretariat ? nil : "\(c.actorName) recorded \(what) on \(day), which only the RCM Technical Secretariat may record."
+                return actor == Codes.secretariat ? nil : Sentence("msg.authority.secretariat", ["actor": c.actorArg, "what": what, "day": day])
             case .memberState:
-                return Codes.isMemberState(actor) ? nil : "\(c.actorName) recorded \(what) on \(day), which only a Member State may record about itself."
+                return Codes.isMemberState(actor) ? nil : Sentence("msg.authority.member", ["actor": c.actorArg, "what": what, "day": day])
             case .requestingState:
                 guard let requesting = c.requesting, actor != requesting else { return nil }
-                return
-                    "\(c.actorName) recorded \(what) in case \(c.caseName) on \(day), which only the requesting State, \(Codes.name(requesting)), may record."
+                return Sentence(
+                    "msg.authority.requesting", ["actor": c.actorArg, "what": what, "case": inCase, "day": day, "requesting": .name(requesting)])
             case .otherMemberState, .assistingState:
                 if !Codes.isMemberState(actor) {
-                    return
-                        "\(c.actorName) recorded \(what) in case \(c.caseName) on \(day), which only a Member State other than the requesting State may record."
+                    return Sentence("msg.authority.other", ["actor": c.actorArg, "what": what, "case": inCase, "day": day])
                 }
                 guard actor == c.requesting else { return nil }
-                return "\(c.actorName) recorded \(what) in its own case \(c.caseName) on \(day), which only another Party, the assisting State, may record."
+                return Sentence("msg.authority.own", ["actor": c.actorArg, "what": what, "case": inCase, "day": day])
             case .iomOrRequestingState:
                 return actor == Codes.iom || actor == c.requesting
                     ? nil
-                    : "\(c.actorName) recorded \(what) in case \(c.caseName) on \(day), which only IOM or the State of nationality may record."
+                    : Sentence("msg.authority.iom", ["actor": c.actorArg, "what": what, "case": inCase, "day": day])
             case .author:
                 guard let target = c.fact.string("event").flatMap(EventID.init(parsing:)),
                     let author = c.caseState?.authors[target], author != actor
                 else { return nil }
-                return "\(c.actorName) corrected an event of case \(c.caseName) written by \(Codes.name(author)); only its author may correct it."
+                return Sentence("msg.authority.author", ["actor": c.actorArg, "case": inCase, "author": .name(author)])
             }
         })
 
@@ -87,35 +87,38 @@ extension Rules {
         judgement: .eachAct { c in
             let f = c.fact
             if f.occurred > f.recorded.adding(seconds: clockAllowance) {
-                return "\(c.actorName) recorded \(f.phrase) as occurring on \(f.occurred), after it was recorded (\(f.recorded))."
+                return Sentence(
+                    "msg.lifecycle.future", ["actor": c.actorArg, "what": f.phraseArg, "occurred": .text("\(f.occurred)"), "recorded": .text("\(f.recorded)")])
             }
             if !f.isWellFormed, let problem = Catalog.shapeProblem(type: f.type, caseID: f.caseID, payload: f.payload) {
-                return "the event is not a well-formed \(f.type): \(problem)."
+                return Sentence("msg.lifecycle.malformed", ["type": .text(f.type), "problem": .text(problem)])
             }
             guard let caseID = f.caseID, let kind = f.kind else { return nil }
             guard let s = c.filed else {
                 return kind == .requestFiled
                     ? nil
-                    : "\(c.actorName) recorded \(f.phrase) on \(f.day) for case \(caseID) before the case was filed."
+                    : Sentence("msg.lifecycle.unfiled", ["actor": c.actorArg, "what": f.phraseArg, "day": .text(f.day), "case": .text(caseID)])
             }
             switch kind {
             case .requestFiled:
-                return "case \(caseID) was already filed on \(s.filed!.date)."
+                return Sentence("msg.lifecycle.filed_again", ["case": .text(caseID), "date": .text(s.filed!.date)])
             case .concluded where s.concluded != nil:
-                return "case \(caseID) was already concluded on \(s.concluded!.date)."
+                return Sentence("msg.lifecycle.concluded_again", ["case": .text(caseID), "date": .text(s.concluded!.date)])
             case .presentedAtMeeting:
                 if let meeting = f.string("meeting"), !c.network.calendar.meetings.contains(meeting) {
-                    return
-                        "\(c.actorName) presented case \(caseID) on \(f.day) at a meeting this ledger does not know: no meeting \"\(meeting)\" was scheduled or held."
+                    return Sentence(
+                        "msg.lifecycle.unknown_meeting", ["actor": c.actorArg, "case": .text(caseID), "day": .text(f.day), "meeting": .text(meeting)])
                 }
-                if s.concluded == nil { return "\(c.actorName) presented case \(caseID) on \(f.day) before concluding it." }
+                if s.concluded == nil {
+                    return Sentence("msg.lifecycle.not_concluded", ["actor": c.actorArg, "case": .text(caseID), "day": .text(f.day)])
+                }
             case .reimbursed:
                 guard let claim = f.string("claim").flatMap(EventID.init(parsing:)), s.claims[claim] != nil else {
-                    return "\(c.actorName) recorded a reimbursement on \(f.day) for a claim case \(caseID) does not hold."
+                    return Sentence("msg.lifecycle.no_claim", ["actor": c.actorArg, "day": .text(f.day), "case": .text(caseID)])
                 }
             case .corrected:
                 guard let target = f.string("event").flatMap(EventID.init(parsing:)), s.authors[target] != nil else {
-                    return "\(c.actorName) corrected on \(f.day) an event that case \(caseID) does not hold."
+                    return Sentence("msg.lifecycle.no_event", ["actor": c.actorArg, "day": .text(f.day), "case": .text(caseID)])
                 }
             default:
                 break
@@ -124,10 +127,12 @@ extension Rules {
                 // Two acts of the same day are told apart by their times: the time decides.
                 let end = s.concluded ?? s.withdrawn!
                 let sameDay = end.date == f.day
-                let at = sameDay ? "at \(f.occurred)" : "on \(f.day)"
-                let endAt = sameDay ? "at \(end)" : "on \(end.date)"
-                let closed = s.concluded != nil ? "concluded \(endAt)" : "withdrawn \(endAt)"
-                return "\(c.actorName) recorded \(f.phrase) \(at) after case \(caseID) was \(closed)."
+                func when(_ time: Timestamp) -> Sentence.Arg {
+                    .part(sameDay ? Sentence("msg.lifecycle.at", ["time": .text("\(time)")]) : Sentence("msg.lifecycle.on", ["day": .text(time.date)]))
+                }
+                let closed = Sentence(s.concluded != nil ? "msg.lifecycle.concluded" : "msg.lifecycle.withdrawn", ["when": when(end)])
+                return Sentence(
+                    "msg.lifecycle.closed", ["actor": c.actorArg, "what": f.phraseArg, "at": when(f.occurred), "case": .text(caseID), "closed": .part(closed)])
             }
             return nil
         })

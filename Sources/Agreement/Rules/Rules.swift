@@ -8,7 +8,7 @@ public enum Rules {
     ]
 
     /// The rules the fold judges on each act, with their check.
-    static let eachAct: [(rule: Rule, check: @Sendable (RuleContext) -> String?)] = catalog.compactMap { rule in
+    static let eachAct: [(rule: Rule, check: @Sendable (RuleContext) -> Sentence?)] = catalog.compactMap { rule in
         if case .eachAct(let check) = rule.judgement { return (rule, check) }
         return nil
     }
