@@ -107,6 +107,8 @@ struct CatalogTests {
         #expect(Language.fromAcceptLanguage("en;q=0.9, es;q=0.9") == .en)
         #expect(Language.fromAcceptLanguage("es;q=0, en;q=0.1") == .en)
         #expect(Language.fromAcceptLanguage("de, fr") == nil)
+        #expect(Language.fromAcceptLanguage("es;q=0") == nil)
+        #expect(Language.fromAcceptLanguage("es;q=0.001") == .es)
         #expect(Language.fromAcceptLanguage("es;q=abc") == .es)
     }
 }

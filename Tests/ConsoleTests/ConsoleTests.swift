@@ -1,4 +1,4 @@
-import Console
+@testable import Console
 import Crypto
 import Foundation
 import HTTPTypes
@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import L10n
 import Ledger
+import Projections
 import Reports
 import TestSupport
 import Testing
@@ -237,6 +238,51 @@ struct RouteTests {
                 #expect(try await client.get("/tile/0/000", [.authorization: "Bearer " + token]).status == .ok)
             }
         }
+    }
+}
+
+@Suite("The dashboard's obligations")
+struct ObligationTests {
+    func summary(claimed: String, settled: String? = nil) throws -> CaseSummary {
+        let claim: JSONValue = .object([
+            "claimant": .string("CR"), "from": .string("MX"), "amount": .number(42000), "currency": .string("USD"), "claimed": .string(claimed),
+            "settled": settled.map(JSONValue.string) ?? .null,
+        ])
+        return try CaseSummary(
+            json: .object(["case": .string("MX-2016-0001"), "requesting": .string("MX"), "status": .string("in_protection"), "claims": .array([claim])]))
+    }
+
+    func overdue(_ s: CaseSummary, today: String) -> [String] {
+        Obligations(summaries: [s], meetings: [], today: today).groups.first { $0.0 == "obligation.reimbursement" }!.1
+    }
+
+    @Test("a reimbursement is overdue from the day after it falls due, 12 months after its claim; a settled one never")
+    func reimbursement() throws {
+        let s = try summary(claimed: "2016-01-26")
+        #expect(overdue(s, today: "2017-01-25") == [])
+        #expect(overdue(s, today: "2017-01-26") == [])
+        #expect(overdue(s, today: "2017-01-27") == ["MX-2016-0001"])
+        #expect(overdue(try summary(claimed: "2016-01-26", settled: "2016-03-01"), today: "2018-01-01") == [])
+        #expect(Obligations.yearAfter("2016-02-29") == "2017-02-28")
+        #expect(Obligations.yearAfter("2016-12-31") == "2017-12-31")
+    }
+
+    @Test("a concluded case is overdue once the first meeting after its conclusion was held without it, due while it is only scheduled")
+    func presentation() throws {
+        var s = try summary(claimed: "2016-01-26", settled: "2016-02-01")
+        s.status = "concluded"
+        s.concluded = "2016-05-01"
+        func meeting(_ date: String, held: Bool) -> MeetingView {
+            MeetingView(json: .object(["id": .string("\(date)-x"), "date": .string(date), "held": .bool(held)]))
+        }
+        func groups(_ meetings: [MeetingView]) -> [String: [String]] {
+            Dictionary(uniqueKeysWithValues: Obligations(summaries: [s], meetings: meetings, today: "2016-12-01").groups.map { ($0.0, $0.1) })
+        }
+        #expect(groups([meeting("2016-11-01", held: true)])["obligation.presentation_overdue"] == ["MX-2016-0001"])
+        #expect(groups([meeting("2016-11-01", held: false)])["obligation.presentation_due"] == ["MX-2016-0001"])
+        // A meeting on the day of the conclusion is not the one after it.
+        #expect(groups([meeting("2016-05-01", held: true)])["obligation.presentation_due"] == ["MX-2016-0001"])
+        #expect(groups([])["obligation.presentation_due"] == ["MX-2016-0001"])
     }
 }
 
