@@ -521,9 +521,11 @@ struct Routes: Sendable {
     func tile(_ request: Request, _ context: BasicRequestContext) throws -> Response {
         let segments = context.parameters.getCatchAll()
         guard let resource = Tiles.parse(segments) else { throw HTTPError(.notFound, message: "not a tile path (c2sp.org/tlog-tiles)") }
-        let bytes: [UInt8]? = try console.log.read { snapshot in
+        // The checkpoint's size and the tile from one snapshot: an append meanwhile cannot make
+        // the tile ask for hashes the snapshot does not hold.
+        let bytes: [UInt8]? = try console.log.snapshot {
             guard let (size, _) = try console.log.latestCheckpoint() else { return nil }
-            return try console.log.tile(in: snapshot, resource, size: size)
+            return try console.log.read { try console.log.tile(in: $0, resource, size: size) }
         }
         guard let bytes else { throw HTTPError(.notFound, message: "no such tile in the tree of the latest checkpoint") }
         return Response(

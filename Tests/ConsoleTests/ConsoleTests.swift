@@ -1,4 +1,3 @@
-@testable import Console
 import Crypto
 import Foundation
 import HTTPTypes
@@ -10,6 +9,8 @@ import Projections
 import Reports
 import TestSupport
 import Testing
+
+@testable import Console
 
 /// The demo ledger (`amparo demo`, 40 cases, 10 planted breaches), built once for these tests.
 enum Demo {

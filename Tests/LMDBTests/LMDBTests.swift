@@ -41,6 +41,34 @@ struct LMDBTests {
         #expect(try e.write { txn in try txn.delete(db, key: [2]) } == false)
     }
 
+    @Test("inside snapshot, every read sees the state of its start, whatever is committed meanwhile; outside, the latest")
+    func snapshotHoldsOneState() throws {
+        let e = try env()
+        let db = try e.database(named: "t", create: true)
+        try e.write { txn in try txn.put(db, key: [1], value: [1]) }
+        let seen: [[UInt8]?] = try e.snapshot {
+            let before = try e.read { try $0.get(db, key: [1]) }
+            // Another thread commits while the snapshot is held (the write lock is not ours).
+            let done = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                try? e.write { txn in
+                    try txn.put(db, key: [1], value: [2])
+                    try txn.put(db, key: [2], value: [2])
+                }
+                done.signal()
+            }
+            done.wait()
+            let after = try e.read { try $0.get(db, key: [1]) }
+            let added = try e.read { try $0.get(db, key: [2]) }
+            // Nested: a snapshot inside a snapshot is the same one.
+            let nested = try e.snapshot { try e.read { try $0.get(db, key: [1]) } }
+            return [before, after, added, nested]
+        }
+        #expect(seen == [[1], [1], nil, [1]])
+        #expect(try e.read { try $0.get(db, key: [1]) } == [2])
+        #expect(try e.read { try $0.get(db, key: [2]) } == [2])
+    }
+
     @Test("a throw inside write aborts: nothing is written, the error is rethrown")
     func abortOnThrow() throws {
         struct Boom: Error {}
