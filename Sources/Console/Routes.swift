@@ -424,7 +424,8 @@ struct Routes: Sendable {
             "<dt>\(Pages.e(t("proof.path", ["n": String(p.path.count)])))</dt><dd><ol>" + p.path.map { "<li><code>\($0.base64)</code></li>" }.joined()
             + "</ol></dd>\n"
         body += "<dt>\(Pages.e(t("dashboard.checkpoint")))</dt><dd><pre class=\"note\">\(Pages.e(p.checkpoint))</pre></dd></dl>\n"
-        body += "<p>\(Pages.e(t("proof.how")))</p>\n<pre>amparo prove --seq \(seq) --size \(p.size)</pre>\n<p><a href=\"/api/proof/\(seq)\">JSON</a></p>\n"
+        body +=
+            "<p>\(Pages.e(t("proof.how")))</p>\n<pre>amparo prove inclusion \(seq) --size \(p.size) &gt; proof.txt\namparo verify --proof proof.txt</pre>\n<p><a href=\"/api/proof/\(seq)\">JSON</a></p>\n"
         return Pages.page(request, t, title: t("proof.title", ["seq": String(seq)]), body: body)
     }
 

@@ -111,7 +111,7 @@ extension Catalogs {
         ("proof.bad", "The proof of event #{seq} does NOT check against the root of the checkpoint of {size} events: run `amparo verify`."),
         ("proof.leaf", "Leaf hash (RFC 6962)"),
         ("proof.path", "Audit path ({n} hashes)"),
-        ("proof.how", "To check it yourself against a checkpoint you kept, with the node's verifier key:"),
+        ("proof.how", "To check it yourself (elsewhere, add --origin-key with the node's verifier key):"),
         ("meetings.title", "Network meetings"),
         ("meetings.none", "No meeting yet: the Secretariat schedules one with `amparo meeting schedule`."),
         ("meetings.meeting", "Meeting"),

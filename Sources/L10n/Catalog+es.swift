@@ -111,7 +111,7 @@ extension Catalogs {
         ("proof.bad", "La prueba del evento #{seq} NO coincide con la raíz del punto de control de {size} eventos: ejecute `amparo verify`."),
         ("proof.leaf", "Hash de hoja (RFC 6962)"),
         ("proof.path", "Ruta de auditoría ({n} hashes)"),
-        ("proof.how", "Para comprobarlo usted mismo contra un punto de control que guardó, con la clave verificadora del nodo:"),
+        ("proof.how", "Para comprobarlo usted mismo (en otro nodo, añada --origin-key con la clave verificadora del nodo):"),
         ("meetings.title", "Reuniones de la Red"),
         ("meetings.none", "Aún no hay reuniones: la Secretaría programa una con `amparo meeting schedule`."),
         ("meetings.meeting", "Reunión"),
