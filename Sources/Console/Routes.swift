@@ -371,13 +371,9 @@ struct Routes: Sendable {
             "case": summary?.json ?? .null,
             "replay": .array(
                 steps.map { step in
-                    .object([
-                        "seq": step.fact.seq.map { .number(Double($0)) } ?? .null, "id": .string(step.fact.id.description),
-                        "type": .string(step.fact.type), "actor": .string(step.fact.actor), "signer": .string(step.signer),
-                        "occurred": .string(step.fact.occurred.description), "status_after": .string(step.stateAfter.status.rawValue),
-                        "rules_checked": .array(step.checked.map(JSONValue.string)), "breaches": .array(step.breaches.map(\.json)),
-                        "proof": step.fact.seq.map { .string("/api/proof/\($0)") } ?? .null,
-                    ])
+                    var o = step.json.objectValue!
+                    o["proof"] = step.fact.seq.map { .string("/api/proof/\($0)") } ?? .null
+                    return .object(o)
                 }),
         ])
     }

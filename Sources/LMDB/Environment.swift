@@ -192,20 +192,9 @@ public final class Environment: @unchecked Sendable {
     /// with each other whatever is committed meanwhile. `body` must not write.
     public func snapshot<R>(_ body: () throws -> R) throws -> R {
         if let pin = Environment.pinned, pin.environment == ObjectIdentifier(self) { return try body() }
-        let txn = try begin(readOnly: true)
-        let pin = Pin(environment: ObjectIdentifier(self), handle: txn.handle)
-        let result: R
-        do {
-            result = try Environment.$pinned.withValue(pin) { try body() }
-        } catch {
-            txn.abort()
-            end()
-            throw error
+        return try run(readOnly: true) { txn in
+            try Environment.$pinned.withValue(Pin(environment: ObjectIdentifier(self), handle: txn.handle)) { try body() }
         }
-        let rc = txn.commit()
-        end()
-        try check(rc, "mdb_txn_commit")
-        return result
     }
 
     /// Runs `body` in the single write transaction; commits when it returns, aborts when it throws.

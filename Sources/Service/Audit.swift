@@ -80,6 +80,18 @@ public enum Audit {
         public let stateAfter: CaseState
         public let checked: [String]
         public let breaches: [Breach]
+
+        /// The step as `amparo replay --format json` and the console's API print it.
+        public var json: JSONValue {
+            .object([
+                "seq": fact.seq.map { .number(Double($0)) } ?? .null, "id": .string(fact.id.description), "type": .string(fact.type),
+                "actor": .string(fact.actor), "signer": .string(signer), "occurred": .string(fact.occurred.description),
+                "status_after": .string(stateAfter.status.rawValue), "rules_checked": .array(checked.map(JSONValue.string)),
+                "breaches": .array(breaches.map(\.json)),
+                "as_signed": fact.original.map { .object(["occurred": .string($0.occurred.description), "payload": .object($0.payload)]) } ?? .null,
+                "corrected_by": .array(fact.correctedBy.map { .string($0.description) }),
+            ])
+        }
     }
 
     /// Walks one case in act order, the network folded in as of each act.

@@ -101,19 +101,7 @@ struct ReplayCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            Output.printJSON(
-                .array(
-                    steps.map { step in
-                        .object([
-                            "seq": step.fact.seq.map { .number(Double($0)) } ?? .null, "id": .string(step.fact.id.description),
-                            "type": .string(step.fact.type), "actor": .string(step.fact.actor), "signer": .string(step.signer),
-                            "occurred": .string(step.fact.occurred.description), "status_after": .string(step.stateAfter.status.rawValue),
-                            "rules_checked": .array(step.checked.map(JSONValue.string)), "breaches": .array(step.breaches.map(\.json)),
-                            "as_signed": step.fact.original.map { .object(["occurred": .string($0.occurred.description), "payload": .object($0.payload)]) }
-                                ?? .null,
-                            "corrected_by": .array(step.fact.correctedBy.map { .string($0.description) }),
-                        ])
-                    }))
+            Output.printJSON(.array(steps.map(\.json)))
         case .text:
             print(
                 t(

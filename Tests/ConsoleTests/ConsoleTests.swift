@@ -154,6 +154,15 @@ struct RouteTests {
             let steps = api["replay"]?.arrayValue ?? []
             #expect(steps.contains { $0["breaches"]?.arrayValue?.first?["rule"]?.stringValue == "ART5-SCOPE" })
             #expect(api["case"]?["case"]?.stringValue == "CA-2014-0001")
+            // Each step is `amparo replay --format json`'s, with the path of its proof.
+            let replay = try TestSupport.run(["replay", "CA-2014-0001", "--format", "json", "--ledger", Demo.path])
+            var cli = try #require(try JSONParser.parse(Array(replay.stdout.utf8)).arrayValue)
+            for i in cli.indices {
+                var o = try #require(cli[i].objectValue)
+                o["proof"] = o["seq"].flatMap(\.integerValue).map { .string("/api/proof/\($0)") } ?? .null
+                cli[i] = .object(o)
+            }
+            #expect(steps == cli)
         }
     }
 
