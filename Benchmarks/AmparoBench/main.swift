@@ -374,7 +374,7 @@ if which == "bundle-import" {
     let parsed = try Bundles.parse(path: file)
     let parseSeconds = seconds(clock.now - start)
     start = clock.now
-    let verified = try Bundles.verify(parsed, trustAnchor: anchor, heldKeyEvents: [], peer: nil, path: file)
+    let verified = try Bundles.verify(parsed, trustAnchor: anchor, heldKeyEvents: [], path: file)
     let verifySeconds = seconds(clock.now - start)
     start = clock.now
     _ = try log.append(verified.events)

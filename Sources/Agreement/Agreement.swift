@@ -26,12 +26,23 @@ public enum Agreement {
             if let message = check(context) { breaches.append(rule.breach(fact, message)) }
         }
         // One verdict for a wrong actor: the Articles judge acts by their lawful actor.
-        if breaches.contains(where: { $0.rule == RuleID.authority.rawValue }) {
+        let unauthorized = breaches.contains(where: { $0.rule == RuleID.authority.rawValue })
+        if unauthorized {
             breaches.removeAll { Rules.rule($0.rule)?.force != .integrity }
         }
-        // A malformed event is reported (LIFECYCLE) and not folded into the state.
-        if fact.isWellFormed { record(fact, in: &world) }
+        // A malformed event is reported (LIFECYCLE) and not folded into the state; nor is an act
+        // its signer may not make (AUTHORITY): it is kept as evidence and folded as if absent, so
+        // one State's key never changes what another State owns.
+        if fact.isWellFormed && !unauthorized { record(fact, in: &world) }
         return breaches
+    }
+
+    /// Whether `fact`'s actor may make it, with the world as it stands before it (the `AUTHORITY`
+    /// rule's test). The state-only fold (``state(_:through:)``) skips acts that fail it, as
+    /// ``apply(_:to:)-(Fact,World)`` does.
+    static func isAuthorized(_ fact: Fact, in world: World) -> Bool {
+        guard case .eachAct(let check) = Rules.authority.judgement else { return true }
+        return check(RuleContext(fact: fact, caseState: fact.caseID.flatMap { world.cases[$0] }, network: world.network)) == nil
     }
 
     /// The rules judged on the whole history (Art. 7.7), once every act is folded.
@@ -157,6 +168,7 @@ public enum Agreement {
         var world = World(calendar: Calendar(facts))
         for fact in ordered(Corrections.applied(to: facts)) where fact.isWellFormed {
             if let through, fact.occurred > through { break }
+            guard isAuthorized(fact, in: world) else { continue }
             record(fact, in: &world)
         }
         return world

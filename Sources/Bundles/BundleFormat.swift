@@ -5,11 +5,13 @@ import Zstd
 /// The bundle file: one zstd stream of UTF-8 lines.
 ///
 /// ```
-/// amparo-bundle/v1                      magic and version
+/// amparo-bundle/v2                      magic and version
 /// {"checkpoint":…,"count":…,…}          header: RFC 8785 JSON, one line
 /// {"actor":…,"signature":…,…}           the signed events, one per line, in the origin's log order
 /// …
-/// amparo-bundle/v1 signature            a C2SP signed note by the exporter whose text is this line,
+/// leaves 0 <base64 of ≤ 256 hashes>     the leaf hashes of each log: 0 the origin's, k the
+/// …                                     relayed log `logs[k-1]`, from index 0 to its checkpoint's size
+/// amparo-bundle/v2 signature            a C2SP signed note by the exporter whose text is this line,
 /// <origin>                              the origin, the count, the base64 Merkle root of the events,
 /// <count>                               and the base64 SHA-256 of every byte before the note:
 /// <root>                                so the exporter's signature covers all of it.
@@ -18,9 +20,13 @@ import Zstd
 /// — MX <base64 key id and signature>
 /// ```
 public enum BundleFormat {
-    public static let magic = "amparo-bundle/v1"
-    public static let noteMagic = "amparo-bundle/v1 signature"
-    public static let version = 1
+    public static let magic = "amparo-bundle/v2"
+    public static let noteMagic = "amparo-bundle/v2 signature"
+    public static let version = 2
+    /// The start of a line of leaf hashes.
+    public static let leavesPrefix = "leaves "
+    /// Leaf hashes on one `leaves` line at most (one C2SP tile).
+    public static let leavesPerLine = 256
     /// Hard bound on the decompressed size of a bundle (4 GiB).
     public static let maximumSize = 4 << 30
     /// Hard bound on one line (an event, the header): 16 MiB.
@@ -42,6 +48,24 @@ public struct BundleHeader: Sendable, Equatable {
     public var checkpoint: String
     /// Consistency proofs from each size the origin exported before, to `checkpoint`.
     public var consistency: [(from: UInt64, root: Hash32, proof: [Hash32])]
+    /// The other origins' logs whose leaves the bundle carries (the exporter's mirrors), so that
+    /// every relayed event is placed in the log of the node that first recorded it.
+    public var logs: [RelayedLog] = []
+    /// Fork evidence the exporter holds: it travels with every bundle.
+    public var evidence: [ForkEvidence] = []
+
+    /// A relayed log: its origin, node key and the signed checkpoint whose tree the leaves make.
+    public struct RelayedLog: Sendable, Equatable {
+        public let origin: String
+        public let originKey: String
+        public let checkpoint: String
+        public init(origin: String, originKey: String, checkpoint: String) {
+            self.origin = origin
+            self.originKey = originKey
+            self.checkpoint = checkpoint
+        }
+        var json: JSONValue { .object(["origin": .string(origin), "origin_key": .string(originKey), "checkpoint": .string(checkpoint)]) }
+    }
 
     public static func == (a: BundleHeader, b: BundleHeader) -> Bool { CanonicalJSON.encode(a.json) == CanonicalJSON.encode(b.json) }
 
@@ -54,6 +78,7 @@ public struct BundleHeader: Sendable, Equatable {
                 consistency.map { c in
                     .object(["from": .number(Double(c.from)), "root": .string(c.root.base64), "proof": .array(c.proof.map { .string($0.base64) })])
                 }),
+            "logs": .array(logs.map(\.json)), "evidence": .array(evidence.map(\.json)),
         ])
     }
 
@@ -73,7 +98,9 @@ public struct BundleHeader: Sendable, Equatable {
 
     public init(json v: JSONValue) throws(LedgerError) {
         guard case .object(let o) = v else { throw LedgerError(.corrupt, "the bundle header is not a JSON object") }
-        let known: Set<String> = ["format", "origin", "origin_key", "exporter", "selection", "count", "root", "checkpoint", "consistency"]
+        let known: Set<String> = [
+            "format", "origin", "origin_key", "exporter", "selection", "count", "root", "checkpoint", "consistency", "logs", "evidence",
+        ]
         if let unknown = o.keys.sorted().first(where: { !known.contains($0) }) {
             throw LedgerError(.corrupt, "the bundle header has an unknown field \"\(unknown)\"")
         }
@@ -84,8 +111,17 @@ public struct BundleHeader: Sendable, Equatable {
         guard let origin = o["origin"]?.stringValue, let originKey = o["origin_key"]?.stringValue, let exporter = o["exporter"]?.stringValue,
             let selection = o["selection"]?.objectValue, let count = o["count"]?.integerValue, count >= 0,
             let rootText = o["root"]?.stringValue, let root = [UInt8](base64: rootText), root.count == 32,
-            let checkpoint = o["checkpoint"]?.stringValue, let consistency = o["consistency"]?.arrayValue
+            let checkpoint = o["checkpoint"]?.stringValue, let consistency = o["consistency"]?.arrayValue,
+            let logs = o["logs"]?.arrayValue, let evidence = o["evidence"]?.arrayValue
         else { throw LedgerError(.corrupt, "the bundle header is missing a field or has one of the wrong kind") }
+        var relayed: [RelayedLog] = []
+        for l in logs {
+            guard let origin = l["origin"]?.stringValue, let key = l["origin_key"]?.stringValue, let note = l["checkpoint"]?.stringValue,
+                l.objectValue?.count == 3
+            else { throw LedgerError(.corrupt, "a relayed log in the bundle header is malformed") }
+            relayed.append(RelayedLog(origin: origin, originKey: key, checkpoint: note))
+        }
+        let carried = try evidence.map { v throws(LedgerError) in try ForkEvidence(json: v) }
         var proofs: [(UInt64, Hash32, [Hash32])] = []
         for c in consistency {
             guard let from = c["from"]?.integerValue, from >= 0, let r = c["root"]?.stringValue.flatMap({ [UInt8](base64: $0) }), r.count == 32,
@@ -96,6 +132,8 @@ public struct BundleHeader: Sendable, Equatable {
         self.init(
             origin: origin, originKey: originKey, exporter: exporter, selection: selection, count: Int(count), root: root,
             checkpoint: checkpoint, consistency: proofs)
+        self.logs = relayed
+        self.evidence = carried
     }
 }
 

@@ -17,6 +17,9 @@ public struct ParsedBundle: Sendable {
     /// What the bundle's content really is: Merkle root of its events and SHA-256 of every byte before the note.
     public let computedRoot: Hash32
     public let contentHash: Hash32
+    /// The leaf hashes of each log the bundle carries (32 bytes each, from index 0): 0 is the
+    /// origin's, k the relayed log `header.logs[k-1]`.
+    public let leaves: [[UInt8]]
 }
 
 /// A bundle that passed every check.
@@ -28,7 +31,31 @@ public struct VerifiedBundle: Sendable {
     public let growth: String
     /// The receiver's registry extended by the bundle's key events: what every event is checked against.
     public let registry: KeyRegistry
+    /// What each log the bundle carries (0 the origin's, k the relayed `logs[k-1]`) is to what this
+    /// ledger holds of it.
+    public let placements: [Placement]
     public var header: BundleHeader { parsed.header }
+    /// The forks found: one origin's log in the bundle that does not agree with what is held of it.
+    public var forks: [(origin: String, evidence: ForkEvidence, held: String, withheld: UInt64, why: String)] {
+        placements.compactMap { p in
+            if case .fork(let evidence, let held, let branch, let why) = p.verdict { return (p.origin, evidence, held, p.checkpoint.size - branch, why) }
+            return nil
+        }
+    }
+    /// Leaf hashes of the other branch of each fork: events of the bundle with these are not admitted.
+    public var withheld: Set<Hash32> {
+        var out = Set<Hash32>()
+        for (k, p) in placements.enumerated() {
+            guard case .fork(_, _, let branch, _) = p.verdict else { continue }
+            let leaves = parsed.leaves[k]
+            var i = Int(branch)
+            while i * 32 < leaves.count {
+                out.insert(Array(leaves[i * 32..<i * 32 + 32]))
+                i += 1
+            }
+        }
+        return out
+    }
     public var events: [SignedEvent] { parsed.events }
 }
 
@@ -70,6 +97,8 @@ public enum Bundles {
         var edge = CompactRange()
         var noteLines: [[UInt8]] = []
         var batch: [(line: [UInt8], number: Int)] = []
+        var leaves = LeafSections(header: header, path: path)
+        try leaves.prepare()
         func flush() throws {
             let decoded = concurrentMap(batch.count) { i -> Result<SignedEvent, LedgerError> in
                 do { return .success(try SignedEvent(bytes: batch[i].line)) } catch {
@@ -117,10 +146,20 @@ public enum Bundles {
                 try flush()
                 throw LedgerError(.corrupt, "\(path) line \(reader.number) is empty: a bundle holds one event per line and no empty lines; refused")
             }
+            if line.starts(with: LeafSections.prefix) {
+                try flush()
+                hasher.line(line)
+                try leaves.add(line, number: reader.number)
+                continue
+            }
+            if leaves.started {
+                throw LedgerError(.corrupt, "\(path) line \(reader.number): an event after the leaf hashes; the events come first; refused")
+            }
             batch.append((line, reader.number))
             if batch.count >= batchLines { try flush() }
         }
         try flush()
+        try leaves.finish()
         guard !noteLines.isEmpty else { throw LedgerError(.corrupt, "\(path) is truncated: the exporter's signature is missing") }
         let noteText = noteLines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
         let note: SignedNote
@@ -131,7 +170,7 @@ public enum Bundles {
         }
         return ParsedBundle(
             header: header, events: events, count: count, eventBytes: eventBytes, keyEvents: keyEvents, note: note, computedRoot: edge.root,
-            contentHash: hasher.finish())
+            contentHash: hasher.finish(), leaves: leaves.leaves)
     }
 
     /// The magic line and the header, hashed into `hasher`.
@@ -157,18 +196,15 @@ public enum Bundles {
 
     /// Every check: count and root against the header and the signed note, the exporter's
     /// signature, every event's signature (against `registry` extended by the bundle's own key
-    /// events, which chain to its trust anchor), the origin's checkpoint, and — when `peer` holds an
-    /// earlier checkpoint of the same origin — a consistency proof that the origin's log only grew.
+    /// events, which chain to its trust anchor), the origin's checkpoint and each relayed log's,
+    /// the leaves of each log against its checkpoint, the fork evidence it carries, and — with
+    /// `held`, what this ledger holds of each origin — whether each log agrees with it.
     ///
-    /// A bundle whose origin log is not shown to extend the checkpoint held of that origin (the
-    /// same root at the same size, a consistency proof from the held size, or — for a smaller
-    /// log — the same root as a checkpoint of that size seen before) is refused with
-    /// ``LedgerError/Code/fork``: the origin signed two histories.
-    /// `seenCheckpoint` answers the checkpoint note of the origin seen earlier at a size, if any.
+    /// A log that does not extend (or, smaller, is not a prefix of) the tree held of its origin is
+    /// a fork: its ``Placement/Verdict/fork(_:held:branch:why:)`` carries the evidence, and the
+    /// events of its other branch are not admitted (``VerifiedBundle/withheld``).
     public static func verify(
-        _ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)],
-        peer: PeerRecord?, seenCheckpoint: (UInt64) throws -> String? = { _ in nil },
-        path: String
+        _ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)], held: HeldLogs? = nil, path: String
     ) throws -> VerifiedBundle {
         let h = b.header
         guard h.count == b.count else {
@@ -201,62 +237,51 @@ public enum Bundles {
         // Every event's signature, on every core; the first problem in bundle order is reported.
         // (A scanned bundle's events are checked as a streaming import reads them again.)
         try checkSignatures(b.events, registry: registry, firstIndex: 0, path: path)
-        let originKey: VerifierKey
-        let checkpoint: Checkpoint
-        do {
-            originKey = try VerifierKey(parsing: h.originKey)
-            checkpoint = try Checkpoint.verify(note: h.checkpoint, key: originKey)
-        } catch {
-            throw LedgerError(.badSignature, "\(path): the origin's checkpoint does not verify with the origin's node key: \(error.message)")
-        }
-        guard checkpoint.origin == h.origin else {
-            throw LedgerError(.corrupt, "\(path): the checkpoint is of \(checkpoint.origin), not of the bundle's origin \(h.origin)")
-        }
-        var growth = "first bundle from \(h.origin) (its node key is now trusted for later bundles)"
-        if let peer {
-            guard peer.nodeKey == originKey else {
-                throw LedgerError(
-                    .badSignature, "\(path): \(h.origin) signs with node key \(originKey.reference), not the \(peer.nodeKey.reference) this ledger knows")
+        // Each log: its checkpoint signed by its origin's key, its leaves making that tree, and
+        // what it is to the tree held of that origin.
+        let logs = [BundleHeader.RelayedLog(origin: h.origin, originKey: h.originKey, checkpoint: h.checkpoint)] + h.logs
+        var placements: [Placement] = []
+        for (k, l) in logs.enumerated() {
+            let key: VerifierKey
+            let checkpoint: Checkpoint
+            let whose = k == 0 ? "the origin's checkpoint" : "the checkpoint of relayed log \(l.origin)"
+            do {
+                key = try VerifierKey(parsing: l.originKey)
+                checkpoint = try Checkpoint.verify(note: l.checkpoint, key: key)
+            } catch {
+                throw LedgerError(.badSignature, "\(path): \(whose) does not verify with its node key: \(error.message)")
             }
-            let held = peer.checkpoint
-            func fork(_ why: String) -> LedgerError {
-                LedgerError(
-                    .fork,
-                    "FORK: \(path): \(h.origin) presents a log of \(checkpoint.size) events (root \(checkpoint.root.base64)) that is not an extension of the checkpoint held of it, \(held.size) events (root \(held.root.base64)): \(why); nothing was imported, and both signed checkpoints are kept as evidence (`amparo peers`)"
-                )
+            guard checkpoint.origin == l.origin else {
+                throw LedgerError(.corrupt, "\(path): \(whose) is of \(checkpoint.origin), not of \(l.origin)")
             }
-            if held.size == checkpoint.size {
-                guard held.root == checkpoint.root else { throw fork("two different logs of the same size") }
-                growth = "\(h.origin) has not grown since the checkpoint held (\(held.size) events)"
-            } else if held.size < checkpoint.size {
-                guard let proof = h.consistency.first(where: { $0.from == held.size }) else {
-                    throw LedgerError(
-                        .badProof,
-                        "\(path): no consistency proof from the checkpoint held of \(h.origin) (\(held.size) events); ask the sender for a bundle made after that one"
-                    )
-                }
-                guard proof.root == held.root else {
-                    throw fork("the bundle says the log of \(held.size) events had root \(proof.root.base64)")
-                }
-                guard
-                    Merkle.verifyConsistency(
-                        firstSize: held.size, firstRoot: held.root, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: proof.proof)
-                else {
-                    throw fork("the consistency proof from \(held.size) events does not verify")
-                }
-                growth = "\(h.origin)'s log only grew: \(held.size) → \(checkpoint.size) events (consistency proof verified)"
-            } else {
-                // A smaller log than one the origin signed before: only an older export whose
-                // checkpoint this ledger saw then (same size, same root) is not a rollback.
-                guard let seen = try seenCheckpoint(checkpoint.size),
-                    let seenCheckpoint = try? Checkpoint.verify(note: seen, key: originKey), seenCheckpoint.root == checkpoint.root
-                else {
-                    throw fork("a log of \(checkpoint.size) events after one of \(held.size): its history was rolled back and rewritten")
-                }
-                growth = "an older export of \(h.origin) (\(checkpoint.size) < \(held.size) events), the same as the checkpoint seen then"
+            if logs[..<k].contains(where: { $0.origin == l.origin }) {
+                throw LedgerError(.corrupt, "\(path): the log of \(l.origin) appears twice")
+            }
+            var edge = CompactRange()
+            let leaves = b.leaves[k]
+            var at = 0
+            while at < leaves.count {
+                _ = edge.append(Array(leaves[at..<at + 32]))
+                at += 32
+            }
+            guard edge.root == checkpoint.root else {
+                throw LedgerError(.corrupt, "\(path): the leaf hashes of \(l.origin)'s log do not make the root of its checkpoint (altered in transit)")
+            }
+            placements.append(
+                try Placement.judge(origin: l.origin, key: key, note: l.checkpoint, checkpoint: checkpoint, leaves: leaves, held: held, path: path))
+        }
+        // The evidence it carries holds, each with the origin's key alone.
+        for e in h.evidence {
+            let known = try held?.key(e.origin)
+            do {
+                try e.check(knownKey: known)
+            } catch {
+                throw LedgerError(.badProof, "\(path): \(error.message)")
             }
         }
-        return VerifiedBundle(parsed: b, checkpoint: checkpoint, exporterKey: exporterKeys.first!, growth: growth, registry: registry)
+        return VerifiedBundle(
+            parsed: b, checkpoint: placements[0].checkpoint, exporterKey: exporterKeys.first!, growth: placements[0].growth, registry: registry,
+            placements: placements)
     }
 
     /// The first bad signature among `events` (bundle index `firstIndex` onwards) is an error
@@ -334,9 +359,14 @@ public enum Bundles {
         for size in try store.exportedSizes() where size > 0 && size < checkpoint.size {
             consistency.append((size, try log.rootHash(size: size).root, try log.consistencyProof(from: size, to: checkpoint.size)))
         }
-        let header = BundleHeader(
+        var header = BundleHeader(
             origin: log.name, originKey: log.nodeKey.description, exporter: binding.actor, selection: selection.json,
             count: count, root: edge.root, checkpoint: checkpointNote.serialized, consistency: consistency)
+        // The logs this ledger mirrors travel with their leaves, and every fork evidence it holds.
+        let peers = PeerStore(log: log)
+        let relayed = try peers.origins().filter { $0.origin != log.name && $0.record.mirrored == $0.record.checkpoint.size && $0.record.mirrored > 0 }
+        header.logs = relayed.map { .init(origin: $0.origin, originKey: $0.record.nodeKey.description, checkpoint: $0.record.checkpointNote) }
+        header.evidence = try peers.forks().map(\.evidence)
         // Pass 2: write through the compressor into a temporary file, then move it into place
         // (a failure, a full disk, leaves no file behind).
         try FileIO.create(out) { write in
@@ -360,6 +390,26 @@ public enum Bundles {
                 progress?(raw.seq, checkpoint.size)
                 return true
             }
+            // The leaf hashes of each log, 256 to a line: this ledger's own, then each mirror.
+            func leaves(_ k: Int, size: UInt64, _ leaf: (UInt64) throws -> Hash32?) throws {
+                var i: UInt64 = 0
+                while i < size {
+                    var line: [UInt8] = []
+                    let end = min(size, i + UInt64(BundleFormat.leavesPerLine))
+                    while i < end {
+                        guard let h = try leaf(i) else { throw LedgerError(.corrupt, "leaf \(i) of log \(k) is missing from this ledger") }
+                        line += h
+                        i += 1
+                    }
+                    try emit(Array("\(BundleFormat.leavesPrefix)\(k) \(line.base64)".utf8))
+                }
+            }
+            try log.read { snapshot in
+                try leaves(0, size: checkpoint.size) { try log.storedSubtree(in: snapshot, level: 0, index: $0) }
+            }
+            for (k, r) in relayed.enumerated() {
+                try leaves(k + 1, size: r.record.checkpoint.size) { try peers.mirroredLeaf(r.origin, $0) }
+            }
             let text = "\(BundleFormat.noteMagic)\n\(header.origin)\n\(count)\n\(header.root.base64)\n\(hasher.finish().base64)\n"
             buffer += Array(try SignedNote.sign(text: text, with: [signer]).serialized.utf8)
             try compressor.write(buffer, to: write)
@@ -371,47 +421,66 @@ public enum Bundles {
 
     // MARK: Import
 
+    /// The one line of a FORK: which origins, why, and what was (not) admitted.
+    public static func forkMessage(path: String, forks: [(origin: String, why: String)], added: Int?, withheld: Int) -> String {
+        let what = forks.map { "\($0.origin) presents a log that does not agree with the one held of it (\($0.why))" }.joined(separator: "; ")
+        let done =
+            added.map { $0 == 0 ? "nothing was imported" : "\($0) other event\($0 == 1 ? "" : "s") of agreeing logs were imported" }
+            ?? "nothing was written"
+        return
+            "FORK: \(path): \(what); \(withheld) event\(withheld == 1 ? "" : "s") of the other branch not admitted, \(done); the signed checkpoints are kept as evidence (`amparo peers`, `amparo evidence export`)"
+    }
+
     /// What an import did.
     public struct ImportResult: Sendable {
         public let added: Int
         public let skipped: Int
         public let growth: String
         public let checkpoint: SignedNote
+        /// Events of a forked log's other branch, not admitted.
+        public let withheld: Int
+        /// The forks found (their evidence is stored), by origin, with why.
+        public let forks: [(origin: String, why: String)]
+        /// Fork evidence the bundle carried that this ledger did not hold yet (stored).
+        public let evidenceAdded: Int
     }
 
-    /// Verifies everything, then appends all or nothing in one transaction, streaming: a first
-    /// pass checks the structure, counts the events, computes the root and content hash and keeps
-    /// only the key events; the bundle's note, exporter, checkpoint and growth are verified; then,
+    /// Verifies everything, then appends in one transaction, streaming: a first pass checks the
+    /// structure, counts the events, computes the root and content hash and keeps only the key
+    /// events and the logs' leaves; the bundle's note, exporter, checkpoints, leaves and carried
+    /// evidence are verified and each log is placed against what is held of its origin; then,
     /// inside one write transaction, a second pass reads the events again a batch at a time,
-    /// checks their signatures and the screen, and appends them. The second pass must read the
-    /// very bytes the first verified (same content hash and count), else nothing is written.
-    /// Memory does not hold the bundle: one batch, the key events and the duplicate check.
+    /// checks their signatures and the screen, and appends them, and the mirrors of the logs it
+    /// carried grow. The second pass must read the very bytes the first verified (same content
+    /// hash and count), else nothing is written.
     ///
-    /// Events already held are skipped; a different event under a known id is refused as
-    /// equivocation. Breaches of the Agreement inside the bundle are imported (the sender's acts
-    /// are facts) and `verify` reports them. `screen` sees every event after its checks and before
-    /// anything is committed; an error it throws refuses the bundle whole (the personal-data screen).
+    /// A log that forks from the one held of its origin: its evidence is stored, the events of its
+    /// other branch are not admitted (the rest is), and the result names the fork (the command
+    /// exits 1). Evidence the bundle carries is stored once checked. Events already held are
+    /// skipped; a different event under a known id is refused as equivocation. Breaches of the
+    /// Agreement inside the bundle are imported (the sender's acts are facts) and `verify`
+    /// reports them. `screen` sees every admitted event after its checks and before anything is
+    /// committed; an error it throws refuses the bundle whole (the personal-data screen).
     /// `progress` hears (done, total) over both passes (total: twice the events).
     public static func importBundle(
         path: String, into log: EventLog, bound: Int = BundleFormat.maximumSize, screen: (SignedEvent) throws -> Void = { _ in },
         progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws -> ImportResult {
+        // The first reading is complete only once the leaves and the note are read too.
         let scanned = try parse(reader: try LineReader(path: path, bound: bound), path: path, keep: false) { done, total in
-            progress?(done, 2 * total)
+            if done < total { progress?(done, 2 * total) }
         }
         let total = UInt64(scanned.count)
+        progress?(total, 2 * total)
         let peers = PeerStore(log: log)
-        let origin = scanned.header.origin
-        let peer = try peers.record(origin)
-        let verified: VerifiedBundle
-        do {
-            verified = try verify(
-                scanned, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
-                peer: peer, seenCheckpoint: { try peers.checkpoint(origin, size: $0) }, path: path)
-        } catch let error as LedgerError where error.code == .fork {
-            if let peer { try peers.recordFork(origin: origin, held: peer.checkpointNote, presented: scanned.header.checkpoint) }
-            throw error
-        }
+        let verified = try verify(
+            scanned, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) }, held: HeldLogs(log: log),
+            path: path)
+        // Evidence is kept whatever follows: what this ledger found, then what the bundle carried.
+        for fork in verified.forks { try peers.recordFork(fork.evidence, held: fork.held) }
+        let evidenceAdded = try peers.importEvidence(scanned.header.evidence)
+        let withheld = verified.withheld
+        var withheldCount = 0
         // The second reading, from the start each time the transaction runs (it runs again when
         // the memory map must grow).
         try log.reserve(eventBytes: scanned.eventBytes)
@@ -427,11 +496,18 @@ public enum Bundles {
                 reader = fresh
                 done = 0
                 ended = false
+                withheldCount = 0
             },
             batches: { () throws -> [SignedEvent]? in
                 var lines: [[UInt8]] = []
                 while !ended, lines.count < batchLines, let line = try reader?.next() {
-                    if line == Array(BundleFormat.noteMagic.utf8) { ended = true } else { lines.append(line) }
+                    if line == Array(BundleFormat.noteMagic.utf8) {
+                        ended = true
+                    } else {
+                        // Hashed in the order read: the events, then the leaves after them.
+                        hasher.line(line)
+                        if !line.starts(with: LeafSections.prefix) { lines.append(line) }
+                    }
                 }
                 if lines.isEmpty {
                     guard hasher.finish() == scanned.contentHash, done == scanned.count else {
@@ -454,18 +530,41 @@ public enum Bundles {
                         )
                     }
                 }
-                for line in lines { hasher.line(line) }
                 try checkSignatures(events, registry: verified.registry, firstIndex: done, path: path)
-                for event in events { try screen(event) }
                 done += events.count
                 progress?(total + UInt64(done), 2 * total)
-                return events
+                // The other branch of a fork is not admitted: nothing of it enters this log.
+                let admitted = withheld.isEmpty ? events : events.filter { !withheld.contains($0.leafHash) }
+                withheldCount += events.count - admitted.count
+                for event in admitted { try screen(event) }
+                return admitted
+            },
+            finish: { txn in
+                // Every log that agrees with what is held: its checkpoint kept, its mirror grown.
+                let dbs = try PeerStore.databases(txn)
+                for (k, p) in verified.placements.enumerated() where p.origin != log.name {
+                    if case .fork = p.verdict { continue }
+                    try peers.remember(
+                        txn, dbs, origin: p.origin, nodeKey: p.key, checkpointNote: p.note, checkpoint: p.checkpoint, held: p.heldRecord,
+                        leaves: scanned.leaves[k])
+                }
             })
-        try peers.remember(
-            origin: verified.header.origin, nodeKey: try VerifierKey(parsing: verified.header.originKey),
-            checkpointNote: verified.header.checkpoint, checkpoint: verified.checkpoint)
-        return ImportResult(added: counts.appended, skipped: counts.held, growth: verified.growth, checkpoint: try log.checkpoint())
+        let result = ImportResult(
+            added: counts.appended, skipped: counts.held, growth: verified.growth, checkpoint: try log.checkpoint(), withheld: withheldCount,
+            forks: verified.forks.map { ($0.origin, $0.why) }, evidenceAdded: evidenceAdded)
+        if !result.forks.isEmpty {
+            throw ForkFound(result: result, message: forkMessage(path: path, forks: result.forks, added: result.added, withheld: result.withheld))
+        }
+        return result
     }
+}
+
+/// An import that found a fork: what it did (the agreeing logs' events are imported, the other
+/// branch is not), and the one line that says so. `code` is ``LedgerError/Code/fork``.
+public struct ForkFound: Error, Sendable {
+    public let result: Bundles.ImportResult
+    public let message: String
+    public var error: LedgerError { LedgerError(.fork, message) }
 }
 
 /// SHA-256 of the lines before the note, each with its newline.

@@ -2,15 +2,20 @@ import Foundation
 import LMDB
 import Ledger
 
-/// What this ledger knows of another origin: its node key (trusted on first use) and the latest
-/// checkpoint of it that a verified bundle carried.
+/// What this ledger knows of another origin: its node key (trusted on first use), the latest
+/// checkpoint of it that a verified bundle carried, and how many of that log's leaf hashes this
+/// ledger mirrors (every bundle carries the leaves of each log it relays: docs/federation.md).
 public struct PeerRecord: Sendable {
     public let nodeKey: VerifierKey
     public let checkpointNote: String
     public let checkpoint: Checkpoint
+    /// Leaves held in the mirror: the checkpoint's size once a bundle of format 2 brought them.
+    public let mirrored: UInt64
 }
 
-/// The `peers` database: origin → what a verified bundle last proved of it.
+/// The `peers` database: origin → what a verified bundle last proved of it; `peer-checkpoints`,
+/// every checkpoint of it a verified bundle carried; `mirror`, the leaf hashes of its log (origin ‖
+/// 0x00 ‖ index → hash); `peer-forks`, the fork evidence this ledger found or was given.
 public struct PeerStore {
     let log: EventLog
 
@@ -30,19 +35,59 @@ public struct PeerStore {
         let v = try JSONParser.parse(bytes)
         guard let key = v["node_key"]?.stringValue, let note = v["checkpoint"]?.stringValue else { return nil }
         let nodeKey = try VerifierKey(parsing: key)
-        return PeerRecord(nodeKey: nodeKey, checkpointNote: note, checkpoint: try Checkpoint.verify(note: note, key: nodeKey))
+        return PeerRecord(
+            nodeKey: nodeKey, checkpointNote: note, checkpoint: try Checkpoint.verify(note: note, key: nodeKey),
+            mirrored: UInt64(max(0, v["mirror"]?.integerValue ?? 0)))
     }
 
     /// Keeps every checkpoint of `origin` a verified bundle carried (by size), and the newest as
     /// the one held (never moves back).
     public func remember(origin: String, nodeKey: VerifierKey, checkpointNote: String, checkpoint: Checkpoint) throws {
-        guard let seen = try log.database(named: "peer-checkpoints", create: true), let db = try database(create: true) else { return }
-        let newer = try record(origin).map { $0.checkpoint.size < checkpoint.size } ?? true
-        let value = CanonicalJSON.encode(.object(["node_key": .string(nodeKey.description), "checkpoint": .string(checkpointNote)]))
+        let held = try record(origin)
         try log.write { txn in
-            try txn.put(seen, key: PeerStore.seenKey(origin, checkpoint.size), value: Array(checkpointNote.utf8))
-            if newer { try txn.put(db, key: Array(origin.utf8), value: value) }
+            try remember(
+                txn, try PeerStore.databases(txn), origin: origin, nodeKey: nodeKey, checkpointNote: checkpointNote, checkpoint: checkpoint, held: held,
+                leaves: nil)
         }
+    }
+
+    /// The databases a write of peer records needs.
+    struct Databases {
+        let peers: Database
+        let seen: Database
+        let mirror: Database
+    }
+
+    /// Opened inside `txn` (created with it: a refused import leaves no trace).
+    static func databases(_ txn: borrowing Transaction) throws -> Databases {
+        Databases(
+            peers: try txn.database(named: "peers", create: true), seen: try txn.database(named: "peer-checkpoints", create: true),
+            mirror: try txn.database(named: "mirror", create: true))
+    }
+
+    /// The same inside `txn`, with the log's leaves (`leaves`: 32 bytes each, from index 0) when
+    /// the bundle carried them: the mirror grows by the leaves past what it held.
+    func remember(
+        _ txn: borrowing Transaction, _ dbs: Databases, origin: String, nodeKey: VerifierKey, checkpointNote: String, checkpoint: Checkpoint,
+        held: PeerRecord?, leaves: [UInt8]?
+    ) throws {
+        let db = dbs.peers
+        let mirror = dbs.mirror
+        try txn.put(dbs.seen, key: PeerStore.seenKey(origin, checkpoint.size), value: Array(checkpointNote.utf8))
+        guard held.map({ $0.checkpoint.size < checkpoint.size }) ?? true else { return }
+        var mirrored = held?.mirrored ?? 0
+        if let leaves, UInt64(leaves.count / 32) == checkpoint.size, mirrored == (held?.checkpoint.size ?? 0) {
+            var i = mirrored
+            while i < checkpoint.size {
+                let at = Int(i) * 32
+                try txn.put(mirror, key: PeerStore.seenKey(origin, i), value: Array(leaves[at..<at + 32]))
+                i += 1
+            }
+            mirrored = checkpoint.size
+        }
+        let value = CanonicalJSON.encode(
+            .object(["node_key": .string(nodeKey.description), "checkpoint": .string(checkpointNote), "mirror": .number(Double(mirrored))]))
+        try txn.put(db, key: Array(origin.utf8), value: value)
     }
 
     static func seenKey(_ origin: String, _ size: UInt64) -> [UInt8] { Array(origin.utf8) + [0] + [UInt8](bigEndian: size) }
@@ -53,24 +98,36 @@ public struct PeerStore {
         return try log.read { txn in try txn.get(db, key: PeerStore.seenKey(origin, size)) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Evidence that `origin` signed two histories: the checkpoint held and the one presented
-    /// that does not extend it, both signed by the origin's node key.
-    public struct Fork: Sendable {
-        public let origin: String
-        public let held: String
-        public let presented: String
-        public let recorded: String
+    /// The leaf hash at `index` of `origin`'s mirrored log, if this ledger mirrors it.
+    public func mirroredLeaf(_ origin: String, _ index: UInt64) throws -> Hash32? {
+        guard let db = try log.database(named: "mirror", create: false) else { return nil }
+        return try log.read { txn in try txn.get(db, key: PeerStore.seenKey(origin, index)) }
     }
 
-    /// Keeps the two conflicting signed checkpoints (once per presented checkpoint).
-    public func recordFork(origin: String, held: String, presented: String, at time: Timestamp = .now()) throws {
-        guard let db = try log.database(named: "peer-forks", create: true) else { return }
-        var digest = SHA256Context()
-        digest.update(Array(presented.utf8))
-        let key = Array(origin.utf8) + [0] + digest.finish()
-        let value = CanonicalJSON.encode(.object(["held": .string(held), "presented": .string(presented), "recorded": .string(time.description)]))
-        try log.write { txn in
-            if try txn.get(db, key: key) == nil { try txn.put(db, key: key, value: value) }
+    /// Fork evidence this ledger found or received, with when it was recorded and which of its two
+    /// checkpoints this ledger held (nil when another node found it).
+    public struct Fork: Sendable {
+        public let evidence: ForkEvidence
+        public let recorded: String
+        public let heldIndex: Int?
+        public var origin: String { evidence.origin }
+        /// The checkpoint this ledger held (or the smaller one) and the other one.
+        public var held: String { evidence.checkpoints[heldIndex ?? 0] }
+        public var presented: String { evidence.checkpoints[1 - (heldIndex ?? 0)] }
+    }
+
+    /// Keeps fork evidence (once per pair of checkpoints). `held` is the checkpoint note this
+    /// ledger held, when it found the fork itself. Returns whether it was new.
+    @discardableResult
+    public func recordFork(_ evidence: ForkEvidence, held: String? = nil, at time: Timestamp = .now()) throws -> Bool {
+        guard let db = try log.database(named: "peer-forks", create: true) else { return false }
+        let key = Array(evidence.origin.utf8) + [0] + evidence.id
+        var value: [String: JSONValue] = ["evidence": evidence.json, "recorded": .string(time.description)]
+        if let held, let i = evidence.checkpoints.firstIndex(of: held) { value["held"] = .number(Double(i)) }
+        return try log.write { txn in
+            guard try txn.get(db, key: key) == nil else { return false }
+            try txn.put(db, key: key, value: CanonicalJSON.encode(.object(value)))
+            return true
         }
     }
 
@@ -93,17 +150,33 @@ public struct PeerStore {
         var out: [Fork] = []
         try log.read { txn in
             try txn.forEach(db) { e in
-                let origin = String(decoding: e.key.prefix(while: { $0 != 0 }), as: UTF8.self)
                 let v = try JSONParser.parse(e.value)
+                guard let evidence = v["evidence"] else { return true }
                 out.append(
                     Fork(
-                        origin: origin, held: v["held"]?.stringValue ?? "", presented: v["presented"]?.stringValue ?? "",
-                        recorded: v["recorded"]?.stringValue ?? ""))
+                        evidence: try ForkEvidence(json: evidence), recorded: v["recorded"]?.stringValue ?? "",
+                        heldIndex: v["held"]?.integerValue.map(Int.init)))
                 return true
             }
         }
         return out
     }
+
+    /// The origins with a recorded fork, by name.
+    public func forkedOrigins() throws -> [String] { Array(Set(try forks().map(\.origin))).sorted() }
+
+    /// Stores every piece of `evidence` after checking each with the origin's key alone (the key
+    /// this ledger holds for the origin, when it holds one): one that does not hold stores nothing.
+    /// Returns how many were new.
+    public func importEvidence(_ evidence: [ForkEvidence]) throws -> Int {
+        for e in evidence { try e.check(knownKey: try record(e.origin)?.nodeKey ?? ownKey(e.origin)) }
+        var added = 0
+        for e in evidence where try recordFork(e) { added += 1 }
+        return added
+    }
+
+    /// This ledger's own node key when `origin` is its name (evidence about this very node).
+    func ownKey(_ origin: String) -> VerifierKey? { origin == log.name ? log.nodeKey : nil }
 }
 
 /// The sizes at which this ledger exported bundles (so later bundles can prove growth since each).

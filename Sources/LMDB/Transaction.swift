@@ -17,6 +17,14 @@ public struct Transaction: ~Copyable {
     consuming func commit() -> Int32 { mdb_txn_commit(handle) }
     consuming func abort() { mdb_txn_abort(handle) }
 
+    /// Opens (with `create`, in a write transaction, creates) the named database inside this
+    /// transaction: created so, it exists only if the transaction commits.
+    public func database(named name: String, create: Bool) throws -> Database {
+        var dbi = MDB_dbi()
+        try check(mdb_dbi_open(handle, name, create ? DBFlag.create : 0, &dbi), "mdb_dbi_open(\(name))")
+        return Database(dbi: dbi, name: name)
+    }
+
     /// The value under `key`, copied, or nil.
     public func get(_ db: Database, key: [UInt8]) throws -> [UInt8]? {
         try withValue(db, key: key) { Array($0) }

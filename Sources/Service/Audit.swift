@@ -35,6 +35,12 @@ public enum Audit {
             progress?(0, stored.seq, total)
         }
         progress?(0, total, total)
+        // An act whose signature its key could not give (SIGNATURE: a key revoked before it, or
+        // registered to another actor) is evidence, never a fact: the fold leaves it out.
+        let unsigned = Set(ledgerReport.findings.filter { $0.check == .signature }.compactMap(\.seq))
+        if !unsigned.isEmpty {
+            for key in seqsByCase.keys { seqsByCase[key]?.removeAll { unsigned.contains($0) } }
+        }
         // The Agreement's rules, case by case in groups with the Network's acts
         // (`Agreement.breaches(ofCases:network:)`), a round of groups per core at a time: memory
         // holds one round, not every case's state. The Network's own breaches come from folding

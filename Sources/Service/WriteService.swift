@@ -11,14 +11,27 @@ public struct Refusal: Error, Sendable {
     /// Where the drafts came from ("drafts.jsonl", "stdin"); nil for an event command.
     public let source: String?
 
-    /// One line: the first breach's sentence, its line, and the other rules breached.
+    /// Whether `--record-violations` may record these acts anyway: never when a signer may not
+    /// make its act (``unrecordable``).
+    public var isRecordable: Bool { !breaches.contains { Refusal.unrecordable.contains($0.rule) } }
+
+    /// Rules whose breach no flag records: an act its signer may not make (`AUTHORITY`), or whose
+    /// signature its key could not give (`SIGNATURE`), would change what another actor owns.
+    public static let unrecordable: Set<String> = ["AUTHORITY", "SIGNATURE"]
+
+    /// One line: the first breach's sentence, its line, and the other rules breached. The
+    /// unrecordable breach comes first and the line never suggests `--record-violations` for it.
     public var message: String {
-        guard let first = breaches.first else { return "refused" }
+        guard let first = breaches.first(where: { Refusal.unrecordable.contains($0.rule) }) ?? breaches.first else { return "refused" }
         let line = source.flatMap { s in first.event.flatMap { lines[$0] }.map { "\(s) line \($0): " } } ?? ""
         var others: [String] = []
-        for b in breaches.dropFirst() where b.rule != first.rule && !others.contains(b.rule) { others.append(b.rule) }
+        for b in breaches where b.rule != first.rule && !others.contains(b.rule) { others.append(b.rule) }
         let more = others.isEmpty ? "" : " (also \(others.joined(separator: ", ")))"
-        return "\(line)\(first.rule): \(first.message)\(more) Nothing was written; use --record-violations to record historic acts anyway."
+        let advice =
+            isRecordable
+            ? "Nothing was written; use --record-violations to record historic acts anyway."
+            : "Nothing was written: an act its signer may not make is never recorded, with or without --record-violations; the actor it belongs to records it with its own key."
+        return "\(line)\(first.rule): \(first.message)\(more) \(advice)"
     }
 }
 
@@ -123,7 +136,8 @@ public struct WriteService {
                 let line = lineOf[id.description]
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
             }
-            guard recordViolations || found.isEmpty else { throw Refusal(breaches: found, lines: lineOf, source: source) }
+            let refusal = Refusal(breaches: found, lines: lineOf, source: source)
+            guard found.isEmpty || (recordViolations && refusal.isRecordable) else { throw refusal }
             try beforeCommit()
         }
         return Outcome(

@@ -91,17 +91,20 @@ struct BundleCommand: ParsableCommand {
                 guard case .verifierKey(let anchor) = try InitCommand.readSecretariatKey(secretariatKey) else {
                     throw ValidationError("--secretariat-key takes the Secretariat's public verifier key, not its private key")
                 }
-                verified = try Bundles.verify(parsed, trustAnchor: anchor, heldKeyEvents: [], peer: nil, path: file)
+                verified = try Bundles.verify(parsed, trustAnchor: anchor, heldKeyEvents: [], path: file)
             } else {
                 let log = try EventLog.open(path: LedgerOptions.path(ledger))
-                let peers = PeerStore(log: log)
                 verified = try Bundles.verify(
                     parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
-                    peer: try peers.record(parsed.header.origin),
-                    seenCheckpoint: { try peers.checkpoint(parsed.header.origin, size: $0) }, path: file)
+                    held: HeldLogs(log: log), path: file)
             }
+            if let fork = verified.forks.first {
+                throw LedgerError(
+                    .fork, Bundles.forkMessage(path: file, forks: verified.forks.map { ($0.origin, $0.why) }, added: nil, withheld: Int(fork.withheld)))
+            }
+            let relayed = verified.placements.dropFirst().map { "\($0.origin): \($0.growth)" }
             print(
-                "bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.growth)"
+                "bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.growth)\(relayed.isEmpty ? "" : "; relayed logs placed: " + relayed.joined(separator: "; ")) (nothing is recorded until `amparo bundle import`)"
             )
         }
     }
@@ -119,8 +122,18 @@ struct BundleCommand: ParsableCommand {
         func run() throws {
             let log = try ledger.open()
             let bar = ProgressBar("reading and checking", quiet: quiet)
-            let result = try Bundles.importBundle(path: file, into: log, screen: Privacy.importScreen(ledger, file: file), progress: bar.update)
+            let result: Bundles.ImportResult
+            do {
+                result = try Bundles.importBundle(path: file, into: log, screen: Privacy.importScreen(ledger, file: file), progress: bar.update)
+            } catch let found as ForkFound {
+                // What agreed was imported: the projections catch up before the FORK line.
+                catchUpAfterAppend(log)
+                throw found.error
+            }
             catchUpAfterAppend(log)
+            if result.evidenceAdded > 0 {
+                Output.note("amparo: note: stored \(result.evidenceAdded) fork evidence the bundle carried (`amparo peers`)")
+            }
             if result.added == 0 {
                 print("nothing added: all \(result.skipped) events of \(file) are already held (a no-op)")
             } else {

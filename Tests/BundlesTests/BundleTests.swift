@@ -181,9 +181,9 @@ struct BundleTests {
         try write(l, to: n.dir + "/magic")
         try refused(n, n.dir + "/magic", "is not an amparo bundle")
         l = try lines(good)
-        l[1] = l[1].replacingOccurrences(of: "\"format\":1", with: "\"format\":2")
+        l[1] = l[1].replacingOccurrences(of: "\"format\":2", with: "\"format\":3")
         try write(l, to: n.dir + "/version")
-        try refused(n, n.dir + "/version", "bundle format 2")
+        try refused(n, n.dir + "/version", "bundle format 3")
         // The whole file cut after the events: the signature is missing.
         l = try lines(good)
         try write(Array(l.prefix(while: { $0 != BundleFormat.noteMagic })), to: n.dir + "/nosig")
