@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Ledger", "LMDB", "Agreement", "Projections", "Service", "Reports", "L10n",
+                "Ledger", "LMDB", "Agreement", "Projections", "Service", "Reports", "L10n", "Bundles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

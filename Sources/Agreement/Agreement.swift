@@ -65,7 +65,7 @@ public enum Agreement {
         var breaches: [Breach] = []
         for fact in ordered(facts) { breaches += apply(fact, to: &world) }
         breaches += finalize(world)
-        return (world, sorted(breaches))
+        return (world, sorted(withoutPending(breaches, pendingReferences(facts))))
     }
 
     /// How many cases one fold judges together with the Network's acts (see ``breaches(ofCases:network:asOf:)``).
@@ -79,8 +79,15 @@ public enum Agreement {
     /// `network` alone for them). With `asOf` (`YYYY-MM-DD`), only breaches by acts that happened
     /// by that date count (a correction says when that was).
     public static func breaches(ofCases cases: [(id: String, entries: [RawEntry])], network: [Fact], asOf: String? = nil) throws -> [Breach] {
+        try verdicts(ofCases: cases, network: network, asOf: asOf).breaches
+    }
+
+    /// The same, with the cases' pending references (``pendingReferences(_:)``), from the same fold.
+    public static func verdicts(
+        ofCases cases: [(id: String, entries: [RawEntry])], network: [Fact], asOf: String? = nil
+    ) throws -> (breaches: [Breach], pending: [PendingReference]) {
         let groups = stride(from: 0, to: cases.count, by: casesPerFold).map { $0..<min($0 + casesPerFold, cases.count) }
-        return try concurrentMap(groups.count) { g -> [Breach] in
+        let found = try concurrentMap(groups.count) { g -> ([Breach], [PendingReference]) in
             var facts = network
             for i in groups[g] { facts += try cases[i].entries.map(Fact.init) }
             let mine = Set(cases[groups[g]].map(\.id))
@@ -89,8 +96,9 @@ public enum Agreement {
                 let happened = Dictionary(Corrections.applied(to: facts).map { ($0.id.description, $0.occurred.date) }, uniquingKeysWith: { a, _ in a })
                 found = found.filter { b in b.event.flatMap { happened[$0] }.map { $0 <= asOf } ?? true }
             }
-            return found
-        }.flatMap { $0 }
+            return (found, pendingReferences(facts))
+        }
+        return (found.flatMap(\.0), found.flatMap(\.1))
     }
 
     /// Breaches by sequence (unsequenced last), then by the rule's place in the catalog.
@@ -125,7 +133,10 @@ public enum Agreement {
         func isNew(_ b: Breach, before: Set<Key>) -> Bool { !before.contains(Key(rule: b.rule, event: b.event)) }
         // An omission a later record cures (the presentation, the Secretariat's acknowledgement)
         // is never grounds for a refusal; `verify` reports it.
-        func verdict(_ world: World, _ new: [Breach]) -> (world: World, added: [Breach], omissions: [Breach]) {
+        // A reference to an act this node does not hold yet is pending, never a refusal.
+        let pending = pendingReferences(existing + adding)
+        func verdict(_ world: World, _ found: [Breach]) -> (world: World, added: [Breach], omissions: [Breach]) {
+            let new = withoutPending(found, pending)
             let omitted = { (b: Breach) in RuleID(id: b.rule)?.isCuredByLaterRecord == true }
             return (world, new.filter { !omitted($0) }, new.filter(omitted))
         }

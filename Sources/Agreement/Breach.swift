@@ -62,12 +62,19 @@ public struct Breach: Hashable, Sendable {
     }
 }
 
-/// What `verify` found: the Ledger's findings and the Agreement's breaches, as breaches.
+/// What `verify` found: the Ledger's findings and the Agreement's breaches, as breaches; the
+/// origins this node holds fork evidence of; and the pending references (not breaches).
 public struct VerificationReport: Sendable {
     public let ledger: String
     public let events: UInt64
     public var breaches: [Breach]
-    public var ok: Bool { breaches.isEmpty }
+    /// Every origin that signed two histories, with the sizes of its two checkpoints, as the
+    /// evidence this node holds shows (`amparo peers`).
+    public var forks: [(origin: String, sizes: [UInt64])] = []
+    /// Acts that name another State's act this node does not hold yet.
+    public var pending: [PendingReference] = []
+    /// Clean: no breach and no fork (pending references are not findings).
+    public var ok: Bool { breaches.isEmpty && forks.isEmpty }
 
     public init(ledger: String, events: UInt64, breaches: [Breach]) {
         self.ledger = ledger
@@ -84,6 +91,8 @@ public struct VerificationReport: Sendable {
         .object([
             "ledger": .string(ledger), "events": .number(Double(events)), "ok": .bool(ok),
             "breaches": .array(breaches.map(\.json)),
+            "forks": .array(forks.map { .object(["origin": .string($0.origin), "sizes": .array($0.sizes.map { .number(Double($0)) })]) }),
+            "pending": .array(pending.map(\.json)),
         ])
     }
 }

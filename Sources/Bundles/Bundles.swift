@@ -176,6 +176,12 @@ public enum Bundles {
     /// The magic line and the header, hashed into `hasher`.
     static func readHead(_ reader: inout LineReader, _ hasher: inout ContentHasher, path: String) throws -> BundleHeader {
         guard let magic = try reader.next() else { throw LedgerError(.corrupt, "\(path) is empty: not a bundle") }
+        if magic == Array("amparo-bundle/v1".utf8) {
+            throw LedgerError(
+                .corrupt,
+                "\(path) is a bundle of format 1 (an earlier amparo, without the leaves of its logs); this amparo reads format \(BundleFormat.version): ask its sender to export it again"
+            )
+        }
         guard magic == Array(BundleFormat.magic.utf8) else {
             let shown = String(decoding: magic.prefix(40), as: UTF8.self)
             throw LedgerError(

@@ -45,6 +45,8 @@ public struct VerifyRun: Sendable {
     public let breaches: [Breach]
     /// The ids of the cases with at least one finding.
     public let casesWithFindings: Set<String>
+    /// References to acts this node does not hold yet (not findings).
+    public var pending: [PendingReference] = []
 }
 
 /// The Secretariat's read-only console over one ledger: it never holds a signing key and never
@@ -76,9 +78,10 @@ public final class Console: Sendable {
             let size = try log.size()
             if let last = lastVerify, last.events == size { return }
             let report = try Audit.verify(log)
-            let run = VerifyRun(
+            var run = VerifyRun(
                 events: report.events, finished: Date(), breaches: report.breaches,
                 casesWithFindings: Set(report.breaches.compactMap(\.caseID)))
+            run.pending = report.pending
             verifyState.withLock {
                 $0.last = run
                 $0.error = nil

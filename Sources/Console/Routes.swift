@@ -1,4 +1,5 @@
 import Agreement
+import Bundles
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -46,7 +47,7 @@ struct Routes: Sendable {
             let id = try meetingID(context, request)
             return try api(request) { t in try report(t, id).json() }
         }
-        router.get("/api/verify") { request, _ in try api(request) { _ in verifyJSON() } }
+        router.get("/api/verify") { request, _ in try api(request) { _ in try verifyJSON() } }
         router.get("/api/proof/:seq") { request, context in
             let seq = try sequence(context, request)
             return try api(request) { t in try proof(t, seq).json }
@@ -146,11 +147,24 @@ struct Routes: Sendable {
                 body += "</ul>\n"
                 if run.breaches.count > 20 { body += "<p>\(Pages.e(t("verify.more", ["n": String(run.breaches.count - 20)])))</p>\n" }
             }
+            if !run.pending.isEmpty { body += "<p class=\"pending\">\(Pages.e(t("dashboard.pending", ["n": String(run.pending.count)])))</p>\n" }
             if run.events < size { body += "<p>\(Pages.e(t("verify.behind", ["size": String(size)])))</p>\n" }
         } else {
             body += "<p class=\"pending\">\(Pages.e(t("verify.none")))</p>\n"
         }
         body += "</section>\n"
+
+        // Forks: origins that signed two histories (the evidence this node holds).
+        let forks = try PeerStore(log: log).forks()
+        if !forks.isEmpty {
+            body += "<section id=\"forks\"><h2>\(Pages.e(t("dashboard.forks")))</h2>\n<ul class=\"findings\">\n"
+            for fork in forks {
+                let sizes = fork.evidence.checkpoints.compactMap { try? Checkpoint(text: SignedNote(parsing: $0).text).size }.sorted()
+                body +=
+                    "<li class=\"bad\">\(Pages.e(t("dashboard.fork", ["origin": fork.origin, "sizes": sizes.map(String.init).joined(separator: t("verify.fork.and"))])))</li>\n"
+            }
+            body += "</ul></section>\n"
+        }
 
         // Open cases and overdue obligations.
         let open = summaries.filter { CaseStatus(rawValue: $0.status)?.isOpen ?? false }
@@ -355,6 +369,9 @@ struct Routes: Sendable {
                     ? "<p class=\"proof\"><a href=\"/proof/\(seq)\">\(Pages.e(t("case.proof")))</a></p>\n"
                     : "<p class=\"proof\">\(Pages.e(t("case.not_checkpointed")))</p>\n"
             }
+            if let p = step.pending {
+                body += "<p class=\"pending\">\(Pages.e(t("replay.pending"))): \(Pages.e(p.sentence(t)))</p>\n"
+            }
             if !step.breaches.isEmpty {
                 body += "<ul class=\"findings\">\n" + step.breaches.map { Pages.finding(t, $0, withCase: false) }.joined() + "</ul>\n"
             }
@@ -494,11 +511,15 @@ struct Routes: Sendable {
         return WorkloadReport(cases: cases, rows: rows, from: f.from, to: f.to).json()
     }
 
-    func verifyJSON() -> JSONValue {
+    func verifyJSON() throws -> JSONValue {
         guard let run = console.lastVerify else { return .object(["status": .string("pending")]) }
+        // The forks as this node holds their evidence now (as `amparo verify` reads them).
+        let forks = try PeerStore(log: console.log).forks()
+        let origins = Set(forks.map(\.origin)).sorted()
         return .object([
-            "status": .string(run.breaches.isEmpty ? "ok" : "findings"), "events": .number(Double(run.events)),
+            "status": .string(run.breaches.isEmpty && forks.isEmpty ? "ok" : "findings"), "events": .number(Double(run.events)),
             "finished": .string(ISO8601DateFormatter().string(from: run.finished)), "breaches": .array(run.breaches.map(\.json)),
+            "forks": .array(origins.map(JSONValue.string)), "pending": .array(run.pending.map(\.json)),
         ])
     }
 

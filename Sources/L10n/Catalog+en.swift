@@ -374,6 +374,18 @@ extension Catalogs {
         ("verify.case_only", "{n} events (as of size {n}; breaches shown for case {id} only)"),
         ("verify.network", "network and log:"),
         ("verify.case", "case {id}:"),
+        ("verify.fork", "FORK: {origin} signed two histories (checkpoints of {sizes} events, neither extending the other); the evidence: `amparo peers`"),
+        ("verify.fork.and", " and "),
+        ("verify.pending", "pending references (not breaches: each names an act of another State this node does not hold yet, and settles when it arrives):"),
+        (
+            "pending.request_note",
+            "case {case}, seq {seq}: {actor} agreed the scope answering formal request note \"{names}\", which this node does not hold yet"
+        ),
+        ("pending.claim", "case {case}, seq {seq}: {actor} settled reimbursement claim {names}, which this node does not hold yet"),
+        ("dashboard.forks", "Forks: origins that signed two histories"),
+        ("dashboard.fork", "{origin} signed two histories: checkpoints of {sizes} events, neither extending the other."),
+        ("dashboard.pending", "Pending references: {n}"),
+        ("replay.pending", "pending"),
         ("todo.notify", "notify the RCM Technical Secretariat of the request (Art. 5 ¶1)"),
         ("todo.find_party", "find a Party that can assist (Art. 3, 7.6)"),
         ("todo.select", "select the assisting State (Art. 5 ¶2)"),

@@ -383,6 +383,24 @@ extension Catalogs {
         ("verify.case_only", "{n} eventos (al tamaño {n}; se muestran solo los incumplimientos del caso {id})"),
         ("verify.network", "red y registro:"),
         ("verify.case", "caso {id}:"),
+        (
+            "verify.fork",
+            "BIFURCACIÓN: {origin} firmó dos historiales (puntos de control de {sizes} eventos, ninguno prolonga al otro); la prueba: `amparo peers`"
+        ),
+        ("verify.fork.and", " y "),
+        (
+            "verify.pending",
+            "referencias pendientes (no son incumplimientos: cada una nombra un acto de otro Estado que este nodo aún no tiene, y se resuelve cuando llega):"
+        ),
+        (
+            "pending.request_note",
+            "caso {case}, seq {seq}: {actor} acordó el alcance en respuesta a la nota de solicitud formal \"{names}\", que este nodo aún no tiene"
+        ),
+        ("pending.claim", "caso {case}, seq {seq}: {actor} saldó la solicitud de reembolso {names}, que este nodo aún no tiene"),
+        ("dashboard.forks", "Bifurcaciones: orígenes que firmaron dos historiales"),
+        ("dashboard.fork", "{origin} firmó dos historiales: puntos de control de {sizes} eventos, ninguno prolonga al otro."),
+        ("dashboard.pending", "Referencias pendientes: {n}"),
+        ("replay.pending", "pendiente"),
         ("todo.notify", "notificar la solicitud a la Secretaría Técnica de la CRM (Art. 5 ¶1)"),
         ("todo.find_party", "encontrar una Parte que pueda asistir (Art. 3, 7.6)"),
         ("todo.select", "seleccionar el Estado que asiste (Art. 5 ¶2)"),

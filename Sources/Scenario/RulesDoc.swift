@@ -16,6 +16,30 @@ public enum RulesDoc {
             an act that would add a breach, with the same sentence and exit status
             1, unless `--record-violations` (historic records), after which `verify` reports it.
 
+            ## What a recorded breach does to the case
+
+            - **`AUTHORITY` and `SIGNATURE` are never recorded**, with or without
+              `--record-violations`: an act its signer may not make (another State's act, another
+              State's case, a key not registered to the actor at the act) would let one key change
+              what another actor owns. The write path refuses it (exit 1) and never suggests the flag.
+              One that arrives by bundle (or was signed with a key revoked later) is kept in the log as
+              evidence, reported by `verify`, `replay` and the console, and **folded as if absent**: it
+              changes no case, no projection and no report, on any node.
+            - **`LIFECYCLE`** (an act out of order, or naming what the ledger does not hold) recorded
+              with `--record-violations` is folded where it happened: an act after a conclusion
+              updates the case (a second conclusion keeps the first date; a presentation before the
+              conclusion counts as a presentation). A malformed event (possible only by import) is not
+              folded.
+            - **The Agreement's rules** (`ART…`) judge acts of the right actor: recorded with the flag,
+              the act is folded like a lawful one (a selection of a State that is not a Party makes
+              it the assisting State; a protection act outside the agreed scope counts as provided),
+              and `verify` reports the breach for as long as it stands.
+            - **A pending reference is no breach**: an agreement on scope answering a formal request
+              note, or a reimbursement of a claim, that this node does not hold yet (another State's
+              act that has not arrived) is recorded, listed by `verify` as pending and settled
+              silently when that act arrives. A reimbursement is `LIFECYCLE` only when the case holds
+              the claim and it was made after the reimbursement.
+
             Acts are judged in the order they happened (`occurred`, ties by sequence), with the Network's
             facts (declared offices, focal points, meetings) as they stood at the act. Dated facts count from
             their date, however late they were recorded: the Agreement is in force from the approval date

@@ -51,15 +51,20 @@ public enum Audit {
         var done = UInt64(network.count)
         let cases = seqsByCase.keys.filter { !$0.isEmpty && (caseID == nil || $0 == caseID) }.sorted()
         let round = Agreement.casesPerFold * 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var pending: [PendingReference] = []
         for start in stride(from: 0, to: cases.count, by: round) {
             let chunk = try cases[start..<min(start + round, cases.count)].map { (id: $0, entries: try entries(seqsByCase[$0] ?? [])) }
-            agreementBreaches += try Agreement.breaches(ofCases: chunk, network: network)
+            let verdicts = try Agreement.verdicts(ofCases: chunk, network: network)
+            agreementBreaches += verdicts.breaches
+            pending += verdicts.pending
             done += UInt64(chunk.reduce(0) { $0 + $1.entries.count })
             progress?(1, done, intact)
         }
         progress?(1, intact, intact)
         var report = VerificationReport(ledgerReport)
         report.breaches = Agreement.sorted(report.breaches + agreementBreaches)
+        report.pending = pending.sorted { ($0.seq ?? .max, $0.event) < ($1.seq ?? .max, $1.event) }
+        if let caseID { report.pending = report.pending.filter { $0.caseID == caseID } }
         if let caseID { report.breaches = report.breaches.filter { $0.caseID == caseID } }
         return report
     }
@@ -86,6 +91,8 @@ public enum Audit {
         public let stateAfter: CaseState
         public let checked: [String]
         public let breaches: [Breach]
+        /// The act names another State's act this node does not hold yet (not a breach).
+        public var pending: PendingReference? = nil
 
         /// The step as `amparo replay --format json` and the console's API print it.
         public var json: JSONValue {
@@ -96,6 +103,7 @@ public enum Audit {
                 "breaches": .array(breaches.map(\.json)),
                 "as_signed": fact.original.map { .object(["occurred": .string($0.occurred.description), "payload": .object($0.payload)]) } ?? .null,
                 "corrected_by": .array(fact.correctedBy.map { .string($0.description) }),
+                "pending": pending?.json ?? .null,
             ])
         }
     }
@@ -108,22 +116,23 @@ public enum Audit {
         let facts = Agreement.ordered(Corrections.applied(to: try log.networkEvents().map(Fact.init) + caseEvents.map(Fact.init)))
         var world = World(calendar: Calendar(facts))
         var steps: [ReplayStep] = []
+        let pending = Dictionary(Agreement.pendingReferences(facts).map { ($0.event, $0) }, uniquingKeysWith: { a, _ in a })
         let checked = Rules.catalog.filter { if case .byLedger = $0.judgement { false } else { true } }.map(\.id.rawValue)
         for fact in facts {
             let breaches = Agreement.apply(fact, to: &world)
             guard fact.caseID == caseID, let state = world.cases[caseID] else { continue }
-            steps.append(
-                ReplayStep(
-                    fact: fact, signer: signers[fact.id] ?? "?", stateAfter: state,
-                    checked: checked,
-                    breaches: breaches))
+            var step = ReplayStep(fact: fact, signer: signers[fact.id] ?? "?", stateAfter: state, checked: checked, breaches: breaches)
+            step.pending = pending[fact.id.description]
+            steps.append(step)
         }
         let final = Agreement.finalize(world).filter { $0.caseID == caseID }
         if !final.isEmpty, let last = steps.indices.last {
             // Art. 7.7 is judged on the whole history; show it on the conclusion's step.
             let target = steps.lastIndex { $0.fact.kind == .concluded } ?? last
             let s = steps[target]
-            steps[target] = ReplayStep(fact: s.fact, signer: s.signer, stateAfter: s.stateAfter, checked: s.checked, breaches: s.breaches + final)
+            var step = ReplayStep(fact: s.fact, signer: s.signer, stateAfter: s.stateAfter, checked: s.checked, breaches: s.breaches + final)
+            step.pending = s.pending
+            steps[target] = step
         }
         return steps
     }

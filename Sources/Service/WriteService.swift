@@ -73,6 +73,8 @@ public struct WriteService {
         /// Why the projections could not catch up; the events are committed regardless, and the
         /// next report catches up again.
         public let catchUpProblem: String?
+        /// The recorded acts that name another State's act this node does not hold yet.
+        public var pending: [PendingReference] = []
     }
 
     /// Parses drafts written as JSON Lines. Errors name the line; nothing is written.
@@ -131,8 +133,9 @@ public struct WriteService {
         var world = World()
         var found: [Breach] = []
         var omissions: [Breach] = []
+        var pending: [PendingReference] = []
         let signed = try recorder.append(drafts, recorded: recorded) { txn, fresh in
-            (world, found, omissions) = try judge(fresh, in: txn, recorded: recorded) { id in
+            (world, found, omissions, pending) = try judge(fresh, in: txn, recorded: recorded) { id in
                 let line = lineOf[id.description]
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
             }
@@ -140,9 +143,11 @@ public struct WriteService {
             guard found.isEmpty || (recordViolations && refusal.isRecordable) else { throw refusal }
             try beforeCommit()
         }
-        return Outcome(
+        var outcome = Outcome(
             events: signed.map { .init(line: $0.line, event: $0.event, outcome: $0.outcome) },
             recordedDespite: found, omissions: omissions, world: world, catchUpProblem: catchUp())
+        outcome.pending = pending
+        return outcome
     }
 
     /// The verdict on `fresh` (events not yet held): one fold of the Network and the cases they
@@ -150,8 +155,8 @@ public struct WriteService {
     /// keys, on which every case depends.
     func judge(
         _ fresh: [SignedEvent], in txn: borrowing Transaction, recorded: Timestamp, place: (EventID) -> String = { _ in "" }
-    ) throws -> (World, [Breach], [Breach]) {
-        guard !fresh.isEmpty else { return (World(), [], []) }
+    ) throws -> (World, [Breach], [Breach], [PendingReference]) {
+        guard !fresh.isEmpty else { return (World(), [], [], []) }
         var existing: [Fact] = []
         if fresh.contains(where: { $0.envelope.caseID == nil && !KeyRegistry.isKeyEvent($0.envelope.type) }) {
             try log.forEach(in: txn) {
@@ -165,17 +170,27 @@ public struct WriteService {
             }
         }
         let adding = fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }
-        try refuseInputErrors(adding, existing: existing, recorded: recorded, place: place)
+        // The case an event id belongs to, wherever in the log it is (a claim named in the wrong case).
+        try refuseInputErrors(adding, existing: existing, recorded: recorded, place: place) { id in
+            guard let eid = EventID(parsing: id), let seq = try log.seq(in: txn, of: eid), let raw = try log.rawEntry(in: txn, at: seq) else { return nil }
+            return try Fact(raw).caseID ?? ""
+        }
         let verdict = Agreement.judge(existing: existing, adding: adding)
-        return (verdict.world, verdict.added, verdict.omissions)
+        let new = Set(adding.map(\.id.description))
+        let pending = Agreement.pendingReferences(existing.filter { $0.caseID != nil } + adding).filter { new.contains($0.event) }
+        return (verdict.world, verdict.added, verdict.omissions, pending)
     }
 
     /// Mistakes that are not acts at all, refused as input errors (exit 2) and never recordable,
     /// even with `recordViolations`: an act dated in the future, an act of a case that was never
     /// filed (a typo in the case id would make a phantom case), a reference to an event the case
-    /// does not hold (a claim to settle, an event to correct), and a scope agreement answering a
-    /// formal request note the case does not hold.
-    func refuseInputErrors(_ adding: [Fact], existing: [Fact], recorded: Timestamp, place: (EventID) -> String) throws {
+    /// holds under another case (a claim to settle), a correction of an event it does not hold, and a
+    /// scope agreement answering a formal request note to the agreeing State other than those the
+    /// case holds. A reference to another State's act this node does not hold at all is pending
+    /// (``PendingReference``), not an error: that act may not have arrived yet.
+    func refuseInputErrors(
+        _ adding: [Fact], existing: [Fact], recorded: Timestamp, place: (EventID) -> String, caseOf: (String) throws -> String? = { _ in nil }
+    ) throws {
         let all = existing + adding
         let filed = Set(all.filter { $0.kind == .requestFiled && $0.isWellFormedCase }.compactMap(\.caseID))
         var held: [String: Set<String>] = [:]
@@ -194,21 +209,31 @@ public struct WriteService {
                     "\(place(f.id))no case \(caseID): it was never filed (`amparo cases` lists the cases; file it first, or in the same batch); nothing was written"
                 )
             }
-            // A scope agreed by verbal notes answers a formal request note the case holds (Art. 5 ¶1, 6).
+            // A scope agreed by verbal notes answers a formal request note (Art. 5 ¶1, 6), the
+            // requesting State's act. When this node holds none addressed to the agreeing State,
+            // the note may simply not have arrived yet: the reference is pending. When it holds
+            // notes to that State and none is this one, the reference contradicts what it holds.
             if f.kind == .scopeAgreed, let note = f.string("request_note") {
-                let notes = all.filter { $0.caseID == caseID && $0.kind == .formalRequestSent }.compactMap { $0.string("note") }
-                if !notes.contains(note) {
-                    let which = notes.isEmpty ? "it holds none; record it with `amparo case request` first" : "it holds \(notes.joined(separator: ", "))"
+                let notes = all.filter { $0.caseID == caseID && $0.kind == .formalRequestSent && $0.string("to") == f.actor }.compactMap {
+                    $0.string("note")
+                }
+                if !notes.isEmpty && !notes.contains(note) {
                     throw LedgerError(
                         .notFound,
-                        "\(place(f.id))case \(caseID) holds no formal request note \"\(note)\" (payload field \"request_note\"): \(which); nothing was written")
+                        "\(place(f.id))case \(caseID) holds no formal request note \"\(note)\" to \(f.actor) (payload field \"request_note\"): it holds \(notes.joined(separator: ", ")); nothing was written"
+                    )
                 }
             }
             for field in f.spec?.fields ?? [] where field.kind == .eventID {
                 guard let target = f.string(field.name), !(held[caseID]?.contains(target) ?? false) else { continue }
+                // Another State's act this node does not hold yet (a claim to settle) is pending;
+                // one held in another case, or the signer's own act (a correction), is a mistake.
+                let elsewhere = try held.first { $0.key != caseID && $0.value.contains(target) }?.key ?? caseOf(target).flatMap { $0 == caseID ? nil : $0 }
+                if f.kind != .corrected && elsewhere == nil { continue }
+                let owner = elsewhere.map { $0.isEmpty ? "; it is a Network act" : "; it belongs to case \($0)" } ?? ""
                 throw LedgerError(
                     .notFound,
-                    "\(place(f.id))case \(caseID) holds no event \(target) (payload field \"\(field.name)\"; `amparo log --case \(caseID)` lists its events); nothing was written"
+                    "\(place(f.id))case \(caseID) holds no event \(target) (payload field \"\(field.name)\"\(owner); `amparo log --case \(caseID)` lists its events); nothing was written"
                 )
             }
             // A correction names fields of the corrected event's type, with lawful values.

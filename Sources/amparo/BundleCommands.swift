@@ -147,9 +147,9 @@ struct BundleCommand: ParsableCommand {
 struct PeersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peers",
-        abstract: "The origins this ledger received bundles from: node key, checkpoint held, and any fork.",
+        abstract: "The origins this ledger received bundles from: node key, checkpoint held, leaves mirrored, and any fork.",
         discussion:
-            "A fork is an origin that presented a log which does not extend the checkpoint held of it. Both checkpoints are signed by the origin's node key: together they are evidence anyone can check (each verifies with the origin's verifier key). Exit status 1 when a fork is recorded."
+            "A fork is an origin that signed two histories: two of its checkpoints, neither extending the other, found by this node's imports or received as evidence (in a bundle, or `amparo evidence import`). The evidence is printed: both checkpoints verify with the origin's verifier key and, when their sizes differ, two different leaves at one index carry an inclusion proof in each (`amparo evidence export` writes it to a file anyone can check). Exit status: 0, or 1 when a fork is recorded."
     )
     @OptionGroup var ledger: LedgerOptions
 
@@ -159,14 +159,21 @@ struct PeersCommand: ParsableCommand {
         let forks = try peers.forks()
         if origins.isEmpty { print("no peers: this ledger has imported no bundle") }
         for (origin, record) in origins {
-            print("\(origin): node key \(record.nodeKey.reference); checkpoint held: \(record.checkpoint.size) events, root \(record.checkpoint.root.base64)")
+            print(
+                "\(origin): node key \(record.nodeKey.reference); checkpoint held: \(record.checkpoint.size) events, root \(record.checkpoint.root.base64); leaves mirrored: \(record.mirrored)"
+            )
         }
         for fork in forks {
             print("")
-            print("FORK of \(fork.origin), recorded \(fork.recorded): two signed checkpoints of one origin, neither extending the other")
-            print("held:")
+            let sizes = fork.evidence.checkpoints.compactMap { try? Checkpoint(text: SignedNote(parsing: $0).text).size }
+            let how = fork.heldIndex == nil ? "received as evidence" : "found by an import here"
+            let leaf = fork.evidence.index.map { "; the trees differ at leaf \($0) (an inclusion proof in each)" } ?? ""
+            print(
+                "FORK of \(fork.origin), recorded \(fork.recorded) (\(how)): two signed checkpoints of one origin, neither extending the other (\(sizes.map(String.init).joined(separator: " and ")) events)\(leaf)"
+            )
+            print(fork.heldIndex == nil ? "checkpoint:" : "held:")
             print(fork.held, terminator: "")
-            print("presented:")
+            print(fork.heldIndex == nil ? "checkpoint:" : "presented:")
             print(fork.presented, terminator: "")
         }
         if !forks.isEmpty { throw ExitCode(1) }

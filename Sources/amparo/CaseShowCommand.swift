@@ -124,6 +124,7 @@ struct ReplayCommand: ParsableCommand {
                 }
                 print(indent + t("replay.after", ["summary": t.summaryLine(step.stateAfter)]))
                 for b in step.breaches { print("\(indent)\(b.rule): \(t.breach(b))") }
+                if let p = step.pending { print("\(indent)\(t("replay.pending")): \(p.sentence(t))") }
             }
             let total = steps.reduce(0) { $0 + $1.breaches.count }
             print(total == 0 ? t("replay.none") : t.count(total, "replay.count"))

@@ -35,6 +35,7 @@ enum Output {
     static func reportWrite(_ outcome: WriteService.Outcome) {
         for b in outcome.recordedDespite { note("amparo: recorded despite \(b.rule): \(b.message)") }
         for b in outcome.omissions { note(Strings.omission(b)) }
+        for p in outcome.pending { note(Strings.pending(p)) }
         if let problem = outcome.catchUpProblem { note(Strings.catchUpFailed(problem)) }
     }
 

@@ -46,6 +46,12 @@ enum Strings {
         "amparo: note: recorded; \(b.rule) until the missing act is recorded: \(b.message) (`amparo verify` reports it meanwhile)"
     }
 
+    static func pending(_ p: PendingReference) -> String {
+        let what = p.field == "request_note" ? "formal request note \"\(p.names)\"" : "reimbursement claim \(p.names)"
+        return
+            "amparo: note: recorded; pending: case \(p.caseID) names \(what), another State's act this node does not hold yet; it settles when that act arrives (`amparo bundle import`), and `amparo verify` lists it meanwhile, not as a breach"
+    }
+
     static func datedNow(_ when: Timestamp) -> String {
         "amparo: note: no --occurred, so the act is dated now, \(when); give --occurred DATE for an act of another day"
     }

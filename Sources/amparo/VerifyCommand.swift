@@ -1,5 +1,6 @@
 import Agreement
 import ArgumentParser
+import Bundles
 import Foundation
 import L10n
 import Ledger
@@ -27,7 +28,12 @@ struct VerifyCommand: ParsableCommand {
             inclusion proof: that the event given with --event is the entry at its index. A \
             consistency proof: from the checkpoint of its old size (--checkpoint, or one a bundle \
             brought) to its own.
-            Exit status: 0 clean, 1 breaches found, 2 usage or I/O error.
+            Fork evidence this node holds (found by its imports, or received in a bundle or with \
+            `amparo evidence import`) is a finding too: every origin that signed two histories is \
+            named (JSON "forks"). Acts that name another State's act this node does not hold yet \
+            are listed as pending references (JSON "pending"), not breaches; they settle when that \
+            act arrives.
+            Exit status: 0 clean, 1 breaches or a fork found, 2 usage or I/O error.
             """
     )
 
@@ -83,7 +89,10 @@ struct VerifyCommand: ParsableCommand {
             (report, what) = try ProofVerification.verify(log: log, proofText: proofText, held: held)
         } else {
             let bars = [ProgressBar("checking hashes and signatures", quiet: quiet), ProgressBar("judging the Agreement's rules", quiet: quiet)]
-            report = try Audit.verify(log, held: held, caseID: caseID) { phase, done, total in bars[phase].update(done, total) }
+            var full = try Audit.verify(log, held: held, caseID: caseID) { phase, done, total in bars[phase].update(done, total) }
+            // Every origin this node holds fork evidence of (found here or received): a finding.
+            full.forks = try VerifyCommand.forks(of: log)
+            report = full
             what = caseID.map { language.t("verify.case_only", ["n": String(report.events), "id": $0]) }
         }
         try finish(report, what: what)
@@ -97,10 +106,25 @@ struct VerifyCommand: ParsableCommand {
         if !report.ok { throw ExitCode(1) }
     }
 
+    /// The origins with fork evidence in `log`, each with the sizes of its two checkpoints.
+    static func forks(of log: EventLog) throws -> [(origin: String, sizes: [UInt64])] {
+        try PeerStore(log: log).forks().map { fork in
+            (fork.origin, fork.evidence.checkpoints.compactMap { try? Checkpoint(text: SignedNote(parsing: $0).text).size }.sorted())
+        }.sorted { ($0.origin, $0.sizes.first ?? 0) < ($1.origin, $1.sizes.first ?? 0) }
+    }
+
     static func text(_ report: VerificationReport, what: String?, _ t: Localizer) -> String {
         let what = what ?? t.count(Int(report.events), "verify.events")
-        guard !report.ok else { return t("verify.clean", ["ledger": report.ledger, "what": what]) }
+        var pending: [String] = []
+        if !report.pending.isEmpty {
+            pending.append(t("verify.pending"))
+            for p in report.pending { pending.append("  " + p.sentence(t)) }
+        }
+        guard !report.ok else { return ([t("verify.clean", ["ledger": report.ledger, "what": what])] + pending).joined(separator: "\n") }
         var lines = [t("verify.checked", ["ledger": report.ledger, "what": what, "count": t.count(report.breaches.count, "replay.count")])]
+        for fork in report.forks {
+            lines.append(t("verify.fork", ["origin": fork.origin, "sizes": fork.sizes.map(String.init).joined(separator: t("verify.fork.and"))]))
+        }
         // Grouped by case (network-level breaches first), each group in log order.
         let groups = Dictionary(grouping: report.breaches) { $0.caseID ?? "" }
         for key in groups.keys.sorted() {
@@ -112,7 +136,7 @@ struct VerifyCommand: ParsableCommand {
                 lines.append("  \(head): \(t.breach(b))")
             }
         }
-        return lines.joined(separator: "\n")
+        return (lines + pending).joined(separator: "\n")
     }
 }
 

@@ -77,6 +77,86 @@ struct ForkTests {
         #expect(peers.stdout.components(separatedBy: "— rcm.example/ts ").count - 1 >= 4, "\(peers.stdout)")
     }
 
+    /// Imports `path` into Mexico's node expecting a refusal whose message holds `expect`, with
+    /// the receiving ledger byte for byte as it was.
+    func refused(_ n: TwoNodes, _ path: String, _ expect: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = n.mxBytes
+        #expect(sourceLocation: sourceLocation) {
+            _ = try Bundles.importBundle(path: path, into: n.mx)
+        } throws: { error in
+            ((error as? LedgerError)?.message ?? "\(error)").contains(expect)
+        }
+        #expect(n.mxBytes == before, "the receiving ledger changed", sourceLocation: sourceLocation)
+    }
+
+    @Test(
+        "leaves past a log's size, too few, for a log the header does not list, out of order, after which an event comes, or not making its root: refused, nothing written"
+    )
+    func hostileLeaves() throws {
+        let n = try TwoNodes()
+        let good = try lines(try n.export("good.bundle"))
+        let first = try #require(good.firstIndex { $0.hasPrefix(BundleFormat.leavesPrefix) })
+        let leaves = good[first]
+        let hashes = [UInt8](base64: String(leaves.dropFirst("leaves 0 ".count)))!
+        #expect(hashes.count == 32 * 22, "the log holds its genesis, the key registration and 20 acts")
+        func variant(_ name: String, _ change: (inout [String]) -> Void) throws -> String {
+            var l = good
+            change(&l)
+            let path = n.dir + "/" + name
+            try write(try resign(l, key: n.tsKey, origin: "rcm.example/ts"), to: path)
+            return path
+        }
+        try refused(
+            n, try variant("past") { $0.insert("leaves 0 " + Array(hashes.prefix(32)).base64, at: first + 1) },
+            "more leaf hashes of log 0 than its checkpoint's 22 events")
+        try refused(
+            n, try variant("few") { $0[first] = "leaves 0 " + Array(hashes.dropLast(32)).base64 },
+            "carries 21 leaf hashes of log 0, whose checkpoint has 22 events")
+        try refused(n, try variant("unknown") { $0[first] = "leaves 1 " + hashes.base64 }, "not a line of leaf hashes")
+        try refused(n, try variant("spelling") { $0[first] = "leaves 00 " + hashes.base64 }, "not a line of leaf hashes")
+        try refused(n, try variant("ragged") { $0[first] = "leaves 0 " + Array(hashes.dropLast(1)).base64 }, "not a line of leaf hashes")
+        try refused(n, try variant("event-after") { $0.insert(good[2], at: first + 1) }, "an event after the leaf hashes")
+        var swapped = hashes
+        swapped.swapAt(0, 32)
+        try refused(n, try variant("root") { $0[first] = "leaves 0 " + swapped.base64 }, "do not make the root of its checkpoint")
+        // The good one imports, and its leaves become Mexico's mirror of the Secretariat's log.
+        _ = try Bundles.importBundle(path: try variant("same", { _ in }), into: n.mx)
+        #expect(try PeerStore(log: n.mx).record("rcm.example/ts")?.mirrored == 22)
+        #expect(try PeerStore(log: n.mx).mirroredLeaf("rcm.example/ts", 21) == Array(hashes.suffix(32)))
+    }
+
+    @Test("evidence in a bundle: a valid one is stored on import, one that does not hold refuses the bundle and nothing is written")
+    func evidenceInBundles() throws {
+        let n = try TwoNodes()
+        let liar = LedgerFixture.testKey("liar.example/node", 40)
+        func note(_ root: UInt8) throws -> String {
+            try Checkpoint(origin: "liar.example/node", size: 5, root: [UInt8](repeating: root, count: 32)).signed(by: liar).serialized
+        }
+        let evidence = ForkEvidence(
+            origin: "liar.example/node", originKey: liar.verifierKey.description, checkpoints: [try note(1), try note(2)], index: nil)
+        #expect(try evidence.check().0.size == 5)
+        let good = try lines(try n.export("good.bundle"))
+        func with(_ e: ForkEvidence, _ name: String) throws -> String {
+            var l = good
+            l[1] = l[1].replacingOccurrences(of: "\"evidence\":[]", with: "\"evidence\":[" + String(decoding: e.bytes, as: UTF8.self) + "]")
+            #expect(l[1] != good[1])
+            try write(try resign(l, key: n.tsKey, origin: "rcm.example/ts"), to: n.dir + "/" + name)
+            return n.dir + "/" + name
+        }
+        // One of the same tree twice, and one whose note was altered after signing.
+        let same = ForkEvidence(origin: evidence.origin, originKey: evidence.originKey, checkpoints: [try note(1), try note(1)], index: nil)
+        try refused(n, try with(same, "same"), "its two checkpoints are the same tree")
+        let altered = ForkEvidence(
+            origin: evidence.origin, originKey: evidence.originKey,
+            checkpoints: [try note(1), try note(2).replacingOccurrences(of: "\n5\n", with: "\n6\n")], index: nil)
+        try refused(n, try with(altered, "altered"), "does not verify with the origin's key")
+        let result = try Bundles.importBundle(path: try with(evidence, "valid"), into: n.mx)
+        #expect(result.evidenceAdded == 1)
+        let forks = try PeerStore(log: n.mx).forks()
+        #expect(forks.map(\.origin) == ["liar.example/node"])
+        #expect(forks.first?.heldIndex == nil, "received, not found here")
+    }
+
     @Test("6. a small bundle of newlines is refused at line 2, in bounded memory")
     func newlines() throws {
         let dir = try TestSupport.temporaryDirectory("newlines")

@@ -17,7 +17,10 @@ extension Rules {
         id: .signature, article: nil, force: .integrity,
         words: [Quotation("domain.md", "Every event is signed (Ed25519) by a key registered to its actor.")],
         summary: "a signature is invalid, or its key was not registered to the actor, or revoked, at occurred",
-        interpretation: ["Judged by the Ledger's verifier with the key registry as it stood at the event's `occurred`."],
+        interpretation: [
+            "Judged by the Ledger's verifier with the key registry as it stood at the event's `occurred`.",
+            "Never recorded on the write path (a key not registered to the actor, or revoked, is refused) nor imported (a bundle holding one is refused whole). An event held before its key's revocation was recorded, dated after it, is left out of verify's fold: evidence, not a fact.",
+        ],
         judgement: .byLedger)
 
     public static let authority = Rule(
@@ -33,6 +36,7 @@ extension Rules {
         interpretation: [
             "Uses the \"recorded by\" column of docs/events.md. The assisting State's acts (an offer, the agreement on scope, a protection act, a reimbursement claim) are another Party's (Art. 3): the requesting State recording them in its own case is AUTHORITY.",
             "An act by an actor not allowed to record it gets one verdict, AUTHORITY: the Articles' rules judge acts by their lawful actor, so none of them is reported on it (LIFECYCLE still is).",
+            "Never recorded on the write path, not even with --record-violations. One that arrives by bundle is kept as evidence and folded as if absent: it changes no case's state on any node.",
         ],
         judgement: .eachAct { c in
             guard let spec = c.fact.spec else { return nil }
@@ -79,10 +83,10 @@ extension Rules {
         ],
         summary: "the event is out of order for the case, or names something the ledger does not hold",
         interpretation: [
-            "Also an event that is not a well-formed event of the catalog (possible only for events recorded by bundle import; the write path refuses them with exit status 2), a reimbursement of a claim the case does not hold, a correction of an event it does not hold, and a presentation at a meeting the ledger does not know (never scheduled or held).",
+            "Also an event that is not a well-formed event of the catalog (possible only for events recorded by bundle import; the write path refuses them with exit status 2), a reimbursement of a claim the case holds only from a later date, a correction of an event it does not hold, and a presentation at a meeting the ledger does not know (never scheduled or held). A reimbursement of a claim the case does not hold at all is a pending reference, not a breach: the claim may not have reached this node yet.",
             "After a conclusion or withdrawal only costs, claims, reimbursements, the presentation, the erasure of personal data and corrections may follow (the catalog's `afterClose`).",
             "The clock allowance is 300 seconds.",
-            "On the write path an act dated in the future, an act of a case never filed (in the log or the same batch) and a reference to an event the case does not hold are input errors (exit 2), never recordable, not even with --record-violations: they are typos, not historic acts. LIFECYCLE reports them when a bundle from another node brings them.",
+            "On the write path an act dated in the future, an act of a case never filed (in the log or the same batch), a correction of an event the case does not hold and a reference to an event of another case are input errors (exit 2), never recordable, not even with --record-violations: they are typos, not historic acts. LIFECYCLE reports them when a bundle from another node brings them.",
         ],
         judgement: .eachAct { c in
             let f = c.fact

@@ -1,0 +1,329 @@
+import Foundation
+import Ledger
+import TestSupport
+import Testing
+
+/// Issue 21: several nodes exchanging bundles, each through the built binary. The Secretariat's
+/// node is `VerdictTests.network()` (keys of RCM-TS, MX, US, CR, IOM; a lawful network); the
+/// others are ministries' nodes that trust the Secretariat's key.
+@Suite("One key, one node, one truth (issue 21)", .serialized)
+struct FederationTests {
+    typealias Node = EventCommandTests.Node
+
+    /// The Secretariat's node with case MX-2015-0001 filed, notified and the United States selected.
+    static func secretariat() throws -> Node {
+        let n = try VerdictTests.network()
+        _ = try VerdictTests.file(n)
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        try n.act("MX", ["case", "select", "--case", "MX-2015-0001", "--occurred", "2015-04-03", "--state", "US"])
+        return n
+    }
+
+    /// Runs `amparo` in the Secretariat's node's folder (ledgers are named by folder).
+    static func run(_ n: Node, _ args: [String]) throws -> TestSupport.Result { try TestSupport.run(args, directory: n.dir) }
+
+    /// A new ministry node `dir` (named `origin`) trusting the Secretariat's key.
+    static func node(_ n: Node, _ dir: String, _ origin: String) throws {
+        let vkey = try run(n, ["keys", "show", "--key", "RCM-TS.pem", "--actor", "RCM-TS"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = try run(n, ["init", "--ledger", dir, "--name", origin, "--secretariat-key", vkey])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    /// A new ministry node that has imported everything the Secretariat's node holds, and Mexico's
+    /// formal request note to the United States recorded on the Secretariat's node afterwards (so
+    /// the new node does not hold it yet).
+    static func behindByOneNote(_ n: Node, _ dir: String, _ origin: String) throws {
+        try Self.node(n, dir, origin)
+        try Self.export(n, "ledger", "RCM-TS", "ts-1.bundle")
+        #expect(try Self.importing(n, dir, "ts-1.bundle").status == 0)
+        try n.act(
+            "MX", ["case", "request", "--case", "MX-2015-0001", "--occurred", "2015-04-04", "--to", "US", "--note", "NV-1", "--mission", "Embassy"])
+    }
+
+    /// Exports `ledger` to `out`, signed with `actor`'s key.
+    static func export(_ n: Node, _ ledger: String, _ actor: String, _ out: String) throws {
+        let r = try run(n, ["bundle", "export", "--ledger", ledger, "--key", "\(actor).pem", "--out", out, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    static func importing(_ n: Node, _ ledger: String, _ bundle: String) throws -> TestSupport.Result {
+        try run(n, ["bundle", "import", "--ledger", ledger, bundle, "--quiet"])
+    }
+
+    static func caseJSON(_ n: Node, _ ledger: String, _ id: String) throws -> JSONValue {
+        try JSONParser.parse(try run(n, ["case", "show", id, "--ledger", ledger, "--format", "json"]).stdout)
+    }
+
+    // MARK: Reproduction 1
+
+    @Test("1. one State's key selecting the assisting State of another State's case: refused with and without --record-violations, never suggesting it")
+    func authorityOnTheWritePath() throws {
+        let n = try Self.secretariat()
+        let before = try n.run(["checkpoint"]).stdout
+        for flags in [[], ["--record-violations"]] {
+            let r = try n.run(
+                ["case", "select", "--case", "MX-2015-0001", "--state", "CR", "--occurred", "2015-04-04", "--key", n.dir + "/US.pem"] + flags)
+            #expect(r.status == 1, "\(flags): \(r.stderr)")
+            #expect(r.stderrLines.count == 1, "\(r.stderr)")
+            #expect(r.stderr.hasPrefix("amparo: refused: AUTHORITY: "), "\(r.stderr)")
+            #expect(!r.stderr.contains("use --record-violations"), "\(r.stderr)")
+            #expect(r.stderr.contains("never recorded, with or without --record-violations"), "\(r.stderr)")
+            #expect(try n.run(["checkpoint"]).stdout == before, "something was written")
+        }
+        // A breach of the Agreement's words by the right actor is still recordable with the flag:
+        // Mexico selecting a State that is not a Party (ART7.2-PARTY).
+        let notParty = ["case", "select", "--case", "MX-2015-0001", "--state", "PA", "--occurred", "2015-04-04", "--key", n.dir + "/MX.pem"]
+        let refused = try n.run(notParty)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("use --record-violations to record historic acts anyway"), "\(refused.stderr)")
+        #expect(try n.run(notParty + ["--record-violations"]).status == 0)
+    }
+
+    @Test("1. the same act arriving in a bundle is kept as evidence, changes no case on the receiving node, and verify reports it (exit 1)")
+    func authorityByBundle() throws {
+        let n = try Self.secretariat()
+        // A lying node: it appends the United States' selection of Costa Rica in Mexico's case
+        // straight to its log (its write path would refuse it), then exports.
+        try Self.node(n, "liar", "liar.example/node")
+        try Self.export(n, "ledger", "RCM-TS", "ts.bundle")
+        #expect(try Self.importing(n, "liar", "ts.bundle").status == 0)
+        let forged = try Draft(
+            type: "case.assisting_state_selected", caseID: "MX-2015-0001", occurred: Timestamp(parsing: "2015-04-04")!, payload: ["state": "CR"]
+        ).envelope(actor: "US").signed(by: SigningKey.load(path: n.dir + "/US.pem", name: "US"))
+        do {
+            let liar = try EventLog.open(path: n.dir + "/liar")
+            _ = try liar.append([forged])
+        }
+        try Self.export(n, "liar", "US", "liar.bundle")
+        let imported = try Self.importing(n, "ledger", "liar.bundle")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.hasPrefix("added 1 event"), "\(imported.stdout)")
+        // The case is as Mexico made it: the United States assists.
+        let shown = try Self.caseJSON(n, "ledger", "MX-2015-0001")
+        #expect(shown["assisting"]?.stringValue == "US", "\(shown)")
+        let verify = try n.run(["verify", "--format", "json"])
+        #expect(verify.status == 1)
+        let breaches = try JSONParser.parse(verify.stdout)["breaches"]?.arrayValue ?? []
+        #expect(breaches.contains { $0["rule"]?.stringValue == "AUTHORITY" && $0["event"]?.stringValue == forged.id.description }, "\(verify.stdout)")
+        // Replay shows the act, its AUTHORITY finding, and the state after it unchanged.
+        let steps = try JSONParser.parse(try n.run(["replay", "MX-2015-0001", "--format", "json"]).stdout).arrayValue ?? []
+        let at = try #require(steps.firstIndex { $0["id"]?.stringValue == forged.id.description })
+        #expect(steps[at]["breaches"]?.arrayValue?.first?["rule"]?.stringValue == "AUTHORITY")
+        #expect(steps[at]["status_after"] == steps[at - 1]["status_after"], "\(steps[at])")
+        // The projections fold it as absent too (the case list reads them).
+        let cases = try n.run(["cases", "--format", "json"]).stdout
+        #expect(!cases.contains("\"assisting\":\"CR\""), "\(cases)")
+    }
+
+    // MARK: Reproduction 2
+
+    /// Mexico's node shows one history to Canada's node and another to Guatemala's: its ledger
+    /// directory is copied, and each copy appends different acts. Returns the Secretariat's node.
+    static func equivocation() throws -> Node {
+        let n = try Self.secretariat()
+        try Self.export(n, "ledger", "RCM-TS", "ts.bundle")
+        try Self.node(n, "mx", "mx.example/sre")
+        #expect(try Self.importing(n, "mx", "ts.bundle").status == 0)
+        try FileManager.default.copyItem(atPath: n.dir + "/mx", toPath: n.dir + "/mx-b")
+        let file = [
+            "case", "file", "--case", "MX-2015-0002", "--subject", "p-0a0b0c", "--location-country", "BS", "--category", "other",
+            "--perpetrator", "civilian", "--channel", "consular_directorate", "--protection-required", "visit", "--key", "MX.pem",
+        ]
+        #expect(try Self.run(n, file + ["--ledger", "mx", "--occurred", "2015-05-01", "--location-city", "Nassau"]).status == 0)
+        #expect(try Self.run(n, file + ["--ledger", "mx-b", "--occurred", "2015-05-02", "--location-city", "Freeport"]).status == 0)
+        #expect(
+            try Self.run(
+                n,
+                [
+                    "network", "focal-point", "--ledger", "mx-b", "--occurred", "2015-05-03", "--office", "other", "--email", "o@example.org",
+                    "--telephone", "1", "--key", "MX.pem",
+                ]
+            ).status == 0)
+        try Self.export(n, "mx", "MX", "mx-a.bundle")
+        try Self.export(n, "mx-b", "MX", "mx-b.bundle")
+        for (node, name) in [("ca", "ca.example/sre"), ("gt", "gt.example/minrex"), ("pa", "pa.example/mire")] { try Self.node(n, node, name) }
+        #expect(try Self.importing(n, "ca", "mx-a.bundle").status == 0)
+        #expect(try Self.importing(n, "gt", "mx-b.bundle").status == 0)
+        return n
+    }
+
+    static func filings(_ n: Node, _ ledger: String, _ id: String) throws -> Int {
+        let log = try JSONParser.parse(try run(n, ["log", "--ledger", ledger, "--case", id, "--format", "json"]).stdout).arrayValue ?? []
+        return log.filter { $0["type"]?.stringValue == "case.request_filed" }.count
+    }
+
+    @Test("2. a fork relayed through a third node is refused as FORK for Mexico's origin: nothing of the other branch admitted, evidence kept")
+    func relayedFork() throws {
+        let n = try Self.equivocation()
+        // Canada sees Mexico's second history directly: FORK, evidence kept, nothing admitted.
+        let sizeBefore = try Self.run(n, ["checkpoint", "--ledger", "ca"]).stdout
+        let direct = try Self.importing(n, "ca", "mx-b.bundle")
+        #expect(direct.status == 1, "\(direct.stderr)")
+        #expect(direct.stderr.hasPrefix("amparo: FORK: mx-b.bundle: mx.example/sre presents a log"), "\(direct.stderr)")
+        #expect(direct.stderrLines.count == 1)
+        #expect(try Self.run(n, ["checkpoint", "--ledger", "ca"]).stdout == sizeBefore)
+        // Guatemala relays the other history: refused for Mexico's origin, nothing of it admitted.
+        try Self.export(n, "gt", "CR", "gt.bundle")
+        let relayed = try Self.importing(n, "ca", "gt.bundle")
+        #expect(relayed.status == 1, "\(relayed.stderr)")
+        #expect(relayed.stderr.hasPrefix("amparo: FORK: gt.bundle: mx.example/sre presents a log"), "\(relayed.stderr)")
+        #expect(relayed.stderr.contains("2 events of the other branch not admitted"), "\(relayed.stderr)")
+        #expect(try Self.filings(n, "ca", "MX-2015-0002") == 1)
+        #expect(try Self.caseJSON(n, "ca", "MX-2015-0002")["location_city"]?.stringValue == "Nassau")
+        #expect(try Self.run(n, ["checkpoint", "--ledger", "ca"]).stdout == sizeBefore)
+        // Canada's verify and peers name Mexico's origin.
+        let verify = try Self.run(n, ["verify", "--ledger", "ca"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("FORK: mx.example/sre signed two histories"), "\(verify.stdout)")
+        let json = try JSONParser.parse(try Self.run(n, ["verify", "--ledger", "ca", "--format", "json"]).stdout)
+        #expect(json["ok"] == false)
+        #expect(json["forks"]?.arrayValue?.first?["origin"]?.stringValue == "mx.example/sre")
+        let peers = try Self.run(n, ["peers", "--ledger", "ca"])
+        #expect(peers.status == 1)
+        #expect(peers.stdout.contains("FORK of mx.example/sre"), "\(peers.stdout)")
+        #expect(peers.stdout.contains("the trees differ at leaf"), "\(peers.stdout)")
+
+        // The evidence reaches Guatemala by file: it checks it with Mexico's key and stores it.
+        #expect(try Self.run(n, ["evidence", "export", "--ledger", "ca", "--out", "fork.evidence"]).status == 0)
+        let checked = try Self.run(n, ["evidence", "verify", "--ledger", "gt", "fork.evidence"])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.contains("mx.example/sre signed two histories"), "\(checked.stdout)")
+        #expect(try Self.run(n, ["verify", "--ledger", "gt"]).status == 0, "before the evidence, Guatemala saw one history")
+        let stored = try Self.run(n, ["evidence", "import", "--ledger", "gt", "fork.evidence"])
+        #expect(stored.status == 0, "\(stored.stderr)")
+        #expect(stored.stdout.contains("1 new stored"), "\(stored.stdout)")
+        let gtVerify = try Self.run(n, ["verify", "--ledger", "gt"])
+        #expect(gtVerify.status == 1)
+        #expect(gtVerify.stdout.contains("FORK: mx.example/sre signed two histories"), "\(gtVerify.stdout)")
+        #expect(try Self.run(n, ["peers", "--ledger", "gt"]).stdout.contains("FORK of mx.example/sre"))
+
+        // And in bundles: Panama's node, which never saw Mexico's node, learns it from Canada's bundle.
+        try Self.export(n, "ca", "US", "ca.bundle")
+        let pa = try Self.importing(n, "pa", "ca.bundle")
+        #expect(pa.status == 0, "\(pa.stderr)")
+        #expect(pa.stderr.contains("stored 1 fork evidence"), "\(pa.stderr)")
+        let paVerify = try Self.run(n, ["verify", "--ledger", "pa"])
+        #expect(paVerify.status == 1)
+        #expect(paVerify.stdout.contains("FORK: mx.example/sre"), "\(paVerify.stdout)")
+    }
+
+    @Test("2. fork evidence tampered with in transit (a note's signature, a proof hash, a leaf) is refused and stores nothing")
+    func tamperedEvidence() throws {
+        let n = try Self.equivocation()
+        #expect(try Self.importing(n, "ca", "mx-b.bundle").status == 1)
+        #expect(try Self.run(n, ["evidence", "export", "--ledger", "ca", "--out", "fork.evidence"]).status == 0)
+        let good = try String(contentsOfFile: n.dir + "/fork.evidence", encoding: .utf8)
+        let evidence = try JSONParser.parse(Array(good.utf8))
+        let notes = evidence["checkpoints"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let proof = evidence["proofs"]?.arrayValue?.first?.arrayValue?.first?.stringValue ?? ""
+        let leaf = evidence["leaves"]?.arrayValue?.first?.stringValue ?? ""
+        #expect(notes.count == 2 && !proof.isEmpty && !leaf.isEmpty, "\(good)")
+        func flipped(_ base64: String) -> String {
+            var bytes = [UInt8](base64: base64)!
+            bytes[bytes.count / 2] ^= 1
+            return bytes.base64
+        }
+        // The last signature line of the first note, its signature bytes changed.
+        let sigLine = notes[0].split(separator: "\n").last.map(String.init) ?? ""
+        let sigParts = sigLine.split(separator: " ")
+        let badSig = sigParts.dropLast().joined(separator: " ") + " " + flipped(String(sigParts.last!))
+        let tampered = [
+            ("a note's signature", good.replacingOccurrences(of: sigLine, with: badSig)),
+            ("a proof hash", good.replacingOccurrences(of: proof, with: flipped(proof))),
+            ("a leaf", good.replacingOccurrences(of: leaf, with: flipped(leaf))),
+        ]
+        let peersBefore = try Self.run(n, ["peers", "--ledger", "gt"]).stdout
+        for (what, text) in tampered {
+            #expect(text != good, "\(what) was not changed")
+            try TestSupport.write(text, to: n.dir + "/bad.evidence")
+            let r = try Self.run(n, ["evidence", "import", "--ledger", "gt", "bad.evidence"])
+            #expect(r.status == 2, "\(what): \(r.stderr)")
+            #expect(r.stderrLines.count == 1, "\(what): \(r.stderr)")
+            #expect(r.stderr.contains("nothing was stored"), "\(what): \(r.stderr)")
+            #expect(try Self.run(n, ["evidence", "verify", "--ledger", "gt", "bad.evidence"]).status == 2, "\(what)")
+            #expect(try Self.run(n, ["peers", "--ledger", "gt"]).stdout == peersBefore, "\(what): something was stored")
+            #expect(try Self.run(n, ["verify", "--ledger", "gt"]).status == 0, "\(what)")
+        }
+    }
+
+    // MARK: Reproduction 4
+
+    @Test("4. the assisting State records the scope agreed before the requesting State's note arrives: pending, then settled silently")
+    func pendingReference() throws {
+        let n = try Self.secretariat()
+        // Costa Rica's node holds the case up to the selection; Mexico's formal request note to the
+        // United States is on the Secretariat's node only…
+        try Self.behindByOneNote(n, "cr", "cr.example/sre")
+        // …and the United States, on the node that does not hold it yet, agrees the scope in reply.
+        let agree = [
+            "case", "agree", "--ledger", "cr", "--case", "MX-2015-0001", "--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note",
+            "US-1", "--scope", "consular_visit", "--procedures", "visit", "--key", "US.pem",
+        ]
+        let recorded = try Self.run(n, agree)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stderr.contains("pending: case MX-2015-0001 names formal request note \"NV-1\""), "\(recorded.stderr)")
+        let verify = try Self.run(n, ["verify", "--ledger", "cr"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.contains("pending references"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("formal request note \"NV-1\""), "\(verify.stdout)")
+        let pending = try JSONParser.parse(try Self.run(n, ["verify", "--ledger", "cr", "--format", "json"]).stdout)["pending"]?.arrayValue ?? []
+        #expect(pending.count == 1 && pending.first?["field"]?.stringValue == "request_note", "\(pending)")
+        let steps = try JSONParser.parse(try Self.run(n, ["replay", "MX-2015-0001", "--ledger", "cr", "--format", "json"]).stdout).arrayValue ?? []
+        #expect(steps.last?["pending"]?["names"]?.stringValue == "NV-1")
+        // A reference that contradicts what the node holds stays an input error: a note to the
+        // United States held under another reference.
+        let contradicting = try n.run([
+            "case", "agree", "--case", "MX-2015-0001", "--occurred", "2015-04-05", "--request-note", "NV-9", "--reply-note", "US-1", "--scope",
+            "consular_visit", "--procedures", "visit", "--key", n.dir + "/US.pem",
+        ])
+        #expect(contradicting.status == 2, "\(contradicting.stderr)")
+        #expect(contradicting.stderr.contains("holds no formal request note \"NV-9\" to US"), "\(contradicting.stderr)")
+        // The note arrives: verify is clean, and says nothing of it.
+        try Self.export(n, "ledger", "RCM-TS", "ts-2.bundle")
+        #expect(try Self.importing(n, "cr", "ts-2.bundle").status == 0)
+        let settled = try Self.run(n, ["verify", "--ledger", "cr"])
+        #expect(settled.status == 0, "\(settled.stdout)")
+        #expect(!settled.stdout.contains("pending"), "\(settled.stdout)")
+        #expect(settled.stdout.contains("clean, no breaches"), "\(settled.stdout)")
+    }
+
+    @Test("4. a reimbursement of a claim this node does not hold yet is pending, not LIFECYCLE; a claim of another case is an input error")
+    func pendingClaim() throws {
+        let n = try Self.secretariat()
+        try Self.behindByOneNote(n, "mxnode", "mx.example/sre")
+        try n.act(
+            "US",
+            [
+                "case", "agree", "--case", "MX-2015-0001", "--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note", "US-1", "--scope",
+                "consular_visit", "--procedures", "visit",
+            ])
+        try n.act(
+            "US",
+            ["case", "claim", "--case", "MX-2015-0001", "--occurred", "2015-04-07", "--from", "MX", "--amount", "10.00", "--currency", "USD", "--purpose", "x"])
+        let claim = try VerdictTests.lastEventID(n)
+        let reimburse = [
+            "case", "reimburse", "--ledger", "mxnode", "--case", "MX-2015-0001", "--occurred", "2015-05-01", "--claim", claim, "--amount", "10.00",
+            "--currency", "USD", "--key", "MX.pem",
+        ]
+        // Named in another case of a node that holds it: a mistake, not a pending reference.
+        _ = try VerdictTests.file(n, occurred: "2015-04-08")
+        let elsewhere = try n.run([
+            "case", "reimburse", "--case", "MX-2015-0002", "--occurred", "2015-05-01", "--claim", claim, "--amount", "10.00", "--currency", "USD",
+            "--key", n.dir + "/MX.pem",
+        ])
+        #expect(elsewhere.status == 2, "\(elsewhere.stderr)")
+        #expect(elsewhere.stderr.contains("it belongs to case MX-2015-0001"), "\(elsewhere.stderr)")
+        let recorded = try Self.run(n, reimburse)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stderr.contains("pending: case MX-2015-0001 names reimbursement claim \(claim)"), "\(recorded.stderr)")
+        let verify = try Self.run(n, ["verify", "--ledger", "mxnode", "--format", "json"])
+        let report = try JSONParser.parse(verify.stdout)
+        #expect(!(report["breaches"]?.arrayValue ?? []).contains { $0["rule"]?.stringValue == "LIFECYCLE" }, "\(verify.stdout)")
+        #expect(report["pending"]?.arrayValue?.first?["names"]?.stringValue == claim)
+        try Self.export(n, "ledger", "RCM-TS", "ts-2.bundle")
+        #expect(try Self.importing(n, "mxnode", "ts-2.bundle").status == 0)
+        let settled = try JSONParser.parse(try Self.run(n, ["verify", "--ledger", "mxnode", "--format", "json"]).stdout)
+        #expect(settled["pending"]?.arrayValue?.isEmpty == true, "\(settled)")
+        #expect(!(settled["breaches"]?.arrayValue ?? []).contains { $0["rule"]?.stringValue == "LIFECYCLE" })
+    }
+}
