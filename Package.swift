@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "Scenario", "Service", "Ledger", "Projections", "Reports", "Agreement", "L10n", "TestSupport", "amparo",
+                "Console", "Scenario", "Service", "Ledger", "Projections", "Reports", "Agreement", "L10n", "TestSupport", "amparo", "Bundles",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

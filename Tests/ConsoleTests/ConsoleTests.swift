@@ -1,3 +1,4 @@
+import Bundles
 import Crypto
 import Foundation
 import HTTPTypes
@@ -57,6 +58,36 @@ struct RouteTests {
             #expect(r.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
             // No inline script on any page: the CSP would block it.
             #expect(!r.body.contains("<script>"))
+        }
+    }
+
+    @Test("the dashboard and /api/verify show every origin this node holds fork evidence of (issue 21), in both languages")
+    func forks() async throws {
+        // A copy of the demo ledger that received evidence that another node signed two histories.
+        let dir = try TestSupport.temporaryDirectory("console-forks")
+        try FileManager.default.copyItem(atPath: Demo.path, toPath: dir + "/demo")
+        let liar = LedgerFixture.testKey("liar.example/node", 41)
+        let notes = try [1, 2].map { try Checkpoint(origin: "liar.example/node", size: 7, root: [UInt8](repeating: $0, count: 32)).signed(by: liar).serialized }
+        let evidence = ForkEvidence(origin: "liar.example/node", originKey: liar.verifierKey.description, checkpoints: notes, index: nil)
+        try Data(EvidenceFile.encode([evidence])).write(to: URL(fileURLWithPath: dir + "/fork.evidence"))
+        let stored = try TestSupport.run(["evidence", "import", "--ledger", dir + "/demo", dir + "/fork.evidence"])
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let console = Console(log: try EventLog.open(path: dir + "/demo"), configuration: ConsoleConfiguration())
+        console.verifyIfGrown()
+        try await Application(router: console.router()).test(.router) { client in
+            let page = try await client.get("/")
+            #expect(page.body.contains("<section id=\"forks\">"), "\(page.body.prefix(2000))")
+            #expect(page.body.contains("liar.example/node signed two histories: checkpoints of 7 and 7 events"))
+            let es = try await client.get("/?lang=es")
+            #expect(es.body.contains("liar.example/node firmó dos historiales"))
+            let api = try JSONParser.parse(Array((try await client.get("/api/verify")).body.utf8))
+            #expect(api["forks"]?.arrayValue?.compactMap(\.stringValue) == ["liar.example/node"])
+            #expect(api["status"]?.stringValue == "findings")
+        }
+        // The demo's own console shows no such section.
+        try await Application(router: try Demo.console().router()).test(.router) { client in
+            let clean = try await client.get("/")
+            #expect(!clean.body.contains("id=\"forks\""))
         }
     }
 
