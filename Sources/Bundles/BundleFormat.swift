@@ -9,6 +9,8 @@ import Zstd
 /// {"checkpoint":…,"count":…,…}          header: RFC 8785 JSON, one line
 /// {"actor":…,"signature":…,…}           the signed events, one per line, in the origin's log order
 /// …
+/// placed <base64 of ≤ 256 placements>   where each event was first recorded: its log and index
+/// …
 /// leaves 0 <base64 of ≤ 256 hashes>     the leaf hashes of each log: 0 the origin's, k the
 /// …                                     relayed log `logs[k-1]`, from index 0 to its checkpoint's size
 /// amparo-bundle/v2 signature            a C2SP signed note by the exporter whose text is this line,
@@ -23,6 +25,12 @@ public enum BundleFormat {
     public static let magic = "amparo-bundle/v2"
     public static let noteMagic = "amparo-bundle/v2 signature"
     public static let version = 2
+    /// The start of a line of placements: for each event of the bundle, in order, the log that
+    /// first recorded it (2-byte big-endian K: 0 the origin's, k the relayed `logs[k-1]`) and its
+    /// index there (8-byte big-endian), 10 bytes each.
+    public static let placedPrefix = "placed "
+    /// Placements on one `placed` line at most.
+    public static let placedPerLine = 256
     /// The start of a line of leaf hashes.
     public static let leavesPrefix = "leaves "
     /// Leaf hashes on one `leaves` line at most (one C2SP tile).

@@ -20,6 +20,19 @@ public struct ParsedBundle: Sendable {
     /// The leaf hashes of each log the bundle carries (32 bytes each, from index 0): 0 is the
     /// origin's, k the relayed log `header.logs[k-1]`.
     public let leaves: [[UInt8]]
+    /// Where each event was first recorded (``PlacementLines``).
+    let placements: PlacementLines
+
+    /// The log (0 the origin's, k `header.logs[k-1]`) and index where event `i` (in bundle order)
+    /// was first recorded.
+    public func placement(_ i: Int) -> (log: Int, index: UInt64) { placements.placement(i) }
+
+    /// The leaf hash at `index` of log `k`, if the bundle carries it.
+    public func leaf(_ k: Int, _ index: UInt64) -> Hash32? {
+        guard k < leaves.count, index < UInt64(leaves[k].count / 32) else { return nil }
+        let at = Int(index) * 32
+        return Array(leaves[k][at..<at + 32])
+    }
 }
 
 /// A bundle that passed every check.
@@ -35,6 +48,7 @@ public struct VerifiedBundle: Sendable {
     /// ledger holds of it.
     public let placements: [Placement]
     public var header: BundleHeader { parsed.header }
+    public var events: [SignedEvent] { parsed.events }
     /// The forks found: one origin's log in the bundle that does not agree with what is held of it.
     public var forks: [(origin: String, evidence: ForkEvidence, held: String, withheld: UInt64, why: String)] {
         placements.compactMap { p in
@@ -42,21 +56,21 @@ public struct VerifiedBundle: Sendable {
             return nil
         }
     }
-    /// Leaf hashes of the other branch of each fork: events of the bundle with these are not admitted.
-    public var withheld: Set<Hash32> {
-        var out = Set<Hash32>()
-        for (k, p) in placements.enumerated() {
-            guard case .fork(_, _, let branch, _) = p.verdict else { continue }
-            let leaves = parsed.leaves[k]
-            var i = Int(branch)
-            while i * 32 < leaves.count {
-                out.insert(Array(leaves[i * 32..<i * 32 + 32]))
-                i += 1
-            }
+    /// Whether event `i` of the bundle (in bundle order, with leaf hash `leaf`) is admitted: it
+    /// must be the leaf its placement names (else the bundle is refused), and it is not admitted
+    /// when that log is a fork's and the index lies on its other branch.
+    public func admits(_ i: Int, leaf: Hash32, path: String) throws -> Bool {
+        guard i < parsed.placements.count else { throw LedgerError(.corrupt, "\(path): event \(i + 1) has no placement; refused") }
+        let (k, index) = parsed.placement(i)
+        guard parsed.leaf(k, index) == leaf else {
+            throw LedgerError(
+                .corrupt,
+                "\(path) line \(i + 3): the event is not the leaf \(index) of the log its placement names (\(placements[k].origin)); refused, nothing was written"
+            )
         }
-        return out
+        if case .fork(_, _, let branch, _) = placements[k].verdict { return index < branch }
+        return true
     }
-    public var events: [SignedEvent] { parsed.events }
 }
 
 /// Export, verification and import of signed event bundles between ledgers.
@@ -99,6 +113,7 @@ public enum Bundles {
         var batch: [(line: [UInt8], number: Int)] = []
         var leaves = LeafSections(header: header, path: path)
         try leaves.prepare()
+        var placed = PlacementLines()
         func flush() throws {
             let decoded = concurrentMap(batch.count) { i -> Result<SignedEvent, LedgerError> in
                 do { return .success(try SignedEvent(bytes: batch[i].line)) } catch {
@@ -146,20 +161,33 @@ public enum Bundles {
                 try flush()
                 throw LedgerError(.corrupt, "\(path) line \(reader.number) is empty: a bundle holds one event per line and no empty lines; refused")
             }
+            if line.starts(with: PlacementLines.prefix) {
+                try flush()
+                guard !leaves.started else {
+                    throw LedgerError(.corrupt, "\(path) line \(reader.number): placements after the leaf hashes; the placements come first; refused")
+                }
+                hasher.line(line)
+                try placed.add(line, number: reader.number, events: count, logs: 1 + header.logs.count, path: path)
+                continue
+            }
             if line.starts(with: LeafSections.prefix) {
                 try flush()
                 hasher.line(line)
                 try leaves.add(line, number: reader.number)
                 continue
             }
-            if leaves.started {
-                throw LedgerError(.corrupt, "\(path) line \(reader.number): an event after the leaf hashes; the events come first; refused")
+            if leaves.started || placed.count > 0 {
+                throw LedgerError(
+                    .corrupt, "\(path) line \(reader.number): an event after the placements or leaf hashes; the events come first; refused")
             }
             batch.append((line, reader.number))
             if batch.count >= batchLines { try flush() }
         }
         try flush()
         try leaves.finish()
+        guard placed.count == count else {
+            throw LedgerError(.corrupt, "\(path): the bundle places \(placed.count) of its \(count) events (one placement each); refused")
+        }
         guard !noteLines.isEmpty else { throw LedgerError(.corrupt, "\(path) is truncated: the exporter's signature is missing") }
         let noteText = noteLines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
         let note: SignedNote
@@ -170,7 +198,7 @@ public enum Bundles {
         }
         return ParsedBundle(
             header: header, events: events, count: count, eventBytes: eventBytes, keyEvents: keyEvents, note: note, computedRoot: edge.root,
-            contentHash: hasher.finish(), leaves: leaves.leaves)
+            contentHash: hasher.finish(), leaves: leaves.leaves, placements: placed)
     }
 
     /// The magic line and the header, hashed into `hasher`.
@@ -276,6 +304,12 @@ public enum Bundles {
             placements.append(
                 try Placement.judge(origin: l.origin, key: key, note: l.checkpoint, checkpoint: checkpoint, leaves: leaves, held: held, path: path))
         }
+        // Each kept event is the leaf its placement names (a streaming import checks them as it
+        // reads them again).
+        let bundle = VerifiedBundle(
+            parsed: b, checkpoint: placements[0].checkpoint, exporterKey: exporterKeys.first!, growth: placements[0].growth, registry: registry,
+            placements: placements)
+        for (i, e) in b.events.enumerated() { _ = try bundle.admits(i, leaf: e.leafHash, path: path) }
         // The evidence it carries holds, each with the origin's key alone.
         for e in h.evidence {
             let known = try held?.key(e.origin)
@@ -285,9 +319,7 @@ public enum Bundles {
                 throw LedgerError(.badProof, "\(path): \(error.message)")
             }
         }
-        return VerifiedBundle(
-            parsed: b, checkpoint: placements[0].checkpoint, exporterKey: exporterKeys.first!, growth: placements[0].growth, registry: registry,
-            placements: placements)
+        return bundle
     }
 
     /// The first bad signature among `events` (bundle index `firstIndex` onwards) is an error
@@ -374,52 +406,80 @@ public enum Bundles {
         header.logs = relayed.map { .init(origin: $0.origin, originKey: $0.record.nodeKey.description, checkpoint: $0.record.checkpointNote) }
         header.evidence = try peers.forks().map(\.evidence)
         // Pass 2: write through the compressor into a temporary file, then move it into place
-        // (a failure, a full disk, leaves no file behind).
-        try FileIO.create(out) { write in
-            let compressor = try ZstdCompressor(level: level)
-            var hasher = ContentHasher()
-            var buffer: [UInt8] = []
-            func emit(_ line: [UInt8]) throws {
-                hasher.line(line)
-                buffer += line
-                buffer.append(0x0A)
-                if buffer.count >= 1 << 20 {
-                    try compressor.write(buffer, to: write)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            try emit(Array(BundleFormat.magic.utf8))
-            try emit(CanonicalJSON.encode(header.json))
-            try log.forEachRaw(to: checkpoint.size) { raw in
-                let e = try SignedEvent(bytes: raw.bytes, checkCanonical: false)
-                if selection.includes(raw.seq, e) { try emit(raw.bytes) }
-                progress?(raw.seq, checkpoint.size)
-                return true
-            }
-            // The leaf hashes of each log, 256 to a line: this ledger's own, then each mirror.
-            func leaves(_ k: Int, size: UInt64, _ leaf: (UInt64) throws -> Hash32?) throws {
-                var i: UInt64 = 0
-                while i < size {
-                    var line: [UInt8] = []
-                    let end = min(size, i + UInt64(BundleFormat.leavesPerLine))
-                    while i < end {
-                        guard let h = try leaf(i) else { throw LedgerError(.corrupt, "leaf \(i) of log \(k) is missing from this ledger") }
-                        line += h
-                        i += 1
+        // (a failure, a full disk, leaves no file behind). One snapshot for every read.
+        let relayedIndex = Dictionary(relayed.enumerated().map { ($0.element.origin, (k: $0.offset + 1, size: $0.element.record.checkpoint.size)) }) { a, _ in a
+        }
+        try log.snapshot {
+            try FileIO.create(out) { write in
+                let compressor = try ZstdCompressor(level: level)
+                var hasher = ContentHasher()
+                var buffer: [UInt8] = []
+                func emit(_ line: [UInt8]) throws {
+                    hasher.line(line)
+                    buffer += line
+                    buffer.append(0x0A)
+                    if buffer.count >= 1 << 20 {
+                        try compressor.write(buffer, to: write)
+                        buffer.removeAll(keepingCapacity: true)
                     }
-                    try emit(Array("\(BundleFormat.leavesPrefix)\(k) \(line.base64)".utf8))
                 }
+                try emit(Array(BundleFormat.magic.utf8))
+                try emit(CanonicalJSON.encode(header.json))
+                // Where each event was first recorded: this node's own events in its own log (0), an
+                // event received from another node in that origin's mirrored log.
+                var placed: [UInt8] = []
+                try log.forEachRaw(to: checkpoint.size) { raw in
+                    let e = try SignedEvent(bytes: raw.bytes, checkCanonical: false)
+                    if selection.includes(raw.seq, e) {
+                        try emit(raw.bytes)
+                        if let (origin, index) = try peers.placement(of: e.id), let r = relayedIndex[origin], index < r.size {
+                            placed += PlacementLines.encode(log: r.k, index: index)
+                        } else {
+                            placed += PlacementLines.encode(log: 0, index: raw.seq - 1)
+                        }
+                    }
+                    progress?(raw.seq, checkpoint.size)
+                    return true
+                }
+                var at = 0
+                while at < placed.count {
+                    let end = min(placed.count, at + 10 * BundleFormat.placedPerLine)
+                    try emit(Array("\(BundleFormat.placedPrefix)\(Array(placed[at..<end]).base64)".utf8))
+                    at = end
+                }
+                // The leaf hashes of each log, 256 to a line: this ledger's own, then each mirror.
+                func leaves(_ k: Int, size: UInt64, _ leaf: (UInt64) throws -> Hash32?) throws {
+                    var i: UInt64 = 0
+                    while i < size {
+                        var line: [UInt8] = []
+                        let end = min(size, i + UInt64(BundleFormat.leavesPerLine))
+                        while i < end {
+                            guard let h = try leaf(i) else { throw LedgerError(.corrupt, "leaf \(i) of log \(k) is missing from this ledger") }
+                            line += h
+                            i += 1
+                        }
+                        try emit(Array("\(BundleFormat.leavesPrefix)\(k) \(line.base64)".utf8))
+                    }
+                }
+                try log.read { snapshot in
+                    try leaves(0, size: checkpoint.size) { try log.storedSubtree(in: snapshot, level: 0, index: $0) }
+                }
+                for (k, r) in relayed.enumerated() {
+                    // One snapshot of the mirror, 256 leaves to a line.
+                    var line: [UInt8] = []
+                    try peers.forEachMirroredLeaf(r.origin, count: r.record.checkpoint.size) { i, h in
+                        line += h
+                        if line.count == 32 * BundleFormat.leavesPerLine || i + 1 == r.record.checkpoint.size {
+                            try emit(Array("\(BundleFormat.leavesPrefix)\(k + 1) \(line.base64)".utf8))
+                            line.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }
+                let text = "\(BundleFormat.noteMagic)\n\(header.origin)\n\(count)\n\(header.root.base64)\n\(hasher.finish().base64)\n"
+                buffer += Array(try SignedNote.sign(text: text, with: [signer]).serialized.utf8)
+                try compressor.write(buffer, to: write)
+                try compressor.finish(to: write)
             }
-            try log.read { snapshot in
-                try leaves(0, size: checkpoint.size) { try log.storedSubtree(in: snapshot, level: 0, index: $0) }
-            }
-            for (k, r) in relayed.enumerated() {
-                try leaves(k + 1, size: r.record.checkpoint.size) { try peers.mirroredLeaf(r.origin, $0) }
-            }
-            let text = "\(BundleFormat.noteMagic)\n\(header.origin)\n\(count)\n\(header.root.base64)\n\(hasher.finish().base64)\n"
-            buffer += Array(try SignedNote.sign(text: text, with: [signer]).serialized.utf8)
-            try compressor.write(buffer, to: write)
-            try compressor.finish(to: write)
         }
         try store.recordExport(checkpoint.size)
         return header
@@ -485,7 +545,7 @@ public enum Bundles {
         // Evidence is kept whatever follows: what this ledger found, then what the bundle carried.
         for fork in verified.forks { try peers.recordFork(fork.evidence, held: fork.held) }
         let evidenceAdded = try peers.importEvidence(scanned.header.evidence)
-        let withheld = verified.withheld
+        let origins = [scanned.header.origin] + scanned.header.logs.map(\.origin)
         var withheldCount = 0
         // The second reading, from the start each time the transaction runs (it runs again when
         // the memory map must grow).
@@ -494,6 +554,7 @@ public enum Bundles {
         var hasher = ContentHasher()
         var done = 0
         var ended = false
+        var placedAt: [EventID: (String, UInt64)] = [:]
         let counts = try log.append(
             restart: {
                 var fresh = try LineReader(path: path, bound: bound)
@@ -503,6 +564,7 @@ public enum Bundles {
                 done = 0
                 ended = false
                 withheldCount = 0
+                placedAt = [:]
             },
             batches: { () throws -> [SignedEvent]? in
                 var lines: [[UInt8]] = []
@@ -510,9 +572,9 @@ public enum Bundles {
                     if line == Array(BundleFormat.noteMagic.utf8) {
                         ended = true
                     } else {
-                        // Hashed in the order read: the events, then the leaves after them.
+                        // Hashed in the order read: the events, then their placements and the leaves.
                         hasher.line(line)
-                        if !line.starts(with: LeafSections.prefix) { lines.append(line) }
+                        if !line.starts(with: LeafSections.prefix) && !line.starts(with: PlacementLines.prefix) { lines.append(line) }
                     }
                 }
                 if lines.isEmpty {
@@ -536,14 +598,35 @@ public enum Bundles {
                         )
                     }
                 }
+                guard done + events.count <= scanned.count else {
+                    throw LedgerError(
+                        .corrupt,
+                        "\(path) changed while it was being imported (its second reading holds more events than the verified one); nothing was written; import it again once the file is complete"
+                    )
+                }
                 try checkSignatures(events, registry: verified.registry, firstIndex: done, path: path)
+                // Each event is the leaf its placement names; the other branch of a fork is not
+                // admitted: nothing of it enters this log.
+                var admitted: [SignedEvent] = []
+                for (i, event) in events.enumerated() where try verified.admits(done + i, leaf: event.leafHash, path: path) {
+                    admitted.append(event)
+                    let (k, index) = scanned.placement(done + i)
+                    placedAt[event.id] = (origins[k], index)
+                }
+                withheldCount += events.count - admitted.count
                 done += events.count
                 progress?(total + UInt64(done), 2 * total)
-                // The other branch of a fork is not admitted: nothing of it enters this log.
-                let admitted = withheld.isEmpty ? events : events.filter { !withheld.contains($0.leafHash) }
-                withheldCount += events.count - admitted.count
                 for event in admitted { try screen(event) }
                 return admitted
+            },
+            afterBatch: { txn, batch in
+                // Where each admitted event was first recorded, kept (once) so that this node's own
+                // bundles place it there too.
+                let dbs = try PeerStore.databases(txn)
+                for event in batch {
+                    guard let (origin, index) = placedAt.removeValue(forKey: event.id), origin != log.name else { continue }
+                    try PeerStore.place(txn, dbs, event.id, origin: origin, index: index)
+                }
             },
             finish: { txn in
                 // Every log that agrees with what is held: its checkpoint kept, its mirror grown.

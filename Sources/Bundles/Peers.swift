@@ -56,13 +56,29 @@ public struct PeerStore {
         let peers: Database
         let seen: Database
         let mirror: Database
+        /// Event id → origin ‖ 0x00 ‖ index: where an event this node received was first recorded.
+        let placed: Database
     }
 
     /// Opened inside `txn` (created with it: a refused import leaves no trace).
     static func databases(_ txn: borrowing Transaction) throws -> Databases {
         Databases(
             peers: try txn.database(named: "peers", create: true), seen: try txn.database(named: "peer-checkpoints", create: true),
-            mirror: try txn.database(named: "mirror", create: true))
+            mirror: try txn.database(named: "mirror", create: true), placed: try txn.database(named: "placed", create: true))
+    }
+
+    /// Keeps where the event `id` was first recorded, unless a placement of it is kept already.
+    static func place(_ txn: borrowing Transaction, _ dbs: Databases, _ id: EventID, origin: String, index: UInt64) throws {
+        if try txn.get(dbs.placed, key: id.bytes) == nil { try txn.put(dbs.placed, key: id.bytes, value: seenKey(origin, index)) }
+    }
+
+    /// Where the event `id` was first recorded (origin and index), when this node received it from
+    /// another; nil for this node's own events.
+    public func placement(of id: EventID) throws -> (origin: String, index: UInt64)? {
+        guard let db = try log.database(named: "placed", create: false), let v = try log.read({ try $0.get(db, key: id.bytes) }),
+            let zero = v.firstIndex(of: 0), v.count == zero + 9
+        else { return nil }
+        return (String(decoding: v[..<zero], as: UTF8.self), Array(v[(zero + 1)...]).bigEndianUInt64)
     }
 
     /// The same inside `txn`, with the log's leaves (`leaves`: 32 bytes each, from index 0) when
@@ -75,8 +91,10 @@ public struct PeerStore {
         let mirror = dbs.mirror
         try txn.put(dbs.seen, key: PeerStore.seenKey(origin, checkpoint.size), value: Array(checkpointNote.utf8))
         guard held.map({ $0.checkpoint.size < checkpoint.size }) ?? true else { return }
+        // The leaves make the whole tree from index 0 (checked against this checkpoint, which was
+        // placed as extending the one held): the mirror grows from wherever it stopped.
         var mirrored = held?.mirrored ?? 0
-        if let leaves, UInt64(leaves.count / 32) == checkpoint.size, mirrored == (held?.checkpoint.size ?? 0) {
+        if let leaves, UInt64(leaves.count / 32) == checkpoint.size {
             var i = mirrored
             while i < checkpoint.size {
                 let at = Int(i) * 32
@@ -102,6 +120,29 @@ public struct PeerStore {
     public func mirroredLeaf(_ origin: String, _ index: UInt64) throws -> Hash32? {
         guard let db = try log.database(named: "mirror", create: false) else { return nil }
         return try log.read { txn in try txn.get(db, key: PeerStore.seenKey(origin, index)) }
+    }
+
+    /// The first `count` mirrored leaves of `origin`, in order, read in one snapshot; an error
+    /// when the mirror holds fewer.
+    public func forEachMirroredLeaf(_ origin: String, count: UInt64, _ body: (UInt64, Hash32) throws -> Void) throws {
+        guard count > 0 else { return }
+        guard let db = try log.database(named: "mirror", create: false) else {
+            throw LedgerError(.corrupt, "\(log.path): the mirror of \(origin) is missing; run `amparo verify`")
+        }
+        let prefix = Array(origin.utf8) + [0]
+        var next: UInt64 = 0
+        try log.read { txn in
+            try txn.forEach(db, from: PeerStore.seenKey(origin, 0)) { e in
+                guard next < count, e.key.count == prefix.count + 8, e.key.starts(with: prefix) else { return false }
+                guard Array(e.key.suffix(8)).bigEndianUInt64 == next, e.value.count == 32 else { return false }
+                try body(next, Array(e.value))
+                next += 1
+                return true
+            }
+        }
+        guard next == count else {
+            throw LedgerError(.corrupt, "\(log.path): the mirror of \(origin) holds \(next) of its \(count) leaves; run `amparo verify`")
+        }
     }
 
     /// Fork evidence this ledger found or received, with when it was recorded and which of its two

@@ -80,7 +80,20 @@ public struct Placement: Sendable {
         func placed(_ verdict: Verdict, _ record: PeerRecord? = nil) -> Placement {
             Placement(origin: origin, key: key, note: note, checkpoint: checkpoint, verdict: verdict, heldRecord: record)
         }
-        guard let held, let tree = try held.tree(origin) else { return placed(.first) }
+        guard let held else { return placed(.first) }
+        // Every read of what is held (the mirror leaf by leaf, when a fork's evidence is built) in
+        // one snapshot.
+        return try held.log.snapshot {
+            try judge(origin: origin, key: key, note: note, checkpoint: checkpoint, leaves: leaves, held: held, path: path, placed: placed)
+        }
+    }
+
+    private static func judge(
+        origin: String, key: VerifierKey, note: String, checkpoint: Checkpoint, leaves: [UInt8], held: HeldLogs, path: String,
+        placed make: (Verdict, PeerRecord?) -> Placement
+    ) throws -> Placement {
+        func placed(_ verdict: Verdict, _ record: PeerRecord? = nil) -> Placement { make(verdict, record) }
+        guard let tree = try held.tree(origin) else { return placed(.first) }
         if let knownKey = try held.key(origin), knownKey != key {
             throw LedgerError(.badSignature, "\(path): \(origin) signs with node key \(key.reference), not the \(knownKey.reference) this ledger knows")
         }
@@ -134,6 +147,41 @@ public struct Placement: Sendable {
         }
         return try fork("a log of \(k) events after one of \(m): its history was rolled back and rewritten")
     }
+}
+
+/// The `placed` lines of a bundle: for each event, in bundle order, the log (K) that first
+/// recorded it and its index there, 10 bytes each, in memory.
+struct PlacementLines {
+    static let prefix = Array(BundleFormat.placedPrefix.utf8)
+    private(set) var bytes: [UInt8] = []
+    var count: Int { bytes.count / 10 }
+
+    mutating func add(_ line: [UInt8], number: Int, events: Int, logs: Int, path: String) throws {
+        guard let raw = [UInt8](base64: String(decoding: line.dropFirst(PlacementLines.prefix.count), as: UTF8.self)), !raw.isEmpty,
+            raw.count % 10 == 0, raw.count <= 10 * BundleFormat.placedPerLine
+        else {
+            throw LedgerError(
+                .corrupt, "\(path) line \(number): not a line of placements (\"placed BASE64\": 1 to \(BundleFormat.placedPerLine) of 10 bytes); refused")
+        }
+        guard count + raw.count / 10 <= events else {
+            throw LedgerError(.corrupt, "\(path) line \(number): more placements than the \(events) events before them; refused")
+        }
+        var at = 0
+        while at < raw.count {
+            let k = Int(raw[at]) << 8 | Int(raw[at + 1])
+            guard k < logs else { throw LedgerError(.corrupt, "\(path) line \(number): a placement names log \(k), which the header does not list; refused") }
+            at += 10
+        }
+        bytes += raw
+    }
+
+    /// The log and index of event `i` (in bundle order).
+    func placement(_ i: Int) -> (log: Int, index: UInt64) {
+        let at = i * 10
+        return (Int(bytes[at]) << 8 | Int(bytes[at + 1]), Array(bytes[at + 2..<at + 10]).bigEndianUInt64)
+    }
+
+    static func encode(log: Int, index: UInt64) -> [UInt8] { [UInt8(log >> 8), UInt8(log & 0xFF)] + [UInt8](bigEndian: index) }
 }
 
 /// The `leaves` lines of a bundle, read into memory one log at a time (32 bytes a leaf), each log

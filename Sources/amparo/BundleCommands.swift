@@ -40,7 +40,10 @@ struct BundleCommand: ParsableCommand {
     }
 
     struct Inspect: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a bundle's header, counts by type and case, and signers, without importing it.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a bundle's header, counts by type and case, signers, the logs it relays and the fork evidence it carries, without importing it.",
+            discussion:
+                "Nothing is checked but the structure: `amparo bundle verify` checks the signatures. Exit status: 0, or 2 when the file is not a bundle.")
         @Argument(help: "The bundle file.") var file: String
 
         func run() throws {
@@ -56,6 +59,11 @@ struct BundleCommand: ParsableCommand {
                 "origin checkpoint: \(cp.size) events, root \(cp.root.base64); consistency proofs from sizes: \(h.consistency.map { String($0.from) }.joined(separator: ", ").nonEmpty ?? "none")"
             )
             print("signed by: \(b.note.signatures.map { "\($0.name)+\($0.keyID.hex)" }.joined(separator: ", "))")
+            for l in h.logs {
+                let size = (try? Checkpoint(text: SignedNote(parsing: l.checkpoint).text).size).map(String.init) ?? "?"
+                print("relayed log: \(l.origin), \(size) events, node key \(l.originKey)")
+            }
+            for e in h.evidence { print("fork evidence: \(e.origin) signed two histories") }
             var byType: [String: Int] = [:]
             var byCase: [String: Int] = [:]
             var signers: [String: Int] = [:]

@@ -115,7 +115,20 @@ struct ForkTests {
         try refused(n, try variant("unknown") { $0[first] = "leaves 1 " + hashes.base64 }, "not a line of leaf hashes")
         try refused(n, try variant("spelling") { $0[first] = "leaves 00 " + hashes.base64 }, "not a line of leaf hashes")
         try refused(n, try variant("ragged") { $0[first] = "leaves 0 " + Array(hashes.dropLast(1)).base64 }, "not a line of leaf hashes")
-        try refused(n, try variant("event-after") { $0.insert(good[2], at: first + 1) }, "an event after the leaf hashes")
+        try refused(n, try variant("event-after") { $0.insert(good[2], at: first + 1) }, "an event after the placements or leaf hashes")
+        // The placements: one per event, of a listed log, naming the event's own leaf.
+        let placedLine = try #require(good.firstIndex { $0.hasPrefix(BundleFormat.placedPrefix) })
+        let placed = [UInt8](base64: String(good[placedLine].dropFirst(BundleFormat.placedPrefix.count)))!
+        #expect(placed.count == 10 * 22)
+        func placements(_ bytes: [UInt8]) -> String { BundleFormat.placedPrefix + bytes.base64 }
+        try refused(n, try variant("unplaced") { $0[placedLine] = placements(Array(placed.dropLast(10))) }, "places 21 of its 22 events")
+        var elsewhere = placed
+        elsewhere[1] = 1
+        try refused(n, try variant("unlisted") { $0[placedLine] = placements(elsewhere) }, "names log 1, which the header does not list")
+        var misplaced = placed
+        misplaced[9] ^= 1  // the first event placed at index 1: another event's leaf
+        try refused(n, try variant("misplaced") { $0[placedLine] = placements(misplaced) }, "is not the leaf 1 of the log its placement names")
+        try refused(n, try variant("placed-late") { $0.swapAt(placedLine, first) }, "placements after the leaf hashes")
         var swapped = hashes
         swapped.swapAt(0, 32)
         try refused(n, try variant("root") { $0[first] = "leaves 0 " + swapped.base64 }, "do not make the root of its checkpoint")
@@ -123,6 +136,40 @@ struct ForkTests {
         _ = try Bundles.importBundle(path: try variant("same", { _ in }), into: n.mx)
         #expect(try PeerStore(log: n.mx).record("rcm.example/ts")?.mirrored == 22)
         #expect(try PeerStore(log: n.mx).mirroredLeaf("rcm.example/ts", 21) == Array(hashes.suffix(32)))
+    }
+
+    @Test("an event another origin first recorded is admitted even from a bundle whose exporter's own log forked; the exporter's other branch is not")
+    func placementByOrigin() throws {
+        let n = try TwoNodes()
+        let dir = n.dir
+        // A relay node that receives the Secretariat's log, and a copy of it that will fork.
+        let anchor = try n.tsKey.renamed("RCM-TS").verifierKey
+        let relay = try EventLog.create(path: dir + "/relay", name: "relay.example/node", secretariat: .verifierKey(anchor)).log
+        _ = try Bundles.importBundle(path: try n.export("ts-0.bundle"), into: relay)
+        try FileManager.default.copyItem(atPath: dir + "/relay", toPath: dir + "/relay-b")
+        let relayB = try EventLog.open(path: dir + "/relay-b")
+        try grow(n, relay, 1, tag: "branch A")
+        // The Secretariat records one more act; branch B relays it and appends its own.
+        try grow(n, n.ts, 1, tag: "secretariat")
+        _ = try Bundles.importBundle(path: try n.export("ts-1.bundle"), into: relayB)
+        try grow(n, relayB, 1, tag: "branch B")
+        let a = try export(relay, n, "relay-a.bundle")
+        let b = try export(relayB, n, "relay-b.bundle")
+        // Mexico's node holds branch A, then receives branch B.
+        _ = try Bundles.importBundle(path: a, into: n.mx)
+        let before = try n.mx.size()
+        #expect {
+            _ = try Bundles.importBundle(path: b, into: n.mx)
+        } throws: { error in
+            guard let found = error as? ForkFound else { return false }
+            return found.result.added == 1 && found.result.withheld == 1 && found.result.forks.map(\.origin) == ["relay.example/node"]
+        }
+        // The Secretariat's act came in, placed in its own log (which agrees); branch B's did not.
+        #expect(try n.mx.size() == before + 1)
+        let offices = try n.mx.events(inCase: "").compactMap { $0.event.envelope.payload["office"]?.stringValue }
+        #expect(offices.contains("secretariat 0"))
+        #expect(!offices.contains("branch B 0"))
+        #expect(try PeerStore(log: n.mx).record("rcm.example/ts")?.checkpoint.size == 23)
     }
 
     @Test("evidence in a bundle: a valid one is stored on import, one that does not hold refuses the bundle and nothing is written")

@@ -49,13 +49,14 @@ extension EventLog {
     ///
     /// `restart` runs at the start of each run of the transaction and must bring `next` back to
     /// the stream's start: the transaction runs again when the memory map had to grow. Both run
-    /// inside the transaction and must not write to this ledger. `finish` runs last, inside the
-    /// same transaction: what layers above keep beside the log (a peer's mirror) commits with it.
+    /// inside the transaction and must not write to this ledger. `afterBatch` runs after each batch
+    /// and `finish` last, inside the same transaction: what layers above keep beside the log (where
+    /// each event was first recorded, a peer's mirror) commits with it.
     ///
     /// - Returns: how many events were appended and how many were already held.
     public func append(
         recorded: Timestamp = .now(), restart: () throws -> Void, batches next: () throws -> [SignedEvent]?,
-        finish: (borrowing Transaction) throws -> Void = { _ in }
+        afterBatch: (borrowing Transaction, [SignedEvent]) throws -> Void = { _, _ in }, finish: (borrowing Transaction) throws -> Void = { _ in }
     ) throws -> (appended: Int, held: Int) {
         let nodeKey = try nodeSigningKey()
         return try write { txn in
@@ -66,6 +67,7 @@ extension EventLog {
                 let (outcomes, added) = try appendBatch(txn, batch, recorded: recorded, admit: nil)
                 appended += added
                 held += outcomes.count - added
+                try afterBatch(txn, batch)
             }
             try finish(txn)
             try storeCheckpointIfNeeded(txn, appended: appended, key: nodeKey)
