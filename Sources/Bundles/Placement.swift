@@ -63,10 +63,16 @@ public struct Placement: Sendable {
     /// What was held of the origin before (to extend its mirror).
     public let heldRecord: PeerRecord?
 
-    /// One phrase for the output ("grew from 120 to 200 events").
-    public var growth: String {
+    /// One phrase for the output of an import ("grew from 120 to 200 events").
+    public var growth: String { growth(imported: true) }
+
+    /// The same; for a bundle only verified, what importing it would do.
+    public func growth(imported: Bool) -> String {
         switch verdict {
-        case .first: "first bundle from \(origin) (its node key is trusted from now on, once imported)"
+        case .first:
+            imported
+                ? "first bundle from \(origin) (its node key is now trusted for later bundles)"
+                : "first bundle from \(origin) (importing it would trust its node key for later bundles; verifying records nothing)"
         case .same: "\(origin) has not grown since the checkpoint held (\(checkpoint.size) events)"
         case .grew(let from): "\(origin)'s log only grew: \(from) → \(checkpoint.size) events (its leaves verified against both checkpoints)"
         case .older: "an older export of \(origin) (\(checkpoint.size) events), a prefix of the log held"

@@ -85,7 +85,7 @@ struct BundleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a bundle: every signature, the exporter's signature, the Merkle root, and that the origin's log only grew.",
             discussion:
-                "Keys come from the receiving ledger (--ledger), extended by the key events inside the bundle; or, with --secretariat-key, from the bundle's key events chained to that Secretariat key. Exit status 0 when it verifies; 1 (FORK) when the origin's log is not an extension of the checkpoint this ledger holds of it; 2 otherwise (one line saying why)."
+                "Keys come from the receiving ledger (--ledger), extended by the key events inside the bundle; or, with --secretariat-key, from the bundle's key events chained to that Secretariat key. Every log the bundle carries (the origin's and those it relays) is placed against the tree this ledger holds of its origin, every event against the log its placement names, and the fork evidence it carries is checked (docs/federation.md). Nothing is recorded. Exit status 0 when it verifies; 1 (FORK) when a log it carries does not agree with the one this ledger holds of that origin; 2 otherwise (one line saying why)."
         )
         @Option(help: ArgumentHelp("The receiving ledger (default: $AMPARO_LEDGER, else ./amparo-ledger).", valueName: "DIR")) var ledger: String?
         @Option(help: ArgumentHelp("Verify without a ledger, trusting this Secretariat verifier key (file or text).", valueName: "VKEY")) var secretariatKey:
@@ -110,9 +110,9 @@ struct BundleCommand: ParsableCommand {
                 throw LedgerError(
                     .fork, Bundles.forkMessage(path: file, forks: verified.forks.map { ($0.origin, $0.why) }, added: nil, withheld: Int(fork.withheld)))
             }
-            let relayed = verified.placements.dropFirst().map { "\($0.origin): \($0.growth)" }
+            let relayed = verified.placements.dropFirst().map { "\($0.origin): \($0.growth(imported: false))" }
             print(
-                "bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.growth)\(relayed.isEmpty ? "" : "; relayed logs placed: " + relayed.joined(separator: "; ")) (nothing is recorded until `amparo bundle import`)"
+                "bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.placements[0].growth(imported: false))\(relayed.isEmpty ? "" : "; relayed logs placed: " + relayed.joined(separator: "; "))"
             )
         }
     }
@@ -121,7 +121,7 @@ struct BundleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a bundle, then append its events all or nothing.",
             discussion:
-                "Events already held are skipped (importing a bundle twice is a no-op). A different event under a known id is refused as equivocation. A bundle whose origin log is not an extension of the checkpoint held of that origin is refused with exit status 1 (FORK), and both signed checkpoints are kept as evidence (`amparo peers`). Acts that breach the Agreement are imported (the sender's acts are facts); `amparo verify` reports them."
+                "Events already held are skipped (importing a bundle twice is a no-op). A different event under a known id is refused as equivocation. A log the bundle carries (the origin's, or one it relays) that does not agree with the one held of that origin is a FORK: its evidence is kept (`amparo peers`, `amparo evidence export`), nothing of its other branch is admitted, the events of the agreeing logs are, and the exit status is 1. Fork evidence the bundle carries is checked and stored. Acts that breach the Agreement are imported (the sender's acts are facts) and `amparo verify` reports them; an act its signer may not make (AUTHORITY) is kept as evidence and changes no case. Exit status: 0 imported, 1 FORK, 2 a bundle refused whole (one line saying why; nothing written)."
         )
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The bundle file.") var file: String
