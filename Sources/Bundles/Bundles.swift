@@ -544,7 +544,8 @@ public enum Bundles {
             path: path)
         // Evidence is kept whatever follows: what this ledger found, then what the bundle carried.
         for fork in verified.forks { try peers.recordFork(fork.evidence, held: fork.held) }
-        let evidenceAdded = try peers.importEvidence(scanned.header.evidence)
+        let vouched = Dictionary(verified.placements.map { ($0.origin, $0.key) }) { a, _ in a }
+        let evidenceAdded = try peers.importEvidence(scanned.header.evidence, onlyKnown: vouched)
         let origins = [scanned.header.origin] + scanned.header.logs.map(\.origin)
         var withheldCount = 0
         // The second reading, from the start each time the transaction runs (it runs again when

@@ -209,10 +209,19 @@ public struct PeerStore {
     /// Stores every piece of `evidence` after checking each with the origin's key alone (the key
     /// this ledger holds for the origin, when it holds one): one that does not hold stores nothing.
     /// Returns how many were new.
-    public func importEvidence(_ evidence: [ForkEvidence]) throws -> Int {
-        for e in evidence { try e.check(knownKey: try record(e.origin)?.nodeKey ?? ownKey(e.origin)) }
+    ///
+    /// With `onlyKnown`, the keys a bundle vouches for (its logs' origins): evidence about an
+    /// origin neither this ledger nor the bundle knows is checked but not kept (it is about a log
+    /// this node holds nothing of, and would let any sender make every verify fail).
+    public func importEvidence(_ evidence: [ForkEvidence], onlyKnown keys: [String: VerifierKey]? = nil) throws -> Int {
+        var keep: [ForkEvidence] = []
+        for e in evidence {
+            let known = try record(e.origin)?.nodeKey ?? ownKey(e.origin) ?? keys?[e.origin]
+            try e.check(knownKey: known)
+            if known != nil || keys == nil { keep.append(e) }
+        }
         var added = 0
-        for e in evidence where try recordFork(e) { added += 1 }
+        for e in keep where try recordFork(e) { added += 1 }
         return added
     }
 

@@ -246,6 +246,40 @@ struct FederationTests {
         }
     }
 
+    @Test("bad evidence input: none to export, --out taken, not evidence, empty, missing, past the bound: one line, exit 2, nothing stored")
+    func badEvidenceInput() throws {
+        let n = try Self.equivocation()
+        #expect(try Self.importing(n, "ca", "mx-b.bundle").status == 1)
+        #expect(try Self.run(n, ["evidence", "export", "--ledger", "ca", "--out", "fork.evidence"]).status == 0)
+        try TestSupport.write("{}\n", to: n.dir + "/shape.evidence")
+        try TestSupport.write("not json\n", to: n.dir + "/text.evidence")
+        try TestSupport.write("", to: n.dir + "/empty.evidence")
+        let peersBefore = try Self.run(n, ["peers", "--ledger", "gt"]).stdout
+        let cases: [([String], String)] = [
+            (["evidence", "export", "--ledger", "gt", "--out", "none.evidence"], "this ledger holds no fork evidence"),
+            (["evidence", "export", "--ledger", "ca", "--out", "fork.evidence"], "fork.evidence already exists"),
+            (["evidence", "export", "--ledger", "ca", "--out", "other.evidence", "--origin", "rcm.example/ts"], "no fork evidence about rcm.example/ts"),
+            (["evidence", "import", "--ledger", "gt", "shape.evidence"], "shape.evidence line 1: fork evidence: format is not amparo-fork-evidence/v1"),
+            (["evidence", "import", "--ledger", "gt", "text.evidence"], "text.evidence line 1: fork evidence: not JSON"),
+            (["evidence", "import", "--ledger", "gt", "empty.evidence"], "empty.evidence holds no fork evidence"),
+            (["evidence", "import", "--ledger", "gt", "missing.evidence"], "missing.evidence"),
+            (["evidence", "import", "--ledger", "gt", "/dev/zero"], "larger than 64 MiB"),
+            (["evidence", "verify", "--origin-key", "not-a-key", "fork.evidence"], "--origin-key"),
+        ]
+        for (args, expect) in cases {
+            let r = try Self.run(n, args)
+            #expect(r.status == 2, "\(args): \(r.stderr)")
+            #expect(r.stderrLines.count == 1, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains(expect), "\(args): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: n.dir + "/none.evidence"))
+        #expect(try Self.run(n, ["peers", "--ledger", "gt"]).stdout == peersBefore)
+        // Another origin's key given for the evidence: refused, whatever the evidence says.
+        let wrong = try Self.run(n, ["keys", "show", "--node", "--ledger", "ca"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let mismatch = try Self.run(n, ["evidence", "verify", "--origin-key", wrong, "fork.evidence"])
+        #expect(mismatch.status == 2, "\(mismatch.stderr)")
+    }
+
     // MARK: Reproduction 4
 
     @Test("4. the assisting State records the scope agreed before the requesting State's note arrives: pending, then settled silently")

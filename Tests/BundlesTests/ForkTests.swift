@@ -172,7 +172,9 @@ struct ForkTests {
         #expect(try PeerStore(log: n.mx).record("rcm.example/ts")?.checkpoint.size == 23)
     }
 
-    @Test("evidence in a bundle: a valid one is stored on import, one that does not hold refuses the bundle and nothing is written")
+    @Test(
+        "evidence in a bundle: a valid one about a log this node or the bundle knows is stored on import; one that does not hold refuses the bundle and nothing is written"
+    )
     func evidenceInBundles() throws {
         let n = try TwoNodes()
         let liar = LedgerFixture.testKey("liar.example/node", 40)
@@ -197,10 +199,23 @@ struct ForkTests {
             origin: evidence.origin, originKey: evidence.originKey,
             checkpoints: [try note(1), try note(2).replacingOccurrences(of: "\n5\n", with: "\n6\n")], index: nil)
         try refused(n, try with(altered, "altered"), "does not verify with the origin's key")
-        let result = try Bundles.importBundle(path: try with(evidence, "valid"), into: n.mx)
+        // Valid, but about a log neither this node nor the bundle knows: checked, not kept (any
+        // sender could otherwise make every verify fail).
+        let stranger = try Bundles.importBundle(path: try with(evidence, "stranger"), into: n.mx)
+        #expect(stranger.evidenceAdded == 0)
+        #expect(try PeerStore(log: n.mx).forks().isEmpty)
+        // About the bundle's own origin (two checkpoints its node key signed): kept.
+        let nodeKey = try SigningKey.load(path: n.dir + "/ts/node.key", name: "rcm.example/ts")
+        let own = ForkEvidence(
+            origin: "rcm.example/ts", originKey: nodeKey.verifierKey.description,
+            checkpoints: try [1, 2].map {
+                try Checkpoint(origin: "rcm.example/ts", size: 3, root: [UInt8](repeating: $0, count: 32)).signed(by: nodeKey).serialized
+            },
+            index: nil)
+        let result = try Bundles.importBundle(path: try with(own, "valid"), into: n.mx)
         #expect(result.evidenceAdded == 1)
         let forks = try PeerStore(log: n.mx).forks()
-        #expect(forks.map(\.origin) == ["liar.example/node"])
+        #expect(forks.map(\.origin) == ["rcm.example/ts"])
         #expect(forks.first?.heldIndex == nil, "received, not found here")
     }
 
