@@ -35,6 +35,9 @@ public enum BundleFormat {
     public static let leavesPrefix = "leaves "
     /// Leaf hashes on one `leaves` line at most (one C2SP tile).
     public static let leavesPerLine = 256
+    /// Hard bound on the leaf hashes of all the logs one bundle carries: 2^24 (16,777,216 leaves,
+    /// 512 MiB held while they are checked), far past any federation's size for decades.
+    public static let maximumLeaves: UInt64 = 1 << 24
     /// Hard bound on the decompressed size of a bundle (4 GiB).
     public static let maximumSize = 4 << 30
     /// Hard bound on one line (an event, the header): 16 MiB.

@@ -216,6 +216,13 @@ struct LeafSections {
             }
         }
         leaves = Array(repeating: [], count: expected.count)
+        let total = expected.reduce(UInt64(0)) { $0.addingReportingOverflow($1).overflow ? .max : $0 + $1 }
+        guard total <= BundleFormat.maximumLeaves else {
+            throw LedgerError(
+                .corrupt,
+                "\(path) line 2: the logs the header lists hold \(total) events, past the bound of \(BundleFormat.maximumLeaves) leaf hashes a bundle may carry; refused"
+            )
+        }
     }
 
     /// `leaves K BASE64`: up to 256 leaf hashes of log K, after those already read.

@@ -129,6 +129,14 @@ struct ForkTests {
         misplaced[9] ^= 1  // the first event placed at index 1: another event's leaf
         try refused(n, try variant("misplaced") { $0[placedLine] = placements(misplaced) }, "is not the leaf 1 of the log its placement names")
         try refused(n, try variant("placed-late") { $0.swapAt(placedLine, first) }, "placements after the leaf hashes")
+        // A header whose logs claim more leaves than a bundle may carry: refused at the header.
+        let big = LedgerFixture.testKey("big.example/node", 42)
+        let huge = try Checkpoint(origin: "big.example/node", size: 1 << 30, root: [UInt8](repeating: 7, count: 32)).signed(by: big).serialized
+        let relayed = CanonicalJSON.string(
+            .object(["origin": "big.example/node", "origin_key": .string(big.verifierKey.description), "checkpoint": .string(huge)]))
+        try refused(
+            n, try variant("huge") { $0[1] = $0[1].replacingOccurrences(of: "\"logs\":[]", with: "\"logs\":[\(relayed)]") },
+            "past the bound of 16777216 leaf hashes")
         var swapped = hashes
         swapped.swapAt(0, 32)
         try refused(n, try variant("root") { $0[first] = "leaves 0 " + swapped.base64 }, "do not make the root of its checkpoint")
