@@ -1,4 +1,5 @@
 import Agreement
+import Bundles
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -26,6 +27,9 @@ public struct ConsoleConfiguration: Sendable {
     public var verifyEvery: Duration = .seconds(30)
     /// The language when neither the switch nor the browser names one.
     public var defaultLanguage: Language = .en
+    /// With a cosigner, the node answers C2SP tlog-witness `POST /add-checkpoint` for the logs it
+    /// knows (`--witness`), cosigning with its own witness key.
+    public var cosigner: Cosigner?
 
     public init() {}
 
@@ -180,8 +184,8 @@ struct Guard: RouterMiddleware {
         return response
     }
 
-    /// `/checkpoint` and `/tile/…`: what `--public-log` opens.
-    static func isLogPath(_ path: String) -> Bool { path == "/checkpoint" || path.hasPrefix("/tile/") }
+    /// `/checkpoint`, `/tile/…` and the witness's `/add-checkpoint`: what `--public-log` opens.
+    static func isLogPath(_ path: String) -> Bool { path == "/checkpoint" || path.hasPrefix("/tile/") || path == "/add-checkpoint" }
 
     /// `Bearer TOKEN`, the token compared in constant time (every byte, whatever differs first).
     static func authorized(_ header: String?, token: [UInt8]) -> Bool {

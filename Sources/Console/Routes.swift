@@ -54,6 +54,10 @@ struct Routes: Sendable {
         }
 
         router.get("/checkpoint") { _, _ in try checkpoint() }
+        if let cosigner = config.cosigner {
+            let witness = Witness(log: console.log, cosigner: cosigner)
+            router.post("/add-checkpoint") { request, _ in try await Self.addCheckpoint(request, witness) }
+        }
         router.get("/tile/**") { request, context in try tile(request, context) }
 
         router.get("/assets/console.css") { _, _ in asset(Assets.consoleCSS, "text/css; charset=utf-8") }
@@ -521,6 +525,32 @@ struct Routes: Sendable {
             "finished": .string(ISO8601DateFormatter().string(from: run.finished)), "breaches": .array(run.breaches.map(\.json)),
             "forks": .array(origins.map(JSONValue.string)), "pending": .array(run.pending.map(\.json)),
         ])
+    }
+
+    // MARK: C2SP tlog-witness
+
+    /// `POST /add-checkpoint`: status codes and bodies as c2sp.org/tlog-witness says; the 409 of a
+    /// stale old size carries the size cosigned (`text/x.tlog.size`).
+    static func addCheckpoint(_ request: Request, _ witness: Witness) async throws -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Witness.maximumBody)
+        } catch {
+            return plain(.contentTooLarge, "the request is larger than \(Witness.maximumBody) bytes\n")
+        }
+        let answer = try witness.addCheckpoint(Array(buffer: body), time: UInt64(max(0, Date().timeIntervalSince1970)))
+        switch answer {
+        case .cosigned(let lines): return plain(.ok, lines)
+        case .conflict(let size, _): return plain(.conflict, "\(size)\n", type: "text/x.tlog.size")
+        case .badRequest(let why): return plain(.badRequest, why + "\n")
+        case .forbidden(let why): return plain(.forbidden, why + "\n")
+        case .notFound(let why): return plain(.notFound, why + "\n")
+        case .unprocessable(let why): return plain(.unprocessableContent, why + "\n")
+        }
+    }
+
+    static func plain(_ status: HTTPResponse.Status, _ text: String, type: String = "text/plain; charset=utf-8") -> Response {
+        Response(status: status, headers: [.contentType: type, .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     // MARK: C2SP tlog-tiles

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bundles
 import Console
 import Dispatch
 import Foundation
@@ -15,9 +16,13 @@ struct ServeCommand: ParsableCommand {
             Pages: / (dashboard), /cases, /cases/ID (the auditor's replay), /proof/SEQ, /meetings, /meetings/ID. \
             JSON: /api/cases, /api/cases/ID, /api/workload, /api/meetings, /api/meetings/ID, /api/verify, /api/proof/SEQ \
             (docs/api.md). Transparency log: /checkpoint, /tile/L/N[.p/W], /tile/entries/N[.p/W] (c2sp.org/tlog-tiles). \
-            The console never signs and never appends; it brings the projections up to date as the CLI does and runs \
-            verify in the background whenever the log grew. It listens on loopback unless told otherwise; any other \
-            address needs --token-file. Stop it with Ctrl-C (SIGINT) or SIGTERM.
+            The console never signs the log and never appends; it brings the projections up to date as the CLI does and \
+            runs verify in the background whenever the log grew. With --witness it also answers POST /add-checkpoint \
+            (c2sp.org/tlog-witness) for the logs this node knows from their bundles, cosigning with its own witness key \
+            (c2sp.org/tlog-cosignature), never with the node key (docs/federation.md). It listens on loopback unless told otherwise; any other \
+            address needs --token-file (--public-log opens /checkpoint, /tile/ and /add-checkpoint without it). Stop it \
+            with Ctrl-C (SIGINT) or SIGTERM.
+            Exit status: 0 stopped by a signal, 2 usage error, a port in use or a ledger that cannot be opened.
             """
     )
 
@@ -40,6 +45,12 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The console's language when the browser names neither es nor en (default: from LANG/LC_ALL).", valueName: "es|en"))
     var lang: String?
+
+    @Flag(
+        help:
+            "Witness the logs this node knows (C2SP tlog-witness POST /add-checkpoint), cosigning with the witness key (`amparo witness key` creates it); the ledger must be writable."
+    )
+    var witness = false
 
     func validate() throws {
         guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1") }
@@ -83,6 +94,12 @@ struct ServeCommand: ParsableCommand {
         config.token = try tokenFile.map(Self.token)
         config.defaultLanguage = lang.flatMap(Language.init(rawValue:)) ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
         let log = try ledger.open()
+        if witness {
+            guard !log.isReadOnly else {
+                throw LedgerError(.readOnly, "\(log.path) is read-only: a witness stores what it cosigns; serve --witness where the ledger can be written")
+            }
+            config.cosigner = try Witness.cosigner(for: log, create: false).0
+        }
         let console = Console(log: log, configuration: config)
         let app = console.application { port in Output.note(Strings.serving(host: host, port: port, ledger: ledger.path)) }
         let done = DispatchSemaphore(value: 0)
