@@ -280,6 +280,31 @@ struct FederationTests {
         #expect(mismatch.status == 2, "\(mismatch.stderr)")
     }
 
+    @Test("the witness key: created once (mode 0600), printed as a type-0x04 verifier key, never the node key; serve --witness needs it")
+    func witnessKey() throws {
+        let n = try Self.secretariat()
+        let first = try n.run(["witness", "key"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("created"), "\(first.stderr)")
+        let vkey = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = vkey.split(separator: "+")
+        #expect(parts.count == 3 && parts[0] == "rcm.example/ts/witness", "\(vkey)")
+        #expect([UInt8](base64: String(parts.last ?? ""))?.first == 0x04, "\(vkey)")
+        let again = try n.run(["witness", "key"])
+        #expect(again.stdout == first.stdout && again.stderr.isEmpty, "\(again.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: n.dir + "/ledger/witness.key")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let node = try n.run(["keys", "show", "--node"]).stdout
+        #expect(!node.contains(String(parts.last!)), "the witness key is the node key")
+        #expect(try n.run(["witness", "list"]).stdout.hasPrefix("no checkpoint cosigned yet"))
+        // Another ledger without a witness key: serve --witness says how to make one.
+        try Self.node(n, "cr", "cr.example/sre")
+        let serve = try TestSupport.runExecutable(
+            "/usr/bin/timeout", ["20", TestSupport.productsDirectory + "/amparo", "serve", "--ledger", n.dir + "/cr", "--witness", "--listen", "127.0.0.1:0"])
+        #expect(serve.status == 2, "\(serve.stderr)")
+        #expect(serve.stderr.contains("has no witness key; create it with `amparo witness key"), "\(serve.stderr)")
+    }
+
     // MARK: Reproduction 4
 
     @Test("4. the assisting State records the scope agreed before the requesting State's note arrives: pending, then settled silently")
