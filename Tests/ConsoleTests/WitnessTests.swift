@@ -188,6 +188,93 @@ struct WitnessTests {
     }
 }
 
+@Suite("C2SP tlog-policy (issue 22)")
+struct PolicyTests {
+    let logKey = LedgerFixture.testKey("log.example/a", 30)
+    let w = (1...4).map { Cosigner(key: LedgerFixture.testKey("w\($0).example", UInt8(30 + $0))) }
+
+    func policy(_ text: String) throws -> TrustPolicy { try TrustPolicy(parsing: Array(text.utf8), path: "policy") }
+
+    var text: String {
+        """
+        # two of three witnesses
+        log \(logKey.verifierKey.description) https://log.example/a
+        witness W1 \(w[0].verifierKey)
+        witness W2 \(w[1].verifierKey)
+        \twitness W3 \(w[2].verifierKey)   
+        group G 2 W1 W2 W3
+        quorum G
+
+        """
+    }
+
+    /// The log's checkpoint with the cosignature lines of `cosigners` (`bad`: one with a flipped byte).
+    func note(_ cosigners: [Cosigner], bad: Cosigner? = nil, by key: SigningKey? = nil) throws -> SignedNote {
+        let note = try Checkpoint(origin: "log.example/a", size: 9, root: Merkle.emptyRoot).signed(by: key ?? logKey)
+        var lines = cosigners.map { $0.cosign(text: note.text, time: 1_700_000_000) }
+        if let bad {
+            var line = bad.cosign(text: note.text, time: 1_700_000_000)
+            let blob = [UInt8](base64: String(line.dropFirst("— \(bad.name) ".count).dropLast()))!
+            var flipped = blob
+            flipped[20] ^= 1
+            line = "— \(bad.name) \(flipped.base64)\n"
+            lines.append(line)
+        }
+        return try SignedNote(parsing: note.serialized + lines.joined())
+    }
+
+    @Test("a group and a quorum applied: met with two of three, not met with one, an unknown witness ignored, a bad cosignature not counted")
+    func quorum() throws {
+        let p = try policy(text)
+        #expect(p.logs.count == 1 && p.witnesses.count == 3 && p.groups.first?.threshold == 2)
+        let met = p.evaluate(try note([w[0], w[1]]))
+        #expect(met.accepted && met.cosigned == ["W1", "W2"])
+        let one = p.evaluate(try note([w[0]]))
+        #expect(!one.accepted && one.log != nil && one.cosigned == ["W1"])
+        let unknown = p.evaluate(try note([w[0], w[3]]))
+        #expect(!unknown.accepted && unknown.cosigned == ["W1"])
+        let bad = p.evaluate(try note([w[0]], bad: w[2]))
+        #expect(!bad.accepted && bad.bad == ["W3"])
+        let all = p.evaluate(try note([w[0], w[1], w[2]]))
+        #expect(all.accepted && all.cosigned == ["W1", "W2", "W3"])
+        // Cosigned, but not by a listed log: refused.
+        let stranger = p.evaluate(try note([w[0], w[1]], by: LedgerFixture.testKey("log.example/a", 99)))
+        #expect(!stranger.accepted && stranger.log == nil)
+        // quorum none: the log's signature alone.
+        #expect(try policy("log \(logKey.verifierKey.description)\nquorum none\n").evaluate(try note([])).accepted)
+        // Two levels of groups: all of (any of W1 W2) and W3.
+        let nested = try policy(text.replacingOccurrences(of: "group G 2 W1 W2 W3\nquorum G", with: "group A any W1 W2\ngroup B all A W3\nquorum B"))
+        #expect(nested.evaluate(try note([w[1], w[2]])).accepted)
+        #expect(!nested.evaluate(try note([w[0], w[1]])).accepted)
+    }
+
+    @Test(
+        "a policy that is not one is refused naming its line: no quorum, two quorums, a name not defined before, a threshold past its members, a key twice, an unknown directive, a control character"
+    )
+    func malformed() throws {
+        let v = w[0].verifierKey
+        let cases: [(String, String)] = [
+            ("witness W1 \(v)\n", "has no quorum line"),
+            ("witness W1 \(v)\nquorum W1\nquorum W1\n", "line 3: a second quorum line"),
+            ("group G any W1\nwitness W1 \(v)\nquorum G\n", "line 1: W1 is not a witness or group defined on an earlier line"),
+            ("witness W1 \(v)\ngroup G 2 W1\nquorum G\n", "line 2: the threshold 2 is not all, any, or a number from 1 to 1"),
+            ("witness W1 \(v)\nwitness W2 \(v)\nquorum W1\n", "line 2: the witness key of W2 is listed twice"),
+            ("witness W1 \(v)\ngroup G any W1 W1\nquorum G\n", "line 2: W1 is listed twice in group G"),
+            ("witnesses W1 \(v)\nquorum none\n", "line 1: unknown directive"),
+            ("witness W1 \(logKey.verifierKey.description)\nquorum W1\n", "line 1: not a cosigner verifier key"),
+            ("quorum none\n\u{1B}[2J\n", "line 2: a control character"),
+            ("witness none \(v)\nquorum none\n", "line 1: the name none is already defined"),
+        ]
+        for (text, expect) in cases {
+            #expect {
+                _ = try policy(text)
+            } throws: { error in
+                ((error as? LedgerError)?.message ?? "").contains(expect)
+            }
+        }
+    }
+}
+
 extension Witness.Answer {
     var cosignedLine: String? { if case .cosigned(let line) = self { line } else { nil } }
 }
