@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C at the edge: module maps over Debian's liblmdb-dev and libzstd-dev.
@@ -54,6 +56,16 @@ let package = Package(
         // Signed, zstd-compressed event bundles between ledgers: export, verify, import.
         .target(name: "Bundles", dependencies: ["Ledger", "LMDB", "Zstd"], swiftSettings: strict),
 
+        // Between live nodes over HTTP: cosignatures collected from witnesses (and, later, sync).
+        .target(
+            name: "Federation",
+            dependencies: [
+                "Ledger", "Bundles", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
         // Rendering of views: text, Markdown, HTML with SVG charts, CSV, JSON. No I/O.
         .target(
             name: "Reports",
@@ -85,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "amparo",
             dependencies: [
-                "Ledger", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles", "Console", "L10n",
+                "Ledger", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles", "Console", "L10n", "Federation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

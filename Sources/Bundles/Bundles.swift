@@ -47,6 +47,8 @@ public struct VerifiedBundle: Sendable {
     /// What each log the bundle carries (0 the origin's, k the relayed `logs[k-1]`) is to what this
     /// ledger holds of it.
     public let placements: [Placement]
+    /// The witnesses of the trust policy that cosigned the origin's checkpoint (empty without a policy).
+    public var cosigners: [String] = []
     public var header: BundleHeader { parsed.header }
     public var events: [SignedEvent] { parsed.events }
     /// The forks found: one origin's log in the bundle that does not agree with what is held of it.
@@ -238,7 +240,8 @@ public enum Bundles {
     /// a fork: its ``Placement/Verdict/fork(_:held:branch:why:)`` carries the evidence, and the
     /// events of its other branch are not admitted (``VerifiedBundle/withheld``).
     public static func verify(
-        _ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)], held: HeldLogs? = nil, path: String
+        _ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)], held: HeldLogs? = nil,
+        policy: TrustPolicy? = nil, path: String
     ) throws -> VerifiedBundle {
         let h = b.header
         guard h.count == b.count else {
@@ -304,11 +307,32 @@ public enum Bundles {
             placements.append(
                 try Placement.judge(origin: l.origin, key: key, note: l.checkpoint, checkpoint: checkpoint, leaves: leaves, held: held, path: path))
         }
+        // With a trust policy: every log the bundle carries is one it lists, and its checkpoint's
+        // cosignatures meet the quorum.
+        var cosigners: [String] = []
+        if let policy {
+            for (k, l) in logs.enumerated() {
+                guard policy.logs.contains(where: { $0.key.name == l.origin && $0.key == placements[k].key }) else {
+                    throw LedgerError(
+                        .unauthorized, "\(path): the trust policy does not list the log \(l.origin) (\(placements[k].key.reference)); nothing was imported")
+                }
+                let verdict = policy.evaluate(try SignedNote(parsing: l.checkpoint))
+                guard verdict.accepted else {
+                    let by = verdict.cosigned.isEmpty ? "no witness of the policy" : verdict.cosigned.joined(separator: ", ")
+                    throw LedgerError(
+                        .unauthorized,
+                        "\(path): the checkpoint of \(l.origin) is cosigned by \(by)\(verdict.bad.isEmpty ? "" : " (a bad cosignature by \(verdict.bad.joined(separator: ", ")))"): the trust policy's quorum is not met; nothing was imported (ask \(l.origin) to collect cosignatures: `amparo checkpoint --collect`)"
+                    )
+                }
+                if k == 0 { cosigners = verdict.cosigned }
+            }
+        }
         // Each kept event is the leaf its placement names (a streaming import checks them as it
         // reads them again).
-        let bundle = VerifiedBundle(
+        var bundle = VerifiedBundle(
             parsed: b, checkpoint: placements[0].checkpoint, exporterKey: exporterKeys.first!, growth: placements[0].growth, registry: registry,
             placements: placements)
+        bundle.cosigners = cosigners
         for (i, e) in b.events.enumerated() { _ = try bundle.admits(i, leaf: e.leafHash, path: path) }
         // The evidence it carries holds, each with the origin's key alone.
         for e in h.evidence {
@@ -399,7 +423,7 @@ public enum Bundles {
         }
         var header = BundleHeader(
             origin: log.name, originKey: log.nodeKey.description, exporter: binding.actor, selection: selection.json,
-            count: count, root: edge.root, checkpoint: checkpointNote.serialized, consistency: consistency)
+            count: count, root: edge.root, checkpoint: try FederationStore(log: log).cosigned(checkpointNote), consistency: consistency)
         // The logs this ledger mirrors travel with their leaves, and every fork evidence it holds.
         let peers = PeerStore(log: log)
         let relayed = try peers.origins().filter { $0.origin != log.name && $0.record.mirrored == $0.record.checkpoint.size && $0.record.mirrored > 0 }
@@ -509,6 +533,8 @@ public enum Bundles {
         public let forks: [(origin: String, why: String)]
         /// Fork evidence the bundle carried that this ledger did not hold yet (stored).
         public let evidenceAdded: Int
+        /// The policy's witnesses that cosigned the origin's checkpoint (empty without a policy).
+        public var cosigners: [String] = []
     }
 
     /// Verifies everything, then appends in one transaction, streaming: a first pass checks the
@@ -541,7 +567,7 @@ public enum Bundles {
         let peers = PeerStore(log: log)
         let verified = try verify(
             scanned, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) }, held: HeldLogs(log: log),
-            path: path)
+            policy: try FederationStore(log: log).policy()?.policy, path: path)
         // Evidence is kept whatever follows: what this ledger found, then what the bundle carried.
         for fork in verified.forks { try peers.recordFork(fork.evidence, held: fork.held) }
         let vouched = Dictionary(verified.placements.map { ($0.origin, $0.key) }) { a, _ in a }
@@ -639,9 +665,10 @@ public enum Bundles {
                         leaves: scanned.leaves[k])
                 }
             })
-        let result = ImportResult(
+        var result = ImportResult(
             added: counts.appended, skipped: counts.held, growth: verified.growth, checkpoint: try log.checkpoint(), withheld: withheldCount,
             forks: verified.forks.map { ($0.origin, $0.why) }, evidenceAdded: evidenceAdded)
+        result.cosigners = verified.cosigners
         if !result.forks.isEmpty {
             throw ForkFound(result: result, message: forkMessage(path: path, forks: result.forks, added: result.added, withheld: result.withheld))
         }

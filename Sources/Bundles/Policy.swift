@@ -1,3 +1,4 @@
+import LMDB
 import Ledger
 
 /// A cosigner's verifier key (C2SP tlog-cosignature Ed25519): `NAME+KEYID+BASE64(0x04 ‖ key)`.
@@ -183,5 +184,55 @@ public struct TrustPolicy: Sendable {
         }
         let met = quorum.map(holds) ?? true
         return Verdict(log: log, cosigned: good.sorted().map { witnesses[$0].name }, bad: bad, accepted: log != nil && met)
+    }
+}
+
+/// The trust policy this node applies (`amparo policy set`), kept in the ledger (database
+/// `policy`), and the cosignatures its own checkpoints collected (database `cosignatures`:
+/// SHA-256 of the checkpoint text → the cosignature lines, one per witness).
+public struct FederationStore {
+    let log: EventLog
+
+    public init(log: EventLog) {
+        self.log = log
+    }
+
+    /// The policy and its text, when one is set.
+    public func policy() throws -> (policy: TrustPolicy, text: String)? {
+        guard let db = try log.database(named: "policy", create: false), let bytes = try log.read({ try $0.get(db, key: Array("policy".utf8)) })
+        else { return nil }
+        return (try TrustPolicy(parsing: bytes, path: "the stored policy"), String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Sets the policy (checked first: a policy that does not parse is refused, nothing stored).
+    public func setPolicy(_ bytes: [UInt8], path: String) throws -> TrustPolicy {
+        let policy = try TrustPolicy(parsing: bytes, path: path)
+        try log.write { txn in try txn.put(try txn.database(named: "policy", create: true), key: Array("policy".utf8), value: bytes) }
+        return policy
+    }
+
+    static func key(_ text: String) -> [UInt8] {
+        var digest = SHA256Context()
+        digest.update(Array(text.utf8))
+        return digest.finish()
+    }
+
+    /// Keeps `line`, a cosignature of the checkpoint `text` (one per cosigner name: a newer one
+    /// replaces it).
+    public func addCosignature(_ line: String, name: String, text: String) throws {
+        try log.write { txn in
+            let db = try txn.database(named: "cosignatures", create: true)
+            let held = try txn.get(db, key: FederationStore.key(text)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let others = held.split(separator: "\n").filter { !$0.hasPrefix("— \(name) ") }.map { $0 + "\n" }.joined()
+            try txn.put(db, key: FederationStore.key(text), value: Array((others + line).utf8))
+        }
+    }
+
+    /// `note` with the cosignatures kept for its checkpoint appended.
+    public func cosigned(_ note: SignedNote) throws -> String {
+        guard let db = try log.database(named: "cosignatures", create: false),
+            let lines = try log.read({ try $0.get(db, key: FederationStore.key(note.text)) })
+        else { return note.serialized }
+        return note.serialized + String(decoding: lines, as: UTF8.self)
     }
 }

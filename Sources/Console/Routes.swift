@@ -561,7 +561,7 @@ struct Routes: Sendable {
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache, max-age=0"],
-            body: .init(byteBuffer: ByteBuffer(string: note.serialized)))
+            body: .init(byteBuffer: ByteBuffer(string: try FederationStore(log: console.log).cosigned(note))))
     }
 
     /// Tiles and entry bundles of the tree of the latest signed checkpoint: every one served is

@@ -104,7 +104,7 @@ struct BundleCommand: ParsableCommand {
                 let log = try EventLog.open(path: LedgerOptions.path(ledger))
                 verified = try Bundles.verify(
                     parsed, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) },
-                    held: HeldLogs(log: log), path: file)
+                    held: HeldLogs(log: log), policy: try FederationStore(log: log).policy()?.policy, path: file)
             }
             if let fork = verified.forks.first {
                 throw LedgerError(
@@ -112,7 +112,7 @@ struct BundleCommand: ParsableCommand {
             }
             let relayed = verified.placements.dropFirst().map { "\($0.origin): \($0.growth(imported: false))" }
             print(
-                "bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.placements[0].growth(imported: false))\(relayed.isEmpty ? "" : "; relayed logs placed: " + relayed.joined(separator: "; "))"
+                "bundle \(file) verifies: \(verified.events.count) events of \(verified.header.origin) signed by their authors; bundle signed by \(verified.exporterKey.reference); Merkle root matches; \(verified.placements[0].growth(imported: false))\(relayed.isEmpty ? "" : "; relayed logs placed: " + relayed.joined(separator: "; "))\(verified.cosigners.isEmpty ? "" : "; checkpoint cosigned by " + verified.cosigners.joined(separator: ", ") + " (the trust policy's quorum is met)")"
             )
         }
     }
@@ -146,6 +146,9 @@ struct BundleCommand: ParsableCommand {
                 print("nothing added: all \(result.skipped) events of \(file) are already held (a no-op)")
             } else {
                 print("added \(result.added) event\(result.added == 1 ? "" : "s"), skipped \(result.skipped) already held; \(result.growth)")
+            }
+            if !result.cosigners.isEmpty {
+                print("checkpoint cosigned by \(result.cosigners.joined(separator: ", ")) (the trust policy's quorum is met)")
             }
             print(result.checkpoint.serialized, terminator: "")
         }

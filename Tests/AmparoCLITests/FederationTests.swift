@@ -305,6 +305,98 @@ struct FederationTests {
         #expect(serve.stderr.contains("has no witness key; create it with `amparo witness key"), "\(serve.stderr)")
     }
 
+    /// Starts `amparo serve --witness` on a free loopback port; returns the process and its URL.
+    static func witnessServer(_ ledger: String) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.productsDirectory + "/amparo")
+        process.arguments = ["serve", "--ledger", ledger, "--witness", "--listen", "127.0.0.1:0"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let data = err.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+            process.terminate()
+            throw LedgerError(.io, "the witness did not start: \(text)")
+        }
+        return (process, String(text[range]))
+    }
+
+    @Test(
+        "a node's checkpoint collects its policy's cosignatures (a stale witness answers 409, then cosigns); a receiver with a policy imports only when the quorum is met, naming the witnesses"
+    )
+    func cosignaturesAndPolicy() throws {
+        let n = try Self.secretariat()
+        try Self.export(n, "ledger", "RCM-TS", "ts-0.bundle")
+        var servers: [Process] = []
+        defer {
+            for p in servers {
+                p.terminate()
+                p.waitUntilExit()
+            }
+        }
+        var lines: [String] = []
+        for w in ["w1", "w2", "w3"] {
+            try Self.node(n, w, "\(w).example/node")
+            #expect(try Self.importing(n, w, "ts-0.bundle").status == 0)
+            let vkey = try Self.run(n, ["witness", "key", "--ledger", w]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            if w == "w3" {
+                lines.append("witness W3 \(vkey)")  // never started: it cannot cosign
+            } else {
+                let (process, url) = try Self.witnessServer(n.dir + "/" + w)
+                servers.append(process)
+                lines.append("witness \(w.uppercased()) \(vkey) \(url)")
+            }
+        }
+        let node = try n.run(["keys", "show", "--node"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let twoOfThree = (["log \(node)"] + lines + ["group G 2 W1 W2 W3", "quorum G"]).joined(separator: "\n") + "\n"
+        let allThree = (["log \(node)"] + lines + ["group G all W1 W2 W3", "quorum G"]).joined(separator: "\n") + "\n"
+        try TestSupport.write(twoOfThree, to: n.dir + "/two.policy")
+        try TestSupport.write(allThree, to: n.dir + "/three.policy")
+        #expect(try n.run(["policy", "set", n.dir + "/two.policy"]).stdout.hasPrefix("policy set: 1 log, 3 witnesses, 1 group"))
+        let collected = try n.run(["checkpoint", "--collect"])
+        #expect(collected.status == 0, "\(collected.stderr)")
+        #expect(collected.stderr.contains("witness W1: cosigned") && collected.stderr.contains("witness W2: cosigned"), "\(collected.stderr)")
+        #expect(collected.stdout.contains("— w1.example/node/witness ") && collected.stdout.contains("— w2.example/node/witness "), "\(collected.stdout)")
+        #expect(try n.run(["checkpoint"]).stdout == collected.stdout, "the cosignatures are kept")
+        // The log grows: the witnesses hold the older size, answer 409 to old 0, then cosign.
+        try n.act("MX", ["case", "request", "--case", "MX-2015-0001", "--occurred", "2015-04-04", "--to", "US", "--note", "NV-1", "--mission", "m"])
+        let again = try n.run(["checkpoint", "--collect"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.components(separatedBy: "/witness ").count == 3, "\(again.stdout)")
+        // Receivers with a policy.
+        try Self.export(n, "ledger", "RCM-TS", "ts-1.bundle")
+        for (node, policy) in [("ok", "two.policy"), ("strict", "three.policy")] {
+            try Self.node(n, node, "\(node).example/node")
+            #expect(try Self.run(n, ["policy", "set", "--ledger", node, policy]).status == 0)
+        }
+        let accepted = try Self.importing(n, "ok", "ts-1.bundle")
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(accepted.stdout.contains("checkpoint cosigned by W1, W2 (the trust policy's quorum is met)"), "\(accepted.stdout)")
+        let before = try Self.run(n, ["checkpoint", "--ledger", "strict"]).stdout
+        let refused = try Self.importing(n, "strict", "ts-1.bundle")
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderrLines.count == 1)
+        #expect(refused.stderr.contains("is cosigned by W1, W2: the trust policy's quorum is not met"), "\(refused.stderr)")
+        #expect(try Self.run(n, ["checkpoint", "--ledger", "strict"]).stdout == before)
+        // A policy that does not list the bundle's log refuses it too.
+        try Self.node(n, "other", "other.example/node")
+        try TestSupport.write((lines + ["quorum none"]).joined(separator: "\n") + "\n", to: n.dir + "/nolog.policy")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "other", "nolog.policy"]).status == 0)
+        let unlisted = try Self.importing(n, "other", "ts-1.bundle")
+        #expect(unlisted.status == 2 && unlisted.stderr.contains("the trust policy does not list the log rcm.example/ts"), "\(unlisted.stderr)")
+        // A policy file that does not parse: one line, exit 2, nothing stored.
+        try TestSupport.write("quorum nobody\n", to: n.dir + "/bad.policy")
+        let bad = try Self.run(n, ["policy", "set", "--ledger", "other", "bad.policy"])
+        #expect(bad.status == 2 && bad.stderr.contains("bad.policy line 1: nobody is not a witness or group defined on an earlier line"), "\(bad.stderr)")
+        #expect(try Self.run(n, ["policy", "show", "--ledger", "other"]).stdout.contains("quorum none"))
+    }
+
     // MARK: Reproduction 4
 
     @Test("4. the assisting State records the scope agreed before the requesting State's note arrives: pending, then settled silently")
