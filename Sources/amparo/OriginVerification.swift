@@ -37,6 +37,8 @@ enum OriginVerification {
         }
         let key = try originKey(origin, given: input.originKey, log: log)
         let peers = log.map(PeerStore.init)
+        let policyNote = input.proofText.flatMap { try? ProofText.parse($0).checkpointNote } ?? input.checkpointNote ?? ""
+        let witnessed = try policyCheck(policyNote, origin: origin, key: key, log: log)
         var breaches: [Breach] = []
         func breach(_ message: String) { breaches.append(Breach(Rules.integrity, seq: nil, event: nil, caseID: nil, actor: nil, message: message)) }
         guard let proofText = input.proofText else {
@@ -50,7 +52,7 @@ enum OriginVerification {
             }
             return (
                 VerificationReport(ledger: origin, events: checkpoint.size, breaches: breaches),
-                "checkpoint of \(checkpoint.size) events signed by \(key.reference)"
+                "checkpoint of \(checkpoint.size) events signed by \(key.reference)\(witnessed)"
             )
         }
         let parsed = try ProofText.parse(proofText)
@@ -69,7 +71,7 @@ enum OriginVerification {
             }
             return (
                 VerificationReport(ledger: origin, events: checkpoint.size, breaches: breaches),
-                "inclusion proof of event \(event.id) (\(event.envelope.type)) as entry \(parsed.number + 1) of the checkpoint of \(checkpoint.size) events signed by \(key.reference)"
+                "inclusion proof of event \(event.id) (\(event.envelope.type)) as entry \(parsed.number + 1) of the checkpoint of \(checkpoint.size) events signed by \(key.reference)\(witnessed)"
             )
         }
         let old = parsed.number
@@ -91,8 +93,24 @@ enum OriginVerification {
         }
         return (
             VerificationReport(ledger: origin, events: checkpoint.size, breaches: breaches),
-            "consistency proof from the checkpoint of \(old) events to the checkpoint of \(checkpoint.size) events, both signed by \(key.reference)"
+            "consistency proof from the checkpoint of \(old) events to the checkpoint of \(checkpoint.size) events, both signed by \(key.reference)\(witnessed)"
         )
+    }
+
+    /// With a trust policy set on this node (`amparo policy set`): the origin must be a log it
+    /// lists, and the checkpoint's cosignatures must meet its quorum (exit 2 otherwise). Returns
+    /// the words naming the witnesses that cosigned; empty without a policy.
+    static func policyCheck(_ note: String, origin: String, key: VerifierKey, log: EventLog?) throws -> String {
+        guard let log, let (policy, _) = try FederationStore(log: log).policy() else { return "" }
+        guard policy.logs.contains(where: { $0.key.name == origin && $0.key == key }) else {
+            throw LedgerError(.unauthorized, "the trust policy does not list the log \(origin) (\(key.reference)): not accepted (`amparo policy show`)")
+        }
+        let verdict = policy.evaluate(try SignedNote(parsing: note))
+        guard verdict.accepted else {
+            let by = verdict.cosigned.isEmpty ? "no witness of the policy" : verdict.cosigned.joined(separator: ", ")
+            throw LedgerError(.unauthorized, "the checkpoint of \(origin) is cosigned by \(by): the trust policy's quorum is not met; not accepted")
+        }
+        return verdict.cosigned.isEmpty ? "" : "; cosigned by \(verdict.cosigned.joined(separator: ", ")) (the trust policy's quorum is met)"
     }
 
     /// The origin's node key: `--origin-key` (the key itself or a file holding it), else the peer

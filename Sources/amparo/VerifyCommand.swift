@@ -27,7 +27,9 @@ struct VerifyCommand: ParsableCommand {
             signature (and, when a bundle brought one of the same size, the same root). An \
             inclusion proof: that the event given with --event is the entry at its index. A \
             consistency proof: from the checkpoint of its old size (--checkpoint, or one a bundle \
-            brought) to its own.
+            brought) to its own. With a trust policy set (`amparo policy set`), another origin's \
+            checkpoint or proof is accepted only from a log the policy lists whose checkpoint's \
+            cosignatures meet its quorum (exit 2 otherwise); the output names the witnesses.
             Fork evidence this node holds (found by its imports, or received in a bundle or with \
             `amparo evidence import`) is a finding too: every origin that signed two histories is \
             named (JSON "forks"). Acts that name another State's act this node does not hold yet \

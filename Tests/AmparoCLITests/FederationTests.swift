@@ -384,6 +384,15 @@ struct FederationTests {
         #expect(refused.stderrLines.count == 1)
         #expect(refused.stderr.contains("is cosigned by W1, W2: the trust policy's quorum is not met"), "\(refused.stderr)")
         #expect(try Self.run(n, ["checkpoint", "--ledger", "strict"]).stdout == before)
+        // verify --checkpoint of the Secretariat's cosigned checkpoint: accepted under the two-of-three
+        // policy, naming the witnesses; refused under the all-three one.
+        try TestSupport.write(try n.run(["checkpoint"]).stdout, to: n.dir + "/ts.checkpoint")
+        let audited = try Self.run(n, ["verify", "--ledger", "ok", "--checkpoint", "ts.checkpoint"])
+        #expect(audited.status == 0, "\(audited.stderr)")
+        #expect(audited.stdout.contains("cosigned by W1, W2 (the trust policy's quorum is met)"), "\(audited.stdout)")
+        let strictAudit = try Self.run(n, ["verify", "--ledger", "strict", "--checkpoint", "ts.checkpoint", "--origin-key", node])
+        #expect(strictAudit.status == 2, "\(strictAudit.stdout)")
+        #expect(strictAudit.stderr.contains("cosigned by W1, W2: the trust policy's quorum is not met"), "\(strictAudit.stderr)")
         // A policy that does not list the bundle's log refuses it too.
         try Self.node(n, "other", "other.example/node")
         try TestSupport.write((lines + ["quorum none"]).joined(separator: "\n") + "\n", to: n.dir + "/nolog.policy")
