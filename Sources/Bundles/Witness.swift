@@ -109,6 +109,21 @@ public struct Witness: Sendable {
         return try Checkpoint(text: try SignedNote(parsing: String(decoding: note, as: UTF8.self)).text)
     }
 
+    /// How many checkpoints of `origin` that contradicted what was cosigned are kept.
+    public func conflicts(_ origin: String) throws -> Int {
+        guard let db = try log.database(named: "witness-conflicts", create: false) else { return 0 }
+        let prefix = Array(origin.utf8) + [0]
+        var n = 0
+        try log.read { txn in
+            try txn.forEach(db, from: prefix) { e in
+                guard e.key.starts(with: prefix) else { return false }
+                n += 1
+                return true
+            }
+        }
+        return n
+    }
+
     /// Handles one `add-checkpoint` request body, at `time` (POSIX seconds).
     public func addCheckpoint(_ body: [UInt8], time: UInt64) throws -> Answer {
         guard body.count <= Witness.maximumBody else { return .badRequest("the request is larger than \(Witness.maximumBody) bytes") }

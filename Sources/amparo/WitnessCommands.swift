@@ -49,7 +49,9 @@ struct WitnessCommand: ParsableCommand {
             for (origin, _) in peers {
                 guard let cp = try witness.latest(origin) else { continue }
                 any = true
-                print("\(origin): cosigned \(cp.size) events, root \(cp.root.base64)")
+                let conflicts = try witness.conflicts(origin)
+                let kept = conflicts == 0 ? "" : "; \(conflicts) contradicting checkpoint\(conflicts == 1 ? "" : "s") kept"
+                print("\(origin): cosigned \(cp.size) events, root \(cp.root.base64)\(kept)")
             }
             if !any { print("no checkpoint cosigned yet (\(peers.count) known log\(peers.count == 1 ? "" : "s") may submit theirs)") }
         }

@@ -287,7 +287,7 @@ struct FederationTests {
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("created"), "\(first.stderr)")
         let vkey = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parts = vkey.split(separator: "+")
+        let parts = vkey.split(separator: "+", maxSplits: 2)
         #expect(parts.count == 3 && parts[0] == "rcm.example/ts/witness", "\(vkey)")
         #expect([UInt8](base64: String(parts.last ?? ""))?.first == 0x04, "\(vkey)")
         let again = try n.run(["witness", "key"])

@@ -108,6 +108,10 @@ struct WitnessTests {
             proof[0][0] ^= 1
             #expect(try await Self.post(client, Self.body(old: size, proof: proof, note: grown.serialized)).status == .unprocessableContent)
             #expect(try Witness(log: s.witness, cosigner: s.cosigner).latest("b.example/node")?.size == size)
+            #expect(try Witness(log: s.witness, cosigner: s.cosigner).conflicts("b.example/node") == 1, "the refused checkpoint is kept")
+            // A body past the bound: 413, nothing read past it.
+            let huge = "old 0\n" + String(repeating: "A", count: Witness.maximumBody + 1)
+            #expect(try await Self.post(client, huge).status == .contentTooLarge)
             let second = try await Self.post(client, Self.body(old: size, proof: good, note: grown.serialized))
             #expect(second.status == .ok, "\(second.body)")
             #expect(try Witness(log: s.witness, cosigner: s.cosigner).latest("b.example/node")?.size == newSize)
@@ -152,6 +156,28 @@ struct WitnessTests {
         }
     }
 
+    @Test("with a token, add-checkpoint needs it, unless --public-log opens it with /checkpoint and the tiles")
+    func access() async throws {
+        let s = try Setup()
+        let note = try s.log.checkpoint()
+        for publicLog in [false, true] {
+            var config = ConsoleConfiguration()
+            config.cosigner = s.cosigner
+            config.token = Array("0123456789abcdef0123".utf8)
+            config.publicLog = publicLog
+            let console = Console(log: s.witness, configuration: config)
+            try await Application(router: console.router()).test(.router) { client in
+                let r = try await Self.post(client, Self.body(old: 0, note: note.serialized))
+                #expect(r.status == (publicLog ? .ok : .unauthorized), "public log \(publicLog): \(r.status)")
+            }
+        }
+        // Without --witness there is no such route.
+        try await Application(router: Console(log: s.witness, configuration: ConsoleConfiguration()).router()).test(.router) { client in
+            let r = try await Self.post(client, Self.body(old: 0, note: note.serialized))
+            #expect(r.status == .notFound)
+        }
+    }
+
     @Test("a cosignature checked by an independent implementation: Python's cryptography over the exact cosignature/v1 message and key id")
     func independentCheck() async throws {
         let s = try Setup()
@@ -163,7 +189,7 @@ struct WitnessTests {
             import base64, hashlib, sys
             from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
             vkey, text, line = open(sys.argv[1]).read().strip(), open(sys.argv[2]).read(), open(sys.argv[3]).read().strip()
-            name, keyid, blob = vkey.split("+")
+            name, keyid, blob = vkey.split("+", 2)
             raw = base64.b64decode(blob)
             assert raw[0] == 4, "type byte"
             pub = raw[1:]
