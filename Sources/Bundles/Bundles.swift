@@ -241,7 +241,7 @@ public enum Bundles {
     /// events of its other branch are not admitted (``VerifiedBundle/withheld``).
     public static func verify(
         _ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)], held: HeldLogs? = nil,
-        policy: TrustPolicy? = nil, path: String
+        policy: TrustPolicy? = nil, localSigner: VerifierKey? = nil, path: String
     ) throws -> VerifiedBundle {
         let h = b.header
         guard h.count == b.count else {
@@ -265,7 +265,10 @@ public enum Bundles {
         if let p = problems.first(where: { $0.seq >= UInt64.max / 2 }) {
             throw LedgerError(.badSignature, "\(path): key event \(p.event.id) (\(p.event.envelope.type)) is not valid: \(p.problem.message)")
         }
-        let exporterKeys = registry.bindings.values.filter { $0.actor == h.exporter && $0.revokedAt.map { $0 > Timestamp.now() } ?? true }.map(\.key)
+        var exporterKeys = registry.bindings.values.filter { $0.actor == h.exporter && $0.revokedAt.map { $0 > Timestamp.now() } ?? true }.map(\.key)
+        // A bundle this node wrote for itself from a peer's served tiles (`amparo sync`) is signed by
+        // its own node key; its content is the peer's, proven by the peer's signed checkpoint.
+        if let localSigner, h.exporter == localSigner.name { exporterKeys = [localSigner] }
         do {
             _ = try b.note.verified(by: exporterKeys)
         } catch {
@@ -509,6 +512,55 @@ public enum Bundles {
         return header
     }
 
+    /// Writes the bundle this node makes for itself from a peer's served log (`amparo sync`):
+    /// `events` (canonical bytes) with their indexes in the peer's log, the peer's whole tree
+    /// (`leaves`, 32 bytes each), its signed checkpoint and the evidence it serves; signed by this
+    /// node's key as exporter. Importing it runs every check of a bundle import.
+    public static func writeSynced(
+        to path: String, log: EventLog, origin: String, originKey: VerifierKey, checkpoint: String, evidence: [ForkEvidence],
+        events: [(bytes: [UInt8], index: UInt64)], leaves: [UInt8]
+    ) throws {
+        var edge = CompactRange()
+        for e in events { _ = edge.append(Merkle.leafHash(e.bytes)) }
+        var header = BundleHeader(
+            origin: origin, originKey: originKey.description, exporter: log.name, selection: ["synced": .bool(true)], count: events.count,
+            root: edge.root, checkpoint: checkpoint, consistency: [])
+        header.evidence = evidence
+        try FileIO.create(path) { write in
+            let compressor = try ZstdCompressor(level: 1)
+            var hasher = ContentHasher()
+            var buffer: [UInt8] = []
+            func emit(_ line: [UInt8]) throws {
+                hasher.line(line)
+                buffer += line
+                buffer.append(0x0A)
+                if buffer.count >= 1 << 20 {
+                    try compressor.write(buffer, to: write)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try emit(Array(BundleFormat.magic.utf8))
+            try emit(CanonicalJSON.encode(header.json))
+            for e in events { try emit(e.bytes) }
+            var at = 0
+            while at < events.count {
+                let end = min(events.count, at + BundleFormat.placedPerLine)
+                try emit(Array("\(BundleFormat.placedPrefix)\(events[at..<end].flatMap { PlacementLines.encode(log: 0, index: $0.index) }.base64)".utf8))
+                at = end
+            }
+            at = 0
+            while at < leaves.count {
+                let end = min(leaves.count, at + 32 * BundleFormat.leavesPerLine)
+                try emit(Array("\(BundleFormat.leavesPrefix)0 \(Array(leaves[at..<end]).base64)".utf8))
+                at = end
+            }
+            let text = "\(BundleFormat.noteMagic)\n\(origin)\n\(events.count)\n\(edge.root.base64)\n\(hasher.finish().base64)\n"
+            buffer += Array(try log.signedByNode(text).serialized.utf8)
+            try compressor.write(buffer, to: write)
+            try compressor.finish(to: write)
+        }
+    }
+
     // MARK: Import
 
     /// The one line of a FORK: which origins, why, and what was (not) admitted.
@@ -556,7 +608,7 @@ public enum Bundles {
     /// `progress` hears (done, total) over both passes (total: twice the events).
     public static func importBundle(
         path: String, into log: EventLog, bound: Int = BundleFormat.maximumSize, screen: (SignedEvent) throws -> Void = { _ in },
-        progress: ((UInt64, UInt64) -> Void)? = nil
+        progress: ((UInt64, UInt64) -> Void)? = nil, local: Bool = false
     ) throws -> ImportResult {
         // The first reading is complete only once the leaves and the note are read too.
         let scanned = try parse(reader: try LineReader(path: path, bound: bound), path: path, keep: false) { done, total in
@@ -567,7 +619,7 @@ public enum Bundles {
         let peers = PeerStore(log: log)
         let verified = try verify(
             scanned, trustAnchor: log.trustAnchor, heldKeyEvents: try log.keyEvents().map { ($0.seq, $0.event) }, held: HeldLogs(log: log),
-            policy: try FederationStore(log: log).policy()?.policy, path: path)
+            policy: try FederationStore(log: log).policy()?.policy, localSigner: local ? log.nodeKey : nil, path: path)
         // Evidence is kept whatever follows: what this ledger found, then what the bundle carried.
         for fork in verified.forks { try peers.recordFork(fork.evidence, held: fork.held) }
         let vouched = Dictionary(verified.placements.map { ($0.origin, $0.key) }) { a, _ in a }

@@ -184,8 +184,11 @@ struct Guard: RouterMiddleware {
         return response
     }
 
-    /// `/checkpoint`, `/tile/…` and the witness's `/add-checkpoint`: what `--public-log` opens.
-    static func isLogPath(_ path: String) -> Bool { path == "/checkpoint" || path.hasPrefix("/tile/") || path == "/add-checkpoint" }
+    /// `/checkpoint`, `/tile/…`, the witness's `/add-checkpoint` and what peers sync from
+    /// (`/amparo/placed/…`, `/amparo/evidence`): what `--public-log` opens.
+    static func isLogPath(_ path: String) -> Bool {
+        path == "/checkpoint" || path.hasPrefix("/tile/") || path == "/add-checkpoint" || path.hasPrefix("/amparo/placed/") || path == "/amparo/evidence"
+    }
 
     /// `Bearer TOKEN`, the token compared in constant time (every byte, whatever differs first).
     static func authorized(_ header: String?, token: [UInt8]) -> Bool {

@@ -59,6 +59,13 @@ struct Routes: Sendable {
             router.post("/add-checkpoint") { request, _ in try await Self.addCheckpoint(request, witness) }
         }
         router.get("/tile/**") { request, context in try tile(request, context) }
+        // For peers that sync (docs/federation.md): where each entry was first recorded, and the
+        // fork evidence this node holds.
+        router.get("/amparo/placed/**") { request, context in try placed(request, context) }
+        router.get("/amparo/evidence") { _, _ in
+            let forks = try PeerStore(log: console.log).forks().map(\.evidence)
+            return Self.plain(.ok, String(decoding: EvidenceFile.encode(forks), as: UTF8.self), type: "application/x-ndjson")
+        }
 
         router.get("/assets/console.css") { _, _ in asset(Assets.consoleCSS, "text/css; charset=utf-8") }
         router.get("/assets/report.css") { _, _ in asset(Assets.reportCSS, "text/css; charset=utf-8") }
@@ -566,6 +573,28 @@ struct Routes: Sendable {
 
     /// Tiles and entry bundles of the tree of the latest signed checkpoint: every one served is
     /// provable against a signed head, and never changes.
+    /// `/amparo/placed/<N>[.p/<W>]`: for the entries of entry bundle N of the latest checkpoint's
+    /// tree, one line each: `-` when this node first recorded it, else `<origin> <index>` where it
+    /// was first recorded (what a bundle's placements say).
+    func placed(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        guard case .entries(let n, let width)? = Tiles.parse(["entries"] + context.parameters.getCatchAll()) else {
+            throw HTTPError(.notFound, message: "not an entry bundle path (N[.p/W], as c2sp.org/tlog-tiles spells it)")
+        }
+        let peers = PeerStore(log: console.log)
+        let lines: String? = try console.log.snapshot {
+            guard let (size, _) = try console.log.latestCheckpoint(), n * UInt64(Tiles.fullWidth) + UInt64(width) <= size else { return nil }
+            var out = ""
+            for i in 0..<UInt64(width) {
+                guard let raw = try console.log.rawEntry(at: n * UInt64(Tiles.fullWidth) + i + 1) else { return nil }
+                let id = try SignedEvent(bytes: raw.bytes, checkCanonical: false).id
+                out += try peers.placement(of: id).map { "\($0.origin) \($0.index)\n" } ?? "-\n"
+            }
+            return out
+        }
+        guard let lines else { throw HTTPError(.notFound, message: "no such entry bundle in the tree of the latest checkpoint") }
+        return Self.plain(.ok, lines)
+    }
+
     func tile(_ request: Request, _ context: BasicRequestContext) throws -> Response {
         let segments = context.parameters.getCatchAll()
         guard let resource = Tiles.parse(segments) else { throw HTTPError(.notFound, message: "not a tile path (c2sp.org/tlog-tiles)") }

@@ -307,9 +307,14 @@ struct FederationTests {
 
     /// Starts `amparo serve --witness` on a free loopback port; returns the process and its URL.
     static func witnessServer(_ ledger: String) throws -> (Process, String) {
+        try server(["serve", "--ledger", ledger, "--witness", "--listen", "127.0.0.1:0"])
+    }
+
+    /// Starts `amparo` with `arguments` (a serve on port 0) and returns it with the URL it says.
+    static func server(_ arguments: [String]) throws -> (Process, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestSupport.productsDirectory + "/amparo")
-        process.arguments = ["serve", "--ledger", ledger, "--witness", "--listen", "127.0.0.1:0"]
+        process.arguments = arguments
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
@@ -404,6 +409,76 @@ struct FederationTests {
         let bad = try Self.run(n, ["policy", "set", "--ledger", "other", "bad.policy"])
         #expect(bad.status == 2 && bad.stderr.contains("bad.policy line 1: nobody is not a witness or group defined on an earlier line"), "\(bad.stderr)")
         #expect(try Self.run(n, ["policy", "show", "--ledger", "other"]).stdout.contains("quorum none"))
+    }
+
+    @Test(
+        "sync pulls a peer from what it serves: all, then what is new, then nothing; an unreachable peer is one line while the others go on; killed at random moments, nothing lost or doubled; a forked peer is a FORK with its evidence kept"
+    )
+    func sync() throws {
+        let n = try Self.secretariat()
+        let (ts, url) = try Self.server(["serve", "--ledger", n.dir + "/ledger", "--listen", "127.0.0.1:0"])
+        var servers = [ts]
+        defer {
+            for p in servers {
+                p.terminate()
+                p.waitUntilExit()
+            }
+        }
+        let node = try n.run(["keys", "show", "--node"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try Self.node(n, "nowhere", "nowhere.example/node")
+        let stranger = try Self.run(n, ["keys", "show", "--node", "--ledger", "nowhere"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try TestSupport.write("log \(node) \(url)\nlog \(stranger) http://127.0.0.1:1\nquorum none\n", to: n.dir + "/peers.policy")
+        try Self.node(n, "m", "m.example/node")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "m", "peers.policy"]).status == 0)
+        // Killed at random moments: each sync is one transaction a peer.
+        for delay in [0.05, 0.1, 0.15, 0.2, 0.3] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: TestSupport.productsDirectory + "/amparo")
+            p.arguments = ["sync", "--ledger", n.dir + "/m"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
+        let size = try Checkpoint(text: SignedNote(parsing: try n.run(["checkpoint"]).stdout).text).size
+        let first = try Self.run(n, ["sync", "--ledger", "m"])
+        #expect(first.status == 2, "the unreachable peer: \(first.stderr)")
+        #expect(first.stderrLines.count == 1 && first.stderr.contains("nowhere.example/node: not synced"), "\(first.stderr)")
+        #expect(first.stdout.contains("rcm.example/ts: "), "\(first.stdout)")
+        let log = try JSONParser.parse(try Self.run(n, ["log", "--ledger", "m", "--format", "json"]).stdout).arrayValue ?? []
+        #expect(UInt64(log.count) == size, "every event once")
+        #expect(Set(log.compactMap { $0["id"]?.stringValue }).count == log.count)
+        #expect(try Self.run(n, ["verify", "--ledger", "m"]).status == 0)
+        try TestSupport.write("log \(node) \(url)\nquorum none\n", to: n.dir + "/peer.policy")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "m", "peer.policy"]).status == 0)
+        #expect(try Self.run(n, ["sync", "--ledger", "m"]).stdout == "rcm.example/ts: up to date at \(size) events\n")
+        // The peer grows: only what is new.
+        try FileManager.default.copyItem(atPath: n.dir + "/ledger", toPath: n.dir + "/fork")
+        try n.act("MX", ["case", "request", "--case", "MX-2015-0001", "--occurred", "2015-04-04", "--to", "US", "--note", "NV-1", "--mission", "m"])
+        let grown = try Self.run(n, ["sync", "--ledger", "m"])
+        #expect(grown.status == 0, "\(grown.stderr)")
+        #expect(grown.stdout.contains("\(size) → \(size + 1) events, 1 imported"), "\(grown.stdout)")
+        // The same node key serving another history: FORK, evidence kept, nothing of it imported.
+        let other = try Self.run(
+            n,
+            [
+                "case", "request", "--ledger", "fork", "--case", "MX-2015-0001", "--occurred", "2015-04-05", "--to", "US", "--note", "NV-2", "--mission", "m",
+                "--key", "MX.pem",
+            ])
+        #expect(other.status == 0, "\(other.stderr)")
+        let (forked, forkURL) = try Self.server(["serve", "--ledger", n.dir + "/fork", "--listen", "127.0.0.1:0"])
+        servers.append(forked)
+        try TestSupport.write("log \(node) \(forkURL)\nquorum none\n", to: n.dir + "/fork.policy")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "m", "fork.policy"]).status == 0)
+        let before = try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout
+        let fork = try Self.run(n, ["sync", "--ledger", "m"])
+        #expect(fork.status == 1, "\(fork.stderr)")
+        #expect(fork.stderr.contains("rcm.example/ts: FORK: \(forkURL): rcm.example/ts presents a log"), "\(fork.stderr)")
+        #expect(try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout == before)
+        let verify = try Self.run(n, ["verify", "--ledger", "m"])
+        #expect(verify.status == 1 && verify.stdout.contains("FORK: rcm.example/ts signed two histories"), "\(verify.stdout)")
     }
 
     // MARK: Reproduction 4

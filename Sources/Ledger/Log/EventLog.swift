@@ -284,6 +284,12 @@ public final class EventLog: Sendable {
         }
     }
 
+    /// `text` signed by this node's key (named after the ledger): a note only this node can make,
+    /// such as the bundle it writes for itself from a peer's served tiles.
+    public func signedByNode(_ text: String) throws -> SignedNote {
+        try SignedNote.sign(text: text, with: [try nodeSigningKey()])
+    }
+
     /// The node's signing key, read from its file on first use.
     func nodeSigningKey() throws -> SigningKey {
         if let key = cachedNodeSigningKey.withLock({ $0 }) { return key }

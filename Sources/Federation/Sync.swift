@@ -1,0 +1,157 @@
+import AsyncHTTPClient
+import Bundles
+import Foundation
+import Ledger
+import NIOCore
+import NIOHTTP1
+
+/// Live sync: each peer the trust policy lists with a URL is read from what it serves (its
+/// checkpoint, C2SP tlog-tiles leaves and entry bundles, where each entry was first recorded, the
+/// fork evidence it holds), and what is new is imported with every check of a bundle import
+/// (signatures, the screen, placement against the tree held of the peer, evidence), through a
+/// bundle this node writes for itself and signs with its own node key. One transaction a peer: a
+/// sync killed half way leaves nothing half imported, and the next run starts from what was kept.
+public enum Sync {
+    /// What syncing one peer did.
+    public struct Outcome: Sendable {
+        public let peer: String
+        public let ok: Bool
+        /// FORK: the peer's log does not agree with the tree held of it (evidence kept).
+        public let fork: Bool
+        public let detail: String
+    }
+
+    /// Bounds on what a peer serves: a checkpoint or evidence answer, one tile.
+    public static let maximumAnswer = 16 << 20
+
+    /// Syncs every peer of `policy` with a URL, one after the other; one peer's failure is its own
+    /// outcome. `screen` and `progress` are bundle import's.
+    public static func pull(
+        log: EventLog, policy: TrustPolicy, work: String, timeout: Int64 = 30, screen: @escaping (SignedEvent) throws -> Void = { _ in }
+    ) async -> [Outcome] {
+        var outcomes: [Outcome] = []
+        for peer in policy.logs where peer.key.name != log.name {
+            guard let url = peer.url else { continue }
+            do {
+                outcomes.append(try await pull(log: log, policy: policy, peer: peer.key, url: url, work: work, timeout: timeout, screen: screen))
+            } catch let found as ForkFound {
+                outcomes.append(Outcome(peer: peer.key.name, ok: false, fork: true, detail: found.message))
+            } catch let error as LedgerError {
+                outcomes.append(Outcome(peer: peer.key.name, ok: false, fork: error.code == .fork, detail: error.message))
+            } catch {
+                outcomes.append(Outcome(peer: peer.key.name, ok: false, fork: false, detail: "\(url) is unreachable: \(error)"))
+            }
+        }
+        return outcomes
+    }
+
+    static func pull(
+        log: EventLog, policy: TrustPolicy, peer: VerifierKey, url: String, work: String, timeout: Int64, screen: @escaping (SignedEvent) throws -> Void
+    ) async throws -> Outcome {
+        let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        // An unreachable peer costs at most 10 s (the HTTP client retries a refused connection
+        // until the deadline); what follows has the whole timeout.
+        let noteText = String(decoding: try await get(base + "/checkpoint", timeout: min(timeout, 10)), as: UTF8.self)
+        let note: SignedNote
+        let checkpoint: Checkpoint
+        do {
+            note = try SignedNote(parsing: noteText)
+            checkpoint = try Checkpoint.verify(note: noteText, key: peer)
+        } catch {
+            throw LedgerError(.badSignature, "\(base)/checkpoint is not a checkpoint signed by \(peer.reference): \(error.message)")
+        }
+        guard checkpoint.origin == peer.name else { throw LedgerError(.badSignature, "\(base)/checkpoint is of \(checkpoint.origin), not \(peer.name)") }
+        let verdict = policy.evaluate(note)
+        guard verdict.accepted else {
+            let by = verdict.cosigned.isEmpty ? "no witness of the policy" : verdict.cosigned.joined(separator: ", ")
+            throw LedgerError(.unauthorized, "its checkpoint of \(checkpoint.size) events is cosigned by \(by): the trust policy's quorum is not met")
+        }
+        let peers = PeerStore(log: log)
+        let held = try peers.record(peer.name)
+        let heldSize = held?.checkpoint.size ?? 0
+        if let held, held.checkpoint.size == checkpoint.size, held.checkpoint.root == checkpoint.root {
+            return Outcome(peer: peer.name, ok: true, fork: false, detail: "up to date at \(checkpoint.size) events")
+        }
+        // The peer's whole tree: what this node mirrors, then the level-0 tiles past it.
+        let mirrored = min(held?.mirrored ?? 0, held?.checkpoint.size ?? 0, checkpoint.size) / 256 * 256
+        var leaves: [UInt8] = []
+        leaves.reserveCapacity(Int(checkpoint.size) * 32)
+        if mirrored > 0 { try peers.forEachMirroredLeaf(peer.name, count: mirrored) { _, h in leaves += h } }
+        var n = mirrored / 256
+        while UInt64(leaves.count / 32) < checkpoint.size {
+            let width = Int(min(256, checkpoint.size - n * 256))
+            let tile = try await get(base + "/tile/0/" + path(n, width), timeout: timeout)
+            guard tile.count == 32 * width else {
+                throw LedgerError(.corrupt, "\(base): tile 0/\(path(n, width)) holds \(tile.count) bytes, not \(32 * width)")
+            }
+            leaves += tile
+            n += 1
+        }
+        // The entries past what is held (a smaller or diverging tree is judged by the import).
+        let first = min(heldSize, checkpoint.size) / 256 * 256
+        var events: [(bytes: [UInt8], index: UInt64)] = []
+        n = first / 256
+        var index = first
+        while index < checkpoint.size {
+            let width = Int(min(256, checkpoint.size - n * 256))
+            let bundle = try await get(base + "/tile/entries/" + path(n, width), timeout: timeout)
+            let placed = String(decoding: try await get(base + "/amparo/placed/" + path(n, width), timeout: timeout), as: UTF8.self)
+                .split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            guard placed.count == width else { throw LedgerError(.corrupt, "\(base): placements of entries \(n) do not number \(width)") }
+            var at = 0
+            for i in 0..<width {
+                guard at + 2 <= bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) ends early") }
+                let length = Int(bundle[at]) << 8 | Int(bundle[at + 1])
+                guard at + 2 + length <= bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) ends early") }
+                let bytes = Array(bundle[at + 2..<at + 2 + length])
+                at += 2 + length
+                guard Merkle.leafHash(bytes) == Array(leaves[Int(index) * 32..<Int(index) * 32 + 32]) else {
+                    throw LedgerError(.corrupt, "\(base): entry \(index) is not the leaf its tile holds")
+                }
+                // The peer's own events, and the key events every signature needs; events it
+                // received from another node come from that node.
+                if placed[i] == "-" || (try? SignedEvent(bytes: bytes, checkCanonical: false)).map({ KeyRegistry.isKeyEvent($0.envelope.type) }) == true {
+                    if index >= heldSize || placed[i] == "-" { events.append((bytes, index)) }
+                }
+                index += 1
+            }
+            guard at == bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) holds more than \(width) entries") }
+            n += 1
+        }
+        let evidence = (try? EvidenceFile.decode(try await get(base + "/amparo/evidence", timeout: timeout), path: base + "/amparo/evidence")) ?? []
+        let file = work + "/sync-\(UUID().uuidString).bundle"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Bundles.writeSynced(
+            to: file, log: log, origin: peer.name, originKey: peer, checkpoint: noteText, evidence: evidence, events: events, leaves: leaves)
+        // What the import says names the peer, not the file this node wrote for itself.
+        let result: Bundles.ImportResult
+        do {
+            result = try Bundles.importBundle(path: file, into: log, screen: screen, local: true)
+        } catch let found as ForkFound {
+            throw LedgerError(.fork, found.message.replacingOccurrences(of: file, with: base))
+        } catch let error as LedgerError {
+            throw LedgerError(error.code, error.message.replacingOccurrences(of: file, with: base))
+        }
+        return Outcome(
+            peer: peer.name, ok: true, fork: false,
+            detail: "\(heldSize) → \(checkpoint.size) events, \(result.added) imported, \(result.skipped) already held")
+    }
+
+    /// `N` or `N.p/W` in the tile spelling (`x001/234`).
+    static func path(_ n: UInt64, _ width: Int) -> String {
+        let name = Tiles.encode(n)
+        return width == 256 ? name : "\(name).p/\(width)"
+    }
+
+    static func get(_ url: String, timeout: Int64) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
+        let body = try await response.body.collect(upTo: maximumAnswer)
+        guard response.status.code == 200 else {
+            throw LedgerError(
+                .io, "\(url) answered \(response.status.code): \(String(buffer: body).prefix(160).trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return Array(buffer: body)
+    }
+}

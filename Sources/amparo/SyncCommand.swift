@@ -1,0 +1,88 @@
+import ArgumentParser
+import Bundles
+import Dispatch
+import Federation
+import Foundation
+import Ledger
+import Synchronization
+
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Pull every peer the trust policy lists with a URL, from what it serves, and import what is new.",
+        discussion: """
+            For each `log <vkey> <url>` of the policy (`amparo policy set`): its /checkpoint (signed by \
+            its node key, cosigned to the policy's quorum), its tiles (c2sp.org/tlog-tiles) and entry \
+            bundles from the size held, where each entry was first recorded (/amparo/placed/) and the \
+            fork evidence it holds (/amparo/evidence). The peer's own events (and every key event) are \
+            imported with every check of `amparo bundle import`: signatures, the personal-data screen, \
+            the peer's tree placed against the one held (a FORK keeps its evidence and admits nothing \
+            of the other branch), evidence. Events a peer received from another node are taken from \
+            that node. One line a peer. One transaction a peer: a sync killed half way is simply run \
+            again. With --every, it runs again after each interval until stopped (SIGINT, SIGTERM).
+            Exit status: 0 every peer synced; 1 a FORK; 2 a peer unreachable, refused (quorum not met, \
+            a bad signature) or a usage error, while the other peers go on.
+            """
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(help: ArgumentHelp("Run again after this interval (e.g. 30s, 5m, 1h) until stopped.", valueName: "DURATION"))
+    var every: String?
+
+    func validate() throws {
+        if let every, Self.seconds(every) == nil { throw ValidationError("--every \(every) is not a duration such as 30s, 5m or 1h (at least 1s)") }
+    }
+
+    static func seconds(_ text: String) -> UInt32? {
+        guard let unit = text.last, let n = UInt32(text.dropLast()), n > 0 else { return nil }
+        switch unit {
+        case "s": return n
+        case "m": return n.multipliedReportingOverflow(by: 60).overflow ? nil : n * 60
+        case "h": return n.multipliedReportingOverflow(by: 3600).overflow ? nil : n * 3600
+        default: return nil
+        }
+    }
+
+    func run() throws {
+        let log = try ledger.open()
+        guard let (policy, _) = try FederationStore(log: log).policy() else {
+            throw LedgerError(.usage, "no trust policy is set: `amparo policy set FILE` names the peers to sync from (log <vkey> <url>)")
+        }
+        guard policy.logs.contains(where: { $0.url != nil && $0.key.name != log.name }) else {
+            throw LedgerError(.usage, "the trust policy names no peer with a URL (log <vkey> <url>): nothing to sync from")
+        }
+        var status: Int32 = 0
+        repeat {
+            status = try round(log, policy)
+            if let every { sleep(Self.seconds(every) ?? 60) }
+        } while every != nil
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// One round: every peer, one line each; the exit status it calls for.
+    func round(_ log: EventLog, _ policy: TrustPolicy) throws -> Int32 {
+        let screen = try Privacy.importScreen(ledger, file: "sync")
+        let result = Mutex<[Sync.Outcome]>([])
+        let done = DispatchSemaphore(value: 0)
+        let work = log.path
+        Task {
+            let outcomes = await Sync.pull(log: log, policy: policy, work: work, screen: screen)
+            result.withLock { $0 = outcomes }
+            done.signal()
+        }
+        done.wait()
+        let outcomes = result.withLock { $0 }
+        catchUpAfterAppend(log)
+        var status: Int32 = 0
+        for o in outcomes {
+            if o.ok {
+                print("\(o.peer): \(o.detail)")
+            } else {
+                Output.note("amparo: \(o.peer): \(o.fork ? "" : "not synced: ")\(o.detail)")
+                status = max(status, o.fork ? 1 : 2)
+            }
+        }
+        return outcomes.contains(where: \.fork) ? 1 : status
+    }
+}
