@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Ledger", "LMDB", "Agreement", "Projections", "Service", "Reports", "L10n", "Bundles",
+                "Ledger", "LMDB", "Agreement", "Projections", "Service", "Reports", "L10n", "Bundles", "Federation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import Agreement
 import Bundles
+import Federation
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -30,6 +31,10 @@ public struct ConsoleConfiguration: Sendable {
     /// With a cosigner, the node answers C2SP tlog-witness `POST /add-checkpoint` for the logs it
     /// knows (`--witness`), cosigning with its own witness key.
     public var cosigner: Cosigner?
+    /// With an interval, the node syncs from the peers of its trust policy in the background
+    /// (`--sync-every`), each round through `screen()`, the import's personal-data screen.
+    public var syncEvery: Duration?
+    public var syncScreen: @Sendable () -> (SignedEvent) throws -> Void = { { _ in } }
 
     public init() {}
 
@@ -121,6 +126,7 @@ public final class Console: Sendable {
             }()
         )
         app.addServices(BackgroundVerify(console: self))
+        if configuration.syncEvery != nil { app.addServices(BackgroundSync(console: self)) }
         return app
     }
 
@@ -145,6 +151,31 @@ struct BackgroundVerify: ServiceLifecycle.Service {
                 while !Task.isCancelled {
                     Thread.detachNewThread { console.verifyIfGrown() }
                     try await Task.sleep(for: console.configuration.verifyEvery)
+                }
+            }
+        } catch is CancellationError {}
+    }
+}
+
+/// `amparo sync` in the background (`serve --sync-every`): a round at start and after every
+/// interval, one line on stderr a peer that failed; the projections catch up after it.
+struct BackgroundSync: ServiceLifecycle.Service {
+    let console: Console
+
+    func run() async throws {
+        let console = self.console
+        guard let every = console.configuration.syncEvery else { return }
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    if let (policy, _) = try? FederationStore(log: console.log).policy() {
+                        let outcomes = await Sync.pull(log: console.log, policy: policy, work: console.log.path, screen: console.configuration.syncScreen())
+                        for o in outcomes where !o.ok {
+                            FileHandle.standardError.write(Data("amparo: sync: \(o.peer): \(o.detail)\n".utf8))
+                        }
+                        _ = try? console.projections()
+                    }
+                    try await Task.sleep(for: every)
                 }
             }
         } catch is CancellationError {}

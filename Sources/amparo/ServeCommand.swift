@@ -19,7 +19,8 @@ struct ServeCommand: ParsableCommand {
             The console never signs the log and never appends; it brings the projections up to date as the CLI does and \
             runs verify in the background whenever the log grew. With --witness it also answers POST /add-checkpoint \
             (c2sp.org/tlog-witness) for the logs this node knows from their bundles, cosigning with its own witness key \
-            (c2sp.org/tlog-cosignature), never with the node key (docs/federation.md). It listens on loopback unless told otherwise; any other \
+            (c2sp.org/tlog-cosignature), never with the node key. With --sync-every it syncs from the peers of the \
+            trust policy in the background, as `amparo sync` does (docs/federation.md). It listens on loopback unless told otherwise; any other \
             address needs --token-file (--public-log opens /checkpoint, /tile/ and /add-checkpoint without it). Stop it \
             with Ctrl-C (SIGINT) or SIGTERM.
             Exit status: 0 stopped by a signal, 2 usage error, a port in use or a ledger that cannot be opened.
@@ -52,10 +53,19 @@ struct ServeCommand: ParsableCommand {
     )
     var witness = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Sync from the peers of the trust policy in the background, at start and then after each interval (e.g. 30s, 5m), as `amparo sync` does; the ledger must be writable.",
+            valueName: "DURATION"))
+    var syncEvery: String?
+
     func validate() throws {
         guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1") }
         _ = try Self.hostPort(listen)
         if let lang, Language(rawValue: lang) == nil { throw ValidationError("--lang \(lang) is not es or en") }
+        if let syncEvery, SyncCommand.seconds(syncEvery) == nil {
+            throw ValidationError("--sync-every \(syncEvery) is not a duration such as 30s, 5m or 1h (at least 1s)")
+        }
         if tokenFile == nil, !ConsoleConfiguration.isLoopback(try Self.hostPort(listen).host) {
             throw ValidationError(
                 "--listen \(listen) is not a loopback address: anyone who reaches it could read the ledger; give --token-file FILE (a bearer token), or listen on 127.0.0.1"
@@ -99,6 +109,14 @@ struct ServeCommand: ParsableCommand {
                 throw LedgerError(.readOnly, "\(log.path) is read-only: a witness stores what it cosigns; serve --witness where the ledger can be written")
             }
             config.cosigner = try Witness.cosigner(for: log, create: false).0
+        }
+        if let syncEvery, let seconds = SyncCommand.seconds(syncEvery) {
+            guard !log.isReadOnly else {
+                throw LedgerError(.readOnly, "\(log.path) is read-only: sync appends; serve --sync-every where the ledger can be written")
+            }
+            config.syncEvery = .seconds(Int64(seconds))
+            let options = ledger
+            config.syncScreen = { Privacy.importScreen(options, file: "sync") }
         }
         let console = Console(log: log, configuration: config)
         let app = console.application { port in Output.note(Strings.serving(host: host, port: port, ledger: ledger.path)) }

@@ -481,6 +481,34 @@ struct FederationTests {
         #expect(verify.status == 1 && verify.stdout.contains("FORK: rcm.example/ts signed two histories"), "\(verify.stdout)")
     }
 
+    @Test("serve --sync-every syncs from the policy's peers in the background")
+    func backgroundSync() throws {
+        let n = try Self.secretariat()
+        let (ts, url) = try Self.server(["serve", "--ledger", n.dir + "/ledger", "--listen", "127.0.0.1:0"])
+        var servers = [ts]
+        defer {
+            for p in servers {
+                p.terminate()
+                p.waitUntilExit()
+            }
+        }
+        let node = try n.run(["keys", "show", "--node"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try TestSupport.write("log \(node) \(url)\nquorum none\n", to: n.dir + "/peer.policy")
+        try Self.node(n, "m", "m.example/node")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "m", "peer.policy"]).status == 0)
+        let (m, _) = try Self.server(["serve", "--ledger", n.dir + "/m", "--listen", "127.0.0.1:0", "--sync-every", "1s"])
+        servers.append(m)
+        let size = try n.run(["checkpoint"]).stdout.split(separator: "\n")[1]
+        var held = ""
+        for _ in 0..<100 where held != size {
+            Thread.sleep(forTimeInterval: 0.1)
+            held = try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+        }
+        #expect(held == size, "the node did not sync in 10 s")
+        let bad = try TestSupport.run(["serve", "--ledger", n.dir + "/m", "--sync-every", "soon"])
+        #expect(bad.status == 2 && bad.stderr.contains("--sync-every soon is not a duration"), "\(bad.stderr)")
+    }
+
     // MARK: Reproduction 4
 
     @Test("4. the assisting State records the scope agreed before the requesting State's note arrives: pending, then settled silently")
