@@ -52,6 +52,14 @@ public enum Sync {
         // An unreachable peer costs at most 10 s (the HTTP client retries a refused connection
         // until the deadline); what follows has the whole timeout.
         let noteText = String(decoding: try await get(base + "/checkpoint", timeout: min(timeout, 10)), as: UTF8.self)
+        // Evidence next, whatever follows: it is checked with each origin's key alone, so a peer
+        // whose own checkpoint is not accepted still passes on what it found.
+        let keys = Dictionary(policy.logs.map { ($0.key.name, $0.key) }) { a, _ in a }
+        if let served = try? await get(base + "/amparo/evidence", timeout: min(timeout, 10)), !served.isEmpty,
+            let evidence = try? EvidenceFile.decode(served, path: base + "/amparo/evidence")
+        {
+            _ = try? PeerStore(log: log).importEvidence(evidence, onlyKnown: keys)
+        }
         let note: SignedNote
         let checkpoint: Checkpoint
         do {
@@ -118,7 +126,7 @@ public enum Sync {
             guard at == bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) holds more than \(width) entries") }
             n += 1
         }
-        let evidence = (try? EvidenceFile.decode(try await get(base + "/amparo/evidence", timeout: timeout), path: base + "/amparo/evidence")) ?? []
+        let evidence: [ForkEvidence] = []
         let file = work + "/sync-\(UUID().uuidString).bundle"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Bundles.writeSynced(
