@@ -437,21 +437,7 @@ public enum Bundles {
         let relayedIndex = Dictionary(relayed.enumerated().map { ($0.element.origin, (k: $0.offset + 1, size: $0.element.record.checkpoint.size)) }) { a, _ in a
         }
         try log.snapshot {
-            try FileIO.create(out) { write in
-                let compressor = try ZstdCompressor(level: level)
-                var hasher = ContentHasher()
-                var buffer: [UInt8] = []
-                func emit(_ line: [UInt8]) throws {
-                    hasher.line(line)
-                    buffer += line
-                    buffer.append(0x0A)
-                    if buffer.count >= 1 << 20 {
-                        try compressor.write(buffer, to: write)
-                        buffer.removeAll(keepingCapacity: true)
-                    }
-                }
-                try emit(Array(BundleFormat.magic.utf8))
-                try emit(CanonicalJSON.encode(header.json))
+            try writeBundle(to: out, header: header, level: level, sign: { try SignedNote.sign(text: $0, with: [signer]) }) { emit in
                 // Where each event was first recorded: this node's own events in its own log (0), an
                 // event received from another node in that origin's mirrored log.
                 var placed: [UInt8] = []
@@ -468,44 +454,33 @@ public enum Bundles {
                     progress?(raw.seq, checkpoint.size)
                     return true
                 }
-                var at = 0
-                while at < placed.count {
-                    let end = min(placed.count, at + 10 * BundleFormat.placedPerLine)
-                    try emit(Array("\(BundleFormat.placedPrefix)\(Array(placed[at..<end]).base64)".utf8))
-                    at = end
-                }
+                try emitLines(BundleFormat.placedPrefix, placed, every: 10 * BundleFormat.placedPerLine, emit)
                 // The leaf hashes of each log, 256 to a line: this ledger's own, then each mirror.
-                func leaves(_ k: Int, size: UInt64, _ leaf: (UInt64) throws -> Hash32?) throws {
-                    var i: UInt64 = 0
-                    while i < size {
-                        var line: [UInt8] = []
-                        let end = min(size, i + UInt64(BundleFormat.leavesPerLine))
-                        while i < end {
-                            guard let h = try leaf(i) else { throw LedgerError(.corrupt, "leaf \(i) of log \(k) is missing from this ledger") }
-                            line += h
-                            i += 1
+                var own: [UInt8] = []
+                try log.read { snapshot in
+                    for i in 0..<checkpoint.size {
+                        guard let h = try log.storedSubtree(in: snapshot, level: 0, index: i) else {
+                            throw LedgerError(.corrupt, "\(log.path): leaf \(i) of this ledger's tree is missing; run `amparo verify`")
                         }
-                        try emit(Array("\(BundleFormat.leavesPrefix)\(k) \(line.base64)".utf8))
+                        own += h
+                        if own.count == 32 * BundleFormat.leavesPerLine {
+                            try emitLines(BundleFormat.leavesPrefix + "0 ", own, every: own.count, emit)
+                            own.removeAll(keepingCapacity: true)
+                        }
                     }
                 }
-                try log.read { snapshot in
-                    try leaves(0, size: checkpoint.size) { try log.storedSubtree(in: snapshot, level: 0, index: $0) }
-                }
+                try emitLines(BundleFormat.leavesPrefix + "0 ", own, every: 32 * BundleFormat.leavesPerLine, emit)
                 for (k, r) in relayed.enumerated() {
-                    // One snapshot of the mirror, 256 leaves to a line.
                     var line: [UInt8] = []
-                    try peers.forEachMirroredLeaf(r.origin, count: r.record.checkpoint.size) { i, h in
+                    try peers.forEachMirroredLeaf(r.origin, count: r.record.checkpoint.size) { _, h in
                         line += h
-                        if line.count == 32 * BundleFormat.leavesPerLine || i + 1 == r.record.checkpoint.size {
-                            try emit(Array("\(BundleFormat.leavesPrefix)\(k + 1) \(line.base64)".utf8))
+                        if line.count == 32 * BundleFormat.leavesPerLine {
+                            try emitLines(BundleFormat.leavesPrefix + "\(k + 1) ", line, every: line.count, emit)
                             line.removeAll(keepingCapacity: true)
                         }
                     }
+                    try emitLines(BundleFormat.leavesPrefix + "\(k + 1) ", line, every: 32 * BundleFormat.leavesPerLine, emit)
                 }
-                let text = "\(BundleFormat.noteMagic)\n\(header.origin)\n\(count)\n\(header.root.base64)\n\(hasher.finish().base64)\n"
-                buffer += Array(try SignedNote.sign(text: text, with: [signer]).serialized.utf8)
-                try compressor.write(buffer, to: write)
-                try compressor.finish(to: write)
             }
         }
         try store.recordExport(checkpoint.size)
@@ -526,38 +501,71 @@ public enum Bundles {
             origin: origin, originKey: originKey.description, exporter: log.name, selection: ["synced": .bool(true)], count: events.count,
             root: edge.root, checkpoint: checkpoint, consistency: [])
         header.evidence = evidence
-        try FileIO.create(path) { write in
-            let compressor = try ZstdCompressor(level: 1)
-            var hasher = ContentHasher()
-            var buffer: [UInt8] = []
-            func emit(_ line: [UInt8]) throws {
-                hasher.line(line)
-                buffer += line
-                buffer.append(0x0A)
-                if buffer.count >= 1 << 20 {
-                    try compressor.write(buffer, to: write)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            try emit(Array(BundleFormat.magic.utf8))
-            try emit(CanonicalJSON.encode(header.json))
+        try writeBundle(to: path, header: header, level: 1, sign: log.signedByNode) { emit in
             for e in events { try emit(e.bytes) }
-            var at = 0
-            while at < events.count {
-                let end = min(events.count, at + BundleFormat.placedPerLine)
-                try emit(Array("\(BundleFormat.placedPrefix)\(events[at..<end].flatMap { PlacementLines.encode(log: 0, index: $0.index) }.base64)".utf8))
-                at = end
+            try emitLines(
+                BundleFormat.placedPrefix, events.flatMap { PlacementLines.encode(log: 0, index: $0.index) }, every: 10 * BundleFormat.placedPerLine,
+                emit)
+            try emitLines(BundleFormat.leavesPrefix + "0 ", leaves, every: 32 * BundleFormat.leavesPerLine, emit)
+        }
+    }
+
+    /// The one way a bundle file is written: magic and header, the lines `body` emits (events,
+    /// placements, leaves), then the exporter's note over the content hash, through the
+    /// streaming compressor into a temporary file moved into place (a failure leaves no file).
+    static func writeBundle(
+        to path: String, header: BundleHeader, level: Int32, sign: (String) throws -> SignedNote,
+        _ body: (_ emit: ([UInt8]) throws -> Void) throws -> Void
+    ) throws {
+        try FileIO.create(path) { write in
+            try withoutActuallyEscaping(write) { write in
+                let sink = LineSink(compressor: try ZstdCompressor(level: level), write: write)
+                try sink.emit(Array(BundleFormat.magic.utf8))
+                try sink.emit(CanonicalJSON.encode(header.json))
+                try body(sink.emit)
+                let text = "\(BundleFormat.noteMagic)\n\(header.origin)\n\(header.count)\n\(header.root.base64)\n\(sink.hasher.finish().base64)\n"
+                try sink.finish(Array(try sign(text).serialized.utf8))
             }
-            at = 0
-            while at < leaves.count {
-                let end = min(leaves.count, at + 32 * BundleFormat.leavesPerLine)
-                try emit(Array("\(BundleFormat.leavesPrefix)0 \(Array(leaves[at..<end]).base64)".utf8))
-                at = end
+        }
+    }
+
+    /// Lines through the compressor, a megabyte at a time, each hashed into the content hash.
+    final class LineSink {
+        let compressor: ZstdCompressor
+        let write: ([UInt8]) throws -> Void
+        var hasher = ContentHasher()
+        var buffer: [UInt8] = []
+
+        init(compressor: ZstdCompressor, write: @escaping ([UInt8]) throws -> Void) {
+            self.compressor = compressor
+            self.write = write
+        }
+
+        func emit(_ line: [UInt8]) throws {
+            hasher.line(line)
+            buffer += line
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 20 {
+                try compressor.write(buffer, to: write)
+                buffer.removeAll(keepingCapacity: true)
             }
-            let text = "\(BundleFormat.noteMagic)\n\(origin)\n\(events.count)\n\(edge.root.base64)\n\(hasher.finish().base64)\n"
-            buffer += Array(try log.signedByNode(text).serialized.utf8)
+        }
+
+        /// The note (not hashed: it signs the hash), then the end of the stream.
+        func finish(_ note: [UInt8]) throws {
+            buffer += note
             try compressor.write(buffer, to: write)
             try compressor.finish(to: write)
+        }
+    }
+
+    /// `bytes` as lines `prefix BASE64`, `every` bytes to a line (nothing for no bytes).
+    static func emitLines(_ prefix: String, _ bytes: [UInt8], every: Int, _ emit: ([UInt8]) throws -> Void) throws {
+        var at = 0
+        while at < bytes.count {
+            let end = min(bytes.count, at + every)
+            try emit(Array("\(prefix)\(Array(bytes[at..<end]).base64)".utf8))
+            at = end
         }
     }
 

@@ -40,17 +40,6 @@ public struct PeerStore {
             mirrored: UInt64(max(0, v["mirror"]?.integerValue ?? 0)))
     }
 
-    /// Keeps every checkpoint of `origin` a verified bundle carried (by size), and the newest as
-    /// the one held (never moves back).
-    public func remember(origin: String, nodeKey: VerifierKey, checkpointNote: String, checkpoint: Checkpoint) throws {
-        let held = try record(origin)
-        try log.write { txn in
-            try remember(
-                txn, try PeerStore.databases(txn), origin: origin, nodeKey: nodeKey, checkpointNote: checkpointNote, checkpoint: checkpoint, held: held,
-                leaves: nil)
-        }
-    }
-
     /// The databases a write of peer records needs.
     struct Databases {
         let peers: Database
@@ -81,7 +70,8 @@ public struct PeerStore {
         return (String(decoding: v[..<zero], as: UTF8.self), Array(v[(zero + 1)...]).bigEndianUInt64)
     }
 
-    /// The same inside `txn`, with the log's leaves (`leaves`: 32 bytes each, from index 0) when
+    /// Keeps every checkpoint of `origin` a verified bundle carried (by size), and the newest as
+    /// the one held (never moves back), inside `txn`; with the log's leaves (`leaves`: 32 bytes each, from index 0) when
     /// the bundle carried them: the mirror grows by the leaves past what it held.
     func remember(
         _ txn: borrowing Transaction, _ dbs: Databases, origin: String, nodeKey: VerifierKey, checkpointNote: String, checkpoint: Checkpoint,

@@ -126,11 +126,10 @@ public enum Sync {
             guard at == bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) holds more than \(width) entries") }
             n += 1
         }
-        let evidence: [ForkEvidence] = []
         let file = work + "/sync-\(UUID().uuidString).bundle"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Bundles.writeSynced(
-            to: file, log: log, origin: peer.name, originKey: peer, checkpoint: noteText, evidence: evidence, events: events, leaves: leaves)
+            to: file, log: log, origin: peer.name, originKey: peer, checkpoint: noteText, evidence: [], events: events, leaves: leaves)
         // What the import says names the peer, not the file this node wrote for itself.
         let result: Bundles.ImportResult
         do {
