@@ -69,6 +69,11 @@ public enum Sync {
             throw LedgerError(.badSignature, "\(base)/checkpoint is not a checkpoint signed by \(peer.reference): \(error.message)")
         }
         guard checkpoint.origin == peer.name else { throw LedgerError(.badSignature, "\(base)/checkpoint is of \(checkpoint.origin), not \(peer.name)") }
+        // What a peer claims is bounded before anything is fetched or held for it.
+        guard checkpoint.size <= BundleFormat.maximumLeaves else {
+            throw LedgerError(
+                .corrupt, "\(base)/checkpoint claims \(checkpoint.size) events, past the bound of \(BundleFormat.maximumLeaves) a sync (like a bundle) holds")
+        }
         let verdict = policy.evaluate(note)
         guard verdict.accepted else {
             let by = verdict.cosigned.isEmpty ? "no witness of the policy" : verdict.cosigned.joined(separator: ", ")
