@@ -509,6 +509,23 @@ struct FederationTests {
         #expect(bad.status == 2 && bad.stderr.contains("--sync-every soon is not a duration"), "\(bad.stderr)")
     }
 
+    @Test(
+        "tools/federation: four nodes serving, witnessing and syncing under a 2-of-3 policy; the equivocating node is caught by every other node in one round"
+    )
+    func federationCommand() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        // timeout(1) bounds the run: the script stops its servers itself (SIGTERM, then SIGKILL).
+        let run = try TestSupport.runExecutable(
+            "/usr/bin/timeout", ["-k", "10", "240", root + "/tools/federation", "--amparo", TestSupport.productsDirectory + "/amparo"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("a case recorded on Mexico's node reaches every node in one round"), "\(run.stdout)")
+        for node in ["ts", "gt", "cr"] {
+            #expect(run.stdout.contains("\(node): FORK of mx.example/sre detected; evidence kept"), "\(run.stdout)")
+        }
+        #expect(run.stdout.contains("mx's honest checkpoint: the quorum is met"), "\(run.stdout)")
+        #expect(run.stdout.contains("federation: every other node detected the equivocation within one round"), "\(run.stdout)")
+    }
+
     // MARK: Reproduction 4
 
     @Test("4. the assisting State records the scope agreed before the requesting State's note arrives: pending, then settled silently")
