@@ -112,6 +112,26 @@ public struct PeerStore {
         return try log.read { txn in try txn.get(db, key: PeerStore.seenKey(origin, index)) }
     }
 
+    /// RFC 6962 PROOF(m, D[n]) of `origin`'s mirrored log, read in one snapshot: what a witness
+    /// needs to cosign a peer's checkpoint of `n` leaves after one of `m` (`amparo sync`).
+    public func consistencyProof(_ origin: String, from m: UInt64, to n: UInt64) throws -> [Hash32] {
+        guard 0 < m, m < n else { return [] }
+        guard let db = try log.database(named: "mirror", create: false) else {
+            throw LedgerError(.corrupt, "\(log.path): the mirror of \(origin) is missing; run `amparo verify`")
+        }
+        let path = log.path
+        return try log.read { txn in
+            try Merkle.consistencyProof(from: m, to: n) { level, index in
+                try ForkEvidence.subtree(level: level, index: index) { i in
+                    guard let leaf = try txn.get(db, key: PeerStore.seenKey(origin, i)), leaf.count == 32 else {
+                        throw LedgerError(.corrupt, "\(path): the mirror of \(origin) lacks leaf \(i); run `amparo verify`")
+                    }
+                    return leaf
+                }
+            }
+        }
+    }
+
     /// The first `count` mirrored leaves of `origin`, in order, read in one snapshot; an error
     /// when the mirror holds fewer.
     public func forEachMirroredLeaf(_ origin: String, count: UInt64, _ body: (UInt64, Hash32) throws -> Void) throws {

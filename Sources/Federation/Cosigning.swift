@@ -31,7 +31,9 @@ public enum Cosigning {
         for witness in policy.witnesses {
             guard let url = witness.url else { continue }
             do {
-                let line = try await submit(log: log, note: note, checkpoint: checkpoint, witness: witness, url: url, timeout: timeout)
+                let line = try await submit(note: note, checkpoint: checkpoint, witness: witness, url: url, timeout: timeout, own: true) { old in
+                    try log.consistencyProof(from: old, to: checkpoint.size)
+                }
                 try store.addCosignature(line, name: witness.key.name, text: note.text)
                 outcomes.append(Outcome(witness: witness.name, cosigned: true, detail: "cosigned \(checkpoint.size) events"))
             } catch let error as LedgerError {
@@ -43,13 +45,44 @@ public enum Cosigning {
         return (note, outcomes)
     }
 
-    /// One witness: `old 0` first unless a 409 tells the size it holds, then the proof from it.
+    /// Submits a peer's checkpoint, already accepted by `amparo sync`, to each witness of `policy`
+    /// with a URL but the peer's own (a witness does not witness its own node's log), with a
+    /// consistency proof from the mirror this node holds of the peer: the witnesses see what this
+    /// node was shown, so that a peer showing another history elsewhere meets a witness that refuses
+    /// it (and keeps it as evidence). The cosignatures are the peer's to collect; none is kept here.
+    public static func witnessPeer(
+        log: EventLog, policy: TrustPolicy, peer: VerifierKey, url: String, note: SignedNote, timeout: Int64 = 10
+    ) async -> [Outcome] {
+        guard let checkpoint = try? Checkpoint(text: note.text) else { return [] }
+        let peers = PeerStore(log: log)
+        var outcomes: [Outcome] = []
+        for witness in policy.witnesses {
+            guard let witnessURL = witness.url, trimmed(witnessURL) != trimmed(url), witness.key.name != peer.name + "/witness" else { continue }
+            do {
+                _ = try await submit(note: note, checkpoint: checkpoint, witness: witness, url: witnessURL, timeout: timeout) { old in
+                    try peers.consistencyProof(peer.name, from: old, to: checkpoint.size)
+                }
+                outcomes.append(Outcome(witness: witness.name, cosigned: true, detail: "cosigned \(checkpoint.size) events"))
+            } catch let error as LedgerError {
+                outcomes.append(Outcome(witness: witness.name, cosigned: false, detail: error.message))
+            } catch {
+                outcomes.append(Outcome(witness: witness.name, cosigned: false, detail: "\(witnessURL): \(error)"))
+            }
+        }
+        return outcomes
+    }
+
+    static func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
+
+    /// One witness: `old 0` first unless a 409 tells the size it holds, then the proof from it
+    /// (`proof(old)`: the consistency proof from that size to the checkpoint's).
     static func submit(
-        log: EventLog, note: SignedNote, checkpoint: Checkpoint, witness: TrustPolicy.Witness, url: String, timeout: Int64
+        note: SignedNote, checkpoint: Checkpoint, witness: TrustPolicy.Witness, url: String, timeout: Int64, own: Bool = false,
+        proof consistency: (UInt64) throws -> [Hash32]
     ) async throws -> String {
         var old: UInt64 = 0
         for _ in 0..<2 {
-            let proof = old > 0 && old < checkpoint.size ? try log.consistencyProof(from: old, to: checkpoint.size) : []
+            let proof = old > 0 && old < checkpoint.size ? try consistency(old) : []
             let body = "old \(old)\n" + proof.map { $0.base64 + "\n" }.joined() + "\n" + note.serialized
             let (status, answer) = try await post(url, body: body, timeout: timeout)
             switch status {
@@ -67,10 +100,13 @@ public enum Cosigning {
                 guard held <= checkpoint.size else {
                     throw LedgerError(
                         .fork,
-                        "\(url) holds a checkpoint of \(held) events of this log, which has \(checkpoint.size): it was shown a history this node does not hold")
+                        own
+                            ? "\(url) holds a checkpoint of \(held) events of this log, which has \(checkpoint.size): it was shown a history this node does not hold"
+                            : "\(url) already holds a newer checkpoint of \(checkpoint.origin) (\(held) events)")
                 }
                 guard held != old else {
-                    throw LedgerError(.fork, "\(url) refused this node's checkpoint of \(checkpoint.size) events: it cosigned another tree of that size")
+                    throw LedgerError(
+                        .fork, "\(url) refused the checkpoint of \(checkpoint.size) events of \(checkpoint.origin): it cosigned another tree of that size")
                 }
                 old = held
             default:

@@ -19,21 +19,39 @@ public enum Sync {
         /// FORK: the peer's log does not agree with the tree held of it (evidence kept).
         public let fork: Bool
         public let detail: String
+        /// The peer's checkpoint this node accepted and now holds (submitted to the witnesses).
+        var note: SignedNote? = nil
+        /// What the policy's witnesses answered when the peer's checkpoint was submitted to them.
+        public var witnesses: [Cosigning.Outcome] = []
+
+        /// The line `amparo sync` prints for a peer it synced: what was imported, and the witnesses
+        /// that cosigned the peer's checkpoint this node submitted.
+        public var summary: String {
+            let cosigned = witnesses.filter(\.cosigned).map(\.witness)
+            return "\(peer): \(detail)" + (cosigned.isEmpty ? "" : "; witnessed by \(cosigned.joined(separator: ", "))")
+        }
     }
 
     /// Bounds on what a peer serves: a checkpoint or evidence answer, one tile.
     public static let maximumAnswer = 16 << 20
 
     /// Syncs every peer of `policy` with a URL, one after the other; one peer's failure is its own
-    /// outcome. `screen` and `progress` are bundle import's.
+    /// outcome. `screen` is bundle import's; `progress` hears (what is being done, done, total):
+    /// "fetching PEER" over the entries fetched, then "importing PEER" over the import's two passes.
     public static func pull(
-        log: EventLog, policy: TrustPolicy, work: String, timeout: Int64 = 30, screen: @escaping (SignedEvent) throws -> Void = { _ in }
+        log: EventLog, policy: TrustPolicy, work: String, timeout: Int64 = 30, screen: @escaping (SignedEvent) throws -> Void = { _ in },
+        progress: ((String, UInt64, UInt64) -> Void)? = nil
     ) async -> [Outcome] {
         var outcomes: [Outcome] = []
         for peer in policy.logs where peer.key.name != log.name {
             guard let url = peer.url else { continue }
             do {
-                outcomes.append(try await pull(log: log, policy: policy, peer: peer.key, url: url, work: work, timeout: timeout, screen: screen))
+                var outcome = try await pull(
+                    log: log, policy: policy, peer: peer.key, url: url, work: work, timeout: timeout, screen: screen, progress: progress)
+                if let note = outcome.note {
+                    outcome.witnesses = await Cosigning.witnessPeer(log: log, policy: policy, peer: peer.key, url: url, note: note, timeout: min(timeout, 10))
+                }
+                outcomes.append(outcome)
             } catch let found as ForkFound {
                 outcomes.append(Outcome(peer: peer.key.name, ok: false, fork: true, detail: found.message))
             } catch let error as LedgerError {
@@ -46,7 +64,8 @@ public enum Sync {
     }
 
     static func pull(
-        log: EventLog, policy: TrustPolicy, peer: VerifierKey, url: String, work: String, timeout: Int64, screen: @escaping (SignedEvent) throws -> Void
+        log: EventLog, policy: TrustPolicy, peer: VerifierKey, url: String, work: String, timeout: Int64, screen: @escaping (SignedEvent) throws -> Void,
+        progress: ((String, UInt64, UInt64) -> Void)?
     ) async throws -> Outcome {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         // An unreachable peer costs at most 10 s (the HTTP client retries a refused connection
@@ -83,7 +102,7 @@ public enum Sync {
         let held = try peers.record(peer.name)
         let heldSize = held?.checkpoint.size ?? 0
         if let held, held.checkpoint.size == checkpoint.size, held.checkpoint.root == checkpoint.root {
-            return Outcome(peer: peer.name, ok: true, fork: false, detail: "up to date at \(checkpoint.size) events")
+            return Outcome(peer: peer.name, ok: true, fork: false, detail: "up to date at \(checkpoint.size) events", note: note)
         }
         // The peer's whole tree: what this node mirrors, then the level-0 tiles past it.
         let mirrored = min(held?.mirrored ?? 0, held?.checkpoint.size ?? 0, checkpoint.size) / 256 * 256
@@ -130,6 +149,7 @@ public enum Sync {
             }
             guard at == bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) holds more than \(width) entries") }
             n += 1
+            progress?("fetching \(peer.name)", index - first, checkpoint.size - first)
         }
         let file = work + "/sync-\(UUID().uuidString).bundle"
         defer { try? FileManager.default.removeItem(atPath: file) }
@@ -138,7 +158,8 @@ public enum Sync {
         // What the import says names the peer, not the file this node wrote for itself.
         let result: Bundles.ImportResult
         do {
-            result = try Bundles.importBundle(path: file, into: log, screen: screen, local: true)
+            result = try Bundles.importBundle(
+                path: file, into: log, screen: screen, progress: progress.map { p in { p("importing \(peer.name)", $0, $1) } }, local: true)
         } catch let found as ForkFound {
             throw LedgerError(.fork, found.message.replacingOccurrences(of: file, with: base))
         } catch let error as LedgerError {
@@ -146,7 +167,7 @@ public enum Sync {
         }
         return Outcome(
             peer: peer.name, ok: true, fork: false,
-            detail: "\(heldSize) → \(checkpoint.size) events, \(result.added) imported, \(result.skipped) already held")
+            detail: "\(heldSize) → \(checkpoint.size) events, \(result.added) imported, \(result.skipped) already held", note: note)
     }
 
     /// `N` or `N.p/W` in the tile spelling (`x001/234`).

@@ -17,8 +17,12 @@ struct SyncCommand: ParsableCommand {
             fork evidence it holds (/amparo/evidence). The peer's own events (and every key event) are \
             imported with every check of `amparo bundle import`: signatures, the personal-data screen, \
             the peer's tree placed against the one held (a FORK keeps its evidence and admits nothing \
-            of the other branch), evidence. Events a peer received from another node are taken from \
-            that node. One line a peer. One transaction a peer: a sync killed half way is simply run \
+            of the other branch), evidence. The peer's checkpoint, once accepted, is submitted to every \
+            witness of the policy but the peer's own (c2sp.org/tlog-witness, with a consistency proof \
+            from the tree held of the peer); the line names those that cosigned it, and a witness that \
+            did not is a note on stderr. Events a peer received from another node are taken from \
+            that node. One line a peer; a progress bar on stderr while a peer is fetched and imported, \
+            when stderr is a terminal (not with --quiet). One transaction a peer: a sync killed half way is simply run \
             again. With --every, it runs again after each interval until stopped (SIGINT, SIGTERM).
             Exit status: 0 every peer synced; 1 a FORK; 2 a peer unreachable, refused (quorum not met, \
             a bad signature) or a usage error, while the other peers go on.
@@ -26,6 +30,8 @@ struct SyncCommand: ParsableCommand {
     )
 
     @OptionGroup var ledger: LedgerOptions
+
+    @Flag(help: "No progress bar.") var quiet = false
 
     @Option(help: ArgumentHelp("Run again after this interval (e.g. 30s, 5m, 1h) until stopped.", valueName: "DURATION"))
     var every: String?
@@ -66,8 +72,15 @@ struct SyncCommand: ParsableCommand {
         let result = Mutex<[Sync.Outcome]>([])
         let done = DispatchSemaphore(value: 0)
         let work = log.path
+        let bars = Mutex<[String: ProgressBar]>([:])
+        let quiet = self.quiet
         Task {
-            let outcomes = await Sync.pull(log: log, policy: policy, work: work, screen: screen)
+            let outcomes = await Sync.pull(log: log, policy: policy, work: work, screen: screen) { what, done, total in
+                bars.withLock { bars in
+                    if bars[what] == nil { bars[what] = ProgressBar(what, quiet: quiet) }
+                    bars[what]?.update(done, total)
+                }
+            }
             result.withLock { $0 = outcomes }
             done.signal()
         }
@@ -77,7 +90,11 @@ struct SyncCommand: ParsableCommand {
         var status: Int32 = 0
         for o in outcomes {
             if o.ok {
-                print("\(o.peer): \(o.detail)")
+                print(o.summary)
+                // A witness that did not cosign is news, not the peer's failure: the status stays.
+                for w in o.witnesses where !w.cosigned {
+                    Output.note("amparo: \(o.peer): witness \(w.witness) did not cosign its checkpoint: \(w.detail)")
+                }
             } else {
                 Output.note("amparo: \(o.peer): \(o.fork ? "" : "not synced: ")\(o.detail)")
                 status = max(status, o.fork ? 1 : 2)

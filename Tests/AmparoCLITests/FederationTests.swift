@@ -430,6 +430,20 @@ struct FederationTests {
         try TestSupport.write("log \(node) \(url)\nlog \(stranger) http://127.0.0.1:1\nquorum none\n", to: n.dir + "/peers.policy")
         try Self.node(n, "m", "m.example/node")
         #expect(try Self.run(n, ["policy", "set", "--ledger", "m", "peers.policy"]).status == 0)
+        // On a terminal, a bar while the peer is fetched and imported (ProgressTests' pseudo-terminal).
+        try TestSupport.write("log \(node) \(url)\nquorum none\n", to: n.dir + "/peer.policy")
+        try Self.node(n, "t", "t.example/node")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "t", "peer.policy"]).status == 0)
+        let command = [TestSupport.productsDirectory + "/amparo", "sync", "--ledger", n.dir + "/t"].map { "'\($0)'" }.joined(separator: " ")
+        let quiet = try TestSupport.runExecutable("/usr/bin/script", ["-qc", command + " --quiet", "/dev/null"]).stdout
+        #expect(!quiet.contains("[") && quiet.contains("rcm.example/ts: 0 → "), "\(quiet)")
+        try FileManager.default.removeItem(atPath: n.dir + "/t")
+        try Self.node(n, "t", "t.example/node")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "t", "peer.policy"]).status == 0)
+        let terminal = try TestSupport.runExecutable("/usr/bin/script", ["-qc", command, "/dev/null"]).stdout
+        let total = try Checkpoint(text: SignedNote(parsing: try n.run(["checkpoint"]).stdout).text).size
+        #expect(terminal.contains("fetching rcm.example/ts [==============================] \(total)/\(total) events"), "\(terminal)")
+        #expect(terminal.contains("importing rcm.example/ts [=============================="), "\(terminal)")
         // Killed at random moments: each sync is one transaction a peer.
         for delay in [0.05, 0.1, 0.15, 0.2, 0.3] {
             let p = Process()
@@ -445,13 +459,13 @@ struct FederationTests {
         let size = try Checkpoint(text: SignedNote(parsing: try n.run(["checkpoint"]).stdout).text).size
         let first = try Self.run(n, ["sync", "--ledger", "m"])
         #expect(first.status == 2, "the unreachable peer: \(first.stderr)")
+        #expect(!first.stderr.contains("["), "no bar but on a terminal: \(first.stderr)")
         #expect(first.stderrLines.count == 1 && first.stderr.contains("nowhere.example/node: not synced"), "\(first.stderr)")
         #expect(first.stdout.contains("rcm.example/ts: "), "\(first.stdout)")
         let log = try JSONParser.parse(try Self.run(n, ["log", "--ledger", "m", "--format", "json"]).stdout).arrayValue ?? []
         #expect(UInt64(log.count) == size, "every event once")
         #expect(Set(log.compactMap { $0["id"]?.stringValue }).count == log.count)
         #expect(try Self.run(n, ["verify", "--ledger", "m"]).status == 0)
-        try TestSupport.write("log \(node) \(url)\nquorum none\n", to: n.dir + "/peer.policy")
         #expect(try Self.run(n, ["policy", "set", "--ledger", "m", "peer.policy"]).status == 0)
         #expect(try Self.run(n, ["sync", "--ledger", "m"]).stdout == "rcm.example/ts: up to date at \(size) events\n")
         // The peer grows: only what is new.
@@ -479,6 +493,76 @@ struct FederationTests {
         #expect(try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout == before)
         let verify = try Self.run(n, ["verify", "--ledger", "m"])
         #expect(verify.status == 1 && verify.stdout.contains("FORK: rcm.example/ts signed two histories"), "\(verify.stdout)")
+    }
+
+    @Test(
+        "sync submits the peer's checkpoint to the policy's witnesses with a proof from its mirror; a witness shown another tree of that size refuses it, keeps the conflict, and sync says so without failing the peer"
+    )
+    func syncWitnessesThePeer() throws {
+        let n = try Self.secretariat()
+        try Self.export(n, "ledger", "RCM-TS", "ts-0.bundle")
+        try FileManager.default.copyItem(atPath: n.dir + "/ledger", toPath: n.dir + "/fork")
+        let (ts, url) = try Self.server(["serve", "--ledger", n.dir + "/ledger", "--listen", "127.0.0.1:0"])
+        var servers = [ts]
+        defer {
+            for p in servers {
+                p.terminate()
+                p.waitUntilExit()
+            }
+        }
+        var witnesses: [String] = []
+        for w in ["w1", "w2"] {
+            try Self.node(n, w, "\(w).example/node")
+            #expect(try Self.importing(n, w, "ts-0.bundle").status == 0)
+            let vkey = try Self.run(n, ["witness", "key", "--ledger", w]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let (process, witnessURL) = try Self.witnessServer(n.dir + "/" + w)
+            servers.append(process)
+            witnesses.append("witness \(w.uppercased()) \(vkey) \(witnessURL)")
+        }
+        let node = try n.run(["keys", "show", "--node"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try TestSupport.write((["log \(node) \(url)"] + witnesses + ["quorum none"]).joined(separator: "\n") + "\n", to: n.dir + "/p.policy")
+        try Self.node(n, "m", "m.example/node")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "m", "p.policy"]).status == 0)
+        let size = try Checkpoint(text: SignedNote(parsing: try n.run(["checkpoint"]).stdout).text).size
+        let first = try Self.run(n, ["sync", "--ledger", "m"])
+        #expect(first.status == 0 && first.stderr.isEmpty, "\(first.stderr)")
+        #expect(first.stdout == "rcm.example/ts: 0 → \(size) events, \(size) imported, 0 already held; witnessed by W1, W2\n", "\(first.stdout)")
+        #expect(try Self.run(n, ["witness", "list", "--ledger", "w1"]).stdout.hasPrefix("rcm.example/ts: cosigned \(size) events"))
+        // The log grows by one: the witnesses hold the older size and take the proof from m's mirror.
+        try n.act("MX", ["case", "request", "--case", "MX-2015-0001", "--occurred", "2015-04-04", "--to", "US", "--note", "NV-1", "--mission", "m"])
+        let grown = try Self.run(n, ["sync", "--ledger", "m"])
+        #expect(grown.stdout.contains("\(size) → \(size + 1) events, 1 imported"), "\(grown.stdout)")
+        #expect(grown.stdout.hasSuffix(" already held; witnessed by W1, W2\n"), "\(grown.stdout)")
+        #expect(grown.stderr.isEmpty, "\(grown.stderr)")
+        #expect(try Self.run(n, ["witness", "list", "--ledger", "w2"]).stdout.hasPrefix("rcm.example/ts: cosigned \(size + 1) events"))
+        // W3 was shown another tree of that size (the same key's other history) by someone else.
+        try Self.node(n, "w3", "w3.example/node")
+        #expect(try Self.importing(n, "w3", "ts-0.bundle").status == 0)
+        let w3key = try Self.run(n, ["witness", "key", "--ledger", "w3"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (w3, w3URL) = try Self.witnessServer(n.dir + "/w3")
+        servers.append(w3)
+        let other = try Self.run(
+            n,
+            [
+                "case", "request", "--ledger", "fork", "--case", "MX-2015-0001", "--occurred", "2015-04-05", "--to", "US", "--note", "NV-2", "--mission", "m",
+                "--key", "MX.pem",
+            ])
+        #expect(other.status == 0, "\(other.stderr)")
+        try TestSupport.write("log \(node)\nwitness W3 \(w3key) \(w3URL)\nquorum none\n", to: n.dir + "/w3.policy")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "fork", "w3.policy"]).status == 0)
+        #expect(try Self.run(n, ["checkpoint", "--ledger", "fork", "--collect"]).status == 0)
+        try TestSupport.write(
+            (["log \(node) \(url)"] + witnesses + ["witness W3 \(w3key) \(w3URL)", "quorum none"]).joined(separator: "\n") + "\n", to: n.dir + "/p3.policy")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "m", "p3.policy"]).status == 0)
+        let refused = try Self.run(n, ["sync", "--ledger", "m"])
+        #expect(refused.status == 0, "the peer synced: \(refused.stderr)")
+        #expect(refused.stdout == "rcm.example/ts: up to date at \(size + 1) events; witnessed by W1, W2\n", "\(refused.stdout)")
+        #expect(refused.stderrLines.count == 1, "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains(
+                "amparo: rcm.example/ts: witness W3 did not cosign its checkpoint: \(w3URL) refused the checkpoint of \(size + 1) events of rcm.example/ts: it cosigned another tree of that size"
+            ), "\(refused.stderr)")
+        #expect(try Self.run(n, ["witness", "list", "--ledger", "w3"]).stdout.contains("1 contradicting checkpoint kept"))
     }
 
     @Test("serve --sync-every syncs from the policy's peers in the background")
