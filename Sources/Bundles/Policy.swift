@@ -228,6 +228,20 @@ public struct FederationStore {
         }
     }
 
+    /// How far `amparo sync` imported `origin`'s entries (the entries before that index are held),
+    /// when a sync of it stopped part way; nil when none did (`sync`: origin → 8-byte index).
+    public func syncedThrough(_ origin: String) throws -> UInt64? {
+        guard let db = try log.database(named: "sync", create: false), let bytes = try log.read({ try $0.get(db, key: Array(origin.utf8)) }),
+            bytes.count == 8
+        else { return nil }
+        return bytes.bigEndianUInt64
+    }
+
+    /// Records how far a sync of `origin` imported.
+    public func setSyncedThrough(_ origin: String, _ index: UInt64) throws {
+        try log.write { txn in try txn.put(try txn.database(named: "sync", create: true), key: Array(origin.utf8), value: [UInt8](bigEndian: index)) }
+    }
+
     /// `note` with the cosignatures kept for its checkpoint appended.
     public func cosigned(_ note: SignedNote) throws -> String {
         guard let db = try log.database(named: "cosignatures", create: false),

@@ -9,8 +9,9 @@ import NIOHTTP1
 /// checkpoint, C2SP tlog-tiles leaves and entry bundles, where each entry was first recorded, the
 /// fork evidence it holds), and what is new is imported with every check of a bundle import
 /// (signatures, the screen, placement against the tree held of the peer, evidence), through a
-/// bundle this node writes for itself and signs with its own node key. One transaction a peer: a
-/// sync killed half way leaves nothing half imported, and the next run starts from what was kept.
+/// bundle this node writes for itself and signs with its own node key. One transaction a chunk of
+/// entries, then how far it got (`FederationStore.syncedThrough`): a sync killed part way loses
+/// and doubles nothing, and the next run resumes from the last chunk imported.
 public enum Sync {
     /// What syncing one peer did.
     public struct Outcome: Sendable {
@@ -99,9 +100,12 @@ public enum Sync {
             throw LedgerError(.unauthorized, "its checkpoint of \(checkpoint.size) events is cosigned by \(by): the trust policy's quorum is not met")
         }
         let peers = PeerStore(log: log)
+        let store = FederationStore(log: log)
         let held = try peers.record(peer.name)
         let heldSize = held?.checkpoint.size ?? 0
-        if let held, held.checkpoint.size == checkpoint.size, held.checkpoint.root == checkpoint.root {
+        // Entries before `through` are held: the tree held, or less where a sync stopped part way.
+        let through = min(heldSize, try store.syncedThrough(peer.name) ?? heldSize)
+        if let held, held.checkpoint.size == checkpoint.size, held.checkpoint.root == checkpoint.root, through == heldSize {
             return Outcome(peer: peer.name, ok: true, fork: false, detail: "up to date at \(checkpoint.size) events", note: note)
         }
         // The peer's whole tree: what this node mirrors, then the level-0 tiles past it.
@@ -119,55 +123,85 @@ public enum Sync {
             leaves += tile
             n += 1
         }
-        // The entries past what is held (a smaller or diverging tree is judged by the import).
-        let first = min(heldSize, checkpoint.size) / 256 * 256
+        // The entries past what is held (a smaller or diverging tree is judged by the import), in
+        // chunks: each is imported (one transaction) and then recorded as held, so a sync killed
+        // part way resumes from its last chunk, and memory holds one chunk of events.
+        let first = min(through, checkpoint.size) / 256 * 256
         var events: [(bytes: [UInt8], index: UInt64)] = []
+        var eventBytes = 0
+        var added = 0
+        var skipped = 0
         n = first / 256
         var index = first
-        while index < checkpoint.size {
-            let width = Int(min(256, checkpoint.size - n * 256))
-            let bundle = try await get(base + "/tile/entries/" + path(n, width), timeout: timeout)
-            let placed = String(decoding: try await get(base + "/amparo/placed/" + path(n, width), timeout: timeout), as: UTF8.self)
-                .split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            guard placed.count == width else { throw LedgerError(.corrupt, "\(base): placements of entries \(n) do not number \(width)") }
-            var at = 0
-            for i in 0..<width {
-                guard at + 2 <= bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) ends early") }
-                let length = Int(bundle[at]) << 8 | Int(bundle[at + 1])
-                guard at + 2 + length <= bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) ends early") }
-                let bytes = Array(bundle[at + 2..<at + 2 + length])
-                at += 2 + length
-                guard Merkle.leafHash(bytes) == Array(leaves[Int(index) * 32..<Int(index) * 32 + 32]) else {
-                    throw LedgerError(.corrupt, "\(base): entry \(index) is not the leaf its tile holds")
+        var imported = false
+        while index < checkpoint.size || !imported {
+            if index < checkpoint.size {
+                let width = Int(min(256, checkpoint.size - n * 256))
+                let bundle = try await get(base + "/tile/entries/" + path(n, width), timeout: timeout)
+                let placed = String(decoding: try await get(base + "/amparo/placed/" + path(n, width), timeout: timeout), as: UTF8.self)
+                    .split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                guard placed.count == width else { throw LedgerError(.corrupt, "\(base): placements of entries \(n) do not number \(width)") }
+                var at = 0
+                for i in 0..<width {
+                    guard at + 2 <= bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) ends early") }
+                    let length = Int(bundle[at]) << 8 | Int(bundle[at + 1])
+                    guard at + 2 + length <= bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) ends early") }
+                    let bytes = Array(bundle[at + 2..<at + 2 + length])
+                    at += 2 + length
+                    guard Merkle.leafHash(bytes) == Array(leaves[Int(index) * 32..<Int(index) * 32 + 32]) else {
+                        throw LedgerError(.corrupt, "\(base): entry \(index) is not the leaf its tile holds")
+                    }
+                    // The peer's own events, and the key events every signature needs; events it
+                    // received from another node come from that node.
+                    if placed[i] == "-" || (try? SignedEvent(bytes: bytes, checkCanonical: false)).map({ KeyRegistry.isKeyEvent($0.envelope.type) }) == true {
+                        if index >= through || placed[i] == "-" {
+                            events.append((bytes, index))
+                            eventBytes += bytes.count
+                        }
+                    }
+                    index += 1
                 }
-                // The peer's own events, and the key events every signature needs; events it
-                // received from another node come from that node.
-                if placed[i] == "-" || (try? SignedEvent(bytes: bytes, checkCanonical: false)).map({ KeyRegistry.isKeyEvent($0.envelope.type) }) == true {
-                    if index >= heldSize || placed[i] == "-" { events.append((bytes, index)) }
-                }
-                index += 1
+                guard at == bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) holds more than \(width) entries") }
+                n += 1
+                progress?("syncing \(peer.name)", index - first, checkpoint.size - first)
             }
-            guard at == bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) holds more than \(width) entries") }
-            n += 1
-            progress?("fetching \(peer.name)", index - first, checkpoint.size - first)
+            guard index == checkpoint.size || events.count >= chunkEvents(checkpoint.size) || eventBytes >= chunkBytes else { continue }
+            let result = try importChunk(log: log, peer: peer, base: base, noteText: noteText, events: events, leaves: leaves, work: work, screen: screen)
+            try store.setSyncedThrough(peer.name, index)
+            added += result.added
+            skipped += result.skipped
+            events.removeAll(keepingCapacity: true)
+            eventBytes = 0
+            imported = index == checkpoint.size
         }
+        return Outcome(
+            peer: peer.name, ok: true, fork: false, detail: "\(through) → \(checkpoint.size) events, \(added) imported, \(skipped) already held", note: note)
+    }
+
+    /// A chunk: at most this many events, or `chunkBytes` of them, are imported at once: 4,096, or
+    /// a 64th of the peer's log when that is more (each chunk's bundle carries the peer's whole tree,
+    /// 32 bytes an event, so a log of 2^24 events is imported in at most 64 chunks).
+    static func chunkEvents(_ size: UInt64) -> Int { max(4096, Int(size / 64)) }
+    static let chunkBytes = 32 << 20
+
+    /// Imports one chunk of a peer's entries through a bundle this node writes for itself (the
+    /// peer's checkpoint and whole tree, these events) with every check of a bundle import.
+    static func importChunk(
+        log: EventLog, peer: VerifierKey, base: String, noteText: String, events: [(bytes: [UInt8], index: UInt64)], leaves: [UInt8], work: String,
+        screen: (SignedEvent) throws -> Void
+    ) throws -> Bundles.ImportResult {
         let file = work + "/sync-\(UUID().uuidString).bundle"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Bundles.writeSynced(
             to: file, log: log, origin: peer.name, originKey: peer, checkpoint: noteText, evidence: [], events: events, leaves: leaves)
         // What the import says names the peer, not the file this node wrote for itself.
-        let result: Bundles.ImportResult
         do {
-            result = try Bundles.importBundle(
-                path: file, into: log, screen: screen, progress: progress.map { p in { p("importing \(peer.name)", $0, $1) } }, local: true)
+            return try Bundles.importBundle(path: file, into: log, screen: screen, local: true)
         } catch let found as ForkFound {
             throw LedgerError(.fork, found.message.replacingOccurrences(of: file, with: base))
         } catch let error as LedgerError {
             throw LedgerError(error.code, error.message.replacingOccurrences(of: file, with: base))
         }
-        return Outcome(
-            peer: peer.name, ok: true, fork: false,
-            detail: "\(heldSize) → \(checkpoint.size) events, \(result.added) imported, \(result.skipped) already held", note: note)
     }
 
     /// `N` or `N.p/W` in the tile spelling (`x001/234`).

@@ -21,9 +21,10 @@ struct SyncCommand: ParsableCommand {
             witness of the policy but the peer's own (c2sp.org/tlog-witness, with a consistency proof \
             from the tree held of the peer); the line names those that cosigned it, and a witness that \
             did not is a note on stderr. Events a peer received from another node are taken from \
-            that node. One line a peer; a progress bar on stderr while a peer is fetched and imported, \
-            when stderr is a terminal (not with --quiet). One transaction a peer: a sync killed half way is simply run \
-            again. With --every, it runs again after each interval until stopped (SIGINT, SIGTERM).
+            that node. One line a peer; a progress bar on stderr while a peer is synced, when stderr is \
+            a terminal (not with --quiet). A peer's new entries are imported in chunks of 4,096 events (or \
+            a 64th of its log when more; at most 32 MiB), one transaction each: a sync killed part way loses and doubles nothing, \
+            and the next run resumes from the last chunk imported. With --every, it runs again after each interval until stopped (SIGINT, SIGTERM).
             Exit status: 0 every peer synced; 1 a FORK; 2 a peer unreachable, refused (quorum not met, \
             a bad signature) or a usage error, while the other peers go on.
             """
