@@ -37,18 +37,19 @@ public enum Sync {
     public static let maximumAnswer = 16 << 20
 
     /// Syncs every peer of `policy` with a URL, one after the other; one peer's failure is its own
-    /// outcome. `screen` is bundle import's; `progress` hears (what is being done, done, total):
+    /// outcome. `chunk`: the events a transaction imports at most (default ``chunkEvents(_:)``).
+    /// `screen` is bundle import's; `progress` hears (what is being done, done, total):
     /// "fetching PEER" over the entries fetched, then "importing PEER" over the import's two passes.
     public static func pull(
         log: EventLog, policy: TrustPolicy, work: String, timeout: Int64 = 30, screen: @escaping (SignedEvent) throws -> Void = { _ in },
-        progress: ((String, UInt64, UInt64) -> Void)? = nil
+        progress: ((String, UInt64, UInt64) -> Void)? = nil, chunk: Int? = nil
     ) async -> [Outcome] {
         var outcomes: [Outcome] = []
         for peer in policy.logs where peer.key.name != log.name {
             guard let url = peer.url else { continue }
             do {
                 var outcome = try await pull(
-                    log: log, policy: policy, peer: peer.key, url: url, work: work, timeout: timeout, screen: screen, progress: progress)
+                    log: log, policy: policy, peer: peer.key, url: url, work: work, timeout: timeout, screen: screen, progress: progress, chunk: chunk)
                 if let note = outcome.note {
                     outcome.witnesses = await Cosigning.witnessPeer(log: log, policy: policy, peer: peer.key, url: url, note: note, timeout: min(timeout, 10))
                 }
@@ -66,7 +67,7 @@ public enum Sync {
 
     static func pull(
         log: EventLog, policy: TrustPolicy, peer: VerifierKey, url: String, work: String, timeout: Int64, screen: @escaping (SignedEvent) throws -> Void,
-        progress: ((String, UInt64, UInt64) -> Void)?
+        progress: ((String, UInt64, UInt64) -> Void)?, chunk events: Int?
     ) async throws -> Outcome {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         // An unreachable peer costs at most 10 s (the HTTP client retries a refused connection
@@ -125,64 +126,92 @@ public enum Sync {
         }
         // The entries past what is held (a smaller or diverging tree is judged by the import), in
         // chunks: each is imported (one transaction) and then recorded as held, so a sync killed
-        // part way resumes from its last chunk, and memory holds one chunk of events.
+        // part way resumes from its last chunk, and memory holds two chunks of events at most. The
+        // next chunk is fetched while one is imported.
         let first = min(through, checkpoint.size) / 256 * 256
-        var events: [(bytes: [UInt8], index: UInt64)] = []
-        var eventBytes = 0
+        let fetcher = Fetcher(base: base, size: checkpoint.size, timeout: timeout)
+        let chunk = events ?? chunkEvents(checkpoint.size)
         var added = 0
         var skipped = 0
-        n = first / 256
-        var index = first
-        var imported = false
-        while index < checkpoint.size || !imported {
-            if index < checkpoint.size {
-                let width = Int(min(256, checkpoint.size - n * 256))
-                let bundle = try await get(base + "/tile/entries/" + path(n, width), timeout: timeout)
-                let placed = String(decoding: try await get(base + "/amparo/placed/" + path(n, width), timeout: timeout), as: UTF8.self)
-                    .split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        var fetching: Task<Fetcher.Chunk, any Error>? = Task { try await fetcher.chunk(from: first / 256, events: chunk) }
+        defer { fetching?.cancel() }
+        while let task = fetching {
+            let fetched = try await task.value
+            fetching = fetched.end < checkpoint.size ? Task { try await fetcher.chunk(from: fetched.end / 256, events: chunk) } : nil
+            var events: [(bytes: [UInt8], index: UInt64)] = []
+            for (offset, entry) in fetched.entries.enumerated() {
+                let index = fetched.start + UInt64(offset)
+                guard Merkle.leafHash(entry.bytes) == Array(leaves[Int(index) * 32..<Int(index) * 32 + 32]) else {
+                    throw LedgerError(.corrupt, "\(base): entry \(index) is not the leaf its tile holds")
+                }
+                // The peer's own events, and the key events every signature needs; events it
+                // received from another node come from that node.
+                if entry.own || (try? SignedEvent(bytes: entry.bytes, checkCanonical: false)).map({ KeyRegistry.isKeyEvent($0.envelope.type) }) == true {
+                    if index >= through || entry.own { events.append((entry.bytes, index)) }
+                }
+            }
+            let result = try importChunk(log: log, peer: peer, base: base, noteText: noteText, events: events, leaves: leaves, work: work, screen: screen)
+            try store.setSyncedThrough(peer.name, fetched.end)
+            added += result.added
+            skipped += result.skipped
+            progress?("syncing \(peer.name)", fetched.end - first, checkpoint.size - first)
+        }
+        return Outcome(
+            peer: peer.name, ok: true, fork: false, detail: "\(through) → \(checkpoint.size) events, \(added) imported, \(skipped) already held", note: note)
+    }
+
+    /// A chunk: at most this many events, or `chunkBytes` of them, are imported at once: 16,384,
+    /// or a 64th of the peer's log when that is more (each chunk's bundle carries the peer's whole
+    /// tree, 32 bytes an event, so a log of 2^24 events is imported in 64 chunks or more).
+    public static func chunkEvents(_ size: UInt64) -> Int { max(16384, Int(size / 64)) }
+    public static let chunkBytes = 32 << 20
+    /// The bounds of `--chunk`.
+    public static let chunkRange = 256...(1 << 20)
+
+    /// Reads a peer's entry bundles and where each entry was first recorded, a chunk at a time.
+    struct Fetcher: Sendable {
+        let base: String
+        let size: UInt64
+        let timeout: Int64
+
+        struct Chunk: Sendable {
+            /// The index of the first entry, and the one past the last.
+            let start: UInt64
+            let end: UInt64
+            /// Each entry's bytes, and whether the peer first recorded it (placed `-`).
+            let entries: [(bytes: [UInt8], own: Bool)]
+        }
+
+        /// Entry tiles from `tile` on, until `events` entries or `chunkBytes` bytes are read or the
+        /// log ends; the two requests of a tile are made together.
+        func chunk(from tile: UInt64, events: Int) async throws -> Chunk {
+            var entries: [(bytes: [UInt8], own: Bool)] = []
+            var bytes = 0
+            var n = tile
+            while n * 256 < size, entries.count < events, bytes < Sync.chunkBytes {
+                let width = Int(min(256, size - n * 256))
+                let name = Sync.path(n, width)
+                let (base, timeout) = (base, timeout)
+                async let bundleAnswer = Sync.get(base + "/tile/entries/" + name, timeout: timeout)
+                async let placedAnswer = Sync.get(base + "/amparo/placed/" + name, timeout: timeout)
+                let bundle = try await bundleAnswer
+                let placed = String(decoding: try await placedAnswer, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
                 guard placed.count == width else { throw LedgerError(.corrupt, "\(base): placements of entries \(n) do not number \(width)") }
                 var at = 0
                 for i in 0..<width {
                     guard at + 2 <= bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) ends early") }
                     let length = Int(bundle[at]) << 8 | Int(bundle[at + 1])
                     guard at + 2 + length <= bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) ends early") }
-                    let bytes = Array(bundle[at + 2..<at + 2 + length])
+                    entries.append((Array(bundle[at + 2..<at + 2 + length]), placed[placed.startIndex + i] == "-"))
                     at += 2 + length
-                    guard Merkle.leafHash(bytes) == Array(leaves[Int(index) * 32..<Int(index) * 32 + 32]) else {
-                        throw LedgerError(.corrupt, "\(base): entry \(index) is not the leaf its tile holds")
-                    }
-                    // The peer's own events, and the key events every signature needs; events it
-                    // received from another node come from that node.
-                    if placed[i] == "-" || (try? SignedEvent(bytes: bytes, checkCanonical: false)).map({ KeyRegistry.isKeyEvent($0.envelope.type) }) == true {
-                        if index >= through || placed[i] == "-" {
-                            events.append((bytes, index))
-                            eventBytes += bytes.count
-                        }
-                    }
-                    index += 1
                 }
                 guard at == bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) holds more than \(width) entries") }
+                bytes += bundle.count
                 n += 1
-                progress?("syncing \(peer.name)", index - first, checkpoint.size - first)
             }
-            guard index == checkpoint.size || events.count >= chunkEvents(checkpoint.size) || eventBytes >= chunkBytes else { continue }
-            let result = try importChunk(log: log, peer: peer, base: base, noteText: noteText, events: events, leaves: leaves, work: work, screen: screen)
-            try store.setSyncedThrough(peer.name, index)
-            added += result.added
-            skipped += result.skipped
-            events.removeAll(keepingCapacity: true)
-            eventBytes = 0
-            imported = index == checkpoint.size
+            return Chunk(start: tile * 256, end: min(n * 256, size), entries: entries)
         }
-        return Outcome(
-            peer: peer.name, ok: true, fork: false, detail: "\(through) → \(checkpoint.size) events, \(added) imported, \(skipped) already held", note: note)
     }
-
-    /// A chunk: at most this many events, or `chunkBytes` of them, are imported at once: 4,096, or
-    /// a 64th of the peer's log when that is more (each chunk's bundle carries the peer's whole tree,
-    /// 32 bytes an event, so a log of 2^24 events is imported in at most 64 chunks).
-    static func chunkEvents(_ size: UInt64) -> Int { max(4096, Int(size / 64)) }
-    static let chunkBytes = 32 << 20
 
     /// Imports one chunk of a peer's entries through a bundle this node writes for itself (the
     /// peer's checkpoint and whole tree, these events) with every check of a bundle import.

@@ -22,8 +22,8 @@ struct SyncCommand: ParsableCommand {
             from the tree held of the peer); the line names those that cosigned it, and a witness that \
             did not is a note on stderr. Events a peer received from another node are taken from \
             that node. One line a peer; a progress bar on stderr while a peer is synced, when stderr is \
-            a terminal (not with --quiet). A peer's new entries are imported in chunks of 4,096 events (or \
-            a 64th of its log when more; at most 32 MiB), one transaction each: a sync killed part way loses and doubles nothing, \
+            a terminal (not with --quiet). A peer's new entries are imported in chunks of 16,384 events (or \
+            a 64th of its log when more, or --chunk; at most 32 MiB), one transaction each: a sync killed part way loses and doubles nothing, \
             and the next run resumes from the last chunk imported. With --every, it runs again after each interval until stopped (SIGINT, SIGTERM).
             Exit status: 0 every peer synced; 1 a FORK; 2 a peer unreachable, refused (quorum not met, \
             a bad signature) or a usage error, while the other peers go on.
@@ -34,10 +34,19 @@ struct SyncCommand: ParsableCommand {
 
     @Flag(help: "No progress bar.") var quiet = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Import at most this many events a transaction (256 to 1048576; default 16384, or a 64th of the peer's log when more).",
+            valueName: "EVENTS"))
+    var chunk: Int?
+
     @Option(help: ArgumentHelp("Run again after this interval (e.g. 30s, 5m, 1h) until stopped.", valueName: "DURATION"))
     var every: String?
 
     func validate() throws {
+        if let chunk, !Sync.chunkRange.contains(chunk) {
+            throw ValidationError("--chunk \(chunk) is out of range: give 256 to 1048576 events a transaction")
+        }
         if let every, Self.seconds(every) == nil { throw ValidationError("--every \(every) is not a duration such as 30s, 5m or 1h (at least 1s)") }
     }
 
@@ -76,12 +85,14 @@ struct SyncCommand: ParsableCommand {
         let bars = Mutex<[String: ProgressBar]>([:])
         let quiet = self.quiet
         Task {
-            let outcomes = await Sync.pull(log: log, policy: policy, work: work, screen: screen) { what, done, total in
-                bars.withLock { bars in
-                    if bars[what] == nil { bars[what] = ProgressBar(what, quiet: quiet) }
-                    bars[what]?.update(done, total)
-                }
-            }
+            let outcomes = await Sync.pull(
+                log: log, policy: policy, work: work, screen: screen,
+                progress: { what, done, total in
+                    bars.withLock { bars in
+                        if bars[what] == nil { bars[what] = ProgressBar(what, quiet: quiet) }
+                        bars[what]?.update(done, total)
+                    }
+                }, chunk: chunk)
             result.withLock { $0 = outcomes }
             done.signal()
         }

@@ -588,6 +588,15 @@ struct FederationTests {
             held = try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
         }
         #expect(held == size, "the node did not sync in 10 s")
+        for (flag, value, message) in [
+            ("--chunk", "255", "--chunk 255 is out of range: give 256 to 1048576 events a transaction"),
+            ("--chunk", "1048577", "--chunk 1048577 is out of range"), ("--every", "0s", "--every 0s is not a duration"),
+        ] {
+            let before = try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout
+            let wrong = try Self.run(n, ["sync", "--ledger", "m", flag, value])
+            #expect(wrong.status == 2 && wrong.stderr.contains(message), "\(wrong.stderr)")
+            #expect(try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout == before)
+        }
         let bad = try TestSupport.run(["serve", "--ledger", n.dir + "/m", "--sync-every", "soon"])
         #expect(bad.status == 2 && bad.stderr.contains("--sync-every soon is not a duration"), "\(bad.stderr)")
     }
