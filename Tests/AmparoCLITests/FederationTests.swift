@@ -562,6 +562,22 @@ struct FederationTests {
                 "amparo: rcm.example/ts: witness W3 did not cosign its checkpoint: \(w3URL) refused the checkpoint of \(size + 1) events of rcm.example/ts: it cosigned another tree of that size"
             ), "\(refused.stderr)")
         #expect(try Self.run(n, ["witness", "list", "--ledger", "w3"]).stdout.contains("1 contradicting checkpoint kept"))
+        // A policy whose quorum the peer's checkpoint does not meet (it never collected): one line
+        // naming the peer, exit 2, nothing changed; the other peers would go on.
+        try TestSupport.write(
+            (["log \(node) \(url)"] + witnesses + ["group G all W1 W2", "quorum G"]).joined(separator: "\n") + "\n", to: n.dir + "/q.policy")
+        #expect(try Self.run(n, ["policy", "set", "--ledger", "m", "q.policy"]).status == 0)
+        try n.act(
+            "MX", ["network", "focal-point", "--occurred", "2015-06-01", "--office", "Consular Directorate", "--email", "fp@example.org", "--telephone", "1"])
+        let before = try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout
+        let quorum = try Self.run(n, ["sync", "--ledger", "m"])
+        #expect(quorum.status == 2 && quorum.stdout.isEmpty, "\(quorum.stdout)")
+        #expect(quorum.stderrLines.count == 1, "\(quorum.stderr)")
+        #expect(
+            quorum.stderr.contains(
+                "amparo: rcm.example/ts: not synced: its checkpoint of \(size + 2) events is cosigned by no witness of the policy: the trust policy's quorum is not met"
+            ), "\(quorum.stderr)")
+        #expect(try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout == before)
     }
 
     @Test("serve --sync-every syncs from the policy's peers in the background")
