@@ -580,6 +580,75 @@ struct FederationTests {
         #expect(try Self.run(n, ["checkpoint", "--ledger", "m"]).stdout == before)
     }
 
+    /// A peer that lies, as a proxy in front of an honest `serve` (Python's standard library,
+    /// started directly and killed with SIGKILL): it alters one kind of answer.
+    static let lyingProxy = #"""
+        import http.server, sys, urllib.request
+        upstream, lie = sys.argv[1], sys.argv[2]
+        class Lie(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a): pass
+            def do_GET(self):
+                try:
+                    body = urllib.request.urlopen(upstream + self.path).read()
+                except Exception as e:
+                    self.send_response(502); self.end_headers(); return
+                if lie == "short-tile" and self.path.startswith("/tile/0/"): body = body[:-1]
+                if lie == "other-entry" and self.path.startswith("/tile/entries/"):
+                    i = body.index(b'"occurred":"') + 12
+                    body = body[:i] + (b"1" if body[i:i+1] != b"1" else b"2") + body[i+1:]
+                if lie == "placements" and self.path.startswith("/amparo/placed/"): body = body[:body.rindex(b"-\n")] + body[body.rindex(b"-\n")+2:]
+                if lie == "checkpoint" and self.path == "/checkpoint":
+                    lines = body.split(b"\n"); lines[1] = str(int(lines[1]) + 1).encode(); body = b"\n".join(lines)
+                self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+        server = http.server.HTTPServer(("127.0.0.1", 0), Lie)
+        print("http://127.0.0.1:%d" % server.server_address[1], flush=True)
+        server.serve_forever()
+        """#
+
+    @Test(
+        "a lying peer (a tile one byte short, an entry that is not its leaf, placements that do not number the tile, a checkpoint whose signature does not hold): one line naming it, exit 2, nothing held of it"
+    )
+    func lyingPeer() throws {
+        let n = try Self.secretariat()
+        let (ts, url) = try Self.server(["serve", "--ledger", n.dir + "/ledger", "--listen", "127.0.0.1:0"])
+        var pids = [ts.processIdentifier]
+        defer {
+            for pid in pids { kill(pid, SIGKILL) }
+            ts.waitUntilExit()
+        }
+        let node = try n.run(["keys", "show", "--node"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let size = try Checkpoint(text: SignedNote(parsing: try n.run(["checkpoint"]).stdout).text).size
+        for (lie, message) in [
+            ("short-tile", "tile 0/000.p/\(size) holds \(32 * size - 1) bytes, not \(32 * size)"),
+            ("other-entry", "entry 0 is not the leaf its tile holds"),
+            ("placements", "placements of entries 0 do not number \(size)"),
+            ("checkpoint", "/checkpoint is not a checkpoint signed by rcm.example/ts"),
+        ] {
+            let proxy = Process()
+            proxy.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            proxy.arguments = ["-c", Self.lyingProxy, url, lie]
+            let out = Pipe()
+            proxy.standardOutput = out
+            proxy.standardError = FileHandle.nullDevice
+            try proxy.run()
+            pids.append(proxy.processIdentifier)
+            let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(line.hasPrefix("http://127.0.0.1:"), "\(line)")
+            try Self.node(n, lie, "\(lie).example/node")
+            try TestSupport.write("log \(node) \(line)\nquorum none\n", to: n.dir + "/\(lie).policy")
+            #expect(try Self.run(n, ["policy", "set", "--ledger", lie, "\(lie).policy"]).status == 0)
+            let before = try Self.run(n, ["checkpoint", "--ledger", lie]).stdout
+            let synced = try Self.run(n, ["sync", "--ledger", lie])
+            #expect(synced.status == 2, "\(lie): \(synced.stdout) \(synced.stderr)")
+            #expect(synced.stderrLines.count == 1, "\(lie): \(synced.stderr)")
+            #expect(synced.stderr.hasPrefix("amparo: rcm.example/ts: not synced: ") && synced.stderr.contains(message), "\(lie): \(synced.stderr)")
+            #expect(try Self.run(n, ["checkpoint", "--ledger", lie]).stdout == before, "\(lie)")
+            #expect(try Self.run(n, ["peers", "--ledger", lie]).stdout.contains("rcm.example/ts") == false, "\(lie): nothing held of it")
+            kill(proxy.processIdentifier, SIGKILL)
+            proxy.waitUntilExit()
+        }
+    }
+
     @Test("serve --sync-every syncs from the policy's peers in the background")
     func backgroundSync() throws {
         let n = try Self.secretariat()
