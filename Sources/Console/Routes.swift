@@ -632,7 +632,7 @@ struct Obligations {
         }
         var reimbursements: [String] = []
         for s in summaries {
-            for c in s.claims where c.settled == nil && Obligations.yearAfter(c.claimed) < today {
+            for c in s.claims where c.settled == nil && CaseState.reimbursementOverdue(claimedOn: c.claimed, on: today) {
                 reimbursements.append(s.caseID)
                 break
             }
@@ -643,11 +643,4 @@ struct Obligations {
         ]
     }
 
-    /// The same day a year later (29 February → 28 February).
-    static func yearAfter(_ ymd: String) -> String {
-        let p = ymd.split(separator: "-")
-        guard p.count == 3, let y = Int(p[0]) else { return ymd }
-        let day = p[1] == "02" && p[2] == "29" ? "28" : String(p[2])
-        return "\(y + 1)-\(p[1])-\(day)"
-    }
 }

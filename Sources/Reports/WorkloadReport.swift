@@ -44,7 +44,7 @@ public struct WorkloadReport: Sendable {
 
     func overdue(_ state: String) -> Int {
         cases.flatMap(\.claims).filter { c in
-            c.claimant == state && c.settled == nil && (Timestamp(parsing: c.claimed).map { CaseState.reimbursementDue($0).date < asOf } ?? false)
+            c.claimant == state && c.settled == nil && CaseState.reimbursementOverdue(claimedOn: c.claimed, on: asOf)
         }.count
     }
 

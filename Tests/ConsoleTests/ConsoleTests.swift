@@ -1,3 +1,4 @@
+import Agreement
 import Bundles
 import Crypto
 import Foundation
@@ -287,13 +288,17 @@ struct RouteTests {
 
 @Suite("The dashboard's obligations")
 struct ObligationTests {
-    func summary(claimed: String, settled: String? = nil) throws -> CaseSummary {
+    func summary(claimed: String, settled: String? = nil, filed: String? = nil) throws -> CaseSummary {
         let claim: JSONValue = .object([
             "claimant": .string("CR"), "from": .string("MX"), "amount": .number(42000), "currency": .string("USD"), "claimed": .string(claimed),
             "settled": settled.map(JSONValue.string) ?? .null,
         ])
         return try CaseSummary(
-            json: .object(["case": .string("MX-2016-0001"), "requesting": .string("MX"), "status": .string("in_protection"), "claims": .array([claim])]))
+            json: .object(
+                [
+                    "case": .string("MX-2016-0001"), "requesting": .string("MX"), "status": .string("in_protection"), "claims": .array([claim]),
+                    "filed": filed.map(JSONValue.string) ?? .null,
+                ]))
     }
 
     func overdue(_ s: CaseSummary, today: String) -> [String] {
@@ -307,8 +312,25 @@ struct ObligationTests {
         #expect(overdue(s, today: "2017-01-26") == [])
         #expect(overdue(s, today: "2017-01-27") == ["MX-2016-0001"])
         #expect(overdue(try summary(claimed: "2016-01-26", settled: "2016-03-01"), today: "2018-01-01") == [])
-        #expect(Obligations.yearAfter("2016-02-29") == "2017-02-28")
-        #expect(Obligations.yearAfter("2016-12-31") == "2017-12-31")
+        #expect(CaseState.reimbursementDue(claimedOn: "2016-02-29") == "2017-02-28")
+        #expect(CaseState.reimbursementDue(claimedOn: "2016-12-31") == "2017-12-31")
+    }
+
+    @Test(
+        "a reimbursement claimed on 2015-03-01 and unsettled is overdue, or not, identically on the dashboard, in the workload (CLI and /api/workload) and in the case's obligations around 29 February 2016"
+    )
+    func reimbursementAcrossLeapDay() throws {
+        let s = try summary(claimed: "2015-03-01", filed: "2015-01-10")
+        #expect(CaseState.reimbursementDue(claimedOn: "2015-03-01") == "2016-03-01")
+        for (day, expected) in [("2016-02-28", false), ("2016-02-29", false), ("2016-03-01", false), ("2016-03-02", true)] {
+            let dashboard = overdue(s, today: day) == ["MX-2016-0001"]
+            let workload = WorkloadReport(cases: [s], from: nil, to: day).json()["states"]?.arrayValue?
+                .first { $0["state"]?.stringValue == "CR" }?["overdue_claims"]?.integerValue
+            let obligations = CaseState.reimbursementOverdue(claimedOn: "2015-03-01", on: day)
+            #expect(dashboard == expected, "dashboard \(day)")
+            #expect(workload == (expected ? 1 : 0), "workload \(day): \(String(describing: workload))")
+            #expect(obligations == expected, "obligations \(day)")
+        }
     }
 
     @Test("a concluded case is overdue once the first meeting after its conclusion was held without it, due while it is only scheduled")
