@@ -129,7 +129,10 @@ public enum Render {
     public static func csv(_ rows: [[String]]) -> String {
         rows.map { row in
             row.map { cell in
-                cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+                // RFC 4180: a field holding a comma, a quote, CR or LF is quoted (scalars, not
+                // characters: "\r\n" is one Character, equal to neither "\r" nor "\n").
+                cell.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                    ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
             }.joined(separator: ",")
         }.joined(separator: "\r\n") + "\r\n"
     }

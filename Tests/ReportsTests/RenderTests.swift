@@ -15,6 +15,26 @@ import Testing
         }
     }
 
+    @Test("CSV quotes a field holding a comma, a quote, CR, LF or CRLF (RFC 4180), and only those; Python's csv reads the cells back")
+    func csvQuotesPerRFC4180() throws {
+        let cells = ["plain", "a,b", "say \"hi\"", "line\rbreak", "line\nbreak", "line\r\nbreak", "café"]
+        let text = Render.csv([cells])
+        #expect(text == "plain,\"a,b\",\"say \"\"hi\"\"\",\"line\rbreak\",\"line\nbreak\",\"line\r\nbreak\",café\r\n")
+        let dir = NSTemporaryDirectory() + "csv-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try text.write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
+        let read = Process()
+        read.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        read.arguments = ["-c", "import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))))", dir + "/t.csv"]
+        let out = Pipe()
+        read.standardOutput = out
+        try read.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        read.waitUntilExit()
+        let rows = try JSONSerialization.jsonObject(with: data) as? [[String]]
+        #expect(rows == [cells])
+    }
+
     @Test func aTimestampsDateIsTheFirstTenCharactersOfItsDescription() {
         var random = SeededRandom(seed: 12)
         var samples: [Int64] = [0, -1, 86_399, 86_400, -86_400, -86_401, 951_782_400, 4_102_444_800, 253_402_300_799]
