@@ -49,9 +49,11 @@ struct LanguageTests {
         // Open obligations in Spanish; the same in English as before the catalogs.
         let owed = try run(["case", "show", "BZ-2016-0003", "--lang", "es"])
         #expect(owed.stdout.contains("  - vencido: reembolso de 420.00 USD solicitado por República Dominicana el 2016-01-26 a Belice"))
+        // Due 12 months after the claim, the same day (2017-01-26): it read 365 days later,
+        // 2017-01-25 across 29 February 2016, before the one definition in Agreement.
         #expect(
             try run(["case", "show", "BZ-2016-0003"]).stdout.contains(
-                "  - overdue: reimbursement of 420.00 USD claimed by the Dominican Republic on 2016-01-26 from Belize, due by 2017-01-25"))
+                "  - overdue: reimbursement of 420.00 USD claimed by the Dominican Republic on 2016-01-26 from Belize, due by 2017-01-26"))
         #expect(
             try run(["case", "show", "SV-2017-0001", "--lang", "es"]).stdout.contains("vencido: debía presentarse en la reunión del 2017-11-13 en Tegucigalpa"))
         let rules = try TestSupport.run(["catalog", "rules", "--lang", "es"])
