@@ -8,7 +8,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "Amparo",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "amparo", targets: ["amparo"]),
         .library(name: "Ledger", targets: ["Ledger"]),
@@ -99,6 +98,8 @@ let package = Package(
             dependencies: [
                 "Ledger", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles", "Console", "L10n", "Federation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // ServeCommand runs the console's application as a service (`runService`).
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

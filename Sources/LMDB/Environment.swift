@@ -313,9 +313,4 @@ public final class Environment: @unchecked Sendable {
         guard needed > current, current < options.maximumMapSize else { return }
         try resize(to: min(options.maximumMapSize, max(needed, current * 2)))
     }
-
-    /// Flushes buffers to disk (commits already sync; this is for callers that opened without it).
-    public func sync() throws {
-        try check(mdb_env_sync(handle, 1), "mdb_env_sync")
-    }
 }

@@ -134,8 +134,6 @@ public struct Cursor: ~Copyable {
     public func last() throws -> Entry? { try move(CursorOp.last) }
     /// The entry after the current one.
     public func next() throws -> Entry? { try move(CursorOp.next) }
-    /// The entry before the current one.
-    public func previous() throws -> Entry? { try move(CursorOp.prev) }
     /// The first entry whose key is >= `key`.
     /// - Complexity: O(log n).
     public func seek(atLeast key: [UInt8]) throws -> Entry? { try move(CursorOp.setRange, key: key) }

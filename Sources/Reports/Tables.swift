@@ -79,26 +79,10 @@ public struct CountTable: Sendable {
         return r.map { extendedHidden[$0] }
     }
 
-    /// How the total of column `c` (the totals row) is published, for sentences that state it.
-    public func publishedColumnTotal(_ c: Int) -> String {
-        Suppression.cell(extended[rowLabels.count][c], label: labels[rowLabels.count][c], minimum: minimum)
-    }
 }
 
 /// Text renderings shared by the reports.
 public enum Render {
-    /// "1 case", "2 cases", "0 cases".
-    public static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
-        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
-    }
-
-    /// The sentence about suppressed cells; nothing when no count can be suppressed (a minimum of 1).
-    public static func suppression(_ minimum: Int) -> String {
-        minimum <= 1
-            ? ""
-            : " Counts from 1 to \(minimum - 1) are shown as \"<\(minimum)\"; further counts are withheld (\"x\") so that none can be recovered from the totals."
-    }
-
     /// An aligned plain-text table, columns two spaces apart, each line ending in a newline and no
     /// trailing space: the one table renderer of reports and commands. With `numbers` (reports),
     /// every column but the first is right-aligned; without (listings), all are left-aligned.
@@ -160,19 +144,5 @@ public enum Render {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// "24 November 2014".
-    public static func longDate(_ ymd: String) -> String {
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        let p = ymd.split(separator: "-")
-        guard p.count == 3, let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m) else { return ymd }
-        return "\(d) \(months[m - 1]) \(p[0])"
-    }
-
-    /// "Canada, Costa Rica and the United States".
-    public static func list(_ names: [String]) -> String {
-        guard names.count > 1 else { return names.first ?? "" }
-        return names.dropLast().joined(separator: ", ") + " and " + names.last!
     }
 }
