@@ -171,7 +171,9 @@ struct BackgroundSync: ServiceLifecycle.Service {
                     if let (policy, _) = try? FederationStore(log: console.log).policy() {
                         let outcomes = await Sync.pull(log: console.log, policy: policy, work: console.log.path, screen: console.configuration.syncScreen())
                         for o in outcomes where !o.ok {
-                            FileHandle.standardError.write(Data("amparo: sync: \(o.peer): \(o.detail)\n".utf8))
+                            // What a peer sent may be in `detail`: one line, nothing that acts on a terminal.
+                            let line = TerminalText.safe("amparo: sync: \(o.peer): \(o.detail)", keepNewlines: false)
+                            FileHandle.standardError.write(Data((line + "\n").utf8))
                         }
                         _ = try? console.projections()
                     }

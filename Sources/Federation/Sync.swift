@@ -38,8 +38,8 @@ public enum Sync {
 
     /// Syncs every peer of `policy` with a URL, one after the other; one peer's failure is its own
     /// outcome. `chunk`: the events a transaction imports at most (default ``chunkEvents(_:)``).
-    /// `screen` is bundle import's; `progress` hears (what is being done, done, total):
-    /// "fetching PEER" over the entries fetched, then "importing PEER" over the import's two passes.
+    /// `screen` is bundle import's; `progress` hears ("syncing PEER", entries done, entries to do)
+    /// after each chunk imported.
     public static func pull(
         log: EventLog, policy: TrustPolicy, work: String, timeout: Int64 = 30, screen: @escaping (SignedEvent) throws -> Void = { _ in },
         progress: ((String, UInt64, UInt64) -> Void)? = nil, chunk: Int? = nil

@@ -105,10 +105,10 @@ struct SyncCommand: ParsableCommand {
                 print(o.summary)
                 // A witness that did not cosign is news, not the peer's failure: the status stays.
                 for w in o.witnesses where !w.cosigned {
-                    Output.note("amparo: \(o.peer): witness \(w.witness) did not cosign its checkpoint: \(w.detail)")
+                    Output.note("amparo: \(o.peer): witness \(w.witness) did not cosign its checkpoint: \(w.detail)", oneLine: true)
                 }
             } else {
-                Output.note("amparo: \(o.peer): \(o.fork ? "" : "not synced: ")\(o.detail)")
+                Output.note("amparo: \(o.peer): \(o.fork ? "" : "not synced: ")\(o.detail)", oneLine: true)
                 status = max(status, o.fork ? 1 : 2)
             }
         }
