@@ -3,8 +3,12 @@ import Ledger
 
 /// The kind of value a payload field holds.
 public indirect enum FieldKind: Sendable, Equatable {
-    /// Free text (non-empty, at most 2,000 characters).
+    /// A short text that is a reference or a name of an office (a note's reference, a city), not
+    /// an account of the case (non-empty, at most 2,000 characters); it is signed as written.
     case text
+    /// Free text about the case (non-empty, at most 2,000 characters), erasable: the signed event
+    /// holds its commitment, the words live beside the log (``Words``, issue 23).
+    case words
     /// One of a fixed list of words.
     case choice([String])
     /// A lower-case word (`labour_exploitation`); which words are lawful is a rule's business.
@@ -39,6 +43,7 @@ public indirect enum FieldKind: Sendable, Equatable {
     public var hint: String {
         switch self {
         case .text: "text"
+        case .words: "free text (signed as its commitment; the words kept beside the log, erasable)"
         case .choice(let words): words.joined(separator: "|")
         case .word: "lower-case word"
         case .state: "member State code (BZ CA CR DO SV GT HN MX NI PA US)"
@@ -91,6 +96,8 @@ public enum Role: String, Sendable {
     case memberState = "the Member State itself"
     /// Key events: the Secretariat, checked by the Ledger layer.
     case keyAuthority = "RCM-TS (key registry)"
+    /// The requesting State, or the Secretariat (an erasure of words).
+    case requestingStateOrSecretariat = "the requesting State or RCM-TS"
 }
 
 /// How an event changes what the fold knows.
@@ -285,8 +292,8 @@ public enum Catalog {
                 FieldSpec("category", .word, "category of the situation (Art. 7.4): \(Codes.categories.joined(separator: ", "))"),
                 FieldSpec("perpetrator", .choice(Codes.perpetrators), "who violated the migrant's rights (Art. 7.4)"),
                 FieldSpec("channel", .choice(Codes.channels), "who coordinates the request (Art. 7.5)"),
-                FieldSpec("exception_reason", .text, required: false, "why local authorities are contacted directly (Art. 7.5)"),
-                FieldSpec("protection_required", .text, "the consular protection required"),
+                FieldSpec("exception_reason", .words, required: false, "why local authorities are contacted directly (Art. 7.5)"),
+                FieldSpec("protection_required", .words, "the consular protection required"),
                 FieldSpec("sex", .choice(Codes.sexes), required: false, "disaggregation: sex"),
                 FieldSpec("age_group", .choice(Codes.ageGroups), required: false, "disaggregation: age group"),
                 FieldSpec("unaccompanied_child", .bool, required: false, "disaggregation: unaccompanied or separated child"),
@@ -329,7 +336,7 @@ public enum Catalog {
         EventSpec(
             .collaborationOffered, caseEvent: true, role: .otherMemberState,
             fields: [
-                FieldSpec("offer", .text, "what the State can do, and how")
+                FieldSpec("offer", .words, "what the State can do, and how")
             ], source: "Art. 3, 7.6", summary: "A Party with an office in the location country offers to help.", command: ("case", "offer"),
             phrase: "an offer of collaboration",
             update: .caseState { f, s, _ in
@@ -339,7 +346,7 @@ public enum Catalog {
         EventSpec(
             .collaborationDeclined, caseEvent: true, role: .otherMemberState,
             fields: [
-                FieldSpec("reason", .text, required: false, "why")
+                FieldSpec("reason", .words, required: false, "why")
             ], source: "Art. 3, 7.6", summary: "A Party declines to collaborate.", command: ("case", "decline"),
             phrase: "a refusal to collaborate",
             update: .caseState { f, s, _ in
@@ -373,7 +380,7 @@ public enum Catalog {
                 FieldSpec("request_note", .text, "the requesting State's note reference"),
                 FieldSpec("reply_note", .text, "the assisting State's note reference"),
                 FieldSpec("scope", .list(.choice(Codes.actionKinds)), "the action kinds agreed"),
-                FieldSpec("procedures", .text, "the procedures agreed"),
+                FieldSpec("procedures", .words, "the procedures agreed"),
             ], source: "Art. 5 ¶1", summary: "The assisting State agrees scope and procedures by verbal notes.", command: ("case", "agree"),
             phrase: "an agreement on scope",
             update: .caseState { f, s, _ in
@@ -384,7 +391,7 @@ public enum Catalog {
         EventSpec(
             .protectionActionRecorded, caseEvent: true, role: .assistingState,
             fields: [
-                FieldSpec("kind", .choice(Codes.actionKinds), "the action taken"), FieldSpec("details", .text, "what was done (no personal data)"),
+                FieldSpec("kind", .choice(Codes.actionKinds), "the action taken"), FieldSpec("details", .words, "what was done (no personal data)"),
             ], source: "Art. 4", summary: "The assisting State records an act of protection.", command: ("case", "act"),
             wording: { f in Codes.actionPhrase(f.string("kind") ?? "") },
             update: .caseState { f, s, _ in
@@ -393,7 +400,7 @@ public enum Catalog {
             }),
         EventSpec(
             .costRecorded, caseEvent: true, role: .iomOrRequestingState,
-            fields: [FieldSpec("payer", .actor, "who bears the cost")] + money + [FieldSpec("purpose", .text, "what for")],
+            fields: [FieldSpec("payer", .actor, "who bears the cost")] + money + [FieldSpec("purpose", .words, "what for")],
             source: "Art. 8", summary: "A cost of the case and who bears it.", command: ("case", "cost"), afterClose: true,
             phrase: "a cost",
             update: .caseState { f, s, _ in
@@ -402,7 +409,7 @@ public enum Catalog {
         EventSpec(
             .reimbursementClaimed, caseEvent: true, role: .assistingState,
             fields: [FieldSpec("from", .actor, "who is asked to reimburse (the State of nationality or IOM)")] + money
-                + [FieldSpec("purpose", .text, "what was advanced")],
+                + [FieldSpec("purpose", .words, "what was advanced")],
             source: "Art. 8", summary: "The assisting State claims what it advanced; due within 12 months (practice, not the Agreement's text).",
             command: ("case", "claim"), afterClose: true, phrase: "a reimbursement claim",
             update: .caseState { f, s, _ in
@@ -423,7 +430,7 @@ public enum Catalog {
         EventSpec(
             .concluded, caseEvent: true, role: .requestingState,
             fields: [
-                FieldSpec("outcome", .choice(Codes.outcomes), "how the case ended"), FieldSpec("summary", .text, "summary (no personal data)"),
+                FieldSpec("outcome", .choice(Codes.outcomes), "how the case ended"), FieldSpec("summary", .words, "summary (no personal data)"),
             ], source: "Art. 3, 7.7", summary: "The requesting State concludes the case.", command: ("case", "conclude"),
             phrase: "a conclusion",
             update: .caseState { f, s, _ in
@@ -439,7 +446,7 @@ public enum Catalog {
         EventSpec(
             .withdrawn, caseEvent: true, role: .requestingState,
             fields: [
-                FieldSpec("reason", .text, "why the request is withdrawn")
+                FieldSpec("reason", .words, "why the request is withdrawn")
             ], source: "-", summary: "The requesting State withdraws the request.", command: ("case", "withdraw"),
             phrase: "a withdrawal",
             update: .caseState { f, s, _ in
@@ -449,10 +456,10 @@ public enum Catalog {
         EventSpec(
             .presentedAtMeeting, caseEvent: true, role: .requestingState,
             fields: [
-                FieldSpec("meeting", .meetingID, "the Network meeting"), FieldSpec("nature", .text, "the nature of the situation"),
-                FieldSpec("protection_required", .text, "the consular protection required"),
-                FieldSpec("protection_provided", .text, "the consular protection provided"),
-                FieldSpec("provided_by", .state, "the State that provided it"), FieldSpec("lessons", .text, "lessons learned"),
+                FieldSpec("meeting", .meetingID, "the Network meeting"), FieldSpec("nature", .words, "the nature of the situation"),
+                FieldSpec("protection_required", .words, "the consular protection required"),
+                FieldSpec("protection_provided", .words, "the consular protection provided"),
+                FieldSpec("provided_by", .state, "the State that provided it"), FieldSpec("lessons", .words, "lessons learned"),
             ], source: "Art. 7.7, CN item 9", summary: "The requesting State presents the case and its conclusion at a Network meeting.",
             command: ("case", "present"), afterClose: true, phrase: "a presentation at a meeting",
             update: .caseState { f, s, _ in
@@ -476,11 +483,19 @@ public enum Catalog {
                 s.erased = f.occurred
             }),
         EventSpec(
+            .redacted, caseEvent: true, role: .requestingStateOrSecretariat,
+            fields: [
+                FieldSpec("event", .eventID, "the id of the event whose words are erased"),
+                FieldSpec("fields", .list(.text), "the payload fields erased (`fields.summary` in a correction)"),
+                FieldSpec("request", .text, "the erasure request reference"),
+            ], source: "GCM 14(e)", summary: "The words of named free-text values are destroyed on every node; their commitments stay signed.",
+            command: ("case", "redact"), afterClose: true, phrase: "an erasure of words"),
+        EventSpec(
             .corrected, caseEvent: true, role: .author,
             fields: [
                 FieldSpec("event", .eventID, "the id of the event corrected"),
                 FieldSpec("fields", .object, "the corrected payload fields and their new values; `occurred` corrects when the act happened"),
-                FieldSpec("reason", .text, "why"),
+                FieldSpec("reason", .words, "why"),
             ], source: "-", summary: "The author corrects an earlier event; nothing is edited in place.", command: ("case", "correct"),
             afterClose: true, phrase: "a correction"),
     ]
@@ -499,7 +514,9 @@ public enum Catalog {
     /// Checks an event's shape against the catalog: known type, case present exactly for case
     /// events, well-formed case id, every payload field known and of its kind, none missing.
     /// Returns a sentence naming the problem, or nil.
-    public static func shapeProblem(type: String, caseID: String?, payload: [String: JSONValue]) -> String? {
+    /// `draft`: the payload as an author writes it, free text as words (before ``Catalog/seal``);
+    /// otherwise as signed, free text as commitments.
+    public static func shapeProblem(type: String, caseID: String?, payload: [String: JSONValue], draft: Bool = false) -> String? {
         guard let spec = spec(named: type) else {
             return "unknown event type \"\(type)\" (see docs/events.md for the catalog)"
         }
@@ -519,7 +536,7 @@ public enum Catalog {
                 if field.required { return "\(type) needs payload field \"\(field.name)\" (\(field.help))" }
                 continue
             }
-            if let problem = check(value, field.kind) {
+            if let problem = check(value, field.kind, draft: draft) {
                 return "payload field \"\(field.name)\" of \(type): \(problem)"
             }
         }
@@ -561,7 +578,7 @@ public enum Catalog {
     /// What is wrong with `fields` as corrections of an event of `type`: a field the type does not
     /// have, or a value not of the field's kind; nil when each is a field of the type with a
     /// lawful value, or `occurred` with a time (``correctedOccurred``).
-    public static func correctionProblem(of type: EventType, fields: [String: JSONValue]) -> String? {
+    public static func correctionProblem(of type: EventType, fields: [String: JSONValue], draft: Bool = false) -> String? {
         let spec = spec(type)
         if type == .corrected { return "a correction corrects an act, not another correction; correct the act itself" }
         if fields.isEmpty { return "the correction names no field; give the fields to correct, e.g. {\"\(correctedOccurred)\": \"2026-11-20T10:00:00Z\"}" }
@@ -576,7 +593,7 @@ public enum Catalog {
                 let known = [correctedOccurred] + spec.fields.map(\.name)
                 return "\(spec.name) has no payload field \"\(name)\" (a correction may name: \(known.joined(separator: ", ")))"
             }
-            if let problem = check(value, field.kind) { return "corrected field \"\(name)\": \(problem)" }
+            if let problem = check(value, field.kind, draft: draft) { return "corrected field \"\(name)\": \(problem)" }
         }
         return nil
     }
@@ -587,10 +604,16 @@ public enum Catalog {
         s.unicodeScalars.contains { c in !(c == " " || c == "\t" || (!c.isASCII && CharacterSet.whitespaces.contains(c))) }
     }
 
-    static func check(_ value: JSONValue, _ kind: FieldKind) -> String? {
+    /// What is wrong with `value` as a value of `kind`. Free text (``FieldKind/words``) is its
+    /// commitment in a signed event, and the words themselves in a `draft`.
+    static func check(_ value: JSONValue, _ kind: FieldKind, draft: Bool = false) -> String? {
         func string() -> String? { value.stringValue }
         switch kind {
-        case .text:
+        case .words where !draft:
+            guard let s = string(), Words.isCommitment(s) else {
+                return "expected the commitment of free text (\(Words.prefix) and 64 hex digits): a signed event never holds the words themselves"
+            }
+        case .text, .words:
             guard let s = string(), Catalog.hasNonBlank(s), s.utf8.count <= 2000 || s.count <= 2000 else {
                 return "expected non-empty text (at most 2,000 characters)"
             }

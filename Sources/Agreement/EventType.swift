@@ -12,7 +12,7 @@ public enum EventType: CaseIterable, Sendable, Hashable {
     case requestFiled, secretariatNotified, circulated, collaborationOffered, collaborationDeclined
     case assistingStateSelected, formalRequestSent, scopeAgreed, protectionActionRecorded
     case costRecorded, reimbursementClaimed, reimbursed, concluded, withdrawn, presentedAtMeeting
-    case personalDataErased, corrected
+    case personalDataErased, redacted, corrected
 
     /// The name events carry in their `type` field.
     public var name: String {
@@ -42,7 +42,8 @@ public enum EventType: CaseIterable, Sendable, Hashable {
         case .concluded: "case.concluded"
         case .withdrawn: "case.withdrawn"
         case .presentedAtMeeting: "case.presented_at_meeting"
-        case .personalDataErased: "case.personal_data_erased"
+        case .personalDataErased: Words.caseErasureType
+        case .redacted: Words.redactionType
         case .corrected: "case.corrected"
         }
     }

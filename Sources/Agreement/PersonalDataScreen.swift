@@ -24,6 +24,9 @@ public enum PersonalDataScreen {
             self.kind = kind
         }
 
+        /// A word of the case's vault entry (not a pattern such as an e-mail address).
+        public var isVaultWord: Bool { kind == PersonalDataScreen.vaultKind }
+
         /// "field \"lessons\" holds an e-mail address".
         public var sentence: String { "field \"\(field)\" holds \(kind)" }
     }
@@ -58,6 +61,8 @@ public enum PersonalDataScreen {
     /// How many patterns compiled (all six: a test checks it).
     public static var patternCount: Int { patterns.count }
 
+    static let vaultKind = "personal data of this case held in the vault"
+
     /// The findings in one text.
     public static func findings(in text: String, field: String, terms: [String]) -> [Finding] {
         findings(in: text, field: field, vault: vaultPattern(terms))
@@ -90,7 +95,7 @@ public enum PersonalDataScreen {
         if let vault {
             let folded = fold(text)
             if vault.contains(where: { containsWord(folded, $0) }) {
-                out.append(Finding(field: field, kind: "personal data of this case held in the vault"))
+                out.append(Finding(field: field, kind: vaultKind))
             }
         }
         let hasDigit = text.utf8.contains { (0x30...0x39).contains($0) }
@@ -129,7 +134,7 @@ public enum PersonalDataScreen {
         for field in spec.fields {
             guard let value = payload[field.name] else { continue }
             switch field.kind {
-            case .text, .object, .list(.text):
+            case .text, .words, .object, .list(.text):
                 for text in strings(in: value) { out += findings(in: text, field: field.name, vault: vault) }
             default:
                 break

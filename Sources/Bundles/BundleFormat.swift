@@ -22,9 +22,15 @@ import Zstd
 /// — MX <base64 key id and signature>
 /// ```
 public enum BundleFormat {
-    public static let magic = "amparo-bundle/v2"
-    public static let noteMagic = "amparo-bundle/v2 signature"
-    public static let version = 2
+    public static let magic = "amparo-bundle/v3"
+    public static let noteMagic = "amparo-bundle/v3 signature"
+    public static let version = 3
+    /// The line after the note that begins the words of the events' free text (issue 23): one
+    /// ``WordsPart`` a line, RFC 8785 JSON, unsigned (each is checked against the commitment its
+    /// signed event holds), outside the content hash, so that a bundle without them still verifies.
+    public static let wordsMagic = "amparo-bundle/v3 words"
+    /// Hard bound on the words parts of a bundle: 64 for each event it carries.
+    public static let maximumWordsPerEvent = 64
     /// The start of a line of placements: for each event of the bundle, in order, the log that
     /// first recorded it (2-byte big-endian K: 0 the origin's, k the relayed `logs[k-1]`) and its
     /// index there (8-byte big-endian), 10 bytes each.

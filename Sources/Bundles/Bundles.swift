@@ -22,6 +22,10 @@ public struct ParsedBundle: Sendable {
     public let leaves: [[UInt8]]
     /// Where each event was first recorded (``PlacementLines``).
     let placements: PlacementLines
+    /// The words of the events' free text the bundle carries after its note (only when the events
+    /// are kept), and how many parts there are.
+    public var words: [WordsPart] = []
+    public var wordsCount = 0
 
     /// The log (0 the origin's, k `header.logs[k-1]`) and index where event `i` (in bundle order)
     /// was first recorded.
@@ -116,6 +120,8 @@ public enum Bundles {
         var leaves = LeafSections(header: header, path: path)
         try leaves.prepare()
         var placed = PlacementLines()
+        var words: [WordsPart] = []
+        var wordsCount = 0
         func flush() throws {
             let decoded = concurrentMap(batch.count) { i -> Result<SignedEvent, LedgerError> in
                 do { return .success(try SignedEvent(bytes: batch[i].line)) } catch {
@@ -146,8 +152,17 @@ public enum Bundles {
         while let line = try reader.next() {
             if line == Array(BundleFormat.noteMagic.utf8) {
                 noteLines.append(line)
-                // The note: its text (4 lines), one blank line, its signature lines.
+                // The note: its text (4 lines), one blank line, its signature lines; then,
+                // unsigned, the words of the events' free text.
                 while let rest = try reader.next() {
+                    if rest == Array(BundleFormat.wordsMagic.utf8) {
+                        let known = { (id: EventID) in lineOf[id] != nil }
+                        try readWords(&reader, path: path, events: count, known: known) { part in
+                            wordsCount += 1
+                            if keep { words.append(part) }
+                        }
+                        break
+                    }
                     noteLines.append(rest)
                     guard noteLines.count <= BundleFormat.maximumNoteLines else {
                         try flush()
@@ -198,9 +213,52 @@ public enum Bundles {
         } catch {
             throw LedgerError(.corrupt, "\(path): the exporter's signature is malformed (\(error.message))")
         }
-        return ParsedBundle(
+        var parsed = ParsedBundle(
             header: header, events: events, count: count, eventBytes: eventBytes, keyEvents: keyEvents, note: note, computedRoot: edge.root,
             contentHash: hasher.finish(), leaves: leaves.leaves, placements: placed)
+        parsed.words = words
+        parsed.wordsCount = wordsCount
+        if keep {
+            // Each part against the commitment its event holds (an import checks them again as it stores them).
+            let byID = Dictionary(events.map { ($0.id, $0) }) { a, _ in a }
+            for part in words {
+                guard case .string(part.commitment)? = byID[part.event].flatMap({ Words.value(at: part.field, in: $0.envelope.payload) }) else {
+                    throw LedgerError(
+                        .corrupt,
+                        "\(path): the words of event \(part.event), field \"\(part.field)\", do not match the commitment the signed event holds (changed in transit); refused"
+                    )
+                }
+            }
+        }
+        return parsed
+    }
+
+    /// Reads the words section (after its magic line) to the end of the bundle: each line one
+    /// words part, of an event the bundle carries (`known`), at most
+    /// ``BundleFormat/maximumWordsPerEvent`` for each of its `events`.
+    static func readWords(
+        _ reader: inout LineReader, path: String, events: Int, known: (EventID) -> Bool, _ body: (WordsPart) throws -> Void
+    ) throws {
+        var n = 0
+        while let line = try reader.next() {
+            n += 1
+            guard n <= BundleFormat.maximumWordsPerEvent * max(1, events) else {
+                throw LedgerError(
+                    .corrupt, "\(path): more words parts than \(BundleFormat.maximumWordsPerEvent) for each of its \(events) events, the bound; refused")
+            }
+            let part: WordsPart
+            do {
+                let value = try JSONParser.parse(line)
+                guard CanonicalJSON.encode(value) == line else { throw LedgerError(.corrupt, "not in RFC 8785 canonical form") }
+                part = try WordsPart(json: value)
+            } catch {
+                throw LedgerError(.corrupt, "\(path) line \(reader.number): not a words part (\((error as? LedgerError)?.message ?? "\(error)")); refused")
+            }
+            guard known(part.event) else {
+                throw LedgerError(.corrupt, "\(path) line \(reader.number): words of event \(part.event), which the bundle does not carry; refused")
+            }
+            try body(part)
+        }
     }
 
     /// The magic line and the header, hashed into `hasher`.
@@ -210,6 +268,12 @@ public enum Bundles {
             throw LedgerError(
                 .corrupt,
                 "\(path) is a bundle of format 1 (an earlier amparo, without the leaves of its logs); this amparo reads format \(BundleFormat.version): ask its sender to export it again"
+            )
+        }
+        if magic == Array("amparo-bundle/v2".utf8) {
+            throw LedgerError(
+                .corrupt,
+                "\(path) is a bundle of format 2 (an earlier amparo, whose events hold their free text in the clear); this amparo reads format \(BundleFormat.version), whose events hold commitments: ask its sender to export it again with this version"
             )
         }
         guard magic == Array(BundleFormat.magic.utf8) else {
@@ -436,8 +500,24 @@ public enum Bundles {
         // (a failure, a full disk, leaves no file behind). One snapshot for every read.
         let relayedIndex = Dictionary(relayed.enumerated().map { ($0.element.origin, (k: $0.offset + 1, size: $0.element.record.checkpoint.size)) }) { a, _ in a
         }
+        // The words this node holds of the exported events' free text, after the note.
+        // (Inside the export's snapshot: the same state as the events.)
+        let words: (([UInt8]) throws -> Void) throws -> Void = { emit in
+            var batch: [SignedEvent] = []
+            func flush() throws {
+                for part in try log.wordsParts(of: batch) { try emit(CanonicalJSON.encode(part.json)) }
+                batch.removeAll(keepingCapacity: true)
+            }
+            try log.forEachRaw(to: checkpoint.size) { raw in
+                let e = try SignedEvent(bytes: raw.bytes, checkCanonical: false)
+                if selection.includes(raw.seq, e) { batch.append(e) }
+                if batch.count == batchLines { try flush() }
+                return true
+            }
+            try flush()
+        }
         try log.snapshot {
-            try writeBundle(to: out, header: header, level: level, sign: { try SignedNote.sign(text: $0, with: [signer]) }) { emit in
+            try writeBundle(to: out, header: header, level: level, sign: { try SignedNote.sign(text: $0, with: [signer]) }, words: words) { emit in
                 // Where each event was first recorded: this node's own events in its own log (0), an
                 // event received from another node in that origin's mirrored log.
                 var placed: [UInt8] = []
@@ -513,8 +593,11 @@ public enum Bundles {
     /// The one way a bundle file is written: magic and header, the lines `body` emits (events,
     /// placements, leaves), then the exporter's note over the content hash, through the
     /// streaming compressor into a temporary file moved into place (a failure leaves no file).
+    ///
+    /// `words` emits the words parts after the note (unsigned, outside the content hash).
     static func writeBundle(
         to path: String, header: BundleHeader, level: Int32, sign: (String) throws -> SignedNote,
+        words: (_ emit: ([UInt8]) throws -> Void) throws -> Void = { _ in },
         _ body: (_ emit: ([UInt8]) throws -> Void) throws -> Void
     ) throws {
         try FileIO.create(path) { write in
@@ -524,7 +607,14 @@ public enum Bundles {
                 try sink.emit(CanonicalJSON.encode(header.json))
                 try body(sink.emit)
                 let text = "\(BundleFormat.noteMagic)\n\(header.origin)\n\(header.count)\n\(header.root.base64)\n\(sink.hasher.finish().base64)\n"
-                try sink.finish(Array(try sign(text).serialized.utf8))
+                try sink.unhashed(Array(try sign(text).serialized.utf8))
+                var first = true
+                try words { line in
+                    if first { try sink.unhashed(Array((BundleFormat.wordsMagic + "\n").utf8)) }
+                    first = false
+                    try sink.unhashed(line + [0x0A])
+                }
+                try sink.finish()
             }
         }
     }
@@ -551,9 +641,17 @@ public enum Bundles {
             }
         }
 
-        /// The note (not hashed: it signs the hash), then the end of the stream.
-        func finish(_ note: [UInt8]) throws {
-            buffer += note
+        /// Bytes after the content hash: the note (it signs the hash), the words.
+        func unhashed(_ bytes: [UInt8]) throws {
+            buffer += bytes
+            if buffer.count >= 1 << 20 {
+                try compressor.write(buffer, to: write)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+
+        /// The end of the stream.
+        func finish() throws {
             try compressor.write(buffer, to: write)
             try compressor.finish(to: write)
         }
@@ -615,7 +713,7 @@ public enum Bundles {
     /// committed; an error it throws refuses the bundle whole (the personal-data screen).
     /// `progress` hears (done, total) over both passes (total: twice the events).
     public static func importBundle(
-        path: String, into log: EventLog, bound: Int = BundleFormat.maximumSize, screen: (SignedEvent) throws -> Void = { _ in },
+        path: String, into log: EventLog, bound: Int = BundleFormat.maximumSize, screen: ImportScreen = { _ in },
         progress: ((UInt64, UInt64) -> Void)? = nil, local: Bool = false
     ) throws -> ImportResult {
         // The first reading is complete only once the leaves and the note are read too.
@@ -642,6 +740,9 @@ public enum Bundles {
         var done = 0
         var ended = false
         var placedAt: [EventID: (String, UInt64)] = [:]
+        var inWords = false
+        var wordsDone = false
+        var withheldIDs = Set<EventID>()
         let counts = try log.append(
             restart: {
                 var fresh = try LineReader(path: path, bound: bound)
@@ -652,6 +753,9 @@ public enum Bundles {
                 ended = false
                 withheldCount = 0
                 placedAt = [:]
+                inWords = false
+                wordsDone = false
+                withheldIDs = []
             },
             batches: { () throws -> [SignedEvent]? in
                 var lines: [[UInt8]] = []
@@ -695,7 +799,11 @@ public enum Bundles {
                 // Each event is the leaf its placement names; the other branch of a fork is not
                 // admitted: nothing of it enters this log.
                 var admitted: [SignedEvent] = []
-                for (i, event) in events.enumerated() where try verified.admits(done + i, leaf: event.leafHash, path: path) {
+                for (i, event) in events.enumerated() {
+                    guard try verified.admits(done + i, leaf: event.leafHash, path: path) else {
+                        withheldIDs.insert(event.id)
+                        continue
+                    }
                     admitted.append(event)
                     let (k, index) = scanned.placement(done + i)
                     placedAt[event.id] = (origins[k], index)
@@ -703,9 +811,36 @@ public enum Bundles {
                 withheldCount += events.count - admitted.count
                 done += events.count
                 progress?(total + UInt64(done), 2 * total)
-                for event in admitted { try screen(event) }
+                for event in admitted { try screen(.event(event)) }
                 return admitted
             },
+            words: { () throws -> [WordsPart]? in
+                // After the note: its lines, then the words section (read to the end), a batch at a time.
+                guard !wordsDone else { return nil }
+                var parts: [WordsPart] = []
+                while parts.count < batchLines {
+                    guard let line = try reader?.next() else {
+                        wordsDone = true
+                        break
+                    }
+                    if !inWords {
+                        inWords = line == Array(BundleFormat.wordsMagic.utf8)
+                        continue
+                    }
+                    do {
+                        parts.append(try WordsPart(json: try JSONParser.parse(line)))
+                    } catch {
+                        throw LedgerError(
+                            .corrupt,
+                            "\(path) changed while it was being imported (a words line no longer reads as it did); nothing was written; import it again once the file is complete"
+                        )
+                    }
+                }
+                // The words of an event the fork's other branch holds are not kept either.
+                parts.removeAll { withheldIDs.contains($0.event) }
+                return parts
+            },
+            screenWords: { part, event in try screen(.words(part, of: event)) },
             afterBatch: { txn, batch in
                 // Where each admitted event was first recorded, kept (once) so that this node's own
                 // bundles place it there too.
@@ -735,6 +870,16 @@ public enum Bundles {
         return result
     }
 }
+
+/// What an import's screen sees: each admitted event, then the words of each free-text value
+/// with the event it belongs to. An error it throws refuses the import whole.
+public enum ScreenedItem {
+    case event(SignedEvent)
+    case words(WordsPart, of: Envelope)
+}
+
+/// The personal-data screen of an import (``Bundles/importBundle(path:into:bound:screen:progress:local:)``).
+public typealias ImportScreen = (ScreenedItem) throws -> Void
 
 /// An import that found a fork: what it did (the agreeing logs' events are imported, the other
 /// branch is not), and the one line that says so. `code` is ``LedgerError/Code/fork``.

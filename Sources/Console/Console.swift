@@ -34,7 +34,7 @@ public struct ConsoleConfiguration: Sendable {
     /// With an interval, the node syncs from the peers of its trust policy in the background
     /// (`--sync-every`), each round through `screen()`, the import's personal-data screen.
     public var syncEvery: Duration?
-    public var syncScreen: @Sendable () -> (SignedEvent) throws -> Void = { { _ in } }
+    public var syncScreen: @Sendable () -> ImportScreen = { { _ in } }
 
     public init() {}
 

@@ -41,7 +41,7 @@ public enum Sync {
     /// `screen` is bundle import's; `progress` hears ("syncing PEER", entries done, entries to do)
     /// after each chunk imported.
     public static func pull(
-        log: EventLog, policy: TrustPolicy, work: String, timeout: Int64 = 30, screen: @escaping (SignedEvent) throws -> Void = { _ in },
+        log: EventLog, policy: TrustPolicy, work: String, timeout: Int64 = 30, screen: @escaping ImportScreen = { _ in },
         progress: ((String, UInt64, UInt64) -> Void)? = nil, chunk: Int? = nil
     ) async -> [Outcome] {
         var outcomes: [Outcome] = []
@@ -66,7 +66,7 @@ public enum Sync {
     }
 
     static func pull(
-        log: EventLog, policy: TrustPolicy, peer: VerifierKey, url: String, work: String, timeout: Int64, screen: @escaping (SignedEvent) throws -> Void,
+        log: EventLog, policy: TrustPolicy, peer: VerifierKey, url: String, work: String, timeout: Int64, screen: @escaping ImportScreen,
         progress: ((String, UInt64, UInt64) -> Void)?, chunk events: Int?
     ) async throws -> Outcome {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -217,7 +217,7 @@ public enum Sync {
     /// peer's checkpoint and whole tree, these events) with every check of a bundle import.
     static func importChunk(
         log: EventLog, peer: VerifierKey, base: String, noteText: String, events: [(bytes: [UInt8], index: UInt64)], leaves: [UInt8], work: String,
-        screen: (SignedEvent) throws -> Void
+        screen: ImportScreen
     ) throws -> Bundles.ImportResult {
         let file = work + "/sync-\(UUID().uuidString).bundle"
         defer { try? FileManager.default.removeItem(atPath: file) }

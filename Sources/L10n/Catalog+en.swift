@@ -212,6 +212,7 @@ extension Catalogs {
         ("event.case.withdrawn", "Case withdrawn"),
         ("event.case.presented_at_meeting", "Presented at a Network meeting"),
         ("event.case.personal_data_erased", "Personal data erased"),
+        ("event.case.redacted", "Words erased"),
         ("event.case.corrected", "Correction"),
         ("rule.INTEGRITY", "an entry's bytes, hash chain, Merkle root or checkpoint do not match"),
         ("rule.SIGNATURE", "a signature is invalid, or its key was not registered to the actor, or revoked, at occurred"),
@@ -457,6 +458,10 @@ extension Catalogs {
         ("msg.authority.secretariat", "{actor} recorded {what} on {day}, which only the RCM Technical Secretariat may record."),
         ("msg.authority.member", "{actor} recorded {what} on {day}, which only a Member State may record about itself."),
         ("msg.authority.requesting", "{actor} recorded {what} in case {case} on {day}, which only the requesting State, {requesting}, may record."),
+        (
+            "msg.authority.redaction",
+            "{actor} recorded {what} in case {case} on {day}, which only the requesting State, {requesting}, or the Secretariat may record."
+        ),
         ("msg.authority.other", "{actor} recorded {what} in case {case} on {day}, which only a Member State other than the requesting State may record."),
         ("msg.authority.own", "{actor} recorded {what} in its own case {case} on {day}, which only another Party, the assisting State, may record."),
         ("msg.authority.iom", "{actor} recorded {what} in case {case} on {day}, which only IOM or the State of nationality may record."),
@@ -504,6 +509,8 @@ extension Catalogs {
         ("phrase.case.withdrawn", "a withdrawal"),
         ("phrase.case.presented_at_meeting", "a presentation at a meeting"),
         ("phrase.case.personal_data_erased", "an erasure of personal data"),
+        ("phrase.case.redacted", "an erasure of words"),
+        ("words.erased", "[erased]"),
         ("phrase.case.corrected", "a correction"),
         ("action.consular_visit", "a consular visit"),
         ("action.legal_orientation", "legal orientation"),

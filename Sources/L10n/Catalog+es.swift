@@ -212,6 +212,7 @@ extension Catalogs {
         ("event.case.withdrawn", "Caso retirado"),
         ("event.case.presented_at_meeting", "Presentado en una reunión de la Red"),
         ("event.case.personal_data_erased", "Datos personales borrados"),
+        ("event.case.redacted", "Texto suprimido"),
         ("event.case.corrected", "Corrección"),
         ("rule.INTEGRITY", "los bytes de una entrada, la cadena de hashes, la raíz de Merkle o el punto de control no coinciden"),
         ("rule.SIGNATURE", "una firma no es válida, o su clave no estaba registrada al actor, o estaba revocada, en la fecha del acto"),
@@ -473,6 +474,10 @@ extension Catalogs {
         ("msg.authority.member", "{actor} registró {what} el {day}, que solo un Estado Miembro puede registrar sobre sí mismo."),
         ("msg.authority.requesting", "{actor} registró {what} en el caso {case} el {day}, que solo el Estado solicitante, {requesting}, puede registrar."),
         (
+            "msg.authority.redaction",
+            "{actor} registró {what} en el caso {case} el {day}, que solo el Estado solicitante, {requesting}, o la Secretaría pueden registrar."
+        ),
+        (
             "msg.authority.other",
             "{actor} registró {what} en el caso {case} el {day}, que solo un Estado Miembro distinto del Estado solicitante puede registrar."
         ),
@@ -522,6 +527,8 @@ extension Catalogs {
         ("phrase.case.withdrawn", "un retiro"),
         ("phrase.case.presented_at_meeting", "una presentación en una reunión"),
         ("phrase.case.personal_data_erased", "un borrado de datos personales"),
+        ("phrase.case.redacted", "una supresión de texto"),
+        ("words.erased", "[suprimido]"),
         ("phrase.case.corrected", "una corrección"),
         ("action.consular_visit", "una visita consular"),
         ("action.legal_orientation", "orientación legal"),

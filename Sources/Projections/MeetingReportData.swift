@@ -26,6 +26,9 @@ public struct MeetingReportData: Sendable {
     /// meeting not yet held comes before it after their conclusion), with the held meeting at which
     /// each was already due, if any (overdue).
     public let due: [(summary: CaseSummary, overdueSince: MeetingView?)]
+    /// The words this node holds for the free text of the presented cases, by commitment; a
+    /// commitment absent here is erased (the report says so and publishes nothing of it).
+    public let words: [String: String]
 
     /// Every count is as of the meeting's date (a case concluded after it counts as open); a
     /// meeting not yet held is reported as of `today`, as an agenda (``due``).
@@ -82,8 +85,10 @@ public struct MeetingReportData: Sendable {
             return Agreement.sorted(found)
         }
         let toDate = all.filter { ($0.filed ?? "9999") <= meeting.date }
+        let said = presented.flatMap { s, p in [s.summary, p.nature, p.required, p.provided, p.lessons].compactMap { $0 } }
         return MeetingReportData(
             meeting: meeting, previous: previous, presented: presented, periodCases: periodCases, casesToDate: toDate,
-            overdue: overdue, breaches: breaches, events: try store.log.size(), asOf: asOf, due: due)
+            overdue: overdue, breaches: breaches, events: try store.log.size(), asOf: asOf, due: due,
+            words: try store.log.words(for: said.filter(Words.isCommitment)))
     }
 }

@@ -134,6 +134,14 @@ public struct MeetingReport: Sendable {
             list: data.breaches.map { "\($0.caseID ?? "-"): \(t.breach($0)) [\($0.rule)]" })
     }
 
+    /// Free text as the report publishes it: the words this node holds, or "erased".
+    func said(_ value: String) -> String { Words.isCommitment(value) ? data.words[value] ?? t("words.erased") : value }
+
+    /// Free text in the JSON report: the words held, or null where they are erased.
+    func saidJSON(_ value: String) -> JSONValue {
+        Words.isCommitment(value) ? data.words[value].map(JSONValue.string) ?? .null : .string(value)
+    }
+
     var items: [Item] {
         if isAgenda { return agendaItems }
         var items: [Item] = []
@@ -143,11 +151,11 @@ public struct MeetingReport: Sendable {
                 Item(
                     title: t("report.case.title", ["case": s.caseID, "state": t.name(s.requesting)]),
                     paragraphs: [
-                        t("report.case.nature", ["text": p.nature]),
-                        t("report.case.required", ["text": p.required]),
-                        t("report.case.provided", ["text": p.provided, "state": by]),
-                        t("report.case.outcome", ["outcome": t.outcome(s.outcome), "summary": s.summary.map { " — \($0)" } ?? ""]),
-                        t("report.case.lessons", ["text": p.lessons]),
+                        t("report.case.nature", ["text": said(p.nature)]),
+                        t("report.case.required", ["text": said(p.required)]),
+                        t("report.case.provided", ["text": said(p.provided), "state": by]),
+                        t("report.case.outcome", ["outcome": t.outcome(s.outcome), "summary": s.summary.map { " — \(said($0))" } ?? ""]),
+                        t("report.case.lessons", ["text": said(p.lessons)]),
                     ]))
         }
         if data.presented.isEmpty {
@@ -234,10 +242,10 @@ public struct MeetingReport: Sendable {
             "presented": .array(
                 data.presented.map { s, p in
                     .object([
-                        "case": .string(s.caseID), "requesting": .string(s.requesting), "nature": .string(p.nature),
-                        "protection_required": .string(p.required), "protection_provided": .string(p.provided),
+                        "case": .string(s.caseID), "requesting": .string(s.requesting), "nature": saidJSON(p.nature),
+                        "protection_required": saidJSON(p.required), "protection_provided": saidJSON(p.provided),
                         "provided_by": .string(p.providedBy), "outcome": s.outcome.map(JSONValue.string) ?? .null,
-                        "lessons": .string(p.lessons),
+                        "lessons": saidJSON(p.lessons),
                     ])
                 }),
             "workload": table(workloadTable), "workload_to_date": table(workloadToDateTable), "by_category": table(categoryTable),

@@ -14,6 +14,10 @@ public enum CatalogDoc {
         ),
         .leftAgreement: ("NI", nil, ["effective": "2019-01-01"]),
         .personalDataErased: ("MX", "MX-2015-0002", ["request": "MX-ERASE-2018-004"]),
+        .redacted: (
+            "MX", "MX-2015-0002",
+            ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["summary"], "request": "MX-ERASE-2018-005"]
+        ),
         .corrected: (
             "MX", "MX-2015-0002",
             ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["location_city": "Liberia"], "reason": "the city was misrecorded"]
@@ -23,7 +27,12 @@ public enum CatalogDoc {
     /// The page.
     public static func markdown() throws -> String {
         var examples: [String: SignedEvent] = [:]
-        try ScenarioGenerator(cases: 40).generate { e in if examples[e.envelope.type] == nil { examples[e.envelope.type] = e } }
+        var words: [String: String] = [:]
+        try ScenarioGenerator(cases: 40).generateWithWords({ e, parts in
+            guard examples[e.envelope.type] == nil else { return }
+            examples[e.envelope.type] = e
+            for p in parts { words[p.commitment] = p.text }
+        })
         var out = """
             # Event catalog
 
@@ -38,6 +47,12 @@ public enum CatalogDoc {
             the envelope without `signature`). Money is a decimal string, never a float. No payload field
             holds personal data: a migrant is a random pseudonym.
 
+            Free text (kind "free text") is written as words in a draft, and never signed as such: the
+            write path replaces each value (and each free-text value a correction sets) with its
+            commitment, `hmac-sha256:` and 64 hex digits of HMAC-SHA256 keyed by a random 256-bit salt,
+            and keeps the words and the salt beside the log, erasable (`amparo case redact`,
+            docs/privacy.md). The signed event, its Merkle leaf and every proof cover the commitment.
+
             """
         for spec in Catalog.specs {
             out += "\n## `\(spec.name)`\n\n"
@@ -51,7 +66,9 @@ public enum CatalogDoc {
             var draft: [String: JSONValue]
             var actor: String
             if let e = examples[spec.name] {
-                draft = ["type": .string(e.envelope.type), "occurred": .string(e.envelope.occurred.description), "payload": .object(e.envelope.payload)]
+                // The draft as its author writes it: the words, not their commitments.
+                let payload = Words.resolve(.object(e.envelope.payload), words)
+                draft = ["type": .string(e.envelope.type), "occurred": .string(e.envelope.occurred.description), "payload": payload]
                 if let c = e.envelope.caseID { draft["case"] = .string(c) }
                 actor = e.envelope.actor
             } else {

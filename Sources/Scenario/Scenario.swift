@@ -71,10 +71,20 @@ public struct ScenarioGenerator {
     // MARK: Generation
 
     /// Calls `emit` with every signed event in recording order, and returns the planted breaches.
+    /// (The words of their free text are left out: ``generateWithWords(_:)`` gives them too.)
     @discardableResult
     public func generate(_ emit: (SignedEvent) throws -> Void) throws -> [Expected] {
+        try generateWithWords { event, _ in try emit(event) }
+    }
+
+    /// Calls `emit` with every signed event in recording order and the words of its free text
+    /// (their salts derived from the seed, the event and the field: the same bytes every time),
+    /// and returns the planted breaches.
+    @discardableResult
+    public func generateWithWords(_ emit: (SignedEvent, [WordsPart]) throws -> Void) throws -> [Expected] {
         var rng = Random(seed: seed)
         var counter: UInt64 = 0
+        var words: [EventID: [WordsPart]] = [:]
         func event(_ type: EventType, _ actor: String, case caseID: String? = nil, _ when: String, _ payload: [String: JSONValue]) -> SignedEvent {
             counter += 1
             let occurred = Timestamp(parsing: when)!.adding(seconds: Int64(counter % 3600))
@@ -82,9 +92,16 @@ public struct ScenarioGenerator {
             var bytes = [UInt8](bigEndian: UInt64(occurred.milliseconds) << 16).prefix(6) + [0x70, 0]
             bytes += [UInt8](bigEndian: 0x8000_0000_0000_0000 | (seed << 32) | counter)
             let id = EventID(bytes: Array(bytes))!
-            return Envelope(id: id, type: type.name, caseID: caseID, actor: actor, occurred: occurred, payload: payload)
-                .signed(by: ScenarioKeys.key(actor))
+            let draft = Draft(id: id, type: type.name, caseID: caseID, occurred: occurred, payload: payload)
+            let sealed = Catalog.seal(draft) { id, field in
+                var h = SHA256Context()
+                h.update(Array("amparo scenario salt".utf8) + [UInt8](bigEndian: seed) + id.bytes + Array(field.utf8))
+                return h.finish()
+            }
+            if !sealed.words.isEmpty { words[id] = sealed.words }
+            return sealed.draft.envelope(actor: actor).signed(by: ScenarioKeys.key(actor))
         }
+        func emitting(_ e: SignedEvent) throws { try emit(e, words.removeValue(forKey: e.id) ?? []) }
 
         // Keys (registered in 2014 by the Secretariat, valid from 2014-01-01), then the Network.
         var network: [SignedEvent] = []
@@ -337,8 +354,8 @@ public struct ScenarioGenerator {
             caseEvents += evs
         }
         // Recording order: the Network first, then the cases' acts as they happened.
-        for e in network { try emit(e) }
-        for e in caseEvents.sorted(by: { ($0.envelope.occurred, $0.id) < ($1.envelope.occurred, $1.id) }) { try emit(e) }
+        for e in network { try emitting(e) }
+        for e in caseEvents.sorted(by: { ($0.envelope.occurred, $0.id) < ($1.envelope.occurred, $1.id) }) { try emitting(e) }
         return expected.sorted()
     }
 

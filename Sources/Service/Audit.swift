@@ -93,6 +93,9 @@ public enum Audit {
         public let breaches: [Breach]
         /// The act names another State's act this node does not hold yet (not a breach).
         public var pending: PendingReference? = nil
+        /// Its free text as this node holds it: field → words, null where erased
+        /// (``Words/view(of:_:)``); nil when the act has none.
+        public var words: JSONValue? = nil
 
         /// The step as `amparo replay --format json` and the console's API print it.
         public var json: JSONValue {
@@ -103,7 +106,7 @@ public enum Audit {
                 "breaches": .array(breaches.map(\.json)),
                 "as_signed": fact.original.map { .object(["occurred": .string($0.occurred.description), "payload": .object($0.payload)]) } ?? .null,
                 "corrected_by": .array(fact.correctedBy.map { .string($0.description) }),
-                "pending": pending?.json ?? .null,
+                "pending": pending?.json ?? .null, "words": words ?? .null,
             ])
         }
     }
@@ -118,11 +121,13 @@ public enum Audit {
         var steps: [ReplayStep] = []
         let pending = Dictionary(Agreement.pendingReferences(facts).map { ($0.event, $0) }, uniquingKeysWith: { a, _ in a })
         let checked = Rules.catalog.filter { if case .byLedger = $0.judgement { false } else { true } }.map(\.id.rawValue)
+        let held = try log.words(for: facts.filter { $0.caseID == caseID }.flatMap { Words.commitments(in: $0.payload).map(\.commitment) })
         for fact in facts {
             let breaches = Agreement.apply(fact, to: &world)
             guard fact.caseID == caseID, let state = world.cases[caseID] else { continue }
             var step = ReplayStep(fact: fact, signer: signers[fact.id] ?? "?", stateAfter: state, checked: checked, breaches: breaches)
             step.pending = pending[fact.id.description]
+            step.words = Words.view(of: fact.payload, held)
             steps.append(step)
         }
         let final = Agreement.finalize(world).filter { $0.caseID == caseID }
@@ -132,6 +137,7 @@ public enum Audit {
             let s = steps[target]
             var step = ReplayStep(fact: s.fact, signer: s.signer, stateAfter: s.stateAfter, checked: s.checked, breaches: s.breaches + final)
             step.pending = s.pending
+            step.words = s.words
             steps[target] = step
         }
         return steps

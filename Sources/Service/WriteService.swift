@@ -112,7 +112,7 @@ public struct WriteService {
         let lines = try numberCases(lines, actor: try recorder.binding(of: key, keyFile: keyFile).actor)
         for line in lines {
             let d = line.draft
-            if let problem = Catalog.shapeProblem(type: d.type, caseID: d.caseID, payload: d.payload)
+            if let problem = Catalog.shapeProblem(type: d.type, caseID: d.caseID, payload: d.payload, draft: true)
                 ?? Catalog.caseYearProblem(type: d.type, caseID: d.caseID, occurred: d.occurred)
             {
                 let place = source.map { "\($0) line \(line.number): " } ?? ""
@@ -127,14 +127,26 @@ public struct WriteService {
                 }
             }
         }
-        let drafts = try recorder.sign(lines, key: key, keyFile: keyFile)
+        // Free text enters the signed events as commitments; the words go beside the log.
+        // A draft whose id is held already is sealed with the salts of the held event, so that
+        // recording it again is the no-op it was before free text was sealed.
+        var words: [WordsPart] = []
+        let heldSalts = try self.heldSalts(lines)
+        let sealedLines = try lines.map { line in
+            let sealed = Catalog.seal(line.draft, correctedType: try correctedType(of: line.draft, in: lines)) { id, path in
+                heldSalts[id]?[path] ?? Words.newSalt()
+            }
+            words += sealed.words
+            return Recorder.Line(number: line.number, draft: sealed.draft)
+        }
+        let drafts = try recorder.sign(sealedLines, key: key, keyFile: keyFile)
         var lineOf: [String: Int] = [:]
         for (line, event) in drafts { lineOf[event.id.description] = lineOf[event.id.description] ?? line }
         var world = World()
         var found: [Breach] = []
         var omissions: [Breach] = []
         var pending: [PendingReference] = []
-        let signed = try recorder.append(drafts, recorded: recorded) { txn, fresh in
+        let signed = try recorder.append(drafts, words: words, recorded: recorded) { txn, fresh in
             (world, found, omissions, pending) = try judge(fresh, in: txn, recorded: recorded) { id in
                 let line = lineOf[id.description]
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
@@ -148,6 +160,30 @@ public struct WriteService {
             recordedDespite: found, omissions: omissions, world: world, catchUpProblem: catchUp())
         outcome.pending = pending
         return outcome
+    }
+
+    /// The salts of the held events whose ids drafts give, by id and field path.
+    func heldSalts(_ lines: [Recorder.Line]) throws -> [EventID: [String: [UInt8]]] {
+        var held: [SignedEvent] = []
+        for line in lines {
+            guard let id = line.draft.id, let seq = try log.seq(of: id), let raw = try log.rawEntry(at: seq) else { continue }
+            held.append(try SignedEvent(bytes: raw.bytes, checkCanonical: false))
+        }
+        var out: [EventID: [String: [UInt8]]] = [:]
+        for part in try log.wordsParts(of: held) { out[part.event, default: [:]][part.field] = part.salt }
+        return out
+    }
+
+    /// The type of the event a correction draft corrects (in the same batch or held), to seal the
+    /// free text it sets; nil for another draft, or a correction of an event not found (refused
+    /// later, naming the event).
+    func correctedType(of draft: Draft, in lines: [Recorder.Line]) throws -> EventType? {
+        guard draft.type == EventType.corrected.name, let target = draft.payload["event"]?.stringValue.flatMap(EventID.init(parsing:)) else {
+            return nil
+        }
+        if let inBatch = lines.first(where: { $0.draft.id == target }) { return EventType(name: inBatch.draft.type) }
+        guard let seq = try log.seq(of: target), let raw = try log.rawEntry(at: seq) else { return nil }
+        return EventType(name: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope.type)
     }
 
     /// The verdict on `fresh` (events not yet held): one fold of the Network and the cases they
@@ -229,12 +265,23 @@ public struct WriteService {
                 // Another State's act this node does not hold yet (a claim to settle) is pending;
                 // one held in another case, or the signer's own act (a correction), is a mistake.
                 let elsewhere = try held.first { $0.key != caseID && $0.value.contains(target) }?.key ?? caseOf(target).flatMap { $0 == caseID ? nil : $0 }
-                if f.kind != .corrected && elsewhere == nil { continue }
+                if f.kind != .corrected && f.kind != .redacted && elsewhere == nil { continue }
                 let owner = elsewhere.map { $0.isEmpty ? "; it is a Network act" : "; it belongs to case \($0)" } ?? ""
                 throw LedgerError(
                     .notFound,
                     "\(place(f.id))case \(caseID) holds no event \(target) (payload field \"\(field.name)\"\(owner); `amparo log --case \(caseID)` lists its events); nothing was written"
                 )
+            }
+            // An erasure of words names free-text fields the event holds.
+            if f.kind == .redacted, let target = f.string("event"), let held = all.first(where: { $0.id.description == target }) {
+                let known = Catalog.wordsFields(of: held.payload)
+                let named = (f.payload["fields"]?.arrayValue ?? []).compactMap(\.stringValue)
+                if let unknown = named.first(where: { !known.contains($0) }) ?? (named.isEmpty ? "" : nil) {
+                    let list = known.isEmpty ? "it holds none" : "it holds \(known.joined(separator: ", "))"
+                    throw LedgerError(
+                        .badDraft,
+                        "\(place(f.id))event \(target) has no free-text field \"\(unknown)\" to erase (\(list)); nothing was written")
+                }
             }
             // A correction names fields of the corrected event's type, with lawful values.
             if f.kind == .corrected, let target = f.string("event"), let fields = f.payload["fields"]?.objectValue,

@@ -33,6 +33,7 @@ struct CaseShowCommand: ParsableCommand {
         let s = view.state
         let obligations = s.obligations(network: view.network, now: .now(), language: format == .json ? .en : language.language)
         let breaches = view.breaches
+        let held = try log.words(for: view.facts.flatMap { Words.commitments(in: $0.payload).map(\.commitment) })
         switch format {
         case .json:
             func opt(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
@@ -49,6 +50,7 @@ struct CaseShowCommand: ParsableCommand {
                                 "actor": .string(f.actor), "occurred": .string(f.occurred.description), "payload": .object(f.payload),
                                 "as_signed": f.original.map { .object(["occurred": .string($0.occurred.description), "payload": .object($0.payload)]) }
                                     ?? .null,
+                                "words": Words.view(of: f.payload, held) ?? .null,
                             ])
                         }),
                     "obligations": .array(obligations.map(JSONValue.string)),
@@ -68,6 +70,7 @@ struct CaseShowCommand: ParsableCommand {
             var rows: [[String]] = []
             for f in view.facts {
                 rows.append(["  " + (f.seq.map(String.init) ?? "-"), f.occurred.date, f.actor, f.type + (f.original == nil ? "" : t("show.corrected"))])
+                for line in Output.wordsLines(f.payload, held, t) { rows.append(["", "", "", "  " + line]) }
             }
             print(Render.text(rows, numbers: false), terminator: "")
             print(t("show.obligations") + (obligations.isEmpty ? t("show.obligations.none") : ""))
@@ -122,6 +125,7 @@ struct ReplayCommand: ParsableCommand {
                 if let original = f.original {
                     print(indent + t("replay.corrected", ["changes": Self.corrections(of: f, original: original, in: steps)]))
                 }
+                for line in Output.wordsLines(f.payload, step.words, t) { print(indent + line) }
                 print(indent + t("replay.after", ["summary": t.summaryLine(step.stateAfter)]))
                 for b in step.breaches { print("\(indent)\(b.rule): \(t.breach(b))") }
                 if let p = step.pending { print("\(indent)\(t("replay.pending")): \(p.sentence(t))") }

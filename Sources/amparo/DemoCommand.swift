@@ -54,20 +54,23 @@ struct DemoCommand: ParsableCommand {
         let secretariat = ScenarioKeys.key(Codes.secretariat)
         let log = try EventLog.create(path: ledger, name: ScenarioKeys.ledgerName, secretariat: .privateKey(secretariat)).log
         var batch: [SignedEvent] = []
+        var words: [WordsPart] = []
         var total = 0
         // The generator does not say in advance how many events it makes: about 12 per case.
         let estimate = UInt64(cases * 12 + 100)
         let bar = ProgressBar("generating and appending", quiet: quiet)
-        let expected = try ScenarioGenerator(cases: cases).generate { event in
+        let expected = try ScenarioGenerator(cases: cases).generateWithWords({ event, parts in
             batch.append(event)
+            words += parts
             if batch.count == 1000 {
-                _ = try log.append(batch)
+                _ = try log.append(batch, words: words)
                 total += batch.count
                 batch.removeAll(keepingCapacity: true)
+                words.removeAll(keepingCapacity: true)
                 bar.update(min(UInt64(total), estimate - 1), estimate)
             }
-        }
-        _ = try log.append(batch)
+        })
+        _ = try log.append(batch, words: words)
         total += batch.count
         bar.update(UInt64(total), UInt64(total))
         // The test-only keys, for trying commands on the demo ledger (never for real use).

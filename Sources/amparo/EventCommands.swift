@@ -33,16 +33,18 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     }
 
     /// A required field the command fills in when its flag is omitted: a scheduled meeting's id
-    /// (from its date and city), a filed case's pseudonym (random).
+    /// (from its date and city), a filed case's pseudonym (random), the fields an erasure of words
+    /// names (every free-text field of the event).
     static func madeWhenOmitted(_ f: FieldSpec) -> Bool {
         (spec.type == .meetingScheduled && f.name == "meeting") || (spec.type == .requestFiled && f.name == "subject")
+            || (spec.type == .redacted && f.name == "fields")
     }
 
     /// What a flag's value looks like in the usage line.
     static func placeholder(_ kind: FieldKind) -> String {
         switch kind {
         case .bool: ""
-        case .text: " TEXT"
+        case .text, .words: " TEXT"
         case .choice, .word: " WORD"
         case .state, .country: " CC"
         case .actor: " CODE"
@@ -140,6 +142,11 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             payload[field.name] = .string(stored.event.id.description)
         }
         if Self.spec.type == .requestFiled, payload["subject"] == nil { payload["subject"] = .string(Pseudonym.make()) }
+        if Self.spec.type == .redacted, payload["fields"] == nil, let target = payload["event"]?.stringValue.flatMap(EventID.init(parsing:)),
+            let seq = try log.seq(of: target), let stored = try log.event(at: seq)
+        {
+            payload["fields"] = .array(Catalog.wordsFields(of: stored.event.envelope.payload).map(JSONValue.string))
+        }
         var rescheduled: String?
         if Self.spec.type == .meetingScheduled {
             // The id by default from the date and the city; rescheduling says what it replaces.
@@ -258,7 +265,7 @@ let eventCommands: [any EventCommandProtocol.Type] = [
     EventCommand<5>.self, EventCommand<6>.self, EventCommand<7>.self, EventCommand<8>.self, EventCommand<9>.self,
     EventCommand<10>.self, EventCommand<11>.self, EventCommand<12>.self, EventCommand<13>.self, EventCommand<14>.self,
     EventCommand<15>.self, EventCommand<16>.self, EventCommand<17>.self, EventCommand<18>.self, EventCommand<19>.self,
-    EventCommand<20>.self, EventCommand<21>.self, EventCommand<22>.self,
+    EventCommand<20>.self, EventCommand<21>.self, EventCommand<22>.self, EventCommand<23>.self,
 ]
 
 /// What the group commands need of an event command.

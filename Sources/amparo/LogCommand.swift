@@ -6,7 +6,8 @@ struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "Print the events in log order.",
-        discussion: "JSON output is an array of the signed events, each with this node's \"seq\" and \"recorded\" time added."
+        discussion:
+            "JSON output is an array of the signed events, each with this node's \"seq\" and \"recorded\" time added, and, for an event with free text, \"words\": each free-text field's words as this node holds them, null where they are erased (the signed payload holds only their commitments)."
     )
 
     @OptionGroup var ledger: LedgerOptions
@@ -34,10 +35,12 @@ struct LogCommand: ParsableCommand {
         }
         switch format {
         case .json:
+            let held = try log.words(for: events.flatMap { Words.commitments(in: $0.event.envelope.payload).map(\.commitment) })
             let items: [JSONValue] = events.map { stored in
                 guard case .object(var o) = stored.event.json else { return .null }
                 o["seq"] = .number(Double(stored.seq))
                 o["recorded"] = .string(stored.recorded.description)
+                if let words = Words.view(of: stored.event.envelope.payload, held) { o["words"] = words }
                 return .object(o)
             }
             Output.printJSON(.array(items))

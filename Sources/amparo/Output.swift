@@ -39,6 +39,23 @@ enum Output {
         if let problem = outcome.catchUpProblem { note(Strings.catchUpFailed(problem)) }
     }
 
+    /// An act's free text, one line a field: `summary: the words`, or `summary: [erased]` where
+    /// this node holds no words for it; each line terminal-safe (its line breaks shown as spaces).
+    static func wordsLines(_ payload: [String: JSONValue], _ held: [String: String], _ t: Localizer) -> [String] {
+        Words.commitments(in: payload).map { path, commitment in
+            "\(path): " + (held[commitment].map { TerminalText.safe($0, keepNewlines: false) } ?? t("words.erased"))
+        }
+    }
+
+    /// As ``wordsLines(_:_:_:)``, from the words a replay step carries (``Words/view(of:_:)``).
+    static func wordsLines(_ payload: [String: JSONValue], _ view: JSONValue?, _ t: Localizer) -> [String] {
+        var held: [String: String] = [:]
+        for (path, commitment) in Words.commitments(in: payload) {
+            if let text = view?.objectValue?[path]?.stringValue { held[commitment] = text }
+        }
+        return wordsLines(payload, held, t)
+    }
+
     /// A note on stderr that is not an error; `oneLine`: newlines inside it (text a peer sent,
     /// say) become spaces, so that it stays one line.
     static func note(_ message: String, oneLine: Bool = false) {

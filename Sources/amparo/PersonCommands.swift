@@ -1,5 +1,6 @@
 import Agreement
 import ArgumentParser
+import Bundles
 import Foundation
 import Ledger
 import Service
@@ -29,17 +30,45 @@ enum Privacy {
         }
     }
 
+    /// The case's recorded free-text values whose words (as this node holds them) hold one of
+    /// `terms`: (sequence, type, field), in log order.
+    static func recordedHolding(_ terms: [String], log: EventLog, caseID: String) throws -> [(seq: UInt64, type: String, field: String)] {
+        let events = try log.events(inCase: caseID)
+        let held = try log.words(for: events.flatMap { Words.commitments(in: $0.event.envelope.payload).map(\.commitment) })
+        var found: [(UInt64, String, String)] = []
+        for stored in events {
+            for (field, commitment) in Words.commitments(in: stored.event.envelope.payload) {
+                guard let text = held[commitment] else { continue }
+                if PersonalDataScreen.findings(in: text, field: field, terms: terms).contains(where: \.isVaultWord) {
+                    found.append((stored.seq, stored.event.envelope.type, field))
+                }
+            }
+        }
+        return found
+    }
+
     /// The import screen: an event whose free text holds personal data refuses the bundle whole.
-    static func importScreen(_ ledger: LedgerOptions, file: String) -> (SignedEvent) throws -> Void {
+    static func importScreen(_ ledger: LedgerOptions, file: String) -> ImportScreen {
         let terms = screenTerms(ledger)
-        return { event in
-            let e = event.envelope
-            guard let caseID = e.caseID, let kind = EventType(name: e.type) else { return }
-            if let first = PersonalDataScreen.findings(type: kind, payload: e.payload, terms: try terms(caseID)).first {
-                throw LedgerError(
-                    .badDraft,
-                    "\(file): event \(event.id) (\(e.type) of case \(caseID)): payload field \"\(first.field)\" holds \(first.kind); personal data never enters this ledger: the bundle was refused whole, nothing was written; ask its sender to correct the act"
-                )
+        return { item in
+            switch item {
+            case .event(let event):
+                let e = event.envelope
+                guard let caseID = e.caseID, let kind = EventType(name: e.type) else { return }
+                if let first = PersonalDataScreen.findings(type: kind, payload: e.payload, terms: try terms(caseID)).first {
+                    throw LedgerError(
+                        .badDraft,
+                        "\(file): event \(event.id) (\(e.type) of case \(caseID)): payload field \"\(first.field)\" holds \(first.kind); personal data never enters this ledger: the bundle was refused whole, nothing was written; ask its sender to correct the act"
+                    )
+                }
+            case .words(let part, let e):
+                guard let caseID = e.caseID else { return }
+                if let first = PersonalDataScreen.findings(in: part.text, field: part.field, terms: try terms(caseID)).first {
+                    throw LedgerError(
+                        .badDraft,
+                        "\(file): event \(part.event) (\(e.type) of case \(caseID)): the words of field \"\(part.field)\" hold \(first.kind); personal data never enters this ledger: the bundle was refused whole, nothing was written; ask its sender to erase them (`amparo case redact`)"
+                    )
+                }
             }
         }
     }
@@ -96,7 +125,7 @@ struct PersonCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The JSON file.", valueName: "FILE")) var from: String
 
         func run() throws {
-            let (_, vault) = try common.authorised()
+            let (log, vault) = try common.authorised()
             let bytes = try readInput(from)
             guard bytes.count <= Vault.maximumEntry else {
                 throw LedgerError(.badDraft, "\(from) is \(bytes.count) bytes; the vault's bound is \(FileIO.bytesText(Vault.maximumEntry)) per case")
@@ -111,6 +140,10 @@ struct PersonCommand: ParsableCommand {
             let created = try vault.store(CanonicalJSON.encode(value), caseID: common.caseID)
             if created { Output.note(Strings.masterKeyCreated(vault.masterKeyPath)) }
             print(Strings.vaultStored(common.caseID))
+            // The screen keeps these words out of what is recorded from now on; what was recorded
+            // before is listed, with the command that erases it.
+            let found = try Privacy.recordedHolding(PersonalDataScreen.terms(fromVaultEntry: value), log: log, caseID: common.caseID)
+            if !found.isEmpty { print(Strings.recordedHolding(found, caseID: common.caseID)) }
         }
     }
 

@@ -36,10 +36,19 @@ enum Strings {
         "stored the personal data of \(caseID) in the vault (encrypted; never in the log, a bundle or a report)"
     }
 
+    static func recordedHolding(_ found: [(seq: UInt64, type: String, field: String)], caseID: String) -> String {
+        var lines = ["already recorded in \(caseID), holding words of this entry (erase each on every node that holds it):"]
+        for f in found {
+            lines.append(
+                "  seq \(f.seq) \(f.type) \(f.field): amparo case redact --case \(caseID) --event \(f.seq) --fields \(f.field) --request REF --key FILE")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static func erased(_ caseID: String, held: Bool, seq: UInt64) -> String {
         held
-            ? "\(seq)  erased the personal data of \(caseID) and its key; recorded case.personal_data_erased"
-            : "\(seq)  the vault held no personal data of \(caseID); recorded case.personal_data_erased"
+            ? "\(seq)  erased the personal data of \(caseID) and its key, and the words of the case's free text recorded until now; recorded case.personal_data_erased"
+            : "\(seq)  the vault held no personal data of \(caseID); erased the words of the case's free text recorded until now; recorded case.personal_data_erased"
     }
 
     static func omission(_ b: Breach) -> String {

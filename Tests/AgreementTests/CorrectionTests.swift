@@ -27,9 +27,9 @@ struct CorrectionTests {
         let (h, id) = Self.corrected(["occurred": "2015-04-08T10:00:00Z", "details": "visit at the consulate"])
         let f = Self.action(h, id)
         #expect(f.occurred == Timestamp(parsing: "2015-04-08T10:00:00Z"))
-        #expect(f.payload["details"] == "visit at the consulate")
+        #expect(h.text(f, "details") == "visit at the consulate")
         #expect(f.payload["kind"] == "consular_visit")
-        #expect(f.original?.payload["details"] == "visit at the shelter")
+        #expect(f.original?.payload["details"]?.stringValue.flatMap { h.words[$0] } == "visit at the shelter")
         #expect(f.correctedBy.count == 1)
         #expect(h.breaches.isEmpty, "\(h.breaches)")
     }
@@ -45,7 +45,7 @@ struct CorrectionTests {
         ] {
             let (h, id) = Self.corrected(by: actor, case: caseID, fields)
             let f = Self.action(h, id)
-            #expect(f.original == nil && f.correctedBy.isEmpty && f.payload["details"] == "visit at the shelter", "\(actor) \(caseID) \(fields)")
+            #expect(f.original == nil && f.correctedBy.isEmpty && h.text(f, "details") == "visit at the shelter", "\(actor) \(caseID) \(fields)")
         }
     }
 
@@ -63,7 +63,7 @@ struct CorrectionTests {
         var (h, id) = Self.corrected(["details": "first", "kind": "legal_orientation"])
         h.add("case.corrected", "US", case: "MX-2015-0001", "2015-07-02", ["event": .string(id.description), "fields": ["details": "second"], "reason": "r"])
         let f = Self.action(h, id)
-        #expect(f.payload["details"] == "second")
+        #expect(h.text(f, "details") == "second")
         #expect(f.payload["kind"] == "legal_orientation")
         #expect(f.correctedBy.count == 2)
     }

@@ -4,6 +4,13 @@ import Ledger
 /// A history of facts built in a test, numbered like a log (seq from 1).
 struct History {
     var facts: [Fact] = []
+    /// The words of the facts' free text, by commitment.
+    var words: [String: String] = [:]
+
+    /// The words of a free-text field of `fact` (as corrected), or the value itself when it is not a commitment.
+    func text(_ fact: Fact, _ field: String) -> String? {
+        fact.string(field).map { words[$0] ?? $0 }
+    }
 
     @discardableResult
     mutating func add(
@@ -12,7 +19,7 @@ struct History {
     ) -> UInt64 {
         let seq = UInt64(facts.count + 1)
         let occurred = Timestamp(parsing: day)!.adding(seconds: Int64(facts.count))  // keeps same-day acts in order
-        let envelope = Envelope(id: .v7(), type: type, caseID: caseID, actor: actor, occurred: occurred, payload: payload)
+        let envelope = Envelope(id: .v7(), type: type, caseID: caseID, actor: actor, occurred: occurred, payload: sealed(type, payload))
         facts.append(Fact(seq: seq, recorded: occurred.adding(seconds: 86400 * 400), envelope: envelope))
         return seq
     }
@@ -25,9 +32,19 @@ struct History {
     ) -> UInt64 {
         let seq = UInt64(facts.count + 1)
         let occurred = Timestamp(parsing: time)!
-        let envelope = Envelope(id: .v7(), type: type, caseID: caseID, actor: actor, occurred: occurred, payload: payload)
+        let envelope = Envelope(id: .v7(), type: type, caseID: caseID, actor: actor, occurred: occurred, payload: sealed(type, payload))
         facts.append(Fact(seq: seq, recorded: occurred.adding(seconds: recordedAfter), envelope: envelope))
         return seq
+    }
+
+    /// The payload as it is signed: free text as commitments (``Catalog/seal``), a correction's
+    /// too (of the type of the fact it names).
+    mutating func sealed(_ type: String, _ payload: [String: JSONValue]) -> [String: JSONValue] {
+        let target = payload["event"]?.stringValue
+        let corrected = facts.first { $0.id.description == target }?.kind
+        let sealed = Catalog.seal(Draft(type: type, occurred: .now(), payload: payload), correctedType: corrected)
+        for part in sealed.words { words[part.commitment] = part.text }
+        return sealed.draft.payload
     }
 
     /// The rules breached, in report order.

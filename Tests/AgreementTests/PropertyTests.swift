@@ -43,6 +43,7 @@ struct ActGenerator {
     mutating func value(_ kind: FieldKind) -> JSONValue {
         switch kind {
         case .text: return "text"
+        case .words: return .string(Words.commitment(salt: Words.newSalt(), text: "text"))
         case .choice(let words): return .string(pick(words))
         case .word: return .string(pick(Codes.categories + ["trafficking"]))
         case .state: return .string(pick(["MX", "US", "CR"]))

@@ -30,13 +30,20 @@ import Testing
     @Test func aCorrectionThatChangesThePayloadIsJudgedOnItsNewShape() {
         let e = Envelope(
             id: .v7(), type: EventType.protectionActionRecorded.name, caseID: "MX-2015-0001", actor: "MX",
-            occurred: Timestamp(parsing: "2015-06-01")!, payload: ["kind": "consular_visit", "details": "visit"])
+            occurred: Timestamp(parsing: "2015-06-01")!,
+            payload: ["kind": "consular_visit", "details": .string(Words.commitment(salt: Words.newSalt(), text: "visit"))])
         var f = Fact(seq: 1, recorded: Timestamp(parsing: "2015-06-02")!, envelope: e)
         #expect(f.isWellFormed)
         f.payload["details"] = " "
         #expect(!f.isWellFormed)
+        // A signed event holds free text as its commitment, never the words themselves.
         f.payload["details"] = "visit again"
+        #expect(!f.isWellFormed)
+        f.payload["details"] = .string(Words.commitment(salt: Words.newSalt(), text: "visit again"))
         #expect(f.isWellFormed)
+        #expect(Catalog.check("visit again", .words, draft: true) == nil)
+        #expect(Catalog.check(" ", .words, draft: true) != nil)
+        #expect(Catalog.check(.string("hmac-sha256:" + String(repeating: "A", count: 64)), .words) != nil)
     }
 
     static func slowCaseID(_ text: String) -> (String, Int, Int)? {

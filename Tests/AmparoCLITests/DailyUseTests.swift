@@ -558,6 +558,6 @@ struct DailyUseTests {
         let r = try TestSupport.run(["--version"])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("amparo "))
-        #expect(r.stdout.contains("ledger format 1"))
+        #expect(r.stdout.contains("ledger format 2, bundle format 3"))
     }
 }

@@ -181,13 +181,16 @@ struct BundleTests {
         try write(l, to: n.dir + "/magic")
         try refused(n, n.dir + "/magic", "is not an amparo bundle")
         l = try lines(good)
-        l[1] = l[1].replacingOccurrences(of: "\"format\":2", with: "\"format\":3")
+        l[1] = l[1].replacingOccurrences(of: "\"format\":3", with: "\"format\":4")
         try write(l, to: n.dir + "/version")
-        try refused(n, n.dir + "/version", "bundle format 3")
+        try refused(n, n.dir + "/version", "bundle format 4")
         l = try lines(good)
         l[0] = "amparo-bundle/v1"
         try write(l, to: n.dir + "/v1")
-        try refused(n, n.dir + "/v1", "a bundle of format 1 (an earlier amparo, without the leaves of its logs); this amparo reads format 2")
+        try refused(n, n.dir + "/v1", "a bundle of format 1 (an earlier amparo, without the leaves of its logs); this amparo reads format 3")
+        l[0] = "amparo-bundle/v2"
+        try write(l, to: n.dir + "/v2")
+        try refused(n, n.dir + "/v2", "a bundle of format 2 (an earlier amparo, whose events hold their free text in the clear)")
         // The whole file cut after the events: the signature is missing.
         l = try lines(good)
         try write(Array(l.prefix(while: { $0 != BundleFormat.noteMagic })), to: n.dir + "/nosig")

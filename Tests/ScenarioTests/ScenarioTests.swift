@@ -32,8 +32,25 @@ struct ScenarioTests {
     @Test("the fixture is exactly what the generator writes (same bytes, same expectations)")
     func reproducible() throws {
         var generated: [[UInt8]] = []
-        let expected = try ScenarioGenerator(cases: 40).generate { generated.append($0.bytes) }
+        var words: [[UInt8]] = []
+        let expected = try ScenarioGenerator(cases: 40).generateWithWords({ event, parts in
+            generated.append(event.bytes)
+            words += parts.map { CanonicalJSON.encode($0.json) }
+        })
         #expect(generated == (try Fixture.lines()))
+        let fixtureWords = try #require(TestSupport.contents(Fixture.directory + "/words.jsonl")).split(separator: 0x0A).map(Array.init)
+        #expect(words == fixtureWords)
+        // Every words part is the words of the commitment its event holds at its field.
+        let events = Dictionary(
+            try Fixture.lines().map {
+                let e = try SignedEvent(bytes: $0)
+                return (e.id, e)
+            }
+        ) { a, _ in a }
+        for line in fixtureWords {
+            let part = try WordsPart(json: try JSONParser.parse(line))
+            #expect(events[part.event].flatMap { Words.value(at: part.field, in: $0.envelope.payload) } == .string(part.commitment))
+        }
         #expect(Set(expected.map { [$0.rule, $0.event, $0.caseID] }) == (try Fixture.expected()))
     }
 
@@ -48,6 +65,11 @@ struct ScenarioTests {
             screened += e.caseID == nil ? 0 : 1
         }
         #expect(screened > 300)
+        // And the words beside them.
+        for line in try #require(TestSupport.contents(Fixture.directory + "/words.jsonl")).split(separator: 0x0A) {
+            let part = try WordsPart(json: try JSONParser.parse(Array(line)))
+            #expect(PersonalDataScreen.findings(in: part.text, field: part.field, terms: []).isEmpty, "\(part.text)")
+        }
     }
 
     @Test("the scenario covers every Member State, category, outcome, and the seeds' two meetings")

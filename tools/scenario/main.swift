@@ -28,16 +28,19 @@ try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories
 FileManager.default.createFile(atPath: out + "/events.jsonl", contents: nil)
 let file = try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/events.jsonl"))
 var buffer: [UInt8] = []
+var words: [UInt8] = []
 var count = 0
-let expected = try ScenarioGenerator(cases: cases, seed: seed).generate { event in
+let expected = try ScenarioGenerator(cases: cases, seed: seed).generateWithWords({ event, parts in
     buffer += event.bytes + [0x0A]
+    for part in parts { words += CanonicalJSON.encode(part.json) + [0x0A] }
     count += 1
     if buffer.count > 1 << 20 {
         file.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
-}
+})
 file.write(Data(buffer))
+FileManager.default.createFile(atPath: out + "/words.jsonl", contents: Data(words))
 try file.close()
 let json = JSONValue.object([
     "cases": .number(Double(cases)), "seed": .number(Double(seed)), "events": .number(Double(count)),

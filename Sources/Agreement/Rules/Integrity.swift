@@ -61,6 +61,10 @@ extension Rules {
                 }
                 guard actor == c.requesting else { return nil }
                 return Sentence("msg.authority.own", ["actor": c.actorArg, "what": what, "case": inCase, "day": day])
+            case .requestingStateOrSecretariat:
+                guard let requesting = c.requesting, actor != requesting, actor != Codes.secretariat else { return nil }
+                return Sentence(
+                    "msg.authority.redaction", ["actor": c.actorArg, "what": what, "case": inCase, "day": day, "requesting": .name(requesting)])
             case .iomOrRequestingState:
                 return actor == Codes.iom || actor == c.requesting
                     ? nil

@@ -29,13 +29,18 @@ extension EventLog {
     /// refuse the batch.
     ///
     /// - Complexity: O(b log n) for a batch of b events, plus what `admit` reads.
+    ///
+    /// `words` are the words of the batch's commitments (``Words``): each is checked against its
+    /// event's commitment (a mismatch refuses the batch) and kept in the words file beside the log,
+    /// unless erased. Erasure events among the fresh ones destroy the words they name.
     public func append(
-        _ events: [SignedEvent], recorded: Timestamp = .now(),
+        _ events: [SignedEvent], words: [WordsPart] = [], recorded: Timestamp = .now(),
         admit: ((borrowing Transaction, [SignedEvent]) throws -> Void)? = nil
     ) throws -> [AppendOutcome] {
         let nodeKey = try nodeSigningKey()
         return try write { txn in
             let (outcomes, appended) = try appendBatch(txn, events, recorded: recorded, admit: admit)
+            try storeWords(txn, words, batch: Dictionary(events.map { ($0.id, $0) }) { a, _ in a })
             try storeCheckpointIfNeeded(txn, appended: appended, key: nodeKey)
             return outcomes
         }
@@ -53,9 +58,14 @@ extension EventLog {
     /// and `finish` last, inside the same transaction: what layers above keep beside the log (where
     /// each event was first recorded, a peer's mirror) commits with it.
     ///
+    /// After the last batch, `words` is pulled until it returns nil: the words of the events
+    /// appended (or held), checked and kept as for ``append(_:words:recorded:admit:)``;
+    /// `screenWords` sees each part that is kept, with its event, and throws to refuse it all.
+    ///
     /// - Returns: how many events were appended and how many were already held.
     public func append(
         recorded: Timestamp = .now(), restart: () throws -> Void, batches next: () throws -> [SignedEvent]?,
+        words nextWords: () throws -> [WordsPart]? = { nil }, screenWords: (WordsPart, Envelope) throws -> Void = { _, _ in },
         afterBatch: (borrowing Transaction, [SignedEvent]) throws -> Void = { _, _ in }, finish: (borrowing Transaction) throws -> Void = { _ in }
     ) throws -> (appended: Int, held: Int) {
         let nodeKey = try nodeSigningKey()
@@ -69,6 +79,7 @@ extension EventLog {
                 held += outcomes.count - added
                 try afterBatch(txn, batch)
             }
+            while let parts = try nextWords() { try storeWords(txn, parts, batch: [:], screen: screenWords) }
             try finish(txn)
             try storeCheckpointIfNeeded(txn, appended: appended, key: nodeKey)
             return (appended, held)
@@ -181,6 +192,7 @@ extension EventLog {
         for caseKey in caseEntries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             try txn.put(db.cases, key: caseKey, value: [])
         }
+        try applyErasures(txn, fresh: fresh)
         return (outcomes, idEntries.count)
     }
 

@@ -14,12 +14,19 @@ import LMDB
 /// - `tree`: storage index (see ``Merkle/storageIndex(level:index:)``) → 32-byte hash of every
 ///   perfect subtree, appended as leaves arrive: proofs and roots read O(log n) hashes.
 /// - `checkpoints`: tree size → signed checkpoint note, one per append batch.
+/// - `words`: commitment (32 bytes) → offset (8) ‖ length (4) of its salt and words in the words
+///   file beside the log (``Words``); the words themselves never enter LMDB.
+/// - `erased`: what was erased, so that words arriving later are not kept: `c` ‖ commitment,
+///   `e` ‖ event id ‖ field path, `k` ‖ case id → the latest `occurred` (ms) a case erasure covers.
 ///
 /// One write transaction per batch; readers never block the writer; several processes may open
 /// the same ledger. The recording time is the node's own note and is not covered by the Merkle
 /// tree (the leaf is exactly the signed event).
 public final class EventLog: Sendable {
-    public static let formatVersion = "1"
+    /// Format 2 (issue 23): free text enters signed events as commitments, its words beside the
+    /// log. A ledger of format 1 holds free text inside signed events, which no one but each signer
+    /// could re-sign: it is not migrated, and this version refuses to open it.
+    public static let formatVersion = "2"
 
     public let path: String
     /// The ledger's name: the checkpoint origin and the node key's name.
@@ -41,8 +48,8 @@ public final class EventLog: Sendable {
     let registryCache = Locked<(stamp: [UInt64], registry: KeyRegistry)?>(nil)
 
     struct Databases: Sendable {
-        let meta, events, ids, cases, keyEvents, tree, checkpoints: Database
-        static let names = ["meta", "events", "ids", "cases", "keyevents", "tree", "checkpoints"]
+        let meta, events, ids, cases, keyEvents, tree, checkpoints, words, erased: Database
+        static let names = ["meta", "events", "ids", "cases", "keyevents", "tree", "checkpoints", "words", "erased"]
         init(env: Environment, create: Bool) throws {
             func open(_ name: String) throws -> Database { try env.database(named: name, create: create) }
             meta = try open("meta")
@@ -52,6 +59,8 @@ public final class EventLog: Sendable {
             keyEvents = try open("keyevents")
             tree = try open("tree")
             checkpoints = try open("checkpoints")
+            words = try open("words")
+            erased = try open("erased")
         }
     }
 
@@ -88,7 +97,10 @@ public final class EventLog: Sendable {
             let node = meta["node-key"], let nodePath = meta["node-key-path"]
         else { throw LedgerError(.notALedger, "\(path) is an LMDB environment but not an Amparo ledger (no ledger metadata)") }
         guard format == EventLog.formatVersion else {
-            throw LedgerError(.notALedger, "\(path) has ledger format \(format); this version reads format \(EventLog.formatVersion)")
+            throw LedgerError(
+                .notALedger,
+                "\(path) has ledger format \(format); this amparo reads format \(EventLog.formatVersion) only (signed events cannot be migrated without every signer's key): read it with the amparo that wrote it"
+            )
         }
         self.name = name
         self.trustAnchor = try VerifierKey(parsing: trust)

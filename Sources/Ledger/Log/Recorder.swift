@@ -83,12 +83,12 @@ public struct Recorder {
     /// Appends signed drafts as one batch (``EventLog/append(_:recorded:admit:)``); an
     /// equivocation error names the draft's line.
     public func append(
-        _ signed: [(line: Int, event: SignedEvent)], recorded: Timestamp = .now(),
+        _ signed: [(line: Int, event: SignedEvent)], words: [WordsPart] = [], recorded: Timestamp = .now(),
         admit: ((borrowing Transaction, [SignedEvent]) throws -> Void)? = nil
     ) throws -> [(line: Int, event: SignedEvent, outcome: EventLog.AppendOutcome)] {
         let outcomes: [EventLog.AppendOutcome]
         do {
-            outcomes = try log.append(signed.map(\.event), recorded: recorded, admit: admit)
+            outcomes = try log.append(signed.map(\.event), words: words, recorded: recorded, admit: admit)
         } catch var error as LedgerError where error.code == .equivocation {
             if let id = error.eventID {
                 let twins = signed.filter { $0.event.id == id }.map(\.line)
