@@ -573,7 +573,7 @@ public enum Bundles {
     /// node's key as exporter. Importing it runs every check of a bundle import.
     public static func writeSynced(
         to path: String, log: EventLog, origin: String, originKey: VerifierKey, checkpoint: String, evidence: [ForkEvidence],
-        events: [(bytes: [UInt8], index: UInt64)], leaves: [UInt8]
+        events: [(bytes: [UInt8], index: UInt64)], words: [WordsPart] = [], leaves: [UInt8]
     ) throws {
         var edge = CompactRange()
         for e in events { _ = edge.append(Merkle.leafHash(e.bytes)) }
@@ -581,7 +581,8 @@ public enum Bundles {
             origin: origin, originKey: originKey.description, exporter: log.name, selection: ["synced": .bool(true)], count: events.count,
             root: edge.root, checkpoint: checkpoint, consistency: [])
         header.evidence = evidence
-        try writeBundle(to: path, header: header, level: 1, sign: log.signedByNode) { emit in
+        let parts: (([UInt8]) throws -> Void) throws -> Void = { emit in for part in words { try emit(CanonicalJSON.encode(part.json)) } }
+        try writeBundle(to: path, header: header, level: 1, sign: log.signedByNode, words: parts) { emit in
             for e in events { try emit(e.bytes) }
             try emitLines(
                 BundleFormat.placedPrefix, events.flatMap { PlacementLines.encode(log: 0, index: $0.index) }, every: 10 * BundleFormat.placedPerLine,

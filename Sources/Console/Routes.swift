@@ -36,7 +36,12 @@ struct Routes: Sendable {
             return try download(request, id, file)
         }
 
-        router.get("/api/cases") { request, _ in try api(request) { t in try Self.listJSON(try filtered(request, t)) } }
+        router.get("/api/cases") { request, _ in
+            try api(request) { t in
+                let json = Self.listJSON(try filtered(request, t))
+                return Words.resolve(json, try console.log.words(for: Words.commitments(inJSON: json)))
+            }
+        }
         router.get("/api/cases/:id") { request, context in
             let id = try caseID(context, request)
             return try api(request) { t in try caseJSON(t, id) }
@@ -62,6 +67,7 @@ struct Routes: Sendable {
         // For peers that sync (docs/federation.md): where each entry was first recorded, and the
         // fork evidence this node holds.
         router.get("/amparo/placed/**") { request, context in try placed(request, context) }
+        router.get("/amparo/words/**") { request, context in try words(request, context) }
         router.get("/amparo/evidence") { _, _ in
             let forks = try PeerStore(log: console.log).forks().map(\.evidence)
             return Self.plain(.ok, String(decoding: EvidenceFile.encode(forks), as: UTF8.self), type: "application/x-ndjson")
@@ -373,6 +379,16 @@ struct Routes: Sendable {
             body += "<strong>\(Pages.e(Pages.eventType(t, f.type)))</strong> <code>\(Pages.e(f.type))</code></p>\n"
             body += "<p class=\"who\">\(Pages.e(t("case.by", ["actor": t.country(f.actor), "signer": step.signer])))</p>\n"
             if f.original != nil { body += "<p class=\"corrected\">\(Pages.e(t("case.was_corrected")))</p>\n" }
+            // Its free text as this node holds it, or "erased".
+            let said = Words.commitments(in: f.payload)
+            if !said.isEmpty {
+                body += "<dl class=\"words\">"
+                for (path, _) in said {
+                    let words = step.words?.objectValue?[path]?.stringValue
+                    body += "<dt>\(Pages.e(path))</dt><dd\(words == nil ? " class=\"erased\"" : "")>\(Pages.e(words ?? t("words.erased")))</dd>"
+                }
+                body += "</dl>\n"
+            }
             body += "<p class=\"after\">\(Pages.e(t("case.after", ["status": Pages.status(t, step.stateAfter.status.rawValue)])))</p>\n"
             if let seq = f.seq {
                 body +=
@@ -395,8 +411,11 @@ struct Routes: Sendable {
     func caseJSON(_ t: Localizer, _ id: String) throws -> JSONValue {
         guard let steps = try Audit.replay(console.log, caseID: id) else { throw HTTPError(.notFound, message: t("error.no_case", ["id": id])) }
         let summary = try ProjectionStore(log: console.log).caseSummary(id)
+        // The summary's free text as this node holds it, null where erased.
+        let said = summary.map { Words.commitments(inJSON: $0.json) } ?? []
+        let held = try console.log.words(for: said)
         return .object([
-            "case": summary?.json ?? .null,
+            "case": summary.map { Words.resolve($0.json, held) } ?? .null,
             "replay": .array(
                 steps.map { step in
                     var o = step.json.objectValue!
@@ -593,6 +612,26 @@ struct Routes: Sendable {
         }
         guard let lines else { throw HTTPError(.notFound, message: "no such entry bundle in the tree of the latest checkpoint") }
         return Self.plain(.ok, lines)
+    }
+
+    /// `/amparo/words/<N>[.p/<W>]`: the words this node holds of the free text of the entries of
+    /// entry bundle N of the latest checkpoint's tree, one words part a line (RFC 8785 JSON, as a
+    /// bundle carries them after its note); none for words erased here.
+    func words(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        guard case .entries(let n, let width)? = Tiles.parse(["entries"] + context.parameters.getCatchAll()) else {
+            throw HTTPError(.notFound, message: "not an entry bundle path (N[.p/W], as c2sp.org/tlog-tiles spells it)")
+        }
+        let lines: String? = try console.log.snapshot {
+            guard let (size, _) = try console.log.latestCheckpoint(), n * UInt64(Tiles.fullWidth) + UInt64(width) <= size else { return nil }
+            var events: [SignedEvent] = []
+            for i in 0..<UInt64(width) {
+                guard let raw = try console.log.rawEntry(at: n * UInt64(Tiles.fullWidth) + i + 1) else { return nil }
+                events.append(try SignedEvent(bytes: raw.bytes, checkCanonical: false))
+            }
+            return try console.log.wordsParts(of: events).map { CanonicalJSON.string($0.json) + "\n" }.joined()
+        }
+        guard let lines else { throw HTTPError(.notFound, message: "no such entry bundle in the tree of the latest checkpoint") }
+        return Self.plain(.ok, lines, type: "application/x-ndjson")
     }
 
     func tile(_ request: Request, _ context: BasicRequestContext) throws -> Response {

@@ -150,7 +150,11 @@ public enum Sync {
                     if index >= through || entry.own { events.append((entry.bytes, index)) }
                 }
             }
-            let result = try importChunk(log: log, peer: peer, base: base, noteText: noteText, events: events, leaves: leaves, work: work, screen: screen)
+            // The words of the events imported (a peer's words of other events are not asked for).
+            let ids = Set(events.compactMap { try? SignedEvent(bytes: $0.bytes, checkCanonical: false).id })
+            let result = try importChunk(
+                log: log, peer: peer, base: base, noteText: noteText, events: events, words: fetched.words.filter { ids.contains($0.event) },
+                leaves: leaves, work: work, screen: screen)
             try store.setSyncedThrough(peer.name, fetched.end)
             added += result.added
             skipped += result.skipped
@@ -180,12 +184,16 @@ public enum Sync {
             let end: UInt64
             /// Each entry's bytes, and whether the peer first recorded it (placed `-`).
             let entries: [(bytes: [UInt8], own: Bool)]
+            /// The words the peer serves of the entries' free text (checked against their
+            /// commitments when imported).
+            let words: [WordsPart]
         }
 
         /// Entry tiles from `tile` on, until `events` entries or `chunkBytes` bytes are read or the
         /// log ends; the two requests of a tile are made together.
         func chunk(from tile: UInt64, events: Int) async throws -> Chunk {
             var entries: [(bytes: [UInt8], own: Bool)] = []
+            var words: [WordsPart] = []
             var bytes = 0
             var n = tile
             while n * 256 < size, entries.count < events, bytes < Sync.chunkBytes {
@@ -194,6 +202,7 @@ public enum Sync {
                 let (base, timeout) = (base, timeout)
                 async let bundleAnswer = Sync.get(base + "/tile/entries/" + name, timeout: timeout)
                 async let placedAnswer = Sync.get(base + "/amparo/placed/" + name, timeout: timeout)
+                async let wordsAnswer = Sync.get(base + "/amparo/words/" + name, timeout: timeout)
                 let bundle = try await bundleAnswer
                 let placed = String(decoding: try await placedAnswer, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
                 guard placed.count == width else { throw LedgerError(.corrupt, "\(base): placements of entries \(n) do not number \(width)") }
@@ -206,23 +215,32 @@ public enum Sync {
                     at += 2 + length
                 }
                 guard at == bundle.count else { throw LedgerError(.corrupt, "\(base): entry bundle \(n) holds more than \(width) entries") }
-                bytes += bundle.count
+                let served = try await wordsAnswer
+                for line in served.split(separator: 0x0A) {
+                    do {
+                        words.append(try WordsPart(json: try JSONParser.parse(Array(line))))
+                    } catch {
+                        throw LedgerError(
+                            .corrupt, "\(base): the words of entries \(n) are not words parts (\((error as? LedgerError)?.message ?? "\(error)"))")
+                    }
+                }
+                bytes += bundle.count + served.count
                 n += 1
             }
-            return Chunk(start: tile * 256, end: min(n * 256, size), entries: entries)
+            return Chunk(start: tile * 256, end: min(n * 256, size), entries: entries, words: words)
         }
     }
 
     /// Imports one chunk of a peer's entries through a bundle this node writes for itself (the
     /// peer's checkpoint and whole tree, these events) with every check of a bundle import.
     static func importChunk(
-        log: EventLog, peer: VerifierKey, base: String, noteText: String, events: [(bytes: [UInt8], index: UInt64)], leaves: [UInt8], work: String,
-        screen: ImportScreen
+        log: EventLog, peer: VerifierKey, base: String, noteText: String, events: [(bytes: [UInt8], index: UInt64)], words: [WordsPart],
+        leaves: [UInt8], work: String, screen: ImportScreen
     ) throws -> Bundles.ImportResult {
         let file = work + "/sync-\(UUID().uuidString).bundle"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Bundles.writeSynced(
-            to: file, log: log, origin: peer.name, originKey: peer, checkpoint: noteText, evidence: [], events: events, leaves: leaves)
+            to: file, log: log, origin: peer.name, originKey: peer, checkpoint: noteText, evidence: [], events: events, words: words, leaves: leaves)
         // What the import says names the peer, not the file this node wrote for itself.
         do {
             return try Bundles.importBundle(path: file, into: log, screen: screen, local: true)

@@ -183,7 +183,10 @@ struct CasesCommand: ParsableCommand {
         switch format {
         case .table: print(Render.text(CasesReport.rows(cases, language: language.language), numbers: false), terminator: "")
         case .csv: print(Render.csv(CasesReport.rows(cases, language: language.language)), terminator: "")
-        case .json: Output.printJSON(CasesReport.json(cases))
+        case .json:
+            // Free text as this node holds it, null where erased.
+            let json = CasesReport.json(cases)
+            Output.printJSON(Words.resolve(json, try store.log.words(for: Words.commitments(inJSON: json))))
         }
     }
 }

@@ -82,6 +82,17 @@ public enum TestSupport {
         FileManager.default.contents(atPath: path).map { Array($0) }
     }
 
+    /// Whether `needle` occurs in `bytes` (a scan for words that must be gone).
+    public static func holds(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, bytes.count >= needle.count else { return false }
+        var i = 0
+        while i <= bytes.count - needle.count {
+            if bytes[i] == needle[0] && bytes[i..<i + needle.count].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Writes text to a file.
     public static func write(_ text: String, to path: String) throws {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
