@@ -38,9 +38,9 @@ enum Assets {
         li.step.breach { border-left-color: var(--red); }
         li.step p { margin: .15rem 0; }
         dl.words { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: .3rem 0; }
-        dl.words dt { color: var(--muted, #555); font-family: monospace; }
+        dl.words dt { color: #555; font-weight: 600; }
         dl.words dd { margin: 0; }
-        dl.words dd.erased { font-style: italic; color: var(--muted, #555); }
+        dl.words dd.erased { font-style: italic; color: #555; }
         .seq { color: #555; font-family: monospace; }
         ul.findings { padding-left: 1.2rem; }
         li.finding { margin: .3rem 0; }

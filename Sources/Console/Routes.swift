@@ -385,7 +385,7 @@ struct Routes: Sendable {
                 body += "<dl class=\"words\">"
                 for (path, _) in said {
                     let words = step.words?.objectValue?[path]?.stringValue
-                    body += "<dt>\(Pages.e(path))</dt><dd\(words == nil ? " class=\"erased\"" : "")>\(Pages.e(words ?? t("words.erased")))</dd>"
+                    body += "<dt>\(Pages.e(t.field(path)))</dt><dd\(words == nil ? " class=\"erased\"" : "")>\(Pages.e(words ?? t("words.erased")))</dd>"
                 }
                 body += "</dl>\n"
             }

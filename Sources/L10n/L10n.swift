@@ -60,6 +60,16 @@ public struct Localizer: Sendable {
         return text
     }
 
+    /// The label of a free-text field by its payload path: `summary` → "summary" / "resumen";
+    /// `fields.summary` (a correction's) → "summary (as corrected)"; the path itself for a field the
+    /// catalog does not name.
+    public func field(_ path: String) -> String {
+        if path.hasPrefix("fields.") {
+            return self("field.corrected", ["field": field(String(path.dropFirst("fields.".count)))])
+        }
+        return catalog["field." + path] ?? path
+    }
+
     /// True when the catalog has `key`.
     public func has(_ key: String) -> Bool { catalog[key] != nil }
 

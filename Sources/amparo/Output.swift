@@ -39,11 +39,11 @@ enum Output {
         if let problem = outcome.catchUpProblem { note(Strings.catchUpFailed(problem)) }
     }
 
-    /// An act's free text, one line a field: `summary: the words`, or `summary: [erased]` where
+    /// An act's free text, one line a field (its label in the language): `summary: the words`, or `summary: [erased]` where
     /// this node holds no words for it; each line terminal-safe (its line breaks shown as spaces).
     static func wordsLines(_ payload: [String: JSONValue], _ held: [String: String], _ t: Localizer) -> [String] {
         Words.commitments(in: payload).map { path, commitment in
-            "\(path): " + (held[commitment].map { TerminalText.safe($0, keepNewlines: false) } ?? t("words.erased"))
+            "\(t.field(path)): " + (held[commitment].map { TerminalText.safe($0, keepNewlines: false) } ?? t("words.erased"))
         }
     }
 

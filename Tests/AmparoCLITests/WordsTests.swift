@@ -73,7 +73,7 @@ struct WordsTests {
             ])
         let correction = try Self.seq(ts, "case.corrected")
         let shown = try ts.run(["case", "show", "--case", "MX-2015-0001"]).stdout
-        #expect(shown.contains("fields.protection_required: \(Self.secret)"), "\(shown)")
+        #expect(shown.contains("protection required (as corrected): \(Self.secret)"), "\(shown)")
         // The signed event holds the commitment, never the words.
         let signed = try ts.run(["log", "--case", "MX-2015-0001", "--format", "json"]).stdout
         #expect(signed.contains("hmac-sha256:"))
@@ -131,10 +131,10 @@ struct WordsTests {
             let left = try Self.found(needles, under: dir + "/ledger")
             #expect(left.isEmpty, "\(name): \(left)")
             let show = try run(["case", "show", "--case", "MX-2015-0001"]).stdout
-            #expect(show.contains("fields.protection_required: [erased]"), "\(name): \(show)")
+            #expect(show.contains("protection required (as corrected): [erased]"), "\(name): \(show)")
             #expect(show.contains("reason: more precise"), "\(name): \(show)")
             let es = try run(["case", "show", "--case", "MX-2015-0001", "--lang", "es"]).stdout
-            #expect(es.contains("fields.protection_required: [suprimido]"), "\(name): \(es)")
+            #expect(es.contains("protección requerida (según la corrección): [suprimido]"), "\(name): \(es)")
             let log = try JSONParser.parse(try run(["log", "--case", "MX-2015-0001", "--format", "json"]).stdout)
             let e = try #require(log.arrayValue?.first { $0["type"]?.stringValue == "case.corrected" })
             #expect(e["words"]?["fields.protection_required"] == .null)
@@ -203,7 +203,7 @@ struct WordsTests {
         #expect(try b.run(["bundle", "import", ts.dir + "/2.bundle"]).status == 0)
         for (dir, run) in [(ts.dir, ts.run), (b.dir, b.run)] {
             let show = try run(["case", "show", "--case", "MX-2015-0001"]).stdout
-            #expect(show.contains("offer: [erased]") && show.contains("protection_required: [erased]"), "\(show)")
+            #expect(show.contains("offer: [erased]") && show.contains("protection required: [erased]"), "\(show)")
             #expect(show.contains("offer: a second offer after the erasure"), "\(show)")
             #expect(try Self.found([Array("consul in Nassau".utf8)], under: dir + "/ledger").isEmpty)
             #expect(try run(["verify"]).status == 0)
@@ -259,7 +259,7 @@ struct WordsTests {
         let r = try receiver.run(["bundle", "import", stripped])
         #expect(r.status == 0, "\(r.stderr)")
         let show = try receiver.run(["case", "show", "--case", "MX-2015-0001"]).stdout
-        #expect(show.contains("offer: [erased]") && show.contains("protection_required: [erased]"), "\(show)")
+        #expect(show.contains("offer: [erased]") && show.contains("protection required: [erased]"), "\(show)")
         // The words arrive later with the full bundle, checked against the commitments held.
         #expect(try receiver.run(["bundle", "import", ts.dir + "/b.bundle"]).status == 0)
         #expect(try receiver.run(["case", "show", "--case", "MX-2015-0001"]).stdout.contains("offer: a visit by the consul"))
@@ -319,6 +319,6 @@ struct WordsTests {
             "case", "redact", "--case", "MX-2015-0001", "--event", filing, "--request", "TS-1", "--occurred", "2015-05-01", "--key", ts.dir + "/RCM-TS.pem",
         ])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(try ts.run(["case", "show", "--case", "MX-2015-0001"]).stdout.contains("protection_required: [erased]"))
+        #expect(try ts.run(["case", "show", "--case", "MX-2015-0001"]).stdout.contains("protection required: [erased]"))
     }
 }
