@@ -187,6 +187,44 @@ struct WordsTests {
         #expect(try FederationTests.run(n, ["verify", "--ledger", "m"]).status == 0)
     }
 
+    @Test("the meeting report never publishes erased words: the text says erased in each language, the JSON null")
+    func reportAfterErasure() throws {
+        let dir = try TestSupport.temporaryDirectory("words-report")
+        let ledger = dir + "/demo"
+        #expect(try TestSupport.run(["demo", "--ledger", ledger, "--cases", "40", "--quiet"]).status == 0)
+        func run(_ args: [String]) throws -> TestSupport.Result { try TestSupport.run(args + ["--ledger", ledger]) }
+        let meeting = "2015-11-09-mexico-city"
+        let before = try run(["report", "meeting", meeting]).stdout
+        #expect(before.contains("## 1. Case CA-2014-0003, presented by Canada"), "\(before)")
+        let htmlBefore = try run(["report", "meeting", meeting, "--format", "html"]).stdout
+        let log = try JSONParser.parse(try run(["log", "--case", "CA-2014-0003", "--format", "json"]).stdout)
+        let presented = try #require(log.arrayValue?.first { $0["type"]?.stringValue == "case.presented_at_meeting" })
+        let lessons = try #require(presented["words"]?["lessons"]?.stringValue)
+        let nature = try #require(presented["words"]?["nature"]?.stringValue)
+        let seq = String(try #require(presented["seq"]?.integerValue))
+        let r = try run([
+            "case", "redact", "--case", "CA-2014-0003", "--event", seq, "--fields", "lessons,nature", "--request", "CA-DPO-1", "--occurred", "2019-01-01",
+            "--key", ledger + "/test-keys/CA.pem",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = try run(["report", "meeting", meeting]).stdout
+        let start = try #require(md.range(of: "## 1. Case CA-2014-0003")).lowerBound
+        let end = try #require(md.range(of: "## 2. ")).lowerBound
+        let section = String(md[start..<end])
+        #expect(section.contains("Lessons learned: [erased]") && section.contains("Nature of the situation: [erased]"), "\(section)")
+        #expect(!section.contains(lessons) && !section.contains(nature))
+        let es = try run(["report", "meeting", meeting, "--lang", "es"]).stdout
+        #expect(es.contains("[suprimido]") && !es.contains("[erased]"))
+        let json = try JSONParser.parse(try run(["report", "meeting", meeting, "--format", "json"]).stdout)
+        let item = try #require(json["presented"]?.arrayValue?.first { $0["case"]?.stringValue == "CA-2014-0003" })
+        #expect(item["lessons"] == .null && item["nature"] == .null)
+        #expect(item["protection_provided"]?.stringValue?.isEmpty == false)
+        let html = try run(["report", "meeting", meeting, "--format", "html"]).stdout
+        // The other cases that learned the same lesson still say it; this one no longer does.
+        #expect(html.contains("[erased]"))
+        #expect(html.components(separatedBy: lessons).count == htmlBefore.components(separatedBy: lessons).count - 1)
+    }
+
     @Test("person erase erases every free-text value of the case recorded until then, on this node and on each node the erasure reaches")
     func personErase() throws {
         let ts = try DailyUseTests.caseNode()
