@@ -34,6 +34,25 @@ extension Catalog {
         return (sealed, parts)
     }
 
+    /// The first free-text field of a signed event's payload that holds words instead of their
+    /// commitment (an event sealed by no amparo of ledger format 2: a peer's that must not enter
+    /// this log), with a correction's fields named `fields.NAME`; nil when there is none.
+    public static func clearText(type: String, payload: [String: JSONValue]) -> String? {
+        guard let kind = EventType(name: type) else { return nil }
+        for field in spec(kind).fields where field.kind == .words {
+            if case .string(let s)? = payload[field.name], !Words.isCommitment(s) { return field.name }
+        }
+        if kind == .corrected, case .object(let fields)? = payload["fields"] {
+            for (name, value) in fields.sorted(by: { $0.key < $1.key }) where wordsNames.contains(name) {
+                if case .string(let s) = value, !Words.isCommitment(s) { return "fields." + name }
+            }
+        }
+        return nil
+    }
+
+    /// The names of free-text fields in any case event type.
+    static let wordsNames = Set(specs.flatMap { $0.fields.filter { $0.kind == .words }.map(\.name) })
+
     /// The paths of the free-text values of an event (its commitments): what `case redact`
     /// erases when no field is named.
     public static func wordsFields(of payload: [String: JSONValue]) -> [String] {

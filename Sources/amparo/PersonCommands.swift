@@ -55,6 +55,12 @@ enum Privacy {
             case .event(let event):
                 let e = event.envelope
                 guard let caseID = e.caseID, let kind = EventType(name: e.type) else { return }
+                if let field = Catalog.clearText(type: e.type, payload: e.payload) {
+                    throw LedgerError(
+                        .badDraft,
+                        "\(file): event \(event.id) (\(e.type) of case \(caseID)): payload field \"\(field)\" holds free text in the clear, where a signed event holds only its commitment (docs/privacy.md); the bundle was refused whole, nothing was written; ask its sender to record the act with an amparo of ledger format 2"
+                    )
+                }
                 if let first = PersonalDataScreen.findings(type: kind, payload: e.payload, terms: try terms(caseID)).first {
                     throw LedgerError(
                         .badDraft,

@@ -303,6 +303,31 @@ struct WordsTests {
         #expect(try receiver.run(["case", "show", "--case", "MX-2015-0001"]).stdout.contains("offer: a visit by the consul"))
     }
 
+    @Test("a bundle whose event holds free text in the clear (signed by a node that does not seal) is refused whole, nothing written")
+    func clearTextRefused() throws {
+        let ts = try DailyUseTests.caseNode()
+        // A node that does not seal: the event appended through the library, past the write path.
+        let log = try EventLog.open(path: ts.dir + "/ledger")
+        let key = try SigningKey.load(path: ts.dir + "/US.pem", name: "US")
+        let registered = try #require(try log.keyRegistry(verifySignatures: false).binding(forPublicKey: key.verifierKey.publicKey))
+        let event = Envelope(
+            id: .v7(), type: "case.collaboration_offered", caseID: "MX-2015-0001", actor: "US", occurred: Timestamp(parsing: "2015-04-03T00:00:00Z")!,
+            payload: ["offer": "Rosa Martinez will be visited"]
+        ).signed(by: try key.renamed(registered.key.name))
+        _ = try log.append([event])
+        #expect(try ts.run(["bundle", "export", "--key", ts.dir + "/RCM-TS.pem", "--out", ts.dir + "/clear.bundle"]).status == 0)
+        let receiver = try Receiver("clear", ts: ts)
+        let before = try receiver.run(["checkpoint"]).stdout
+        let r = try receiver.run(["bundle", "import", ts.dir + "/clear.bundle"])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderrLines.count == 1)
+        #expect(r.stderr.contains("payload field \"offer\" holds free text in the clear"), "\(r.stderr)")
+        #expect(!r.stderr.contains("Rosa"))
+        #expect(try receiver.run(["checkpoint"]).stdout == before)
+        // The origin's own verify names it too: not a well-formed event of the catalog.
+        #expect(try ts.run(["verify"]).status == 1)
+    }
+
     @Test("the commitment hides the text: the same words in two events are two commitments; recording a draft again with its id is a no-op")
     func hiding() throws {
         let ts = try DailyUseTests.caseNode()
