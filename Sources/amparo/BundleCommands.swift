@@ -41,7 +41,8 @@ struct BundleCommand: ParsableCommand {
 
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a bundle's header, counts by type and case, signers, the logs it relays and the fork evidence it carries, without importing it.",
+            abstract:
+                "Show a bundle's header, counts by type and case, signers, the logs it relays, the fork evidence it carries and how many free-text values it carries words for, without importing it.",
             discussion:
                 "Nothing is checked but the structure: `amparo bundle verify` checks the signatures. Exit status: 0, or 2 when the file is not a bundle.")
         @Argument(help: "The bundle file.") var file: String
@@ -64,6 +65,9 @@ struct BundleCommand: ParsableCommand {
                 print("relayed log: \(l.origin), \(size) events, node key \(l.originKey)")
             }
             for e in h.evidence { print("fork evidence: \(e.origin) signed two histories") }
+            // The words section: how many of the events' free-text values it carries (never the words).
+            let values = b.events.reduce(0) { $0 + Words.commitments(in: $1.envelope.payload).count }
+            print("free-text values: \(values) in the events; words carried for \(b.wordsCount) (the others erased at the exporter, or withheld)")
             var byType: [String: Int] = [:]
             var byCase: [String: Int] = [:]
             var signers: [String: Int] = [:]
