@@ -295,7 +295,9 @@ struct WordsTests {
         // Without the words section the bundle still verifies and imports; the words are erased here.
         let stripped = try write(Array(lines[..<marker]), "stripped.bundle")
         let values = lines.filter { $0.hasPrefix("{\"actor\"") }.reduce(0) { $0 + $1.components(separatedBy: "hmac-sha256:").count - 1 }
-        #expect(try receiver.run(["bundle", "inspect", ts.dir + "/b.bundle"]).stdout.contains("free-text values: \(values) in the events; words carried for \(values)"))
+        #expect(
+            try receiver.run(["bundle", "inspect", ts.dir + "/b.bundle"]).stdout.contains(
+                "free-text values: \(values) in the events; words carried for \(values)"))
         #expect(try receiver.run(["bundle", "inspect", stripped]).stdout.contains("free-text values: \(values) in the events; words carried for 0"))
         #expect(try receiver.run(["bundle", "verify", stripped]).status == 0)
         let r = try receiver.run(["bundle", "import", stripped])
