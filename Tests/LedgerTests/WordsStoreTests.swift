@@ -70,6 +70,27 @@ struct WordsStoreTests {
         #expect(!TestSupport.holds(Self.fileBytes(f), Array("Rosa".utf8)))
     }
 
+    @Test("only an erasure its signer may make destroys words: another State's, or one naming another case's event, changes nothing; the Secretariat's does")
+    func erasureAuthority() throws {
+        let f = try LedgerFixture()
+        let (e, part) = Self.event(f, "owned by Mexico")
+        _ = try f.log.append([e], words: [part])
+        func redaction(by actor: String, case caseID: String = "MX-2015-0001") -> SignedEvent {
+            f.event(
+                actor, Words.redactionType, caseID: caseID, occurred: "2015-05-01T00:00:00Z",
+                payload: ["event": .string(e.id.description), "fields": ["details"], "request": "R"])
+        }
+        // Costa Rica's erasures (a redaction, a case erasure) of Mexico's case; Mexico's redaction
+        // filed under another case of its own naming this event.
+        let caseErasure = f.event("CR", Words.caseErasureType, occurred: "2015-05-01T00:00:00Z", payload: ["request": "E"])
+        _ = try f.log.append([redaction(by: "CR"), caseErasure, redaction(by: "MX", case: "MX-2015-0002")])
+        #expect(try f.log.words(for: [part.commitment]) == [part.commitment: "owned by Mexico"])
+        #expect(try f.log.wordsCounts() == (held: 1, erased: 0))
+        _ = try f.log.append([redaction(by: "RCM-TS")])
+        #expect(try f.log.words(for: [part.commitment]).isEmpty)
+        #expect(!TestSupport.holds(Self.fileBytes(f), Array("owned by Mexico".utf8)))
+    }
+
     @Test("a redaction that arrives before its event: the event's words are never kept")
     func redactionFirst() throws {
         let f = try LedgerFixture()

@@ -74,26 +74,36 @@ extension EventLog {
 
     /// Acts on the erasure events among `fresh` (just appended in `txn`): records what they erase
     /// and destroys the words held of it.
+    ///
+    /// Only an erasure its signer may make is acted on, whatever brought it (an imported act its
+    /// signer may not make is kept as evidence, never as a fact): a case erasure by the case's
+    /// requesting State (the code its id begins with), a redaction by that State or the key
+    /// authority (the Secretariat), of an event of the same case.
     /// - Returns: how many values' words were destroyed.
     @discardableResult
     func applyErasures(_ txn: borrowing Transaction, fresh: [SignedEvent]) throws -> Int {
         var digests: [[UInt8]] = []
         for event in fresh {
             let e = event.envelope
+            guard let caseID = e.caseID, e.type == Words.redactionType || e.type == Words.caseErasureType else { continue }
+            let requesting = Words.requestingState(ofCase: caseID)
             if e.type == Words.redactionType {
-                guard case .string(let idText)? = e.payload["event"], let target = EventID(parsing: idText),
+                guard e.actor == requesting || e.actor == trustAnchor.name,
+                    case .string(let idText)? = e.payload["event"], let target = EventID(parsing: idText),
                     case .array(let fields)? = e.payload["fields"]
                 else { continue }
                 let targetEvent = try fresh.first { $0.id == target } ?? heldEvent(txn, target)
+                if let targetEvent, targetEvent.envelope.caseID != caseID { continue }
                 for case .string(let field) in fields {
-                    try txn.put(db.erased, key: [UInt8(ascii: "e")] + target.bytes + Array(field.utf8), value: [])
+                    // Kept with the case: words of an event of another case under that id are not erased.
+                    try txn.put(db.erased, key: [UInt8(ascii: "e")] + target.bytes + Array(field.utf8), value: Array(caseID.utf8))
                     if let value = targetEvent.flatMap({ Words.value(at: field, in: $0.envelope.payload) }), case .string(let s) = value,
                         let digest = Words.digest(ofCommitment: s)
                     {
                         digests.append(digest)
                     }
                 }
-            } else if e.type == Words.caseErasureType, let caseID = e.caseID {
+            } else if e.actor == requesting {
                 let key = [UInt8(ascii: "k")] + Array(caseID.utf8)
                 let before = try txn.get(db.erased, key: key).map { Int64(bitPattern: $0.bigEndianUInt64) } ?? .min
                 try txn.put(db.erased, key: key, value: [UInt8](bigEndian: UInt64(bitPattern: max(before, e.occurred.milliseconds))))
@@ -123,7 +133,11 @@ extension EventLog {
     /// the event's date.
     private func isErased(_ txn: borrowing Transaction, digest: [UInt8], part: WordsPart, event: Envelope) throws -> Bool {
         if try txn.get(db.erased, key: [UInt8(ascii: "c")] + digest) != nil { return true }
-        if try txn.get(db.erased, key: [UInt8(ascii: "e")] + part.event.bytes + Array(part.field.utf8)) != nil { return true }
+        if let erasedIn = try txn.get(db.erased, key: [UInt8(ascii: "e")] + part.event.bytes + Array(part.field.utf8)),
+            erasedIn == Array((event.caseID ?? "").utf8)
+        {
+            return true
+        }
         if let caseID = event.caseID, let until = try txn.get(db.erased, key: [UInt8(ascii: "k")] + Array(caseID.utf8)), until.count == 8 {
             return event.occurred.milliseconds <= Int64(bitPattern: until.bigEndianUInt64)
         }

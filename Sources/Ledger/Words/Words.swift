@@ -134,6 +134,12 @@ public enum Words {
     public static let redactionType = "case.redacted"
     /// The event type that erases every value of a case's events up to its `occurred` (`person erase`).
     public static let caseErasureType = "case.personal_data_erased"
+
+    /// The requesting State of a case: the code its id begins with (`MX` of `MX-2015-0001`), the one
+    /// signer besides the Secretariat whose erasure of the case's words the storage layer acts on.
+    public static func requestingState(ofCase caseID: String) -> String {
+        String(caseID.prefix { $0 != "-" })
+    }
 }
 
 /// One free-text value beside its event: the words and the salt of one commitment. Unsigned: it
