@@ -16,8 +16,9 @@ import LMDB
 /// - `checkpoints`: tree size → signed checkpoint note, one per append batch.
 /// - `words`: commitment (32 bytes) → offset (8) ‖ length (4) of its salt and words in the words
 ///   file beside the log (``Words``); the words themselves never enter LMDB.
-/// - `erased`: what was erased, so that words arriving later are not kept: `c` ‖ commitment,
-///   `e` ‖ event id ‖ field path, `k` ‖ case id → the latest `occurred` (ms) a case erasure covers.
+/// - `erased`: what was erased, so that words arriving later are not kept: `c` ‖ commitment →
+///   empty, `e` ‖ event id ‖ field path → the case of the redaction, `k` ‖ case id → the latest
+///   `occurred` (ms) a case erasure covers.
 ///
 /// One write transaction per batch; readers never block the writer; several processes may open
 /// the same ledger. The recording time is the node's own note and is not covered by the Merkle
