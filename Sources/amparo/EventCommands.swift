@@ -91,7 +91,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             lines.append(
                 spec.type == .requestFiled
                     ? "Without --case, the next free id <your State>-<year>-<serial> is used."
-                    : "--case names the case, e.g. MX-2015-0007.")
+                    : "--case names the case, e.g. MX-2015-0007 (or give the case id first, without --case).")
         }
         lines.append(
             "Prints the sequence number and, for a case, its new state in one line. Exit status 1 when the act breaches the Agreement (nothing is written) unless --record-violations."
@@ -119,7 +119,12 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Payload fields, each --name VALUE: listed above.", valueName: "--field value"))
     var fields: [String] = []
 
-    func validate() throws {
+    mutating func validate() throws {
+        // The case id may come first, without --case: `amparo case redact MX-2015-0001 --event 35 …`.
+        if Self.spec.isCaseEvent, caseID == nil, let first = fields.first, !first.hasPrefix("-"), CaseID(first) != nil {
+            caseID = first
+            fields.removeFirst()
+        }
         if Self.spec.isCaseEvent && caseID == nil && Self.spec.type != .requestFiled {
             throw ValidationError("--case ID is required (e.g. --case MX-2015-0007)")
         }
@@ -188,6 +193,10 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         }
         // Later commands name this event by its id (or its sequence number).
         if Self.spec.type == .reimbursementClaimed { print(Strings.claimRecorded(id: event.event.id.description, seq: event.outcome.seq)) }
+        if Self.spec.type == .redacted, let target = envelope.payload["event"]?.stringValue {
+            let named = (envelope.payload["fields"]?.arrayValue ?? []).compactMap(\.stringValue)
+            print(Strings.redacted(fields: named, event: target, seq: try EventID(parsing: target).flatMap { try log.seq(of: $0) }))
+        }
     }
 
     /// The flag of payload field `name`: `--location-city`.
@@ -212,6 +221,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             }
             var name = token.dropFirst(2).replacingOccurrences(of: "-", with: "_")
             if name == "office", spec.field("offices") != nil { name = "offices" }  // --office, repeated
+            if name == "field", spec.field("fields")?.kind == .list(.text) { name = "fields" }  // --field, repeated (case redact)
             guard let field = spec.field(name) else {
                 let known = spec.fields.map { flag($0) }.joined(separator: ", ")
                 throw ValidationError("unknown option \(token) for \(spec.name) (fields: \(known))")

@@ -45,6 +45,10 @@ enum Strings {
         return lines.joined(separator: "\n")
     }
 
+    static func redacted(fields: [String], event: String, seq: UInt64?) -> String {
+        "erased the words of \(fields.joined(separator: ", ")) of event \(seq.map { "seq \($0)" } ?? event) on this node; every node that receives case.redacted (bundle or sync) erases them too; bundles handed out before cannot be recalled"
+    }
+
     static func erased(_ caseID: String, held: Bool, seq: UInt64) -> String {
         held
             ? "\(seq)  erased the personal data of \(caseID) and its key, and the words of the case's free text recorded until now; recorded case.personal_data_erased"
