@@ -53,7 +53,7 @@ public struct Fact: Sendable {
     }
 
     public func string(_ field: String) -> String? { payload[field]?.stringValue }
-    func strings(_ field: String) -> [String] { payload[field]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+    public func strings(_ field: String) -> [String] { payload[field]?.arrayValue?.compactMap(\.stringValue) ?? [] }
     func date(_ field: String) -> Timestamp? { string(field).flatMap(Timestamp.init(parsing:)) }
     /// The date the act happened, `YYYY-MM-DD`.
     var day: String { occurred.date }

@@ -248,11 +248,9 @@ public enum Bundles {
             }
             let part: WordsPart
             do {
-                let value = try JSONParser.parse(line)
-                guard CanonicalJSON.encode(value) == line else { throw LedgerError(.corrupt, "not in RFC 8785 canonical form") }
-                part = try WordsPart(json: value)
+                part = try WordsPart(line: line)
             } catch {
-                throw LedgerError(.corrupt, "\(path) line \(reader.number): not a words part (\((error as? LedgerError)?.message ?? "\(error)")); refused")
+                throw LedgerError(.corrupt, "\(path) line \(reader.number): not a words part (\(error.message)); refused")
             }
             guard known(part.event) else {
                 throw LedgerError(.corrupt, "\(path) line \(reader.number): words of event \(part.event), which the bundle does not carry; refused")
@@ -505,7 +503,7 @@ public enum Bundles {
         let words: (([UInt8]) throws -> Void) throws -> Void = { emit in
             var batch: [SignedEvent] = []
             func flush() throws {
-                for part in try log.wordsParts(of: batch) { try emit(CanonicalJSON.encode(part.json)) }
+                for part in try log.wordsParts(of: batch) { try emit(part.line) }
                 batch.removeAll(keepingCapacity: true)
             }
             try log.forEachRaw(to: checkpoint.size) { raw in
@@ -581,7 +579,7 @@ public enum Bundles {
             origin: origin, originKey: originKey.description, exporter: log.name, selection: ["synced": .bool(true)], count: events.count,
             root: edge.root, checkpoint: checkpoint, consistency: [])
         header.evidence = evidence
-        let parts: (([UInt8]) throws -> Void) throws -> Void = { emit in for part in words { try emit(CanonicalJSON.encode(part.json)) } }
+        let parts: (([UInt8]) throws -> Void) throws -> Void = { emit in for part in words { try emit(part.line) } }
         try writeBundle(to: path, header: header, level: 1, sign: log.signedByNode, words: parts) { emit in
             for e in events { try emit(e.bytes) }
             try emitLines(
@@ -829,7 +827,7 @@ public enum Bundles {
                         continue
                     }
                     do {
-                        parts.append(try WordsPart(json: try JSONParser.parse(line)))
+                        parts.append(try WordsPart(line: line))
                     } catch {
                         throw LedgerError(
                             .corrupt,

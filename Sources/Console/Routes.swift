@@ -37,10 +37,7 @@ struct Routes: Sendable {
         }
 
         router.get("/api/cases") { request, _ in
-            try api(request) { t in
-                let json = Self.listJSON(try filtered(request, t))
-                return Words.resolve(json, try console.log.words(for: Words.commitments(inJSON: json)))
-            }
+            try api(request) { t in try console.log.resolvingWords(Self.listJSON(try filtered(request, t))) }
         }
         router.get("/api/cases/:id") { request, context in
             let id = try caseID(context, request)
@@ -411,11 +408,9 @@ struct Routes: Sendable {
     func caseJSON(_ t: Localizer, _ id: String) throws -> JSONValue {
         guard let steps = try Audit.replay(console.log, caseID: id) else { throw HTTPError(.notFound, message: t("error.no_case", ["id": id])) }
         let summary = try ProjectionStore(log: console.log).caseSummary(id)
-        // The summary's free text as this node holds it, null where erased.
-        let said = summary.map { Words.commitments(inJSON: $0.json) } ?? []
-        let held = try console.log.words(for: said)
         return .object([
-            "case": summary.map { Words.resolve($0.json, held) } ?? .null,
+            // The summary's free text as this node holds it, null where erased.
+            "case": try summary.map { try console.log.resolvingWords($0.json) } ?? .null,
             "replay": .array(
                 steps.map { step in
                     var o = step.json.objectValue!
@@ -628,7 +623,7 @@ struct Routes: Sendable {
                 guard let raw = try console.log.rawEntry(at: n * UInt64(Tiles.fullWidth) + i + 1) else { return nil }
                 events.append(try SignedEvent(bytes: raw.bytes, checkCanonical: false))
             }
-            return try console.log.wordsParts(of: events).map { CanonicalJSON.string($0.json) + "\n" }.joined()
+            return try console.log.wordsParts(of: events).map { String(decoding: $0.line + [0x0A], as: UTF8.self) }.joined()
         }
         guard let lines else { throw HTTPError(.notFound, message: "no such entry bundle in the tree of the latest checkpoint") }
         return Self.plain(.ok, lines, type: "application/x-ndjson")

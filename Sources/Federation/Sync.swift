@@ -139,19 +139,22 @@ public enum Sync {
             let fetched = try await task.value
             fetching = fetched.end < checkpoint.size ? Task { try await fetcher.chunk(from: fetched.end / 256, events: chunk) } : nil
             var events: [(bytes: [UInt8], index: UInt64)] = []
+            var ids = Set<EventID>()
             for (offset, entry) in fetched.entries.enumerated() {
                 let index = fetched.start + UInt64(offset)
                 guard Merkle.leafHash(entry.bytes) == Array(leaves[Int(index) * 32..<Int(index) * 32 + 32]) else {
                     throw LedgerError(.corrupt, "\(base): entry \(index) is not the leaf its tile holds")
                 }
                 // The peer's own events, and the key events every signature needs; events it
-                // received from another node come from that node.
-                if entry.own || (try? SignedEvent(bytes: entry.bytes, checkCanonical: false)).map({ KeyRegistry.isKeyEvent($0.envelope.type) }) == true {
-                    if index >= through || entry.own { events.append((entry.bytes, index)) }
+                // received from another node come from that node. (Decoded once here; the
+                // import checks every byte again.)
+                let event = try? SignedEvent(bytes: entry.bytes, checkCanonical: false)
+                if entry.own || event.map({ KeyRegistry.isKeyEvent($0.envelope.type) }) == true, index >= through || entry.own {
+                    events.append((entry.bytes, index))
+                    if let event { ids.insert(event.id) }
                 }
             }
-            // The words of the events imported (a peer's words of other events are not asked for).
-            let ids = Set(events.compactMap { try? SignedEvent(bytes: $0.bytes, checkCanonical: false).id })
+            // The words of the events imported (a peer's words of other events are not kept).
             let result = try importChunk(
                 log: log, peer: peer, base: base, noteText: noteText, events: events, words: fetched.words.filter { ids.contains($0.event) },
                 leaves: leaves, work: work, screen: screen)
@@ -218,10 +221,10 @@ public enum Sync {
                 let served = try await wordsAnswer
                 for line in served.split(separator: 0x0A) {
                     do {
-                        words.append(try WordsPart(json: try JSONParser.parse(Array(line))))
+                        words.append(try WordsPart(line: Array(line)))
                     } catch {
                         throw LedgerError(
-                            .corrupt, "\(base): the words of entries \(n) are not words parts (\((error as? LedgerError)?.message ?? "\(error)"))")
+                            .corrupt, "\(base): the words of entries \(n) are not words parts (\(error.message))")
                     }
                 }
                 bytes += bundle.count + served.count

@@ -121,7 +121,7 @@ public enum Audit {
         var steps: [ReplayStep] = []
         let pending = Dictionary(Agreement.pendingReferences(facts).map { ($0.event, $0) }, uniquingKeysWith: { a, _ in a })
         let checked = Rules.catalog.filter { if case .byLedger = $0.judgement { false } else { true } }.map(\.id.rawValue)
-        let held = try log.words(for: facts.filter { $0.caseID == caseID }.flatMap { Words.commitments(in: $0.payload).map(\.commitment) })
+        let held = try log.words(ofPayloads: facts.filter { $0.caseID == caseID }.map(\.payload))
         for fact in facts {
             let breaches = Agreement.apply(fact, to: &world)
             guard fact.caseID == caseID, let state = world.cases[caseID] else { continue }

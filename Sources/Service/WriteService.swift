@@ -164,11 +164,7 @@ public struct WriteService {
 
     /// The salts of the held events whose ids drafts give, by id and field path.
     func heldSalts(_ lines: [Recorder.Line]) throws -> [EventID: [String: [UInt8]]] {
-        var held: [SignedEvent] = []
-        for line in lines {
-            guard let id = line.draft.id, let seq = try log.seq(of: id), let raw = try log.rawEntry(at: seq) else { continue }
-            held.append(try SignedEvent(bytes: raw.bytes, checkCanonical: false))
-        }
+        let held = try lines.compactMap { try $0.draft.id.flatMap(heldEvent) }
         var out: [EventID: [String: [UInt8]]] = [:]
         for part in try log.wordsParts(of: held) { out[part.event, default: [:]][part.field] = part.salt }
         return out
@@ -182,8 +178,13 @@ public struct WriteService {
             return nil
         }
         if let inBatch = lines.first(where: { $0.draft.id == target }) { return EventType(name: inBatch.draft.type) }
-        guard let seq = try log.seq(of: target), let raw = try log.rawEntry(at: seq) else { return nil }
-        return EventType(name: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope.type)
+        return try heldEvent(target).flatMap { EventType(name: $0.envelope.type) }
+    }
+
+    /// The event this ledger holds under `id`, if any.
+    func heldEvent(_ id: EventID) throws -> SignedEvent? {
+        guard let seq = try log.seq(of: id), let raw = try log.rawEntry(at: seq) else { return nil }
+        return try SignedEvent(bytes: raw.bytes, checkCanonical: false)
     }
 
     /// The verdict on `fresh` (events not yet held): one fold of the Network and the cases they
@@ -275,8 +276,8 @@ public struct WriteService {
             // An erasure of words names free-text fields the event holds.
             if f.kind == .redacted, let target = f.string("event"), let held = all.first(where: { $0.id.description == target }) {
                 let known = Catalog.wordsFields(of: held.payload)
-                let named = (f.payload["fields"]?.arrayValue ?? []).compactMap(\.stringValue)
-                if let unknown = named.first(where: { !known.contains($0) }) ?? (named.isEmpty ? "" : nil) {
+                // (An empty list never gets here: the shape check wants at least one field.)
+                if let unknown = f.strings("fields").first(where: { !known.contains($0) }) {
                     let list = known.isEmpty ? "it holds none" : "it holds \(known.joined(separator: ", "))"
                     throw LedgerError(
                         .badDraft,

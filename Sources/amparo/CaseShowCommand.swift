@@ -33,7 +33,7 @@ struct CaseShowCommand: ParsableCommand {
         let s = view.state
         let obligations = s.obligations(network: view.network, now: .now(), language: format == .json ? .en : language.language)
         let breaches = view.breaches
-        let held = try log.words(for: view.facts.flatMap { Words.commitments(in: $0.payload).map(\.commitment) })
+        let held = try log.words(ofPayloads: view.facts.map(\.payload))
         switch format {
         case .json:
             func opt(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }

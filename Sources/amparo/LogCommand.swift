@@ -35,7 +35,7 @@ struct LogCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            let held = try log.words(for: events.flatMap { Words.commitments(in: $0.event.envelope.payload).map(\.commitment) })
+            let held = try log.words(ofPayloads: events.map(\.event.envelope.payload))
             let items: [JSONValue] = events.map { stored in
                 guard case .object(var o) = stored.event.json else { return .null }
                 o["seq"] = .number(Double(stored.seq))

@@ -34,7 +34,7 @@ enum Privacy {
     /// `terms`: (sequence, type, field), in log order.
     static func recordedHolding(_ terms: [String], log: EventLog, caseID: String) throws -> [(seq: UInt64, type: String, field: String)] {
         let events = try log.events(inCase: caseID)
-        let held = try log.words(for: events.flatMap { Words.commitments(in: $0.event.envelope.payload).map(\.commitment) })
+        let held = try log.words(ofPayloads: events.map(\.event.envelope.payload))
         var found: [(UInt64, String, String)] = []
         for stored in events {
             for (field, commitment) in Words.commitments(in: stored.event.envelope.payload) {

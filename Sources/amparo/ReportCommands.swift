@@ -185,8 +185,7 @@ struct CasesCommand: ParsableCommand {
         case .csv: print(Render.csv(CasesReport.rows(cases, language: language.language)), terminator: "")
         case .json:
             // Free text as this node holds it, null where erased.
-            let json = CasesReport.json(cases)
-            Output.printJSON(Words.resolve(json, try store.log.words(for: Words.commitments(inJSON: json))))
+            Output.printJSON(try store.log.resolvingWords(CasesReport.json(cases)))
         }
     }
 }

@@ -48,7 +48,7 @@ struct ScenarioTests {
             }
         ) { a, _ in a }
         for line in fixtureWords {
-            let part = try WordsPart(json: try JSONParser.parse(line))
+            let part = try WordsPart(line: line)
             #expect(events[part.event].flatMap { Words.value(at: part.field, in: $0.envelope.payload) } == .string(part.commitment))
         }
         #expect(Set(expected.map { [$0.rule, $0.event, $0.caseID] }) == (try Fixture.expected()))
@@ -67,7 +67,7 @@ struct ScenarioTests {
         #expect(screened > 300)
         // And the words beside them.
         for line in try #require(TestSupport.contents(Fixture.directory + "/words.jsonl")).split(separator: 0x0A) {
-            let part = try WordsPart(json: try JSONParser.parse(Array(line)))
+            let part = try WordsPart(line: Array(line))
             #expect(PersonalDataScreen.findings(in: part.text, field: part.field, terms: []).isEmpty, "\(part.text)")
         }
     }

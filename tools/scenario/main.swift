@@ -32,7 +32,7 @@ var words: [UInt8] = []
 var count = 0
 let expected = try ScenarioGenerator(cases: cases, seed: seed).generateWithWords({ event, parts in
     buffer += event.bytes + [0x0A]
-    for part in parts { words += CanonicalJSON.encode(part.json) + [0x0A] }
+    for part in parts { words += part.line + [0x0A] }
     count += 1
     if buffer.count > 1 << 20 {
         file.write(Data(buffer))

@@ -14,7 +14,7 @@ import LMDB
 /// - `tree`: storage index (see ``Merkle/storageIndex(level:index:)``) → 32-byte hash of every
 ///   perfect subtree, appended as leaves arrive: proofs and roots read O(log n) hashes.
 /// - `checkpoints`: tree size → signed checkpoint note, one per append batch.
-/// - `words`: commitment (32 bytes) → offset (8) ‖ length (4) of its salt and words in the words
+/// - `words`: commitment (32 bytes) → offset (8) ‖ length (8) of its salt and words in the words
 ///   file beside the log (``Words``); the words themselves never enter LMDB.
 /// - `erased`: what was erased, so that words arriving later are not kept: `c` ‖ commitment →
 ///   empty, `e` ‖ event id ‖ field path → the case of the redaction, `k` ‖ case id → the latest

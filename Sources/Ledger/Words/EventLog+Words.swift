@@ -37,8 +37,11 @@ extension EventLog {
         var records: [UInt8] = []
         var entries: [([UInt8], Int, Int)] = []
         var seen = Set<[UInt8]>()
+        // An event's parts come together: each held event is read and decoded once.
+        var held: (id: EventID, event: SignedEvent?)?
         for part in parts {
-            guard let event = try batch[part.event] ?? heldEvent(txn, part.event) else {
+            if batch[part.event] == nil, held?.id != part.event { held = (part.event, try heldEvent(txn, part.event)) }
+            guard let event = batch[part.event] ?? held?.event else {
                 throw LedgerError(.corrupt, "a words part names event \(part.event), which is neither held nor carried with it; nothing was written")
             }
             let commitment = part.commitment
@@ -116,8 +119,8 @@ extension EventLog {
         var held: [(offset: Int, length: Int)] = []
         for digest in digests {
             try txn.put(db.erased, key: [UInt8(ascii: "c")] + digest, value: [])
-            if let place = try txn.get(db.words, key: digest), place.count == 16 {
-                held.append((Int(place.bigEndianUInt64), Int(Array(place.dropFirst(8)).bigEndianUInt64)))
+            if let place = try txn.get(db.words, key: digest).flatMap(EventLog.place) {
+                held.append(place)
                 try txn.delete(db.words, key: digest)
             }
         }
@@ -158,6 +161,17 @@ extension EventLog {
         return try read { txn in try words(in: txn, for: commitments) }
     }
 
+    /// The words held for every commitment of `payloads` (an event's, a fact's as corrected).
+    public func words(ofPayloads payloads: [[String: JSONValue]]) throws -> [String: String] {
+        try words(for: payloads.flatMap { Words.commitments(in: $0).map(\.commitment) })
+    }
+
+    /// `value` (a projection's record, a report, an API answer) with each commitment replaced by
+    /// the words held for it, or `null` where they are erased (``Words/resolve(_:_:erased:)``).
+    public func resolvingWords(_ value: JSONValue) throws -> JSONValue {
+        Words.resolve(value, try words(for: Words.commitments(inJSON: value)))
+    }
+
     /// As ``words(for:)``, inside a snapshot the caller holds.
     public func words(in txn: borrowing Transaction, for commitments: [String]) throws -> [String: String] {
         try records(txn, Set(commitments)).mapValues(\.text)
@@ -186,13 +200,13 @@ extension EventLog {
     private func records(_ txn: borrowing Transaction, _ commitments: Set<String>) throws -> [String: (salt: [UInt8], text: String)] {
         var places: [(String, [UInt8], Int, Int)] = []
         for c in commitments {
-            guard let digest = Words.digest(ofCommitment: c), let place = try txn.get(db.words, key: digest), place.count == 16 else { continue }
-            places.append((c, digest, Int(place.bigEndianUInt64), Int(Array(place.dropFirst(8)).bigEndianUInt64)))
+            guard let digest = Words.digest(ofCommitment: c), let place = try txn.get(db.words, key: digest).flatMap(EventLog.place) else { continue }
+            places.append((c, digest, place.offset, place.length))
         }
         guard !places.isEmpty else { return [:] }
         var found: [String: (salt: [UInt8], text: String)] = [:]
         try withWordsFile(write: false) { fd in
-            for (commitment, digest, offset, length) in places.sorted(by: { $0.2 < $1.2 }) where length > Words.saltBytes {
+            for (commitment, digest, offset, length) in places.sorted(by: { $0.2 < $1.2 }) {
                 var bytes = [UInt8](repeating: 0, count: length)
                 let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(offset)) }
                 guard n == length else { continue }
@@ -204,6 +218,19 @@ extension EventLog {
             }
         }
         return found
+    }
+
+    /// The place of a record in the words file from its index entry (offset, length: 8 bytes each,
+    /// big-endian); nil for an entry that is not one, or a length no record can have (a salt and
+    /// words of at most 16 MiB, a bundle line's bound), so a damaged index never asks for more.
+    static func place(_ entry: [UInt8]) -> (offset: Int, length: Int)? {
+        guard entry.count == 16 else { return nil }
+        let offset = entry.bigEndianUInt64
+        let length = Array(entry.dropFirst(8)).bigEndianUInt64
+        guard offset < UInt64(Int.max / 2), length > UInt64(Words.saltBytes), length <= 16 << 20 else {
+            return nil
+        }
+        return (Int(offset), Int(length))
     }
 
     /// How many values' words the ledger holds, and how many it has recorded as erased.

@@ -165,6 +165,22 @@ public struct WordsPart: Hashable, Sendable {
         .object(["event": .string(event.description), "field": .string(field), "salt": .string(salt.base64), "text": .string(text)])
     }
 
+    /// The part as one line of a bundle's words section or of the served words: RFC 8785 JSON.
+    public var line: [UInt8] { CanonicalJSON.encode(json) }
+
+    /// Reads a part from its line, refusing anything but RFC 8785 JSON of the four members in
+    /// their forms.
+    public init(line: [UInt8]) throws(LedgerError) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            throw LedgerError(.corrupt, "a words part is one JSON object: \(error)")
+        }
+        guard CanonicalJSON.encode(value) == line else { throw LedgerError(.corrupt, "a words part is written in RFC 8785 canonical form") }
+        try self.init(json: value)
+    }
+
     /// Reads a part from its JSON, refusing anything but the four members in their forms.
     public init(json: JSONValue) throws(LedgerError) {
         guard case .object(let o) = json, o.count == 4, case .string(let id)? = o["event"], let event = EventID(parsing: id),
