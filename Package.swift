@@ -46,14 +46,14 @@ let package = Package(
         .target(name: "Agreement", dependencies: ["Ledger", "L10n"], swiftSettings: strict),
 
         // Projections: case summaries, workload, meetings, kept beside the log.
-        .target(name: "Projections", dependencies: ["Ledger", "LMDB", "Agreement"], swiftSettings: strict),
+        .target(name: "Projections", dependencies: ["Ledger", "Agreement"], swiftSettings: strict),
 
         // The write path as one service (parse, shape, sign, one fold, append, catch up) and the
         // Agreement's judgement over a ledger for reading (verify, case views, replay).
-        .target(name: "Service", dependencies: ["Ledger", "LMDB", "Agreement", "Projections"], swiftSettings: strict),
+        .target(name: "Service", dependencies: ["Ledger", "Agreement", "Projections"], swiftSettings: strict),
 
         // Signed, zstd-compressed event bundles between ledgers: export, verify, import.
-        .target(name: "Bundles", dependencies: ["Ledger", "LMDB", "Zstd"], swiftSettings: strict),
+        .target(name: "Bundles", dependencies: ["Ledger", "Zstd"], swiftSettings: strict),
 
         // Between live nodes over HTTP: cosignatures collected from witnesses (and, later, sync).
         .target(
@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Ledger", "LMDB", "Agreement", "Projections", "Service", "Reports", "L10n", "Bundles", "Federation",
+                "Ledger", "Agreement", "Projections", "Service", "Reports", "L10n", "Bundles", "Federation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -843,19 +843,17 @@ public enum Bundles {
             afterBatch: { txn, batch in
                 // Where each admitted event was first recorded, kept (once) so that this node's own
                 // bundles place it there too.
-                let dbs = try PeerStore.databases(txn)
                 for event in batch {
                     guard let (origin, index) = placedAt.removeValue(forKey: event.id), origin != log.name else { continue }
-                    try PeerStore.place(txn, dbs, event.id, origin: origin, index: index)
+                    try PeerStore.place(txn, event.id, origin: origin, index: index)
                 }
             },
             finish: { txn in
                 // Every log that agrees with what is held: its checkpoint kept, its mirror grown.
-                let dbs = try PeerStore.databases(txn)
                 for (k, p) in verified.placements.enumerated() where p.origin != log.name {
                     if case .fork = p.verdict { continue }
                     try peers.remember(
-                        txn, dbs, origin: p.origin, nodeKey: p.key, checkpointNote: p.note, checkpoint: p.checkpoint, held: p.heldRecord,
+                        txn, origin: p.origin, nodeKey: p.key, checkpointNote: p.note, checkpoint: p.checkpoint, held: p.heldRecord,
                         leaves: scanned.leaves[k])
                 }
             })

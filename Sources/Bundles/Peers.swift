@@ -1,5 +1,4 @@
 import Foundation
-import LMDB
 import Ledger
 
 /// What this ledger knows of another origin: its node key (trusted on first use), the latest
@@ -23,15 +22,8 @@ public struct PeerStore {
         self.log = log
     }
 
-    /// The database, created only when there is something to write (a refused import writes nothing).
-    func database(create: Bool) throws -> Database? {
-        try log.database(named: "peers", create: create)
-    }
-
     public func record(_ origin: String) throws -> PeerRecord? {
-        guard let db = try database(create: false),
-            let bytes = try log.read({ txn in try txn.get(db, key: Array(origin.utf8)) })
-        else { return nil }
+        guard let bytes = try log.read({ try $0.get(.peers, Array(origin.utf8)) }) else { return nil }
         let v = try JSONParser.parse(bytes)
         guard let key = v["node_key"]?.stringValue, let note = v["checkpoint"]?.stringValue else { return nil }
         let nodeKey = try VerifierKey(parsing: key)
@@ -40,31 +32,16 @@ public struct PeerStore {
             mirrored: UInt64(max(0, v["mirror"]?.integerValue ?? 0)))
     }
 
-    /// The databases a write of peer records needs.
-    struct Databases {
-        let peers: Database
-        let seen: Database
-        let mirror: Database
-        /// Event id → origin ‖ 0x00 ‖ index: where an event this node received was first recorded.
-        let placed: Database
-    }
-
-    /// Opened inside `txn` (created with it: a refused import leaves no trace).
-    static func databases(_ txn: borrowing Transaction) throws -> Databases {
-        Databases(
-            peers: try txn.database(named: "peers", create: true), seen: try txn.database(named: "peer-checkpoints", create: true),
-            mirror: try txn.database(named: "mirror", create: true), placed: try txn.database(named: "placed", create: true))
-    }
-
-    /// Keeps where the event `id` was first recorded, unless a placement of it is kept already.
-    static func place(_ txn: borrowing Transaction, _ dbs: Databases, _ id: EventID, origin: String, index: UInt64) throws {
-        if try txn.get(dbs.placed, key: id.bytes) == nil { try txn.put(dbs.placed, key: id.bytes, value: seenKey(origin, index)) }
+    /// Keeps where the event `id` was first recorded (`placed`: event id → origin ‖ 0x00 ‖ index),
+    /// unless a placement of it is kept already.
+    static func place(_ scope: borrowing WriteScope, _ id: EventID, origin: String, index: UInt64) throws {
+        if try scope.get(.placed, id.bytes) == nil { try scope.put(.placed, id.bytes, seenKey(origin, index)) }
     }
 
     /// Where the event `id` was first recorded (origin and index), when this node received it from
     /// another; nil for this node's own events.
     public func placement(of id: EventID) throws -> (origin: String, index: UInt64)? {
-        guard let db = try log.database(named: "placed", create: false), let v = try log.read({ try $0.get(db, key: id.bytes) }),
+        guard let v = try log.read({ try $0.get(.placed, id.bytes) }),
             let zero = v.firstIndex(of: 0), v.count == zero + 9
         else { return nil }
         return (String(decoding: v[..<zero], as: UTF8.self), Array(v[(zero + 1)...]).bigEndianUInt64)
@@ -74,12 +51,10 @@ public struct PeerStore {
     /// the one held (never moves back), inside `txn`; with the log's leaves (`leaves`: 32 bytes each, from index 0) when
     /// the bundle carried them: the mirror grows by the leaves past what it held.
     func remember(
-        _ txn: borrowing Transaction, _ dbs: Databases, origin: String, nodeKey: VerifierKey, checkpointNote: String, checkpoint: Checkpoint,
+        _ txn: borrowing WriteScope, origin: String, nodeKey: VerifierKey, checkpointNote: String, checkpoint: Checkpoint,
         held: PeerRecord?, leaves: [UInt8]?
     ) throws {
-        let db = dbs.peers
-        let mirror = dbs.mirror
-        try txn.put(dbs.seen, key: PeerStore.seenKey(origin, checkpoint.size), value: Array(checkpointNote.utf8))
+        try txn.put(.peerCheckpoints, PeerStore.seenKey(origin, checkpoint.size), Array(checkpointNote.utf8))
         guard held.map({ $0.checkpoint.size < checkpoint.size }) ?? true else { return }
         // The leaves make the whole tree from index 0 (checked against this checkpoint, which was
         // placed as extending the one held): the mirror grows from wherever it stopped.
@@ -88,42 +63,37 @@ public struct PeerStore {
             var i = mirrored
             while i < checkpoint.size {
                 let at = Int(i) * 32
-                try txn.put(mirror, key: PeerStore.seenKey(origin, i), value: Array(leaves[at..<at + 32]))
+                try txn.put(.mirror, PeerStore.seenKey(origin, i), Array(leaves[at..<at + 32]))
                 i += 1
             }
             mirrored = checkpoint.size
         }
         let value = CanonicalJSON.encode(
             .object(["node_key": .string(nodeKey.description), "checkpoint": .string(checkpointNote), "mirror": .number(Double(mirrored))]))
-        try txn.put(db, key: Array(origin.utf8), value: value)
+        try txn.put(.peers, Array(origin.utf8), value)
     }
 
     static func seenKey(_ origin: String, _ size: UInt64) -> [UInt8] { Array(origin.utf8) + [0] + [UInt8](bigEndian: size) }
 
     /// The checkpoint note of `origin` at `size` that a verified bundle carried, if any.
     public func checkpoint(_ origin: String, size: UInt64) throws -> String? {
-        guard let db = try log.database(named: "peer-checkpoints", create: false) else { return nil }
-        return try log.read { txn in try txn.get(db, key: PeerStore.seenKey(origin, size)) }.map { String(decoding: $0, as: UTF8.self) }
+        try log.read { try $0.get(.peerCheckpoints, PeerStore.seenKey(origin, size)) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The leaf hash at `index` of `origin`'s mirrored log, if this ledger mirrors it.
     public func mirroredLeaf(_ origin: String, _ index: UInt64) throws -> Hash32? {
-        guard let db = try log.database(named: "mirror", create: false) else { return nil }
-        return try log.read { txn in try txn.get(db, key: PeerStore.seenKey(origin, index)) }
+        try log.read { try $0.get(.mirror, PeerStore.seenKey(origin, index)) }
     }
 
     /// RFC 6962 PROOF(m, D[n]) of `origin`'s mirrored log, read in one snapshot: what a witness
     /// needs to cosign a peer's checkpoint of `n` leaves after one of `m` (`amparo sync`).
     public func consistencyProof(_ origin: String, from m: UInt64, to n: UInt64) throws -> [Hash32] {
         guard 0 < m, m < n else { return [] }
-        guard let db = try log.database(named: "mirror", create: false) else {
-            throw LedgerError(.corrupt, "\(log.path): the mirror of \(origin) is missing; run `amparo verify`")
-        }
         let path = log.path
         return try log.read { txn in
             try Merkle.consistencyProof(from: m, to: n) { level, index in
                 try ForkEvidence.subtree(level: level, index: index) { i in
-                    guard let leaf = try txn.get(db, key: PeerStore.seenKey(origin, i)), leaf.count == 32 else {
+                    guard let leaf = try txn.get(.mirror, PeerStore.seenKey(origin, i)), leaf.count == 32 else {
                         throw LedgerError(.corrupt, "\(path): the mirror of \(origin) lacks leaf \(i); run `amparo verify`")
                     }
                     return leaf
@@ -136,16 +106,13 @@ public struct PeerStore {
     /// when the mirror holds fewer.
     public func forEachMirroredLeaf(_ origin: String, count: UInt64, _ body: (UInt64, Hash32) throws -> Void) throws {
         guard count > 0 else { return }
-        guard let db = try log.database(named: "mirror", create: false) else {
-            throw LedgerError(.corrupt, "\(log.path): the mirror of \(origin) is missing; run `amparo verify`")
-        }
         let prefix = Array(origin.utf8) + [0]
         var next: UInt64 = 0
         try log.read { txn in
-            try txn.forEach(db, from: PeerStore.seenKey(origin, 0)) { e in
-                guard next < count, e.key.count == prefix.count + 8, e.key.starts(with: prefix) else { return false }
-                guard Array(e.key.suffix(8)).bigEndianUInt64 == next, e.value.count == 32 else { return false }
-                try body(next, Array(e.value))
+            try txn.forEach(.mirror, from: PeerStore.seenKey(origin, 0)) { key, value in
+                guard next < count, key.count == prefix.count + 8, key.starts(with: prefix) else { return false }
+                guard Array(key.suffix(8)).bigEndianUInt64 == next, value.count == 32 else { return false }
+                try body(next, value)
                 next += 1
                 return true
             }
@@ -171,24 +138,22 @@ public struct PeerStore {
     /// ledger held, when it found the fork itself. Returns whether it was new.
     @discardableResult
     public func recordFork(_ evidence: ForkEvidence, held: String? = nil, at time: Timestamp = .now()) throws -> Bool {
-        guard let db = try log.database(named: "peer-forks", create: true) else { return false }
         let key = Array(evidence.origin.utf8) + [0] + evidence.id
         var value: [String: JSONValue] = ["evidence": evidence.json, "recorded": .string(time.description)]
         if let held, let i = evidence.checkpoints.firstIndex(of: held) { value["held"] = .number(Double(i)) }
         return try log.write { txn in
-            guard try txn.get(db, key: key) == nil else { return false }
-            try txn.put(db, key: key, value: CanonicalJSON.encode(.object(value)))
+            guard try txn.get(.peerForks, key) == nil else { return false }
+            try txn.put(.peerForks, key, CanonicalJSON.encode(.object(value)))
             return true
         }
     }
 
     /// Every origin this ledger holds a checkpoint of, by name.
     public func origins() throws -> [(origin: String, record: PeerRecord)] {
-        guard let db = try database(create: false) else { return [] }
         var names: [String] = []
         try log.read { txn in
-            try txn.forEach(db) { e in
-                names.append(String(decoding: e.key, as: UTF8.self))
+            try txn.forEach(.peers) { key, _ in
+                names.append(String(decoding: key, as: UTF8.self))
                 return true
             }
         }
@@ -197,11 +162,10 @@ public struct PeerStore {
 
     /// Every fork recorded, by origin.
     public func forks() throws -> [Fork] {
-        guard let db = try log.database(named: "peer-forks", create: false) else { return [] }
         var out: [Fork] = []
         try log.read { txn in
-            try txn.forEach(db) { e in
-                let v = try JSONParser.parse(e.value)
+            try txn.forEach(.peerForks) { _, value in
+                let v = try JSONParser.parse(value)
                 guard let evidence = v["evidence"] else { return true }
                 out.append(
                     Fork(
@@ -242,21 +206,19 @@ public struct PeerStore {
 /// The sizes at which this ledger exported bundles (so later bundles can prove growth since each).
 struct ExportRecord {
     let log: EventLog
-    let db: Database
 
     init(log: EventLog) throws {
         self.log = log
-        guard let db = try log.database(named: "exports", create: true) else {
+        guard !log.isReadOnly else {
             throw LedgerError(.readOnly, "\(log.path) is read-only: export records the size it exported; run it where the ledger can be written")
         }
-        self.db = db
     }
 
     func exportedSizes() throws -> [UInt64] {
         var out: [UInt64] = []
         try log.read { txn in
-            try txn.forEach(db) { e in
-                out.append(e.key.bigEndianUInt64)
+            try txn.forEach(.exports) { key, _ in
+                out.append(key.bigEndianUInt64)
                 return true
             }
         }
@@ -264,6 +226,6 @@ struct ExportRecord {
     }
 
     func recordExport(_ size: UInt64) throws {
-        try log.write { txn in try txn.put(db, key: [UInt8](bigEndian: size), value: []) }
+        try log.write { try $0.put(.exports, [UInt8](bigEndian: size), []) }
     }
 }

@@ -1,4 +1,3 @@
-import LMDB
 import Ledger
 
 /// A cosigner's verifier key (C2SP tlog-cosignature Ed25519): `NAME+KEYID+BASE64(0x04 ‖ key)`.
@@ -199,15 +198,14 @@ public struct FederationStore {
 
     /// The policy and its text, when one is set.
     public func policy() throws -> (policy: TrustPolicy, text: String)? {
-        guard let db = try log.database(named: "policy", create: false), let bytes = try log.read({ try $0.get(db, key: Array("policy".utf8)) })
-        else { return nil }
+        guard let bytes = try log.read({ try $0.get(.policy, Array("policy".utf8)) }) else { return nil }
         return (try TrustPolicy(parsing: bytes, path: "the stored policy"), String(decoding: bytes, as: UTF8.self))
     }
 
     /// Sets the policy (checked first: a policy that does not parse is refused, nothing stored).
     public func setPolicy(_ bytes: [UInt8], path: String) throws -> TrustPolicy {
         let policy = try TrustPolicy(parsing: bytes, path: path)
-        try log.write { txn in try txn.put(try txn.database(named: "policy", create: true), key: Array("policy".utf8), value: bytes) }
+        try log.write { try $0.put(.policy, Array("policy".utf8), bytes) }
         return policy
     }
 
@@ -221,32 +219,28 @@ public struct FederationStore {
     /// replaces it).
     public func addCosignature(_ line: String, name: String, text: String) throws {
         try log.write { txn in
-            let db = try txn.database(named: "cosignatures", create: true)
-            let held = try txn.get(db, key: FederationStore.key(text)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let held = try txn.get(.cosignatures, FederationStore.key(text)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             let others = held.split(separator: "\n").filter { !$0.hasPrefix("— \(name) ") }.map { $0 + "\n" }.joined()
-            try txn.put(db, key: FederationStore.key(text), value: Array((others + line).utf8))
+            try txn.put(.cosignatures, FederationStore.key(text), Array((others + line).utf8))
         }
     }
 
     /// How far `amparo sync` imported `origin`'s entries (the entries before that index are held),
     /// when a sync of it stopped part way; nil when none did (`sync`: origin → 8-byte index).
     public func syncedThrough(_ origin: String) throws -> UInt64? {
-        guard let db = try log.database(named: "sync", create: false), let bytes = try log.read({ try $0.get(db, key: Array(origin.utf8)) }),
-            bytes.count == 8
+        guard let bytes = try log.read({ try $0.get(.sync, Array(origin.utf8)) }), bytes.count == 8
         else { return nil }
         return bytes.bigEndianUInt64
     }
 
     /// Records how far a sync of `origin` imported.
     public func setSyncedThrough(_ origin: String, _ index: UInt64) throws {
-        try log.write { txn in try txn.put(try txn.database(named: "sync", create: true), key: Array(origin.utf8), value: [UInt8](bigEndian: index)) }
+        try log.write { try $0.put(.sync, Array(origin.utf8), [UInt8](bigEndian: index)) }
     }
 
     /// `note` with the cosignatures kept for its checkpoint appended.
     public func cosigned(_ note: SignedNote) throws -> String {
-        guard let db = try log.database(named: "cosignatures", create: false),
-            let lines = try log.read({ try $0.get(db, key: FederationStore.key(note.text)) })
-        else { return note.serialized }
+        guard let lines = try log.read({ try $0.get(.cosignatures, FederationStore.key(note.text)) }) else { return note.serialized }
         return note.serialized + String(decoding: lines, as: UTF8.self)
     }
 }

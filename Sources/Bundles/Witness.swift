@@ -1,5 +1,4 @@
 import Foundation
-import LMDB
 import Ledger
 
 /// A cosigner's key (C2SP tlog-cosignature, Ed25519, `cosignature/v1`): a key of its own, never a
@@ -103,20 +102,17 @@ public struct Witness: Sendable {
 
     /// The latest checkpoint cosigned for `origin`, if any.
     public func latest(_ origin: String) throws -> Checkpoint? {
-        guard let db = try log.database(named: "witness", create: false),
-            let note = try log.read({ try $0.get(db, key: Array(origin.utf8)) })
-        else { return nil }
+        guard let note = try log.read({ try $0.get(.witness, Array(origin.utf8)) }) else { return nil }
         return try Checkpoint(text: try SignedNote(parsing: String(decoding: note, as: UTF8.self)).text)
     }
 
     /// How many checkpoints of `origin` that contradicted what was cosigned are kept.
     public func conflicts(_ origin: String) throws -> Int {
-        guard let db = try log.database(named: "witness-conflicts", create: false) else { return 0 }
         let prefix = Array(origin.utf8) + [0]
         var n = 0
         try log.read { txn in
-            try txn.forEach(db, from: prefix) { e in
-                guard e.key.starts(with: prefix) else { return false }
+            try txn.forEach(.witnessConflicts, from: prefix) { key, _ in
+                guard key.starts(with: prefix) else { return false }
                 n += 1
                 return true
             }
@@ -159,15 +155,13 @@ public struct Witness: Sendable {
         let origin = checkpoint.origin
         // Check and store in one write transaction: two racing submissions are serialised.
         let outcome: WitnessOutcome = try log.write { txn in
-            let db = try txn.database(named: "witness", create: true)
-            let conflicts = try txn.database(named: "witness-conflicts", create: true)
             var digest = SHA256Context()
             digest.update(Array(noteText.utf8))
             let conflictKey = Array(origin.utf8) + [0] + digest.finish()
             let conflict = { (why: String) -> [UInt8] in
                 CanonicalJSON.encode(.object(["note": .string(noteText), "old": .number(Double(old)), "why": .string(why)]))
             }
-            let heldNote = try txn.get(db, key: Array(origin.utf8)).map { String(decoding: $0, as: UTF8.self) }
+            let heldNote = try txn.get(.witness, Array(origin.utf8)).map { String(decoding: $0, as: UTF8.self) }
             let held = try heldNote.map { try Checkpoint(text: try SignedNote(parsing: $0).text) }
             let heldSize = held?.size ?? 0
             guard old == heldSize else {
@@ -175,20 +169,20 @@ public struct Witness: Sendable {
             }
             if let held, held.size == checkpoint.size {
                 guard held.root == checkpoint.root else {
-                    try txn.put(conflicts, key: conflictKey, value: conflict("same size as the checkpoint cosigned, another root"))
+                    try txn.put(.witnessConflicts, conflictKey, conflict("same size as the checkpoint cosigned, another root"))
                     return .fork(heldNote!, "\(origin) signed another tree of \(held.size) events than the one this witness cosigned")
                 }
             } else if let held, old > 0 {
                 guard
                     Merkle.verifyConsistency(firstSize: held.size, firstRoot: held.root, secondSize: checkpoint.size, secondRoot: checkpoint.root, proof: proof)
                 else {
-                    try txn.put(conflicts, key: conflictKey, value: conflict("the consistency proof from \(held.size) events does not verify"))
+                    try txn.put(.witnessConflicts, conflictKey, conflict("the consistency proof from \(held.size) events does not verify"))
                     return .inconsistent("the consistency proof from \(held.size) to \(checkpoint.size) events does not verify")
                 }
             } else if !proof.isEmpty {
                 return .inconsistent("the consistency proof must be empty from old size 0")
             }
-            try txn.put(db, key: Array(origin.utf8), value: Array(note.serialized.utf8))
+            try txn.put(.witness, Array(origin.utf8), Array(note.serialized.utf8))
             return .store
         }
         switch outcome {

@@ -14,6 +14,11 @@ public struct Transaction: ~Copyable {
         self.isReadOnly = readOnly
     }
 
+    /// The same transaction, lent again: for a scope type of the package that wraps it and is
+    /// itself only ever lent to a closure. Ending it stays the environment's job (a `Transaction`
+    /// has no `deinit`), so the copy must not outlive the closure it was made in.
+    package func lent() -> Transaction { Transaction(handle: handle, readOnly: isReadOnly) }
+
     consuming func commit() -> Int32 { mdb_txn_commit(handle) }
     consuming func abort() { mdb_txn_abort(handle) }
 

@@ -1,6 +1,5 @@
 import Agreement
 import Foundation
-import LMDB
 import Ledger
 
 /// The three projections of a ledger — case state, per-country workload, meeting-report view —
@@ -20,43 +19,35 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     public let log: EventLog
-    let meta: Database
-    let generations: [Name: [Database]]
 
     /// Events folded per catch-up transaction (bounds memory whatever the backlog).
     public var chunk: UInt64 = 20_000
 
-    /// Opens (creating on a writable ledger) the projections' databases.
+    /// The projections of `log`: their tables are opened with the ledger, created by the first
+    /// catch-up.
     /// - Throws: `.readOnly` on a read-only ledger whose projections were never built.
     public init(log: EventLog) throws {
         self.log = log
-        func open(_ name: String) throws -> Database {
-            guard let db = try log.database(named: name, create: true) else {
-                throw LedgerError(
-                    .readOnly, "\(log.path) is read-only and its projections were never built; run the report once on a writable copy of the ledger")
-            }
-            return db
+        if log.isReadOnly, try log.read({ try $0.count(.projectionMeta) }) == 0 {
+            throw LedgerError(
+                .readOnly, "\(log.path) is read-only and its projections were never built; run the report once on a writable copy of the ledger")
         }
-        meta = try open("proj.meta")
-        var g: [Name: [Database]] = [:]
-        for name in Name.allCases {
-            g[name] = [try open("proj.\(name.rawValue).0"), try open("proj.\(name.rawValue).1")]
-        }
-        generations = g
     }
+
+    static func table(_ name: Name, _ gen: Int) -> Table { .projection(name.rawValue, generation: gen) }
 
     // MARK: Meta
 
-    func activeGeneration(_ txn: borrowing Transaction, _ name: Name) throws -> Int {
-        try txn.get(meta, key: Array("active.\(name.rawValue)".utf8)) == [1] ? 1 : 0
+    func activeGeneration(_ snapshot: borrowing Snapshot, _ name: Name) throws -> Int {
+        try snapshot.get(.projectionMeta, Array("active.\(name.rawValue)".utf8)) == [1] ? 1 : 0
     }
 
-    func appliedSeq(_ txn: borrowing Transaction, _ name: Name, _ gen: Int) throws -> UInt64 {
-        try txn.get(meta, key: Array("seq.\(name.rawValue).\(gen)".utf8))?.bigEndianUInt64 ?? 0
+    func appliedSeq(_ snapshot: borrowing Snapshot, _ name: Name, _ gen: Int) throws -> UInt64 {
+        try snapshot.get(.projectionMeta, Array("seq.\(name.rawValue).\(gen)".utf8))?.bigEndianUInt64 ?? 0
     }
 
-    func setAppliedSeq(_ txn: borrowing Transaction, _ name: Name, _ gen: Int, _ seq: UInt64) throws {
-        try txn.put(meta, key: Array("seq.\(name.rawValue).\(gen)".utf8), value: [UInt8](bigEndian: seq))
+    func setAppliedSeq(_ scope: borrowing WriteScope, _ name: Name, _ gen: Int, _ seq: UInt64) throws {
+        try scope.put(.projectionMeta, Array("seq.\(name.rawValue).\(gen)".utf8), [UInt8](bigEndian: seq))
     }
 
     /// The last sequence the active generation of `name` applied.
@@ -136,12 +127,12 @@ public final class ProjectionStore: @unchecked Sendable {
     /// when the generation is no longer at `expectedFrom`, another process (a report, an append's
     /// catch-up) applied these events first; its work stands and nothing is written here.
     func apply(
-        _ txn: borrowing Transaction, _ name: Name, generation gen: Int, summaries: [String: Encoded?],
+        _ txn: borrowing WriteScope, _ name: Name, generation gen: Int, summaries: [String: Encoded?],
         meetings: [String: NetworkState.Meeting]?, through: UInt64, expectedFrom: UInt64
     ) throws {
-        let db = generations[name]![gen]
-        let applied = try self.appliedSeq(txn, name, gen)
-        let size = try log.size(in: txn)
+        let db = ProjectionStore.table(name, gen)
+        let applied = try self.appliedSeq(txn.snapshot, name, gen)
+        let size = try log.size(in: txn.snapshot)
         guard applied <= size else {
             throw LedgerError(
                 .corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
@@ -150,13 +141,13 @@ public final class ProjectionStore: @unchecked Sendable {
         switch name {
         case .cases:
             for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
-                if let s { try txn.put(db, key: Array(c.utf8), value: s.bytes) } else { try txn.delete(db, key: Array(c.utf8)) }
+                if let s { try txn.put(db, Array(c.utf8), s.bytes) } else { try txn.delete(db, Array(c.utf8)) }
             }
         case .workload:
             // Take each case's old contribution back and add its new one.
             var olds: [String: CaseSummary] = [:]
             for c in summaries.keys {
-                if let bytes = try txn.get(db, key: Array("c:\(c)".utf8)) { olds[c] = try CaseSummary(json: try JSONParser.parse(bytes)) }
+                if let bytes = try txn.get(db, Array("c:\(c)".utf8)) { olds[c] = try CaseSummary(json: try JSONParser.parse(bytes)) }
             }
             var states = Set<String>()
             for (c, s) in summaries {
@@ -166,20 +157,20 @@ public final class ProjectionStore: @unchecked Sendable {
             }
             var rows: [String: WorkloadRow] = [:]
             for state in states {
-                let stored = try txn.get(db, key: Array("s:\(state)".utf8))
+                let stored = try txn.get(db, Array("s:\(state)".utf8))
                 rows[state] = try stored.map { WorkloadRow(json: try JSONParser.parse($0)) } ?? WorkloadRow(state: state)
             }
             for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
                 if let old = olds[c] { WorkloadRow.apply(old, sign: -1, to: &rows) }
                 if let s {
                     WorkloadRow.apply(s.summary, sign: 1, to: &rows)
-                    try txn.put(db, key: Array("c:\(c)".utf8), value: s.bytes)
+                    try txn.put(db, Array("c:\(c)".utf8), s.bytes)
                 } else {
-                    try txn.delete(db, key: Array("c:\(c)".utf8))
+                    try txn.delete(db, Array("c:\(c)".utf8))
                 }
             }
             for (state, r) in rows.sorted(by: { $0.key < $1.key }) {
-                try txn.put(db, key: Array("s:\(state)".utf8), value: CanonicalJSON.encode(r.json))
+                try txn.put(db, Array("s:\(state)".utf8), CanonicalJSON.encode(r.json))
             }
         case .meetings:
             // Meeting views ("m:<id>") hold the meeting's own facts; who presented there is one key
@@ -187,30 +178,36 @@ public final class ProjectionStore: @unchecked Sendable {
             // grows with the ledger. "c:<case>" remembers where the case was presented.
             if let meetings {
                 for (id, m) in meetings.sorted(by: { $0.key < $1.key }) {
-                    try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(MeetingView(m, presented: []).json))
+                    try txn.put(db, Array("m:\(id)".utf8), CanonicalJSON.encode(MeetingView(m, presented: []).json))
                 }
             }
             for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
                 let key = Array("c:\(c)".utf8)
-                let old = try txn.get(db, key: key).map { try JSONParser.parse($0).arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
+                let old = try txn.snapshot.get(db, key).map { try JSONParser.parse($0).arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
                 let new = Array(Set((s?.summary.presentations ?? []).map(\.meeting))).sorted()
-                for id in old where !new.contains(id) { try txn.delete(db, key: Array("p:\(id)".utf8) + [0] + Array(c.utf8)) }
+                for id in old where !new.contains(id) { try txn.delete(db, Array("p:\(id)".utf8) + [0] + Array(c.utf8)) }
                 for id in new where !old.contains(id) {
-                    try txn.put(db, key: Array("p:\(id)".utf8) + [0] + Array(c.utf8), value: [])
-                    if try txn.get(db, key: Array("m:\(id)".utf8)) == nil {
+                    try txn.put(db, Array("p:\(id)".utf8) + [0] + Array(c.utf8), [])
+                    if try txn.get(db, Array("m:\(id)".utf8)) == nil {
                         // Presented at a meeting the Network has not recorded (yet): a stub from its id.
                         let stub = MeetingView(NetworkState.Meeting(id: id, date: String(id.prefix(10))), presented: [])
-                        try txn.put(db, key: Array("m:\(id)".utf8), value: CanonicalJSON.encode(stub.json))
+                        try txn.put(db, Array("m:\(id)".utf8), CanonicalJSON.encode(stub.json))
                     }
                 }
                 if new.isEmpty {
-                    try txn.delete(db, key: key)
+                    try txn.delete(db, key)
                 } else {
-                    try txn.put(db, key: key, value: CanonicalJSON.encode(.array(new.map(JSONValue.string))))
+                    try txn.put(db, key, CanonicalJSON.encode(.array(new.map(JSONValue.string))))
                 }
             }
         }
         try self.setAppliedSeq(txn, name, gen, through)
+    }
+
+    /// One key and value of a projection's table, copied out of its snapshot.
+    public struct Row: Sendable, Hashable {
+        public let key: [UInt8]
+        public let value: [UInt8]
     }
 
     /// A case summary and its canonical bytes, encoded once for every projection that stores it.
@@ -229,7 +226,7 @@ public final class ProjectionStore: @unchecked Sendable {
         let fresh = try log.read { txn in try names.map { ($0, 1 - (try self.activeGeneration(txn, $0))) } }
         try log.write { txn in
             for (name, gen) in fresh {
-                try txn.clear(self.generations[name]![gen])
+                try txn.clear(ProjectionStore.table(name, gen))
                 try self.setAppliedSeq(txn, name, gen, 0)
             }
         }
@@ -238,10 +235,10 @@ public final class ProjectionStore: @unchecked Sendable {
         while true {
             _ = try catchUp(fresh, progress: nil)
             let swapped: Bool = try log.write { txn in
-                let size = try self.log.size(in: txn)
-                for (name, gen) in fresh where try self.appliedSeq(txn, name, gen) != size { return false }
+                let size = try self.log.size(in: txn.snapshot)
+                for (name, gen) in fresh where try self.appliedSeq(txn.snapshot, name, gen) != size { return false }
                 for (name, gen) in fresh {
-                    try txn.put(self.meta, key: Array("active.\(name.rawValue)".utf8), value: [UInt8(gen)])
+                    try txn.put(.projectionMeta, Array("active.\(name.rawValue)".utf8), [UInt8(gen)])
                 }
                 return true
             }
@@ -253,12 +250,12 @@ public final class ProjectionStore: @unchecked Sendable {
     // MARK: Reads (active generation)
 
     /// Every entry of a generation, for tests that compare generations byte for byte.
-    public func dump(_ name: Name, generation: Int? = nil) throws -> [Entry] {
+    public func dump(_ name: Name, generation: Int? = nil) throws -> [Row] {
         try log.read { txn in
             let gen = try generation ?? self.activeGeneration(txn, name)
-            var out: [Entry] = []
-            try txn.forEach(self.generations[name]![gen]) {
-                out.append($0)
+            var out: [Row] = []
+            try txn.forEach(ProjectionStore.table(name, gen)) {
+                out.append(Row(key: $0, value: $1))
                 return true
             }
             return out
@@ -284,9 +281,9 @@ public final class ProjectionStore: @unchecked Sendable {
         return try log.read { txn in
             let gen = try self.activeGeneration(txn, .cases)
             let through = try self.appliedSeq(txn, .cases, gen)
-            var entries: [Entry] = []
-            try txn.forEach(self.generations[.cases]![gen]) {
-                entries.append($0)
+            var entries: [Row] = []
+            try txn.forEach(ProjectionStore.table(.cases, gen)) {
+                entries.append(Row(key: $0, value: $1))
                 return true
             }
             // Decoded on every core; the cases acted on after the date are read here, in the
@@ -317,7 +314,7 @@ public final class ProjectionStore: @unchecked Sendable {
 
     public func caseSummary(_ caseID: String) throws -> CaseSummary? {
         try log.read { txn in
-            try txn.get(self.generations[.cases]![try self.activeGeneration(txn, .cases)], key: Array(caseID.utf8))
+            try txn.get(ProjectionStore.table(.cases, try self.activeGeneration(txn, .cases)), Array(caseID.utf8))
         }.map { try CaseSummary(json: try JSONParser.parse($0)) }
     }
 

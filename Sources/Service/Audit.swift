@@ -1,6 +1,5 @@
 import Agreement
 import Foundation
-import LMDB
 import Ledger
 
 /// The Agreement's rules applied to a ledger for reading: the auditor's verify, case views and
@@ -22,7 +21,7 @@ public enum Audit {
     }
 
     static func verify(
-        _ log: EventLog, in snapshot: borrowing Transaction, held: String?, caseID: String?, progress: ((Int, UInt64, UInt64) -> Void)? = nil
+        _ log: EventLog, in snapshot: borrowing Snapshot, held: String?, caseID: String?, progress: ((Int, UInt64, UInt64) -> Void)? = nil
     ) throws -> VerificationReport {
         let total = try log.size(in: snapshot)
         // The intact events, by case (network events under ""): the fold reads them again by

@@ -1,5 +1,4 @@
 import Agreement
-import LMDB
 import Ledger
 import Projections
 
@@ -147,7 +146,7 @@ public struct WriteService {
         var omissions: [Breach] = []
         var pending: [PendingReference] = []
         let signed = try recorder.append(drafts, words: words, recorded: recorded) { txn, fresh in
-            (world, found, omissions, pending) = try judge(fresh, in: txn, recorded: recorded) { id in
+            (world, found, omissions, pending) = try judge(fresh, in: txn.snapshot, recorded: recorded) { id in
                 let line = lineOf[id.description]
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
             }
@@ -191,7 +190,7 @@ public struct WriteService {
     /// touch, as `txn` holds them — or of the whole log when they hold Network facts other than
     /// keys, on which every case depends.
     func judge(
-        _ fresh: [SignedEvent], in txn: borrowing Transaction, recorded: Timestamp, place: (EventID) -> String = { _ in "" }
+        _ fresh: [SignedEvent], in txn: borrowing Snapshot, recorded: Timestamp, place: (EventID) -> String = { _ in "" }
     ) throws -> (World, [Breach], [Breach], [PendingReference]) {
         guard !fresh.isEmpty else { return (World(), [], [], []) }
         var existing: [Fact] = []

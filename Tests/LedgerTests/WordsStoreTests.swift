@@ -154,7 +154,7 @@ struct WordsStoreTests {
     @Test("a ledger of format 1 is refused with one line: signed events cannot be migrated")
     func formatOne() throws {
         let f = try LedgerFixture()
-        try f.log.write { txn in try txn.put(f.log.db.meta, key: Array("format".utf8), value: Array("1".utf8)) }
+        try f.log.writeTxn { txn in try txn.put(f.log.db.meta, key: Array("format".utf8), value: Array("1".utf8)) }
         #expect {
             _ = try EventLog.open(path: f.path)
         } throws: { error in

@@ -32,7 +32,7 @@ struct ProjectionTests {
             size = size % 23 + 5
         }
         try store.checkInvariants()
-        var incremental: [ProjectionStore.Name: [Entry]] = [:]
+        var incremental: [ProjectionStore.Name: [ProjectionStore.Row]] = [:]
         for name in ProjectionStore.Name.allCases { incremental[name] = try store.dump(name) }
         let before = try ProjectionStore.Name.allCases.map { try store.activeGeneration($0) }
         try store.rebuild()
@@ -67,7 +67,7 @@ struct ProjectionTests {
         // New events the old view has not seen yet; the rebuild folds them in chunks of 50.
         _ = try log.append(Array(events.dropFirst(300)))
         store.chunk = 50
-        var seenDuringRebuild: [[Entry]] = []
+        var seenDuringRebuild: [[ProjectionStore.Row]] = []
         try store.rebuild([.cases]) { _, _ in
             // Between two chunks of the rebuild, a reader still sees the old, complete view.
             seenDuringRebuild.append((try? store.dump(.cases)) ?? [])

@@ -35,15 +35,21 @@ extension EventLog {
     /// unless erased. Erasure events among the fresh ones destroy the words they name.
     public func append(
         _ events: [SignedEvent], words: [WordsPart] = [], recorded: Timestamp = .now(),
-        admit: ((borrowing Transaction, [SignedEvent]) throws -> Void)? = nil
+        admit: ((borrowing WriteScope, [SignedEvent]) throws -> Void)? = nil
     ) throws -> [AppendOutcome] {
         let nodeKey = try nodeSigningKey()
-        return try write { txn in
-            let (outcomes, appended) = try appendBatch(txn, events, recorded: recorded, admit: admit)
+        let created = CreatedTables()
+        let outcomes = try writeTxn { txn in
+            created.reset()
+            let (outcomes, appended) = try appendBatch(txn, events, recorded: recorded) { fresh in
+                try admit?(WriteScope(txn, log: self, created: created), fresh)
+            }
             try storeWords(txn, words, batch: Dictionary(events.map { ($0.id, $0) }) { a, _ in a })
             try storeCheckpointIfNeeded(txn, appended: appended, key: nodeKey)
             return outcomes
         }
+        adopt(created)
+        return outcomes
     }
 
     /// Appends batches pulled from a stream until it returns nil, all in one write transaction
@@ -66,24 +72,28 @@ extension EventLog {
     public func append(
         recorded: Timestamp = .now(), restart: () throws -> Void, batches next: () throws -> [SignedEvent]?,
         words nextWords: () throws -> [WordsPart]? = { nil }, screenWords: (WordsPart, Envelope) throws -> Void = { _, _ in },
-        afterBatch: (borrowing Transaction, [SignedEvent]) throws -> Void = { _, _ in }, finish: (borrowing Transaction) throws -> Void = { _ in }
+        afterBatch: (borrowing WriteScope, [SignedEvent]) throws -> Void = { _, _ in }, finish: (borrowing WriteScope) throws -> Void = { _ in }
     ) throws -> (appended: Int, held: Int) {
         let nodeKey = try nodeSigningKey()
-        return try write { txn in
+        let created = CreatedTables()
+        let result = try writeTxn { txn in
+            created.reset()
             try restart()
             var appended = 0
             var held = 0
             while let batch = try next() {
-                let (outcomes, added) = try appendBatch(txn, batch, recorded: recorded, admit: nil)
+                let (outcomes, added) = try appendBatch(txn, batch, recorded: recorded) { _ in }
                 appended += added
                 held += outcomes.count - added
-                try afterBatch(txn, batch)
+                try afterBatch(WriteScope(txn, log: self, created: created), batch)
             }
             while let parts = try nextWords() { try storeWords(txn, parts, batch: [:], screen: screenWords) }
-            try finish(txn)
+            try finish(WriteScope(txn, log: self, created: created))
             try storeCheckpointIfNeeded(txn, appended: appended, key: nodeKey)
             return (appended, held)
         }
+        adopt(created)
+        return result
     }
 
     /// Makes room in the memory map for about `bytes` of events about to be appended in one
@@ -107,7 +117,7 @@ extension EventLog {
     /// One batch inside `txn`: the outcome of each event, and how many were appended.
     private func appendBatch(
         _ txn: borrowing Transaction, _ events: [SignedEvent], recorded: Timestamp,
-        admit: ((borrowing Transaction, [SignedEvent]) throws -> Void)?
+        admit: ([SignedEvent]) throws -> Void
     ) throws -> ([AppendOutcome], Int) {
         // Pass 1: which events are held already, and equivocation.
         enum Place {
@@ -139,7 +149,7 @@ extension EventLog {
             places.append(.fresh)
             fresh.append(event)
         }
-        try admit?(txn, fresh)
+        try admit(fresh)
 
         // Pass 2: write the fresh events.
         var size = try self.size(txn)
@@ -217,7 +227,7 @@ extension EventLog {
 
     /// The number of events, as seen by a transaction of this ledger's environment (for layers that
     /// keep their own databases beside the log and must not open a second transaction).
-    public func size(in txn: borrowing Transaction) throws -> UInt64 { try size(txn) }
+    public func size(in snapshot: borrowing Snapshot) throws -> UInt64 { try size(snapshot.txn) }
 
     func size(_ txn: borrowing Transaction) throws -> UInt64 {
         try txn.withCursor(db.events) { cursor in try cursor.last()?.key.bigEndianUInt64 ?? 0 }

@@ -33,7 +33,7 @@ extension EventLog {
     }
 
     /// The event at `seq` in `snapshot`, or nil past the end.
-    public func event(in snapshot: borrowing Transaction, at seq: UInt64) throws -> StoredEvent? {
+    public func event(in snapshot: borrowing Snapshot, at seq: UInt64) throws -> StoredEvent? {
         guard let raw = try rawEntry(in: snapshot, at: seq) else { return nil }
         return try EventLog.decode(raw, path: path)
     }
@@ -43,7 +43,7 @@ extension EventLog {
         try read { try self.rawEntry(in: $0, at: seq) }
     }
 
-    public func rawEntry(in snapshot: borrowing Transaction, at seq: UInt64) throws -> RawEntry? {
+    public func rawEntry(in snapshot: borrowing Snapshot, at seq: UInt64) throws -> RawEntry? {
         try snapshot.get(db.events, key: EventLog.seqKey(seq)).map { EventLog.split($0, seq: seq) }
     }
 
@@ -68,7 +68,7 @@ extension EventLog {
         try read { try self.seq(in: $0, of: id) }
     }
 
-    public func seq(in snapshot: borrowing Transaction, of id: EventID) throws -> UInt64? {
+    public func seq(in snapshot: borrowing Snapshot, of id: EventID) throws -> UInt64? {
         try snapshot.get(db.ids, key: id.bytes)?.bigEndianUInt64
     }
 
@@ -80,7 +80,7 @@ extension EventLog {
 
     /// The same, inside `snapshot`.
     public func forEachRaw(
-        in snapshot: borrowing Transaction, from: UInt64 = 1, to: UInt64? = nil,
+        in snapshot: borrowing Snapshot, from: UInt64 = 1, to: UInt64? = nil,
         _ body: (RawEntry) throws -> Bool
     ) throws {
         try snapshot.forEach(db.events, from: EventLog.seqKey(max(from, 1))) { e in
@@ -97,7 +97,7 @@ extension EventLog {
 
     /// Every event in `snapshot`, in log order, until `body` returns false.
     public func forEach(
-        in snapshot: borrowing Transaction, from: UInt64 = 1, to: UInt64? = nil,
+        in snapshot: borrowing Snapshot, from: UInt64 = 1, to: UInt64? = nil,
         _ body: (StoredEvent) throws -> Bool
     ) throws {
         try forEachRaw(in: snapshot, from: from, to: to) { raw in try body(try EventLog.decode(raw, path: path)) }
@@ -106,7 +106,7 @@ extension EventLog {
     /// The sequence numbers of a case's events, in log order (the empty case id: network events).
     /// - Complexity: O(log n + k) for k events of the case; no scan of the log.
     public func seqs(inCase caseID: String) throws -> [UInt64] {
-        try read { try self.caseSeqs($0, caseID, through: .max) }
+        try read { try self.caseSeqs($0.txn, caseID, through: .max) }
     }
 
     /// The case index's entries for `caseID` up to `through`: one cursor walk from the case's first key.
@@ -127,7 +127,7 @@ extension EventLog {
         try read { try self.caseIDs(in: $0, prefix: prefix) }
     }
 
-    public func caseIDs(in snapshot: borrowing Transaction, prefix: String) throws -> [String] {
+    public func caseIDs(in snapshot: borrowing Snapshot, prefix: String) throws -> [String] {
         let start = Array(prefix.utf8)
         return try snapshot.withCursor(db.cases) { cursor in
             var out: [String] = []
@@ -152,8 +152,8 @@ extension EventLog {
         try read { try self.rawEntries(in: $0, inCase: caseID, through: through) }
     }
 
-    public func rawEntries(in snapshot: borrowing Transaction, inCase caseID: String, through: UInt64 = .max) throws -> [RawEntry] {
-        try caseSeqs(snapshot, caseID, through: through).compactMap { seq in
+    public func rawEntries(in snapshot: borrowing Snapshot, inCase caseID: String, through: UInt64 = .max) throws -> [RawEntry] {
+        try caseSeqs(snapshot.txn, caseID, through: through).compactMap { seq in
             try snapshot.get(db.events, key: EventLog.seqKey(seq)).map { EventLog.split($0, seq: seq) }
         }
     }
@@ -164,7 +164,7 @@ extension EventLog {
     }
 
     /// The events of a case in `snapshot`, in log order.
-    public func events(in snapshot: borrowing Transaction, inCase caseID: String) throws -> [StoredEvent] {
+    public func events(in snapshot: borrowing Snapshot, inCase caseID: String) throws -> [StoredEvent] {
         try rawEntries(in: snapshot, inCase: caseID).map { try EventLog.decode($0, path: path) }
     }
 
@@ -175,7 +175,7 @@ extension EventLog {
 
     /// The key events in `snapshot`, through `through`, in log order. An entry the key-event
     /// index names but that does not decode is skipped (the verifier reports it).
-    public func keyEvents(in snapshot: borrowing Transaction, through: UInt64 = .max) throws -> [StoredEvent] {
+    public func keyEvents(in snapshot: borrowing Snapshot, through: UInt64 = .max) throws -> [StoredEvent] {
         var seqs: [UInt64] = []
         try snapshot.forEach(db.keyEvents) { e in
             let seq = e.key.bigEndianUInt64
@@ -192,7 +192,7 @@ extension EventLog {
         try read { try self.keyRegistry(in: $0, verifySignatures: verifySignatures) }
     }
 
-    public func keyRegistry(in snapshot: borrowing Transaction, verifySignatures: Bool = true) throws -> KeyRegistry {
+    public func keyRegistry(in snapshot: borrowing Snapshot, verifySignatures: Bool = true) throws -> KeyRegistry {
         // The write path's registry is cached until the key-event index changes (another process
         // may append key events: the index's count and last sequence tell).
         let stamp: [UInt64] = [
@@ -213,17 +213,17 @@ extension EventLog {
         try read { try self.rootHash(in: $0, size: size) }
     }
 
-    public func rootHash(in snapshot: borrowing Transaction, size: UInt64? = nil) throws -> (size: UInt64, root: Hash32) {
-        let current = try self.size(snapshot)
+    public func rootHash(in snapshot: borrowing Snapshot, size: UInt64? = nil) throws -> (size: UInt64, root: Hash32) {
+        let current = try self.size(snapshot.txn)
         let n = size ?? current
         guard n <= current else { throw LedgerError(.usage, "the log has \(current) events, fewer than \(n)") }
-        return (n, try Merkle.root(size: n) { try self.subtree(snapshot, $0, $1) })
+        return (n, try Merkle.root(size: n) { try self.subtree(snapshot.txn, $0, $1) })
     }
 
     /// The Merkle root of the first `size` events recomputed from the events' bytes (not from the
     /// stored tree, which a rewrite may have left as it was): what a proof check relies on.
     /// - Complexity: O(size) reads and hashes.
-    public func recomputedRoot(in snapshot: borrowing Transaction, size: UInt64) throws -> Hash32 {
+    public func recomputedRoot(in snapshot: borrowing Snapshot, size: UInt64) throws -> Hash32 {
         var range = CompactRange()
         var count: UInt64 = 0
         try forEachRaw(in: snapshot, from: 1, to: size) { raw in
@@ -249,7 +249,7 @@ extension EventLog {
         }
         if let (size, note) = try latestCheckpoint(), try size == self.size() { return note }
         let key = try nodeSigningKey()
-        return try write { txn in
+        return try writeTxn { txn in
             let size = try self.size(txn)
             if let held = try txn.get(db.checkpoints, key: EventLog.seqKey(size)) {
                 return try SignedNote(parsing: String(decoding: held, as: UTF8.self))
@@ -276,7 +276,7 @@ extension EventLog {
         try read { try self.storedCheckpoints(in: $0) }
     }
 
-    public func storedCheckpoints(in snapshot: borrowing Transaction) throws -> [(size: UInt64, note: String)] {
+    public func storedCheckpoints(in snapshot: borrowing Snapshot) throws -> [(size: UInt64, note: String)] {
         var out: [(size: UInt64, note: String)] = []
         try snapshot.forEach(db.checkpoints) { e in
             out.append((e.key.bigEndianUInt64, String(decoding: e.value, as: UTF8.self)))
@@ -295,7 +295,7 @@ extension EventLog {
     /// The audit path of the event at `seq` in the tree of `size` events.
     /// - Complexity: O(log n) reads.
     public func inclusionProof(seq: UInt64, size: UInt64) throws -> [Hash32] {
-        try read { txn in
+        try readTxn { txn in
             let current = try self.size(txn)
             guard size <= current else { throw LedgerError(.usage, "the log has \(current) events; cannot prove against size \(size)") }
             guard seq >= 1, seq <= size else { throw LedgerError(.usage, "sequence \(seq) is not in a tree of \(size) events (1…\(size))") }
@@ -309,26 +309,26 @@ extension EventLog {
         try read { try self.consistencyProof(in: $0, from: old, to: new) }
     }
 
-    public func consistencyProof(in snapshot: borrowing Transaction, from old: UInt64, to new: UInt64) throws -> [Hash32] {
-        let current = try self.size(snapshot)
+    public func consistencyProof(in snapshot: borrowing Snapshot, from old: UInt64, to new: UInt64) throws -> [Hash32] {
+        let current = try self.size(snapshot.txn)
         guard new <= current else { throw LedgerError(.usage, "the log has \(current) events; --to \(new) is past its end") }
         guard old <= new else { throw LedgerError(.usage, "--from \(old) is larger than --to \(new)") }
         guard old > 0, old < new else { return [] }
-        return try Merkle.consistencyProof(from: old, to: new) { try self.subtree(snapshot, $0, $1) }
+        return try Merkle.consistencyProof(from: old, to: new) { try self.subtree(snapshot.txn, $0, $1) }
     }
 
     /// The stored subtree hash (level, index), for the verifier.
-    public func storedSubtree(in snapshot: borrowing Transaction, level: Int, index: UInt64) throws -> Hash32? {
+    public func storedSubtree(in snapshot: borrowing Snapshot, level: Int, index: UInt64) throws -> Hash32? {
         try snapshot.get(db.tree, key: [UInt8](bigEndian: Merkle.storageIndex(level: level, index: index)))
     }
 
     /// How many hashes the tree database holds.
-    public func storedHashCount(in snapshot: borrowing Transaction) throws -> UInt64 {
+    public func storedHashCount(in snapshot: borrowing Snapshot) throws -> UInt64 {
         UInt64(try snapshot.count(db.tree))
     }
 
     /// How many entries the id index holds.
-    public func idIndexCount(in snapshot: borrowing Transaction) throws -> Int {
+    public func idIndexCount(in snapshot: borrowing Snapshot) throws -> Int {
         try snapshot.count(db.ids)
     }
 }

@@ -44,6 +44,8 @@ public final class EventLog: Sendable {
     public let isReadOnly: Bool
     let env: Environment
     let db: Databases
+    /// The tables layers above keep beside the log, opened once per process (``Table``).
+    let tables: Locked<[Table: Database]>
     private let cachedNodeSigningKey = Locked<SigningKey?>(nil)
     /// The write path's key registry and the key-event index state it was built from.
     let registryCache = Locked<(stamp: [UInt64], registry: KeyRegistry)?>(nil)
@@ -87,6 +89,7 @@ public final class EventLog: Sendable {
         self.isReadOnly = readOnly
         self.env = env
         self.db = db
+        self.tables = Locked(try EventLog.openTables(env))
         let meta: [String: String] = try env.read { txn in
             var m: [String: String] = [:]
             for key in ["format", "name", "trust", "node-key", "node-key-path"] {
@@ -259,11 +262,11 @@ public final class EventLog: Sendable {
 
     // MARK: The storage boundary
 
-    /// Runs `body` on one read snapshot of the whole ledger (log, indexes, and the databases
-    /// layers keep beside it): everything it reads is as of one moment, whatever writers do
-    /// meanwhile. Never blocks a writer. Nothing read may outlive the closure (it is copied out).
-    public func read<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
-        try lmdb { try env.read(body) }
+    /// Runs `body` on one read snapshot of the whole ledger (log, indexes, and the tables layers
+    /// keep beside it): everything it reads is as of one moment, whatever writers do meanwhile.
+    /// Never blocks a writer. Nothing read may outlive the closure (it is copied out).
+    public func read<R>(_ body: (borrowing Snapshot) throws -> R) throws -> R {
+        try readTxn { txn in try body(Snapshot(txn, log: self)) }
     }
 
     /// Runs `body` with one snapshot held: every read of this log (and of the projections beside
@@ -275,26 +278,32 @@ public final class EventLog: Sendable {
     /// Runs `body` in the ledger's single write transaction: it commits when `body` returns and
     /// aborts when it throws. `body` may run again when the map had to grow, so it must have no
     /// effect outside the transaction. Refused on a ledger opened read-only.
-    public func write<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
+    public func write<R>(_ body: (borrowing WriteScope) throws -> R) throws -> R {
+        let created = CreatedTables()
+        let result = try writeTxn { txn in
+            created.reset()
+            return try body(WriteScope(txn, log: self, created: created))
+        }
+        adopt(created)
+        return result
+    }
+
+    /// Makes the tables a committed write created known to every later scope.
+    func adopt(_ created: CreatedTables) {
+        if !created.tables.isEmpty { tables.withLock { $0.merge(created.tables) { _, new in new } } }
+    }
+
+    func readTxn<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
+        try lmdb { try env.read(body) }
+    }
+
+    func writeTxn<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
         guard !isReadOnly else {
             throw LedgerError(
                 .readOnly,
                 "\(path) is open read-only (read-only media, or not writable by this user): this command writes; run it where the ledger can be written")
         }
         return try lmdb { try env.write(body) }
-    }
-
-    /// A database that a layer above keeps beside the log (projections, peers, exports), opened
-    /// (and with `create`, created) by name. Returns nil when it does not exist and `create` is
-    /// false. Names of the log's own databases are refused.
-    public func database(named name: String, create: Bool) throws -> Database? {
-        precondition(!Databases.names.contains(name), "\(name) is one of the log's own databases")
-        if create, isReadOnly { return try database(named: name, create: false) }
-        do {
-            return try lmdb { try env.database(named: name, create: create) }
-        } catch let error as LedgerError where (error.underlying as? LMDBError)?.code == .notFound {
-            return nil
-        }
     }
 
     /// `text` signed by this node's key (named after the ledger): a note only this node can make,

@@ -116,14 +116,14 @@ extension EventLog {
     /// tree of that size does not hold it.
     /// - Throws: `.corrupt` when a stored hash is missing, `.usage` when an entry is larger than a
     ///   bundle's length prefix can say (``Tiles/maximumEntryBytes``).
-    public func tile(in snapshot: borrowing Transaction, _ resource: Tiles.Resource, size: UInt64) throws -> [UInt8]? {
+    public func tile(in snapshot: borrowing Snapshot, _ resource: Tiles.Resource, size: UInt64) throws -> [UInt8]? {
         guard let needed = Tiles.leavesNeeded(resource), needed <= size else { return nil }
         let first = resource.index * UInt64(Tiles.fullWidth)
         switch resource {
         case .hashes(let level, _, let width):
             var out: [UInt8] = []
             out.reserveCapacity(32 * width)
-            for i in 0..<UInt64(width) { out += try subtree(snapshot, 8 * level, first + i) }
+            for i in 0..<UInt64(width) { out += try subtree(snapshot.txn, 8 * level, first + i) }
             return out
         case .entries(_, let width):
             var out: [UInt8] = []

@@ -26,7 +26,7 @@ public enum LedgerVerifier {
     ///   index); O(log n) memory plus the key events and one batch of events whose signatures are
     ///   checked on every core.
     public static func verify(
-        _ log: EventLog, in snapshot: borrowing Transaction, held: String? = nil,
+        _ log: EventLog, in snapshot: borrowing Snapshot, held: String? = nil,
         each: ((StoredEvent) throws -> Void)? = nil
     ) throws -> LedgerReport {
         let batchSize = 4096

@@ -110,7 +110,7 @@ extension EventLog {
                 let key = [UInt8(ascii: "k")] + Array(caseID.utf8)
                 let before = try txn.get(db.erased, key: key).map { Int64(bitPattern: $0.bigEndianUInt64) } ?? .min
                 try txn.put(db.erased, key: key, value: [UInt8](bigEndian: UInt64(bitPattern: max(before, e.occurred.milliseconds))))
-                for stored in try events(in: txn, inCase: caseID) where stored.event.envelope.occurred <= e.occurred {
+                for stored in try events(in: Snapshot(txn, log: self), inCase: caseID) where stored.event.envelope.occurred <= e.occurred {
                     digests += Words.commitments(in: stored.event.envelope.payload).compactMap { Words.digest(ofCommitment: $0.commitment) }
                 }
             }
@@ -148,7 +148,7 @@ extension EventLog {
     }
 
     private func heldEvent(_ txn: borrowing Transaction, _ id: EventID) throws -> SignedEvent? {
-        guard let seq = try txn.get(db.ids, key: id.bytes)?.bigEndianUInt64, let raw = try rawEntry(in: txn, at: seq) else { return nil }
+        guard let seq = try txn.get(db.ids, key: id.bytes)?.bigEndianUInt64, let raw = try rawEntry(in: Snapshot(txn, log: self), at: seq) else { return nil }
         return try SignedEvent(bytes: raw.bytes, checkCanonical: false)
     }
 
@@ -173,8 +173,8 @@ extension EventLog {
     }
 
     /// As ``words(for:)``, inside a snapshot the caller holds.
-    public func words(in txn: borrowing Transaction, for commitments: [String]) throws -> [String: String] {
-        try records(txn, Set(commitments)).mapValues(\.text)
+    public func words(in txn: borrowing Snapshot, for commitments: [String]) throws -> [String: String] {
+        try records(txn.txn, Set(commitments)).mapValues(\.text)
     }
 
     /// The parts held of `events`' commitments, as of one snapshot.
@@ -183,9 +183,9 @@ extension EventLog {
     }
 
     /// The parts held of `events`' commitments (what a bundle or the served words carry with them).
-    public func wordsParts(in txn: borrowing Transaction, of events: [SignedEvent]) throws -> [WordsPart] {
+    public func wordsParts(in txn: borrowing Snapshot, of events: [SignedEvent]) throws -> [WordsPart] {
         let found = events.map { ($0.id, Words.commitments(in: $0.envelope.payload)) }
-        let held = try records(txn, Set(found.flatMap { $0.1.map(\.commitment) }))
+        let held = try records(txn.txn, Set(found.flatMap { $0.1.map(\.commitment) }))
         var parts: [WordsPart] = []
         for (id, commitments) in found {
             for (field, commitment) in commitments {
