@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AmparoCLITests",
-            dependencies: ["TestSupport", "Ledger", "LMDB", "Zstd", "Agreement", "amparo", "amparo-crash-appender"],
+            dependencies: ["TestSupport", "Ledger", "LMDB", "Zstd", "Agreement", "Federation", "amparo", "amparo-crash-appender"],
             swiftSettings: strict
         ),
     ]

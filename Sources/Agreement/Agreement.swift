@@ -214,24 +214,6 @@ public enum Agreement {
 }
 
 extension CaseState {
-    /// The day a reimbursement claimed on `claimed` (YYYY-MM-DD) falls due: the same day 12 months
-    /// later, a claim of 29 February on 28 February. Not the Agreement's words: the EU's practice
-    /// (Directive (EU) 2015/637, Art. 14), as domain.md says.
-    public static func reimbursementDue(claimedOn claimed: String) -> String {
-        let p = claimed.prefix(10).split(separator: "-")
-        guard p.count == 3, let year = Int(p[0]) else { return String(claimed.prefix(10)) }
-        let day = p[1] == "02" && p[2] == "29" ? "28" : String(p[2])
-        let next = String(year + 1)
-        return String(repeating: "0", count: max(0, 4 - next.count)) + next + "-\(p[1])-\(day)"
-    }
-
-    /// Whether an unsettled claim of `claimed` is overdue on `day` (YYYY-MM-DD): after the day it
-    /// falls due (no rule is breached). The one test that a case's obligations, `amparo
-    /// workload`, the dashboard and the JSON API share.
-    public static func reimbursementOverdue(claimedOn claimed: String, on day: String) -> Bool {
-        reimbursementDue(claimedOn: claimed) < String(day.prefix(10))
-    }
-
     /// What remains to be done in this case, as of `now`, as sentences with their Article.
     public func obligations(network: NetworkState, now: Timestamp, language: Language = .en) -> [String] {
         let t = Localizer(language)
@@ -251,18 +233,19 @@ extension CaseState {
                 out.append(t("todo.scope", ["state": t.name(s)]))
             }
         } else if presentations.isEmpty, let concluded {
-            if let m = network.firstMeeting(after: concluded.date, includeScheduled: true) {
+            switch Deadlines.presentation(concludedOn: concluded.date, among: network.meetings.values) {
+            case .due(nil):
+                out.append(t("todo.present_next"))
+            case .due(let m?), .overdue(let m):
                 let place = m.city.map { t("todo.in_city", ["city": $0]) } ?? ""
                 out.append(t(m.held ? "todo.present_overdue" : "todo.present_at", ["date": m.date, "place": place]))
-            } else {
-                out.append(t("todo.present_next"))
             }
         }
         for (_, claim) in claims.sorted(by: { $0.value.at < $1.value.at }) where claim.settled == nil {
-            let due = CaseState.reimbursementDue(claimedOn: claim.at.date)
+            let due = Deadlines.reimbursementDue(claimedOn: claim.at.date)
             out.append(
                 t(
-                    CaseState.reimbursementOverdue(claimedOn: claim.at.date, on: now.date) ? "todo.reimbursement_overdue" : "todo.reimbursement",
+                    Deadlines.reimbursementOverdue(claimedOn: claim.at.date, on: now.date) ? "todo.reimbursement_overdue" : "todo.reimbursement",
                     [
                         "amount": "\(claim.amount)", "currency": claim.currency, "claimant": t.name(claim.claimant), "date": claim.at.date,
                         "from": t.name(claim.from), "due": due,

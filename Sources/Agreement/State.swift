@@ -173,7 +173,7 @@ public struct NetworkState: Sendable {
 
     /// The first meeting held (or, with `includeScheduled`, scheduled) strictly after `day`.
     public func firstMeeting(after day: String, includeScheduled: Bool = false) -> Meeting? {
-        meetings.values.filter { ($0.held || includeScheduled) && $0.date > day }.min { ($0.date, $0.id) < ($1.date, $1.id) }
+        Deadlines.presentationMeeting(concludedOn: day, among: meetings.values, includeScheduled: includeScheduled)
     }
 }
 

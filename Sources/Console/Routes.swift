@@ -129,9 +129,11 @@ struct Routes: Sendable {
         let size = try log.size()
         let store = try ProjectionStore(log: log)
         let applied = try store.appliedSeq(.cases)
-        let summaries = try store.caseSummaries()
+        // `?to=YYYY-MM-DD`: open cases and obligations as they stood at the end of that day.
+        let asOf = try filter(request, t).to
+        let summaries = try asOf.map { try store.caseSummaries(asOf: $0) } ?? store.caseSummaries()
         let meetings = try store.meetings()
-        let today = Timestamp.now().date
+        let today = asOf ?? Timestamp.now().date
         var body = "<h1>\(Pages.e(t("dashboard.title")))</h1>\n"
         if applied < size { body += "<p class=\"warning\">\(Pages.e(t("projections.behind", ["applied": String(applied), "size": String(size)])))</p>\n" }
 
@@ -658,15 +660,14 @@ struct Obligations {
         var due: [String] = []
         for s in summaries where s.presentations.isEmpty && s.withdrawn == nil {
             guard let concluded = s.concluded else { continue }
-            guard let next = meetings.first(where: { $0.date > concluded }) else {
-                due.append(s.caseID)
-                continue
+            switch Deadlines.presentation(concludedOn: concluded, among: meetings) {
+            case .due: due.append(s.caseID)
+            case .overdue: overdue.append(s.caseID)
             }
-            if next.held { overdue.append(s.caseID) } else { due.append(s.caseID) }
         }
         var reimbursements: [String] = []
         for s in summaries {
-            for c in s.claims where c.settled == nil && CaseState.reimbursementOverdue(claimedOn: c.claimed, on: today) {
+            for c in s.claims where c.settled == nil && Deadlines.reimbursementOverdue(claimedOn: c.claimed, on: today) {
                 reimbursements.append(s.caseID)
                 break
             }

@@ -53,7 +53,8 @@ public struct MeetingReportData: Sendable {
         }
         var overdue: [(CaseSummary, MeetingView)] = []
         for s in all {
-            guard let concluded = s.concluded, let due = held.first(where: { $0.date > concluded }), due.date <= meeting.date,
+            guard let concluded = s.concluded, let due = Deadlines.presentationMeeting(concludedOn: concluded, among: held, includeScheduled: false),
+                due.date <= meeting.date,
                 !s.presentations.contains(where: { $0.meeting == due.id })
             else { continue }
             overdue.append((s, due))
@@ -66,7 +67,7 @@ public struct MeetingReportData: Sendable {
                 guard let concluded = s.concluded, concluded < meeting.date,
                     !pending.contains(where: { $0.date > concluded && $0.date < meeting.date })
                 else { continue }
-                due.append((s, held.first { $0.date > concluded }))
+                due.append((s, Deadlines.presentationMeeting(concludedOn: concluded, among: held, includeScheduled: false)))
             }
             due.sort { ($0.0.concluded ?? "", $0.0.caseID) < ($1.0.concluded ?? "", $1.0.caseID) }
         }

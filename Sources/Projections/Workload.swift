@@ -132,7 +132,7 @@ public struct WorkloadRow: Equatable, Sendable {
 }
 
 /// One Network meeting as the meeting-report view keeps it.
-public struct MeetingView: Equatable, Sendable {
+public struct MeetingView: Equatable, Sendable, MeetingDate {
     public var id: String
     public var date: String
     public var city: String?

@@ -44,7 +44,7 @@ public struct WorkloadReport: Sendable {
 
     func overdue(_ state: String) -> Int {
         cases.flatMap(\.claims).filter { c in
-            c.claimant == state && c.settled == nil && CaseState.reimbursementOverdue(claimedOn: c.claimed, on: asOf)
+            c.claimant == state && c.settled == nil && Deadlines.reimbursementOverdue(claimedOn: c.claimed, on: asOf)
         }.count
     }
 

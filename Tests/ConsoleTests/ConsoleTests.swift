@@ -312,8 +312,8 @@ struct ObligationTests {
         #expect(overdue(s, today: "2017-01-26") == [])
         #expect(overdue(s, today: "2017-01-27") == ["MX-2016-0001"])
         #expect(overdue(try summary(claimed: "2016-01-26", settled: "2016-03-01"), today: "2018-01-01") == [])
-        #expect(CaseState.reimbursementDue(claimedOn: "2016-02-29") == "2017-02-28")
-        #expect(CaseState.reimbursementDue(claimedOn: "2016-12-31") == "2017-12-31")
+        #expect(Deadlines.reimbursementDue(claimedOn: "2016-02-29") == "2017-02-28")
+        #expect(Deadlines.reimbursementDue(claimedOn: "2016-12-31") == "2017-12-31")
     }
 
     @Test(
@@ -321,12 +321,12 @@ struct ObligationTests {
     )
     func reimbursementAcrossLeapDay() throws {
         let s = try summary(claimed: "2015-03-01", filed: "2015-01-10")
-        #expect(CaseState.reimbursementDue(claimedOn: "2015-03-01") == "2016-03-01")
+        #expect(Deadlines.reimbursementDue(claimedOn: "2015-03-01") == "2016-03-01")
         for (day, expected) in [("2016-02-28", false), ("2016-02-29", false), ("2016-03-01", false), ("2016-03-02", true)] {
             let dashboard = overdue(s, today: day) == ["MX-2016-0001"]
             let workload = WorkloadReport(cases: [s], from: nil, to: day).json()["states"]?.arrayValue?
                 .first { $0["state"]?.stringValue == "CR" }?["overdue_claims"]?.integerValue
-            let obligations = CaseState.reimbursementOverdue(claimedOn: "2015-03-01", on: day)
+            let obligations = Deadlines.reimbursementOverdue(claimedOn: "2015-03-01", on: day)
             #expect(dashboard == expected, "dashboard \(day)")
             #expect(workload == (expected ? 1 : 0), "workload \(day): \(String(describing: workload))")
             #expect(obligations == expected, "obligations \(day)")
