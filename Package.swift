@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -65,10 +66,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Rendering of views: text, Markdown, HTML with SVG charts, CSV, JSON. No I/O.
+        // Rendering of views: text, Markdown, HTML (templates) with SVG charts, CSV, JSON. No I/O.
         .target(
             name: "Reports",
-            dependencies: ["Ledger", "Agreement", "Projections", "L10n", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Ledger", "Agreement", "Projections", "L10n", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: ["report", "report-body", "table", "chart"].map { .embedInCode("Templates/\($0).mustache") },
             swiftSettings: strict
         ),
 

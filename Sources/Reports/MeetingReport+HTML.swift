@@ -37,76 +37,103 @@ extension MeetingReport {
 
     /// One self-contained HTML file: inline CSS (prints on A4) and inline SVG bar charts.
     public func html() -> String {
-        let e = Render.html
         let title = (isAgenda ? t("report.html_title.agenda") : "") + t("report.html_title", ["place": place, "date": t.longDate(m.date)])
-        return """
-            <!DOCTYPE html>
-            <html lang="\(t.language.rawValue)">
-            <head>
-            <meta charset="utf-8">
-            <title>\(e(title))</title>
-            <style>
-            \(MeetingReport.stylesheet)</style>
-            </head>
-            <body>
-            \(htmlBody())</body>
-            </html>
-
-            """
+        return Templates.shared.render(Page(language: t.language.rawValue, title: title, stylesheet: MeetingReport.stylesheet, body: view), "report")
     }
 
     /// The report's content without the page around it: what the console shows.
-    public func htmlBody() -> String {
-        let e = Render.html
-        var body = """
-            <header>
-            <p class="org">\(e(t("report.org.rcm")))<br>\(e(t("report.org.rcgm")))</p>
-            <h1>\(e(heading))</h1>
-            <p class="place">\(e(place))<br>\(e(t.longDate(m.date)))</p>
-            </header>
-            <p>\(e(opening))</p>
-            <p>\(e(lead))</p>
-            <ol class="items">
+    public func htmlBody() -> String { Templates.shared.render(view, "report-body") }
 
-            """
-        for (n, item) in items.enumerated() {
-            body += "<li id=\"item-\(n + 1)\"><h2>\(e(item.title))</h2>\n"
-            for p in item.paragraphs { body += "<p>\(e(p).replacingOccurrences(of: "`amparo verify`", with: "<code>amparo verify</code>"))</p>\n" }
-            if let t = item.table, !t.rowLabels.isEmpty {
-                body += table(t)
-                if t.columnLabels.count == 3 {
-                    body += chart(
-                        t, title: self.t("report.chart.per_state", ["title": t.title.prefix(1).lowercased() + t.title.dropFirst()]), series: [0, 1, 2],
-                        colors: ["#1f5f8b", "#e08a1e", "#2e7d5b"])
-                } else {
-                    body += categoryChart(t)
-                }
-            }
-            if !item.list.isEmpty { body += "<ul>" + item.list.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n" }
-            body += "</li>\n"
-        }
-        body += "</ol>\n<footer>\(e(legend)) \(e(t("report.footer.html", ["n": String(data.events)])))</footer>\n"
-        return body
+    /// The standalone page around the report (template `report`).
+    struct Page {
+        let language: String
+        let title: String
+        let stylesheet: String
+        let body: View
     }
 
-    func table(_ t: CountTable) -> String {
-        let e = Render.html
-        let rows = t.published
-        var out = "<table>\n<thead><tr>" + rows[0].map { "<th>\(e($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-        for (r, row) in rows.dropFirst().enumerated() {
-            let isTotal = r == rows.count - 2
-            out += "<tr\(isTotal ? " class=\"total\"" : "")>"
-            for (c, cell) in row.enumerated() {
-                let hidden = c > 0 && t.extendedHidden[r][c - 1]
-                out += "<td\(hidden ? " class=\"hidden\"" : "")>\(e(cell))</td>"
-            }
-            out += "</tr>\n"
+    /// The report as its templates read it.
+    public struct View {
+        let organisation, group, heading, place, date, opening, lead: String
+        let items: [Item]
+        let legend, footer: String
+
+        struct Item {
+            let number: Int
+            let title: String
+            let paragraphs: [Paragraph]
+            let table: TableView?
+            let chart: Charts.View?
+            let list: [String]
+            /// Stored: templates read stored properties only (by reflection).
+            let hasList: Bool
         }
-        return out + "</tbody>\n</table>\n"
+
+        /// A paragraph's text, with `amparo verify` set as code.
+        struct Paragraph {
+            let segments: [Segment]
+            init(_ text: String) {
+                var segments: [Segment] = []
+                var rest = Substring(text)
+                while let r = rest.range(of: "`amparo verify`") {
+                    segments.append(Segment(text: String(rest[..<r.lowerBound]), code: false))
+                    segments.append(Segment(text: "amparo verify", code: true))
+                    rest = rest[r.upperBound...]
+                }
+                segments.append(Segment(text: String(rest), code: false))
+                self.segments = segments.filter { $0.code || !$0.text.isEmpty }
+            }
+        }
+
+        struct Segment {
+            let text: String
+            let code: Bool
+        }
+    }
+
+    /// The report's view: every text already in the reader's language.
+    public var view: View {
+        View(
+            organisation: t("report.org.rcm"), group: t("report.org.rcgm"), heading: heading, place: place, date: t.longDate(m.date),
+            opening: opening, lead: lead,
+            items: items.enumerated().map { n, item in
+                let table = item.table.flatMap { $0.rowLabels.isEmpty ? nil : $0 }
+                return View.Item(
+                    number: n + 1, title: item.title, paragraphs: item.paragraphs.map(View.Paragraph.init), table: table.map(TableView.init),
+                    chart: table.map { t in
+                        t.columnLabels.count == 3
+                            ? chart(
+                                t, title: self.t("report.chart.per_state", ["title": t.title.prefix(1).lowercased() + t.title.dropFirst()]),
+                                series: [0, 1, 2], colors: ["#1f5f8b", "#e08a1e", "#2e7d5b"])
+                            : categoryChart(t)
+                    }, list: item.list, hasList: !item.list.isEmpty)
+            }, legend: legend, footer: t("report.footer.html", ["n": String(data.events)]))
+    }
+
+    /// A count table as published: header, rows, the total row last; hidden cells marked.
+    struct TableView {
+        let header: [String]
+        let rows: [Row]
+        struct Row {
+            let total: Bool
+            let cells: [Cell]
+        }
+        struct Cell {
+            let text: String
+            let hidden: Bool
+        }
+
+        init(_ t: CountTable) {
+            let rows = t.published
+            header = rows[0]
+            self.rows = rows.dropFirst().enumerated().map { r, row in
+                Row(total: r == rows.count - 2, cells: row.enumerated().map { c, cell in Cell(text: cell, hidden: c > 0 && t.extendedHidden[r][c - 1]) })
+            }
+        }
     }
 
     /// Horizontal grouped bars per State (requested and assisted); suppressed cells draw no bar.
-    func chart(_ t: CountTable, title: String, series: [Int], colors: [String]) -> String {
+    func chart(_ t: CountTable, title: String, series: [Int], colors: [String]) -> Charts.View {
         chart(
             labels: t.rowLabels, values: t.counts.map { row in series.map { row[$0] } },
             hidden: t.labels.dropLast().map { row in series.map { mark(row[$0]) } }, series: series.map { t.columnLabels[$0] }, title: title,
@@ -122,14 +149,14 @@ extension MeetingReport {
     /// with at least one shown value above zero are drawn, and the legend lists exactly those;
     /// when there is none, one sentence replaces the chart. Text is 12 to 14 units on a 640-unit
     /// canvas, which prints about as large as the table beside it.
-    func chart(labels: [String], values: [[Int]], hidden: [[String?]], series: [String], title: String, colors: [String]) -> String {
-        Charts.bars(
+    func chart(labels: [String], values: [[Int]], hidden: [[String?]], series: [String], title: String, colors: [String]) -> Charts.View {
+        Charts.view(
             labels: labels, values: values, hidden: hidden, series: series, title: title, colors: colors,
             empty: t("report.chart.none", ["title": title, "min": String(minimum)]))
     }
 
     /// One bar per category: the table's column totals, hidden where the table hides them.
-    func categoryChart(_ t: CountTable) -> String {
+    func categoryChart(_ t: CountTable) -> Charts.View {
         let hidden = t.labels.last!.dropLast().map { mark($0) }
         return chart(
             labels: t.columnLabels.map { $0.prefix(1).uppercased() + $0.dropFirst() }, values: t.columnTotals.map { [$0] },
@@ -139,19 +166,53 @@ extension MeetingReport {
 
 /// Horizontal grouped bar charts in inline SVG, for the reports and the console.
 public enum Charts {
+    /// Horizontal grouped bars, rendered (template `chart`).
+    public static func bars(
+        labels: [String], values: [[Int]], hidden: [[String?]]? = nil, series: [String], title: String, colors: [String], empty: String
+    ) -> String {
+        Templates.shared.render(view(labels: labels, values: values, hidden: hidden, series: series, title: title, colors: colors, empty: empty), "chart")
+    }
+
+    /// A chart as its template reads it: either one sentence (`empty`) or the drawing (`svg`).
+    public struct View {
+        let empty: String?
+        let svg: SVG?
+
+        struct SVG {
+            let width, height: Int
+            let title: String
+            let legend: [Legend]
+            let rows: [Row]
+        }
+        struct Legend {
+            let x, textX: Int
+            let color, label: String
+        }
+        struct Row {
+            let labelX: Int
+            let labelY, label: String
+            let bars: [Bar]
+        }
+        /// A bar, or the mark of a hidden value in its place.
+        struct Bar {
+            let mark: String?
+            let markX: Int
+            let x: Int
+            let y, width, height, color, textX, textY: String
+            let value: Int
+        }
+    }
+
     /// Horizontal grouped bars; a hidden value (`hidden[row][series]` not nil) draws no bar and
     /// reads as that mark. Only the series with at least one shown value above zero are drawn, and
     /// the legend lists exactly those; when there is none, `empty` replaces the chart. Text is 12 to
     /// 14 units on a 640-unit canvas, which prints about as large as the table beside it.
-    public static func bars(
+    public static func view(
         labels: [String], values: [[Int]], hidden: [[String?]]? = nil, series: [String], title: String, colors: [String], empty: String
-    ) -> String {
-        let e = Render.html
+    ) -> View {
         let hidden = hidden ?? values.map { $0.map { _ in nil } }
         let drawn = series.indices.filter { k in labels.indices.contains { hidden[$0][k] == nil && values[$0][k] > 0 } }
-        guard !drawn.isEmpty else {
-            return "<p class=\"no-chart\">\(e(empty))</p>\n"
-        }
+        guard !drawn.isEmpty else { return View(empty: empty, svg: nil) }
         let barH = 16.0
         let gap = 10.0
         let left = 170.0
@@ -160,30 +221,23 @@ public enum Charts {
         let maxValue = max(1, visible.max() ?? 1)
         let groupH = Double(drawn.count) * barH + gap
         let height = 46 + Double(labels.count) * groupH + 10
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(e(title))\">\n"
-        out += "<text x=\"0\" y=\"16\" font-size=\"14\" font-weight=\"bold\">\(e(title))</text>\n"
-        for (i, k) in drawn.enumerated() {
-            out +=
-                "<rect x=\"\(Int(left) + i * 130)\" y=\"25\" width=\"12\" height=\"12\" fill=\"\(colors[k])\"/><text x=\"\(Int(left) + 17 + i * 130)\" y=\"36\" font-size=\"12\">\(e(series[k]))</text>\n"
+        let legend = drawn.enumerated().map { i, k in
+            View.Legend(x: Int(left) + i * 130, textX: Int(left) + 17 + i * 130, color: colors[k], label: series[k])
         }
-        for (r, label) in labels.enumerated() {
+        let rows = labels.enumerated().map { r, label in
             let y0 = 46 + Double(r) * groupH
-            out +=
-                "<text x=\"\(Int(left) - 8)\" y=\"\(Charts.fmt(y0 + Double(drawn.count) * barH / 2 + 4))\" font-size=\"12\" text-anchor=\"end\">\(e(label))</text>\n"
-            for (i, k) in drawn.enumerated() {
-                let y = y0 + Double(i) * barH
-                let n = values[r][k]
-                if let mark = hidden[r][k] {
-                    out += "<text x=\"\(Int(left) + 3)\" y=\"\(Charts.fmt(y + barH - 4))\" font-size=\"12\" fill=\"#8a6d00\">\(e(mark))</text>\n"
-                } else {
+            return View.Row(
+                labelX: Int(left) - 8, labelY: fmt(y0 + Double(drawn.count) * barH / 2 + 4), label: label,
+                bars: drawn.enumerated().map { i, k in
+                    let y = y0 + Double(i) * barH
+                    let n = values[r][k]
                     let w = (width - left - 40) * Double(n) / Double(maxValue)
-                    out +=
-                        "<rect x=\"\(Int(left))\" y=\"\(Charts.fmt(y))\" width=\"\(Charts.fmt(w))\" height=\"\(Charts.fmt(barH - 2))\" fill=\"\(colors[k])\"/>"
-                    out += "<text x=\"\(Charts.fmt(left + w + 4))\" y=\"\(Charts.fmt(y + barH - 4))\" font-size=\"12\">\(n)</text>\n"
-                }
-            }
+                    return View.Bar(
+                        mark: hidden[r][k], markX: Int(left) + 3, x: Int(left), y: fmt(y), width: fmt(w), height: fmt(barH - 2), color: colors[k],
+                        textX: fmt(left + w + 4), textY: fmt(y + barH - 4), value: n)
+                })
         }
-        return out + "</svg>\n"
+        return View(empty: nil, svg: View.SVG(width: Int(width), height: Int(height), title: title, legend: legend, rows: rows))
     }
 
     static func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
