@@ -87,6 +87,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: ["page", "error", "finding", "dashboard", "cases", "case", "proof", "meetings", "meeting"].map {
+                .embedInCode("Templates/\($0).mustache")
+            },
             swiftSettings: strict
         ),
 

@@ -11,8 +11,6 @@ import Service
 /// The console's HTML: server-rendered, readable without JavaScript; every text from the catalogs,
 /// every value escaped.
 enum Pages {
-    static let e = Render.html
-
     /// The language of a request: `?lang=`, else the `amparo_lang` cookie (the switch sets it),
     /// else the browser's `Accept-Language`, else the default.
     static func language(_ request: Request, default fallback: Language) -> Language {
@@ -33,42 +31,45 @@ enum Pages {
         s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 
-    /// A whole page: header with the navigation and the language switch, `body`, footer.
-    static func page(_ request: Request, _ t: Localizer, title: String, body: String, extraCSS: String? = nil) -> String {
-        let other: Language = t.language == .en ? .es : .en
-        let nav = [("/", "nav.dashboard"), ("/cases", "nav.cases"), ("/meetings", "nav.meetings")]
-            .map { path, key in
-                let current = request.uri.path == path || (path != "/" && request.uri.path.hasPrefix(path + "/"))
-                return "<a href=\"\(path)\"\(current ? " aria-current=\"page\"" : "")>\(e(t(key)))</a>"
-            }
-            .joined(separator: "\n")
-        return """
-            <!DOCTYPE html>
-            <html lang="\(t.language.rawValue)">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(title)) · Amparo</title>
-            <link rel="stylesheet" href="/assets/console.css">
-            \(extraCSS.map { "<link rel=\"stylesheet\" href=\"\($0)\">\n" } ?? "")<script src="/assets/console.js" defer></script>
-            </head>
-            <body>
-            <header class="top">
-            <p class="brand">Amparo <span>\(e(t("brand.tagline")))</span></p>
-            <nav aria-label="\(e(t("nav.label")))">
-            \(nav)
-            </nav>
-            <p class="lang"><a id="lang-switch" href="\(e(switchLink(request, to: other)))" hreflang="\(other.rawValue)" lang="\(other.rawValue)">\(e(t("lang.switch")))</a></p>
-            </header>
-            <main>
-            \(body)
-            </main>
-            <footer>\(e(t("footer.readonly")))</footer>
-            </body>
-            </html>
+    /// The page around every page's `main` (template `page`): the navigation, the language
+    /// switch, the footer.
+    struct Layout {
+        let language, title, tagline, navLabel: String
+        let extraCSS: String?
+        let nav: [Link]
+        let switchHref, other, switchLabel, main, footer: String
 
-            """
+        struct Link {
+            let path, label: String
+            let current: Bool
+        }
     }
+
+    /// A whole page: `view` rendered with `template` inside the layout.
+    static func page(_ request: Request, _ t: Localizer, title: String, template: String, view: Any, extraCSS: String? = nil) -> String {
+        let other: Language = t.language == .en ? .es : .en
+        let nav = [("/", "nav.dashboard"), ("/cases", "nav.cases"), ("/meetings", "nav.meetings")].map { path, key in
+            Layout.Link(path: path, label: t(key), current: request.uri.path == path || (path != "/" && request.uri.path.hasPrefix(path + "/")))
+        }
+        let layout = Layout(
+            language: t.language.rawValue, title: title, tagline: t("brand.tagline"), navLabel: t("nav.label"), extraCSS: extraCSS, nav: nav,
+            switchHref: switchLink(request, to: other), other: other.rawValue, switchLabel: t("lang.switch"),
+            main: templates.render(view, template), footer: t("footer.readonly"))
+        return templates.render(layout, "page")
+    }
+
+    /// The console's templates and the Reports' (the chart, the report), parsed once.
+    static let templates: Templates = {
+        do {
+            return try Templates([
+                "page": PackageResources.page_mustache, "error": PackageResources.error_mustache, "finding": PackageResources.finding_mustache,
+                "dashboard": PackageResources.dashboard_mustache, "cases": PackageResources.cases_mustache, "case": PackageResources.case_mustache,
+                "proof": PackageResources.proof_mustache, "meetings": PackageResources.meetings_mustache, "meeting": PackageResources.meeting_mustache,
+            ])
+        } catch {
+            preconditionFailure("a console template does not parse: \(error)")
+        }
+    }()
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok, language: Language? = nil, remember: Bool = false) -> Response {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
@@ -91,14 +92,16 @@ enum Pages {
                 status: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
         }
-        let body =
-            "<h1>\(e(t("error.title", ["status": String(status.code)])))</h1>\n<p class=\"error\">\(e(message))</p>\n<p><a href=\"/\">\(e(t("nav.dashboard")))</a></p>"
-        return html(page(request, t, title: t("error.title", ["status": String(status.code)]), body: body), status: status)
+        let title = t("error.title", ["status": String(status.code)])
+        let view = ErrorView(title: title, message: message, home: t("nav.dashboard"))
+        return html(page(request, t, title: title, template: "error", view: view), status: status)
+    }
+
+    struct ErrorView {
+        let title, message, home: String
     }
 
     // MARK: Pieces
-
-    static func caseLink(_ id: String) -> String { "<a href=\"/cases/\(e(id))\">\(e(id))</a>" }
 
     static func stateName(_ t: Localizer, _ code: String?) -> String {
         guard let code else { return "–" }
@@ -110,31 +113,26 @@ enum Pages {
         guard let c else { return "–" }
         return t.has("category." + c) ? t("category." + c) : c
     }
-    static func force(_ t: Localizer, _ f: String) -> String { t.has("force." + f) ? t("force." + f) : f }
     static func eventType(_ t: Localizer, _ type: String) -> String { t.has("event." + type) ? t("event." + type) : type }
 
-    /// A finding: rule id, the case and event, and what the rule found in this language (its
-    /// Article and force first). A finding of the Ledger's verifier (bytes, signatures) has its
-    /// sentence in English only: in Spanish the rule's sentence comes first, then the English one,
-    /// marked as such.
-    static func finding(_ t: Localizer, _ b: Breach, withCase: Bool) -> String {
-        var out = "<li class=\"finding\"><span class=\"rule\">\(e(b.rule))</span> "
-        if withCase, let c = b.caseID { out += caseLink(c) + " " }
-        if let seq = b.seq { out += "<span class=\"seq\">\(e(t("finding.seq", ["seq": String(seq)])))</span> " }
-        out += "<span class=\"detail\">\(e(t.breach(b)))</span>"
-        if t.language != .en, b.sentence == nil {
-            out += "<br><span class=\"detail\" lang=\"en\">\(e(t("finding.in_english")))\(e(b.message))</span>"
-        }
-        return out + "</li>\n"
-    }
+    /// A finding as the `finding` template reads it: rule id, the case and event, and what the
+    /// rule found in this language (its Article and force first). A finding of the Ledger's
+    /// verifier (bytes, signatures) has its sentence in English only: in Spanish the rule's
+    /// sentence comes first, then the English one, marked as such.
+    struct Finding {
+        let rule: String
+        let findingCase: String?
+        let findingSeq: String?
+        let detail: String
+        let inEnglish: String?
 
-    static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = [], id: String? = nil) -> String {
-        var out = "<table\(id.map { " id=\"\($0)\"" } ?? "")>\n<thead><tr>"
-        out += header.map { "<th scope=\"col\">\(e($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-        for row in rows {
-            out += "<tr>" + row.enumerated().map { i, cell in "<td\(numeric.contains(i) ? " class=\"n\"" : "")>\(cell)</td>" }.joined() + "</tr>\n"
+        init(_ t: Localizer, _ b: Breach, withCase: Bool) {
+            rule = b.rule
+            findingCase = withCase ? b.caseID : nil
+            findingSeq = b.seq.map { t("finding.seq", ["seq": String($0)]) }
+            detail = t.breach(b)
+            inEnglish = t.language != .en && b.sentence == nil ? t("finding.in_english") + b.message : nil
         }
-        return out + "</tbody>\n</table>\n"
     }
 
     static func ago(_ t: Localizer, from date: Date, now: Date = Date()) -> String {
