@@ -1,13 +1,40 @@
 import Foundation
 import Ledger
 
+/// What is wrong with a draft: one sentence, kept in parts when it names a payload field
+/// (``FieldWording``), so that an event command can name the field by its flag.
+public struct Problem: Sendable, CustomStringConvertible, ExpressibleByStringInterpolation {
+    public let wording: FieldWording?
+    let text: String
+
+    public init(_ wording: FieldWording) {
+        self.wording = wording
+        self.text = wording.description
+    }
+    public init(stringLiteral value: String) {
+        wording = nil
+        text = value
+    }
+    public init(stringInterpolation: DefaultStringInterpolation) {
+        wording = nil
+        text = String(stringInterpolation: stringInterpolation)
+    }
+
+    public var description: String { text }
+
+    /// The problem as an error of `code`, its sentence between `prefix` and `suffix`.
+    public func error(_ code: LedgerError.Code, _ prefix: String, _ suffix: String) -> LedgerError {
+        wording.map { LedgerError(code, $0.around(prefix, suffix)) } ?? LedgerError(code, prefix + text + suffix)
+    }
+}
+
 extension Catalog {
     /// Checks an event's shape against the catalog: known type, case present exactly for case
     /// events, well-formed case id, every payload field known and of its kind, none missing.
     /// Returns a sentence naming the problem, or nil.
     /// `draft`: the payload as an author writes it, free text as words (before ``Catalog/seal``);
     /// otherwise as signed, free text as commitments.
-    public static func shapeProblem(type: String, caseID: String?, payload: [String: JSONValue], draft: Bool = false) -> String? {
+    public static func shapeProblem(type: String, caseID: String?, payload: [String: JSONValue], draft: Bool = false) -> Problem? {
         guard let spec = spec(named: type) else {
             return "unknown event type \"\(type)\" (see docs/events.md for the catalog)"
         }
@@ -24,11 +51,11 @@ extension Catalog {
         }
         for field in spec.fields {
             guard let value = payload[field.name] else {
-                if field.required { return "\(type) needs payload field \"\(field.name)\" (\(field.help))" }
+                if field.required { return Problem(FieldWording(field: field.name, before: "\(type) needs ", after: " (\(field.help))")) }
                 continue
             }
             if let problem = check(value, field.kind, draft: draft) {
-                return "payload field \"\(field.name)\" of \(type): \(problem)"
+                return Problem(FieldWording(field: field.name, named: "payload field \"\(field.name)\" of \(type)", after: ": \(problem)"))
             }
         }
         // A meeting id begins with the meeting's date: an id that says another day names another meeting.
@@ -43,7 +70,7 @@ extension Catalog {
 
     /// A case id carries the year its request was filed: the filing must have happened in that
     /// year, and no act of the case before it. Checked on the write path (an input error).
-    public static func caseYearProblem(type: String, caseID: String?, occurred: Timestamp) -> String? {
+    public static func caseYearProblem(type: String, caseID: String?, occurred: Timestamp) -> Problem? {
         guard let caseID, let id = CaseID(caseID), let year = Int(occurred.date.prefix(4)) else { return nil }
         if type == EventType.requestFiled.name, year != id.year {
             return "case \(caseID) is numbered in \(id.year) but its request is dated \(occurred.date): a case id carries the year the request was filed"
@@ -69,7 +96,7 @@ extension Catalog {
     /// What is wrong with `fields` as corrections of an event of `type`: a field the type does not
     /// have, or a value not of the field's kind; nil when each is a field of the type with a
     /// lawful value, or `occurred` with a time (``correctedOccurred``).
-    public static func correctionProblem(of type: EventType, fields: [String: JSONValue], draft: Bool = false) -> String? {
+    public static func correctionProblem(of type: EventType, fields: [String: JSONValue], draft: Bool = false) -> Problem? {
         let spec = spec(type)
         if type == .corrected { return "a correction corrects an act, not another correction; correct the act itself" }
         if fields.isEmpty { return "the correction names no field; give the fields to correct, e.g. {\"\(correctedOccurred)\": \"2026-11-20T10:00:00Z\"}" }

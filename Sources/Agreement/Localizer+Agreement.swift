@@ -1,4 +1,3 @@
-import Agreement
 import Foundation
 import L10n
 

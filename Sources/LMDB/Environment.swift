@@ -1,5 +1,6 @@
 import CLMDB
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -43,14 +44,14 @@ public final class Environment: @unchecked Sendable {
     let options: Options
     /// Guards `activeTransactions` and `resizing`; waited on while the map is being resized.
     private let condition = NSCondition()
-    private let writerLock = NSLock()
+    /// Held for the whole of a write transaction (and a resize it needs): one writer at a time.
+    private let writerLock = Mutex<Void>(())
     private var activeTransactions = 0
     private var resizing = false
     /// How long a map resize waits for this process's open transactions to end.
     static let resizeWait: TimeInterval = 60
 
-    nonisolated(unsafe) private static var registry: [String: Weak] = [:]
-    private static let registryLock = NSLock()
+    private static let registry = Mutex<[String: Weak]>([:])
     private struct Weak { weak var environment: Environment? }
 
     /// Opens the environment at `path`, or returns the instance this process already has open there.
@@ -67,12 +68,12 @@ public final class Environment: @unchecked Sendable {
             }
         }
         let canonical = url.resolvingSymlinksInPath().path
-        registryLock.lock()
-        defer { registryLock.unlock() }
-        if let existing = registry[canonical]?.environment { return existing }
-        let environment = try Environment(path: canonical, options: options)
-        registry[canonical] = Weak(environment: environment)
-        return environment
+        return try registry.withLock { registry in
+            if let existing = registry[canonical]?.environment { return existing }
+            let environment = try Environment(path: canonical, options: options)
+            registry[canonical] = Weak(environment: environment)
+            return environment
+        }
     }
 
     private init(path: String, options: Options) throws {
@@ -202,15 +203,18 @@ public final class Environment: @unchecked Sendable {
     /// When the map is full, the transaction is aborted, the map grows and `body` runs again from
     /// the start, so `body` must not have effects outside the transaction.
     public func write<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
-        writerLock.lock()
-        defer { writerLock.unlock() }
-        while true {
-            do {
-                return try run(readOnly: false, body)
-            } catch let error as LMDBError where error.code == .mapFull {
-                try grow(after: error)
+        // The result is not `sending`: it is kept outside the lock's closure.
+        var result: R?
+        try writerLock.withLock { _ in
+            while result == nil {
+                do {
+                    result = try run(readOnly: false, body)
+                } catch let error as LMDBError where error.code == .mapFull {
+                    try grow(after: error)
+                }
             }
         }
+        return result!
     }
 
     private func run<R>(readOnly: Bool, _ body: (borrowing Transaction) throws -> R) throws -> R {
@@ -298,10 +302,15 @@ public final class Environment: @unchecked Sendable {
     /// write known to be large (a bundle import in one transaction) then runs once instead of once
     /// per doubling. Bounded by the maximum map size; the map still grows on `MDB_MAP_FULL`.
     public func reserve(bytes: Int) throws {
-        writerLock.lock()
-        defer { writerLock.unlock() }
-        condition.lock()
-        defer { condition.unlock() }
+        try writerLock.withLock { _ in
+            condition.lock()
+            defer { condition.unlock() }
+            try reserveLocked(bytes: bytes)
+        }
+    }
+
+    /// ``reserve(bytes:)`` with the writer's lock and `condition` held.
+    private func reserveLocked(bytes: Int) throws {
         var info = MDB_envinfo()
         var stat = MDB_stat()
         mdb_env_info(handle, &info)

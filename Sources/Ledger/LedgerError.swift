@@ -64,6 +64,9 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
 
     public let code: Code
     public let message: String
+    /// The message in parts when it names a payload field: each interface names the field its own
+    /// way (``message(naming:)``); ``message`` names it as a draft does.
+    public let wording: FieldWording?
     public var advice: Advice?
     public let underlying: (any Error & Sendable)?
     /// The event the error is about, when there is one (to name its draft line).
@@ -72,9 +75,25 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
     public init(_ code: Code, _ message: String, advice: Advice? = nil, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
+        self.wording = nil
         self.advice = advice
         self.underlying = underlying
     }
+
+    /// An error about a payload field.
+    public init(_ code: Code, _ wording: FieldWording, advice: Advice? = nil) {
+        self.code = code
+        self.message = wording.description
+        self.wording = wording
+        self.advice = advice
+        self.underlying = nil
+    }
+
+    /// The payload field the error concerns, if one.
+    public var field: String? { wording?.field }
+
+    /// The message with the field named by `name` (an event command: its flag), or ``message``.
+    public func message(naming name: (String) -> String) -> String { wording?.text(naming: name) ?? message }
 
     public var description: String { message }
     public static func == (lhs: LedgerError, rhs: LedgerError) -> Bool { lhs.code == rhs.code }
@@ -82,4 +101,33 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
 
     /// A value to match with `#expect(throws:)`.
     public static func code(_ code: Code) -> LedgerError { LedgerError(code, "") }
+}
+
+/// A sentence that names a payload field, kept in parts so that each interface names the field its
+/// own way: a draft file says `payload field "summary"`, an event command `--summary`, a form its
+/// label. No interface rewrites another's sentence.
+public struct FieldWording: Sendable, Hashable, CustomStringConvertible {
+    /// The payload field (`location_city`; a corrected field's own name).
+    public let field: String
+    public let before: String
+    public let after: String
+    /// How a draft names the field (`payload field "amount" of case.reimbursement_claimed`).
+    public let named: String
+
+    public init(field: String, before: String = "", named: String? = nil, after: String = "") {
+        self.field = field
+        self.before = before
+        self.after = after
+        self.named = named ?? "payload field \"\(field)\""
+    }
+
+    public var description: String { before + named + after }
+
+    /// The sentence with the field named by `name`.
+    public func text(naming name: (String) -> String) -> String { before + name(field) + after }
+
+    /// The same sentence after `prefix` and before `suffix` (a draft's place, "nothing was written").
+    public func around(_ prefix: String, _ suffix: String) -> FieldWording {
+        FieldWording(field: field, before: prefix + before, named: named, after: after + suffix)
+    }
 }

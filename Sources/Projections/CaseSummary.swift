@@ -131,41 +131,37 @@ public struct CaseSummary: Equatable, Sendable {
         return .object(m)
     }
 
+    /// Reads a stored summary back; every field ``json`` writes must be there (null where absent).
     public init(json v: JSONValue) throws {
-        func s(_ k: String) throws -> String {
-            guard let x = v[k]?.stringValue else { throw LedgerError(.corrupt, "case summary: \(k) missing") }
-            return x
+        let o = try StoredObject(v, "case summary")
+        caseID = try o.string("case")
+        requesting = try o.string("requesting")
+        status = try o.string("status")
+        assisting = try o.optionalString("assisting")
+        locationCountry = try o.optionalString("location_country")
+        locationCity = try o.optionalString("location_city")
+        category = try o.optionalString("category")
+        outcome = try o.optionalString("outcome")
+        summary = try o.optionalString("summary")
+        filed = try o.optionalString("filed")
+        scopeAgreed = try o.optionalString("scope_agreed")
+        concluded = try o.optionalString("concluded")
+        withdrawn = try o.optionalString("withdrawn")
+        lastActed = try o.optionalString("last_acted")
+        sex = try o.optionalString("sex")
+        ageGroup = try o.optionalString("age_group")
+        protectionRequired = try o.optionalString("protection_required")
+        actions = try o.int("actions")
+        costs = try o.objects("costs").map { try Money(payer: $0.string("payer"), amount: $0.int("amount"), currency: $0.string("currency")) }
+        claims = try o.objects("claims").map {
+            try Claim(
+                claimant: $0.string("claimant"), from: $0.string("from"), amount: $0.int("amount"), currency: $0.string("currency"),
+                claimed: $0.string("claimed"), settled: $0.optionalString("settled"))
         }
-        func o(_ k: String, _ from: JSONValue? = nil) -> String? { (from ?? v)[k]?.stringValue }
-        func i(_ k: String, _ from: JSONValue) -> Int { Int(from[k]?.integerValue ?? 0) }
-        caseID = try s("case")
-        requesting = try s("requesting")
-        status = try s("status")
-        assisting = o("assisting")
-        locationCountry = o("location_country")
-        locationCity = o("location_city")
-        category = o("category")
-        outcome = o("outcome")
-        summary = o("summary")
-        filed = o("filed")
-        scopeAgreed = o("scope_agreed")
-        concluded = o("concluded")
-        withdrawn = o("withdrawn")
-        lastActed = o("last_acted")
-        sex = o("sex")
-        ageGroup = o("age_group")
-        protectionRequired = o("protection_required")
-        actions = Int(v["actions"]?.integerValue ?? 0)
-        costs = (v["costs"]?.arrayValue ?? []).map { Money(payer: o("payer", $0) ?? "", amount: i("amount", $0), currency: o("currency", $0) ?? "") }
-        claims = (v["claims"]?.arrayValue ?? []).map {
-            Claim(
-                claimant: o("claimant", $0) ?? "", from: o("from", $0) ?? "", amount: i("amount", $0), currency: o("currency", $0) ?? "",
-                claimed: o("claimed", $0) ?? "", settled: o("settled", $0))
-        }
-        presentations = (v["presentations"]?.arrayValue ?? []).map {
-            Presentation(
-                meeting: o("meeting", $0) ?? "", nature: o("nature", $0) ?? "", required: o("required", $0) ?? "",
-                provided: o("provided", $0) ?? "", providedBy: o("provided_by", $0) ?? "", lessons: o("lessons", $0) ?? "")
+        presentations = try o.objects("presentations").map {
+            try Presentation(
+                meeting: $0.string("meeting"), nature: $0.string("nature"), required: $0.string("required"), provided: $0.string("provided"),
+                providedBy: $0.string("provided_by"), lessons: $0.string("lessons"))
         }
     }
 

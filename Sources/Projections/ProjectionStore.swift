@@ -158,7 +158,7 @@ public final class ProjectionStore: @unchecked Sendable {
             var rows: [String: WorkloadRow] = [:]
             for state in states {
                 let stored = try txn.get(db, Array("s:\(state)".utf8))
-                rows[state] = try stored.map { WorkloadRow(json: try JSONParser.parse($0)) } ?? WorkloadRow(state: state)
+                rows[state] = try stored.map { try WorkloadRow(json: try JSONParser.parse($0)) } ?? WorkloadRow(state: state)
             }
             for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
                 if let old = olds[c] { WorkloadRow.apply(old, sign: -1, to: &rows) }
@@ -322,7 +322,7 @@ public final class ProjectionStore: @unchecked Sendable {
     public func workloadRows() throws -> [WorkloadRow] {
         var rows: [String: WorkloadRow] = [:]
         for e in try dump(.workload) where e.key.starts(with: Array("s:".utf8)) {
-            let r = WorkloadRow(json: try JSONParser.parse(e.value))
+            let r = try WorkloadRow(json: try JSONParser.parse(e.value))
             rows[r.state] = r
         }
         return (Codes.memberStates + rows.keys.filter { !Codes.isMemberState($0) }.sorted()).map { rows[$0] ?? WorkloadRow(state: $0) }
@@ -339,7 +339,7 @@ public final class ProjectionStore: @unchecked Sendable {
         }
         return try entries.filter { $0.key.starts(with: Array("m:".utf8)) }
             .map { e -> MeetingView in
-                var v = MeetingView(json: try JSONParser.parse(e.value))
+                var v = try MeetingView(json: try JSONParser.parse(e.value))
                 v.presented = (presented[v.id] ?? []).sorted()
                 return v
             }

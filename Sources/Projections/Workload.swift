@@ -107,27 +107,32 @@ public struct WorkloadRow: Equatable, Sendable {
         ])
     }
 
-    public init(json v: JSONValue) {
-        func i(_ k: String) -> Int { Int(v[k]?.integerValue ?? 0) }
-        func d(_ k: String) -> [String: Int] { (v[k]?.objectValue ?? [:]).mapValues { Int($0.integerValue ?? 0) } }
-        func l(_ k: String) -> [Int: Int] {
-            Dictionary(uniqueKeysWithValues: (v[k]?.objectValue ?? [:]).compactMap { key, value in Int(key).map { ($0, Int(value.integerValue ?? 0)) } })
+    /// Reads a stored row back; every field must be there.
+    public init(json v: JSONValue) throws {
+        let o = try StoredObject(v, "workload row")
+        func histogram(_ k: String) throws -> [Int: Int] {
+            var out: [Int: Int] = [:]
+            for (key, n) in try o.counts(k) {
+                guard let day = Int(key) else { throw LedgerError(.corrupt, "workload row: \(k) has key \"\(key)\"; run `amparo rebuild`") }
+                out[day] = n
+            }
+            return out
         }
-        state = v["state"]?.stringValue ?? ""
-        requested = i("requested")
-        assisted = i("assisted")
-        open = i("open")
-        concluded = i("concluded")
-        withdrawn = i("withdrawn")
-        actions = i("actions")
-        claims = i("claims")
-        settled = i("settled")
-        daysToScope = l("days_to_scope")
-        daysToConclusion = l("days_to_conclusion")
-        byCategory = d("by_category")
-        byLocation = d("by_location")
-        costs = d("costs")
-        claimed = d("claimed")
+        state = try o.string("state")
+        requested = try o.int("requested")
+        assisted = try o.int("assisted")
+        open = try o.int("open")
+        concluded = try o.int("concluded")
+        withdrawn = try o.int("withdrawn")
+        actions = try o.int("actions")
+        claims = try o.int("claims")
+        settled = try o.int("settled")
+        daysToScope = try histogram("days_to_scope")
+        daysToConclusion = try histogram("days_to_conclusion")
+        byCategory = try o.counts("by_category")
+        byLocation = try o.counts("by_location")
+        costs = try o.counts("costs")
+        claimed = try o.counts("claimed")
     }
 }
 
@@ -163,14 +168,16 @@ public struct MeetingView: Equatable, Sendable, MeetingDate {
         ])
     }
 
-    public init(json v: JSONValue) {
-        id = v["id"]?.stringValue ?? ""
-        date = v["date"]?.stringValue ?? ""
-        city = v["city"]?.stringValue
-        country = v["country"]?.stringValue
-        held = v["held"]?.boolValue ?? false
-        participants = (v["participants"]?.arrayValue ?? []).compactMap(\.stringValue)
-        observers = (v["observers"]?.arrayValue ?? []).compactMap(\.stringValue)
-        presented = (v["presented"]?.arrayValue ?? []).compactMap(\.stringValue)
+    /// Reads a stored meeting back; every field must be there.
+    public init(json v: JSONValue) throws {
+        let o = try StoredObject(v, "meeting view")
+        id = try o.string("id")
+        date = try o.string("date")
+        city = try o.optionalString("city")
+        country = try o.optionalString("country")
+        held = try o.bool("held")
+        participants = try o.strings("participants")
+        observers = try o.strings("observers")
+        presented = try o.strings("presented")
     }
 }

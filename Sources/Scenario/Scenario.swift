@@ -20,10 +20,12 @@ public struct ScenarioGenerator {
 
     /// A breach the scenario plants: the rule and the event it must be reported on.
     public struct Expected: Hashable, Sendable, Comparable {
-        public let rule: String
+        public let rule: RuleID
         public let event: String
         public let caseID: String
-        public static func < (a: Expected, b: Expected) -> Bool { (a.caseID, a.event, a.rule) < (b.caseID, b.event, b.rule) }
+        public static func < (a: Expected, b: Expected) -> Bool {
+            (a.caseID, a.event, a.rule.rawValue) < (b.caseID, b.event, b.rule.rawValue)
+        }
     }
 
     // MARK: Facts of the Network (shared/docs and the seeds)
@@ -167,9 +169,9 @@ public struct ScenarioGenerator {
         var expected: [Expected] = []
         var serials: [String: Int] = [:]
         let parties = Codes.memberStates
-        let plants = [
-            "ART5-SCOPE", "ART6-PRIOR-REQUEST", "ART8-COSTS", "ART5-SECRETARIAT", "ART7.7-PRESENTATION",
-            "ART7.5-CHANNEL", "LIFECYCLE", "AUTHORITY", "ART7.3-UNREPRESENTED",
+        let plants: [RuleID] = [
+            .scope, .priorRequest, .costs, .secretariat, .presentation,
+            .channel, .lifecycle, .authority, .unrepresented,
         ]
         let lastMeeting = ScenarioGenerator.meetings.last!.date
         for i in 0..<cases {
@@ -181,9 +183,9 @@ public struct ScenarioGenerator {
                     && parties.contains { a in a != requesting && a != c && ScenarioGenerator.offices[a]!.contains(c) }
             }
             guard !candidates.isEmpty else { continue }
-            let plant: String? = i % 4 == 3 ? plants[(i / 4) % plants.count] : nil
+            let plant: RuleID? = i % 4 == 3 ? plants[(i / 4) % plants.count] : nil
             var location = rng.pick(candidates)
-            if plant == "ART7.3-UNREPRESENTED" {
+            if plant == .unrepresented {
                 location = rng.pick(
                     ScenarioGenerator.offices[requesting]!.filter { c in
                         parties.contains { a in a != requesting && a != c && ScenarioGenerator.offices[a]!.contains(c) }
@@ -207,7 +209,7 @@ public struct ScenarioGenerator {
                 return d
             }
             var evs: [SignedEvent] = []
-            let channelLocal = plant == "ART7.5-CHANNEL"
+            let channelLocal = plant == .channel
             var filing: [String: JSONValue] = [
                 "subject": .string("p-" + String(format: "%06x", rng.next() % 0xFFFFFF)), "location_country": .string(location),
                 "location_city": .string(ScenarioGenerator.capitals[location] ?? location), "category": .string(category),
@@ -218,15 +220,15 @@ public struct ScenarioGenerator {
             ]
             if category == "child_or_adolescent" { filing["unaccompanied_child"] = .bool(rng.next() % 2 == 0) }
             evs.append(event(.requestFiled, requesting, case: caseID, d, filing))
-            if plant == "ART7.5-CHANNEL" || plant == "ART7.3-UNREPRESENTED" {
+            if plant == .channel || plant == .unrepresented {
                 expected.append(.init(rule: plant!, event: evs.last!.id.description, caseID: caseID))
             }
-            if plant != "ART5-SECRETARIAT" {
+            if plant != .secretariat {
                 evs.append(event(.secretariatNotified, Codes.secretariat, case: caseID, next(1), ["acknowledgement": .string("TS-\(caseID)")]))
             }
-            let circulator = plant == "AUTHORITY" ? assisting : requesting
+            let circulator = plant == .authority ? assisting : requesting
             evs.append(event(.circulated, circulator, case: caseID, next(1), ["focal_points": .array(assistants.map(JSONValue.string))]))
-            if plant == "AUTHORITY" { expected.append(.init(rule: "AUTHORITY", event: evs.last!.id.description, caseID: caseID)) }
+            if plant == .authority { expected.append(.init(rule: .authority, event: evs.last!.id.description, caseID: caseID)) }
             // Early ends: no collaborating State, or the mechanism does not apply.
             if i % 11 == 4 && plant == nil {
                 for other in assistants.prefix(2) {
@@ -264,7 +266,7 @@ public struct ScenarioGenerator {
                     "to": .string(assisting), "note": .string(requestNote),
                     "mission": .string("Embassy of \(Codes.name(assisting)) in \(ScenarioGenerator.capitals[location] ?? location)"),
                 ])
-            if plant != "ART6-PRIOR-REQUEST" { evs.append(formal) }
+            if plant != .priorRequest { evs.append(formal) }
             evs.append(
                 event(
                     .scopeAgreed, assisting, case: caseID, next(2),
@@ -275,17 +277,17 @@ public struct ScenarioGenerator {
             let actionCount = 1 + Int(rng.next() % 3)
             for k in 0..<actionCount {
                 var kind = kinds[k % kinds.count]
-                if plant == "ART5-SCOPE" && k == 0 { kind = Codes.actionKinds.first { !kinds.contains($0) }! }
+                if plant == .scope && k == 0 { kind = Codes.actionKinds.first { !kinds.contains($0) }! }
                 evs.append(
                     event(
                         .protectionActionRecorded, assisting, case: caseID, next(2 + k),
                         [
                             "kind": .string(kind), "details": .string(ProtectionText.action(kind)),
                         ]))
-                if plant == "ART5-SCOPE" && k == 0 || plant == "ART6-PRIOR-REQUEST" && k == 0 {
+                if plant == .scope && k == 0 || plant == .priorRequest && k == 0 {
                     expected.append(.init(rule: plant!, event: evs.last!.id.description, caseID: caseID))
                 }
-                if plant == "ART6-PRIOR-REQUEST" && k == 0 {
+                if plant == .priorRequest && k == 0 {
                     // The note is sent only after the first act (it keeps its own, earlier id).
                     evs.append(
                         event(
@@ -295,7 +297,7 @@ public struct ScenarioGenerator {
                             ]))
                 }
             }
-            let costPayer = plant == "ART8-COSTS" ? assisting : (i % 2 == 0 ? Codes.iom : requesting)
+            let costPayer = plant == .costs ? assisting : (i % 2 == 0 ? Codes.iom : requesting)
             evs.append(
                 event(
                     .costRecorded, costPayer == Codes.iom ? Codes.iom : requesting, case: caseID, next(3),
@@ -303,7 +305,7 @@ public struct ScenarioGenerator {
                         "payer": .string(costPayer), "amount": .string("\(150 + Int(rng.next() % 900)).00"), "currency": "USD",
                         "purpose": "transport and accommodation",
                     ]))
-            if plant == "ART8-COSTS" { expected.append(.init(rule: "ART8-COSTS", event: evs.last!.id.description, caseID: caseID)) }
+            if plant == .costs { expected.append(.init(rule: .costs, event: evs.last!.id.description, caseID: caseID)) }
             if i % 4 == 1 {
                 let claim = event(
                     .reimbursementClaimed, assisting, case: caseID, next(5),
@@ -329,20 +331,20 @@ public struct ScenarioGenerator {
                         "outcome": .string(outcome), "summary": .string(ProtectionText.summary(outcome)),
                     ]))
             let concluded = evs.last!
-            if plant == "ART5-SECRETARIAT" {
+            if plant == .secretariat {
                 // Art. 5 ¶1: the Secretariat was never notified; the conclusion is the breach.
-                expected.append(.init(rule: "ART5-SECRETARIAT", event: concluded.id.description, caseID: caseID))
+                expected.append(.init(rule: .secretariat, event: concluded.id.description, caseID: caseID))
             }
-            if plant == "LIFECYCLE" {
+            if plant == .lifecycle {
                 evs.append(
                     event(
                         .protectionActionRecorded, assisting, case: caseID, next(3),
                         ["kind": "consular_visit", "details": "follow-up visit after the case was closed"]))
-                expected.append(.init(rule: "LIFECYCLE", event: evs.last!.id.description, caseID: caseID))
+                expected.append(.init(rule: .lifecycle, event: evs.last!.id.description, caseID: caseID))
             }
             if let meeting = nextMeeting(after: concluded.envelope.occurred.date) {
-                if plant == "ART7.7-PRESENTATION" {
-                    expected.append(.init(rule: "ART7.7-PRESENTATION", event: concluded.id.description, caseID: caseID))
+                if plant == .presentation {
+                    expected.append(.init(rule: .presentation, event: concluded.id.description, caseID: caseID))
                 } else {
                     evs.append(
                         present(
@@ -366,41 +368,4 @@ public struct ScenarioGenerator {
     func days(from a: String, to b: String) -> Int { Int(ScenarioGenerator.day(b) - ScenarioGenerator.day(a)) }
 
     typealias Random = SeededRandom
-}
-
-/// Sentences for the scenario's payloads (no personal data: situations, not people).
-enum ProtectionText {
-    static func required(_ category: String) -> String {
-        switch category {
-        case "child_or_adolescent": "consular visit, family tracing and accompaniment for an unaccompanied adolescent"
-        case "domestic_violence": "shelter referral and legal orientation for a victim of domestic violence"
-        case "natural_disaster": "humanitarian aid and documentation after a hurricane"
-        case "labour_exploitation": "legal orientation and contact with labour authorities about unpaid wages"
-        default: "consular visit and documentation"
-        }
-    }
-
-    static func nature(_ category: String, _ location: String) -> String {
-        "\(category.replacingOccurrences(of: "_", with: " ")) in \(Codes.name(location))"
-    }
-
-    static func action(_ kind: String) -> String {
-        "\(Codes.actionPhrase(kind).prefix(1).uppercased() + Codes.actionPhrase(kind).dropFirst()) provided by the consular office"
-    }
-
-    static func summary(_ outcome: String) -> String {
-        switch outcome {
-        case "protected": "the national was protected and returned safely"
-        case "referred": "the case was referred to the competent local services"
-        default: "the national declined further assistance"
-        }
-    }
-
-    static func lesson(_ n: Int) -> String {
-        [
-            "focal points answered within a day", "verbal notes should state the scope in action kinds",
-            "IOM funding arrived before the assisting State had to advance costs", "declared networks must be kept current",
-            "early contact with the Secretariat shortened the case", "interpretation services were the main gap",
-        ][n]
-    }
 }

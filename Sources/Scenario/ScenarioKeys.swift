@@ -1,5 +1,6 @@
 import Crypto
 import Ledger
+import Synchronization
 
 /// The scenario's signing keys. TEST-ONLY: every key is derived from a public phrase, so anyone
 /// can sign as anyone with them. They exist to make the committed fixture reproducible; a real
@@ -19,7 +20,7 @@ public enum ScenarioKeys {
         return key
     }
 
-    private static let derived = Locked<[String: SigningKey]>([:])
+    private static let derived = Mutex<[String: SigningKey]>([:])
 
     /// The ledger name the demo uses, and the test-only node key that signs its checkpoints.
     public static let ledgerName = "rcm.example/ts"

@@ -114,15 +114,14 @@ public struct WriteService {
             if let problem = Catalog.shapeProblem(type: d.type, caseID: d.caseID, payload: d.payload, draft: true)
                 ?? Catalog.caseYearProblem(type: d.type, caseID: d.caseID, occurred: d.occurred)
             {
-                let place = source.map { "\($0) line \(line.number): " } ?? ""
-                throw LedgerError(.badDraft, "\(place)\(problem); nothing was written")
+                throw problem.error(.badDraft, source.map { "\($0) line \(line.number): " } ?? "", "; nothing was written")
             }
             // Personal data never enters the log: the free text is screened (GCM 14(e)).
             if let caseID = d.caseID, let kind = EventType(name: d.type) {
                 let found = PersonalDataScreen.findings(type: kind, payload: d.payload, terms: try screenTerms(caseID))
                 if let first = found.first {
                     let place = source.map { "\($0) line \(line.number): " } ?? ""
-                    throw LedgerError(.badDraft, "\(place)\(WriteService.personalData(first, type: d.type, caseID: caseID))")
+                    throw LedgerError(.badDraft, WriteService.personalData(first, type: d.type, caseID: caseID).around(place, ""))
                 }
             }
         }
@@ -256,8 +255,9 @@ public struct WriteService {
                 if !notes.isEmpty && !notes.contains(note) {
                     throw LedgerError(
                         .notFound,
-                        "\(place(f.id))case \(caseID) holds no formal request note \"\(note)\" to \(f.actor) (payload field \"request_note\"): it holds \(notes.joined(separator: ", ")); nothing was written"
-                    )
+                        FieldWording(
+                            field: "request_note", before: "\(place(f.id))case \(caseID) holds no formal request note \"\(note)\" to \(f.actor) (",
+                            after: "): it holds \(notes.joined(separator: ", ")); nothing was written"))
                 }
             }
             for field in f.spec?.fields ?? [] where field.kind == .eventID {
@@ -269,8 +269,9 @@ public struct WriteService {
                 let owner = elsewhere.map { $0.isEmpty ? "; it is a Network act" : "; it belongs to case \($0)" } ?? ""
                 throw LedgerError(
                     .notFound,
-                    "\(place(f.id))case \(caseID) holds no event \(target) (payload field \"\(field.name)\"\(owner); `amparo log --case \(caseID)` lists its events); nothing was written"
-                )
+                    FieldWording(
+                        field: field.name, before: "\(place(f.id))case \(caseID) holds no event \(target) (",
+                        after: "\(owner); `amparo log --case \(caseID)` lists its events); nothing was written"))
             }
             // An erasure of words names free-text fields the event holds.
             if f.kind == .redacted, let target = f.string("event"), let held = all.first(where: { $0.id.description == target }) {
@@ -288,14 +289,18 @@ public struct WriteService {
                 let corrected = all.first(where: { $0.id.description == target })?.kind,
                 let problem = Catalog.correctionProblem(of: corrected, fields: fields)
             {
-                throw LedgerError(.badDraft, "\(place(f.id))\(problem); nothing was written")
+                throw problem.error(.badDraft, place(f.id), "; nothing was written")
             }
         }
     }
 
     /// The refusal of free text holding personal data: the field and the kind, never the data.
-    public static func personalData(_ finding: PersonalDataScreen.Finding, type: String, caseID: String) -> String {
-        "\(type) of case \(caseID): payload field \"\(finding.field)\" holds \(finding.kind); personal data never enters the log: keep it in the vault (`amparo person set \(caseID) --from FILE`) and write the text without it; nothing was written"
+    public static func personalData(_ finding: PersonalDataScreen.Finding, type: String, caseID: String) -> FieldWording {
+        FieldWording(
+            field: finding.field, before: "\(type) of case \(caseID): ",
+            after:
+                " holds \(finding.kind); personal data never enters the log: keep it in the vault (`amparo person set \(caseID) --from FILE`) and write the text without it; nothing was written"
+        )
     }
 
     /// Gives a request filed without a case id the next free serial of its State and year.

@@ -60,16 +60,11 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         }
     }
 
-    /// A write-path message about the draft in the terms of this command: its flags, not payload fields.
-    static func inFlags(_ message: String) -> String {
-        var text = message
-        for f in spec.fields {
-            let flag = flag(f)
-            text = text.replacingOccurrences(of: "needs payload field \"\(f.name)\"", with: "needs \(flag)")
-            text = text.replacingOccurrences(of: "payload field \"\(f.name)\" of \(spec.name)", with: flag)
-            text = text.replacingOccurrences(of: "payload field \"\(f.name)\"", with: flag)
-        }
-        return text
+    /// A write-path error about the draft in the terms of this command: the field it concerns is
+    /// named by its flag (the error carries the field apart from its sentence).
+    static func inFlags(_ error: LedgerError) -> LedgerError {
+        guard error.wording != nil else { return error }
+        return LedgerError(error.code, error.message(naming: { name in spec.field(name).map(flag) ?? flag(name) }), advice: error.advice)
     }
 
     static var fieldHelp: String {
@@ -173,8 +168,8 @@ struct EventCommand<let Row: Int>: ParsableCommand {
                 return try WriteService(log: log, screenTerms: Privacy.screenTerms(ledger)).record(
                     [.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
                     source: nil, recordViolations: recordViolations)
-            } catch let error as LedgerError where error.code == .badDraft || error.code == .notFound {
-                throw LedgerError(error.code, Self.inFlags(error.message), advice: error.advice)
+            } catch let error as LedgerError {
+                throw Self.inFlags(error)
             }
         }
         Output.reportWrite(outcome)

@@ -223,6 +223,19 @@ struct DailyUseTests {
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("case.concluded needs --summary"), "\(missing.stderr)")
         #expect(!missing.stderr.contains("payload field"))
+        // The same errors carry the field apart from their sentence (issue 24): a bad value, and
+        // personal data in free text, name the flag too; the draft file's wording stays its own.
+        let bad = try n.run([
+            "case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30", "--outcome", "happily", "--summary", "s",
+            "--key", n.dir + "/MX.pem",
+        ])
+        #expect(bad.status == 2 && bad.stderr.contains("--outcome: expected one of"), "\(bad.stderr)")
+        let mail = try n.run([
+            "case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30", "--outcome", "protected",
+            "--summary", "write to ana@example.org", "--key", n.dir + "/MX.pem",
+        ])
+        #expect(mail.status == 2 && mail.stderr.contains("case.concluded of case MX-2015-0001: --summary holds an e-mail address"), "\(mail.stderr)")
+        #expect(!bad.stderr.contains("payload field") && !mail.stderr.contains("payload field"))
     }
 
     @Test("7. a scope agreement answers a formal request note the case holds to that State, or is refused saying which notes it holds")

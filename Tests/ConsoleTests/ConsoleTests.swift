@@ -293,12 +293,17 @@ struct ObligationTests {
             "claimant": .string("CR"), "from": .string("MX"), "amount": .number(42000), "currency": .string("USD"), "claimed": .string(claimed),
             "settled": settled.map(JSONValue.string) ?? .null,
         ])
-        return try CaseSummary(
-            json: .object(
-                [
-                    "case": .string("MX-2016-0001"), "requesting": .string("MX"), "status": .string("in_protection"), "claims": .array([claim]),
-                    "filed": filed.map(JSONValue.string) ?? .null,
-                ]))
+        // A stored summary holds every field (null where absent): its decoder refuses less.
+        var fields: [String: JSONValue] = Dictionary(
+            uniqueKeysWithValues: [
+                "assisting", "location_country", "location_city", "category", "outcome", "summary", "scope_agreed", "concluded", "withdrawn",
+                "last_acted", "sex", "age_group", "protection_required",
+            ].map { ($0, JSONValue.null) })
+        fields.merge([
+            "case": .string("MX-2016-0001"), "requesting": .string("MX"), "status": .string("in_protection"), "claims": .array([claim]),
+            "filed": filed.map(JSONValue.string) ?? .null, "actions": .number(0), "costs": .array([]), "presentations": .array([]),
+        ]) { _, new in new }
+        return try CaseSummary(json: .object(fields))
     }
 
     func overdue(_ s: CaseSummary, today: String) -> [String] {
@@ -339,7 +344,9 @@ struct ObligationTests {
         s.status = "concluded"
         s.concluded = "2016-05-01"
         func meeting(_ date: String, held: Bool) -> MeetingView {
-            MeetingView(json: .object(["id": .string("\(date)-x"), "date": .string(date), "held": .bool(held)]))
+            var m = MeetingView(NetworkState.Meeting(id: "\(date)-x", date: date), presented: [])
+            m.held = held
+            return m
         }
         func groups(_ meetings: [MeetingView]) -> [String: [String]] {
             Dictionary(uniqueKeysWithValues: Obligations(summaries: [s], meetings: meetings, today: "2016-12-01").groups.map { ($0.0, $0.1) })

@@ -98,8 +98,43 @@ struct ProjectionTests {
             let summary = try CaseSummary(json: try JSONParser.parse(entry.value))
             #expect(CanonicalJSON.encode(summary.json) == entry.value)
         }
-        for row in try store.workloadRows() { #expect(WorkloadRow(json: row.json) == row) }
-        for meeting in try store.meetings() { #expect(MeetingView(json: meeting.json) == meeting) }
+        for row in try store.workloadRows() { #expect(try WorkloadRow(json: row.json) == row) }
+        for meeting in try store.meetings() { #expect(try MeetingView(json: meeting.json) == meeting) }
+    }
+
+    @Test("a stored view missing any one field, or holding one of the wrong kind, is refused as damage, never read with a default")
+    func strictDecoders() throws {
+        let (log, store, events) = try scenarioLedger()
+        _ = try log.append(events)
+        try store.catchUp()
+        let summary = try #require(try store.caseSummaries().first { !$0.claims.isEmpty && !$0.presentations.isEmpty })
+        let row = try #require(try store.workloadRows().first { $0.requested > 0 })
+        let meeting = try #require(try store.meetings().first { $0.held })
+        let decoders: [(String, JSONValue, (JSONValue) throws -> Void)] = [
+            ("case summary", summary.json, { _ = try CaseSummary(json: $0) }),
+            ("workload row", row.json, { _ = try WorkloadRow(json: $0) }),
+            ("meeting view", meeting.json, { _ = try MeetingView(json: $0) }),
+        ]
+        for (what, json, decode) in decoders {
+            let object = try #require(json.objectValue)
+            try decode(json)
+            for key in object.keys.sorted() {
+                var less = object
+                less[key] = nil
+                #expect(throws: LedgerError.code(.corrupt), "\(what) without \(key)") { try decode(.object(less)) }
+                var wrong = object
+                wrong[key] = .array([.bool(true)])
+                #expect(throws: LedgerError.code(.corrupt), "\(what) with a list for \(key)") { try decode(.object(wrong)) }
+            }
+        }
+        // Inside a list too: a claim without its currency.
+        var claims = try #require(summary.json["claims"]?.arrayValue)
+        var claim = try #require(claims[0].objectValue)
+        claim["currency"] = nil
+        claims[0] = .object(claim)
+        var damaged = try #require(summary.json.objectValue)
+        damaged["claims"] = .array(claims)
+        #expect(throws: LedgerError.code(.corrupt)) { try CaseSummary(json: .object(damaged)) }
     }
 }
 

@@ -44,7 +44,7 @@ FileManager.default.createFile(atPath: out + "/words.jsonl", contents: Data(word
 try file.close()
 let json = JSONValue.object([
     "cases": .number(Double(cases)), "seed": .number(Double(seed)), "events": .number(Double(count)),
-    "breaches": .array(expected.map { .object(["rule": .string($0.rule), "event": .string($0.event), "case": .string($0.caseID)]) }),
+    "breaches": .array(expected.map { .object(["rule": .string($0.rule.rawValue), "event": .string($0.event), "case": .string($0.caseID)]) }),
 ])
 try (CanonicalJSON.string(json) + "\n").write(toFile: out + "/expected-breaches.json", atomically: true, encoding: .utf8)
 try (ScenarioKeys.key(Codes.secretariat).verifierKey.description + "\n").write(toFile: out + "/secretariat.vkey", atomically: true, encoding: .utf8)

@@ -99,7 +99,7 @@ extension Rules {
                     "msg.lifecycle.future", ["actor": c.actorArg, "what": f.phraseArg, "occurred": .text("\(f.occurred)"), "recorded": .text("\(f.recorded)")])
             }
             if !f.isWellFormed, let problem = Catalog.shapeProblem(type: f.type, caseID: f.caseID, payload: f.payload) {
-                return Sentence("msg.lifecycle.malformed", ["type": .text(f.type), "problem": .text(problem)])
+                return Sentence("msg.lifecycle.malformed", ["type": .text(f.type), "problem": .text(problem.description)])
             }
             guard let caseID = f.caseID, let kind = f.kind else { return nil }
             guard let s = c.filed else {

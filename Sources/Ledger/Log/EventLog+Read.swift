@@ -1,4 +1,5 @@
 import LMDB
+import Synchronization
 
 /// An event as this node holds it.
 public struct StoredEvent: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import Synchronization
 
 /// The append-only event log of one ledger directory, on LMDB.
 ///
@@ -45,10 +46,10 @@ public final class EventLog: Sendable {
     let env: Environment
     let db: Databases
     /// The tables layers above keep beside the log, opened once per process (``Table``).
-    let tables: Locked<[Table: Database]>
-    private let cachedNodeSigningKey = Locked<SigningKey?>(nil)
+    let tables: Mutex<[Table: Database]>
+    private let cachedNodeSigningKey = Mutex<SigningKey?>(nil)
     /// The write path's key registry and the key-event index state it was built from.
-    let registryCache = Locked<(stamp: [UInt64], registry: KeyRegistry)?>(nil)
+    let registryCache = Mutex<(stamp: [UInt64], registry: KeyRegistry)?>(nil)
 
     struct Databases: Sendable {
         let meta, events, ids, cases, keyEvents, tree, checkpoints, words, erased: Database
@@ -89,7 +90,7 @@ public final class EventLog: Sendable {
         self.isReadOnly = readOnly
         self.env = env
         self.db = db
-        self.tables = Locked(try EventLog.openTables(env))
+        self.tables = Mutex(try EventLog.openTables(env))
         let meta: [String: String] = try env.read { txn in
             var m: [String: String] = [:]
             for key in ["format", "name", "trust", "node-key", "node-key-path"] {

@@ -1,4 +1,5 @@
 import LMDB
+import Synchronization
 
 /// A table that a layer above the log keeps beside it in the ledger (projections, peers, the
 /// witness, the federation's policy and cosignatures). Only these names exist: the log's own

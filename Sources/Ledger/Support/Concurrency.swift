@@ -1,20 +1,10 @@
 import Foundation
+import Synchronization
 
-/// A value behind a lock: the one lock type of the code base, for state shared by threads (caches,
-/// the first error of a parallel loop). Everything else that crosses threads is immutable.
-public final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-
-    public init(_ value: Value) { self.value = value }
-
-    /// Runs `body` with the value, alone.
-    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}
+// The one lock type of the code base is the standard library's `Mutex` (Synchronization), for
+// state shared by threads (caches, the first error of a parallel loop); everything else that
+// crosses threads is immutable. The LMDB environment also waits on a condition (`NSCondition`)
+// while its map is resized: the one place a thread waits for another.
 
 /// `body(i)` for every i in 0..<count on every core, results in order: the one parallel map of the
 /// code base (signature checks, projection folds). Each worker takes every `workers`-th index, so
@@ -27,7 +17,7 @@ public func concurrentMap<T>(_ count: Int, _ body: (Int) throws -> T) throws -> 
         results.deinitialize(count: count)
         results.deallocate()
     }
-    let failure = Locked<(any Error)?>(nil)
+    let failure = Mutex<(any Error)?>(nil)
     let workers = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount))
     try withoutActuallyEscaping(body) { body in
         nonisolated(unsafe) let body = body
