@@ -8,10 +8,10 @@ import Ledger
 /// by sequence), so the verdict on a case never depends on the order its events were recorded in,
 /// and facts that hold "as of a date" (membership, declared networks, focal points) are taken as
 /// they stood at the act.
-public enum Agreement {
+package enum Agreement {
     /// Applies one fact: checks it against every per-event rule with the world as it stood before
     /// it, then records it. Pure.
-    public static func apply(_ fact: Fact, to world: World) -> (World, [Breach]) {
+    package static func apply(_ fact: Fact, to world: World) -> (World, [Breach]) {
         var next = world
         let breaches = apply(fact, to: &next)
         return (next, breaches)
@@ -19,7 +19,7 @@ public enum Agreement {
 
     /// In-place form of ``apply(_:to:)-(Fact,World)``. `world` must know the history's dated
     /// facts (``World/init(calendar:)``).
-    public static func apply(_ fact: Fact, to world: inout World) -> [Breach] {
+    package static func apply(_ fact: Fact, to world: inout World) -> [Breach] {
         let context = RuleContext(fact: fact, caseState: fact.caseID.flatMap { world.cases[$0] }, network: world.network)
         var breaches: [Breach] = []
         for (rule, check) in Rules.eachAct {
@@ -46,7 +46,7 @@ public enum Agreement {
     }
 
     /// The rules judged on the whole history (Art. 7.7), once every act is folded.
-    public static func finalize(_ world: World) -> [Breach] {
+    package static func finalize(_ world: World) -> [Breach] {
         Rules.wholeHistory.flatMap { rule, check in
             check(world).map { f in
                 Breach(
@@ -59,7 +59,7 @@ public enum Agreement {
     /// Folds `facts` in act order from an empty world that knows their dated facts; returns the
     /// world and every breach (per act and on the whole history), ordered by sequence and rule.
     /// Corrections apply first (``Corrections``): a corrected event is judged as corrected.
-    public static func fold(_ facts: [Fact]) -> (World, [Breach]) {
+    package static func fold(_ facts: [Fact]) -> (World, [Breach]) {
         let facts = Corrections.applied(to: facts)
         var world = World(calendar: Calendar(facts))
         var breaches: [Breach] = []
@@ -69,7 +69,7 @@ public enum Agreement {
     }
 
     /// How many cases one fold judges together with the Network's acts (see ``breaches(ofCases:network:asOf:)``).
-    public static let casesPerFold = 256
+    package static let casesPerFold = 256
 
     /// The breaches of `cases` (each given by its log entries), unsorted. Cases are judged
     /// independently — a case's verdict depends on the Network's acts and its own, never on
@@ -78,12 +78,12 @@ public enum Agreement {
     /// the groups' states, not every case's. The Network's own breaches are not included (fold
     /// `network` alone for them). With `asOf` (`YYYY-MM-DD`), only breaches by acts that happened
     /// by that date count (a correction says when that was).
-    public static func breaches(ofCases cases: [(id: String, entries: [RawEntry])], network: [Fact], asOf: String? = nil) throws -> [Breach] {
+    package static func breaches(ofCases cases: [(id: String, entries: [RawEntry])], network: [Fact], asOf: String? = nil) throws -> [Breach] {
         try verdicts(ofCases: cases, network: network, asOf: asOf).breaches
     }
 
     /// The same, with the cases' pending references (``pendingReferences(_:)``), from the same fold.
-    public static func verdicts(
+    package static func verdicts(
         ofCases cases: [(id: String, entries: [RawEntry])], network: [Fact], asOf: String? = nil
     ) throws -> (breaches: [Breach], pending: [PendingReference]) {
         let groups = stride(from: 0, to: cases.count, by: casesPerFold).map { $0..<min($0 + casesPerFold, cases.count) }
@@ -102,7 +102,7 @@ public enum Agreement {
     }
 
     /// Breaches by sequence (unsequenced last), then by the rule's place in the catalog.
-    public static func sorted(_ breaches: [Breach]) -> [Breach] {
+    package static func sorted(_ breaches: [Breach]) -> [Breach] {
         func order(_ rule: String) -> Int { RuleID(id: rule)?.order ?? RuleID.allCases.count }
         return breaches.sorted { ($0.seq ?? .max, order($0.rule)) < ($1.seq ?? .max, order($1.rule)) }
     }
@@ -123,7 +123,7 @@ public enum Agreement {
     ///
     /// `omissions`: the new breaches left out for that reason, so that the writer can say what
     /// remains to be recorded.
-    public static func judge(existing: [Fact], adding: [Fact]) -> (world: World, added: [Breach], omissions: [Breach]) {
+    package static func judge(existing: [Fact], adding: [Fact]) -> (world: World, added: [Breach], omissions: [Breach]) {
         guard !adding.isEmpty else { return (state(existing), [], []) }
         struct Key: Hashable {
             let rule: String
@@ -165,7 +165,7 @@ public enum Agreement {
 
     /// What recording `adding` on top of `existing` would add to the fold's findings
     /// (``judge(existing:adding:)``).
-    public static func newBreaches(existing: [Fact], adding: [Fact]) -> [Breach] {
+    package static func newBreaches(existing: [Fact], adding: [Fact]) -> [Breach] {
         judge(existing: existing, adding: adding).added
     }
 
@@ -175,7 +175,7 @@ public enum Agreement {
     ///
     /// With `through`, the world as of that instant: every correction applies (it says what really
     /// happened, whenever it was recorded), then only the acts that happened at or before it count.
-    public static func state(_ facts: [Fact], through: Timestamp? = nil) -> World {
+    package static func state(_ facts: [Fact], through: Timestamp? = nil) -> World {
         var world = World(calendar: Calendar(facts))
         for fact in ordered(Corrections.applied(to: facts)) where fact.isWellFormed {
             if let through, fact.occurred > through { break }
@@ -186,7 +186,7 @@ public enum Agreement {
     }
 
     /// Act order: `occurred`, ties by sequence (drafts after stored events, in their given order).
-    public static func ordered(_ facts: [Fact]) -> [Fact] {
+    package static func ordered(_ facts: [Fact]) -> [Fact] {
         facts.enumerated().sorted { a, b in
             (a.element.occurred, a.element.seq ?? .max, a.offset) < (b.element.occurred, b.element.seq ?? .max, b.offset)
         }.map(\.element)
@@ -215,7 +215,7 @@ public enum Agreement {
 
 extension CaseState {
     /// What remains to be done in this case, as of `now`, as sentences with their Article.
-    public func obligations(network: NetworkState, now: Timestamp, language: Language = .en) -> [String] {
+    package func obligations(network: NetworkState, now: Timestamp, language: Language = .en) -> [String] {
         let t = Localizer(language)
         var out: [String] = []
         if withdrawn != nil { return out }
@@ -255,7 +255,7 @@ extension CaseState {
     }
 
     /// One line: id, status, parties, location.
-    public var summaryLine: String {
+    package var summaryLine: String {
         var parts = ["\(id)", "status \(status.rawValue)", "requesting \(requesting)"]
         if let a = assisting { parts.append("assisting \(a)") }
         if let c = locationCountry { parts.append("in \(locationCity.map { "\($0), " } ?? "")\(c)") }

@@ -6,21 +6,21 @@ import Ledger
 /// `article` is null for the rules without one (`INTEGRITY`, `SIGNATURE`, `AUTHORITY`,
 /// `LIFECYCLE`), whose `force` is `integrity`; the Agreement's rules say `shall`, `should` or
 /// `may not`.
-public struct Breach: Hashable, Sendable {
-    public let rule: String
-    public let article: String?
+package struct Breach: Hashable, Sendable {
+    package let rule: String
+    package let article: String?
     /// How binding the words breached are: `shall`, `should`, `may not`, or `integrity`.
-    public let force: String
-    public let seq: UInt64?
-    public let event: String?
-    public let caseID: String?
-    public let actor: String?
-    public let message: String
+    package let force: String
+    package let seq: UInt64?
+    package let event: String?
+    package let caseID: String?
+    package let actor: String?
+    package let message: String
     /// What the rule said, for other languages than English (nil for the Ledger's findings, which
     /// are English only).
-    public let sentence: Sentence?
+    package let sentence: Sentence?
 
-    public init(
+    package init(
         rule: String, article: String? = nil, force: String = "integrity", seq: UInt64?, event: String?, caseID: String?,
         actor: String?, message: String, sentence: Sentence? = nil
     ) {
@@ -36,14 +36,14 @@ public struct Breach: Hashable, Sendable {
     }
 
     /// A breach of `rule` (its id, Article and force).
-    public init(_ rule: Rule, seq: UInt64?, event: String?, caseID: String?, actor: String?, message: String) {
+    package init(_ rule: Rule, seq: UInt64?, event: String?, caseID: String?, actor: String?, message: String) {
         self.init(
             rule: rule.id.rawValue, article: rule.article, force: rule.force.rawValue, seq: seq, event: event, caseID: caseID,
             actor: actor, message: rule.sentence(message))
     }
 
     /// The Ledger verifier's finding as the breach of the rule that names its check.
-    public init(_ finding: Finding) {
+    package init(_ finding: Finding) {
         let rule: Rule
         switch finding.check {
         case .integrity: rule = Rules.integrity
@@ -53,7 +53,7 @@ public struct Breach: Hashable, Sendable {
         self.init(rule, seq: finding.seq, event: finding.event, caseID: finding.caseID, actor: finding.actor, message: finding.message)
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         return .object([
             "rule": .string(rule), "article": opt(article), "force": .string(force), "seq": seq.map { .number(Double($0)) } ?? .null,
@@ -64,30 +64,30 @@ public struct Breach: Hashable, Sendable {
 
 /// What `verify` found: the Ledger's findings and the Agreement's breaches, as breaches; the
 /// origins this node holds fork evidence of; and the pending references (not breaches).
-public struct VerificationReport: Sendable {
-    public let ledger: String
-    public let events: UInt64
-    public var breaches: [Breach]
+package struct VerificationReport: Sendable {
+    package let ledger: String
+    package let events: UInt64
+    package var breaches: [Breach]
     /// Every origin that signed two histories, with the sizes of its two checkpoints, as the
     /// evidence this node holds shows (`amparo peers`).
-    public var forks: [(origin: String, sizes: [UInt64])] = []
+    package var forks: [(origin: String, sizes: [UInt64])] = []
     /// Acts that name another State's act this node does not hold yet.
-    public var pending: [PendingReference] = []
+    package var pending: [PendingReference] = []
     /// Clean: no breach and no fork (pending references are not findings).
-    public var ok: Bool { breaches.isEmpty && forks.isEmpty }
+    package var ok: Bool { breaches.isEmpty && forks.isEmpty }
 
-    public init(ledger: String, events: UInt64, breaches: [Breach]) {
+    package init(ledger: String, events: UInt64, breaches: [Breach]) {
         self.ledger = ledger
         self.events = events
         self.breaches = breaches
     }
 
     /// The Ledger verifier's report, its findings as breaches.
-    public init(_ report: LedgerReport) {
+    package init(_ report: LedgerReport) {
         self.init(ledger: report.ledger, events: report.events, breaches: report.findings.map(Breach.init))
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             "ledger": .string(ledger), "events": .number(Double(events)), "ok": .bool(ok),
             "breaches": .array(breaches.map(\.json)),

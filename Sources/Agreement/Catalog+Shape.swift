@@ -3,27 +3,27 @@ import Ledger
 
 /// What is wrong with a draft: one sentence, kept in parts when it names a payload field
 /// (``FieldWording``), so that an event command can name the field by its flag.
-public struct Problem: Sendable, CustomStringConvertible, ExpressibleByStringInterpolation {
-    public let wording: FieldWording?
+package struct Problem: Sendable, CustomStringConvertible, ExpressibleByStringInterpolation {
+    package let wording: FieldWording?
     let text: String
 
-    public init(_ wording: FieldWording) {
+    package init(_ wording: FieldWording) {
         self.wording = wording
         self.text = wording.description
     }
-    public init(stringLiteral value: String) {
+    package init(stringLiteral value: String) {
         wording = nil
         text = value
     }
-    public init(stringInterpolation: DefaultStringInterpolation) {
+    package init(stringInterpolation: DefaultStringInterpolation) {
         wording = nil
         text = String(stringInterpolation: stringInterpolation)
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
     /// The problem as an error of `code`, its sentence between `prefix` and `suffix`.
-    public func error(_ code: LedgerError.Code, _ prefix: String, _ suffix: String) -> LedgerError {
+    package func error(_ code: LedgerError.Code, _ prefix: String, _ suffix: String) -> LedgerError {
         wording.map { LedgerError(code, $0.around(prefix, suffix)) } ?? LedgerError(code, prefix + text + suffix)
     }
 }
@@ -34,7 +34,7 @@ extension Catalog {
     /// Returns a sentence naming the problem, or nil.
     /// `draft`: the payload as an author writes it, free text as words (before ``Catalog/seal``);
     /// otherwise as signed, free text as commitments.
-    public static func shapeProblem(type: String, caseID: String?, payload: [String: JSONValue], draft: Bool = false) -> Problem? {
+    package static func shapeProblem(type: String, caseID: String?, payload: [String: JSONValue], draft: Bool = false) -> Problem? {
         guard let spec = spec(named: type) else {
             return "unknown event type \"\(type)\" (see docs/events.md for the catalog)"
         }
@@ -70,7 +70,7 @@ extension Catalog {
 
     /// A case id carries the year its request was filed: the filing must have happened in that
     /// year, and no act of the case before it. Checked on the write path (an input error).
-    public static func caseYearProblem(type: String, caseID: String?, occurred: Timestamp) -> Problem? {
+    package static func caseYearProblem(type: String, caseID: String?, occurred: Timestamp) -> Problem? {
         guard let caseID, let id = CaseID(caseID), let year = Int(occurred.date.prefix(4)) else { return nil }
         if type == EventType.requestFiled.name, year != id.year {
             return "case \(caseID) is numbered in \(id.year) but its request is dated \(occurred.date): a case id carries the year the request was filed"
@@ -91,12 +91,12 @@ extension Catalog {
 
     /// The key of `fields` in a correction that carries the act's corrected date (an RFC 3339
     /// time, or a date `YYYY-MM-DD` for midnight UTC).
-    public static let correctedOccurred = "occurred"
+    package static let correctedOccurred = "occurred"
 
     /// What is wrong with `fields` as corrections of an event of `type`: a field the type does not
     /// have, or a value not of the field's kind; nil when each is a field of the type with a
     /// lawful value, or `occurred` with a time (``correctedOccurred``).
-    public static func correctionProblem(of type: EventType, fields: [String: JSONValue], draft: Bool = false) -> Problem? {
+    package static func correctionProblem(of type: EventType, fields: [String: JSONValue], draft: Bool = false) -> Problem? {
         let spec = spec(type)
         if type == .corrected { return "a correction corrects an act, not another correction; correct the act itself" }
         if fields.isEmpty { return "the correction names no field; give the fields to correct, e.g. {\"\(correctedOccurred)\": \"2026-11-20T10:00:00Z\"}" }

@@ -4,13 +4,13 @@ import Ledger
 /// The event catalog: one table, the single definition of every event type's payload, who may
 /// record it, which Article it serves, how it reads and what it changes. Validation, the fold,
 /// the `amparo` commands and docs/events.md are all made from it.
-public enum Catalog {
+package enum Catalog {
     static let money = [
         FieldSpec("amount", .amount, "decimal amount, e.g. 1250.00"),
         FieldSpec("currency", .currency, "ISO 4217 currency code"),
     ]
 
-    public static let specs: [EventSpec] = [
+    package static let specs: [EventSpec] = [
         // Key events (the Ledger layer checks them; no Agreement state).
         EventSpec(
             .genesis, caseEvent: false, role: .keyAuthority,
@@ -334,11 +334,11 @@ public enum Catalog {
     static let byType: [EventType: EventSpec] = Dictionary(uniqueKeysWithValues: specs.map { ($0.type, $0) })
 
     /// The row of `type` (every type has one; a test checks it).
-    public static func spec(_ type: EventType) -> EventSpec { byType[type]! }
+    package static func spec(_ type: EventType) -> EventSpec { byType[type]! }
 
     /// The row of the type named `name`, or nil for a name the catalog does not know.
-    public static func spec(named name: String) -> EventSpec? { EventType(name: name).map(spec) }
+    package static func spec(named name: String) -> EventSpec? { EventType(name: name).map(spec) }
 
     /// The rows that have an `amparo` command in `group` ("case", "network", "meeting"), in catalog order.
-    public static func commands(in group: String) -> [EventSpec] { specs.filter { $0.command?.group == group } }
+    package static func commands(in group: String) -> [EventSpec] { specs.filter { $0.command?.group == group } }
 }

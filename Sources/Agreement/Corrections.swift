@@ -13,7 +13,7 @@ import Ledger
 /// correction, and its fields are lawful fields of the corrected event's type
 /// (``Catalog/correctionProblem(of:fields:)``). Several corrections of one event apply in log
 /// order (drafts last), field by field: a later value wins.
-public struct Corrections: Sendable {
+package struct Corrections: Sendable {
     struct Entry: Sendable {
         let seq: UInt64?
         let actor: String
@@ -24,21 +24,21 @@ public struct Corrections: Sendable {
 
     var byTarget: [EventID: [Entry]] = [:]
 
-    public init() {}
+    package init() {}
 
     /// The corrections among `facts`.
-    public init(_ facts: some Sequence<Fact>) {
+    package init(_ facts: some Sequence<Fact>) {
         for fact in facts { note(fact) }
     }
 
     /// The events the corrections name (whether or not each applies).
-    public var targets: [EventID] { Array(byTarget.keys) }
+    package var targets: [EventID] { Array(byTarget.keys) }
 
     /// True when the history holds no correction.
-    public var isEmpty: Bool { byTarget.isEmpty }
+    package var isEmpty: Bool { byTarget.isEmpty }
 
     /// Takes in one fact (any order); only well-formed corrections are kept.
-    public mutating func note(_ f: Fact) {
+    package mutating func note(_ f: Fact) {
         guard f.kind == .corrected, f.isWellFormed, let target = f.string("event").flatMap(EventID.init(parsing:)),
             let fields = f.payload["fields"]?.objectValue
         else { return }
@@ -49,7 +49,7 @@ public struct Corrections: Sendable {
     }
 
     /// `f` as its corrections make it (itself when none applies).
-    public func apply(_ f: Fact) -> Fact {
+    package func apply(_ f: Fact) -> Fact {
         guard let entries = byTarget[f.id], let kind = f.kind, kind != .corrected else { return f }
         var out = f
         for e in entries where e.actor == f.actor && e.caseID == f.caseID && Catalog.correctionProblem(of: kind, fields: e.fields) == nil {
@@ -68,7 +68,7 @@ public struct Corrections: Sendable {
     }
 
     /// Every fact of `facts` as corrected (the same array when the history holds no correction).
-    public static func applied(to facts: [Fact]) -> [Fact] {
+    package static func applied(to facts: [Fact]) -> [Fact] {
         let corrections = Corrections(facts)
         return corrections.isEmpty ? facts : facts.map(corrections.apply)
     }

@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 
 /// Who may record an event type (the `AUTHORITY` rule checks it).
-public enum Role: String, Sendable {
+package enum Role: String, Sendable {
     /// The RCM Technical Secretariat.
     case secretariat
     /// The migrant's State of nationality, whose code begins the case id.
@@ -24,7 +24,7 @@ public enum Role: String, Sendable {
 }
 
 /// How an event changes what the fold knows.
-public enum Update: Sendable {
+package enum Update: Sendable {
     /// The event changes nothing the rules read (key events: the Ledger's registry holds them).
     case none
     /// A network event: the Network's facts. (Dated facts, such as entry into force and Party
@@ -38,32 +38,32 @@ public enum Update: Sendable {
 /// One event type of the catalog (shared/docs/domain.md, "Event catalog"): everything about it
 /// in one row — payload fields, who records it, its Article, its command, its state update in the
 /// fold and its wording in sentences.
-public struct EventSpec: Sendable {
-    public let type: EventType
+package struct EventSpec: Sendable {
+    package let type: EventType
     /// True for case events (they carry `case`); false for network events.
-    public let isCaseEvent: Bool
-    public let role: Role
-    public let fields: [FieldSpec]
+    package let isCaseEvent: Bool
+    package let role: Role
+    package let fields: [FieldSpec]
     /// The Article (or source) the event records, e.g. "Art. 6".
-    public let source: String
-    public let summary: String
+    package let source: String
+    package let summary: String
     /// The `amparo` command that records it: ("case", "file"), ("network", "join"), …; nil for key events.
-    public let command: (group: String, name: String)?
+    package let command: (group: String, name: String)?
     /// True when the act may follow a case's conclusion or withdrawal (costs, claims, the
     /// presentation, erasure, corrections).
-    public let afterClose: Bool
+    package let afterClose: Bool
     /// How the act reads in a sentence: "a request", "a consular visit".
     let wording: @Sendable (Fact) -> String
     /// Its state update in the fold.
     let update: Update
 
     /// The wire name, `case.request_filed`.
-    public var name: String { type.name }
+    package var name: String { type.name }
 
-    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+    package func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
 
     /// How `fact` reads in a sentence: "a request", "a consular visit".
-    public func phrase(_ fact: Fact) -> String { wording(fact) }
+    package func phrase(_ fact: Fact) -> String { wording(fact) }
 
     init(
         _ type: EventType, caseEvent: Bool, role: Role, fields: [FieldSpec], source: String, summary: String,

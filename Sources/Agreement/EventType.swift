@@ -2,7 +2,7 @@ import Ledger
 
 /// Every event type of the catalog (shared/docs/domain.md, "Event catalog"), as a type. Its wire
 /// name is written here once; everything else about a type is its row in ``Catalog``.
-public enum EventType: CaseIterable, Sendable, Hashable {
+package enum EventType: CaseIterable, Sendable, Hashable {
     // Key events: defined by the Ledger layer, which checks them.
     case genesis, keyRegistered, keyRevoked
     // Network events.
@@ -15,7 +15,7 @@ public enum EventType: CaseIterable, Sendable, Hashable {
     case personalDataErased, redacted, corrected
 
     /// The name events carry in their `type` field.
-    public var name: String {
+    package var name: String {
         switch self {
         case .genesis: KeyRegistry.genesisType
         case .keyRegistered: KeyRegistry.registeredType
@@ -51,15 +51,15 @@ public enum EventType: CaseIterable, Sendable, Hashable {
     static let byName: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
 
     /// The type named `name`, or nil for a name the catalog does not know.
-    public init?(name: String) {
+    package init?(name: String) {
         guard let type = EventType.byName[name] else { return nil }
         self = type
     }
 
     /// The three key events the Ledger layer checks (registry of who may sign for whom).
-    public var isKeyEvent: Bool { KeyRegistry.isKeyEvent(name) }
+    package var isKeyEvent: Bool { KeyRegistry.isKeyEvent(name) }
 }
 
 extension EventType: CustomStringConvertible {
-    public var description: String { name }
+    package var description: String { name }
 }

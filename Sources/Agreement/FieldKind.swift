@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 
 /// The kind of value a payload field holds.
-public indirect enum FieldKind: Sendable, Equatable {
+package indirect enum FieldKind: Sendable, Equatable {
     /// A short text that is a reference or a name of an office (a note's reference, a city), not
     /// an account of the case (non-empty, at most 2,000 characters); it is signed as written.
     case text
@@ -40,7 +40,7 @@ public indirect enum FieldKind: Sendable, Equatable {
     case pseudonym
 
     /// How the value is written, for help and docs.
-    public var hint: String {
+    package var hint: String {
         switch self {
         case .text: "text"
         case .words: "free text (signed as its commitment; the words kept beside the log, erasable)"
@@ -64,11 +64,11 @@ public indirect enum FieldKind: Sendable, Equatable {
 }
 
 /// One payload field of an event type.
-public struct FieldSpec: Sendable {
-    public let name: String
-    public let kind: FieldKind
-    public let required: Bool
-    public let help: String
+package struct FieldSpec: Sendable {
+    package let name: String
+    package let kind: FieldKind
+    package let required: Bool
+    package let help: String
 
     init(_ name: String, _ kind: FieldKind, required: Bool = true, _ help: String) {
         self.name = name

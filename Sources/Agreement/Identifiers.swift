@@ -2,11 +2,11 @@ import Foundation
 import Ledger
 
 /// A case id: `<requesting State>-<year filed>-<4-digit serial>`, e.g. `HN-2015-0007`.
-public struct CaseID: Hashable, Sendable {
-    public let state: String
-    public let year: Int
-    public let serial: Int
-    public init?(_ text: String) {
+package struct CaseID: Hashable, Sendable {
+    package let state: String
+    package let year: Int
+    package let serial: Int
+    package init?(_ text: String) {
         // The usual form `MX-2015-0001`, read from its bytes (every case event is checked).
         let b = Array(text.utf8)
         if b.count == 12, b[2] == 0x2D, b[7] == 0x2D, (0x41...0x5A).contains(b[0]), (0x41...0x5A).contains(b[1]),
@@ -30,14 +30,14 @@ public struct CaseID: Hashable, Sendable {
 }
 
 /// Meeting ids: `<date>-<host city slug>`.
-public enum MeetingID {
-    public static func isValid(_ text: String) -> Bool {
+package enum MeetingID {
+    package static func isValid(_ text: String) -> Bool {
         text.count > 11 && Timestamp(parsing: String(text.prefix(10))) != nil && text.dropFirst(10).first == "-"
             && text.dropFirst(11).allSatisfy { ($0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }
     }
 
     /// `2015-11-09-mexico-city` from a date and a city name.
-    public static func make(date: String, city: String) -> String {
+    package static func make(date: String, city: String) -> String {
         let folded = city.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
         let slug = folded.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
             .split(separator: "-").joined(separator: "-")
@@ -47,15 +47,15 @@ public enum MeetingID {
 
 /// A migrant's pseudonym: `p-` and 6 to 32 lower-case hex digits, random (never derived from a
 /// name or a birth date, which could be guessed back).
-public enum Pseudonym {
-    public static func isValid(_ text: String) -> Bool {
+package enum Pseudonym {
+    package static func isValid(_ text: String) -> Bool {
         let digits = text.utf8.dropFirst(2)
         return text.hasPrefix("p-") && (6...32).contains(digits.count)
             && digits.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// A fresh pseudonym: 12 random hex digits (48 bits) from the system's generator.
-    public static func make() -> String {
+    package static func make() -> String {
         var rng = SystemRandomNumberGenerator()
         return "p-" + (0..<12).map { _ in String(rng.next() % 16, radix: 16) }.joined()
     }

@@ -4,26 +4,26 @@ import L10n
 extension Localizer {
     /// A State's or actor's name as a sentence says it: in English `Codes.name` ("the United
     /// States"); in Spanish the catalog's name ("Estados Unidos", "México"), else the English label.
-    public func name(_ code: String) -> String {
+    package func name(_ code: String) -> String {
         if language == .en { return Codes.name(code) }
         return has("country." + code) ? self("country." + code) : Codes.label(code)
     }
 
     /// A State's name in a table or chart: "United States", "México".
-    public func label(_ code: String) -> String {
+    package func label(_ code: String) -> String {
         if language == .en { return Codes.label(code) }
         return name(code)
     }
 
     /// An outcome as a reader says it ("declined by migrant"; "open" when there is none yet).
-    public func outcome(_ code: String?) -> String {
+    package func outcome(_ code: String?) -> String {
         let code = code ?? "open"
         return has("outcome." + code) ? self("outcome." + code) : code.replacingOccurrences(of: "_", with: " ")
     }
 
     /// One line about a case: id, status, parties, location, outcome. English: `summaryLine`, as
     /// `replay` always printed it; otherwise the same parts in this language.
-    public func summaryLine(_ s: CaseState) -> String {
+    package func summaryLine(_ s: CaseState) -> String {
         if language == .en { return s.summaryLine }
         var parts = [s.id, self("summary.status", ["status": has("status." + s.status.rawValue) ? self("status." + s.status.rawValue) : s.status.rawValue])]
         parts.append(self("summary.requesting", ["code": s.requesting]))
@@ -34,7 +34,7 @@ extension Localizer {
     }
 
     /// "Canada, Costa Rica and the United States" / "Canadá, Costa Rica y Estados Unidos".
-    public func list(_ names: [String]) -> String {
+    package func list(_ names: [String]) -> String {
         guard names.count > 1 else { return names.first ?? "" }
         return names.dropLast().joined(separator: ", ") + self("list.and") + names.last!
     }
@@ -42,7 +42,7 @@ extension Localizer {
     /// A breach as a sentence in this language: its Article and force, then what the rule said of
     /// the act (English: `message`, as always). A finding of the Ledger's verifier has no sentence
     /// in other languages: the rule's catalog sentence stands for it (docs/i18n.md).
-    public func breach(_ b: Breach) -> String {
+    package func breach(_ b: Breach) -> String {
         if language == .en { return b.message }
         let said = b.sentence.map { $0.render(self) } ?? self("rule." + b.rule)
         guard let article = b.article else { return said }

@@ -8,17 +8,17 @@ import Ledger
 /// (nothing is recorded: the next fold simply finds it).
 ///
 /// JSON: `{"seq", "event", "case", "actor", "field", "names"}`.
-public struct PendingReference: Hashable, Sendable {
-    public let seq: UInt64?
-    public let event: String
-    public let caseID: String
-    public let actor: String
+package struct PendingReference: Hashable, Sendable {
+    package let seq: UInt64?
+    package let event: String
+    package let caseID: String
+    package let actor: String
     /// The payload field that names the act (`request_note`, `claim`).
-    public let field: String
+    package let field: String
     /// What it names: a note reference or an event id.
-    public let names: String
+    package let names: String
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             "seq": seq.map { .number(Double($0)) } ?? .null, "event": .string(event), "case": .string(caseID), "actor": .string(actor),
             "field": .string(field), "names": .string(names),
@@ -26,7 +26,7 @@ public struct PendingReference: Hashable, Sendable {
     }
 
     /// One sentence in the reader's language.
-    public func sentence(_ t: Localizer) -> String {
+    package func sentence(_ t: Localizer) -> String {
         t(
             field == "request_note" ? "pending.request_note" : "pending.claim",
             ["case": caseID, "actor": t.name(actor), "names": names, "seq": seq.map(String.init) ?? "-"])
@@ -38,7 +38,7 @@ extension Agreement {
     /// `request_note` no formal request of its case carries, and a reimbursement whose `claim` its
     /// case does not hold. Whatever their order in the log or in time: an act that arrives later
     /// settles the reference.
-    public static func pendingReferences(_ facts: [Fact]) -> [PendingReference] {
+    package static func pendingReferences(_ facts: [Fact]) -> [PendingReference] {
         var notes: [String: Set<String>] = [:]
         var ids: [String: Set<String>] = [:]
         for f in facts {

@@ -13,28 +13,28 @@ import Ledger
 /// is no guarantee: a name that is not in the vault, or written in a way no pattern covers, passes
 /// (docs/privacy.md lists the patterns and their limits). Network events (offices, focal points'
 /// office contacts, meetings) are not screened: they name institutions, not migrants.
-public enum PersonalDataScreen {
+package enum PersonalDataScreen {
     /// What was found: the field and the kind of data, never the data.
-    public struct Finding: Sendable, Equatable {
-        public let field: String
-        public let kind: String
+    package struct Finding: Sendable, Equatable {
+        package let field: String
+        package let kind: String
 
-        public init(field: String, kind: String) {
+        package init(field: String, kind: String) {
             self.field = field
             self.kind = kind
         }
 
         /// A word of the case's vault entry (not a pattern such as an e-mail address).
-        public var isVaultWord: Bool { kind == PersonalDataScreen.vaultKind }
+        package var isVaultWord: Bool { kind == PersonalDataScreen.vaultKind }
 
         /// "field \"lessons\" holds an e-mail address".
-        public var sentence: String { "field \"\(field)\" holds \(kind)" }
+        package var sentence: String { "field \"\(field)\" holds \(kind)" }
     }
 
     /// Bounds: texts longer than this are screened on their first `maximumText` characters only
     /// (the catalog bounds a text field to 2,000 characters; a correction's object is bounded by
     /// the draft's size).
-    public static let maximumText = 100_000
+    package static let maximumText = 100_000
 
     /// The patterns, with the kind of data each finds, in the order they are tried.
     static let patterns: [(kind: String, regex: NSRegularExpression)] = [
@@ -59,12 +59,12 @@ public enum PersonalDataScreen {
     ].compactMap { kind, pattern in (try? NSRegularExpression(pattern: pattern)).map { (kind, $0) } }  // a test checks all six compile
 
     /// How many patterns compiled (all six: a test checks it).
-    public static var patternCount: Int { patterns.count }
+    package static var patternCount: Int { patterns.count }
 
     static let vaultKind = "personal data of this case held in the vault"
 
     /// The findings in one text.
-    public static func findings(in text: String, field: String, terms: [String]) -> [Finding] {
+    package static func findings(in text: String, field: String, terms: [String]) -> [Finding] {
         findings(in: text, field: field, vault: vaultPattern(terms))
     }
 
@@ -126,7 +126,7 @@ public enum PersonalDataScreen {
     }
 
     /// Every finding in the free text of a case event's payload (`type` its catalog type).
-    public static func findings(type: EventType, payload: [String: JSONValue], terms: [String]) -> [Finding] {
+    package static func findings(type: EventType, payload: [String: JSONValue], terms: [String]) -> [Finding] {
         let spec = Catalog.spec(type)
         guard spec.isCaseEvent else { return [] }
         var out: [Finding] = []
@@ -160,7 +160,7 @@ public enum PersonalDataScreen {
 
     /// The words a vault entry lends the screen: every string it holds, and each part of a name
     /// of four letters or more (a surname alone is still the person).
-    public static func terms(fromVaultEntry entry: JSONValue) -> [String] {
+    package static func terms(fromVaultEntry entry: JSONValue) -> [String] {
         func leaves(_ v: JSONValue) -> [String] {
             switch v {
             case .string(let s): [s]

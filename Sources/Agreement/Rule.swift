@@ -4,7 +4,7 @@ import Ledger
 /// not", and its preamble (II) calls it a framework instrument that is not binding: an auditor
 /// must see which is which. `integrity` is the ledger's own: a record that cannot be trusted as
 /// written (INTEGRITY, SIGNATURE, AUTHORITY, LIFECYCLE).
-public enum Force: String, Sendable, CaseIterable {
+package enum Force: String, Sendable, CaseIterable {
     case shall
     case should
     case mayNot = "may not"
@@ -12,7 +12,7 @@ public enum Force: String, Sendable, CaseIterable {
 }
 
 /// The id of a rule: stable, in verify's output, refusals and docs (shared/docs/domain.md).
-public enum RuleID: String, Sendable, CaseIterable, Comparable {
+package enum RuleID: String, Sendable, CaseIterable, Comparable {
     case integrity = "INTEGRITY"
     case signature = "SIGNATURE"
     case authority = "AUTHORITY"
@@ -34,28 +34,28 @@ public enum RuleID: String, Sendable, CaseIterable, Comparable {
     case presentation = "ART7.7-PRESENTATION"
 
     /// Catalog order (the order of ``Rules/catalog``, which a test keeps equal to this one).
-    public static func < (a: RuleID, b: RuleID) -> Bool { a.order < b.order }
+    package static func < (a: RuleID, b: RuleID) -> Bool { a.order < b.order }
     var order: Int { RuleID.allCases.firstIndex(of: self)! }
 
     /// Rules that find an omission a later record cures (the record may be dated before the act
     /// judged, and reach this node later): never grounds for refusing an act on the write path;
     /// `verify` reports what stays omitted.
-    public var isCuredByLaterRecord: Bool { self == .presentation || self == .secretariat }
+    package var isCuredByLaterRecord: Bool { self == .presentation || self == .secretariat }
 
     /// The id of `text`, or nil when no rule has it.
-    public init?(id text: String) { self.init(rawValue: text) }
+    package init?(id text: String) { self.init(rawValue: text) }
 }
 
 extension RuleID: CustomStringConvertible {
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 /// Words of a source a rule enforces: the Article (or document) and a short quotation, elisions
 /// marked "…".
-public struct Quotation: Sendable {
+package struct Quotation: Sendable {
     /// "Art. 5 ¶1", "domain.md".
-    public let source: String
-    public let text: String
+    package let source: String
+    package let text: String
     init(_ source: String, _ text: String) {
         self.source = source
         self.text = text
@@ -64,10 +64,10 @@ public struct Quotation: Sendable {
 
 /// What a rule looks at: the act, the case before it (nil when the case does not exist yet), and
 /// the Network as of the act.
-public struct RuleContext {
-    public let fact: Fact
-    public let caseState: CaseState?
-    public let network: NetworkState
+package struct RuleContext {
+    package let fact: Fact
+    package let caseState: CaseState?
+    package let network: NetworkState
 
     var actorName: String { Codes.subject(fact.actor) }
     /// The actor at the start of a sentence, as a sentence argument.
@@ -80,18 +80,18 @@ public struct RuleContext {
 }
 
 /// A breach found on the whole history (Art. 7.7), reported on one event of a case.
-public struct HistoryFinding: Sendable {
-    public let caseID: String
-    public let seq: UInt64?
-    public let event: EventID
-    public let actor: String
-    public let sentence: Sentence
+package struct HistoryFinding: Sendable {
+    package let caseID: String
+    package let seq: UInt64?
+    package let event: EventID
+    package let actor: String
+    package let sentence: Sentence
     /// The sentence in English.
-    public var message: String { sentence.english }
+    package var message: String { sentence.english }
 }
 
 /// When a rule is judged.
-public enum Judgement: Sendable {
+package enum Judgement: Sendable {
     /// By the Ledger's verifier (bytes, hashes, signatures): INTEGRITY, SIGNATURE.
     case byLedger
     /// On each act, with the case and the Network as they stood before it. Answers nil when the
@@ -104,21 +104,21 @@ public enum Judgement: Sendable {
 
 /// One rule of the Agreement: its id, the Article whose words it enforces, their force and the
 /// words themselves, where the text is silent how it is read and why, and its judgement.
-public struct Rule: Sendable {
-    public let id: RuleID
+package struct Rule: Sendable {
+    package let id: RuleID
     /// "7.3", "5 ¶2", … (nil for INTEGRITY, SIGNATURE, AUTHORITY, LIFECYCLE).
-    public let article: String?
-    public let force: Force
+    package let article: String?
+    package let force: Force
     /// The words it enforces.
-    public let words: [Quotation]
+    package let words: [Quotation]
     /// When the rule is breached, as the catalog says it.
-    public let summary: String
+    package let summary: String
     /// How the rule reads the text where it is silent, and where that reading comes from.
-    public let interpretation: [String]
-    public let judgement: Judgement
+    package let interpretation: [String]
+    package let judgement: Judgement
 
     /// The sentence with its Article and force in front: "Article 6 (may not): Costa Rica recorded …".
-    public func sentence(_ message: String) -> String {
+    package func sentence(_ message: String) -> String {
         guard let article else { return message }
         return "Article \(article) (\(force.rawValue)): \(message)"
     }

@@ -8,7 +8,7 @@ extension Catalog {
     ///
     /// `salt` makes each value's salt: random (the default) on every real write; the scenario
     /// derives its salts from its seed so that the demo ledger is the same on every machine.
-    public static func seal(
+    package static func seal(
         _ draft: Draft, correctedType: EventType? = nil, salt: (EventID, String) -> [UInt8] = { _, _ in Words.newSalt() }
     ) -> (draft: Draft, words: [WordsPart]) {
         guard let type = EventType(name: draft.type) else { return (draft, []) }
@@ -37,7 +37,7 @@ extension Catalog {
     /// The first free-text field of a signed event's payload that holds words instead of their
     /// commitment (an event sealed by no amparo of ledger format 2: a peer's that must not enter
     /// this log), with a correction's fields named `fields.NAME`; nil when there is none.
-    public static func clearText(type: String, payload: [String: JSONValue]) -> String? {
+    package static func clearText(type: String, payload: [String: JSONValue]) -> String? {
         guard let kind = EventType(name: type) else { return nil }
         for field in spec(kind).fields where field.kind == .words {
             if case .string(let s)? = payload[field.name], !Words.isCommitment(s) { return field.name }
@@ -55,7 +55,7 @@ extension Catalog {
 
     /// The paths of the free-text values of an event (its commitments): what `case redact`
     /// erases when no field is named.
-    public static func wordsFields(of payload: [String: JSONValue]) -> [String] {
+    package static func wordsFields(of payload: [String: JSONValue]) -> [String] {
         Words.commitments(in: payload).map(\.path)
     }
 }

@@ -3,8 +3,8 @@ import L10n
 /// A sentence a rule says about an act, in any language: a catalog key (`msg.…`) and its
 /// arguments. English renders exactly as the rules always wrote (the English catalog holds their
 /// words); Spanish from the Spanish catalog (docs/i18n.md).
-public struct Sentence: Hashable, Sendable {
-    public enum Arg: Hashable, Sendable {
+package struct Sentence: Hashable, Sendable {
+    package enum Arg: Hashable, Sendable {
         /// As is: a date, an id, an amount, recorded text.
         case text(String)
         /// A State's or actor's name in a sentence ("the United States", "Estados Unidos").
@@ -22,21 +22,21 @@ public struct Sentence: Hashable, Sendable {
         case part(Sentence)
     }
 
-    public let key: String
-    public let args: [String: Arg]
+    package let key: String
+    package let args: [String: Arg]
 
-    public init(_ key: String, _ args: [String: Arg] = [:]) {
+    package init(_ key: String, _ args: [String: Arg] = [:]) {
         self.key = key
         self.args = args
     }
 
     /// The sentence in `t`'s language.
-    public func render(_ t: Localizer) -> String {
+    package func render(_ t: Localizer) -> String {
         t(key, args.mapValues { Sentence.render($0, t) })
     }
 
     /// The sentence in English.
-    public var english: String { render(Localizer(.en)) }
+    package var english: String { render(Localizer(.en)) }
 
     static func render(_ arg: Arg, _ t: Localizer) -> String {
         switch arg {

@@ -21,62 +21,62 @@ import Zstd
 ///
 /// — MX <base64 key id and signature>
 /// ```
-public enum BundleFormat {
-    public static let magic = "amparo-bundle/v3"
-    public static let noteMagic = "amparo-bundle/v3 signature"
-    public static let version = 3
+package enum BundleFormat {
+    package static let magic = "amparo-bundle/v3"
+    package static let noteMagic = "amparo-bundle/v3 signature"
+    package static let version = 3
     /// The line after the note that begins the words of the events' free text (issue 23): one
     /// ``WordsPart`` a line, RFC 8785 JSON, unsigned (each is checked against the commitment its
     /// signed event holds), outside the content hash, so that a bundle without them still verifies.
-    public static let wordsMagic = "amparo-bundle/v3 words"
+    package static let wordsMagic = "amparo-bundle/v3 words"
     /// Hard bound on the words parts of a bundle: 64 for each event it carries.
-    public static let maximumWordsPerEvent = 64
+    package static let maximumWordsPerEvent = 64
     /// The start of a line of placements: for each event of the bundle, in order, the log that
     /// first recorded it (2-byte big-endian K: 0 the origin's, k the relayed `logs[k-1]`) and its
     /// index there (8-byte big-endian), 10 bytes each.
-    public static let placedPrefix = "placed "
+    package static let placedPrefix = "placed "
     /// Placements on one `placed` line at most.
-    public static let placedPerLine = 256
+    package static let placedPerLine = 256
     /// The start of a line of leaf hashes.
-    public static let leavesPrefix = "leaves "
+    package static let leavesPrefix = "leaves "
     /// Leaf hashes on one `leaves` line at most (one C2SP tile).
-    public static let leavesPerLine = 256
+    package static let leavesPerLine = 256
     /// Hard bound on the leaf hashes of all the logs one bundle carries: 2^24 (16,777,216 leaves,
     /// 512 MiB held while they are checked), far past any federation's size for decades.
-    public static let maximumLeaves: UInt64 = 1 << 24
+    package static let maximumLeaves: UInt64 = 1 << 24
     /// Hard bound on the decompressed size of a bundle (4 GiB).
-    public static let maximumSize = 4 << 30
+    package static let maximumSize = 4 << 30
     /// Hard bound on one line (an event, the header): 16 MiB.
-    public static let maximumLine = 16 << 20
+    package static let maximumLine = 16 << 20
     /// Hard bound on the lines of the closing note (4 text lines, a blank line, signatures).
-    public static let maximumNoteLines = 64
+    package static let maximumNoteLines = 64
 }
 
 /// A bundle's header.
-public struct BundleHeader: Sendable, Equatable {
-    public var origin: String
+package struct BundleHeader: Sendable, Equatable {
+    package var origin: String
     /// The origin node's verifier key (it signs `checkpoint`).
-    public var originKey: String
-    public var exporter: String
-    public var selection: [String: JSONValue]
-    public var count: Int
-    public var root: Hash32
+    package var originKey: String
+    package var exporter: String
+    package var selection: [String: JSONValue]
+    package var count: Int
+    package var root: Hash32
     /// The origin's signed checkpoint when the bundle was made.
-    public var checkpoint: String
+    package var checkpoint: String
     /// Consistency proofs from each size the origin exported before, to `checkpoint`.
-    public var consistency: [(from: UInt64, root: Hash32, proof: [Hash32])]
+    package var consistency: [(from: UInt64, root: Hash32, proof: [Hash32])]
     /// The other origins' logs whose leaves the bundle carries (the exporter's mirrors), so that
     /// every relayed event is placed in the log of the node that first recorded it.
-    public var logs: [RelayedLog] = []
+    package var logs: [RelayedLog] = []
     /// Fork evidence the exporter holds: it travels with every bundle.
-    public var evidence: [ForkEvidence] = []
+    package var evidence: [ForkEvidence] = []
 
     /// A relayed log: its origin, node key and the signed checkpoint whose tree the leaves make.
-    public struct RelayedLog: Sendable, Equatable {
-        public let origin: String
-        public let originKey: String
-        public let checkpoint: String
-        public init(origin: String, originKey: String, checkpoint: String) {
+    package struct RelayedLog: Sendable, Equatable {
+        package let origin: String
+        package let originKey: String
+        package let checkpoint: String
+        package init(origin: String, originKey: String, checkpoint: String) {
             self.origin = origin
             self.originKey = originKey
             self.checkpoint = checkpoint
@@ -84,9 +84,9 @@ public struct BundleHeader: Sendable, Equatable {
         var json: JSONValue { .object(["origin": .string(origin), "origin_key": .string(originKey), "checkpoint": .string(checkpoint)]) }
     }
 
-    public static func == (a: BundleHeader, b: BundleHeader) -> Bool { CanonicalJSON.encode(a.json) == CanonicalJSON.encode(b.json) }
+    package static func == (a: BundleHeader, b: BundleHeader) -> Bool { CanonicalJSON.encode(a.json) == CanonicalJSON.encode(b.json) }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             "format": .number(Double(BundleFormat.version)), "origin": .string(origin), "origin_key": .string(originKey),
             "exporter": .string(exporter), "selection": .object(selection), "count": .number(Double(count)),
@@ -99,7 +99,7 @@ public struct BundleHeader: Sendable, Equatable {
         ])
     }
 
-    public init(
+    package init(
         origin: String, originKey: String, exporter: String, selection: [String: JSONValue], count: Int, root: Hash32,
         checkpoint: String, consistency: [(from: UInt64, root: Hash32, proof: [Hash32])]
     ) {
@@ -113,7 +113,7 @@ public struct BundleHeader: Sendable, Equatable {
         self.consistency = consistency
     }
 
-    public init(json v: JSONValue) throws(LedgerError) {
+    package init(json v: JSONValue) throws(LedgerError) {
         guard case .object(let o) = v else { throw LedgerError(.corrupt, "the bundle header is not a JSON object") }
         let known: Set<String> = [
             "format", "origin", "origin_key", "exporter", "selection", "count", "root", "checkpoint", "consistency", "logs", "evidence",

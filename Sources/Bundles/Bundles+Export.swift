@@ -7,12 +7,12 @@ extension Bundles {
 
     /// What to export: events in [from, to] matching every given filter. The ledger's key events
     /// always travel too, so the receiver can check every signature.
-    public struct Selection: Sendable {
-        public var cases: [String] = []
-        public var from: UInt64?
-        public var to: UInt64?
-        public var actor: String?
-        public init(cases: [String] = [], from: UInt64? = nil, to: UInt64? = nil, actor: String? = nil) {
+    package struct Selection: Sendable {
+        package var cases: [String] = []
+        package var from: UInt64?
+        package var to: UInt64?
+        package var actor: String?
+        package init(cases: [String] = [], from: UInt64? = nil, to: UInt64? = nil, actor: String? = nil) {
             self.cases = cases
             self.from = from
             self.to = to
@@ -40,7 +40,7 @@ extension Bundles {
     /// `key` (whose registered actor is the exporter). Two streaming passes over the log: memory
     /// stays bounded whatever the bundle's size.
     @discardableResult
-    public static func export(
+    package static func export(
         log: EventLog, key: SigningKey, keyFile: String, selection: Selection, out: String,
         level: Int32 = 3, progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws -> BundleHeader {
@@ -152,7 +152,7 @@ extension Bundles {
     /// `events` (canonical bytes) with their indexes in the peer's log, the peer's whole tree
     /// (`leaves`, 32 bytes each), its signed checkpoint and the evidence it serves; signed by this
     /// node's key as exporter. Importing it runs every check of a bundle import.
-    public static func writeSynced(
+    package static func writeSynced(
         to path: String, log: EventLog, origin: String, originKey: VerifierKey, checkpoint: String, evidence: [ForkEvidence],
         events: [(bytes: [UInt8], index: UInt64)], words: [WordsPart] = [], leaves: [UInt8]
     ) throws {

@@ -6,7 +6,7 @@ extension Bundles {
     // MARK: Import
 
     /// The one line of a FORK: which origins, why, and what was (not) admitted.
-    public static func forkMessage(path: String, forks: [(origin: String, why: String)], added: Int?, withheld: Int) -> String {
+    package static func forkMessage(path: String, forks: [(origin: String, why: String)], added: Int?, withheld: Int) -> String {
         let what = forks.map { "\($0.origin) presents a log that does not agree with the one held of it (\($0.why))" }.joined(separator: "; ")
         let done =
             added.map { $0 == 0 ? "nothing was imported" : "\($0) other event\($0 == 1 ? "" : "s") of agreeing logs were imported" }
@@ -16,19 +16,19 @@ extension Bundles {
     }
 
     /// What an import did.
-    public struct ImportResult: Sendable {
-        public let added: Int
-        public let skipped: Int
-        public let growth: String
-        public let checkpoint: SignedNote
+    package struct ImportResult: Sendable {
+        package let added: Int
+        package let skipped: Int
+        package let growth: String
+        package let checkpoint: SignedNote
         /// Events of a forked log's other branch, not admitted.
-        public let withheld: Int
+        package let withheld: Int
         /// The forks found (their evidence is stored), by origin, with why.
-        public let forks: [(origin: String, why: String)]
+        package let forks: [(origin: String, why: String)]
         /// Fork evidence the bundle carried that this ledger did not hold yet (stored).
-        public let evidenceAdded: Int
+        package let evidenceAdded: Int
         /// The policy's witnesses that cosigned the origin's checkpoint (empty without a policy).
-        public var cosigners: [String] = []
+        package var cosigners: [String] = []
     }
 
     /// Verifies everything, then appends in one transaction, streaming: a first pass checks the
@@ -48,7 +48,7 @@ extension Bundles {
     /// reports them. `screen` sees every admitted event after its checks and before anything is
     /// committed; an error it throws refuses the bundle whole (the personal-data screen).
     /// `progress` hears (done, total) over both passes (total: twice the events).
-    public static func importBundle(
+    package static func importBundle(
         path: String, into log: EventLog, bound: Int = BundleFormat.maximumSize, screen: ImportScreen = { _ in },
         progress: ((UInt64, UInt64) -> Void)? = nil, local: Bool = false
     ) throws -> ImportResult {

@@ -8,17 +8,17 @@ extension Bundles {
     /// Reads and checks the structure: magic, header, canonical signed events (no duplicates), the
     /// closing note. Stops at the first problem with a message naming the line.
     /// `progress` hears (events read, events the header announces).
-    public static func parse(
+    package static func parse(
         path: String, bound: Int = BundleFormat.maximumSize, progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws -> ParsedBundle {
         try parse(reader: try LineReader(path: path, bound: bound), path: path, progress: progress)
     }
 
     /// Events decoded on every core this many lines at a time.
-    public static let batchLines = 4096
+    package static let batchLines = 4096
 
     /// Same, over a bundle's compressed bytes in memory (fuzzing, tests).
-    public static func parse(bytes: [UInt8], bound: Int = BundleFormat.maximumSize) throws -> ParsedBundle {
+    package static func parse(bytes: [UInt8], bound: Int = BundleFormat.maximumSize) throws -> ParsedBundle {
         try parse(reader: try LineReader(bytes: bytes, name: "bundle", bound: bound), path: "bundle")
     }
 

@@ -12,7 +12,7 @@ extension Bundles {
     /// A log that does not extend (or, smaller, is not a prefix of) the tree held of its origin is
     /// a fork: its ``Placement/Verdict/fork(_:held:branch:why:)`` carries the evidence, and the
     /// events of its other branch are not admitted (``VerifiedBundle/withheld``).
-    public static func verify(
+    package static func verify(
         _ b: ParsedBundle, trustAnchor: VerifierKey, heldKeyEvents: [(seq: UInt64, event: SignedEvent)], held: HeldLogs? = nil,
         policy: TrustPolicy? = nil, localSigner: VerifierKey? = nil, path: String
     ) throws -> VerifiedBundle {

@@ -12,20 +12,20 @@ import Ledger
 ///
 /// One RFC 8785 JSON object, one line of an evidence file (docs/federation.md):
 /// `{"checkpoints","events","format","index","leaves","origin","origin_key","proofs"}`.
-public struct ForkEvidence: Sendable, Equatable {
-    public static let format = "amparo-fork-evidence/v1"
+package struct ForkEvidence: Sendable, Equatable {
+    package static let format = "amparo-fork-evidence/v1"
     /// Bound on one proof (a tree of 2^64 leaves has 64 levels).
-    public static let maximumProof = 64
+    package static let maximumProof = 64
 
-    public let origin: String
-    public let originKey: String
-    public let checkpoints: [String]
-    public let index: UInt64?
-    public let leaves: [Hash32]
-    public let proofs: [[Hash32]]
-    public let events: [[UInt8]?]
+    package let origin: String
+    package let originKey: String
+    package let checkpoints: [String]
+    package let index: UInt64?
+    package let leaves: [Hash32]
+    package let proofs: [[Hash32]]
+    package let events: [[UInt8]?]
 
-    public init(
+    package init(
         origin: String, originKey: String, checkpoints: [String], index: UInt64?, leaves: [Hash32] = [], proofs: [[Hash32]] = [],
         events: [[UInt8]?] = []
     ) {
@@ -38,7 +38,7 @@ public struct ForkEvidence: Sendable, Equatable {
         self.events = events
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             "format": .string(ForkEvidence.format), "origin": .string(origin), "origin_key": .string(originKey),
             "checkpoints": .array(checkpoints.map(JSONValue.string)),
@@ -50,16 +50,16 @@ public struct ForkEvidence: Sendable, Equatable {
     }
 
     /// The canonical bytes (one line of an evidence file).
-    public var bytes: [UInt8] { CanonicalJSON.encode(json) }
+    package var bytes: [UInt8] { CanonicalJSON.encode(json) }
 
     /// What identifies the fork: the SHA-256 of its two checkpoint notes, whoever found it.
-    public var id: Hash32 {
+    package var id: Hash32 {
         var digest = SHA256Context()
         for note in checkpoints.sorted() { digest.update(Array(note.utf8)) }
         return digest.finish()
     }
 
-    public init(json v: JSONValue) throws(LedgerError) {
+    package init(json v: JSONValue) throws(LedgerError) {
         func bad(_ why: String) -> LedgerError { LedgerError(.corrupt, "fork evidence: \(why)") }
         guard case .object(let o) = v else { throw bad("not a JSON object") }
         let known: Set<String> = ["format", "origin", "origin_key", "checkpoints", "index", "leaves", "proofs", "events"]
@@ -100,7 +100,7 @@ public struct ForkEvidence: Sendable, Equatable {
         self.init(origin: origin, originKey: key, checkpoints: notes, index: index, leaves: leaves, proofs: proofs, events: events)
     }
 
-    public init(bytes: [UInt8]) throws(LedgerError) {
+    package init(bytes: [UInt8]) throws(LedgerError) {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw LedgerError(.corrupt, "fork evidence: not JSON (\(error))") }
         try self.init(json: value)
@@ -109,7 +109,7 @@ public struct ForkEvidence: Sendable, Equatable {
     /// Checks the evidence with the origin's key alone (`key`, when this node knows the origin,
     /// must be the one the evidence names). Returns the two checkpoints, smaller first.
     @discardableResult
-    public func check(knownKey key: VerifierKey? = nil) throws(LedgerError) -> (Checkpoint, Checkpoint) {
+    package func check(knownKey key: VerifierKey? = nil) throws(LedgerError) -> (Checkpoint, Checkpoint) {
         func bad(_ why: String) -> LedgerError { LedgerError(.badProof, "fork evidence for \(origin) does not hold: \(why); nothing was stored") }
         let originKey: VerifierKey
         do { originKey = try VerifierKey(parsing: self.originKey) } catch { throw bad("its origin key is malformed") }
@@ -152,7 +152,7 @@ public struct ForkEvidence: Sendable, Equatable {
     /// disagree) conflict, built from the leaves of both trees. The checkpoints are ordered by size
     /// (held first when equal); `heldLeaf`/`presentedLeaf` give a tree's leaf hash at an index;
     /// `event` the signed event of a leaf hash, when this node holds it.
-    public static func make(
+    package static func make(
         origin: String, originKey: VerifierKey, held: (note: String, checkpoint: Checkpoint, leaf: (UInt64) throws -> Hash32?),
         presented: (note: String, checkpoint: Checkpoint, leaf: (UInt64) throws -> Hash32?), event: (Hash32) throws -> [UInt8]? = { _ in nil }
     ) throws -> ForkEvidence {
@@ -196,12 +196,12 @@ public struct ForkEvidence: Sendable, Equatable {
 
 /// An evidence file: one ``ForkEvidence`` per line (RFC 8785 JSON). Reading checks every line
 /// before anything is stored.
-public enum EvidenceFile {
-    public static func encode(_ evidence: [ForkEvidence]) -> [UInt8] {
+package enum EvidenceFile {
+    package static func encode(_ evidence: [ForkEvidence]) -> [UInt8] {
         evidence.flatMap { $0.bytes + [0x0A] }
     }
 
-    public static func decode(_ bytes: [UInt8], path: String) throws -> [ForkEvidence] {
+    package static func decode(_ bytes: [UInt8], path: String) throws -> [ForkEvidence] {
         var out: [ForkEvidence] = []
         for (n, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             do {

@@ -4,25 +4,25 @@ import Ledger
 /// What this ledger knows of another origin: its node key (trusted on first use), the latest
 /// checkpoint of it that a verified bundle carried, and how many of that log's leaf hashes this
 /// ledger mirrors (every bundle carries the leaves of each log it relays: docs/federation.md).
-public struct PeerRecord: Sendable {
-    public let nodeKey: VerifierKey
-    public let checkpointNote: String
-    public let checkpoint: Checkpoint
+package struct PeerRecord: Sendable {
+    package let nodeKey: VerifierKey
+    package let checkpointNote: String
+    package let checkpoint: Checkpoint
     /// Leaves held in the mirror: the checkpoint's size once a bundle of format 2 brought them.
-    public let mirrored: UInt64
+    package let mirrored: UInt64
 }
 
 /// The `peers` database: origin → what a verified bundle last proved of it; `peer-checkpoints`,
 /// every checkpoint of it a verified bundle carried; `mirror`, the leaf hashes of its log (origin ‖
 /// 0x00 ‖ index → hash); `peer-forks`, the fork evidence this ledger found or was given.
-public struct PeerStore {
+package struct PeerStore {
     let log: EventLog
 
-    public init(log: EventLog) {
+    package init(log: EventLog) {
         self.log = log
     }
 
-    public func record(_ origin: String) throws -> PeerRecord? {
+    package func record(_ origin: String) throws -> PeerRecord? {
         guard let bytes = try log.read({ try $0.get(.peers, Array(origin.utf8)) }) else { return nil }
         let v = try JSONParser.parse(bytes)
         guard let key = v["node_key"]?.stringValue, let note = v["checkpoint"]?.stringValue else { return nil }
@@ -40,7 +40,7 @@ public struct PeerStore {
 
     /// Where the event `id` was first recorded (origin and index), when this node received it from
     /// another; nil for this node's own events.
-    public func placement(of id: EventID) throws -> (origin: String, index: UInt64)? {
+    package func placement(of id: EventID) throws -> (origin: String, index: UInt64)? {
         guard let v = try log.read({ try $0.get(.placed, id.bytes) }),
             let zero = v.firstIndex(of: 0), v.count == zero + 9
         else { return nil }
@@ -76,18 +76,18 @@ public struct PeerStore {
     static func seenKey(_ origin: String, _ size: UInt64) -> [UInt8] { Array(origin.utf8) + [0] + [UInt8](bigEndian: size) }
 
     /// The checkpoint note of `origin` at `size` that a verified bundle carried, if any.
-    public func checkpoint(_ origin: String, size: UInt64) throws -> String? {
+    package func checkpoint(_ origin: String, size: UInt64) throws -> String? {
         try log.read { try $0.get(.peerCheckpoints, PeerStore.seenKey(origin, size)) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The leaf hash at `index` of `origin`'s mirrored log, if this ledger mirrors it.
-    public func mirroredLeaf(_ origin: String, _ index: UInt64) throws -> Hash32? {
+    package func mirroredLeaf(_ origin: String, _ index: UInt64) throws -> Hash32? {
         try log.read { try $0.get(.mirror, PeerStore.seenKey(origin, index)) }
     }
 
     /// RFC 6962 PROOF(m, D[n]) of `origin`'s mirrored log, read in one snapshot: what a witness
     /// needs to cosign a peer's checkpoint of `n` leaves after one of `m` (`amparo sync`).
-    public func consistencyProof(_ origin: String, from m: UInt64, to n: UInt64) throws -> [Hash32] {
+    package func consistencyProof(_ origin: String, from m: UInt64, to n: UInt64) throws -> [Hash32] {
         guard 0 < m, m < n else { return [] }
         let path = log.path
         return try log.read { txn in
@@ -104,7 +104,7 @@ public struct PeerStore {
 
     /// The first `count` mirrored leaves of `origin`, in order, read in one snapshot; an error
     /// when the mirror holds fewer.
-    public func forEachMirroredLeaf(_ origin: String, count: UInt64, _ body: (UInt64, Hash32) throws -> Void) throws {
+    package func forEachMirroredLeaf(_ origin: String, count: UInt64, _ body: (UInt64, Hash32) throws -> Void) throws {
         guard count > 0 else { return }
         let prefix = Array(origin.utf8) + [0]
         var next: UInt64 = 0
@@ -124,20 +124,20 @@ public struct PeerStore {
 
     /// Fork evidence this ledger found or received, with when it was recorded and which of its two
     /// checkpoints this ledger held (nil when another node found it).
-    public struct Fork: Sendable {
-        public let evidence: ForkEvidence
-        public let recorded: String
-        public let heldIndex: Int?
-        public var origin: String { evidence.origin }
+    package struct Fork: Sendable {
+        package let evidence: ForkEvidence
+        package let recorded: String
+        package let heldIndex: Int?
+        package var origin: String { evidence.origin }
         /// The checkpoint this ledger held (or the smaller one) and the other one.
-        public var held: String { evidence.checkpoints[heldIndex ?? 0] }
-        public var presented: String { evidence.checkpoints[1 - (heldIndex ?? 0)] }
+        package var held: String { evidence.checkpoints[heldIndex ?? 0] }
+        package var presented: String { evidence.checkpoints[1 - (heldIndex ?? 0)] }
     }
 
     /// Keeps fork evidence (once per pair of checkpoints). `held` is the checkpoint note this
     /// ledger held, when it found the fork itself. Returns whether it was new.
     @discardableResult
-    public func recordFork(_ evidence: ForkEvidence, held: String? = nil, at time: Timestamp = .now()) throws -> Bool {
+    package func recordFork(_ evidence: ForkEvidence, held: String? = nil, at time: Timestamp = .now()) throws -> Bool {
         let key = Array(evidence.origin.utf8) + [0] + evidence.id
         var value: [String: JSONValue] = ["evidence": evidence.json, "recorded": .string(time.description)]
         if let held, let i = evidence.checkpoints.firstIndex(of: held) { value["held"] = .number(Double(i)) }
@@ -149,7 +149,7 @@ public struct PeerStore {
     }
 
     /// Every origin this ledger holds a checkpoint of, by name.
-    public func origins() throws -> [(origin: String, record: PeerRecord)] {
+    package func origins() throws -> [(origin: String, record: PeerRecord)] {
         var names: [String] = []
         try log.read { txn in
             try txn.forEach(.peers) { key, _ in
@@ -161,7 +161,7 @@ public struct PeerStore {
     }
 
     /// Every fork recorded, by origin.
-    public func forks() throws -> [Fork] {
+    package func forks() throws -> [Fork] {
         var out: [Fork] = []
         try log.read { txn in
             try txn.forEach(.peerForks) { _, value in
@@ -178,7 +178,7 @@ public struct PeerStore {
     }
 
     /// The origins with a recorded fork, by name.
-    public func forkedOrigins() throws -> [String] { Array(Set(try forks().map(\.origin))).sorted() }
+    package func forkedOrigins() throws -> [String] { Array(Set(try forks().map(\.origin))).sorted() }
 
     /// Stores every piece of `evidence` after checking each with the origin's key alone (the key
     /// this ledger holds for the origin, when it holds one): one that does not hold stores nothing.
@@ -187,7 +187,7 @@ public struct PeerStore {
     /// With `onlyKnown`, the keys a bundle vouches for (its logs' origins): evidence about an
     /// origin neither this ledger nor the bundle knows is checked but not kept (it is about a log
     /// this node holds nothing of, and would let any sender make every verify fail).
-    public func importEvidence(_ evidence: [ForkEvidence], onlyKnown keys: [String: VerifierKey]? = nil) throws -> Int {
+    package func importEvidence(_ evidence: [ForkEvidence], onlyKnown keys: [String: VerifierKey]? = nil) throws -> Int {
         var keep: [ForkEvidence] = []
         for e in evidence {
             let known = try record(e.origin)?.nodeKey ?? ownKey(e.origin) ?? keys?[e.origin]

@@ -2,11 +2,11 @@ import Ledger
 
 /// What this ledger holds of every origin, for placing a bundle's logs: the peers' records and
 /// mirrored leaves, and this ledger's own log (a relayed log may be this node's own).
-public struct HeldLogs {
+package struct HeldLogs {
     let log: EventLog
     let peers: PeerStore
 
-    public init(log: EventLog) {
+    package init(log: EventLog) {
         self.log = log
         peers = PeerStore(log: log)
     }
@@ -42,8 +42,8 @@ public struct HeldLogs {
 }
 
 /// One log of a bundle set against what this ledger holds of its origin.
-public struct Placement: Sendable {
-    public enum Verdict: Sendable {
+package struct Placement: Sendable {
+    package enum Verdict: Sendable {
         /// Nothing held of the origin: its node key is trusted from now on.
         case first
         case same
@@ -55,19 +55,19 @@ public struct Placement: Sendable {
         case fork(ForkEvidence, held: String, branch: UInt64, why: String)
     }
 
-    public let origin: String
-    public let key: VerifierKey
-    public let note: String
-    public let checkpoint: Checkpoint
-    public let verdict: Verdict
+    package let origin: String
+    package let key: VerifierKey
+    package let note: String
+    package let checkpoint: Checkpoint
+    package let verdict: Verdict
     /// What was held of the origin before (to extend its mirror).
-    public let heldRecord: PeerRecord?
+    package let heldRecord: PeerRecord?
 
     /// One phrase for the output of an import ("grew from 120 to 200 events").
-    public var growth: String { growth(imported: true) }
+    package var growth: String { growth(imported: true) }
 
     /// The same; for a bundle only verified, what importing it would do.
-    public func growth(imported: Bool) -> String {
+    package func growth(imported: Bool) -> String {
         switch verdict {
         case .first:
             imported

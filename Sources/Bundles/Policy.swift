@@ -1,17 +1,17 @@
 import Ledger
 
 /// A cosigner's verifier key (C2SP tlog-cosignature Ed25519): `NAME+KEYID+BASE64(0x04 ‖ key)`.
-public struct CosignerKey: Sendable, Hashable {
-    public let name: String
-    public let publicKey: [UInt8]
-    public var keyID: [UInt8] { Cosigner.keyID(name: name, publicKey: publicKey) }
+package struct CosignerKey: Sendable, Hashable {
+    package let name: String
+    package let publicKey: [UInt8]
+    package var keyID: [UInt8] { Cosigner.keyID(name: name, publicKey: publicKey) }
 
-    public init(name: String, publicKey: [UInt8]) {
+    package init(name: String, publicKey: [UInt8]) {
         self.name = name
         self.publicKey = publicKey
     }
 
-    public init(parsing text: String) throws(LedgerError) {
+    package init(parsing text: String) throws(LedgerError) {
         let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let blob = [UInt8](base64: String(parts[2])), blob.count == 33, blob[0] == Cosigner.algorithm else {
             throw LedgerError(.badKey, "not a cosigner verifier key (NAME+KEYID+BASE64 of 0x04 and 32 bytes of Ed25519): \(text.prefix(80))")
@@ -26,7 +26,7 @@ public struct CosignerKey: Sendable, Hashable {
     /// The time of `signature` (a line of a note whose text is `text`) when it is a valid v1
     /// cosignature by this key; nil when it is not this key's; throws when it is this key's and
     /// does not verify.
-    public func time(of signature: SignedNote.Signature, text: String) throws(LedgerError) -> UInt64? {
+    package func time(of signature: SignedNote.Signature, text: String) throws(LedgerError) -> UInt64? {
         guard signature.name == name, signature.keyID == keyID else { return nil }
         guard signature.signature.count == 8 + 64 else { throw LedgerError(.badSignature, "the cosignature by \(name) is not 8 + 64 bytes") }
         let time = Array(signature.signature.prefix(8)).bigEndianUInt64
@@ -41,37 +41,37 @@ public struct CosignerKey: Sendable, Hashable {
 /// A C2SP tlog-policy: the logs and witnesses a node trusts, and the quorum of cosignatures a
 /// checkpoint needs. One directive a line: `log <vkey> [<url>]`, `witness <name> <vkey> [<url>]`,
 /// `group <name> all|any|<k> <member>…`, `quorum <name>|none`; `#` comments and blank lines.
-public struct TrustPolicy: Sendable {
-    public struct Log: Sendable {
-        public let key: VerifierKey
-        public let url: String?
+package struct TrustPolicy: Sendable {
+    package struct Log: Sendable {
+        package let key: VerifierKey
+        package let url: String?
     }
-    public struct Witness: Sendable {
-        public let name: String
-        public let key: CosignerKey
-        public let url: String?
+    package struct Witness: Sendable {
+        package let name: String
+        package let key: CosignerKey
+        package let url: String?
     }
-    public enum Member: Sendable, Hashable {
+    package enum Member: Sendable, Hashable {
         case witness(Int)
         case group(Int)
     }
-    public struct Group: Sendable {
-        public let name: String
-        public let threshold: Int
-        public let members: [Member]
+    package struct Group: Sendable {
+        package let name: String
+        package let threshold: Int
+        package let members: [Member]
     }
 
-    public let logs: [Log]
-    public let witnesses: [Witness]
-    public let groups: [Group]
+    package let logs: [Log]
+    package let witnesses: [Witness]
+    package let groups: [Group]
     /// The quorum; nil for `quorum none`.
-    public let quorum: Member?
+    package let quorum: Member?
 
     /// Bounds: the file, and logs, witnesses and groups each (the spec asks for at least 32).
-    public static let maximumBytes = 64 << 10
-    public static let maximumEntries = 256
+    package static let maximumBytes = 64 << 10
+    package static let maximumEntries = 256
 
-    public init(parsing bytes: [UInt8], path: String) throws(LedgerError) {
+    package init(parsing bytes: [UInt8], path: String) throws(LedgerError) {
         func bad(_ line: Int, _ why: String) -> LedgerError { LedgerError(.usage, "\(path) line \(line): \(why)") }
         guard bytes.count <= TrustPolicy.maximumBytes else {
             throw LedgerError(.usage, "\(path) is larger than \(TrustPolicy.maximumBytes) bytes, the bound for a policy")
@@ -151,18 +151,18 @@ public struct TrustPolicy: Sendable {
     }
 
     /// What the policy says of a checkpoint note.
-    public struct Verdict: Sendable {
+    package struct Verdict: Sendable {
         /// The listed log that signed it (nil: none did).
-        public let log: VerifierKey?
+        package let log: VerifierKey?
         /// The policy's names of the witnesses whose cosignatures verify, in policy order.
-        public let cosigned: [String]
+        package let cosigned: [String]
         /// Cosignatures by listed witnesses that do not verify.
-        public let bad: [String]
+        package let bad: [String]
         /// Signed by a listed log and the quorum met.
-        public let accepted: Bool
+        package let accepted: Bool
     }
 
-    public func evaluate(_ note: SignedNote) -> Verdict {
+    package func evaluate(_ note: SignedNote) -> Verdict {
         let log = logs.first { l in (try? note.verified(by: [l.key])) != nil }?.key
         var good = Set<Int>()
         var bad: [String] = []
@@ -189,21 +189,21 @@ public struct TrustPolicy: Sendable {
 /// The trust policy this node applies (`amparo policy set`), kept in the ledger (database
 /// `policy`), and the cosignatures its own checkpoints collected (database `cosignatures`:
 /// SHA-256 of the checkpoint text → the cosignature lines, one per witness).
-public struct FederationStore {
+package struct FederationStore {
     let log: EventLog
 
-    public init(log: EventLog) {
+    package init(log: EventLog) {
         self.log = log
     }
 
     /// The policy and its text, when one is set.
-    public func policy() throws -> (policy: TrustPolicy, text: String)? {
+    package func policy() throws -> (policy: TrustPolicy, text: String)? {
         guard let bytes = try log.read({ try $0.get(.policy, Array("policy".utf8)) }) else { return nil }
         return (try TrustPolicy(parsing: bytes, path: "the stored policy"), String(decoding: bytes, as: UTF8.self))
     }
 
     /// Sets the policy (checked first: a policy that does not parse is refused, nothing stored).
-    public func setPolicy(_ bytes: [UInt8], path: String) throws -> TrustPolicy {
+    package func setPolicy(_ bytes: [UInt8], path: String) throws -> TrustPolicy {
         let policy = try TrustPolicy(parsing: bytes, path: path)
         try log.write { try $0.put(.policy, Array("policy".utf8), bytes) }
         return policy
@@ -217,7 +217,7 @@ public struct FederationStore {
 
     /// Keeps `line`, a cosignature of the checkpoint `text` (one per cosigner name: a newer one
     /// replaces it).
-    public func addCosignature(_ line: String, name: String, text: String) throws {
+    package func addCosignature(_ line: String, name: String, text: String) throws {
         try log.write { txn in
             let held = try txn.get(.cosignatures, FederationStore.key(text)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             let others = held.split(separator: "\n").filter { !$0.hasPrefix("— \(name) ") }.map { $0 + "\n" }.joined()
@@ -227,19 +227,19 @@ public struct FederationStore {
 
     /// How far `amparo sync` imported `origin`'s entries (the entries before that index are held),
     /// when a sync of it stopped part way; nil when none did (`sync`: origin → 8-byte index).
-    public func syncedThrough(_ origin: String) throws -> UInt64? {
+    package func syncedThrough(_ origin: String) throws -> UInt64? {
         guard let bytes = try log.read({ try $0.get(.sync, Array(origin.utf8)) }), bytes.count == 8
         else { return nil }
         return bytes.bigEndianUInt64
     }
 
     /// Records how far a sync of `origin` imported.
-    public func setSyncedThrough(_ origin: String, _ index: UInt64) throws {
+    package func setSyncedThrough(_ origin: String, _ index: UInt64) throws {
         try log.write { try $0.put(.sync, Array(origin.utf8), [UInt8](bigEndian: index)) }
     }
 
     /// `note` with the cosignatures kept for its checkpoint appended.
-    public func cosigned(_ note: SignedNote) throws -> String {
+    package func cosigned(_ note: SignedNote) throws -> String {
         guard let lines = try log.read({ try $0.get(.cosignatures, FederationStore.key(note.text)) }) else { return note.serialized }
         return note.serialized + String(decoding: lines, as: UTF8.self)
     }

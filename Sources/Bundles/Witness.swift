@@ -4,32 +4,32 @@ import Ledger
 /// A cosigner's key (C2SP tlog-cosignature, Ed25519, `cosignature/v1`): a key of its own, never a
 /// node key. Its verifier key has type byte 0x04 and its key id is
 /// SHA-256(name ‖ "\n" ‖ 0x04 ‖ public key)[:4].
-public struct Cosigner: Sendable {
-    public static let algorithm: UInt8 = 0x04
-    public let key: SigningKey
-    public var name: String { key.name }
-    public var publicKey: [UInt8] { key.verifierKey.publicKey }
+package struct Cosigner: Sendable {
+    package static let algorithm: UInt8 = 0x04
+    package let key: SigningKey
+    package var name: String { key.name }
+    package var publicKey: [UInt8] { key.verifierKey.publicKey }
 
-    public init(key: SigningKey) {
+    package init(key: SigningKey) {
         self.key = key
     }
 
-    public static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
+    package static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
         var digest = SHA256Context()
         digest.update(Array(name.utf8) + [0x0A, algorithm] + publicKey)
         return Array(digest.finish().prefix(4))
     }
 
-    public var keyID: [UInt8] { Cosigner.keyID(name: name, publicKey: publicKey) }
+    package var keyID: [UInt8] { Cosigner.keyID(name: name, publicKey: publicKey) }
 
     /// The verifier key `NAME+KEYID+BASE64(0x04 ‖ public key)`.
-    public var verifierKey: String { "\(name)+\(keyID.hex)+\(([Cosigner.algorithm] + publicKey).base64)" }
+    package var verifierKey: String { "\(name)+\(keyID.hex)+\(([Cosigner.algorithm] + publicKey).base64)" }
 
     /// The message a v1 cosignature signs: `cosignature/v1`, `time T`, then the checkpoint's text.
-    public static func message(text: String, time: UInt64) -> [UInt8] { Array("cosignature/v1\ntime \(time)\n".utf8) + Array(text.utf8) }
+    package static func message(text: String, time: UInt64) -> [UInt8] { Array("cosignature/v1\ntime \(time)\n".utf8) + Array(text.utf8) }
 
     /// The signature line `— NAME base64(key id ‖ time (8 bytes, big-endian) ‖ Ed25519 signature)`.
-    public func cosign(text: String, time: UInt64) -> String {
+    package func cosign(text: String, time: UInt64) -> String {
         "— \(name) \((keyID + [UInt8](bigEndian: time) + key.sign(Cosigner.message(text: text, time: time))).base64)\n"
     }
 }
@@ -52,22 +52,22 @@ private enum WitnessOutcome {
 /// (origin ‖ 0x00 ‖ SHA-256 of the note → what was refused and why): every checkpoint that
 /// contradicted what was cosigned is kept; one of the same size with another root is fork
 /// evidence (`peer-forks`, docs/federation.md).
-public struct Witness: Sendable {
-    public let log: EventLog
-    public let cosigner: Cosigner
+package struct Witness: Sendable {
+    package let log: EventLog
+    package let cosigner: Cosigner
 
     /// Bound on a request body: 63 proof lines and a note with a few signatures fit many times.
-    public static let maximumBody = 64 << 10
+    package static let maximumBody = 64 << 10
     /// Proof lines at most (the spec's bound).
-    public static let maximumProof = 63
+    package static let maximumProof = 63
 
-    public init(log: EventLog, cosigner: Cosigner) {
+    package init(log: EventLog, cosigner: Cosigner) {
         self.log = log
         self.cosigner = cosigner
     }
 
     /// What `add-checkpoint` answers (C2SP tlog-witness).
-    public enum Answer: Sendable, Equatable {
+    package enum Answer: Sendable, Equatable {
         /// 200: the cosignature line(s).
         case cosigned(String)
         /// 400: a malformed request, or an old size larger than the checkpoint's.
@@ -82,7 +82,7 @@ public struct Witness: Sendable {
         /// 422: the consistency proof does not verify.
         case unprocessable(String)
 
-        public var status: Int {
+        package var status: Int {
             switch self {
             case .cosigned: 200
             case .badRequest: 400
@@ -101,13 +101,13 @@ public struct Witness: Sendable {
     }
 
     /// The latest checkpoint cosigned for `origin`, if any.
-    public func latest(_ origin: String) throws -> Checkpoint? {
+    package func latest(_ origin: String) throws -> Checkpoint? {
         guard let note = try log.read({ try $0.get(.witness, Array(origin.utf8)) }) else { return nil }
         return try Checkpoint(text: try SignedNote(parsing: String(decoding: note, as: UTF8.self)).text)
     }
 
     /// How many checkpoints of `origin` that contradicted what was cosigned are kept.
-    public func conflicts(_ origin: String) throws -> Int {
+    package func conflicts(_ origin: String) throws -> Int {
         let prefix = Array(origin.utf8) + [0]
         var n = 0
         try log.read { txn in
@@ -121,7 +121,7 @@ public struct Witness: Sendable {
     }
 
     /// Handles one `add-checkpoint` request body, at `time` (POSIX seconds).
-    public func addCheckpoint(_ body: [UInt8], time: UInt64) throws -> Answer {
+    package func addCheckpoint(_ body: [UInt8], time: UInt64) throws -> Answer {
         guard body.count <= Witness.maximumBody else { return .badRequest("the request is larger than \(Witness.maximumBody) bytes") }
         guard let text = String(validating: body, as: UTF8.self) else { return .badRequest("the request is not UTF-8") }
         // `old N`, up to 63 base64 hashes, an empty line, the signed checkpoint.
@@ -201,14 +201,14 @@ public struct Witness: Sendable {
     }
 
     /// The key file beside the ledger: `witness.key` (PKCS#8 PEM, mode 0600).
-    public static func keyPath(_ log: EventLog) -> String { log.path + "/witness.key" }
+    package static func keyPath(_ log: EventLog) -> String { log.path + "/witness.key" }
 
     /// The witness's name: the ledger's name followed by `/witness`.
-    public static func name(_ log: EventLog) -> String { log.name + "/witness" }
+    package static func name(_ log: EventLog) -> String { log.name + "/witness" }
 
     /// This node's cosigner, from `witness.key`; with `create`, made (mode 0600) when missing.
     /// Returns whether it was created.
-    public static func cosigner(for log: EventLog, create: Bool) throws -> (Cosigner, created: Bool) {
+    package static func cosigner(for log: EventLog, create: Bool) throws -> (Cosigner, created: Bool) {
         let path = keyPath(log)
         if !FileManager.default.fileExists(atPath: path) {
             guard create else {

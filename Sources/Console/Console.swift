@@ -13,33 +13,33 @@ import ServiceLifecycle
 import Synchronization
 
 /// How `amparo serve` runs: where it listens, who may look, what it publishes.
-public struct ConsoleConfiguration: Sendable {
-    public var host = "127.0.0.1"
-    public var port = 8080
+package struct ConsoleConfiguration: Sendable {
+    package var host = "127.0.0.1"
+    package var port = 8080
     /// The bearer token every request must carry (`--token-file`); nil on loopback without one.
-    public var token: [UInt8]?
+    package var token: [UInt8]?
     /// `/checkpoint` and `/tile/…` without the token (`--public-log`).
-    public var publicLog = false
+    package var publicLog = false
     /// Published counts below this are suppressed in the meeting reports (`--min-cell`).
-    public var minCell = 5
+    package var minCell = 5
     /// Cases per page of the case list.
-    public var pageSize = 50
+    package var pageSize = 50
     /// How often the background verify looks for a log that grew.
-    public var verifyEvery: Duration = .seconds(30)
+    package var verifyEvery: Duration = .seconds(30)
     /// The language when neither the switch nor the browser names one.
-    public var defaultLanguage: Language = .en
+    package var defaultLanguage: Language = .en
     /// With a cosigner, the node answers C2SP tlog-witness `POST /add-checkpoint` for the logs it
     /// knows (`--witness`), cosigning with its own witness key.
-    public var cosigner: Cosigner?
+    package var cosigner: Cosigner?
     /// With an interval, the node syncs from the peers of its trust policy in the background
     /// (`--sync-every`), each round through `screen()`, the import's personal-data screen.
-    public var syncEvery: Duration?
-    public var syncScreen: @Sendable () -> ImportScreen = { { _ in } }
+    package var syncEvery: Duration?
+    package var syncScreen: @Sendable () -> ImportScreen = { { _ in } }
 
-    public init() {}
+    package init() {}
 
     /// Loopback: 127.0.0.0/8, ::1, localhost.
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         if host == "localhost" || host == "::1" || host == "[::1]" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { return false }
@@ -48,34 +48,34 @@ public struct ConsoleConfiguration: Sendable {
 }
 
 /// The last run of the background verify: what the dashboard shows and the case filter uses.
-public struct VerifyRun: Sendable {
-    public let events: UInt64
-    public let finished: Date
-    public let breaches: [Breach]
+package struct VerifyRun: Sendable {
+    package let events: UInt64
+    package let finished: Date
+    package let breaches: [Breach]
     /// The ids of the cases with at least one finding.
-    public let casesWithFindings: Set<String>
+    package let casesWithFindings: Set<String>
     /// References to acts this node does not hold yet (not findings).
-    public var pending: [PendingReference] = []
+    package var pending: [PendingReference] = []
 }
 
 /// The Secretariat's read-only console over one ledger: it never holds a signing key and never
 /// appends; it brings the projections up to date as the CLI does and reads one snapshot per request.
-public final class Console: Sendable {
-    public let log: EventLog
-    public let configuration: ConsoleConfiguration
+package final class Console: Sendable {
+    package let log: EventLog
+    package let configuration: ConsoleConfiguration
     let verifyState = Mutex<(last: VerifyRun?, running: Bool, error: String?)>((nil, false, nil))
 
-    public init(log: EventLog, configuration: ConsoleConfiguration) {
+    package init(log: EventLog, configuration: ConsoleConfiguration) {
         self.log = log
         self.configuration = configuration
     }
 
     /// The last verify run, if one finished.
-    public var lastVerify: VerifyRun? { verifyState.withLock { $0.last } }
+    package var lastVerify: VerifyRun? { verifyState.withLock { $0.last } }
 
     /// Runs `amparo verify`'s checks over the log as it is now, unless the last run already covered
     /// this size; keeps the result for the dashboard.
-    public func verifyIfGrown() {
+    package func verifyIfGrown() {
         let start = verifyState.withLock { state -> Bool in
             if state.running { return false }
             state.running = true
@@ -114,7 +114,7 @@ public final class Console: Sendable {
 
     /// The application: routes, access control, security headers; with the background verify.
     /// `onRunning` hears the port once the server listens (the one chosen when asked for port 0).
-    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    package func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "amparo"),
@@ -130,7 +130,7 @@ public final class Console: Sendable {
         return app
     }
 
-    public func router() -> Router<BasicRequestContext> {
+    package func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: Guard(console: self))
         Routes(console: self).register(on: router)

@@ -10,20 +10,20 @@ import NIOHTTP1
 /// (c2sp.org/tlog-witness), and every cosignature that verifies with that witness's key is kept
 /// beside the checkpoint (`FederationStore`), so that `amparo checkpoint`, `/checkpoint` and the
 /// bundles this node exports carry it.
-public enum Cosigning {
+package enum Cosigning {
     /// What one witness answered.
-    public struct Outcome: Sendable {
-        public let witness: String
-        public let cosigned: Bool
-        public let detail: String
+    package struct Outcome: Sendable {
+        package let witness: String
+        package let cosigned: Bool
+        package let detail: String
     }
 
     /// The most a witness's answer may hold.
-    public static let maximumAnswer = 64 << 10
+    package static let maximumAnswer = 64 << 10
 
     /// Submits the latest checkpoint of `log` to each witness of `policy` that has a URL, one
     /// after the other; never throws for one witness's failure (it is that witness's outcome).
-    public static func collect(log: EventLog, policy: TrustPolicy, timeout: Int64 = 10) async throws -> (note: SignedNote, outcomes: [Outcome]) {
+    package static func collect(log: EventLog, policy: TrustPolicy, timeout: Int64 = 10) async throws -> (note: SignedNote, outcomes: [Outcome]) {
         let note = try log.checkpoint()
         let checkpoint = try Checkpoint(text: note.text)
         let store = FederationStore(log: log)
@@ -50,7 +50,7 @@ public enum Cosigning {
     /// consistency proof from the mirror this node holds of the peer: the witnesses see what this
     /// node was shown, so that a peer showing another history elsewhere meets a witness that refuses
     /// it (and keeps it as evidence). The cosignatures are the peer's to collect; none is kept here.
-    public static func witnessPeer(
+    package static func witnessPeer(
         log: EventLog, policy: TrustPolicy, peer: VerifierKey, url: String, note: SignedNote, timeout: Int64 = 10
     ) async -> [Outcome] {
         guard let checkpoint = try? Checkpoint(text: note.text) else { return [] }

@@ -12,35 +12,35 @@ import NIOHTTP1
 /// bundle this node writes for itself and signs with its own node key. One transaction a chunk of
 /// entries, then how far it got (`FederationStore.syncedThrough`): a sync killed part way loses
 /// and doubles nothing, and the next run resumes from the last chunk imported.
-public enum Sync {
+package enum Sync {
     /// What syncing one peer did.
-    public struct Outcome: Sendable {
-        public let peer: String
-        public let ok: Bool
+    package struct Outcome: Sendable {
+        package let peer: String
+        package let ok: Bool
         /// FORK: the peer's log does not agree with the tree held of it (evidence kept).
-        public let fork: Bool
-        public let detail: String
+        package let fork: Bool
+        package let detail: String
         /// The peer's checkpoint this node accepted and now holds (submitted to the witnesses).
         var note: SignedNote? = nil
         /// What the policy's witnesses answered when the peer's checkpoint was submitted to them.
-        public var witnesses: [Cosigning.Outcome] = []
+        package var witnesses: [Cosigning.Outcome] = []
 
         /// The line `amparo sync` prints for a peer it synced: what was imported, and the witnesses
         /// that cosigned the peer's checkpoint this node submitted.
-        public var summary: String {
+        package var summary: String {
             let cosigned = witnesses.filter(\.cosigned).map(\.witness)
             return "\(peer): \(detail)" + (cosigned.isEmpty ? "" : "; witnessed by \(cosigned.joined(separator: ", "))")
         }
     }
 
     /// Bounds on what a peer serves: a checkpoint or evidence answer, one tile.
-    public static let maximumAnswer = 16 << 20
+    package static let maximumAnswer = 16 << 20
 
     /// Syncs every peer of `policy` with a URL, one after the other; one peer's failure is its own
     /// outcome. `chunk`: the events a transaction imports at most (default ``chunkEvents(_:)``).
     /// `screen` is bundle import's; `progress` hears ("syncing PEER", entries done, entries to do)
     /// after each chunk imported.
-    public static func pull(
+    package static func pull(
         log: EventLog, policy: TrustPolicy, work: String, timeout: Int64 = 30, screen: @escaping ImportScreen = { _ in },
         progress: ((String, UInt64, UInt64) -> Void)? = nil, chunk: Int? = nil
     ) async -> [Outcome] {
@@ -170,10 +170,10 @@ public enum Sync {
     /// A chunk: at most this many events, or `chunkBytes` of them, are imported at once: 16,384,
     /// or a 64th of the peer's log when that is more (each chunk's bundle carries the peer's whole
     /// tree, 32 bytes an event, so a log of 2^24 events is imported in 64 chunks or more).
-    public static func chunkEvents(_ size: UInt64) -> Int { max(16384, Int(size / 64)) }
-    public static let chunkBytes = 32 << 20
+    package static func chunkEvents(_ size: UInt64) -> Int { max(16384, Int(size / 64)) }
+    package static let chunkBytes = 32 << 20
     /// The bounds of `--chunk`.
-    public static let chunkRange = 256...(1 << 20)
+    package static let chunkRange = 256...(1 << 20)
 
     /// Reads a peer's entry bundles and where each entry was first recorded, a chunk at a time.
     struct Fetcher: Sendable {

@@ -3,12 +3,12 @@ import Foundation
 /// The languages people read Amparo in. The RCM works in Spanish and English; every user-visible
 /// sentence of the console, the reports and the case views has a key in both catalogs
 /// (`Catalog+en.swift`, `Catalog+es.swift`), and a test fails when either lacks one.
-public enum Language: String, CaseIterable, Sendable {
+package enum Language: String, CaseIterable, Sendable {
     case en, es
 
     /// The language of a POSIX locale (`es_MX.UTF-8` → es): LC_ALL, else LC_MESSAGES, else LANG,
     /// the first one set and not empty; English when none names Spanish.
-    public static func fromEnvironment(_ environment: [String: String]) -> Language {
+    package static func fromEnvironment(_ environment: [String: String]) -> Language {
         for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let value = environment[name], !value.isEmpty {
                 return value.lowercased().hasPrefix("es") ? .es : .en
@@ -19,7 +19,7 @@ public enum Language: String, CaseIterable, Sendable {
 
     /// The first of `es` and `en` an HTTP `Accept-Language` header prefers (by q-value, then by
     /// order); nil when it names neither. At most 32 ranges are read.
-    public static func fromAcceptLanguage(_ header: String) -> Language? {
+    package static func fromAcceptLanguage(_ header: String) -> Language? {
         var best: (q: Double, order: Int, language: Language)?
         for (order, part) in header.split(separator: ",").prefix(32).enumerated() {
             let fields = part.split(separator: ";")
@@ -45,16 +45,16 @@ extension Substring {
 /// Looks sentences up in one language's catalog: `t("nav.cases")`, `t("cases.count", ["n": "3"])`.
 /// A `{name}` in the sentence is replaced by the argument of that name. A key missing from the
 /// catalog reads `⟦key⟧` (the tests look for that mark), never crashes.
-public struct Localizer: Sendable {
-    public let language: Language
+package struct Localizer: Sendable {
+    package let language: Language
     let catalog: [String: String]
 
-    public init(_ language: Language) {
+    package init(_ language: Language) {
         self.language = language
         catalog = Catalogs.table(language)
     }
 
-    public func callAsFunction(_ key: String, _ arguments: [String: String] = [:]) -> String {
+    package func callAsFunction(_ key: String, _ arguments: [String: String] = [:]) -> String {
         guard var text = catalog[key] else { return "⟦\(key)⟧" }
         for (name, value) in arguments { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
         return text
@@ -63,7 +63,7 @@ public struct Localizer: Sendable {
     /// The label of a free-text field by its payload path: `summary` → "summary" / "resumen";
     /// `fields.summary` (a correction's) → "summary (as corrected)"; the path itself for a field the
     /// catalog does not name.
-    public func field(_ path: String) -> String {
+    package func field(_ path: String) -> String {
         if path.hasPrefix("fields.") {
             return self("field.corrected", ["field": field(String(path.dropFirst("fields.".count)))])
         }
@@ -71,21 +71,21 @@ public struct Localizer: Sendable {
     }
 
     /// True when the catalog has `key`.
-    public func has(_ key: String) -> Bool { catalog[key] != nil }
+    package func has(_ key: String) -> Bool { catalog[key] != nil }
 
     /// "1 case" / "3 cases": the key's `.one` or `.other` form with `{n}` filled.
-    public func count(_ n: Int, _ key: String) -> String {
+    package func count(_ n: Int, _ key: String) -> String {
         self(key + (n == 1 ? ".one" : ".other"), ["n": String(n)])
     }
 
     /// A State's or country's name in this language (the catalog's `country.XX`), else the code.
-    public func country(_ code: String) -> String {
+    package func country(_ code: String) -> String {
         catalog["country." + code] ?? code
     }
 
     /// "14 de noviembre de 2015" / "14 November 2015" from YYYY-MM-DD; the text as given when it
     /// is not such a date.
-    public func longDate(_ ymd: String) -> String {
+    package func longDate(_ ymd: String) -> String {
         let parts = ymd.split(separator: "-")
         guard parts.count == 3, let m = Int(parts[1]), (1...12).contains(m), let d = Int(parts[2]) else { return ymd }
         let month = self("month.\(m)")
@@ -97,9 +97,9 @@ public struct Localizer: Sendable {
 }
 
 /// The catalogs: one per language, each a list of (key, sentence).
-public enum Catalogs {
+package enum Catalogs {
     /// Every key of `language`'s catalog, in catalog order (duplicates included, for the test).
-    public static func keys(_ language: Language) -> [String] { entries(language).map(\.0) }
+    package static func keys(_ language: Language) -> [String] { entries(language).map(\.0) }
 
     static func entries(_ language: Language) -> [(String, String)] {
         switch language {

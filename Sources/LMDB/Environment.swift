@@ -16,31 +16,31 @@ import Synchronization
 /// Thread safety: the environment may be shared across threads; each transaction belongs to the
 /// thread that runs its closure. The environment is opened with `MDB_NOTLS`, so a read transaction
 /// is not tied to a thread-local slot.
-public final class Environment: @unchecked Sendable {
+package final class Environment: @unchecked Sendable {
     /// How to open an environment.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// Initial map size in bytes. The map grows on `MDB_MAP_FULL`, so this is only a start.
-        public var initialMapSize: Int = 64 << 20
+        package var initialMapSize: Int = 64 << 20
         /// Upper bound for automatic growth; `MDB_MAP_FULL` past it is reported to the caller.
-        public var maximumMapSize: Int = 1 << 40
+        package var maximumMapSize: Int = 1 << 40
         /// How many named databases the environment may hold.
-        public var maxDatabases: UInt32 = 32
+        package var maxDatabases: UInt32 = 32
         /// Create the directory and files when missing.
-        public var create: Bool = false
+        package var create: Bool = false
         /// File mode for new files.
-        public var fileMode: mode_t = 0o600
+        package var fileMode: mode_t = 0o600
         /// Open for reading only (`MDB_RDONLY`): for ledgers on read-only media or restored
         /// copies an auditor must not change. Write transactions fail with `.permissionDenied`.
-        public var readOnly: Bool = false
+        package var readOnly: Bool = false
         /// Reader slots in the lock file (LMDB's default, 126). Only the process that creates
         /// the lock file sets it; later ones use the table as it is.
-        public var maxReaders: UInt32 = 126
-        public init() {}
+        package var maxReaders: UInt32 = 126
+        package init() {}
     }
 
     let handle: OpaquePointer
     /// The canonical path this environment was opened at.
-    public let path: String
+    package let path: String
     let options: Options
     /// Guards `activeTransactions` and `resizing`; waited on while the map is being resized.
     private let condition = NSCondition()
@@ -58,7 +58,7 @@ public final class Environment: @unchecked Sendable {
     ///
     /// - Throws: ``LMDBError`` with code `.noSuchFile` when the directory (or its `data.mdb`, unless
     ///   `options.create`) is missing, `.invalidFile` when `data.mdb` is not an LMDB file.
-    public static func open(path: String, options: Options = Options()) throws -> Environment {
+    package static func open(path: String, options: Options = Options()) throws -> Environment {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         if options.create {
             do {
@@ -153,7 +153,7 @@ public final class Environment: @unchecked Sendable {
     }
 
     /// The current map size in bytes.
-    public var mapSize: Int {
+    package var mapSize: Int {
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         return info.me_mapsize
@@ -161,7 +161,7 @@ public final class Environment: @unchecked Sendable {
 
     /// Opens (and with `create`, creates) a named database. Handles stay valid for the life of the
     /// environment.
-    public func database(named name: String, create: Bool) throws -> Database {
+    package func database(named name: String, create: Bool) throws -> Database {
         let open: (borrowing Transaction) throws -> Database = { txn in
             var dbi = MDB_dbi()
             try check(mdb_dbi_open(txn.handle, name, create ? DBFlag.create : 0, &dbi), "mdb_dbi_open(\(name))")
@@ -174,7 +174,7 @@ public final class Environment: @unchecked Sendable {
     ///
     /// Values read are copied out (or lent inside the closure); nothing outlives the transaction.
     /// The first error thrown by `body` aborts the transaction and is rethrown.
-    public func read<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
+    package func read<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
         if let pin = Environment.pinned, pin.environment == ObjectIdentifier(self) {
             return try body(Transaction(handle: pin.handle, readOnly: true))
         }
@@ -191,7 +191,7 @@ public final class Environment: @unchecked Sendable {
     /// Runs `body` with one read transaction held: every ``read(_:)`` of this environment made
     /// inside it, by the same task, reads that one snapshot, so several reads (a web page's) agree
     /// with each other whatever is committed meanwhile. `body` must not write.
-    public func snapshot<R>(_ body: () throws -> R) throws -> R {
+    package func snapshot<R>(_ body: () throws -> R) throws -> R {
         if let pin = Environment.pinned, pin.environment == ObjectIdentifier(self) { return try body() }
         return try run(readOnly: true) { txn in
             try Environment.$pinned.withValue(Pin(environment: ObjectIdentifier(self), handle: txn.handle)) { try body() }
@@ -202,7 +202,7 @@ public final class Environment: @unchecked Sendable {
     ///
     /// When the map is full, the transaction is aborted, the map grows and `body` runs again from
     /// the start, so `body` must not have effects outside the transaction.
-    public func write<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
+    package func write<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
         // The result is not `sending`: it is kept outside the lock's closure.
         var result: R?
         try writerLock.withLock { _ in
@@ -301,7 +301,7 @@ public final class Environment: @unchecked Sendable {
     /// Grows the map, when needed, so that about `bytes` more can be written before it is full: a
     /// write known to be large (a bundle import in one transaction) then runs once instead of once
     /// per doubling. Bounded by the maximum map size; the map still grows on `MDB_MAP_FULL`.
-    public func reserve(bytes: Int) throws {
+    package func reserve(bytes: Int) throws {
         try writerLock.withLock { _ in
             condition.lock()
             defer { condition.unlock() }

@@ -8,40 +8,40 @@ import CLMDB
 /// can act on.
 ///
 /// Equality compares the code only, so tests can write `#expect(throws: LMDBError.mapFull)`.
-public struct LMDBError: Error, Hashable, CustomStringConvertible, Sendable {
+package struct LMDBError: Error, Hashable, CustomStringConvertible, Sendable {
     /// What went wrong, as a stable value. New codes may be added without breaking callers.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Wrapped: Hashable, Sendable {
             case notFound, keyExists, mapFull, mapResized, invalidFile, versionMismatch
             case panic, corrupted, databasesFull, readersFull, diskFull, permissionDenied
             case noSuchFile, other
         }
         let wrapped: Wrapped
-        public static let notFound = Code(wrapped: .notFound)
-        public static let keyExists = Code(wrapped: .keyExists)
-        public static let mapFull = Code(wrapped: .mapFull)
-        public static let mapResized = Code(wrapped: .mapResized)
-        public static let invalidFile = Code(wrapped: .invalidFile)
-        public static let versionMismatch = Code(wrapped: .versionMismatch)
-        public static let panic = Code(wrapped: .panic)
-        public static let corrupted = Code(wrapped: .corrupted)
-        public static let databasesFull = Code(wrapped: .databasesFull)
-        public static let readersFull = Code(wrapped: .readersFull)
+        package static let notFound = Code(wrapped: .notFound)
+        package static let keyExists = Code(wrapped: .keyExists)
+        package static let mapFull = Code(wrapped: .mapFull)
+        package static let mapResized = Code(wrapped: .mapResized)
+        package static let invalidFile = Code(wrapped: .invalidFile)
+        package static let versionMismatch = Code(wrapped: .versionMismatch)
+        package static let panic = Code(wrapped: .panic)
+        package static let corrupted = Code(wrapped: .corrupted)
+        package static let databasesFull = Code(wrapped: .databasesFull)
+        package static let readersFull = Code(wrapped: .readersFull)
         /// The file system is full, a file size limit was reached, or a write came up short
         /// (`ENOSPC`, `EDQUOT`, `EFBIG`, `EIO`).
-        public static let diskFull = Code(wrapped: .diskFull)
-        public static let permissionDenied = Code(wrapped: .permissionDenied)
-        public static let noSuchFile = Code(wrapped: .noSuchFile)
-        public static let other = Code(wrapped: .other)
-        public var description: String { "\(wrapped)" }
+        package static let diskFull = Code(wrapped: .diskFull)
+        package static let permissionDenied = Code(wrapped: .permissionDenied)
+        package static let noSuchFile = Code(wrapped: .noSuchFile)
+        package static let other = Code(wrapped: .other)
+        package var description: String { "\(wrapped)" }
     }
 
-    public let code: Code
+    package let code: Code
     /// The raw return code (an LMDB `MDB_*` value or an `errno`).
-    public let returnCode: Int32
+    package let returnCode: Int32
     /// What the wrapper was doing, e.g. `mdb_put(events)`.
-    public let operation: String
-    public let message: String
+    package let operation: String
+    package let message: String
 
     init(returnCode rc: Int32, operation: String) {
         self.returnCode = rc
@@ -73,14 +73,14 @@ public struct LMDBError: Error, Hashable, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    public var description: String { "\(operation): \(message)" }
+    package var description: String { "\(operation): \(message)" }
 
-    public static func == (lhs: LMDBError, rhs: LMDBError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+    package static func == (lhs: LMDBError, rhs: LMDBError) -> Bool { lhs.code == rhs.code }
+    package func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
-    public static let notFound = LMDBError(code: .notFound, operation: "", message: "not found")
-    public static let mapFull = LMDBError(code: .mapFull, operation: "", message: "map full")
-    public static let diskFull = LMDBError(code: .diskFull, operation: "", message: "disk full")
+    package static let notFound = LMDBError(code: .notFound, operation: "", message: "not found")
+    package static let mapFull = LMDBError(code: .mapFull, operation: "", message: "map full")
+    package static let diskFull = LMDBError(code: .diskFull, operation: "", message: "disk full")
 }
 
 /// Turns every LMDB return code into a throw. No return code is ignored.

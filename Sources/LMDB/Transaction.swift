@@ -4,10 +4,10 @@ import CLMDB
 ///
 /// It cannot be copied or kept: the environment commits or aborts it when the closure ends.
 /// Everything it returns is copied out of the memory map.
-public struct Transaction: ~Copyable {
+package struct Transaction: ~Copyable {
     let handle: OpaquePointer
     /// True inside ``Environment/read(_:)``.
-    public let isReadOnly: Bool
+    package let isReadOnly: Bool
 
     init(handle: OpaquePointer, readOnly: Bool) {
         self.handle = handle
@@ -24,20 +24,20 @@ public struct Transaction: ~Copyable {
 
     /// Opens (with `create`, in a write transaction, creates) the named database inside this
     /// transaction: created so, it exists only if the transaction commits.
-    public func database(named name: String, create: Bool) throws -> Database {
+    package func database(named name: String, create: Bool) throws -> Database {
         var dbi = MDB_dbi()
         try check(mdb_dbi_open(handle, name, create ? DBFlag.create : 0, &dbi), "mdb_dbi_open(\(name))")
         return Database(dbi: dbi, name: name)
     }
 
     /// The value under `key`, copied, or nil.
-    public func get(_ db: Database, key: [UInt8]) throws -> [UInt8]? {
+    package func get(_ db: Database, key: [UInt8]) throws -> [UInt8]? {
         try withValue(db, key: key) { Array($0) }
     }
 
     /// Lends the value under `key` to `body` without copying; nil when the key is absent.
     /// - Complexity: O(log n) in the database's size.
-    public func withValue<R>(
+    package func withValue<R>(
         _ db: Database, key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R? {
         try key.withUnsafeBytes { kb -> R? in
@@ -54,7 +54,7 @@ public struct Transaction: ~Copyable {
     /// Stores `value` under `key`.
     /// - Throws: `.keyExists` with `.noOverwrite` (or `.append` out of order); `.mapFull` (the
     ///   environment grows and retries the whole write closure).
-    public func put(_ db: Database, key: [UInt8], value: [UInt8], flags: PutFlags = []) throws {
+    package func put(_ db: Database, key: [UInt8], value: [UInt8], flags: PutFlags = []) throws {
         let rc = key.withUnsafeBytes { kb in
             value.withUnsafeBytes { vb in
                 // mdb_put copies both; it never writes through these pointers.
@@ -68,7 +68,7 @@ public struct Transaction: ~Copyable {
 
     /// Deletes `key`; returns false when it was absent.
     @discardableResult
-    public func delete(_ db: Database, key: [UInt8]) throws -> Bool {
+    package func delete(_ db: Database, key: [UInt8]) throws -> Bool {
         var k = key
         let rc = k.withUnsafeMutableBytes { kb in
             var mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
@@ -80,12 +80,12 @@ public struct Transaction: ~Copyable {
     }
 
     /// Removes every entry of `db` (the database itself stays).
-    public func clear(_ db: Database) throws {
+    package func clear(_ db: Database) throws {
         try check(mdb_drop(handle, db.dbi, 0), "mdb_drop(\(db.name))")
     }
 
     /// Number of entries in `db`.
-    public func count(_ db: Database) throws -> Int {
+    package func count(_ db: Database) throws -> Int {
         var stat = MDB_stat()
         try check(mdb_stat(handle, db.dbi, &stat), "mdb_stat(\(db.name))")
         return stat.ms_entries
@@ -93,7 +93,7 @@ public struct Transaction: ~Copyable {
 
     /// Calls `body` with each entry of `db` in key order, from the first key >= `start` (the
     /// first entry when nil); `body` returns false to stop. One cursor, inside this transaction.
-    public func forEach(_ db: Database, from start: [UInt8]? = nil, _ body: (Entry) throws -> Bool) throws {
+    package func forEach(_ db: Database, from start: [UInt8]? = nil, _ body: (Entry) throws -> Bool) throws {
         try withCursor(db) { cursor in
             var entry = try start.map { try cursor.seek(atLeast: $0) } ?? cursor.first()
             while let e = entry, try body(e) { entry = try cursor.next() }
@@ -101,7 +101,7 @@ public struct Transaction: ~Copyable {
     }
 
     /// Lends a cursor over `db` to `body`; it is closed when `body` returns.
-    public func withCursor<R>(_ db: Database, _ body: (borrowing Cursor) throws -> R) throws -> R {
+    package func withCursor<R>(_ db: Database, _ body: (borrowing Cursor) throws -> R) throws -> R {
         var cursor: OpaquePointer?
         try check(mdb_cursor_open(handle, db.dbi, &cursor), "mdb_cursor_open(\(db.name))")
         let c = Cursor(handle: cursor!, name: db.name)
@@ -113,7 +113,7 @@ public struct Transaction: ~Copyable {
 
 /// A cursor, lent inside ``Transaction/withCursor(_:_:)-(…)``. Each move returns the entry it
 /// lands on, copied, or nil past the end.
-public struct Cursor: ~Copyable {
+package struct Cursor: ~Copyable {
     let handle: OpaquePointer
     let name: String
 
@@ -134,12 +134,12 @@ public struct Cursor: ~Copyable {
     }
 
     /// The first entry.
-    public func first() throws -> Entry? { try move(CursorOp.first) }
+    package func first() throws -> Entry? { try move(CursorOp.first) }
     /// The last entry.
-    public func last() throws -> Entry? { try move(CursorOp.last) }
+    package func last() throws -> Entry? { try move(CursorOp.last) }
     /// The entry after the current one.
-    public func next() throws -> Entry? { try move(CursorOp.next) }
+    package func next() throws -> Entry? { try move(CursorOp.next) }
     /// The first entry whose key is >= `key`.
     /// - Complexity: O(log n).
-    public func seek(atLeast key: [UInt8]) throws -> Entry? { try move(CursorOp.setRange, key: key) }
+    package func seek(atLeast key: [UInt8]) throws -> Entry? { try move(CursorOp.setRange, key: key) }
 }

@@ -5,58 +5,58 @@ import Ledger
 ///
 /// One JSON encoding: ``json`` writes it (stored as RFC 8785 bytes in the projection) and
 /// ``init(json:)`` reads it back; a test checks the round trip over every case of the scenario.
-public struct CaseSummary: Equatable, Sendable {
-    public var caseID: String
-    public var requesting: String
-    public var assisting: String?
-    public var locationCountry: String?
-    public var locationCity: String?
-    public var category: String?
-    public var status: String
-    public var outcome: String?
-    public var summary: String?
+package struct CaseSummary: Equatable, Sendable {
+    package var caseID: String
+    package var requesting: String
+    package var assisting: String?
+    package var locationCountry: String?
+    package var locationCity: String?
+    package var category: String?
+    package var status: String
+    package var outcome: String?
+    package var summary: String?
     /// Dates, YYYY-MM-DD.
-    public var filed: String?
-    public var scopeAgreed: String?
-    public var concluded: String?
-    public var withdrawn: String?
+    package var filed: String?
+    package var scopeAgreed: String?
+    package var concluded: String?
+    package var withdrawn: String?
     /// The date of its latest act: as of that date or later, this summary is the case as it stood.
-    public var lastActed: String?
-    public var actions: Int
-    public var costs: [Money]
-    public var claims: [Claim]
-    public var presentations: [Presentation]
-    public var sex: String?
-    public var ageGroup: String?
-    public var protectionRequired: String?
+    package var lastActed: String?
+    package var actions: Int
+    package var costs: [Money]
+    package var claims: [Claim]
+    package var presentations: [Presentation]
+    package var sex: String?
+    package var ageGroup: String?
+    package var protectionRequired: String?
 
-    public struct Money: Equatable, Sendable {
-        public var payer: String
+    package struct Money: Equatable, Sendable {
+        package var payer: String
         /// Integer minor units (cents): `"350.00"` is 35000.
-        public var amount: Int
-        public var currency: String
+        package var amount: Int
+        package var currency: String
     }
 
-    public struct Claim: Equatable, Sendable {
-        public var claimant: String
-        public var from: String
-        public var amount: Int
-        public var currency: String
-        public var claimed: String
-        public var settled: String?
+    package struct Claim: Equatable, Sendable {
+        package var claimant: String
+        package var from: String
+        package var amount: Int
+        package var currency: String
+        package var claimed: String
+        package var settled: String?
     }
 
-    public struct Presentation: Equatable, Sendable {
-        public var meeting: String
-        public var nature: String
-        public var required: String
-        public var provided: String
-        public var providedBy: String
-        public var lessons: String
+    package struct Presentation: Equatable, Sendable {
+        package var meeting: String
+        package var nature: String
+        package var required: String
+        package var provided: String
+        package var providedBy: String
+        package var lessons: String
     }
 
     /// The summary of a folded case.
-    public init(_ s: CaseState) {
+    package init(_ s: CaseState) {
         caseID = s.id
         requesting = s.requesting
         assisting = s.assisting
@@ -99,7 +99,7 @@ public struct CaseSummary: Equatable, Sendable {
 
     // MARK: Fast path over canonical JSON
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func o(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         var m: [String: JSONValue] = [
             "case": .string(caseID), "requesting": .string(requesting), "status": .string(status),
@@ -132,7 +132,7 @@ public struct CaseSummary: Equatable, Sendable {
     }
 
     /// Reads a stored summary back; every field ``json`` writes must be there (null where absent).
-    public init(json v: JSONValue) throws {
+    package init(json v: JSONValue) throws {
         let o = try StoredObject(v, "case summary")
         caseID = try o.string("case")
         requesting = try o.string("requesting")

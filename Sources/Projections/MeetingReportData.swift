@@ -3,38 +3,38 @@ import Ledger
 
 /// Everything a meeting report says, read from the projections (and, for the breaches of the
 /// period's cases, the Agreement's fold over those cases only).
-public struct MeetingReportData: Sendable {
-    public let meeting: MeetingView
+package struct MeetingReportData: Sendable {
+    package let meeting: MeetingView
     /// The previous meeting held before this one, if any.
-    public let previous: MeetingView?
+    package let previous: MeetingView?
     /// Cases presented at this meeting, with the presentation made there.
-    public let presented: [(summary: CaseSummary, presentation: CaseSummary.Presentation)]
+    package let presented: [(summary: CaseSummary, presentation: CaseSummary.Presentation)]
     /// Cases filed since the previous meeting, up to this one.
-    public let periodCases: [CaseSummary]
+    package let periodCases: [CaseSummary]
     /// Every case filed up to this meeting.
-    public let casesToDate: [CaseSummary]
+    package let casesToDate: [CaseSummary]
     /// Cases that were due at this meeting or an earlier one and were not presented there.
-    public let overdue: [(summary: CaseSummary, due: MeetingView)]
+    package let overdue: [(summary: CaseSummary, due: MeetingView)]
     /// Agreement breaches found for the cases of the period (filed in it, or presented at or overdue for this meeting),
     /// committed by acts that happened by the report's date.
-    public let breaches: [Breach]
-    public let events: UInt64
+    package let breaches: [Breach]
+    package let events: UInt64
     /// The date every count is as of: the meeting's date once it is held; for a meeting not yet
     /// held, `today` (the report is then an agenda).
-    public let asOf: String
+    package let asOf: String
     /// For a meeting not yet held: the concluded cases not yet presented that are due there (no
     /// meeting not yet held comes before it after their conclusion), with the held meeting at which
     /// each was already due, if any (overdue).
-    public let due: [(summary: CaseSummary, overdueSince: MeetingView?)]
+    package let due: [(summary: CaseSummary, overdueSince: MeetingView?)]
     /// The words this node holds for the free text of the presented cases, by commitment; a
     /// commitment absent here is erased (the report says so and publishes nothing of it).
-    public let words: [String: String]
+    package let words: [String: String]
 
     /// Every count is as of the meeting's date (a case concluded after it counts as open); a
     /// meeting not yet held is reported as of `today`, as an agenda (``due``).
     ///
     /// - Throws: `.notFound` when the ledger has no such meeting.
-    public static func make(store: ProjectionStore, meetingID: String, today: String = Timestamp.now().date) throws -> MeetingReportData {
+    package static func make(store: ProjectionStore, meetingID: String, today: String = Timestamp.now().date) throws -> MeetingReportData {
         let meetings = try store.meetings()
         guard let meeting = meetings.first(where: { $0.id == meetingID }) else {
             let known = meetings.map(\.id).joined(separator: ", ")

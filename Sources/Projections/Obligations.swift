@@ -1,11 +1,11 @@
 import Agreement
 
 /// The obligations the dashboard counts, from the case projection and the meetings: no fold.
-public struct Obligations {
+package struct Obligations {
     /// Each obligation's catalog key and the cases it concerns.
-    public let groups: [(String, [String])]
+    package let groups: [(String, [String])]
 
-    public init(summaries: [CaseSummary], meetings: [MeetingView], today: String) {
+    package init(summaries: [CaseSummary], meetings: [MeetingView], today: String) {
         let open = summaries.filter { CaseStatus(rawValue: $0.status)?.isOpen ?? false }
         let beforeRequest: Set<CaseStatus> = [.filed, .notified, .circulated, .offers, .assistingSelected]
         let noRequest = open.filter { CaseStatus(rawValue: $0.status).map(beforeRequest.contains) ?? false }.map(\.caseID)

@@ -13,20 +13,20 @@ import Ledger
 ///
 /// Catching up after an append touches only the cases the new events belong to (and the meetings,
 /// when a network event arrives): its cost depends on those cases, not on the ledger's size.
-public final class ProjectionStore: @unchecked Sendable {
-    public enum Name: String, CaseIterable, Sendable {
+package final class ProjectionStore: @unchecked Sendable {
+    package enum Name: String, CaseIterable, Sendable {
         case cases, workload, meetings
     }
 
-    public let log: EventLog
+    package let log: EventLog
 
     /// Events folded per catch-up transaction (bounds memory whatever the backlog).
-    public var chunk: UInt64 = 20_000
+    package var chunk: UInt64 = 20_000
 
     /// The projections of `log`: their tables are opened with the ledger, created by the first
     /// catch-up.
     /// - Throws: `.readOnly` on a read-only ledger whose projections were never built.
-    public init(log: EventLog) throws {
+    package init(log: EventLog) throws {
         self.log = log
         if log.isReadOnly, try log.read({ try $0.count(.projectionMeta) }) == 0 {
             throw LedgerError(
@@ -51,7 +51,7 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     /// The last sequence the active generation of `name` applied.
-    public func appliedSeq(_ name: Name) throws -> UInt64 {
+    package func appliedSeq(_ name: Name) throws -> UInt64 {
         try log.read { txn in try self.appliedSeq(txn, name, try self.activeGeneration(txn, name)) }
     }
 
@@ -60,7 +60,7 @@ public final class ProjectionStore: @unchecked Sendable {
     /// Brings every projection's active generation up to the log's current size.
     /// - Returns: how many events were applied (summed over projections).
     @discardableResult
-    public func catchUp(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+    package func catchUp(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
         let gens = try log.read { txn in
             try Name.allCases.map { ($0, try self.activeGeneration(txn, $0)) }
         }
@@ -205,9 +205,9 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     /// One key and value of a projection's table, copied out of its snapshot.
-    public struct Row: Sendable, Hashable {
-        public let key: [UInt8]
-        public let value: [UInt8]
+    package struct Row: Sendable, Hashable {
+        package let key: [UInt8]
+        package let value: [UInt8]
     }
 
     /// A case summary and its canonical bytes, encoded once for every projection that stores it.
@@ -222,7 +222,7 @@ public final class ProjectionStore: @unchecked Sendable {
     /// transaction. Readers keep seeing the old generation until the swap.
     /// - Returns: events folded.
     @discardableResult
-    public func rebuild(_ names: [Name] = Name.allCases, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+    package func rebuild(_ names: [Name] = Name.allCases, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
         let fresh = try log.read { txn in try names.map { ($0, 1 - (try self.activeGeneration(txn, $0))) } }
         try log.write { txn in
             for (name, gen) in fresh {
@@ -250,7 +250,7 @@ public final class ProjectionStore: @unchecked Sendable {
     // MARK: Reads (active generation)
 
     /// Every entry of a generation, for tests that compare generations byte for byte.
-    public func dump(_ name: Name, generation: Int? = nil) throws -> [Row] {
+    package func dump(_ name: Name, generation: Int? = nil) throws -> [Row] {
         try log.read { txn in
             let gen = try generation ?? self.activeGeneration(txn, name)
             var out: [Row] = []
@@ -262,10 +262,10 @@ public final class ProjectionStore: @unchecked Sendable {
         }
     }
 
-    public func activeGeneration(_ name: Name) throws -> Int { try log.read { txn in try self.activeGeneration(txn, name) } }
+    package func activeGeneration(_ name: Name) throws -> Int { try log.read { txn in try self.activeGeneration(txn, name) } }
 
     /// Every case summary, by case id.
-    public func caseSummaries() throws -> [CaseSummary] {
+    package func caseSummaries() throws -> [CaseSummary] {
         let entries = try dump(.cases)
         return try concurrentMap(entries.count) { i in try CaseSummary(json: try JSONParser.parse(entries[i].value)) }
     }
@@ -275,7 +275,7 @@ public final class ProjectionStore: @unchecked Sendable {
     /// summary; any other is folded again from its events that happened by then (every correction
     /// applied). One snapshot: the summaries and the events are read in the same transaction, up to
     /// the sequence the projection applied.
-    public func caseSummaries(asOf date: String) throws -> [CaseSummary] {
+    package func caseSummaries(asOf date: String) throws -> [CaseSummary] {
         guard let day = Timestamp(parsing: date) else { throw LedgerError(.usage, "\(date) is not a date YYYY-MM-DD") }
         let end = Timestamp(milliseconds: day.milliseconds + 86_400_000 - 1)
         return try log.read { txn in
@@ -312,14 +312,14 @@ public final class ProjectionStore: @unchecked Sendable {
         }
     }
 
-    public func caseSummary(_ caseID: String) throws -> CaseSummary? {
+    package func caseSummary(_ caseID: String) throws -> CaseSummary? {
         try log.read { txn in
             try txn.get(ProjectionStore.table(.cases, try self.activeGeneration(txn, .cases)), Array(caseID.utf8))
         }.map { try CaseSummary(json: try JSONParser.parse($0)) }
     }
 
     /// The workload projection's all-time rows, every Member State in the domain's order.
-    public func workloadRows() throws -> [WorkloadRow] {
+    package func workloadRows() throws -> [WorkloadRow] {
         var rows: [String: WorkloadRow] = [:]
         for e in try dump(.workload) where e.key.starts(with: Array("s:".utf8)) {
             let r = try WorkloadRow(json: try JSONParser.parse(e.value))
@@ -329,7 +329,7 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     /// Every meeting, by date, with the cases presented at it.
-    public func meetings() throws -> [MeetingView] {
+    package func meetings() throws -> [MeetingView] {
         let entries = try dump(.meetings)
         var presented: [String: [String]] = [:]
         for e in entries where e.key.starts(with: Array("p:".utf8)) {
@@ -348,7 +348,7 @@ public final class ProjectionStore: @unchecked Sendable {
 
     /// Checks the projections' invariants: every generation at or below the log's size, and the
     /// workload rows equal to the sum of the case summaries.
-    public func checkInvariants() throws {
+    package func checkInvariants() throws {
         let size = try log.size()
         for name in Name.allCases {
             for gen in [0, 1] {

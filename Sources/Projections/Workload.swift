@@ -4,33 +4,33 @@ import Ledger
 /// One State's workload: as requesting State (its nationals' cases) and as assisting State.
 /// Every field is a sum over cases, so a case's contribution can be added and taken back: the
 /// workload projection keeps it current case by case, and the report recomputes it for a period.
-public struct WorkloadRow: Equatable, Sendable {
-    public var state: String
-    public var requested = 0
-    public var assisted = 0
-    public var open = 0
-    public var concluded = 0
-    public var withdrawn = 0
+package struct WorkloadRow: Equatable, Sendable {
+    package var state: String
+    package var requested = 0
+    package var assisted = 0
+    package var open = 0
+    package var concluded = 0
+    package var withdrawn = 0
     /// Protection actions recorded as assisting State.
-    public var actions = 0
+    package var actions = 0
     /// Days from filing to scope agreed, and to conclusion, of its requested cases, as histograms
     /// (days → cases): their size is bounded by the range of days, not by the number of cases, so
     /// updating a row costs the same whatever the ledger's size.
-    public var daysToScope: [Int: Int] = [:]
-    public var daysToConclusion: [Int: Int] = [:]
-    public var byCategory: [String: Int] = [:]
-    public var byLocation: [String: Int] = [:]
+    package var daysToScope: [Int: Int] = [:]
+    package var daysToConclusion: [Int: Int] = [:]
+    package var byCategory: [String: Int] = [:]
+    package var byLocation: [String: Int] = [:]
     /// Costs of its requested cases by payer, in minor units per currency ("IOM USD" → 35000).
-    public var costs: [String: Int] = [:]
+    package var costs: [String: Int] = [:]
     /// Reimbursement claims it made as assisting State: count and amounts per currency.
-    public var claims = 0
-    public var claimed: [String: Int] = [:]
-    public var settled = 0
+    package var claims = 0
+    package var claimed: [String: Int] = [:]
+    package var settled = 0
 
-    public init(state: String) { self.state = state }
+    package init(state: String) { self.state = state }
 
     /// Median of a histogram (the lower middle for an even count, so it stays a whole day).
-    public static func median(_ histogram: [Int: Int]) -> Int? {
+    package static func median(_ histogram: [Int: Int]) -> Int? {
         let total = histogram.values.reduce(0, +)
         guard total > 0 else { return nil }
         var seen = 0
@@ -44,7 +44,7 @@ public struct WorkloadRow: Equatable, Sendable {
     // MARK: Contributions
 
     /// Adds (`sign` 1) or takes back (`sign` -1) one case's contribution to the rows of its States.
-    public static func apply(_ s: CaseSummary, sign: Int, to rows: inout [String: WorkloadRow]) {
+    package static func apply(_ s: CaseSummary, sign: Int, to rows: inout [String: WorkloadRow]) {
         func row(_ state: String, _ body: (inout WorkloadRow) -> Void) {
             var r = rows[state] ?? WorkloadRow(state: state)
             body(&r)
@@ -88,13 +88,13 @@ public struct WorkloadRow: Equatable, Sendable {
     }
 
     /// The rows of every Member State (zeros included), in the domain's order, from `cases`.
-    public static func rows(_ cases: [CaseSummary]) -> [WorkloadRow] {
+    package static func rows(_ cases: [CaseSummary]) -> [WorkloadRow] {
         var rows: [String: WorkloadRow] = [:]
         for c in cases { apply(c, sign: 1, to: &rows) }
         return (Codes.memberStates + rows.keys.filter { !Codes.isMemberState($0) }.sorted()).map { rows[$0] ?? WorkloadRow(state: $0) }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func dict(_ d: [String: Int]) -> JSONValue { .object(d.mapValues { .number(Double($0)) }) }
         func histogram(_ h: [Int: Int]) -> JSONValue { .object(Dictionary(uniqueKeysWithValues: h.map { (String($0.key), .number(Double($0.value))) })) }
         return .object([
@@ -108,7 +108,7 @@ public struct WorkloadRow: Equatable, Sendable {
     }
 
     /// Reads a stored row back; every field must be there.
-    public init(json v: JSONValue) throws {
+    package init(json v: JSONValue) throws {
         let o = try StoredObject(v, "workload row")
         func histogram(_ k: String) throws -> [Int: Int] {
             var out: [Int: Int] = [:]
@@ -137,18 +137,18 @@ public struct WorkloadRow: Equatable, Sendable {
 }
 
 /// One Network meeting as the meeting-report view keeps it.
-public struct MeetingView: Equatable, Sendable, MeetingDate {
-    public var id: String
-    public var date: String
-    public var city: String?
-    public var country: String?
-    public var held: Bool
-    public var participants: [String]
-    public var observers: [String]
+package struct MeetingView: Equatable, Sendable, MeetingDate {
+    package var id: String
+    package var date: String
+    package var city: String?
+    package var country: String?
+    package var held: Bool
+    package var participants: [String]
+    package var observers: [String]
     /// Cases presented at it, sorted.
-    public var presented: [String]
+    package var presented: [String]
 
-    public init(_ m: NetworkState.Meeting, presented: [String]) {
+    package init(_ m: NetworkState.Meeting, presented: [String]) {
         id = m.id
         date = m.date
         city = m.city
@@ -159,7 +159,7 @@ public struct MeetingView: Equatable, Sendable, MeetingDate {
         self.presented = presented.sorted()
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func o(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         return .object([
             "id": .string(id), "date": .string(date), "city": o(city), "country": o(country), "held": .bool(held),
@@ -169,7 +169,7 @@ public struct MeetingView: Equatable, Sendable, MeetingDate {
     }
 
     /// Reads a stored meeting back; every field must be there.
-    public init(json v: JSONValue) throws {
+    package init(json v: JSONValue) throws {
         let o = try StoredObject(v, "meeting view")
         id = try o.string("id")
         date = try o.string("date")

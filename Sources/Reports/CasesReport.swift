@@ -4,10 +4,10 @@ import Ledger
 import Projections
 
 /// `amparo cases`: the list of cases.
-public enum CasesReport {
+package enum CasesReport {
     /// The header and one row per case. In English the values are the codes, as stored; in
     /// another language the status, category and outcome are in its words.
-    public static func rows(_ cases: [CaseSummary], language: Language = .en) -> [[String]] {
+    package static func rows(_ cases: [CaseSummary], language: Language = .en) -> [[String]] {
         let t = Localizer(language)
         func words(_ prefix: String, _ code: String?) -> String {
             guard let code else { return "-" }
@@ -24,5 +24,5 @@ public enum CasesReport {
             }
     }
 
-    public static func json(_ cases: [CaseSummary]) -> JSONValue { .array(cases.map(\.json)) }
+    package static func json(_ cases: [CaseSummary]) -> JSONValue { .array(cases.map(\.json)) }
 }

@@ -7,7 +7,7 @@ import Projections
 
 extension MeetingReport {
     /// The report's stylesheet (prints on A4): inline in ``html()``, a file in the console.
-    public static let stylesheet = """
+    package static let stylesheet = """
         @page { size: A4; margin: 18mm 16mm; }
         body { font-family: "Liberation Serif", "Times New Roman", serif; font-size: 11.5pt; line-height: 1.45; color: #1a1a1a; max-width: 178mm; margin: 12mm auto; }
         header { text-align: center; border-bottom: 2px solid #1f5f8b; padding-bottom: 6mm; margin-bottom: 6mm; }
@@ -33,16 +33,16 @@ extension MeetingReport {
 
     /// `sha256-…` of the `<style>` element's text (a newline, then ``stylesheet``): the Content-Security-Policy source that allows exactly the
     /// inline stylesheet of ``html()``.
-    public static let stylesheetHash = "sha256-" + Data(SHA256.hash(data: Array(("\n" + stylesheet).utf8))).base64EncodedString()
+    package static let stylesheetHash = "sha256-" + Data(SHA256.hash(data: Array(("\n" + stylesheet).utf8))).base64EncodedString()
 
     /// One self-contained HTML file: inline CSS (prints on A4) and inline SVG bar charts.
-    public func html() -> String {
+    package func html() -> String {
         let title = (isAgenda ? t("report.html_title.agenda") : "") + t("report.html_title", ["place": place, "date": t.longDate(m.date)])
         return Templates.shared.render(Page(language: t.language.rawValue, title: title, stylesheet: MeetingReport.stylesheet, body: view), "report")
     }
 
     /// The report's content without the page around it: what the console shows.
-    public func htmlBody() -> String { Templates.shared.render(view, "report-body") }
+    package func htmlBody() -> String { Templates.shared.render(view, "report-body") }
 
     /// The standalone page around the report (template `report`).
     struct Page {
@@ -53,7 +53,7 @@ extension MeetingReport {
     }
 
     /// The report as its templates read it.
-    public struct View {
+    package struct View {
         let organisation, group, heading, place, date, opening, lead: String
         let items: [Item]
         let legend, footer: String
@@ -92,7 +92,7 @@ extension MeetingReport {
     }
 
     /// The report's view: every text already in the reader's language.
-    public var view: View {
+    package var view: View {
         View(
             organisation: t("report.org.rcm"), group: t("report.org.rcgm"), heading: heading, place: place, date: t.longDate(m.date),
             opening: opening, lead: lead,
@@ -165,16 +165,16 @@ extension MeetingReport {
 }
 
 /// Horizontal grouped bar charts in inline SVG, for the reports and the console.
-public enum Charts {
+package enum Charts {
     /// Horizontal grouped bars, rendered (template `chart`).
-    public static func bars(
+    package static func bars(
         labels: [String], values: [[Int]], hidden: [[String?]]? = nil, series: [String], title: String, colors: [String], empty: String
     ) -> String {
         Templates.shared.render(view(labels: labels, values: values, hidden: hidden, series: series, title: title, colors: colors, empty: empty), "chart")
     }
 
     /// A chart as its template reads it: either one sentence (`empty`) or the drawing (`svg`).
-    public struct View {
+    package struct View {
         let empty: String?
         let svg: SVG?
 
@@ -207,7 +207,7 @@ public enum Charts {
     /// reads as that mark. Only the series with at least one shown value above zero are drawn, and
     /// the legend lists exactly those; when there is none, `empty` replaces the chart. Text is 12 to
     /// 14 units on a 640-unit canvas, which prints about as large as the table beside it.
-    public static func view(
+    package static func view(
         labels: [String], values: [[Int]], hidden: [[String?]]? = nil, series: [String], title: String, colors: [String], empty: String
     ) -> View {
         let hidden = hidden ?? values.map { $0.map { _ in nil } }

@@ -7,19 +7,19 @@ import Projections
 /// `amparo report meeting`: a meeting report in the shape of the Network's own reports (seeds 002
 /// and 004): heading, participating States, then numbered items. Published counts below the
 /// minimum are suppressed, with complementary suppression.
-public struct MeetingReport: Sendable {
-    public let data: MeetingReportData
-    public let minimum: Int
+package struct MeetingReport: Sendable {
+    package let data: MeetingReportData
+    package let minimum: Int
     /// The language the report is written in.
-    public let t: Localizer
+    package let t: Localizer
 
     /// The published tables, suppressed and audited once.
-    public let workloadTable: CountTable
-    public let workloadToDateTable: CountTable
-    public let categoryTable: CountTable
+    package let workloadTable: CountTable
+    package let workloadToDateTable: CountTable
+    package let categoryTable: CountTable
 
     /// - Throws: when a table fails the suppression audit (it is never published).
-    public init(_ data: MeetingReportData, minCell: Int, language: Language = .en) throws {
+    package init(_ data: MeetingReportData, minCell: Int, language: Language = .en) throws {
         self.data = data
         minimum = minCell
         let t = Localizer(language)
@@ -87,7 +87,7 @@ public struct MeetingReport: Sendable {
     var isAgenda: Bool { !m.held }
 
     /// "Report of the Meeting …" or "Agenda of the Meeting …".
-    public var heading: String { t(isAgenda ? "report.heading.agenda" : "report.heading.report") }
+    package var heading: String { t(isAgenda ? "report.heading.agenda" : "report.heading.report") }
 
     /// The opening sentence, and what the counts are as of.
     var opening: String {
@@ -200,7 +200,7 @@ public struct MeetingReport: Sendable {
 
     // MARK: Markdown
 
-    public func markdown() -> String {
+    package func markdown() -> String {
         var out = "# \(heading)\n\n"
         out += "\(t("report.org.rcm")) · \(t("report.org.rcgm"))\n\n"
         out += "**\(place)**  \n**\(t.longDate(m.date))**\n\n"
@@ -219,7 +219,7 @@ public struct MeetingReport: Sendable {
 
     // MARK: JSON
 
-    public func json() -> JSONValue {
+    package func json() -> JSONValue {
         func table(_ t: CountTable) -> JSONValue {
             .object([
                 "title": .string(t.title), "columns": .array(t.columnLabels.map(JSONValue.string)),

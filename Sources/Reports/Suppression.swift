@@ -14,14 +14,14 @@
 /// row sums and column sums bounded), solved exactly by max-flow feasibility. Suppression hides
 /// further entries until every hidden entry admits at least two values; a table that still fails
 /// is never published (``CountTable/check()``).
-public enum Suppression {
-    public enum Label: Sendable, Equatable {
+package enum Suppression {
+    package enum Label: Sendable, Equatable {
         case shown, primary, withheld
     }
 
     /// The labels of `table` (the extended matrix: the last row and column are the totals).
     /// `alsoHide` marks entries withheld whatever their value (differencing, below).
-    public static func labels(_ table: [[Int]], minimum: Int, alsoHide: [[Bool]]? = nil) -> [[Label]] {
+    package static func labels(_ table: [[Int]], minimum: Int, alsoHide: [[Bool]]? = nil) -> [[Label]] {
         guard let cols = table.first?.count, cols > 0 else { return table.map { _ in [] } }
         var labels = table.map { row in
             row.map { n -> Label in n > 0 && n < minimum ? (minimum > 2 ? .primary : .withheld) : .shown }
@@ -65,7 +65,7 @@ public enum Suppression {
     }
 
     /// How an entry is published.
-    public static func cell(_ n: Int, label: Label, minimum: Int) -> String {
+    package static func cell(_ n: Int, label: Label, minimum: Int) -> String {
         switch label {
         case .shown: String(n)
         case .primary: "<\(minimum)"
@@ -89,7 +89,7 @@ public enum Suppression {
 
     /// The hidden entries the published table pins to one value (in reading order): none for a
     /// table fit to publish.
-    public static func failures(_ table: [[Int]], labels: [[Label]], minimum: Int) -> [(Int, Int)] {
+    package static func failures(_ table: [[Int]], labels: [[Label]], minimum: Int) -> [(Int, Int)] {
         var out: [(Int, Int)] = []
         for (r, row) in labels.enumerated() {
             for (c, label) in row.enumerated() where label != .shown {
@@ -101,7 +101,7 @@ public enum Suppression {
     }
 
     /// The exact integer range of values the published table admits for one entry.
-    public static func bounds(_ table: [[Int]], labels: [[Label]], minimum: Int, entry: (Int, Int)) -> ClosedRange<Int> {
+    package static func bounds(_ table: [[Int]], labels: [[Label]], minimum: Int, entry: (Int, Int)) -> ClosedRange<Int> {
         let own = interval(table[entry.0][entry.1], labels[entry.0][entry.1], minimum)
         func feasible(_ range: ClosedRange<Int>) -> Bool {
             Feasibility(table: table, labels: labels, minimum: minimum, entry: entry, range: range).isFeasible

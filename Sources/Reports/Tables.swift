@@ -9,27 +9,27 @@ import Projections
 /// totals column, totals row and grand total, where every row and column is a sum relation
 /// (the total equals the sum of the others), so no hidden value — cell or total — is alone in any
 /// relation it belongs to.
-public struct CountTable: Sendable {
-    public let title: String
-    public let rowLabels: [String]
-    public let columnLabels: [String]
-    public let counts: [[Int]]
-    public let minimum: Int
+package struct CountTable: Sendable {
+    package let title: String
+    package let rowLabels: [String]
+    package let columnLabels: [String]
+    package let counts: [[Int]]
+    package let minimum: Int
     /// (rows + 1) × (columns + 1): the counts with row totals, column totals and the grand total.
-    public let extended: [[Int]]
+    package let extended: [[Int]]
     /// How each entry of ``extended`` is published (``Suppression``).
-    public let labels: [[Suppression.Label]]
+    package let labels: [[Suppression.Label]]
     /// The hidden-entry mask of ``extended``.
-    public var extendedHidden: [[Bool]] { labels.map { $0.map { $0 != .shown } } }
+    package var extendedHidden: [[Bool]] { labels.map { $0.map { $0 != .shown } } }
     /// Whether the rows' totals are published (a "Total" column): only where a row's cells add up
     /// to something (cases by category). Suppression treats them as published either way, which
     /// hides no less.
-    public let showsRowTotals: Bool
+    package let showsRowTotals: Bool
 
     /// `alsoHide` (rows + 1 × columns + 1) withholds entries whatever their value: a cumulative
     /// table hides what the period's table hides, so that two consecutive reports cannot be
     /// subtracted to recover it.
-    public init(
+    package init(
         title: String, rows: [String], columns: [String], counts: [[Int]], minimum: Int, showsRowTotals: Bool = true, alsoHide: [[Bool]]? = nil
     ) {
         self.title = title
@@ -45,11 +45,11 @@ public struct CountTable: Sendable {
     }
 
     /// The mask of the interior cells.
-    public var hidden: [[Bool]] { extendedHidden.dropLast().map { Array($0.dropLast()) } }
-    public var columnTotals: [Int] { Array(extended.last!.dropLast()) }
+    package var hidden: [[Bool]] { extendedHidden.dropLast().map { Array($0.dropLast()) } }
+    package var columnTotals: [Int] { Array(extended.last!.dropLast()) }
 
     /// Rows as published: label, cells, total (when ``showsRowTotals``); then the totals row.
-    public var published: [[String]] {
+    package var published: [[String]] {
         var out = [[""] + columnLabels + (showsRowTotals ? ["Total"] : [])]
         for (r, row) in extended.enumerated() {
             let label = r < rowLabels.count ? rowLabels[r] : "Total"
@@ -60,10 +60,10 @@ public struct CountTable: Sendable {
     }
 
     /// The entries the published table would pin to one value; empty for a table fit to publish.
-    public var auditFailures: [(Int, Int)] { Suppression.failures(extended, labels: labels, minimum: minimum) }
+    package var auditFailures: [(Int, Int)] { Suppression.failures(extended, labels: labels, minimum: minimum) }
 
     /// Refuses to publish a table whose audit fails.
-    public func check() throws {
+    package func check() throws {
         if let (r, c) = auditFailures.first {
             throw LedgerError(
                 .corrupt,
@@ -74,7 +74,7 @@ public struct CountTable: Sendable {
 
     /// The hidden mask of the row labelled `label` ("Total": the totals row), totals column
     /// included; nil when the table has no such row.
-    public func hiddenRow(_ label: String) -> [Bool]? {
+    package func hiddenRow(_ label: String) -> [Bool]? {
         let r = label == "Total" ? rowLabels.count : rowLabels.firstIndex(of: label)
         return r.map { extendedHidden[$0] }
     }
@@ -82,11 +82,11 @@ public struct CountTable: Sendable {
 }
 
 /// Text renderings shared by the reports.
-public enum Render {
+package enum Render {
     /// An aligned plain-text table, columns two spaces apart, each line ending in a newline and no
     /// trailing space: the one table renderer of reports and commands. With `numbers` (reports),
     /// every column but the first is right-aligned; without (listings), all are left-aligned.
-    public static func text(_ rows: [[String]], numbers: Bool = true) -> String {
+    package static func text(_ rows: [[String]], numbers: Bool = true) -> String {
         guard let width = rows.map(\.count).max() else { return "" }
         var widths = Array(repeating: 0, count: width)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
@@ -101,7 +101,7 @@ public enum Render {
     }
 
     /// A Markdown table (first row is the header).
-    public static func markdown(_ rows: [[String]]) -> String {
+    package static func markdown(_ rows: [[String]]) -> String {
         guard let header = rows.first else { return "" }
         var out = "| " + header.map(escape).joined(separator: " | ") + " |\n"
         out += "|" + header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined() + "\n"
@@ -110,7 +110,7 @@ public enum Render {
     }
 
     /// RFC 4180 CSV.
-    public static func csv(_ rows: [[String]]) -> String {
+    package static func csv(_ rows: [[String]]) -> String {
         rows.map { row in
             row.map { cell in
                 // RFC 4180: a field holding a comma, a quote, CR or LF is quoted (scalars, not
@@ -124,13 +124,13 @@ public enum Render {
     static func escape(_ s: String) -> String { s.utf8.contains(0x7C) ? s.replacingOccurrences(of: "|", with: "\\|") : s }
 
     /// Minor units as a decimal amount: 35000 → "350.00".
-    public static func money(_ minor: Int) -> String {
+    package static func money(_ minor: Int) -> String {
         String(minor / 100) + "." + String(format: "%02d", abs(minor % 100))
     }
 
     /// `s` with `&`, `<`, `>` and `"` as character references: one pass over its UTF-8, without
     /// NSString (a meeting report escapes thousands of strings).
-    public static func html(_ s: String) -> String {
+    package static func html(_ s: String) -> String {
         guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)

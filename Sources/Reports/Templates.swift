@@ -7,12 +7,12 @@ import Mustache
 /// Every `{{value}}` is escaped as ``Render/html(_:)`` escapes (`&`, `<`, `>`, `"`): each template
 /// opens with `{{% CONTENT_TYPE: HTML4}}`, which names that escaping. `{{{value}}}` is kept for the
 /// few values that are HTML already (a stylesheet, a rendered partial).
-public struct Templates: Sendable {
+package struct Templates: Sendable {
     let library: MustacheLibrary
 
     /// A library of `files` (name → template text), with the Reports' own templates.
     /// - Throws: when a template does not parse (a programming error: the tests render every page).
-    public init(_ files: [String: [UInt8]] = [:]) throws {
+    package init(_ files: [String: [UInt8]] = [:]) throws {
         Templates.registerEscaping
         var library = MustacheLibrary()
         for (name, bytes) in Templates.reports.merging(files, uniquingKeysWith: { _, new in new }) {
@@ -22,7 +22,7 @@ public struct Templates: Sendable {
     }
 
     /// `view` rendered with the template `name`.
-    public func render(_ view: Any, _ name: String) -> String {
+    package func render(_ view: Any, _ name: String) -> String {
         guard let text = library.render(view, withTemplate: name) else { preconditionFailure("no template \(name)") }
         return text
     }

@@ -4,21 +4,21 @@ import Ledger
 import Projections
 
 /// `amparo workload`: per State, for the cases filed in a period.
-public struct WorkloadReport: Sendable {
-    public let from: String?
-    public let to: String?
+package struct WorkloadReport: Sendable {
+    package let from: String?
+    package let to: String?
     /// Claims unsettled 12 months after this date are overdue.
-    public let asOf: String
-    public let rows: [WorkloadRow]
-    public let cases: [CaseSummary]
+    package let asOf: String
+    package let rows: [WorkloadRow]
+    package let cases: [CaseSummary]
     /// The language of its labels.
-    public let t: Localizer
+    package let t: Localizer
 
     /// Cases filed in [from, to] (dates inclusive); `asOf` defaults to `to`, else the latest date in the cases.
     ///
     /// `rows`: the workload projection's rows, which count every case; used when no period is
     /// given (a period needs the rows of its cases, summed here).
-    public init(cases all: [CaseSummary], rows projected: [WorkloadRow]? = nil, from: String?, to: String?, language: Language = .en) {
+    package init(cases all: [CaseSummary], rows projected: [WorkloadRow]? = nil, from: String?, to: String?, language: Language = .en) {
         t = Localizer(language)
         let cases = all.filter { c in
             guard let f = c.filed else { return false }
@@ -50,7 +50,7 @@ public struct WorkloadReport: Sendable {
 
     func median(_ xs: [Int: Int]) -> String { WorkloadRow.median(xs).map(String.init) ?? "-" }
 
-    public var mainTable: [[String]] {
+    package var mainTable: [[String]] {
         var out = [
             [
                 t("workload.state"), t("workload.requested"), t("workload.assisted"), t("workload.open"), t("workload.concluded"),
@@ -79,7 +79,7 @@ public struct WorkloadReport: Sendable {
         return out
     }
 
-    public var categoryTable: [[String]] {
+    package var categoryTable: [[String]] {
         let categories = t.language == .en ? Codes.categories : Codes.categories.map { t("category." + $0) }
         var out = [[t("workload.state")] + categories + [t("workload.total")]]
         for r in rows where r.requested > 0 {
@@ -88,7 +88,7 @@ public struct WorkloadReport: Sendable {
         return out
     }
 
-    public var locationTable: [[String]] {
+    package var locationTable: [[String]] {
         let countries = Set(rows.flatMap { $0.byLocation.keys }).sorted()
         var out = [[t("workload.state")] + countries + [t("workload.total")]]
         for r in rows where r.requested > 0 {
@@ -97,7 +97,7 @@ public struct WorkloadReport: Sendable {
         return out
     }
 
-    public var costTable: [[String]] {
+    package var costTable: [[String]] {
         var totals: [String: Int] = [:]
         for r in rows { for (k, v) in r.costs { totals[k, default: 0] += v } }
         var out = [[t("workload.payer"), t("workload.currency"), t("workload.amount")]]
@@ -108,7 +108,7 @@ public struct WorkloadReport: Sendable {
         return out
     }
 
-    public var reimbursementTable: [[String]] {
+    package var reimbursementTable: [[String]] {
         var out = [
             [t("cases.assisting"), t("workload.claims"), t("workload.settled"), t("workload.overdue"), t("workload.claimed")]
         ]
@@ -129,13 +129,13 @@ public struct WorkloadReport: Sendable {
         ]
     }
 
-    public func text() -> String {
+    package func text() -> String {
         var out = t("workload.heading.text", ["period": period, "cases": t.count(cases.count, "workload.cases"), "date": asOf]) + "\n"
         for (title, table) in sections { out += "\n" + title + "\n" + Render.text(table) }
         return out
     }
 
-    public func markdown() -> String {
+    package func markdown() -> String {
         var out = "# \(t("workload.heading.md"))\n\n"
         out += t("workload.lead.md", ["period": period.capitalizedFirst, "cases": t.count(cases.count, "workload.cases"), "date": asOf]) + "\n"
         for (title, table) in sections { out += "\n## \(title)\n\n" + Render.markdown(table) }
@@ -143,7 +143,7 @@ public struct WorkloadReport: Sendable {
     }
 
     /// Tidy CSV: one line per section, State (or payer) and measure.
-    public func csv() -> String {
+    package func csv() -> String {
         var rows: [[String]] = [["section", "row", "measure", "value"]]
         for (title, table) in sections {
             guard let header = table.first else { continue }
@@ -154,7 +154,7 @@ public struct WorkloadReport: Sendable {
         return Render.csv(rows)
     }
 
-    public func json() -> JSONValue {
+    package func json() -> JSONValue {
         .object([
             "from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null, "as_of": .string(asOf),
             "cases": .number(Double(cases.count)),

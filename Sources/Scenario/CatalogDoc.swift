@@ -5,7 +5,7 @@ import Ledger
 /// docs/events.md: every event type of the catalog, its fields, who records it, and an example
 /// draft (from the scenario where it has one). `amparo catalog` prints it; a test keeps the
 /// committed page equal to it and checks every example against the catalog.
-public enum CatalogDoc {
+package enum CatalogDoc {
     /// Examples for the types the scenario does not produce.
     static let extra: [EventType: (actor: String, caseID: String?, payload: [String: JSONValue])] = [
         .genesis: ("RCM-TS", nil, ["name": "rcm.example/ts", "root_keys": ["RCM-TS+4b9f5a2d+AWI2bvC0cHOOBlWZ9SwFSQLR79hlHDK/wWGVqZTkq5Li"]]),
@@ -25,7 +25,7 @@ public enum CatalogDoc {
     ]
 
     /// The page.
-    public static func markdown() throws -> String {
+    package static func markdown() throws -> String {
         var examples: [String: SignedEvent] = [:]
         var words: [String: String] = [:]
         try ScenarioGenerator(cases: 40).generateWithWords({ e, parts in

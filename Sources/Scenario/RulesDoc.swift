@@ -2,8 +2,8 @@ import Agreement
 
 /// docs/rules.md: the rule catalog as the verifier applies it, generated from the rules
 /// themselves (`Sources/Agreement/Rules/`), so the page and the code cannot disagree.
-public enum RulesDoc {
-    public static func markdown() -> String {
+package enum RulesDoc {
+    package static func markdown() -> String {
         var out = """
             # Rule catalog
 

@@ -9,21 +9,21 @@ import Ledger
 /// generator says which (rule, event) each one must produce.
 ///
 /// The same `cases` and `seed` always give the same bytes.
-public struct ScenarioGenerator {
-    public let cases: Int
-    public let seed: UInt64
+package struct ScenarioGenerator {
+    package let cases: Int
+    package let seed: UInt64
 
-    public init(cases: Int, seed: UInt64 = 2015) {
+    package init(cases: Int, seed: UInt64 = 2015) {
         self.cases = cases
         self.seed = seed
     }
 
     /// A breach the scenario plants: the rule and the event it must be reported on.
-    public struct Expected: Hashable, Sendable, Comparable {
-        public let rule: RuleID
-        public let event: String
-        public let caseID: String
-        public static func < (a: Expected, b: Expected) -> Bool {
+    package struct Expected: Hashable, Sendable, Comparable {
+        package let rule: RuleID
+        package let event: String
+        package let caseID: String
+        package static func < (a: Expected, b: Expected) -> Bool {
             (a.caseID, a.event, a.rule.rawValue) < (b.caseID, b.event, b.rule.rawValue)
         }
     }
@@ -38,7 +38,7 @@ public struct ScenarioGenerator {
     static let outside = ["ES", "IT", "JP", "KR", "TT", "IN"]
 
     /// Where each State has a diplomatic or consular office (domain facts; outside the region too).
-    public static let offices: [String: [String]] = {
+    package static let offices: [String: [String]] = {
         let all = Codes.memberStates
         func except(_ s: String, _ xs: [String]) -> [String] { all.filter { $0 != s && !xs.contains($0) } }
         return [
@@ -57,7 +57,7 @@ public struct ScenarioGenerator {
     ]
 
     /// The Network's meetings: the two of the seeds, then twice a year.
-    public static let meetings: [(date: String, city: String, country: String, participants: [String])] = {
+    package static let meetings: [(date: String, city: String, country: String, participants: [String])] = {
         let seedParticipants = ["CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US"]
         var m: [(String, String, String, [String])] = [
             ("2014-11-24", "Managua", "NI", seedParticipants), ("2015-11-09", "Mexico City", "MX", seedParticipants),
@@ -75,7 +75,7 @@ public struct ScenarioGenerator {
     /// Calls `emit` with every signed event in recording order, and returns the planted breaches.
     /// (The words of their free text are left out: ``generateWithWords(_:)`` gives them too.)
     @discardableResult
-    public func generate(_ emit: (SignedEvent) throws -> Void) throws -> [Expected] {
+    package func generate(_ emit: (SignedEvent) throws -> Void) throws -> [Expected] {
         try generateWithWords { event, _ in try emit(event) }
     }
 
@@ -83,7 +83,7 @@ public struct ScenarioGenerator {
     /// (their salts derived from the seed, the event and the field: the same bytes every time),
     /// and returns the planted breaches.
     @discardableResult
-    public func generateWithWords(_ emit: (SignedEvent, [WordsPart]) throws -> Void) throws -> [Expected] {
+    package func generateWithWords(_ emit: (SignedEvent, [WordsPart]) throws -> Void) throws -> [Expected] {
         var rng = Random(seed: seed)
         var counter: UInt64 = 0
         var words: [EventID: [WordsPart]] = [:]

@@ -4,7 +4,7 @@ import Ledger
 
 /// The Agreement's rules applied to a ledger for reading: the auditor's verify, case views and
 /// replay. Reads through the EventLog's indexes; the judging itself is the Agreement's fold.
-public enum Audit {
+package enum Audit {
     /// The auditor's verify: integrity and signatures (Ledger), then every rule of the Agreement
     /// over the intact events in act order. With `caseID`, only that case's breaches are kept.
     ///
@@ -14,7 +14,7 @@ public enum Audit {
     ///
     /// `progress` hears (phase, done, total): phase 0 is integrity and signatures, phase 1 the
     /// Agreement's rules.
-    public static func verify(
+    package static func verify(
         _ log: EventLog, held: String? = nil, caseID: String? = nil, progress: ((Int, UInt64, UInt64) -> Void)? = nil
     ) throws -> VerificationReport {
         try log.read { snapshot in try verify(log, in: snapshot, held: held, caseID: caseID, progress: progress) }
@@ -72,7 +72,7 @@ public enum Audit {
     /// breaches of the Agreement — from folding the network and this case only (cases are judged
     /// independently, so these are the breaches `verify` reports for it, integrity and signatures
     /// aside).
-    public static func caseView(_ log: EventLog, caseID: String)
+    package static func caseView(_ log: EventLog, caseID: String)
         throws -> (state: CaseState, network: NetworkState, facts: [Fact], breaches: [Breach])?
     {
         let caseFacts = try log.events(inCase: caseID).map(Fact.init)
@@ -84,20 +84,20 @@ public enum Audit {
 
     /// One step of an auditor's replay: the event, who signed it, the case after it, and the
     /// rules it was checked against with the breaches it committed.
-    public struct ReplayStep: Sendable {
-        public let fact: Fact
-        public let signer: String
-        public let stateAfter: CaseState
-        public let checked: [String]
-        public let breaches: [Breach]
+    package struct ReplayStep: Sendable {
+        package let fact: Fact
+        package let signer: String
+        package let stateAfter: CaseState
+        package let checked: [String]
+        package let breaches: [Breach]
         /// The act names another State's act this node does not hold yet (not a breach).
-        public var pending: PendingReference? = nil
+        package var pending: PendingReference? = nil
         /// Its free text as this node holds it: field → words, null where erased
         /// (``Words/view(of:_:)``); nil when the act has none.
-        public var words: JSONValue? = nil
+        package var words: JSONValue? = nil
 
         /// The step as `amparo replay --format json` and the console's API print it.
-        public var json: JSONValue {
+        package var json: JSONValue {
             .object([
                 "seq": fact.seq.map { .number(Double($0)) } ?? .null, "id": .string(fact.id.description), "type": .string(fact.type),
                 "actor": .string(fact.actor), "signer": .string(signer), "occurred": .string(fact.occurred.description),
@@ -111,7 +111,7 @@ public enum Audit {
     }
 
     /// Walks one case in act order, the network folded in as of each act.
-    public static func replay(_ log: EventLog, caseID: String) throws -> [ReplayStep]? {
+    package static func replay(_ log: EventLog, caseID: String) throws -> [ReplayStep]? {
         let caseEvents = try log.events(inCase: caseID)
         guard !caseEvents.isEmpty else { return nil }
         let signers = Dictionary(caseEvents.map { ($0.event.id, $0.event.signature.key) }, uniquingKeysWith: { a, _ in a })

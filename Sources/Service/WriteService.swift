@@ -3,24 +3,24 @@ import Ledger
 import Projections
 
 /// Acts refused because they breach the Agreement (exit status 1). Carries every breach.
-public struct Refusal: Error, Sendable {
-    public let breaches: [Breach]
+package struct Refusal: Error, Sendable {
+    package let breaches: [Breach]
     /// Draft line of each breach's event, when the drafts came from a file or stdin.
-    public let lines: [String: Int]
+    package let lines: [String: Int]
     /// Where the drafts came from ("drafts.jsonl", "stdin"); nil for an event command.
-    public let source: String?
+    package let source: String?
 
     /// Whether `--record-violations` may record these acts anyway: never when a signer may not
     /// make its act (``unrecordable``).
-    public var isRecordable: Bool { !breaches.contains { Refusal.unrecordable.contains($0.rule) } }
+    package var isRecordable: Bool { !breaches.contains { Refusal.unrecordable.contains($0.rule) } }
 
     /// Rules whose breach no flag records: an act its signer may not make (`AUTHORITY`), or whose
     /// signature its key could not give (`SIGNATURE`), would change what another actor owns.
-    public static let unrecordable: Set<String> = ["AUTHORITY", "SIGNATURE"]
+    package static let unrecordable: Set<String> = ["AUTHORITY", "SIGNATURE"]
 
     /// One line: the first breach's sentence, its line, and the other rules breached. The
     /// unrecordable breach comes first and the line never suggests `--record-violations` for it.
-    public var message: String {
+    package var message: String {
         guard let first = breaches.first(where: { Refusal.unrecordable.contains($0.rule) }) ?? breaches.first else { return "refused" }
         let line = source.flatMap { s in first.event.flatMap { lines[$0] }.map { "\(s) line \($0): " } } ?? ""
         var others: [String] = []
@@ -41,43 +41,43 @@ public struct Refusal: Error, Sendable {
 /// the acts are judged against exactly the log they are appended to, and equivocation is checked
 /// once, by the append, before the judgement. The command-line tool only parses its arguments,
 /// calls ``record(_:key:keyFile:source:recordViolations:recorded:)`` and prints the outcome.
-public struct WriteService {
-    public let log: EventLog
+package struct WriteService {
+    package let log: EventLog
     /// The words of a case's vault entry that its events' free text must not hold
     /// (``PersonalDataScreen/terms(fromVaultEntry:)``); none by default.
     let screenTerms: (String) throws -> [String]
 
-    public init(log: EventLog, screenTerms: @escaping (String) throws -> [String] = { _ in [] }) {
+    package init(log: EventLog, screenTerms: @escaping (String) throws -> [String] = { _ in [] }) {
         self.log = log
         self.screenTerms = screenTerms
     }
 
     /// What a record did.
-    public struct Outcome: Sendable {
-        public struct Recorded: Sendable {
+    package struct Outcome: Sendable {
+        package struct Recorded: Sendable {
             /// The draft's line (1 for an event command).
-            public let line: Int
-            public let event: SignedEvent
-            public let outcome: EventLog.AppendOutcome
+            package let line: Int
+            package let event: SignedEvent
+            package let outcome: EventLog.AppendOutcome
         }
-        public let events: [Recorded]
+        package let events: [Recorded]
         /// Breaches recorded anyway, with `recordViolations` (the verifier reports them).
-        public let recordedDespite: [Breach]
+        package let recordedDespite: [Breach]
         /// Omissions the batch leaves that a later record cures (the Secretariat's acknowledgement,
         /// the presentation at a meeting): recorded without refusal; the verifier reports them
         /// until the missing act is recorded.
-        public let omissions: [Breach]
+        package let omissions: [Breach]
         /// The Network and the cases the batch touched, after it (from the one fold).
-        public let world: World
+        package let world: World
         /// Why the projections could not catch up; the events are committed regardless, and the
         /// next report catches up again.
-        public let catchUpProblem: String?
+        package let catchUpProblem: String?
         /// The recorded acts that name another State's act this node does not hold yet.
-        public var pending: [PendingReference] = []
+        package var pending: [PendingReference] = []
     }
 
     /// Parses drafts written as JSON Lines. Errors name the line; nothing is written.
-    public static func drafts(_ bytes: [UInt8], source: String) throws -> [Recorder.Line] {
+    package static func drafts(_ bytes: [UInt8], source: String) throws -> [Recorder.Line] {
         var lines: [Recorder.Line] = []
         for (number, line) in Draft.lines(bytes) {
             do {
@@ -103,7 +103,7 @@ public struct WriteService {
     /// `beforeCommit` runs once every check has passed, inside the write transaction: an error
     /// from it writes nothing. The act it accompanies (destroying a vault entry) happens only when
     /// the event that records it is about to be committed.
-    public func record(
+    package func record(
         _ lines: [Recorder.Line], key: SigningKey, keyFile: String, source: String?, recordViolations: Bool,
         recorded: Timestamp = .now(), beforeCommit: @escaping () throws -> Void = {}
     ) throws -> Outcome {
@@ -295,7 +295,7 @@ public struct WriteService {
     }
 
     /// The refusal of free text holding personal data: the field and the kind, never the data.
-    public static func personalData(_ finding: PersonalDataScreen.Finding, type: String, caseID: String) -> FieldWording {
+    package static func personalData(_ finding: PersonalDataScreen.Finding, type: String, caseID: String) -> FieldWording {
         FieldWording(
             field: finding.field, before: "\(type) of case \(caseID): ",
             after:

@@ -1,25 +1,25 @@
 import CZstd
 
 /// An error from zstd or from the bound this wrapper enforces.
-public struct ZstdError: Error, Hashable, CustomStringConvertible, Sendable {
-    public struct Code: Hashable, Sendable {
+package struct ZstdError: Error, Hashable, CustomStringConvertible, Sendable {
+    package struct Code: Hashable, Sendable {
         enum Wrapped: Hashable, Sendable { case library, boundExceeded, truncated }
         let wrapped: Wrapped
         /// zstd refused the data (not a zstd frame, corrupt, bad checksum…).
-        public static let library = Code(wrapped: .library)
+        package static let library = Code(wrapped: .library)
         /// Decompressed output would cross the caller's hard bound.
-        public static let boundExceeded = Code(wrapped: .boundExceeded)
+        package static let boundExceeded = Code(wrapped: .boundExceeded)
         /// The input ended inside a frame.
-        public static let truncated = Code(wrapped: .truncated)
+        package static let truncated = Code(wrapped: .truncated)
     }
-    public let code: Code
-    public let message: String
-    public var description: String { message }
-    public static func == (a: ZstdError, b: ZstdError) -> Bool { a.code == b.code }
-    public func hash(into h: inout Hasher) { h.combine(code) }
-    public static let boundExceeded = ZstdError(code: .boundExceeded, message: "")
-    public static let truncated = ZstdError(code: .truncated, message: "")
-    public static let library = ZstdError(code: .library, message: "")
+    package let code: Code
+    package let message: String
+    package var description: String { message }
+    package static func == (a: ZstdError, b: ZstdError) -> Bool { a.code == b.code }
+    package func hash(into h: inout Hasher) { h.combine(code) }
+    package static let boundExceeded = ZstdError(code: .boundExceeded, message: "")
+    package static let truncated = ZstdError(code: .truncated, message: "")
+    package static let library = ZstdError(code: .library, message: "")
 }
 
 @inline(__always)
@@ -32,11 +32,11 @@ func check(_ result: Int, _ what: String) throws -> Int {
 
 /// Streaming zstd compression: feed chunks, get compressed bytes through `sink`; memory stays
 /// bounded whatever the total size. Frames carry a content checksum.
-public final class ZstdCompressor {
+package final class ZstdCompressor {
     private let stream: OpaquePointer
     private var output: [UInt8]
 
-    public init(level: Int32 = 3) throws {
+    package init(level: Int32 = 3) throws {
         guard let s = ZSTD_createCCtx() else { throw ZstdError(code: .library, message: "ZSTD_createCCtx failed") }
         stream = s
         output = [UInt8](repeating: 0, count: ZSTD_CStreamOutSize())
@@ -47,12 +47,12 @@ public final class ZstdCompressor {
     deinit { ZSTD_freeCCtx(stream) }
 
     /// Compresses `input`, handing compressed bytes to `sink` as they are produced.
-    public func write(_ input: [UInt8], to sink: ([UInt8]) throws -> Void) throws {
+    package func write(_ input: [UInt8], to sink: ([UInt8]) throws -> Void) throws {
         try run(input, end: false, sink)
     }
 
     /// Ends the frame, flushing what remains to `sink`.
-    public func finish(to sink: ([UInt8]) throws -> Void) throws {
+    package func finish(to sink: ([UInt8]) throws -> Void) throws {
         try run([], end: true, sink)
     }
 
@@ -72,7 +72,7 @@ public final class ZstdCompressor {
     }
 
     /// Compresses a whole buffer in one call (small data).
-    public static func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
+    package static func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
         let c = try ZstdCompressor(level: level)
         var out: [UInt8] = []
         try c.write(input) { out += $0 }
@@ -84,19 +84,19 @@ public final class ZstdCompressor {
 /// Streaming zstd decompression with a hard bound on the output: a small file cannot expand
 /// without limit (a decompression bomb is refused as soon as the bound is crossed, never after
 /// allocating what a frame header claims). The window is capped too, bounding memory.
-public final class ZstdDecompressor {
+package final class ZstdDecompressor {
     private let stream: OpaquePointer
     private var output: [UInt8]
     /// The most bytes this decompressor will ever produce.
-    public let bound: Int
+    package let bound: Int
     /// Bytes produced so far.
-    public private(set) var produced = 0
+    package private(set) var produced = 0
     private var midFrame = false
 
     /// - Parameters:
     ///   - bound: hard limit on total decompressed bytes.
     ///   - windowLogMax: largest window accepted (2^windowLogMax bytes of memory); 23 = 8 MiB.
-    public init(bound: Int, windowLogMax: Int32 = 23) throws {
+    package init(bound: Int, windowLogMax: Int32 = 23) throws {
         guard let s = ZSTD_createDCtx() else { throw ZstdError(code: .library, message: "ZSTD_createDCtx failed") }
         stream = s
         self.bound = bound
@@ -108,7 +108,7 @@ public final class ZstdDecompressor {
 
     /// Decompresses `input`, handing output to `sink` in chunks; throws `.boundExceeded` before
     /// handing over any byte past the bound.
-    public func write(_ input: [UInt8], to sink: ([UInt8]) throws -> Void) throws {
+    package func write(_ input: [UInt8], to sink: ([UInt8]) throws -> Void) throws {
         try input.withUnsafeBytes { src in
             var inBuf = ZSTD_inBuffer(src: src.baseAddress, size: src.count, pos: 0)
             while true {
@@ -137,7 +137,7 @@ public final class ZstdDecompressor {
     /// past what was consumed) into at most one output buffer (``ZSTD_DStreamOutSize``, 128 KiB).
     /// `needsInput` is true when `input` is used up and the decoder holds nothing more to flush.
     /// Memory stays bounded however far the input expands.
-    public func step(_ input: [UInt8], at position: inout Int) throws -> (output: [UInt8], needsInput: Bool) {
+    package func step(_ input: [UInt8], at position: inout Int) throws -> (output: [UInt8], needsInput: Bool) {
         let (hint, count, consumed) = try input.withUnsafeBytes { src in
             var inBuf = ZSTD_inBuffer(src: src.baseAddress, size: src.count, pos: position)
             return try output.withUnsafeMutableBytes { dst -> (Int, Int, Int) in
@@ -157,12 +157,12 @@ public final class ZstdDecompressor {
     }
 
     /// Checks the input ended on a frame boundary.
-    public func finish() throws {
+    package func finish() throws {
         if midFrame { throw ZstdError(code: .truncated, message: "the zstd stream ends in the middle of a frame (truncated)") }
     }
 
     /// Decompresses a whole buffer, refusing more than `bound` bytes of output.
-    public static func decompress(_ input: [UInt8], bound: Int) throws -> [UInt8] {
+    package static func decompress(_ input: [UInt8], bound: Int) throws -> [UInt8] {
         let d = try ZstdDecompressor(bound: bound)
         var out: [UInt8] = []
         try d.write(input) { out += $0 }

@@ -1,5 +1,5 @@
 extension Rules {
-    public static let presence = Rule(
+    package static let presence = Rule(
         id: .presence, article: "3, 7.6", force: .should,
         words: [
             Quotation(

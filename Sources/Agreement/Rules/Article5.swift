@@ -1,7 +1,7 @@
 // Article 5: scope by verbal notes (¶1, shall), notification of the Secretariat (¶1, should),
 // selection of the Party approached (¶2, shall).
 extension Rules {
-    public static let secretariat = Rule(
+    package static let secretariat = Rule(
         id: .secretariat, article: "5 ¶1", force: .should,
         words: [Quotation("Art. 5 ¶1", "the RCM Technical Secretariat should be notified of the request for each case.")],
         summary: "a case is concluded without the Secretariat having been notified of its request",
@@ -15,7 +15,7 @@ extension Rules {
             return Sentence("msg.secretariat", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(f.day)])
         })
 
-    public static let selection = Rule(
+    package static let selection = Rule(
         id: .selection, article: "5 ¶2", force: .shall,
         words: [
             Quotation(
@@ -61,7 +61,7 @@ extension Rules {
                 ])
         })
 
-    public static let scope = Rule(
+    package static let scope = Rule(
         id: .scope, article: "5 ¶1", force: .shall,
         words: [
             Quotation(

@@ -1,5 +1,5 @@
 extension Rules {
-    public static let priorRequest = Rule(
+    package static let priorRequest = Rule(
         id: .priorRequest, article: "6", force: .mayNot,
         words: [
             Quotation(

@@ -1,6 +1,6 @@
 // Article 7.6: focal points (shall) and the list of consular offices (should).
 extension Rules {
-    public static let focalPoint = Rule(
+    package static let focalPoint = Rule(
         id: .focalPoint, article: "7.6", force: .shall,
         words: [
             Quotation(
@@ -14,7 +14,7 @@ extension Rules {
             return Sentence("msg.focal_point", ["actor": c.actorArg, "what": f.phraseArg, "case": .text(c.caseName), "day": .text(f.day)])
         })
 
-    public static let network = Rule(
+    package static let network = Rule(
         id: .network, article: "7.6", force: .should,
         words: [
             Quotation(

@@ -1,7 +1,7 @@
 import Ledger
 
 extension Rules {
-    public static let presentation = Rule(
+    package static let presentation = Rule(
         id: .presentation, article: "7.7", force: .should,
         words: [
             Quotation(

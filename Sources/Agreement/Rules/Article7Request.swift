@@ -1,6 +1,6 @@
 // Article 7: "The request should comply with the following requirements" (1-5).
 extension Rules {
-    public static let nationality = Rule(
+    package static let nationality = Rule(
         id: .nationality, article: "7.1", force: .should,
         words: [Quotation("Art. 7.1", "The migrant should be a national of a Member State of RCM.")],
         summary: "the requesting State is not an RCM Member State",
@@ -10,7 +10,7 @@ extension Rules {
             return Sentence("msg.nationality", ["case": .text(c.caseName), "day": .text(c.fact.day), "state": .name(requesting)])
         })
 
-    public static let party = Rule(
+    package static let party = Rule(
         id: .party, article: "7.2, 4", force: .should,
         words: [
             Quotation("Art. 7.2", "The Member State should have decided to be a party to this Agreement."),
@@ -38,7 +38,7 @@ extension Rules {
             }
         })
 
-    public static let unrepresented = Rule(
+    package static let unrepresented = Rule(
         id: .unrepresented, article: "7.3", force: .should,
         words: [
             Quotation("Art. 7", "The request should comply with the following requirements:"),
@@ -64,7 +64,7 @@ extension Rules {
             return Sentence("msg.unrepresented.office", ["state": .subject(r), "case": .text(c.caseName), "day": .text(f.day), "place": place])
         })
 
-    public static let civilian = Rule(
+    package static let civilian = Rule(
         id: .civilian, article: "7.4", force: .should,
         words: [
             Quotation(
@@ -88,7 +88,7 @@ extension Rules {
             return nil
         })
 
-    public static let channel = Rule(
+    package static let channel = Rule(
         id: .channel, article: "7.5", force: .should,
         words: [
             Quotation(

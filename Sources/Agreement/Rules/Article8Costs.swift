@@ -1,5 +1,5 @@
 extension Rules {
-    public static let costs = Rule(
+    package static let costs = Rule(
         id: .costs, article: "8", force: .shall,
         words: [
             Quotation(

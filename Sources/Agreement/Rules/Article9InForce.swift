@@ -1,7 +1,7 @@
 import Ledger
 
 extension Rules {
-    public static let inForce = Rule(
+    package static let inForce = Rule(
         id: .inForce, article: "9", force: .shall,
         words: [Quotation("Art. 9", "This Agreement shall enter into force on the date of approval by the Vice-Ministers of Member States of RCM.")],
         summary: "a case is filed before the Agreement entered into force",

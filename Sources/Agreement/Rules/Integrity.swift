@@ -4,16 +4,16 @@ import Ledger
 extension Rules {
     /// How far, in seconds, an act may seem to lie after its recording (clocks differ): beyond it,
     /// the act is dated in the future (LIFECYCLE; an input error on the write path).
-    public static let clockAllowance: Int64 = 300
+    package static let clockAllowance: Int64 = 300
 
-    public static let integrity = Rule(
+    package static let integrity = Rule(
         id: .integrity, article: nil, force: .integrity,
         words: [Quotation("architecture.md", "SHA-256 Merkle log (RFC 6962/9162), … the append-only EventLog on LMDB with its indexes.")],
         summary: "an entry's bytes, hash chain, Merkle root or checkpoint do not match",
         interpretation: ["Judged by the Ledger's verifier over the stored bytes (RFC 6962 tree, signed checkpoints)."],
         judgement: .byLedger)
 
-    public static let signature = Rule(
+    package static let signature = Rule(
         id: .signature, article: nil, force: .integrity,
         words: [Quotation("domain.md", "Every event is signed (Ed25519) by a key registered to its actor.")],
         summary: "a signature is invalid, or its key was not registered to the actor, or revoked, at occurred",
@@ -23,7 +23,7 @@ extension Rules {
         ],
         judgement: .byLedger)
 
-    public static let authority = Rule(
+    package static let authority = Rule(
         id: .authority, article: nil, force: .integrity,
         words: [
             Quotation("domain.md", "the actor is not the one allowed to emit that type in that case"),
@@ -77,7 +77,7 @@ extension Rules {
             }
         })
 
-    public static let lifecycle = Rule(
+    package static let lifecycle = Rule(
         id: .lifecycle, article: nil, force: .integrity,
         words: [
             Quotation(

@@ -1,8 +1,8 @@
 /// The rule catalog of shared/docs/domain.md, in its order, one file per Article in this folder.
 /// `INTEGRITY` and `SIGNATURE` are judged by the Ledger's verifier; the others by the fold.
-public enum Rules {
+package enum Rules {
     /// Every rule, in the catalog's order (the order of ``RuleID``).
-    public static let catalog: [Rule] = [
+    package static let catalog: [Rule] = [
         integrity, signature, authority, lifecycle, inForce, nationality, party, unrepresented, civilian, channel,
         focalPoint, network, secretariat, selection, presence, priorRequest, scope, costs, presentation,
     ]
@@ -22,8 +22,8 @@ public enum Rules {
     static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: catalog.map { ($0.id, $0) })
 
     /// The rule `id` (every id has one; a test checks it).
-    public static func rule(_ id: RuleID) -> Rule { byID[id]! }
+    package static func rule(_ id: RuleID) -> Rule { byID[id]! }
 
     /// The rule whose id is `text`, or nil.
-    public static func rule(_ text: String) -> Rule? { RuleID(id: text).map(rule) }
+    package static func rule(_ text: String) -> Rule? { RuleID(id: text).map(rule) }
 }
