@@ -17,7 +17,10 @@ package enum Catalog {
             fields: [
                 FieldSpec("name", .text, "the ledger's name"), FieldSpec("root_keys", .list(.text), "the Secretariat's root verifier keys"),
             ], source: "-", summary: "The ledger's first event: the Secretariat's root key(s) and the ledger's name.", command: nil,
-            phrase: "the ledger's genesis"),
+            phrase: "the ledger's genesis",
+            example: .init(
+                actor: "RCM-TS", caseID: nil,
+                payload: ["name": "rcm.example/ts", "root_keys": ["RCM-TS+4b9f5a2d+AWI2bvC0cHOOBlWZ9SwFSQLR79hlHDK/wWGVqZTkq5Li"]])),
         EventSpec(
             .keyRegistered, caseEvent: false, role: .keyAuthority,
             fields: [
@@ -31,7 +34,12 @@ package enum Catalog {
                 FieldSpec("actor", .text, "actor code"), FieldSpec("public_key", .text, "C2SP verifier key"),
                 FieldSpec("revoked_at", .text, required: false, "RFC 3339 time from which the key is revoked"),
             ], source: "-", summary: "The Secretariat revokes a key from a time on.", command: nil,
-            phrase: "a key revocation"),
+            phrase: "a key revocation",
+            example: .init(
+                actor: "RCM-TS", caseID: nil,
+                payload: [
+                    "actor": "MX", "public_key": "MX+206b6c8c+AUTtk3fNgoJcz9nxnVL3uVH53DLAHzWmdwUEL0escGEN", "revoked_at": "2016-01-01T00:00:00Z",
+                ])),
 
         // Network events (no case).
         EventSpec(
@@ -52,7 +60,7 @@ package enum Catalog {
             fields: [
                 FieldSpec("effective", .date, "date from which the State is no longer a Party")
             ], source: "Art. 7.2", summary: "A Member State stops being a Party.", command: ("network", "leave"),
-            phrase: "a withdrawal from the Agreement"),
+            phrase: "a withdrawal from the Agreement", example: .init(actor: "NI", caseID: nil, payload: ["effective": "2019-01-01"])),
         EventSpec(
             .networkDeclared, caseEvent: false, role: .memberState,
             fields: [
@@ -312,7 +320,7 @@ package enum Catalog {
             afterClose: true, phrase: "an erasure of personal data",
             update: .caseState { f, s, _ in
                 s.erased = f.occurred
-            }),
+            }, example: .init(actor: "MX", caseID: "MX-2015-0002", payload: ["request": "MX-ERASE-2018-004"])),
         EventSpec(
             .redacted, caseEvent: true, role: .requestingStateOrSecretariat,
             fields: [
@@ -320,7 +328,10 @@ package enum Catalog {
                 FieldSpec("fields", .list(.text), "the payload fields erased (`fields.summary` in a correction)"),
                 FieldSpec("request", .text, "the erasure request reference"),
             ], source: "GCM 14(e)", summary: "The words of named free-text values are destroyed on every node; their commitments stay signed.",
-            command: ("case", "redact"), afterClose: true, phrase: "an erasure of words"),
+            command: ("case", "redact"), afterClose: true, phrase: "an erasure of words",
+            example: .init(
+                actor: "MX", caseID: "MX-2015-0002",
+                payload: ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["summary"], "request": "MX-ERASE-2018-005"])),
         EventSpec(
             .corrected, caseEvent: true, role: .author,
             fields: [
@@ -328,7 +339,12 @@ package enum Catalog {
                 FieldSpec("fields", .object, "the corrected payload fields and their new values; `occurred` corrects when the act happened"),
                 FieldSpec("reason", .words, "why"),
             ], source: "-", summary: "The author corrects an earlier event; nothing is edited in place.", command: ("case", "correct"),
-            afterClose: true, phrase: "a correction"),
+            afterClose: true, phrase: "a correction",
+            example: .init(
+                actor: "MX", caseID: "MX-2015-0002",
+                payload: [
+                    "event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["location_city": "Liberia"], "reason": "the city was misrecorded",
+                ])),
     ]
 
     static let byType: [EventType: EventSpec] = Dictionary(uniqueKeysWithValues: specs.map { ($0.type, $0) })
@@ -337,7 +353,9 @@ package enum Catalog {
     package static func spec(_ type: EventType) -> EventSpec { byType[type]! }
 
     /// The row of the type named `name`, or nil for a name the catalog does not know.
-    package static func spec(named name: String) -> EventSpec? { EventType(name: name).map(spec) }
+    package static func spec(named name: String) -> EventSpec? { byName[name] }
+
+    static let byName: [String: EventSpec] = Dictionary(uniqueKeysWithValues: specs.map { ($0.type.name, $0) })
 
     /// The rows that have an `amparo` command in `group` ("case", "network", "meeting"), in catalog order.
     package static func commands(in group: String) -> [EventSpec] { specs.filter { $0.command?.group == group } }

@@ -56,6 +56,15 @@ package struct EventSpec: Sendable {
     let wording: @Sendable (Fact) -> String
     /// Its state update in the fold.
     let update: Update
+    /// An example for docs/events.md, when the scenario records none of this type.
+    package let example: Example?
+
+    /// An act of this type as its author drafts it (the time is the page's).
+    package struct Example: Sendable {
+        package let actor: String
+        package let caseID: String?
+        package let payload: [String: JSONValue]
+    }
 
     /// The wire name, `case.request_filed`.
     package var name: String { type.name }
@@ -68,17 +77,17 @@ package struct EventSpec: Sendable {
     init(
         _ type: EventType, caseEvent: Bool, role: Role, fields: [FieldSpec], source: String, summary: String,
         command: (group: String, name: String)?, afterClose: Bool = false, phrase: String,
-        update: Update = .none
+        update: Update = .none, example: Example? = nil
     ) {
         self.init(
             type, caseEvent: caseEvent, role: role, fields: fields, source: source, summary: summary,
-            command: command, afterClose: afterClose, wording: { _ in phrase }, update: update)
+            command: command, afterClose: afterClose, wording: { _ in phrase }, update: update, example: example)
     }
 
     init(
         _ type: EventType, caseEvent: Bool, role: Role, fields: [FieldSpec], source: String, summary: String,
         command: (group: String, name: String)?, afterClose: Bool = false, wording: @escaping @Sendable (Fact) -> String,
-        update: Update = .none
+        update: Update = .none, example: Example? = nil
     ) {
         self.type = type
         isCaseEvent = caseEvent
@@ -90,5 +99,6 @@ package struct EventSpec: Sendable {
         self.afterClose = afterClose
         self.wording = wording
         self.update = update
+        self.example = example
     }
 }

@@ -1,63 +1,59 @@
 import Ledger
 
-/// Every event type of the catalog (shared/docs/domain.md, "Event catalog"), as a type. Its wire
-/// name is written here once; everything else about a type is its row in ``Catalog``.
-package enum EventType: CaseIterable, Sendable, Hashable {
-    // Key events: defined by the Ledger layer, which checks them.
-    case genesis, keyRegistered, keyRevoked
-    // Network events.
-    case enteredIntoForce, joinedAgreement, leftAgreement, networkDeclared, focalPointDesignated
-    case meetingScheduled, meetingHeld
-    // Case events.
-    case requestFiled, secretariatNotified, circulated, collaborationOffered, collaborationDeclined
-    case assistingStateSelected, formalRequestSent, scopeAgreed, protectionActionRecorded
-    case costRecorded, reimbursementClaimed, reimbursed, concluded, withdrawn, presentedAtMeeting
-    case personalDataErased, redacted, corrected
-
+/// An event type of the catalog (shared/docs/domain.md, "Event catalog"): its wire name. Every
+/// type is a row of ``Catalog`` (``Catalog/specs``), which names it; the constants below are the
+/// types that code outside the catalog row reads by name (a rule, a projection, a command). A new
+/// type that no other code singles out needs none: its row writes `EventType("case.x")`.
+package struct EventType: Sendable, Hashable {
     /// The name events carry in their `type` field.
-    package var name: String {
-        switch self {
-        case .genesis: KeyRegistry.genesisType
-        case .keyRegistered: KeyRegistry.registeredType
-        case .keyRevoked: KeyRegistry.revokedType
-        case .enteredIntoForce: "agreement.entered_into_force"
-        case .joinedAgreement: "state.joined_agreement"
-        case .leftAgreement: "state.left_agreement"
-        case .networkDeclared: "state.consular_network_declared"
-        case .focalPointDesignated: "state.focal_point_designated"
-        case .meetingScheduled: "meeting.scheduled"
-        case .meetingHeld: "meeting.held"
-        case .requestFiled: "case.request_filed"
-        case .secretariatNotified: "case.secretariat_notified"
-        case .circulated: "case.circulated"
-        case .collaborationOffered: "case.collaboration_offered"
-        case .collaborationDeclined: "case.collaboration_declined"
-        case .assistingStateSelected: "case.assisting_state_selected"
-        case .formalRequestSent: "case.formal_request_sent"
-        case .scopeAgreed: "case.scope_agreed"
-        case .protectionActionRecorded: "case.protection_action_recorded"
-        case .costRecorded: "case.cost_recorded"
-        case .reimbursementClaimed: "case.reimbursement_claimed"
-        case .reimbursed: "case.reimbursed"
-        case .concluded: "case.concluded"
-        case .withdrawn: "case.withdrawn"
-        case .presentedAtMeeting: "case.presented_at_meeting"
-        case .personalDataErased: Words.caseErasureType
-        case .redacted: Words.redactionType
-        case .corrected: "case.corrected"
-        }
-    }
+    package let name: String
 
-    static let byName: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+    /// A type by its wire name, for a catalog row.
+    init(_ name: String) { self.name = name }
 
-    /// The type named `name`, or nil for a name the catalog does not know.
+    /// The catalog's type named `name`, or nil for a name the catalog does not know.
     package init?(name: String) {
-        guard let type = EventType.byName[name] else { return nil }
-        self = type
+        guard let spec = Catalog.spec(named: name) else { return nil }
+        self = spec.type
     }
+
+    /// Every type, in catalog order.
+    package static var allCases: [EventType] { Catalog.specs.map(\.type) }
 
     /// The three key events the Ledger layer checks (registry of who may sign for whom).
     package var isKeyEvent: Bool { KeyRegistry.isKeyEvent(name) }
+
+    // Key events: defined by the Ledger layer, which checks them.
+    package static let genesis = EventType(KeyRegistry.genesisType)
+    package static let keyRegistered = EventType(KeyRegistry.registeredType)
+    package static let keyRevoked = EventType(KeyRegistry.revokedType)
+    // Network events.
+    package static let enteredIntoForce = EventType("agreement.entered_into_force")
+    package static let joinedAgreement = EventType("state.joined_agreement")
+    package static let leftAgreement = EventType("state.left_agreement")
+    package static let networkDeclared = EventType("state.consular_network_declared")
+    package static let focalPointDesignated = EventType("state.focal_point_designated")
+    package static let meetingScheduled = EventType("meeting.scheduled")
+    package static let meetingHeld = EventType("meeting.held")
+    // Case events.
+    package static let requestFiled = EventType("case.request_filed")
+    package static let secretariatNotified = EventType("case.secretariat_notified")
+    package static let circulated = EventType("case.circulated")
+    package static let collaborationOffered = EventType("case.collaboration_offered")
+    package static let collaborationDeclined = EventType("case.collaboration_declined")
+    package static let assistingStateSelected = EventType("case.assisting_state_selected")
+    package static let formalRequestSent = EventType("case.formal_request_sent")
+    package static let scopeAgreed = EventType("case.scope_agreed")
+    package static let protectionActionRecorded = EventType("case.protection_action_recorded")
+    package static let costRecorded = EventType("case.cost_recorded")
+    package static let reimbursementClaimed = EventType("case.reimbursement_claimed")
+    package static let reimbursed = EventType("case.reimbursed")
+    package static let concluded = EventType("case.concluded")
+    package static let withdrawn = EventType("case.withdrawn")
+    package static let presentedAtMeeting = EventType("case.presented_at_meeting")
+    package static let personalDataErased = EventType(Words.caseErasureType)
+    package static let redacted = EventType(Words.redactionType)
+    package static let corrected = EventType("case.corrected")
 }
 
 extension EventType: CustomStringConvertible {

@@ -264,13 +264,20 @@ struct EventCommand<let Row: Int>: ParsableCommand {
 /// own command: it destroys the vault entry before recording the erasure).
 let commandRows = Catalog.specs.filter { $0.command != nil && $0.command?.group != "person" }
 
-/// One command type per row of ``commandRows`` (a test checks that every row has one, and no more).
-let eventCommands: [any EventCommandProtocol.Type] = [
+/// One command type per row of ``commandRows``, taken from a pool of generic slots: a row added to
+/// the catalog gets its command with no edit here, until the catalog has more commands than slots
+/// (a test checks there are enough, and that every row has exactly one).
+let eventCommands: [any EventCommandProtocol.Type] = Array(commandSlots.prefix(commandRows.count))
+
+/// The slots: `EventCommand<N>` reads row N of ``commandRows``.
+let commandSlots: [any EventCommandProtocol.Type] = [
     EventCommand<0>.self, EventCommand<1>.self, EventCommand<2>.self, EventCommand<3>.self, EventCommand<4>.self,
     EventCommand<5>.self, EventCommand<6>.self, EventCommand<7>.self, EventCommand<8>.self, EventCommand<9>.self,
     EventCommand<10>.self, EventCommand<11>.self, EventCommand<12>.self, EventCommand<13>.self, EventCommand<14>.self,
     EventCommand<15>.self, EventCommand<16>.self, EventCommand<17>.self, EventCommand<18>.self, EventCommand<19>.self,
-    EventCommand<20>.self, EventCommand<21>.self, EventCommand<22>.self, EventCommand<23>.self,
+    EventCommand<20>.self, EventCommand<21>.self, EventCommand<22>.self, EventCommand<23>.self, EventCommand<24>.self,
+    EventCommand<25>.self, EventCommand<26>.self, EventCommand<27>.self, EventCommand<28>.self, EventCommand<29>.self,
+    EventCommand<30>.self, EventCommand<31>.self,
 ]
 
 /// What the group commands need of an event command.
