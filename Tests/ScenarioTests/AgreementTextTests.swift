@@ -56,8 +56,12 @@ struct AgreementTextTests {
     @Test("no event type name is written outside the catalog: no switch or comparison on type strings elsewhere")
     func noTypeStrings() throws {
         let names = EventType.allCases.map(\.name)
-        // The storage layer's own types: the key events it checks, the erasures it acts on.
-        let allowed: Set<String> = ["Sources/Agreement/EventType.swift", "Sources/Ledger/Keys/KeyRegistry.swift", "Sources/Ledger/Words/Words.swift"]
+        // The catalog's rows and the types code singles out; the storage layer's own types: the
+        // key events it checks, the erasures it acts on.
+        let allowed: Set<String> = [
+            "Sources/Agreement/Catalog.swift", "Sources/Agreement/EventType.swift", "Sources/Ledger/Keys/KeyRegistry.swift",
+            "Sources/Ledger/Words/Words.swift",
+        ]
         let sources = Self.root + "/Sources"
         let files = try #require(FileManager.default.subpathsOfDirectory(atPath: sources).filter { $0.hasSuffix(".swift") })
         #expect(files.count > 40)
