@@ -15,21 +15,13 @@ struct CaseShowCommand: ParsableCommand {
             "Its breaches of the Agreement come from folding this case with the Network's facts; `amparo verify --case ID` also checks integrity and signatures over the whole log."
     )
 
-    @OptionGroup var ledger: LedgerOptions
-    @OptionGroup var selection: CaseSelection
-    @Option(help: "Output format: text or json.")
-    var format: TextOrJSON = .text
-    @OptionGroup var language: LanguageOption
-
-    func validate() throws { _ = try selection.required() }
+    @OptionGroup var reading: CaseReading
+    var format: TextOrJSON { reading.format }
+    var language: LanguageOption { reading.language }
 
     func run() throws {
-        let caseID = try selection.required()
-        let log = try ledger.open()
-        let t = language.t
-        guard let view = try Audit.caseView(log, caseID: caseID) else {
-            throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
-        }
+        let (caseID, log, t) = try reading.open()
+        guard let view = try Audit.caseView(log, caseID: caseID) else { throw CaseReading.noCase(caseID) }
         let s = view.state
         let obligations = s.obligations(network: view.network, now: .now(), language: format == .json ? .en : language.language)
         let breaches = view.breaches
@@ -87,21 +79,12 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Walk a case as an auditor: each event, its signer, the state after it, the rules checked, breaches marked."
     )
 
-    @OptionGroup var ledger: LedgerOptions
-    @OptionGroup var selection: CaseSelection
-    @Option(help: "Output format: text or json.")
-    var format: TextOrJSON = .text
-    @OptionGroup var language: LanguageOption
-
-    func validate() throws { _ = try selection.required() }
+    @OptionGroup var reading: CaseReading
+    var format: TextOrJSON { reading.format }
 
     func run() throws {
-        let caseID = try selection.required()
-        let log = try ledger.open()
-        let t = language.t
-        guard let steps = try Audit.replay(log, caseID: caseID) else {
-            throw LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
-        }
+        let (caseID, log, t) = try reading.open()
+        guard let steps = try Audit.replay(log, caseID: caseID) else { throw CaseReading.noCase(caseID) }
         switch format {
         case .json:
             Output.printJSON(.array(steps.map(\.json)))
@@ -146,5 +129,25 @@ struct ReplayCommand: ParsableCommand {
             changes.append("\(key) \(text(original.payload[key])) → \(text(f.payload[key]))")
         }
         return "\(by.joined(separator: ", ")): \(changes.isEmpty ? "no change" : changes.joined(separator: "; "))"
+    }
+}
+
+/// What `case show` and `replay` read: the ledger, the case, the format and the language.
+struct CaseReading: ParsableArguments {
+    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var selection: CaseSelection
+    @Option(help: "Output format: text or json.")
+    var format: TextOrJSON = .text
+    @OptionGroup var language: LanguageOption
+
+    func validate() throws { _ = try selection.required() }
+
+    /// The case asked for, the ledger open, and the reader's language.
+    func open() throws -> (caseID: String, log: EventLog, t: Localizer) {
+        (try selection.required(), try ledger.open(), language.t)
+    }
+
+    static func noCase(_ caseID: String) -> LedgerError {
+        LedgerError(.notFound, "no case \(caseID) in this ledger (`amparo cases` lists them)")
     }
 }
