@@ -242,3 +242,36 @@ package enum Charts {
 
     static func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
 }
+
+// The report's most numerous values list their fields (``TemplateFields``): no reflection.
+extension MeetingReport.View.Segment: TemplateFields {
+    var templateFields: [String: Any] { ["text": text, "code": code] }
+}
+extension MeetingReport.TableView.Cell: TemplateFields {
+    var templateFields: [String: Any] { ["text": text, "hidden": hidden] }
+}
+extension MeetingReport.TableView.Row: TemplateFields {
+    var templateFields: [String: Any] { ["total": total, "cells": cells] }
+}
+extension Charts.View.Legend: TemplateFields {
+    var templateFields: [String: Any] { ["x": x, "textX": textX, "color": color, "label": label] }
+}
+extension Charts.View.Row: TemplateFields {
+    var templateFields: [String: Any] { ["labelX": labelX, "labelY": labelY, "label": label, "bars": bars] }
+}
+extension Charts.View.Bar: TemplateFields {
+    var templateFields: [String: Any] {
+        [
+            "mark": mark as Any, "markX": markX, "x": x, "y": y, "width": width, "height": height, "color": color, "textX": textX,
+            "textY": textY, "value": value,
+        ]
+    }
+}
+extension MeetingReport.View.Paragraph: TemplateFields {
+    var templateFields: [String: Any] { ["segments": segments] }
+}
+extension MeetingReport.View.Item: TemplateFields {
+    var templateFields: [String: Any] {
+        ["number": number, "title": title, "paragraphs": paragraphs, "table": table as Any, "chart": chart as Any, "list": list, "hasList": hasList]
+    }
+}

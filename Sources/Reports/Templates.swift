@@ -22,9 +22,41 @@ package struct Templates: Sendable {
     }
 
     /// `view` rendered with the template `name`.
+    ///
+    /// The view is first turned into dictionaries, one reflection of each value: the library
+    /// would otherwise reflect a value at every name it looks up (a case list: thousands of times).
+    /// A nil field becomes ``Null``: it renders as nothing and is false in a section, instead of
+    /// sending the look-up on to the enclosing views.
     package func render(_ view: Any, _ name: String) -> String {
-        guard let text = library.render(view, withTemplate: name) else { preconditionFailure("no template \(name)") }
+        guard let text = library.render(Templates.tree(view), withTemplate: name) else { preconditionFailure("no template \(name)") }
         return text
+    }
+
+    /// `value` as the library reads it fastest: a struct as a dictionary of its stored properties,
+    /// an array element by element, nil as ``Null``; text, numbers and truth values as they are.
+    /// - Complexity: one reflection of each struct in the view.
+    static func tree(_ value: Any) -> Any {
+        switch value {
+        case is String, is Bool, is Int, is UInt64, is Double: return value
+        case let view as TemplateFields: return view.templateFields.mapValues(tree)
+        case let array as [Any]: return array.map(tree)
+        default:
+            let mirror = Mirror(reflecting: value)
+            switch mirror.displayStyle {
+            case .optional: return mirror.children.first.map { tree($0.value) } ?? Null()
+            case .struct, .class:
+                var fields: [String: Any] = [:]
+                for child in mirror.children { if let label = child.label { fields[label] = tree(child.value) } }
+                return fields
+            default: return value
+            }
+        }
+    }
+
+    /// A field without a value: nothing when rendered, false in a section.
+    struct Null: MustacheCustomRenderable {
+        var renderText: String { "" }
+        var isNull: Bool { true }
     }
 
     /// The meeting report (`report`, and `report-body` without the page around it), a count
@@ -49,4 +81,10 @@ package struct Templates: Sendable {
     struct HTML4: MustacheContentType {
         func escapeText(_ text: String) -> String { Render.html(text) }
     }
+}
+
+/// A view value that lists its fields itself: the many small values of a page (a table's cells, a
+/// chart's bars) skip reflection.
+protocol TemplateFields {
+    var templateFields: [String: Any] { get }
 }
