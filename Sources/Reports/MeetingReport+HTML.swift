@@ -243,35 +243,65 @@ package enum Charts {
     static func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
 }
 
-// The report's most numerous values list their fields (``TemplateFields``): no reflection.
+// The report's values list their fields themselves (``TemplateFields``), nested values already
+// converted: making the tree takes no reflection and no dynamic cast (2,256 paragraphs at 2,000
+// cases).
+extension MeetingReport.Page: TemplateFields {
+    var templateFields: [String: Any] { ["language": language, "title": title, "stylesheet": stylesheet, "body": body.node] }
+}
+extension MeetingReport.View: TemplateFields {
+    var templateFields: [String: Any] {
+        [
+            "organisation": organisation, "group": group, "heading": heading, "place": place, "date": date, "opening": opening, "lead": lead,
+            "items": items.map(\.node), "legend": legend, "footer": footer,
+        ]
+    }
+}
+extension MeetingReport.View.Item: TemplateFields {
+    var templateFields: [String: Any] {
+        [
+            "number": number, "title": title, "paragraphs": paragraphs.map(\.node),
+            "table": table.map { $0.node } ?? Templates.Null(), "chart": chart.map { $0.node } ?? Templates.Null(),
+            "list": list, "hasList": hasList,
+        ]
+    }
+}
+extension MeetingReport.View.Paragraph: TemplateFields {
+    var templateFields: [String: Any] { ["segments": segments.map(\.node)] }
+}
 extension MeetingReport.View.Segment: TemplateFields {
     var templateFields: [String: Any] { ["text": text, "code": code] }
+}
+extension MeetingReport.TableView: TemplateFields {
+    var templateFields: [String: Any] { ["header": header, "rows": rows.map(\.node)] }
+}
+extension MeetingReport.TableView.Row: TemplateFields {
+    var templateFields: [String: Any] { ["total": total, "cells": cells.map(\.node)] }
 }
 extension MeetingReport.TableView.Cell: TemplateFields {
     var templateFields: [String: Any] { ["text": text, "hidden": hidden] }
 }
-extension MeetingReport.TableView.Row: TemplateFields {
-    var templateFields: [String: Any] { ["total": total, "cells": cells] }
+extension Charts.View: TemplateFields {
+    var templateFields: [String: Any] {
+        ["empty": empty.map { $0 as Any } ?? Templates.Null(), "svg": svg.map { $0.node } ?? Templates.Null()]
+    }
+}
+extension Charts.View.SVG: TemplateFields {
+    var templateFields: [String: Any] {
+        ["width": width, "height": height, "title": title, "legend": legend.map(\.node), "rows": rows.map(\.node)]
+    }
 }
 extension Charts.View.Legend: TemplateFields {
     var templateFields: [String: Any] { ["x": x, "textX": textX, "color": color, "label": label] }
 }
 extension Charts.View.Row: TemplateFields {
-    var templateFields: [String: Any] { ["labelX": labelX, "labelY": labelY, "label": label, "bars": bars] }
+    var templateFields: [String: Any] { ["labelX": labelX, "labelY": labelY, "label": label, "bars": bars.map(\.node)] }
 }
 extension Charts.View.Bar: TemplateFields {
     var templateFields: [String: Any] {
         [
-            "mark": mark as Any, "markX": markX, "x": x, "y": y, "width": width, "height": height, "color": color, "textX": textX,
-            "textY": textY, "value": value,
+            "mark": mark.map { $0 as Any } ?? Templates.Null(), "markX": markX, "x": x, "y": y, "width": width, "height": height,
+            "color": color, "textX": textX, "textY": textY, "value": value,
         ]
-    }
-}
-extension MeetingReport.View.Paragraph: TemplateFields {
-    var templateFields: [String: Any] { ["segments": segments] }
-}
-extension MeetingReport.View.Item: TemplateFields {
-    var templateFields: [String: Any] {
-        ["number": number, "title": title, "paragraphs": paragraphs, "table": table as Any, "chart": chart as Any, "list": list, "hasList": hasList]
     }
 }

@@ -38,7 +38,7 @@ package struct Templates: Sendable {
     static func tree(_ value: Any) -> Any {
         switch value {
         case is String, is Bool, is Int, is UInt64, is Double: return value
-        case let view as TemplateFields: return view.templateFields.mapValues(tree)
+        case let view as TemplateFields: return view.node
         case let array as [Any]: return array.map(tree)
         default:
             let mirror = Mirror(reflecting: value)
@@ -47,7 +47,7 @@ package struct Templates: Sendable {
             case .struct, .class:
                 var fields: [String: Any] = [:]
                 for child in mirror.children { if let label = child.label { fields[label] = tree(child.value) } }
-                return fields
+                return Fields(fields)
             default: return value
             }
         }
@@ -83,8 +83,22 @@ package struct Templates: Sendable {
     }
 }
 
-/// A view value that lists its fields itself: the many small values of a page (a table's cells, a
-/// chart's bars) skip reflection.
+/// A view value that lists its fields itself, nested values already converted (dictionaries,
+/// arrays of them, text, numbers, truth values, ``Templates/Null``): a large view (the meeting
+/// report) skips reflection. Every field its templates read must be listed.
 protocol TemplateFields {
     var templateFields: [String: Any] { get }
+}
+
+extension TemplateFields {
+    /// The value as a template reads it.
+    var node: Fields { Fields(templateFields) }
+}
+
+/// A view value's fields by name, as the library looks them up (``MustacheParent``): a plain type,
+/// which the library's look-up recognises faster than a dictionary (a conditional conformance).
+struct Fields: MustacheParent {
+    let values: [String: Any]
+    init(_ values: [String: Any]) { self.values = values }
+    func child(named name: String) -> Any? { values[name] }
 }
