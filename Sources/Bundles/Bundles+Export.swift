@@ -120,7 +120,7 @@ extension Bundles {
                 var own: [UInt8] = []
                 try log.read { snapshot in
                     for i in 0..<checkpoint.size {
-                        guard let h = try log.storedSubtree(in: snapshot, level: 0, index: i) else {
+                        guard let h = try log.storedSubtree(level: 0, index: i) else {
                             throw LedgerError(.corrupt, "\(log.path): leaf \(i) of this ledger's tree is missing; run `amparo verify`")
                         }
                         own += h

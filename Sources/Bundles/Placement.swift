@@ -30,14 +30,14 @@ package struct HeldLogs {
 
     /// The held leaf hash of `origin`'s log at `index`.
     func leaf(_ origin: String, _ index: UInt64) throws -> Hash32? {
-        if origin == log.name { return try log.read { try log.storedSubtree(in: $0, level: 0, index: index) } }
+        if origin == log.name { return try log.storedSubtree(level: 0, index: index) }
         return try peers.mirroredLeaf(origin, index)
     }
 
     /// The signed event at `index` of this ledger's own log (fork evidence carries it).
     func ownEvent(_ origin: String, _ index: UInt64) throws -> [UInt8]? {
         guard origin == log.name else { return nil }
-        return try log.read { try log.rawEntry(in: $0, at: index + 1)?.bytes }
+        return try log.rawEntry(at: index + 1)?.bytes
     }
 }
 

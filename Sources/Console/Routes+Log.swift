@@ -98,7 +98,7 @@ extension Routes {
         // the tile ask for hashes the snapshot does not hold.
         let bytes: [UInt8]? = try console.log.snapshot {
             guard let (size, _) = try console.log.latestCheckpoint() else { return nil }
-            return try console.log.read { try console.log.tile(in: $0, resource, size: size) }
+            return try console.log.tile(resource, size: size)
         }
         guard let bytes else { throw HTTPError(.notFound, message: "no such tile in the tree of the latest checkpoint") }
         return Response(

@@ -181,7 +181,8 @@ package final class Environment: @unchecked Sendable {
         return try run(readOnly: true, body)
     }
 
-    /// The read transaction ``snapshot(_:)`` holds for the task running inside it.
+    /// The transaction a task is inside (``snapshot(_:)``, ``read(_:)``, ``write(_:)``): reads made
+    /// inside it join it rather than open another.
     struct Pin: @unchecked Sendable {
         let environment: ObjectIdentifier
         let handle: OpaquePointer
@@ -193,9 +194,7 @@ package final class Environment: @unchecked Sendable {
     /// with each other whatever is committed meanwhile. `body` must not write.
     package func snapshot<R>(_ body: () throws -> R) throws -> R {
         if let pin = Environment.pinned, pin.environment == ObjectIdentifier(self) { return try body() }
-        return try run(readOnly: true) { txn in
-            try Environment.$pinned.withValue(Pin(environment: ObjectIdentifier(self), handle: txn.handle)) { try body() }
-        }
+        return try run(readOnly: true) { _ in try body() }
     }
 
     /// Runs `body` in the single write transaction; commits when it returns, aborts when it throws.
@@ -217,11 +216,13 @@ package final class Environment: @unchecked Sendable {
         return result!
     }
 
+    /// Runs `body` in a new transaction, pinned for the task meanwhile: every ``read(_:)`` of this
+    /// environment made inside it reads that transaction (inside a write, the write's own view).
     private func run<R>(readOnly: Bool, _ body: (borrowing Transaction) throws -> R) throws -> R {
         let txn = try begin(readOnly: readOnly)
         let result: R
         do {
-            result = try body(txn)
+            result = try Environment.$pinned.withValue(Pin(environment: ObjectIdentifier(self), handle: txn.handle)) { try body(txn) }
         } catch {
             txn.abort()
             end()

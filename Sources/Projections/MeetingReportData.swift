@@ -76,11 +76,11 @@ package struct MeetingReportData: Sendable {
         // snapshot, a bounded number of cases in memory at a time.
         let cases = concerned.sorted()
         let breaches = try store.log.read { txn in
-            let network = try store.log.events(in: txn, inCase: "").map(Fact.init)
+            let network = try store.log.events(inCase: "").map(Fact.init)
             var found: [Breach] = []
             let round = 16 * Agreement.casesPerFold
             for start in stride(from: 0, to: cases.count, by: round) {
-                let chunk = try cases[start..<min(start + round, cases.count)].map { (id: $0, entries: try store.log.rawEntries(in: txn, inCase: $0)) }
+                let chunk = try cases[start..<min(start + round, cases.count)].map { (id: $0, entries: try store.log.rawEntries(inCase: $0)) }
                 found += try Agreement.breaches(ofCases: chunk, network: network, asOf: asOf)
             }
             return Agreement.sorted(found)

@@ -132,7 +132,7 @@ package final class ProjectionStore: @unchecked Sendable {
     ) throws {
         let db = ProjectionStore.table(name, gen)
         let applied = try self.appliedSeq(txn.snapshot, name, gen)
-        let size = try log.size(in: txn.snapshot)
+        let size = try log.size()
         guard applied <= size else {
             throw LedgerError(
                 .corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
@@ -235,7 +235,7 @@ package final class ProjectionStore: @unchecked Sendable {
         while true {
             _ = try catchUp(fresh, progress: nil)
             let swapped: Bool = try log.write { txn in
-                let size = try self.log.size(in: txn.snapshot)
+                let size = try self.log.size()
                 for (name, gen) in fresh where try self.appliedSeq(txn.snapshot, name, gen) != size { return false }
                 for (name, gen) in fresh {
                     try txn.put(.projectionMeta, Array("active.\(name.rawValue)".utf8), [UInt8(gen)])
@@ -297,7 +297,7 @@ package final class ProjectionStore: @unchecked Sendable {
                     out.append(summary)
                     continue
                 }
-                again.append((out.count, try self.log.rawEntries(in: txn, inCase: summary.caseID, through: through)))
+                again.append((out.count, try self.log.rawEntries(inCase: summary.caseID, through: through)))
                 out.append(nil)
             }
             let refolded = try concurrentMap(again.count) { i -> CaseSummary? in

@@ -17,18 +17,19 @@ package enum Audit {
     package static func verify(
         _ log: EventLog, held: String? = nil, caseID: String? = nil, progress: ((Int, UInt64, UInt64) -> Void)? = nil
     ) throws -> VerificationReport {
-        try log.read { snapshot in try verify(log, in: snapshot, held: held, caseID: caseID, progress: progress) }
+        try log.snapshot { try verifySnapshot(log, held: held, caseID: caseID, progress: progress) }
     }
 
-    static func verify(
-        _ log: EventLog, in snapshot: borrowing Snapshot, held: String?, caseID: String?, progress: ((Int, UInt64, UInt64) -> Void)? = nil
+    /// ``verify(_:held:caseID:progress:)`` inside the snapshot it holds.
+    private static func verifySnapshot(
+        _ log: EventLog, held: String?, caseID: String?, progress: ((Int, UInt64, UInt64) -> Void)?
     ) throws -> VerificationReport {
-        let total = try log.size(in: snapshot)
+        let total = try log.size()
         // The intact events, by case (network events under ""): the fold reads them again by
         // sequence, so an entry that failed integrity is never judged.
         var seqsByCase: [String: [UInt64]] = [:]
         var intact: UInt64 = 0
-        let ledgerReport = try LedgerVerifier.verify(log, in: snapshot, held: held) { stored in
+        let ledgerReport = try LedgerVerifier.verify(log, held: held) { stored in
             seqsByCase[stored.event.envelope.caseID ?? "", default: []].append(stored.seq)
             intact += 1
             progress?(0, stored.seq, total)
@@ -44,7 +45,7 @@ package enum Audit {
         // (`Agreement.breaches(ofCases:network:)`), a round of groups per core at a time: memory
         // holds one round, not every case's state. The Network's own breaches come from folding
         // its acts alone.
-        func entries(_ seqs: [UInt64]) throws -> [RawEntry] { try seqs.compactMap { try log.rawEntry(in: snapshot, at: $0) } }
+        func entries(_ seqs: [UInt64]) throws -> [RawEntry] { try seqs.compactMap { try log.rawEntry(at: $0) } }
         let network = try entries(seqsByCase[""] ?? []).map(Fact.init)
         var agreementBreaches = Agreement.fold(network).1.filter { $0.caseID == nil }
         var done = UInt64(network.count)

@@ -194,20 +194,20 @@ package struct WriteService {
         guard !fresh.isEmpty else { return (World(), [], [], []) }
         var existing: [Fact] = []
         if fresh.contains(where: { $0.envelope.caseID == nil && !KeyRegistry.isKeyEvent($0.envelope.type) }) {
-            try log.forEach(in: txn) {
+            try log.forEach() {
                 existing.append(Fact($0))
                 return true
             }
         } else {
-            existing = try log.events(in: txn, inCase: "").map(Fact.init)
+            existing = try log.events(inCase: "").map(Fact.init)
             for caseID in Set(fresh.compactMap(\.envelope.caseID)).sorted() {
-                existing += try log.events(in: txn, inCase: caseID).map(Fact.init)
+                existing += try log.events(inCase: caseID).map(Fact.init)
             }
         }
         let adding = fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }
         // The case an event id belongs to, wherever in the log it is (a claim named in the wrong case).
         try refuseInputErrors(adding, existing: existing, recorded: recorded, place: place) { id in
-            guard let eid = EventID(parsing: id), let seq = try log.seq(in: txn, of: eid), let raw = try log.rawEntry(in: txn, at: seq) else { return nil }
+            guard let eid = EventID(parsing: id), let seq = try log.seq(of: eid), let raw = try log.rawEntry(at: seq) else { return nil }
             return try Fact(raw).caseID ?? ""
         }
         let verdict = Agreement.judge(existing: existing, adding: adding)

@@ -164,7 +164,7 @@ enum ProofVerification {
                         Rules.integrity, seq: seq, event: event?.id.description, caseID: event?.envelope.caseID,
                         actor: event?.envelope.actor, message: message))
             }
-            let size = try log.size(in: snapshot)
+            let size = try log.size()
             guard checkpoint.size <= size else {
                 breach(nil, nil, "the proof's checkpoint has \(checkpoint.size) events but this ledger holds only \(size): events were removed")
                 return (
@@ -172,7 +172,7 @@ enum ProofVerification {
                 )
             }
             // The checkpoint's root must still be the root of the events as held now.
-            let nowRoot = try log.recomputedRoot(in: snapshot, size: checkpoint.size)
+            let nowRoot = try log.recomputedRoot(size: checkpoint.size)
             if nowRoot != checkpoint.root {
                 breach(
                     nil, nil,
@@ -182,7 +182,7 @@ enum ProofVerification {
             var what = ""
             if parsed.header == ProofText.inclusionHeader {
                 let seq = parsed.number + 1
-                guard let raw = try log.rawEntry(in: snapshot, at: seq) else {
+                guard let raw = try log.rawEntry(at: seq) else {
                     throw LedgerError(.badProof, "the proof is for sequence \(seq), which this ledger does not hold")
                 }
                 let event = try? SignedEvent(bytes: raw.bytes)
@@ -201,7 +201,7 @@ enum ProofVerification {
                     throw LedgerError(.badProof, "the proof starts at size \(old), past its checkpoint's \(checkpoint.size)")
                 }
                 let oldRoot: Hash32
-                let recomputedOld = try log.recomputedRoot(in: snapshot, size: old)
+                let recomputedOld = try log.recomputedRoot(size: old)
                 if let held {
                     let heldCheckpoint = try Checkpoint.verify(note: held, key: log.nodeKey)
                     guard heldCheckpoint.size == old else {

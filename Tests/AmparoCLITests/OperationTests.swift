@@ -87,7 +87,7 @@ struct OperationTests {
             f.event("MX", "state.focal_point_designated", caseID: nil, payload: ["office": .string("o\(i)"), "email": "a@b", "telephone": "1"])
         }
         let before = try f.log.size()
-        let report = try f.log.read { snapshot in
+        let report = try f.log.snapshot {
             // Another thread appends while this snapshot is open.
             let done = DispatchSemaphore(value: 0)
             Thread {
@@ -95,7 +95,7 @@ struct OperationTests {
                 done.signal()
             }.start()
             done.wait()
-            return try LedgerVerifier.verify(log, in: snapshot)
+            return try LedgerVerifier.verify(log)
         }
         #expect(report.events == before)
         #expect(report.findings.isEmpty, "\(report.findings.map(\.message))")

@@ -393,23 +393,23 @@ struct TileTests {
         let size = try log.size()
         try log.read { snapshot in
             let w = Int(size % 256)
-            #expect(try log.tile(in: snapshot, .hashes(level: 0, index: size / 256, width: w), size: size)?.count == 32 * w)
-            #expect(try log.tile(in: snapshot, .hashes(level: 0, index: size / 256, width: w + 1), size: size) == nil)
-            #expect(try log.tile(in: snapshot, .hashes(level: 0, index: size / 256, width: w), size: size - 1) == nil)
+            #expect(try log.tile(.hashes(level: 0, index: size / 256, width: w), size: size)?.count == 32 * w)
+            #expect(try log.tile(.hashes(level: 0, index: size / 256, width: w + 1), size: size) == nil)
+            #expect(try log.tile(.hashes(level: 0, index: size / 256, width: w), size: size - 1) == nil)
             // Level 0 holds the leaf hashes; an entry bundle's entries hash to them.
-            let tile = try #require(try log.tile(in: snapshot, .hashes(level: 0, index: 0, width: 256), size: size))
-            var bundle = try #require(try log.tile(in: snapshot, .entries(index: 0, width: 256), size: size))[...]
+            let tile = try #require(try log.tile(.hashes(level: 0, index: 0, width: 256), size: size))
+            var bundle = try #require(try log.tile(.entries(index: 0, width: 256), size: size))[...]
             for i in 0..<256 {
                 let n = Int(bundle[bundle.startIndex]) << 8 | Int(bundle[bundle.startIndex + 1])
                 let entry = Array(bundle.dropFirst(2).prefix(n))
                 #expect(Merkle.leafHash(entry) == Array(tile[(32 * i)..<(32 * i + 32)]))
-                #expect(entry == (try log.rawEntry(in: snapshot, at: UInt64(i + 1)))?.bytes)
+                #expect(entry == (try log.rawEntry(at: UInt64(i + 1)))?.bytes)
                 bundle = bundle.dropFirst(2 + n)
             }
             #expect(bundle.isEmpty)
             // Level 1: each hash is the Merkle Tree Hash of a full level-0 tile.
-            let level1 = try #require(try log.tile(in: snapshot, .hashes(level: 1, index: 0, width: Int(size / 256)), size: size))
-            #expect(Array(level1[0..<32]) == Merkle.root(size: 256) { level, index in try! log.storedSubtree(in: snapshot, level: level, index: index)! })
+            let level1 = try #require(try log.tile(.hashes(level: 1, index: 0, width: Int(size / 256)), size: size))
+            #expect(Array(level1[0..<32]) == Merkle.root(size: 256) { level, index in try! log.storedSubtree(level: level, index: index)! })
         }
     }
 

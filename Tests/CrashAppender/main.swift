@@ -11,7 +11,7 @@ if args.count == 3, args[1] == "hold-read" {
     do {
         let log = try EventLog.open(path: args[2])
         try log.read { snapshot in
-            _ = try log.size(in: snapshot)
+            _ = try log.size()
             FileHandle.standardOutput.write(Data("ready\n".utf8))
             while true { sleep(60) }
         }

@@ -227,7 +227,7 @@ extension EventLog {
 
     /// The number of events, as seen by a transaction of this ledger's environment (for layers that
     /// keep their own databases beside the log and must not open a second transaction).
-    public func size(in snapshot: borrowing Snapshot) throws -> UInt64 { try size(snapshot.txn) }
+    func size(in snapshot: borrowing Snapshot) throws -> UInt64 { try size(snapshot.txn) }
 
     func size(_ txn: borrowing Transaction) throws -> UInt64 {
         try txn.withCursor(db.events) { cursor in try cursor.last()?.key.bigEndianUInt64 ?? 0 }

@@ -18,8 +18,9 @@ public struct RawEntry: Sendable {
 }
 
 extension EventLog {
-    // Every read comes in two forms: `x(in: snapshot)`, for callers that read several things as of
-    // one moment inside ``read(_:)``, and `x()`, which opens a snapshot of its own.
+    // One read form: `x()` reads the transaction the task is inside (``EventLog/snapshot(_:)``,
+    // ``EventLog/read(_:)`` or a write), or opens one of its own. Several reads that must agree
+    // run inside one `snapshot { }`. The `x(in:)` forms are this module's own.
 
     /// The number of events (the tree size).
     public func size() throws -> UInt64 {
@@ -34,7 +35,7 @@ extension EventLog {
     }
 
     /// The event at `seq` in `snapshot`, or nil past the end.
-    public func event(in snapshot: borrowing Snapshot, at seq: UInt64) throws -> StoredEvent? {
+    func event(in snapshot: borrowing Snapshot, at seq: UInt64) throws -> StoredEvent? {
         guard let raw = try rawEntry(in: snapshot, at: seq) else { return nil }
         return try EventLog.decode(raw, path: path)
     }
@@ -44,7 +45,7 @@ extension EventLog {
         try read { try self.rawEntry(in: $0, at: seq) }
     }
 
-    public func rawEntry(in snapshot: borrowing Snapshot, at seq: UInt64) throws -> RawEntry? {
+    func rawEntry(in snapshot: borrowing Snapshot, at seq: UInt64) throws -> RawEntry? {
         try snapshot.get(db.events, key: EventLog.seqKey(seq)).map { EventLog.split($0, seq: seq) }
     }
 
@@ -69,7 +70,7 @@ extension EventLog {
         try read { try self.seq(in: $0, of: id) }
     }
 
-    public func seq(in snapshot: borrowing Snapshot, of id: EventID) throws -> UInt64? {
+    func seq(in snapshot: borrowing Snapshot, of id: EventID) throws -> UInt64? {
         try snapshot.get(db.ids, key: id.bytes)?.bigEndianUInt64
     }
 
@@ -80,7 +81,7 @@ extension EventLog {
     }
 
     /// The same, inside `snapshot`.
-    public func forEachRaw(
+    func forEachRaw(
         in snapshot: borrowing Snapshot, from: UInt64 = 1, to: UInt64? = nil,
         _ body: (RawEntry) throws -> Bool
     ) throws {
@@ -97,7 +98,7 @@ extension EventLog {
     }
 
     /// Every event in `snapshot`, in log order, until `body` returns false.
-    public func forEach(
+    func forEach(
         in snapshot: borrowing Snapshot, from: UInt64 = 1, to: UInt64? = nil,
         _ body: (StoredEvent) throws -> Bool
     ) throws {
@@ -128,7 +129,7 @@ extension EventLog {
         try read { try self.caseIDs(in: $0, prefix: prefix) }
     }
 
-    public func caseIDs(in snapshot: borrowing Snapshot, prefix: String) throws -> [String] {
+    func caseIDs(in snapshot: borrowing Snapshot, prefix: String) throws -> [String] {
         let start = Array(prefix.utf8)
         return try snapshot.withCursor(db.cases) { cursor in
             var out: [String] = []
@@ -153,7 +154,7 @@ extension EventLog {
         try read { try self.rawEntries(in: $0, inCase: caseID, through: through) }
     }
 
-    public func rawEntries(in snapshot: borrowing Snapshot, inCase caseID: String, through: UInt64 = .max) throws -> [RawEntry] {
+    func rawEntries(in snapshot: borrowing Snapshot, inCase caseID: String, through: UInt64 = .max) throws -> [RawEntry] {
         try caseSeqs(snapshot.txn, caseID, through: through).compactMap { seq in
             try snapshot.get(db.events, key: EventLog.seqKey(seq)).map { EventLog.split($0, seq: seq) }
         }
@@ -165,7 +166,7 @@ extension EventLog {
     }
 
     /// The events of a case in `snapshot`, in log order.
-    public func events(in snapshot: borrowing Snapshot, inCase caseID: String) throws -> [StoredEvent] {
+    func events(in snapshot: borrowing Snapshot, inCase caseID: String) throws -> [StoredEvent] {
         try rawEntries(in: snapshot, inCase: caseID).map { try EventLog.decode($0, path: path) }
     }
 
@@ -176,7 +177,7 @@ extension EventLog {
 
     /// The key events in `snapshot`, through `through`, in log order. An entry the key-event
     /// index names but that does not decode is skipped (the verifier reports it).
-    public func keyEvents(in snapshot: borrowing Snapshot, through: UInt64 = .max) throws -> [StoredEvent] {
+    func keyEvents(in snapshot: borrowing Snapshot, through: UInt64 = .max) throws -> [StoredEvent] {
         var seqs: [UInt64] = []
         try snapshot.forEach(db.keyEvents) { e in
             let seq = e.key.bigEndianUInt64
@@ -193,7 +194,7 @@ extension EventLog {
         try read { try self.keyRegistry(in: $0, verifySignatures: verifySignatures) }
     }
 
-    public func keyRegistry(in snapshot: borrowing Snapshot, verifySignatures: Bool = true) throws -> KeyRegistry {
+    func keyRegistry(in snapshot: borrowing Snapshot, verifySignatures: Bool = true) throws -> KeyRegistry {
         // The write path's registry is cached until the key-event index changes (another process
         // may append key events: the index's count and last sequence tell).
         let stamp: [UInt64] = [
@@ -214,7 +215,7 @@ extension EventLog {
         try read { try self.rootHash(in: $0, size: size) }
     }
 
-    public func rootHash(in snapshot: borrowing Snapshot, size: UInt64? = nil) throws -> (size: UInt64, root: Hash32) {
+    func rootHash(in snapshot: borrowing Snapshot, size: UInt64? = nil) throws -> (size: UInt64, root: Hash32) {
         let current = try self.size(snapshot.txn)
         let n = size ?? current
         guard n <= current else { throw LedgerError(.usage, "the log has \(current) events, fewer than \(n)") }
@@ -224,7 +225,9 @@ extension EventLog {
     /// The Merkle root of the first `size` events recomputed from the events' bytes (not from the
     /// stored tree, which a rewrite may have left as it was): what a proof check relies on.
     /// - Complexity: O(size) reads and hashes.
-    public func recomputedRoot(in snapshot: borrowing Snapshot, size: UInt64) throws -> Hash32 {
+    public func recomputedRoot(size: UInt64) throws -> Hash32 { try read { try self.recomputedRoot(in: $0, size: size) } }
+
+    func recomputedRoot(in snapshot: borrowing Snapshot, size: UInt64) throws -> Hash32 {
         var range = CompactRange()
         var count: UInt64 = 0
         try forEachRaw(in: snapshot, from: 1, to: size) { raw in
@@ -277,7 +280,7 @@ extension EventLog {
         try read { try self.storedCheckpoints(in: $0) }
     }
 
-    public func storedCheckpoints(in snapshot: borrowing Snapshot) throws -> [(size: UInt64, note: String)] {
+    func storedCheckpoints(in snapshot: borrowing Snapshot) throws -> [(size: UInt64, note: String)] {
         var out: [(size: UInt64, note: String)] = []
         try snapshot.forEach(db.checkpoints) { e in
             out.append((e.key.bigEndianUInt64, String(decoding: e.value, as: UTF8.self)))
@@ -310,7 +313,7 @@ extension EventLog {
         try read { try self.consistencyProof(in: $0, from: old, to: new) }
     }
 
-    public func consistencyProof(in snapshot: borrowing Snapshot, from old: UInt64, to new: UInt64) throws -> [Hash32] {
+    func consistencyProof(in snapshot: borrowing Snapshot, from old: UInt64, to new: UInt64) throws -> [Hash32] {
         let current = try self.size(snapshot.txn)
         guard new <= current else { throw LedgerError(.usage, "the log has \(current) events; --to \(new) is past its end") }
         guard old <= new else { throw LedgerError(.usage, "--from \(old) is larger than --to \(new)") }
@@ -319,17 +322,23 @@ extension EventLog {
     }
 
     /// The stored subtree hash (level, index), for the verifier.
-    public func storedSubtree(in snapshot: borrowing Snapshot, level: Int, index: UInt64) throws -> Hash32? {
+    public func storedSubtree(level: Int, index: UInt64) throws -> Hash32? { try read { try self.storedSubtree(in: $0, level: level, index: index) } }
+
+    func storedSubtree(in snapshot: borrowing Snapshot, level: Int, index: UInt64) throws -> Hash32? {
         try snapshot.get(db.tree, key: [UInt8](bigEndian: Merkle.storageIndex(level: level, index: index)))
     }
 
     /// How many hashes the tree database holds.
-    public func storedHashCount(in snapshot: borrowing Snapshot) throws -> UInt64 {
+    public func storedHashCount() throws -> UInt64 { try read { try self.storedHashCount(in: $0) } }
+
+    func storedHashCount(in snapshot: borrowing Snapshot) throws -> UInt64 {
         UInt64(try snapshot.count(db.tree))
     }
 
     /// How many entries the id index holds.
-    public func idIndexCount(in snapshot: borrowing Snapshot) throws -> Int {
+    public func idIndexCount() throws -> Int { try read { try self.idIndexCount(in: $0) } }
+
+    func idIndexCount(in snapshot: borrowing Snapshot) throws -> Int {
         try snapshot.count(db.ids)
     }
 }

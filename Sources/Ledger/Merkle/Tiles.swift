@@ -116,7 +116,9 @@ extension EventLog {
     /// tree of that size does not hold it.
     /// - Throws: `.corrupt` when a stored hash is missing, `.usage` when an entry is larger than a
     ///   bundle's length prefix can say (``Tiles/maximumEntryBytes``).
-    public func tile(in snapshot: borrowing Snapshot, _ resource: Tiles.Resource, size: UInt64) throws -> [UInt8]? {
+    public func tile(_ resource: Tiles.Resource, size: UInt64) throws -> [UInt8]? { try read { try self.tile(in: $0, resource, size: size) } }
+
+    func tile(in snapshot: borrowing Snapshot, _ resource: Tiles.Resource, size: UInt64) throws -> [UInt8]? {
         guard let needed = Tiles.leavesNeeded(resource), needed <= size else { return nil }
         let first = resource.index * UInt64(Tiles.fullWidth)
         switch resource {

@@ -25,7 +25,7 @@ public enum LedgerVerifier {
     /// - Complexity: one pass over the events (plus the key events, read first through their
     ///   index); O(log n) memory plus the key events and one batch of events whose signatures are
     ///   checked on every core.
-    public static func verify(
+    static func verify(
         _ log: EventLog, in snapshot: borrowing Snapshot, held: String? = nil,
         each: ((StoredEvent) throws -> Void)? = nil
     ) throws -> LedgerReport {

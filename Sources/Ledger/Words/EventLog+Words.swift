@@ -173,7 +173,7 @@ extension EventLog {
     }
 
     /// As ``words(for:)``, inside a snapshot the caller holds.
-    public func words(in txn: borrowing Snapshot, for commitments: [String]) throws -> [String: String] {
+    func words(in txn: borrowing Snapshot, for commitments: [String]) throws -> [String: String] {
         try records(txn.txn, Set(commitments)).mapValues(\.text)
     }
 
@@ -183,7 +183,7 @@ extension EventLog {
     }
 
     /// The parts held of `events`' commitments (what a bundle or the served words carry with them).
-    public func wordsParts(in txn: borrowing Snapshot, of events: [SignedEvent]) throws -> [WordsPart] {
+    func wordsParts(in txn: borrowing Snapshot, of events: [SignedEvent]) throws -> [WordsPart] {
         let found = events.map { ($0.id, Words.commitments(in: $0.envelope.payload)) }
         let held = try records(txn.txn, Set(found.flatMap { $0.1.map(\.commitment) }))
         var parts: [WordsPart] = []
