@@ -144,8 +144,8 @@ package struct WriteService {
         var found: [Breach] = []
         var omissions: [Breach] = []
         var pending: [PendingReference] = []
-        let signed = try recorder.append(drafts, words: words, recorded: recorded) { txn, fresh in
-            (world, found, omissions, pending) = try judge(fresh, in: txn.snapshot, recorded: recorded) { id in
+        let signed = try recorder.append(drafts, words: words, recorded: recorded) { _, fresh in
+            (world, found, omissions, pending) = try judge(fresh, recorded: recorded) { id in
                 let line = lineOf[id.description]
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
             }
@@ -186,15 +186,15 @@ package struct WriteService {
     }
 
     /// The verdict on `fresh` (events not yet held): one fold of the Network and the cases they
-    /// touch, as `txn` holds them — or of the whole log when they hold Network facts other than
-    /// keys, on which every case depends.
+    /// touch, as the write transaction it runs in holds them (reads join it) — or of the whole log
+    /// when they hold Network facts other than keys, on which every case depends.
     func judge(
-        _ fresh: [SignedEvent], in txn: borrowing Snapshot, recorded: Timestamp, place: (EventID) -> String = { _ in "" }
+        _ fresh: [SignedEvent], recorded: Timestamp, place: (EventID) -> String = { _ in "" }
     ) throws -> (World, [Breach], [Breach], [PendingReference]) {
         guard !fresh.isEmpty else { return (World(), [], [], []) }
         var existing: [Fact] = []
         if fresh.contains(where: { $0.envelope.caseID == nil && !KeyRegistry.isKeyEvent($0.envelope.type) }) {
-            try log.forEach() {
+            try log.forEach(from: 1) {
                 existing.append(Fact($0))
                 return true
             }
