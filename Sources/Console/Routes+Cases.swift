@@ -180,3 +180,16 @@ extension Routes {
         return Pages.page(request, t, title: t("cases.title"), template: "cases", view: view)
     }
 }
+
+// The case list's rows and options list their fields (no reflection for the most numerous values).
+extension Routes.CasesView.Row: TemplateFields {
+    package var templateFields: [String: Any] {
+        [
+            "id": id, "status": status, "requesting": requesting, "assisting": assisting, "location": location, "category": category,
+            "filed": filed, "flagged": flagged.map { $0 as Any } ?? Templates.null, "unflagged": unflagged,
+        ]
+    }
+}
+extension Routes.CasesView.Option: TemplateFields {
+    package var templateFields: [String: Any] { ["value": value, "label": label, "selected": selected] }
+}

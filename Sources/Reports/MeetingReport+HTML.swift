@@ -247,10 +247,10 @@ package enum Charts {
 // converted: making the tree takes no reflection and no dynamic cast (2,256 paragraphs at 2,000
 // cases).
 extension MeetingReport.Page: TemplateFields {
-    var templateFields: [String: Any] { ["language": language, "title": title, "stylesheet": stylesheet, "body": body.node] }
+    package var templateFields: [String: Any] { ["language": language, "title": title, "stylesheet": stylesheet, "body": body.node] }
 }
 extension MeetingReport.View: TemplateFields {
-    var templateFields: [String: Any] {
+    package var templateFields: [String: Any] {
         [
             "organisation": organisation, "group": group, "heading": heading, "place": place, "date": date, "opening": opening, "lead": lead,
             "items": items.map(\.node), "legend": legend, "footer": footer,
@@ -258,7 +258,7 @@ extension MeetingReport.View: TemplateFields {
     }
 }
 extension MeetingReport.View.Item: TemplateFields {
-    var templateFields: [String: Any] {
+    package var templateFields: [String: Any] {
         [
             "number": number, "title": title, "paragraphs": paragraphs.map(\.node),
             "table": table.map { $0.node } ?? Templates.Null(), "chart": chart.map { $0.node } ?? Templates.Null(),
@@ -267,38 +267,41 @@ extension MeetingReport.View.Item: TemplateFields {
     }
 }
 extension MeetingReport.View.Paragraph: TemplateFields {
-    var templateFields: [String: Any] { ["segments": segments.map(\.node)] }
+    /// A paragraph without code is its text alone (`plain`): one look-up instead of four.
+    package var templateFields: [String: Any] {
+        segments.count == 1 && !segments[0].code ? ["plain": segments[0].text] : ["segments": segments.map(\.node), "plain": Templates.Null()]
+    }
 }
 extension MeetingReport.View.Segment: TemplateFields {
-    var templateFields: [String: Any] { ["text": text, "code": code] }
+    package var templateFields: [String: Any] { ["text": text, "code": code] }
 }
 extension MeetingReport.TableView: TemplateFields {
-    var templateFields: [String: Any] { ["header": header, "rows": rows.map(\.node)] }
+    package var templateFields: [String: Any] { ["header": header, "rows": rows.map(\.node)] }
 }
 extension MeetingReport.TableView.Row: TemplateFields {
-    var templateFields: [String: Any] { ["total": total, "cells": cells.map(\.node)] }
+    package var templateFields: [String: Any] { ["total": total, "cells": cells.map(\.node)] }
 }
 extension MeetingReport.TableView.Cell: TemplateFields {
-    var templateFields: [String: Any] { ["text": text, "hidden": hidden] }
+    package var templateFields: [String: Any] { ["text": text, "hidden": hidden] }
 }
 extension Charts.View: TemplateFields {
-    var templateFields: [String: Any] {
+    package var templateFields: [String: Any] {
         ["empty": empty.map { $0 as Any } ?? Templates.Null(), "svg": svg.map { $0.node } ?? Templates.Null()]
     }
 }
 extension Charts.View.SVG: TemplateFields {
-    var templateFields: [String: Any] {
+    package var templateFields: [String: Any] {
         ["width": width, "height": height, "title": title, "legend": legend.map(\.node), "rows": rows.map(\.node)]
     }
 }
 extension Charts.View.Legend: TemplateFields {
-    var templateFields: [String: Any] { ["x": x, "textX": textX, "color": color, "label": label] }
+    package var templateFields: [String: Any] { ["x": x, "textX": textX, "color": color, "label": label] }
 }
 extension Charts.View.Row: TemplateFields {
-    var templateFields: [String: Any] { ["labelX": labelX, "labelY": labelY, "label": label, "bars": bars.map(\.node)] }
+    package var templateFields: [String: Any] { ["labelX": labelX, "labelY": labelY, "label": label, "bars": bars.map(\.node)] }
 }
 extension Charts.View.Bar: TemplateFields {
-    var templateFields: [String: Any] {
+    package var templateFields: [String: Any] {
         [
             "mark": mark.map { $0 as Any } ?? Templates.Null(), "markX": markX, "x": x, "y": y, "width": width, "height": height,
             "color": color, "textX": textX, "textY": textY, "value": value,

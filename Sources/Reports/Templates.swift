@@ -53,6 +53,9 @@ package struct Templates: Sendable {
         }
     }
 
+    /// The value of a field that has none (``Null``).
+    package static var null: Any { Null() }
+
     /// A field without a value: nothing when rendered, false in a section.
     struct Null: MustacheCustomRenderable {
         var renderText: String { "" }
@@ -86,7 +89,7 @@ package struct Templates: Sendable {
 /// A view value that lists its fields itself, nested values already converted (dictionaries,
 /// arrays of them, text, numbers, truth values, ``Templates/Null``): a large view (the meeting
 /// report) skips reflection. Every field its templates read must be listed.
-protocol TemplateFields {
+package protocol TemplateFields {
     var templateFields: [String: Any] { get }
 }
 
