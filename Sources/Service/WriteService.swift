@@ -153,9 +153,18 @@ package struct WriteService {
             guard found.isEmpty || (recordViolations && refusal.isRecordable) else { throw refusal }
             try beforeCommit()
         }
+        // The touched cases as the judge folded them, with the new acts: the log's state at the
+        // last sequence this append wrote, which the projections take instead of folding again.
+        var touched: [String: CaseState] = [:]
+        var last: UInt64 = 0
+        for s in signed {
+            guard case .appended(let seq) = s.outcome else { continue }
+            last = max(last, seq)
+            if let c = s.event.envelope.caseID, let state = world.cases[c] { touched[c] = state }
+        }
         var outcome = Outcome(
             events: signed.map { .init(line: $0.line, event: $0.event, outcome: $0.outcome) },
-            recordedDespite: found, omissions: omissions, world: world, catchUpProblem: catchUp())
+            recordedDespite: found, omissions: omissions, world: world, catchUpProblem: catchUp(known: touched, at: last))
         outcome.pending = pending
         return outcome
     }
@@ -319,10 +328,11 @@ package struct WriteService {
         }
     }
 
-    /// Brings the projections up to date; nil, or why not.
-    func catchUp() -> String? {
+    /// Brings the projections up to date; nil, or why not. `known`: case states folded as of the
+    /// log at `size` events (the judge's), taken instead of folding those cases again.
+    func catchUp(known: [String: CaseState] = [:], at size: UInt64 = 0) -> String? {
         do {
-            try ProjectionStore(log: log).catchUp()
+            try ProjectionStore(log: log).catchUp(known: known, at: size)
             return nil
         } catch let error as LedgerError {
             return error.message

@@ -361,6 +361,8 @@ struct DailyUseTests {
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("\"seq\":\(offerSeq)"), "\(verify.stdout)")
         #expect(verify.stdout.contains("before the case was filed"), "\(verify.stdout)")
+        // Corrections, one recorded despite its breach: the projections are still what a rebuild gives.
+        try EventCommandTests.expectProjectionsAsRebuilt(n)
     }
 
     @Test(

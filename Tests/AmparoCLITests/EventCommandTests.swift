@@ -154,6 +154,20 @@ struct EventCommandTests {
         #expect(json["events"]?.arrayValue?.count == 16)
         let replay = try n.run(["replay", "--case", "MX-2015-0001"])
         #expect(replay.stdout.hasSuffix("no breaches\n"))
+        // The projections took the judge's fold of each touched case (issue 24: a case is folded
+        // once per append): they are what a rebuild from the events gives, byte for byte.
+        try Self.expectProjectionsAsRebuilt(n)
+    }
+
+    /// The case list and the workload as the projections hold them, then after `amparo rebuild`:
+    /// equal.
+    static func expectProjectionsAsRebuilt(_ n: Node, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let views = [["cases", "--format", "json"], ["workload", "--format", "json"], ["meeting", "list", "--format", "json"]]
+        let before = try views.map { try n.run($0).stdout }
+        #expect(try n.run(["rebuild", "--quiet"]).status == 0, sourceLocation: sourceLocation)
+        let after = try views.map { try n.run($0).stdout }
+        #expect(before == after, sourceLocation: sourceLocation)
+        #expect(before.allSatisfy { $0.count > 10 }, sourceLocation: sourceLocation)
     }
 
     @Test("a breaching act is refused with its sentence, exit 1, nothing written; --record-violations records it and verify reports it")
