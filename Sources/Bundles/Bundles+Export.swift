@@ -118,7 +118,7 @@ extension Bundles {
                 try emitLines(BundleFormat.placedPrefix, placed, every: 10 * BundleFormat.placedPerLine, emit)
                 // The leaf hashes of each log, 256 to a line: this ledger's own, then each mirror.
                 var own: [UInt8] = []
-                try log.read { snapshot in
+                try log.snapshot {
                     for i in 0..<checkpoint.size {
                         guard let h = try log.storedSubtree(level: 0, index: i) else {
                             throw LedgerError(.corrupt, "\(log.path): leaf \(i) of this ledger's tree is missing; run `amparo verify`")

@@ -176,7 +176,7 @@ package final class Environment: @unchecked Sendable {
     /// The first error thrown by `body` aborts the transaction and is rethrown.
     package func read<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
         if let pin = Environment.pinned, pin.environment == ObjectIdentifier(self) {
-            return try body(Transaction(handle: pin.handle, readOnly: true))
+            return try body(Transaction(handle: pin.handle, readOnly: pin.readOnly))
         }
         return try run(readOnly: true, body)
     }
@@ -186,6 +186,8 @@ package final class Environment: @unchecked Sendable {
     struct Pin: @unchecked Sendable {
         let environment: ObjectIdentifier
         let handle: OpaquePointer
+        /// False inside a write: a read that joins it sees the write's own changes.
+        let readOnly: Bool
     }
     @TaskLocal static var pinned: Pin?
 
@@ -205,9 +207,10 @@ package final class Environment: @unchecked Sendable {
         // The result is not `sending`: it is kept outside the lock's closure.
         var result: R?
         try writerLock.withLock { _ in
-            while result == nil {
+            while true {
                 do {
                     result = try run(readOnly: false, body)
+                    return
                 } catch let error as LMDBError where error.code == .mapFull {
                     try grow(after: error)
                 }
@@ -222,7 +225,8 @@ package final class Environment: @unchecked Sendable {
         let txn = try begin(readOnly: readOnly)
         let result: R
         do {
-            result = try Environment.$pinned.withValue(Pin(environment: ObjectIdentifier(self), handle: txn.handle)) { try body(txn) }
+            let pin = Pin(environment: ObjectIdentifier(self), handle: txn.handle, readOnly: readOnly)
+            result = try Environment.$pinned.withValue(pin) { try body(txn) }
         } catch {
             txn.abort()
             end()

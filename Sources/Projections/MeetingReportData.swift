@@ -75,7 +75,7 @@ package struct MeetingReportData: Sendable {
         // The concerned cases' breaches (`Agreement.breaches(ofCases:network:asOf:)`), in one
         // snapshot, a bounded number of cases in memory at a time.
         let cases = concerned.sorted()
-        let breaches = try store.log.read { txn in
+        let breaches = try store.log.snapshot {
             let network = try store.log.events(inCase: "").map(Fact.init)
             var found: [Breach] = []
             let round = 16 * Agreement.casesPerFold

@@ -197,7 +197,7 @@ package final class ProjectionStore: @unchecked Sendable {
             }
             for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
                 let key = Array("c:\(c)".utf8)
-                let old = try txn.snapshot.get(db, key).map { try JSONParser.parse($0).arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
+                let old = try txn.get(db, key).map { try JSONParser.parse($0).arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
                 let new = Array(Set((s?.summary.presentations ?? []).map(\.meeting))).sorted()
                 for id in old where !new.contains(id) { try txn.delete(db, Array("p:\(id)".utf8) + [0] + Array(c.utf8)) }
                 for id in new where !old.contains(id) {

@@ -261,7 +261,7 @@ extension MeetingReport.View.Item: TemplateFields {
     package var templateFields: [String: Any] {
         [
             "number": number, "title": title, "paragraphs": paragraphs.map(\.node),
-            "table": table.map { $0.node } ?? Templates.Null(), "chart": chart.map { $0.node } ?? Templates.Null(),
+            "table": table.map { $0.node } ?? Templates.null, "chart": chart.map { $0.node } ?? Templates.null,
             "list": list, "hasList": hasList,
         ]
     }
@@ -269,7 +269,7 @@ extension MeetingReport.View.Item: TemplateFields {
 extension MeetingReport.View.Paragraph: TemplateFields {
     /// A paragraph without code is its text alone (`plain`): one look-up instead of four.
     package var templateFields: [String: Any] {
-        segments.count == 1 && !segments[0].code ? ["plain": segments[0].text] : ["segments": segments.map(\.node), "plain": Templates.Null()]
+        segments.count == 1 && !segments[0].code ? ["plain": segments[0].text] : ["segments": segments.map(\.node), "plain": Templates.null]
     }
 }
 extension MeetingReport.View.Segment: TemplateFields {
@@ -286,7 +286,7 @@ extension MeetingReport.TableView.Cell: TemplateFields {
 }
 extension Charts.View: TemplateFields {
     package var templateFields: [String: Any] {
-        ["empty": empty.map { $0 as Any } ?? Templates.Null(), "svg": svg.map { $0.node } ?? Templates.Null()]
+        ["empty": empty.map { $0 as Any } ?? Templates.null, "svg": svg.map { $0.node } ?? Templates.null]
     }
 }
 extension Charts.View.SVG: TemplateFields {
@@ -303,7 +303,7 @@ extension Charts.View.Row: TemplateFields {
 extension Charts.View.Bar: TemplateFields {
     package var templateFields: [String: Any] {
         [
-            "mark": mark.map { $0 as Any } ?? Templates.Null(), "markX": markX, "x": x, "y": y, "width": width, "height": height,
+            "mark": mark.map { $0 as Any } ?? Templates.null, "markX": markX, "x": x, "y": y, "width": width, "height": height,
             "color": color, "textX": textX, "textY": textY, "value": value,
         ]
     }

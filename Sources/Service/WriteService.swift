@@ -144,7 +144,7 @@ package struct WriteService {
         var found: [Breach] = []
         var omissions: [Breach] = []
         var pending: [PendingReference] = []
-        let signed = try recorder.append(drafts, words: words, recorded: recorded) { _, fresh in
+        let signed = try recorder.append(drafts, words: words, recorded: recorded) { fresh in
             (world, found, omissions, pending) = try judge(fresh, recorded: recorded) { id in
                 let line = lineOf[id.description]
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
@@ -216,8 +216,8 @@ package struct WriteService {
         let adding = fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }
         // The case an event id belongs to, wherever in the log it is (a claim named in the wrong case).
         try refuseInputErrors(adding, existing: existing, recorded: recorded, place: place) { id in
-            guard let eid = EventID(parsing: id), let seq = try log.seq(of: eid), let raw = try log.rawEntry(at: seq) else { return nil }
-            return try Fact(raw).caseID ?? ""
+            guard let eid = EventID(parsing: id) else { return nil }
+            return try heldEvent(eid).map { $0.envelope.caseID ?? "" }
         }
         let verdict = Agreement.judge(existing: existing, adding: adding)
         let new = Set(adding.map(\.id.description))

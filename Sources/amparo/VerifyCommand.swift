@@ -156,7 +156,7 @@ enum ProofVerification {
         } catch {
             throw LedgerError(error.code, "the proof's checkpoint is not this ledger's: \(error.message)")
         }
-        return try log.read { snapshot in
+        return try log.snapshot {
             var breaches: [Breach] = []
             func breach(_ seq: UInt64?, _ event: SignedEvent?, _ message: String) {
                 breaches.append(

@@ -10,7 +10,7 @@ let args = CommandLine.arguments
 if args.count == 3, args[1] == "hold-read" {
     do {
         let log = try EventLog.open(path: args[2])
-        try log.read { snapshot in
+        try log.snapshot {
             _ = try log.size()
             FileHandle.standardOutput.write(Data("ready\n".utf8))
             while true { sleep(60) }

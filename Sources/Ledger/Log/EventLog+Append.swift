@@ -25,8 +25,8 @@ extension EventLog {
     ///
     /// `admit` runs inside the write transaction, after equivocation is ruled out and before
     /// anything is written, with the events that are not yet held: a caller judges them against
-    /// exactly the state they are appended to (no other writer can come in between), and throws to
-    /// refuse the batch.
+    /// exactly the state they are appended to (no other writer can come in between; its reads join
+    /// this transaction), and throws to refuse the batch.
     ///
     /// - Complexity: O(b log n) for a batch of b events, plus what `admit` reads.
     ///
@@ -35,21 +35,15 @@ extension EventLog {
     /// unless erased. Erasure events among the fresh ones destroy the words they name.
     public func append(
         _ events: [SignedEvent], words: [WordsPart] = [], recorded: Timestamp = .now(),
-        admit: ((borrowing WriteScope, [SignedEvent]) throws -> Void)? = nil
+        admit: (([SignedEvent]) throws -> Void)? = nil
     ) throws -> [AppendOutcome] {
         let nodeKey = try nodeSigningKey()
-        let created = CreatedTables()
-        let outcomes = try writeTxn { txn in
-            created.reset()
-            let (outcomes, appended) = try appendBatch(txn, events, recorded: recorded) { fresh in
-                try admit?(WriteScope(txn, log: self, created: created), fresh)
-            }
+        return try writeTxn { txn in
+            let (outcomes, appended) = try appendBatch(txn, events, recorded: recorded) { fresh in try admit?(fresh) }
             try storeWords(txn, words, batch: Dictionary(events.map { ($0.id, $0) }) { a, _ in a })
             try storeCheckpointIfNeeded(txn, appended: appended, key: nodeKey)
             return outcomes
         }
-        adopt(created)
-        return outcomes
     }
 
     /// Appends batches pulled from a stream until it returns nil, all in one write transaction
@@ -75,9 +69,7 @@ extension EventLog {
         afterBatch: (borrowing WriteScope, [SignedEvent]) throws -> Void = { _, _ in }, finish: (borrowing WriteScope) throws -> Void = { _ in }
     ) throws -> (appended: Int, held: Int) {
         let nodeKey = try nodeSigningKey()
-        let created = CreatedTables()
-        let result = try writeTxn { txn in
-            created.reset()
+        return try writeTables { txn, created in
             try restart()
             var appended = 0
             var held = 0
@@ -92,8 +84,6 @@ extension EventLog {
             try storeCheckpointIfNeeded(txn, appended: appended, key: nodeKey)
             return (appended, held)
         }
-        adopt(created)
-        return result
     }
 
     /// Makes room in the memory map for about `bytes` of events about to be appended in one
@@ -225,8 +215,7 @@ extension EventLog {
 
     // MARK: Reading inside a transaction
 
-    /// The number of events, as seen by a transaction of this ledger's environment (for layers that
-    /// keep their own databases beside the log and must not open a second transaction).
+    /// The number of events in `snapshot`.
     func size(in snapshot: borrowing Snapshot) throws -> UInt64 { try size(snapshot.txn) }
 
     func size(_ txn: borrowing Transaction) throws -> UInt64 {

@@ -97,14 +97,6 @@ extension EventLog {
         try forEachRaw(from: from, to: to) { raw in try body(try EventLog.decode(raw, path: path)) }
     }
 
-    /// Every event in `snapshot`, in log order, until `body` returns false.
-    func forEach(
-        in snapshot: borrowing Snapshot, from: UInt64 = 1, to: UInt64? = nil,
-        _ body: (StoredEvent) throws -> Bool
-    ) throws {
-        try forEachRaw(in: snapshot, from: from, to: to) { raw in try body(try EventLog.decode(raw, path: path)) }
-    }
-
     /// The sequence numbers of a case's events, in log order (the empty case id: network events).
     /// - Complexity: O(log n + k) for k events of the case; no scan of the log.
     public func seqs(inCase caseID: String) throws -> [UInt64] {
@@ -329,15 +321,11 @@ extension EventLog {
     }
 
     /// How many hashes the tree database holds.
-    public func storedHashCount() throws -> UInt64 { try read { try self.storedHashCount(in: $0) } }
-
     func storedHashCount(in snapshot: borrowing Snapshot) throws -> UInt64 {
         UInt64(try snapshot.count(db.tree))
     }
 
     /// How many entries the id index holds.
-    public func idIndexCount() throws -> Int { try read { try self.idIndexCount(in: $0) } }
-
     func idIndexCount(in snapshot: borrowing Snapshot) throws -> Int {
         try snapshot.count(db.ids)
     }

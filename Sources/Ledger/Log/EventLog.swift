@@ -53,7 +53,6 @@ public final class EventLog: Sendable {
 
     struct Databases: Sendable {
         let meta, events, ids, cases, keyEvents, tree, checkpoints, words, erased: Database
-        static let names = ["meta", "events", "ids", "cases", "keyevents", "tree", "checkpoints", "words", "erased"]
         init(env: Environment, create: Bool) throws {
             func open(_ name: String) throws -> Database { try env.database(named: name, create: create) }
             meta = try open("meta")
@@ -280,18 +279,19 @@ public final class EventLog: Sendable {
     /// aborts when it throws. `body` may run again when the map had to grow, so it must have no
     /// effect outside the transaction. Refused on a ledger opened read-only.
     public func write<R>(_ body: (borrowing WriteScope) throws -> R) throws -> R {
+        try writeTables { txn, created in try body(WriteScope(txn, log: self, created: created)) }
+    }
+
+    /// The write transaction, with the tables its scopes create made known to every later scope
+    /// once it commits (a run the map's growth aborted starts with none).
+    func writeTables<R>(_ body: (borrowing Transaction, CreatedTables) throws -> R) throws -> R {
         let created = CreatedTables()
         let result = try writeTxn { txn in
             created.reset()
-            return try body(WriteScope(txn, log: self, created: created))
+            return try body(txn, created)
         }
-        adopt(created)
-        return result
-    }
-
-    /// Makes the tables a committed write created known to every later scope.
-    func adopt(_ created: CreatedTables) {
         if !created.tables.isEmpty { tables.withLock { $0.merge(created.tables) { _, new in new } } }
+        return result
     }
 
     func readTxn<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {

@@ -84,7 +84,7 @@ public struct Recorder {
     /// equivocation error names the draft's line.
     public func append(
         _ signed: [(line: Int, event: SignedEvent)], words: [WordsPart] = [], recorded: Timestamp = .now(),
-        admit: ((borrowing WriteScope, [SignedEvent]) throws -> Void)? = nil
+        admit: (([SignedEvent]) throws -> Void)? = nil
     ) throws -> [(line: Int, event: SignedEvent, outcome: EventLog.AppendOutcome)] {
         let outcomes: [EventLog.AppendOutcome]
         do {

@@ -81,8 +81,6 @@ public struct WriteScope: ~Copyable {
         self.created = created
     }
 
-    var txn: Transaction { snapshot.txn.lent() }
-
     private func open(_ table: Table) throws -> Database {
         if let db = try snapshot.log.handle(table, in: snapshot.txn) { return db }
         let db = try snapshot.txn.database(named: table.name, create: true)
@@ -112,7 +110,8 @@ public struct WriteScope: ~Copyable {
     }
 }
 
-/// The tables a write transaction created: known to the log once it commits.
+/// The tables a write transaction created: known to the log once it commits
+/// (``EventLog/writeTables(_:)``).
 final class CreatedTables {
     private(set) var tables: [Table: Database] = [:]
     func add(_ table: Table, _ db: Database) { tables[table] = db }
