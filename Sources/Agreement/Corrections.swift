@@ -39,8 +39,8 @@ package struct Corrections: Sendable {
 
     /// Takes in one fact (any order); only well-formed corrections are kept.
     package mutating func note(_ f: Fact) {
-        guard f.kind == .corrected, f.isWellFormed, let target = f.string("event").flatMap(EventID.init(parsing:)),
-            let fields = f.payload["fields"]?.objectValue
+        guard f.kind == .corrected, f.isWellFormed, let target = f[.event],
+            let fields = f[.correctedFields]
         else { return }
         var entries = byTarget[target, default: []]
         entries.append(Entry(seq: f.seq, actor: f.actor, caseID: f.caseID, fields: fields, by: f.id))

@@ -70,9 +70,10 @@ package struct FieldSpec: Sendable {
     package let required: Bool
     package let help: String
 
-    init(_ name: String, _ kind: FieldKind, required: Bool = true, _ help: String) {
-        self.name = name
-        self.kind = kind
+    /// `field` in a row: its name and kind as ``Field`` declares them.
+    init<V>(_ field: Field<V>, required: Bool = true, _ help: String) {
+        name = field.name
+        kind = field.kind
         self.required = required
         self.help = help
     }

@@ -44,15 +44,15 @@ extension Agreement {
         for f in facts {
             guard let c = f.caseID else { continue }
             ids[c, default: []].insert(f.id.description)
-            if f.kind == .formalRequestSent, let note = f.string("note") { notes[c, default: []].insert(note) }
+            if f.kind == .formalRequestSent, let note = f[.note] { notes[c, default: []].insert(note) }
         }
         var out: [PendingReference] = []
         for f in facts {
             guard let c = f.caseID else { continue }
             let reference: (String, String)?
             switch f.kind {
-            case .scopeAgreed: reference = f.string("request_note").flatMap { notes[c]?.contains($0) == true ? nil : ("request_note", $0) }
-            case .reimbursed: reference = f.string("claim").flatMap { ids[c]?.contains($0) == true ? nil : ("claim", $0) }
+            case .scopeAgreed: reference = f[.requestNote].flatMap { notes[c]?.contains($0) == true ? nil : ("request_note", $0) }
+            case .reimbursed: reference = f[.claim].flatMap { ids[c]?.contains($0.description) == true ? nil : ("claim", $0.description) }
             default: reference = nil
             }
             if let (field, names) = reference {

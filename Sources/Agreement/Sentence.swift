@@ -69,6 +69,6 @@ extension Sentence {
 extension Fact {
     /// What this act is, as a sentence argument.
     var phraseArg: Sentence.Arg {
-        .phrase(english: phrase, type: type, kind: kind == .protectionActionRecorded ? string("kind") : nil)
+        .phrase(english: phrase, type: type, kind: kind == .protectionActionRecorded ? self[.kind] : nil)
     }
 }

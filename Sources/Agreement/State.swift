@@ -17,8 +17,13 @@ package struct Fact: Sendable {
     package let recorded: Timestamp
     /// The payload: as written, or with the fields its author corrected.
     package internal(set) var payload: [String: JSONValue] {
-        didSet { isWellFormed = Catalog.shapeProblem(type: type, caseID: caseID, payload: payload) == nil }
+        didSet {
+            fields = Payload(payload, spec)
+            isWellFormed = Catalog.shapeProblem(type: type, caseID: caseID, payload: payload) == nil
+        }
     }
+    /// The payload decoded once by its catalog row (typed values, read with ``subscript(_:)``).
+    private var fields: Payload
     /// True when the event is a well-formed event of the catalog (only those change the state):
     /// checked once when the fact is made and again when a correction changes its payload, as
     /// every pass of the fold asks it.
@@ -29,7 +34,9 @@ package struct Fact: Sendable {
     /// The corrections applied to it, in the order they applied.
     package internal(set) var correctedBy: [EventID] = []
 
-    package init(seq: UInt64?, recorded: Timestamp, envelope e: Envelope) {
+    /// `shapeChecked`: the write path checked the act's shape as a draft (sealing its free text
+    /// keeps it), so that it is not checked again.
+    package init(seq: UInt64?, recorded: Timestamp, envelope e: Envelope, shapeChecked: Bool = false) {
         self.seq = seq
         id = e.id
         type = e.type
@@ -39,7 +46,8 @@ package struct Fact: Sendable {
         occurred = e.occurred
         self.recorded = recorded
         payload = e.payload
-        isWellFormed = Catalog.shapeProblem(type: e.type, caseID: e.caseID, payload: e.payload) == nil
+        fields = Payload(e.payload, kind.map(Catalog.spec))
+        isWellFormed = shapeChecked || Catalog.shapeProblem(type: e.type, caseID: e.caseID, payload: e.payload) == nil
     }
 
     package init(_ stored: StoredEvent) {
@@ -52,9 +60,9 @@ package struct Fact: Sendable {
         self.init(seq: raw.seq, recorded: raw.recorded, envelope: try SignedEvent(bytes: raw.bytes, checkCanonical: false).envelope)
     }
 
-    package func string(_ field: String) -> String? { payload[field]?.stringValue }
-    package func strings(_ field: String) -> [String] { payload[field]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-    func date(_ field: String) -> Timestamp? { string(field).flatMap(Timestamp.init(parsing:)) }
+    /// The value of payload `field`, as decoded once; nil when the act does not hold it (or holds
+    /// something that is not a value of its kind at all: a malformed act from another node).
+    package subscript<V>(_ field: Field<V>) -> V? { fields[field] }
     /// The date the act happened, `YYYY-MM-DD`.
     var day: String { occurred.date }
     /// Its catalog row, when the type is known.
@@ -92,15 +100,15 @@ package struct Calendar: Sendable, Equatable {
         guard let kind = f.kind, f.isWellFormed else { return }
         switch kind {
         case .enteredIntoForce:
-            if let date = f.date("date") { inForce = min(inForce ?? date, date) }
+            if let date = f[.date] { inForce = min(inForce ?? date, date) }
         case .joinedAgreement, .leftAgreement:
-            let change = (effective: f.date("effective") ?? f.occurred, party: kind == .joinedAgreement)
+            let change = (effective: f[.effective] ?? f.occurred, party: kind == .joinedAgreement)
             var history = partyHistory[f.actor, default: []]
             let at = history.firstIndex { $0.effective > change.effective } ?? history.count
             history.insert(change, at: at)
             partyHistory[f.actor] = history
         case .meetingScheduled, .meetingHeld:
-            if let id = f.string("meeting") { meetings.insert(id) }
+            if let id = f[.meeting] { meetings.insert(id) }
         default:
             break
         }

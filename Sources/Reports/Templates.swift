@@ -38,7 +38,7 @@ package struct Templates: Sendable {
     static func tree(_ value: Any) -> Any {
         switch value {
         case is String, is Bool, is Int, is UInt64, is Double: return value
-        case let view as TemplateFields: return view.node
+        case let view as any TemplateFields: return view.node
         case let array as [Any]: return array.map(tree)
         default:
             let mirror = Mirror(reflecting: value)

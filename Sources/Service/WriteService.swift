@@ -213,7 +213,7 @@ package struct WriteService {
                 existing += try log.events(inCase: caseID).map(Fact.init)
             }
         }
-        let adding = fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope) }
+        let adding = fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope, shapeChecked: true) }
         // The case an event id belongs to, wherever in the log it is (a claim named in the wrong case).
         try refuseInputErrors(adding, existing: existing, recorded: recorded, place: place) { id in
             guard let eid = EventID(parsing: id) else { return nil }
@@ -257,9 +257,9 @@ package struct WriteService {
             // requesting State's act. When this node holds none addressed to the agreeing State,
             // the note may simply not have arrived yet: the reference is pending. When it holds
             // notes to that State and none is this one, the reference contradicts what it holds.
-            if f.kind == .scopeAgreed, let note = f.string("request_note") {
-                let notes = all.filter { $0.caseID == caseID && $0.kind == .formalRequestSent && $0.string("to") == f.actor }.compactMap {
-                    $0.string("note")
+            if f.kind == .scopeAgreed, let note = f[.requestNote] {
+                let notes = all.filter { $0.caseID == caseID && $0.kind == .formalRequestSent && $0[.to] == f.actor }.compactMap {
+                    $0[.note]
                 }
                 if !notes.isEmpty && !notes.contains(note) {
                     throw LedgerError(
@@ -270,7 +270,7 @@ package struct WriteService {
                 }
             }
             for field in f.spec?.fields ?? [] where field.kind == .eventID {
-                guard let target = f.string(field.name), !(held[caseID]?.contains(target) ?? false) else { continue }
+                guard let target = f.payload[field.name]?.stringValue, !(held[caseID]?.contains(target) ?? false) else { continue }
                 // Another State's act this node does not hold yet (a claim to settle) is pending;
                 // one held in another case, or the signer's own act (a correction), is a mistake.
                 let elsewhere = try held.first { $0.key != caseID && $0.value.contains(target) }?.key ?? caseOf(target).flatMap { $0 == caseID ? nil : $0 }
@@ -283,10 +283,10 @@ package struct WriteService {
                         after: "\(owner); `amparo log --case \(caseID)` lists its events); nothing was written"))
             }
             // An erasure of words names free-text fields the event holds.
-            if f.kind == .redacted, let target = f.string("event"), let held = all.first(where: { $0.id.description == target }) {
+            if f.kind == .redacted, let target = f[.event], let held = all.first(where: { $0.id == target }) {
                 let known = Catalog.wordsFields(of: held.payload)
                 // (An empty list never gets here: the shape check wants at least one field.)
-                if let unknown = f.strings("fields").first(where: { !known.contains($0) }) {
+                if let unknown = (f[.redactedFields] ?? []).first(where: { !known.contains($0) }) {
                     let list = known.isEmpty ? "it holds none" : "it holds \(known.joined(separator: ", "))"
                     throw LedgerError(
                         .badDraft,
@@ -294,8 +294,8 @@ package struct WriteService {
                 }
             }
             // A correction names fields of the corrected event's type, with lawful values.
-            if f.kind == .corrected, let target = f.string("event"), let fields = f.payload["fields"]?.objectValue,
-                let corrected = all.first(where: { $0.id.description == target })?.kind,
+            if f.kind == .corrected, let target = f[.event], let fields = f[.correctedFields],
+                let corrected = all.first(where: { $0.id == target })?.kind,
                 let problem = Catalog.correctionProblem(of: corrected, fields: fields)
             {
                 throw problem.error(.badDraft, place(f.id), "; nothing was written")

@@ -9,7 +9,7 @@ struct History {
 
     /// The words of a free-text field of `fact` (as corrected), or the value itself when it is not a commitment.
     func text(_ fact: Fact, _ field: String) -> String? {
-        fact.string(field).map { words[$0] ?? $0 }
+        fact.payload[field]?.stringValue.map { words[$0] ?? $0 }
     }
 
     @discardableResult

@@ -46,6 +46,40 @@ import Testing
         #expect(Catalog.check(.string("hmac-sha256:" + String(repeating: "A", count: 64)), .words) != nil)
     }
 
+    /// A payload is decoded once, by its row, into typed values: a date is a `Timestamp`, an event
+    /// id an `EventID`, a list `[String]`, offices a map; a field of another type's row, or a value
+    /// that is no value of its kind at all, reads as nil. A malformed act from another node still
+    /// reads as its author wrote it where it can (the rules name what it says).
+    @Test func aPayloadIsReadByTypedKeys() {
+        func fact(_ type: EventType, case caseID: String? = nil, _ payload: [String: JSONValue]) -> Fact {
+            Fact(
+                seq: 1, recorded: Timestamp(parsing: "2016-01-02")!,
+                envelope: Envelope(id: .v7(), type: type.name, caseID: caseID, actor: "MX", occurred: Timestamp(parsing: "2016-01-01")!, payload: payload))
+        }
+        let force = fact(.enteredIntoForce, ["date": "2015-11-09", "text_version": "v1"])
+        #expect(force.isWellFormed)
+        #expect(force[.date] == Timestamp(parsing: "2015-11-09"))
+        #expect(force[.textVersion] == "v1")
+        #expect(force[.effective] == nil)  // not a field of this row
+        let claim = EventID.v7()
+        let paid = fact(.reimbursed, case: "MX-2015-0001", ["claim": .string(claim.description)])
+        #expect(paid[.claim] == claim)
+        let offices = fact(.networkDeclared, ["offices": [["country": "CR", "cities": ["San José", "Liberia"]], ["country": "PA"]]])
+        #expect(offices[.offices] == ["CR": ["San José", "Liberia"], "PA": []])
+        let held = fact(.meetingHeld, ["meeting": "2015-11-09-mexico-city", "participants": ["MX", "CR"]])
+        #expect(held[.participants] == ["MX", "CR"])
+        #expect(held[.observers] == nil)
+        let bad = fact(.enteredIntoForce, ["date": "9 Nov 2015", "text_version": "v1"])
+        #expect(!bad.isWellFormed)
+        #expect(bad[.date] == nil)
+        let offer = fact(.assistingStateSelected, case: "MX-2015-0001", ["state": "ZZ"])
+        #expect(!offer.isWellFormed)
+        #expect(offer[.state] == "ZZ")
+        var corrected = fact(.joinedAgreement, ["effective": "2015-01-01"])
+        corrected.payload["effective"] = "2015-02-01"
+        #expect(corrected[.effective] == Timestamp(parsing: "2015-02-01"))
+    }
+
     static func slowCaseID(_ text: String) -> (String, Int, Int)? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 2, parts[0].allSatisfy({ $0.isUppercase && $0.isASCII }),

@@ -19,7 +19,7 @@ extension Rules {
             let state: String
             switch f.kind {
             case .assistingStateSelected:
-                guard let x = f.string("state") else { return nil }
+                guard let x = f[.state] else { return nil }
                 state = x
             case .scopeAgreed, .collaborationOffered: state = f.actor
             default: return nil

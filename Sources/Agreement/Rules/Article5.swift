@@ -35,7 +35,7 @@ extension Rules {
             let target: String
             switch kind {
             case .formalRequestSent:
-                guard let to = f.string("to") else { return nil }
+                guard let to = f[.to] else { return nil }
                 target = to
             case .scopeAgreed, .protectionActionRecorded:
                 guard Codes.isMemberState(f.actor) else { return nil }
@@ -77,7 +77,7 @@ extension Rules {
             guard let agreed = s.scope[f.actor] else {
                 return Sentence("msg.scope.before", ["actor": c.actorArg, "what": f.phraseArg, "day": .text(f.day), "case": .text(c.caseName)])
             }
-            guard let kind = f.string("kind"), !agreed.contains(kind) else { return nil }
+            guard let kind = f[.kind], !agreed.contains(kind) else { return nil }
             return Sentence(
                 "msg.scope.outside",
                 ["actor": c.actorArg, "what": f.phraseArg, "day": .text(f.day), "case": .text(c.caseName), "agreed": .actions(agreed.sorted())])

@@ -28,7 +28,7 @@ extension Rules {
                 guard let r = c.requesting, Codes.isMemberState(r), !c.network.isParty(r, at: f.occurred) else { return nil }
                 return Sentence("msg.party.filed", ["state": .subject(r), "case": .text(c.caseName), "day": .text(f.day)])
             case .assistingStateSelected:
-                guard let s = f.string("state"), !c.network.isParty(s, at: f.occurred) else { return nil }
+                guard let s = f[.state], !c.network.isParty(s, at: f.occurred) else { return nil }
                 return Sentence("msg.party.selected", ["actor": c.actorArg, "state": .name(s), "day": .text(f.day), "case": .text(c.caseName)])
             case .scopeAgreed, .protectionActionRecorded:
                 guard Codes.isMemberState(f.actor), !c.network.isParty(f.actor, at: f.occurred) else { return nil }
@@ -54,13 +54,13 @@ extension Rules {
         judgement: .eachAct { c in
             let f = c.fact
             guard f.kind == .requestFiled, let r = c.requesting, Codes.isMemberState(r),
-                let country = f.string("location_country")
+                let country = f[.locationCountry]
             else { return nil }
             if country == r {
                 return Sentence("msg.unrepresented.itself", ["state": .subject(r), "case": .text(c.caseName), "day": .text(f.day), "name": .name(r)])
             }
             guard c.network.offices[r]?[country] != nil else { return nil }
-            let place = Sentence.place(city: f.string("location_city"), country: country)
+            let place = Sentence.place(city: f[.locationCity], country: country)
             return Sentence("msg.unrepresented.office", ["state": .subject(r), "case": .text(c.caseName), "day": .text(f.day), "place": place])
         })
 
@@ -79,10 +79,10 @@ extension Rules {
         judgement: .eachAct { c in
             let f = c.fact
             guard f.kind == .requestFiled else { return nil }
-            if f.string("perpetrator") == "state_authority" {
+            if f[.perpetrator] == "state_authority" {
                 return Sentence("msg.civilian.state", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(f.day)])
             }
-            if let category = f.string("category"), !Codes.categories.contains(category) {
+            if let category = f[.category], !Codes.categories.contains(category) {
                 return Sentence("msg.civilian.category", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(f.day), "category": .text(category)])
             }
             return nil
@@ -100,8 +100,8 @@ extension Rules {
         interpretation: ["An exception is stated when `exception_reason` holds text other than white space."],
         judgement: .eachAct { c in
             let f = c.fact
-            guard f.kind == .requestFiled, f.string("channel") == "local_authorities",
-                (f.string("exception_reason") ?? "").allSatisfy(\.isWhitespace)
+            guard f.kind == .requestFiled, f[.channel] == "local_authorities",
+                (f[.exceptionReason] ?? "").allSatisfy(\.isWhitespace)
             else { return nil }
             return Sentence("msg.channel", ["actor": c.actorArg, "case": .text(c.caseName), "day": .text(f.day)])
         })

@@ -15,10 +15,10 @@ extension Rules {
         judgement: .eachAct { c in
             let f = c.fact
             guard let r = c.requesting else { return nil }
-            let amount = "\(f.string("amount") ?? "?") \(f.string("currency") ?? "")"
+            let amount = "\(f[.amount] ?? "?") \(f[.currency] ?? "")"
             switch f.kind {
             case .costRecorded:
-                guard let payer = f.string("payer"), payer != Codes.iom, payer != r else { return nil }
+                guard let payer = f[.payer], payer != Codes.iom, payer != r else { return nil }
                 return Sentence(
                     "msg.costs.cost",
                     [
@@ -26,7 +26,7 @@ extension Rules {
                         "requesting": .name(r),
                     ])
             case .reimbursementClaimed:
-                guard let from = f.string("from"), from != Codes.iom, from != r else { return nil }
+                guard let from = f[.from], from != Codes.iom, from != r else { return nil }
                 return Sentence(
                     "msg.costs.claim",
                     ["actor": c.actorArg, "day": .text(f.day), "amount": .text(amount), "case": .text(c.caseName), "from": .name(from), "requesting": .name(r)])

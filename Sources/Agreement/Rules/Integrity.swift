@@ -70,7 +70,7 @@ extension Rules {
                     ? nil
                     : Sentence("msg.authority.iom", ["actor": c.actorArg, "what": what, "case": inCase, "day": day])
             case .author:
-                guard let target = c.fact.string("event").flatMap(EventID.init(parsing:)),
+                guard let target = c.fact[.event],
                     let author = c.caseState?.authors[target], author != actor
                 else { return nil }
                 return Sentence("msg.authority.author", ["actor": c.actorArg, "case": inCase, "author": .name(author)])
@@ -113,7 +113,7 @@ extension Rules {
             case .concluded where s.concluded != nil:
                 return Sentence("msg.lifecycle.concluded_again", ["case": .text(caseID), "date": .text(s.concluded!.date)])
             case .presentedAtMeeting:
-                if let meeting = f.string("meeting"), !c.network.calendar.meetings.contains(meeting) {
+                if let meeting = f[.meeting], !c.network.calendar.meetings.contains(meeting) {
                     return Sentence(
                         "msg.lifecycle.unknown_meeting", ["actor": c.actorArg, "case": .text(caseID), "day": .text(f.day), "meeting": .text(meeting)])
                 }
@@ -121,11 +121,11 @@ extension Rules {
                     return Sentence("msg.lifecycle.not_concluded", ["actor": c.actorArg, "case": .text(caseID), "day": .text(f.day)])
                 }
             case .reimbursed:
-                guard let claim = f.string("claim").flatMap(EventID.init(parsing:)), s.claims[claim] != nil else {
+                guard let claim = f[.claim], s.claims[claim] != nil else {
                     return Sentence("msg.lifecycle.no_claim", ["actor": c.actorArg, "day": .text(f.day), "case": .text(caseID)])
                 }
             case .corrected:
-                guard let target = f.string("event").flatMap(EventID.init(parsing:)), s.authors[target] != nil else {
+                guard let target = f[.event], s.authors[target] != nil else {
                     return Sentence("msg.lifecycle.no_event", ["actor": c.actorArg, "day": .text(f.day), "case": .text(caseID)])
                 }
             default:
