@@ -153,6 +153,13 @@ struct BoundaryTests {
                 $0["exception_reason"] = "hurricane"
             }.0.rules == [])
         #expect(Self.filed { $0["exception_reason"] = "hurricane" }.0.rules == [])
+        // A node that does not seal may send white space in the clear (a malformed act a bundle
+        // brings): that is LIFECYCLE's, and still no stated exception.
+        var (h, seq) = Self.filed { $0["channel"] = "local_authorities" }
+        h.facts[Int(seq) - 1].payload["exception_reason"] = " \t"
+        #expect(h.rules(at: seq) == ["LIFECYCLE", "ART7.5-CHANNEL"])
+        h.facts[Int(seq) - 1].payload["exception_reason"] = "hurricane"
+        #expect(h.rules(at: seq) == ["LIFECYCLE"])
     }
 
     // MARK: Art. 7.6
