@@ -31,7 +31,7 @@ package enum Suppression {
         }
         guard minimum > 1 else { return labels }
         // Hide more until the audit passes; each step hides one more entry, so this ends.
-        while let pinned = failures(table, labels: labels, minimum: minimum).first {
+        while let pinned = failures(table, labels: labels, minimum: minimum, first: true).first {
             guard let next = complement(for: pinned, table: table, labels: labels) else { break }
             labels[next.0][next.1] = .withheld
         }
@@ -88,16 +88,31 @@ package enum Suppression {
     }
 
     /// The hidden entries the published table pins to one value (in reading order): none for a
-    /// table fit to publish.
-    package static func failures(_ table: [[Int]], labels: [[Label]], minimum: Int) -> [(Int, Int)] {
+    /// table fit to publish. `first`: stop at the first.
+    package static func failures(_ table: [[Int]], labels: [[Label]], minimum: Int, first: Bool = false) -> [(Int, Int)] {
         var out: [(Int, Int)] = []
         for (r, row) in labels.enumerated() {
-            for (c, label) in row.enumerated() where label != .shown {
-                let range = bounds(table, labels: labels, minimum: minimum, entry: (r, c))
-                if range.lowerBound == range.upperBound { out.append((r, c)) }
+            for (c, label) in row.enumerated() where label != .shown && isPinned(table, labels: labels, minimum: minimum, entry: (r, c)) {
+                out.append((r, c))
+                if first { return out }
             }
         }
         return out
+    }
+
+    /// Whether the published table admits one value only for `entry` (``bounds(_:labels:minimum:entry:)``
+    /// is a single value), decided by at most two max-flows instead of a search: the values a
+    /// bounded flow admits for one edge form an interval holding the true value, so it is pinned
+    /// exactly when no value below the truth and none above is feasible.
+    static func isPinned(_ table: [[Int]], labels: [[Label]], minimum: Int, entry: (Int, Int)) -> Bool {
+        let own = interval(table[entry.0][entry.1], labels[entry.0][entry.1], minimum)
+        let truth = table[entry.0][entry.1]
+        func feasible(_ range: ClosedRange<Int>) -> Bool {
+            Feasibility(table: table, labels: labels, minimum: minimum, entry: entry, range: range).isFeasible
+        }
+        if own.lowerBound < truth && feasible(own.lowerBound...(truth - 1)) { return false }
+        if truth < own.upperBound && feasible((truth + 1)...own.upperBound) { return false }
+        return true
     }
 
     /// The exact integer range of values the published table admits for one entry.

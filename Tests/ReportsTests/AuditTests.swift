@@ -66,6 +66,34 @@ struct AuditTests {
         for r in 0...rows { for c in 0...cols where t.labels[r][c] == .primary { #expect((1...4).contains(t.extended[r][c])) } }
     }
 
+    @Test("an entry is pinned exactly when its exact bounds are one value: the two-flow test agrees with the search, on random labels that pin and that do not", arguments: Array(1...40))
+    func pinnedAgreesWithBounds(seed: Int) {
+        var rng = SeededGenerator(seed: UInt64(seed) &* 7919)
+        let rows = 2 + Int(rng.next() % 3)
+        let cols = 2 + Int(rng.next() % 3)
+        let counts = (0..<rows).map { _ in (0..<cols).map { _ in Int(rng.next() % 9) } }
+        let t = CountTable(title: "t", rows: (0..<rows).map { "r\($0)" }, columns: (0..<cols).map { "c\($0)" }, counts: counts, minimum: 5)
+        // Labels at random, not the suppression's: many hidden entries are pinned.
+        let labels = t.extended.map { row in
+            row.map { n -> Suppression.Label in
+                switch rng.next() % 3 {
+                case 0: n > 0 && n < 5 ? .primary : .shown
+                case 1: .withheld
+                default: .shown
+                }
+            }
+        }
+        var pinned: [String] = []
+        for (r, row) in labels.enumerated() {
+            for (c, label) in row.enumerated() where label != .shown {
+                let b = Suppression.bounds(t.extended, labels: labels, minimum: 5, entry: (r, c))
+                if b.lowerBound == b.upperBound { pinned.append("\(r),\(c)") }
+            }
+        }
+        #expect(Suppression.failures(t.extended, labels: labels, minimum: 5).map { "\($0.0),\($0.1)" } == pinned, "\(counts) \(labels)")
+        #expect(Suppression.failures(t.extended, labels: labels, minimum: 5, first: true).map { "\($0.0),\($0.1)" } == Array(pinned.prefix(1)))
+    }
+
     @Test("the issue's example: a row <5 <5 <5 with its total, pinned by the old rule, now admits two values per cell")
     func issueExample() {
         // Costa Rica: Requested 1, Assisted 2, Concluded 1 (total 4), beside rows that publish the column totals.
