@@ -148,3 +148,33 @@ extension Routes {
         return Pages.page(request, t, title: t("proof.title", ["seq": String(seq)]), template: "proof", view: view)
     }
 }
+
+// The case page's numerous values list their fields themselves (``TemplateFields``): no
+// reflection per step. Every field `case.mustache` and `finding.mustache` read is listed.
+extension Routes.CaseView.Step: TemplateFields {
+    var templateFields: [String: Any] {
+        [
+            "breach": breach, "position": position, "date": date, "typeName": typeName, "type": type, "by": by,
+            "corrected": Templates.optional(corrected), "words": Templates.tree(words), "hasWords": hasWords, "after": after,
+            "proofLink": Templates.optional(proofLink), "notCheckpointed": Templates.optional(notCheckpointed),
+            "pending": Templates.optional(pending), "findings": Templates.tree(findings), "hasFindings": hasFindings,
+        ]
+    }
+}
+extension Routes.CaseView.Rule: TemplateFields {
+    var templateFields: [String: Any] { ["id": id, "sentence": sentence] }
+}
+extension Routes.CaseView.Words: TemplateFields {
+    var templateFields: [String: Any] { ["field": field, "text": text, "erased": erased] }
+}
+extension Routes.CaseView.ProofLink: TemplateFields {
+    var templateFields: [String: Any] { ["seq": seq, "label": label] }
+}
+extension Pages.Finding: TemplateFields {
+    var templateFields: [String: Any] {
+        [
+            "rule": rule, "findingCase": Templates.optional(findingCase), "findingSeq": Templates.optional(findingSeq), "detail": detail,
+            "inEnglish": Templates.optional(inEnglish),
+        ]
+    }
+}

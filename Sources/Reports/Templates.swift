@@ -34,8 +34,9 @@ package struct Templates: Sendable {
 
     /// `value` as the library reads it fastest: a struct as a dictionary of its stored properties,
     /// an array element by element, nil as ``Null``; text, numbers and truth values as they are.
+    /// A ``TemplateFields`` conformance converts its nested values with it.
     /// - Complexity: one reflection of each struct in the view.
-    static func tree(_ value: Any) -> Any {
+    package static func tree(_ value: Any) -> Any {
         switch value {
         case is String, is Bool, is Int, is UInt64, is Double: return value
         case let view as any TemplateFields: return view.node
@@ -55,6 +56,9 @@ package struct Templates: Sendable {
 
     /// The value of a field that has none (``Null``).
     package static var null: Any { Null() }
+
+    /// `value`, or ``Null`` when there is none.
+    package static func optional(_ value: Any?) -> Any { value.map(tree) ?? Null() }
 
     /// A field without a value: nothing when rendered, false in a section.
     struct Null: MustacheCustomRenderable {
