@@ -102,8 +102,6 @@ extension Dictionary: PayloadValue where Key == String, Value: PayloadElement {
 package struct Payload: Sendable {
     private var values: [String: Decoded] = [:]
 
-    init() {}
-
     /// The fields of `payload` that `spec` knows, decoded by their kinds.
     init(_ payload: [String: JSONValue], _ spec: EventSpec?) {
         guard let spec else { return }

@@ -66,7 +66,9 @@ struct AuditTests {
         for r in 0...rows { for c in 0...cols where t.labels[r][c] == .primary { #expect((1...4).contains(t.extended[r][c])) } }
     }
 
-    @Test("an entry is pinned exactly when its exact bounds are one value: the two-flow test agrees with the search, on random labels that pin and that do not", arguments: Array(1...40))
+    @Test(
+        "an entry is pinned exactly when its exact bounds are one value: the two-flow test agrees with the search, on random labels that pin and that do not",
+        arguments: Array(1...40))
     func pinnedAgreesWithBounds(seed: Int) {
         var rng = SeededGenerator(seed: UInt64(seed) &* 7919)
         let rows = 2 + Int(rng.next() % 3)
