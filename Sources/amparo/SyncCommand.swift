@@ -78,7 +78,7 @@ struct SyncCommand: ParsableCommand {
 
     /// One round: every peer, one line each; the exit status it calls for.
     func round(_ log: EventLog, _ policy: TrustPolicy) throws -> Int32 {
-        let screen = try Privacy.importScreen(ledger, file: "sync")
+        let screen = Privacy.importScreen(ledger, file: "sync")
         let result = Mutex<[Sync.Outcome]>([])
         let done = DispatchSemaphore(value: 0)
         let work = log.path

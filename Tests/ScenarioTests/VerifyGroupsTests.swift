@@ -42,3 +42,45 @@ import Testing
         #expect(reported == whole.sorted(), "verify's grouped fold differs from the one fold over every fact")
     }
 }
+
+/// A case's replay folds the Network's acts in; they are decoded once per process and ledger
+/// (``Audit/networkFacts(_:)``), and never served once the Network has changed.
+@Suite struct ReplayNetworkTests {
+    @Test("a case's replay sees a Network act appended after an earlier replay, and a new ledger at the same path")
+    func replaySeesTheNetworkAsItIsNow() throws {
+        let dir = try TestSupport.temporaryDirectory("replay-network")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ts = ScenarioKeys.key(Codes.secretariat)
+        func ledger() throws -> EventLog {
+            if FileManager.default.fileExists(atPath: dir + "/L") { try FileManager.default.removeItem(atPath: dir + "/L") }
+            let made = try EventLog.create(path: dir + "/L", name: ScenarioKeys.ledgerName, secretariat: .privateKey(ts))
+            let log = made.log
+            var batch: [SignedEvent] = []
+            try ScenarioGenerator(cases: 12).generate { batch.append($0) }
+            _ = try log.append(batch)
+            return log
+        }
+        func partyBreaches(_ log: EventLog, _ caseID: String) throws -> [Breach] {
+            try #require(try Audit.replay(log, caseID: caseID)).flatMap(\.breaches).filter { $0.rule == RuleID.party.rawValue }
+        }
+        do {
+            let log = try ledger()
+            let caseID = try #require(try log.caseIDs(prefix: "").first)
+            let filing = try #require(try Audit.replay(log, caseID: caseID)?.first).fact
+            #expect(try partyBreaches(log, caseID).isEmpty)
+            // The requesting State leaves the Agreement the day before it files: its filing is not a Party's.
+            let before = try #require(Timestamp(parsing: filing.occurred.date)).adding(seconds: -86_400)
+            let leaves = Envelope(
+                id: .v7(), type: EventType.leftAgreement.name, caseID: nil, actor: filing.actor, occurred: before,
+                payload: ["effective": .string(before.date)]
+            ).signed(by: ScenarioKeys.key(filing.actor))
+            _ = try log.append([leaves])
+            let breaches = try partyBreaches(log, caseID)
+            #expect(breaches.contains { $0.event == filing.id.description }, "the replay did not see the Network act appended after it")
+        }
+        // The same ledger made again at the same path (the first one closed), without the
+        // departure: no breach again.
+        let log = try ledger()
+        #expect(try partyBreaches(log, try #require(try log.caseIDs(prefix: "").first)).isEmpty)
+    }
+}

@@ -54,7 +54,7 @@ extension EventLog {
         return RawEntry(seq: seq, recorded: Timestamp(milliseconds: ms), bytes: Array(value.dropFirst(8)))
     }
 
-    static func decode(_ raw: RawEntry, path: String) throws -> StoredEvent {
+    package static func decode(_ raw: RawEntry, path: String) throws -> StoredEvent {
         do {
             // The log's own bytes were checked canonical when appended and `verify` checks them
             // again; a read does not re-encode them to compare (a third of its cost).
