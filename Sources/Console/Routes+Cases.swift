@@ -78,16 +78,19 @@ extension Routes {
         let f = try filter(request, t)
         let findings = console.lastVerify?.casesWithFindings
         if f.findings != nil, findings == nil { throw HTTPError(.serviceUnavailable, message: t("error.verify_pending")) }
-        let all = try ProjectionStore(log: console.log).caseSummaries().filter { c in
-            (f.requesting.map { c.requesting == $0 } ?? true) && (f.assisting.map { c.assisting == $0 } ?? true)
-                && (f.status.map { c.status == $0 } ?? true) && (f.category.map { c.category == $0 } ?? true)
-                && (f.from.map { (c.filed ?? "") >= $0 } ?? true) && (f.to.map { (c.filed ?? "9999") <= $0 } ?? true)
-                && (f.findings.map { findings!.contains(c.caseID) == $0 } ?? true)
-                && (f.open.map { (CaseStatus(rawValue: c.status)?.isOpen ?? false) == $0 } ?? true)
+        // The case index answers the filter; only the page's summaries are decoded.
+        let store = try ProjectionStore(log: console.log)
+        let all = try store.scanCases { c -> String? in
+            let keep =
+                (f.requesting.map { c.holds(.requesting, $0) } ?? true) && (f.assisting.map { c.holds(.assisting, $0) } ?? true)
+                && (f.status.map { c.holds(.status, $0) } ?? true) && (f.category.map { c.holds(.category, $0) } ?? true)
+                && (f.from.map { (c.string(.filed) ?? "") >= $0 } ?? true) && (f.to.map { (c.string(.filed) ?? "9999") <= $0 } ?? true)
+                && (f.findings.map { findings!.contains(c.caseID) == $0 } ?? true) && (f.open.map { c.isOpen == $0 } ?? true)
+            return keep ? c.caseID : nil
         }
         let per = config.pageSize
         let start = (f.page - 1) * per
-        let slice = start < all.count ? Array(all[start..<min(all.count, start + per)]) : []
+        let slice = start < all.count ? try store.caseSummaries(Array(all[start..<min(all.count, start + per)])) : []
         return Listing(cases: slice, total: all.count, page: f.page, perPage: per, filter: f, findings: findings)
     }
 

@@ -58,8 +58,12 @@ extension Routes {
         let applied = try store.appliedSeq(.cases)
         // `?to=YYYY-MM-DD`: open cases and obligations as they stood at the end of that day.
         let asOf = try filter(request, t).to
-        let summaries = try asOf.map { try store.caseSummaries(asOf: $0) } ?? store.caseSummaries()
-        let meetings = try store.meetings()
+        // Today's cases from the case index; as of a past day, each case as it stood then.
+        // (Only the cards an obligation or the open count reads are decoded.)
+        let cards =
+            try asOf.map { try store.caseSummaries(asOf: $0).map(CaseCard.init) }
+            ?? store.scanCases { c in c.isOpen || c.bytes(.awaitingPresentation) != nil || c.hasUnsettledClaims ? try c.decoded() : nil }
+        let meetings = try store.meetings(withPresented: false)
         let today = asOf ?? Timestamp.now().date
 
         // The log and its checkpoint.
@@ -94,8 +98,8 @@ extension Routes {
         }
 
         // Open cases and overdue obligations.
-        let open = summaries.filter { CaseStatus(rawValue: $0.status)?.isOpen ?? false }
-        let obligations = Obligations(summaries: summaries, meetings: meetings, today: today).groups.map { key, ids in
+        let open = cards.filter(\.isOpen)
+        let obligations = Obligations(cards: cards, meetings: meetings, today: today).groups.map { key, ids in
             let shown = ids.prefix(8)
             return DashboardView.Obligation(
                 count: ids.count, label: t(key), cases: shown.enumerated().map { DashboardView.CaseLink(id: $1, last: $0 == shown.count - 1) },

@@ -90,10 +90,7 @@ extension Routes {
 
     func workloadJSON(_ request: Request, _ t: Localizer) throws -> JSONValue {
         let f = try filter(request, t)
-        let store = try ProjectionStore(log: console.log)
-        let rows = f.from == nil && f.to == nil ? try store.workloadRows() : nil
-        let cases = try f.to.map { try store.caseSummaries(asOf: $0) } ?? store.caseSummaries()
-        return WorkloadReport(cases: cases, rows: rows, from: f.from, to: f.to).json()
+        return try WorkloadReport.load(try ProjectionStore(log: console.log), from: f.from, to: f.to).json()
     }
 
     func verifyJSON() throws -> JSONValue {

@@ -100,6 +100,24 @@ package struct Transaction: ~Copyable {
         }
     }
 
+    /// Calls `body` with each key and value of `db` in key order, as LMDB holds them in the map:
+    /// no copy, and the buffers are valid only during the call. `body` returns false to stop.
+    package func forEachInPlace(_ db: Database, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
+        try withCursor(db) { cursor in
+            var mk = MDB_val()
+            var mv = MDB_val()
+            var op = CursorOp.first
+            while true {
+                let rc = mdb_cursor_get(cursor.handle, &mk, &mv, op)
+                if rc == ReturnCode.notFound { return }
+                try check(rc, "mdb_cursor_get(\(db.name))")
+                let key = UnsafeRawBufferPointer(start: mk.mv_data, count: mk.mv_size)
+                guard try body(key, UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size)) else { return }
+                op = CursorOp.next
+            }
+        }
+    }
+
     /// Lends a cursor over `db` to `body`; it is closed when `body` returns.
     package func withCursor<R>(_ db: Database, _ body: (borrowing Cursor) throws -> R) throws -> R {
         var cursor: OpaquePointer?

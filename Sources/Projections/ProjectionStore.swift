@@ -67,10 +67,11 @@ package final class ProjectionStore: @unchecked Sendable {
     /// cases fold to from their events alone (no case update reads the Network); tests compare the
     /// projections after the command line's appends with a rebuild.
     package func catchUp(known: [String: CaseState] = [:], at size: UInt64 = 0, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+        let rebuilt = try ensureIndex(progress: progress)
         let gens = try log.read { txn in
             try Name.allCases.map { ($0, try self.activeGeneration(txn, $0)) }
         }
-        return try catchUp(gens, known: known, at: size, progress: progress)
+        return rebuilt + (try catchUp(gens, known: known, at: size, progress: progress))
     }
 
     /// Applies the events after each generation's last sequence, in chunks. Projections at the same
@@ -157,6 +158,7 @@ package final class ProjectionStore: @unchecked Sendable {
             for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
                 if let s { try txn.put(db, Array(c.utf8), s.bytes) } else { try txn.delete(db, Array(c.utf8)) }
             }
+            try applyIndex(txn, generation: gen, summaries: summaries)
         case .workload:
             // Take each case's old contribution back and add its new one.
             var olds: [String: CaseSummary] = [:]
@@ -242,6 +244,7 @@ package final class ProjectionStore: @unchecked Sendable {
             for (name, gen) in fresh {
                 try txn.clear(ProjectionStore.table(name, gen))
                 try self.setAppliedSeq(txn, name, gen, 0)
+                if name == .cases { try self.clearIndex(txn, generation: gen) }
             }
         }
         let total = try catchUp(fresh, progress: progress)
@@ -335,29 +338,31 @@ package final class ProjectionStore: @unchecked Sendable {
     /// The workload projection's all-time rows, every Member State in the domain's order.
     package func workloadRows() throws -> [WorkloadRow] {
         var rows: [String: WorkloadRow] = [:]
-        for e in try dump(.workload) where e.key.starts(with: Array("s:".utf8)) {
+        for e in try entries(.workload, prefix: "s:") {
             let r = try WorkloadRow(json: try JSONParser.parse(e.value))
             rows[r.state] = r
         }
         return (Codes.memberStates + rows.keys.filter { !Codes.isMemberState($0) }.sorted()).map { rows[$0] ?? WorkloadRow(state: $0) }
     }
 
-    /// Every meeting, by date, with the cases presented at it.
-    package func meetings() throws -> [MeetingView] {
-        let entries = try dump(.meetings)
+    /// Every meeting, by date, with the cases presented at it (without them: `presented` empty,
+    /// and none of the one key per case presented is read).
+    package func meetings(withPresented: Bool = true) throws -> [MeetingView] {
+        let (views, cases) = try log.read { _ in
+            (try entries(.meetings, prefix: "m:"), withPresented ? try entries(.meetings, prefix: "p:") : [])
+        }
         var presented: [String: [String]] = [:]
-        for e in entries where e.key.starts(with: Array("p:".utf8)) {
+        for e in cases {
             let rest = e.key.dropFirst(2)
             guard let zero = rest.firstIndex(of: 0) else { continue }
             presented[String(decoding: rest[..<zero], as: UTF8.self), default: []].append(String(decoding: rest[(zero + 1)...], as: UTF8.self))
         }
-        return try entries.filter { $0.key.starts(with: Array("m:".utf8)) }
-            .map { e -> MeetingView in
-                var v = try MeetingView(json: try JSONParser.parse(e.value))
-                v.presented = (presented[v.id] ?? []).sorted()
-                return v
-            }
-            .sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+        let meetings = try views.map { e -> MeetingView in
+            var v = try MeetingView(json: try JSONParser.parse(e.value))
+            v.presented = (presented[v.id] ?? []).sorted()
+            return v
+        }
+        return meetings.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
     }
 
     /// Checks the projections' invariants: every generation at or below the log's size, and the

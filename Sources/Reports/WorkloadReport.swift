@@ -10,7 +10,10 @@ package struct WorkloadReport: Sendable {
     /// Claims unsettled 12 months after this date are overdue.
     package let asOf: String
     package let rows: [WorkloadRow]
-    package let cases: [CaseSummary]
+    /// How many cases were filed in the period.
+    package let caseCount: Int
+    /// Unsettled claims overdue as of `asOf`, by claimant.
+    let overdueByClaimant: [String: Int]
     /// The language of its labels.
     package let t: Localizer
 
@@ -19,18 +22,67 @@ package struct WorkloadReport: Sendable {
     /// `rows`: the workload projection's rows, which count every case; used when no period is
     /// given (a period needs the rows of its cases, summed here).
     package init(cases all: [CaseSummary], rows projected: [WorkloadRow]? = nil, from: String?, to: String?, language: Language = .en) {
+        let cases = all.filter { WorkloadReport.filed($0.filed, from: from, to: to) }
+        let rows = from == nil && to == nil ? projected ?? WorkloadRow.rows(cases) : WorkloadRow.rows(cases)
+        self.init(cards: all.map(CaseCard.init), rows: rows, from: from, to: to, language: language)
+    }
+
+    /// The report from the case index: `all` every case's card, `rows` the rows of the cases filed
+    /// in the period.
+    package init(cards all: [CaseCard], rows: [WorkloadRow], from: String?, to: String?, language: Language = .en) {
+        let cards = all.filter { WorkloadReport.filed($0.filed, from: from, to: to) }
+        self.init(
+            rows: rows, caseCount: cards.count, latestDay: all.compactMap(\.latestDay).max(), unsettled: cards.flatMap(\.unsettledClaims),
+            from: from, to: to, language: language)
+    }
+
+    /// The report from what it counts: `caseCount` cases filed in the period, `latestDay` the
+    /// latest dated fact of the whole ledger (the day it speaks as of without `to`), `unsettled`
+    /// the unsettled claims of the period's cases.
+    init(
+        rows: [WorkloadRow], caseCount: Int, latestDay: String?, unsettled: [CaseCard.UnsettledClaim], from: String?, to: String?,
+        language: Language
+    ) {
         t = Localizer(language)
-        let cases = all.filter { c in
-            guard let f = c.filed else { return false }
-            return (from.map { f >= $0 } ?? true) && (to.map { f <= $0 } ?? true)
-        }
         self.from = from
         self.to = to
-        self.cases = cases
-        rows = from == nil && to == nil ? projected ?? WorkloadRow.rows(cases) : WorkloadRow.rows(cases)
-        asOf =
-            to ?? all.flatMap { [$0.filed, $0.concluded, $0.withdrawn] + $0.claims.flatMap { [$0.claimed, $0.settled] } }
-            .compactMap { $0 }.max() ?? "1970-01-01"
+        self.rows = rows
+        self.caseCount = caseCount
+        let asOf = to ?? latestDay ?? "1970-01-01"
+        self.asOf = asOf
+        var overdue: [String: Int] = [:]
+        for claim in unsettled where Deadlines.reimbursementOverdue(claimedOn: claim.claimed, on: asOf) {
+            overdue[claim.claimant, default: 0] += 1
+        }
+        overdueByClaimant = overdue
+    }
+
+    /// The workload of the period from `store`: as of `to`, each case as it stood at the end of that
+    /// day (every summary read, the cases acted on later folded again); otherwise from the case
+    /// index (only the cards of the period's cases with unsettled claims decoded), with the
+    /// workload projection's rows for all time, or the summaries of the period's cases only.
+    package static func load(_ store: ProjectionStore, from: String?, to: String?, language: Language = .en) throws -> WorkloadReport {
+        if let to {
+            return WorkloadReport(cases: try store.caseSummaries(asOf: to), from: from, to: to, language: language)
+        }
+        var latest: String?
+        var count = 0
+        var unsettled: [CaseCard.UnsettledClaim] = []
+        let period = try store.scanCases { c -> String? in
+            if let day = c.string(.latestDay), day > (latest ?? "") { latest = day }
+            guard filed(c.string(.filed), from: from, to: nil) else { return nil }
+            count += 1
+            if c.hasUnsettledClaims { unsettled += try c.decoded().unsettledClaims }
+            return from == nil ? nil : c.caseID
+        }
+        let rows = from == nil ? try store.workloadRows() : WorkloadRow.rows(try store.caseSummaries(period))
+        return WorkloadReport(rows: rows, caseCount: count, latestDay: latest, unsettled: unsettled, from: from, to: nil, language: language)
+    }
+
+    /// True when a case filed on `day` counts in the period.
+    static func filed(_ day: String?, from: String?, to: String?) -> Bool {
+        guard let day else { return false }
+        return (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
     }
 
     var period: String {
@@ -42,11 +94,7 @@ package struct WorkloadReport: Sendable {
         }
     }
 
-    func overdue(_ state: String) -> Int {
-        cases.flatMap(\.claims).filter { c in
-            c.claimant == state && c.settled == nil && Deadlines.reimbursementOverdue(claimedOn: c.claimed, on: asOf)
-        }.count
-    }
+    func overdue(_ state: String) -> Int { overdueByClaimant[state] ?? 0 }
 
     func median(_ xs: [Int: Int]) -> String { WorkloadRow.median(xs).map(String.init) ?? "-" }
 
@@ -130,14 +178,14 @@ package struct WorkloadReport: Sendable {
     }
 
     package func text() -> String {
-        var out = t("workload.heading.text", ["period": period, "cases": t.count(cases.count, "workload.cases"), "date": asOf]) + "\n"
+        var out = t("workload.heading.text", ["period": period, "cases": t.count(caseCount, "workload.cases"), "date": asOf]) + "\n"
         for (title, table) in sections { out += "\n" + title + "\n" + Render.text(table) }
         return out
     }
 
     package func markdown() -> String {
         var out = "# \(t("workload.heading.md"))\n\n"
-        out += t("workload.lead.md", ["period": period.capitalizedFirst, "cases": t.count(cases.count, "workload.cases"), "date": asOf]) + "\n"
+        out += t("workload.lead.md", ["period": period.capitalizedFirst, "cases": t.count(caseCount, "workload.cases"), "date": asOf]) + "\n"
         for (title, table) in sections { out += "\n## \(title)\n\n" + Render.markdown(table) }
         return out
     }
@@ -157,7 +205,7 @@ package struct WorkloadReport: Sendable {
     package func json() -> JSONValue {
         .object([
             "from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null, "as_of": .string(asOf),
-            "cases": .number(Double(cases.count)),
+            "cases": .number(Double(caseCount)),
             "states": .array(
                 rows.map { r in
                     var o = r.json.objectValue!

@@ -140,11 +140,8 @@ struct WorkloadCommand: ParsableCommand {
         let to = try parseDate(self.to, "--to")
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
         let store = try openProjections(ledger, quiet: quiet)
-        // Without a period, the rows are the workload projection's, kept current on every append.
-        let rows = from == nil && to == nil ? try store.workloadRows() : nil
         // Every count is as of --to: each case as it stood at the end of that day.
-        let cases = try to.map { try store.caseSummaries(asOf: $0) } ?? store.caseSummaries()
-        let report = WorkloadReport(cases: cases, rows: rows, from: from, to: to, language: language.language)
+        let report = try WorkloadReport.load(store, from: from, to: to, language: language.language)
         switch format {
         case .table: print(report.text(), terminator: "")
         case .md: print(report.markdown(), terminator: "")
@@ -177,9 +174,12 @@ struct CasesCommand: ParsableCommand {
 
     func run() throws {
         let store = try openProjections(ledger, quiet: quiet)
-        let cases = try store.caseSummaries().filter { c in
-            (status.map { c.status == $0 } ?? true) && (state.map { c.requesting == $0 || c.assisting == $0 } ?? true)
-        }
+        // The case index answers the filter; only the cases listed are decoded.
+        let cases = try store.caseSummaries(
+            store.scanCases { c in
+                (status.map { c.holds(.status, $0) } ?? true) && (state.map { c.holds(.requesting, $0) || c.holds(.assisting, $0) } ?? true)
+                    ? c.caseID : nil
+            })
         switch format {
         case .table: print(Render.text(CasesReport.rows(cases, language: language.language), numbers: false), terminator: "")
         case .csv: print(Render.csv(CasesReport.rows(cases, language: language.language)), terminator: "")

@@ -307,7 +307,7 @@ struct ObligationTests {
     }
 
     func overdue(_ s: CaseSummary, today: String) -> [String] {
-        Obligations(summaries: [s], meetings: [], today: today).groups.first { $0.0 == "obligation.reimbursement" }!.1
+        Obligations(cards: [CaseCard(s)], meetings: [], today: today).groups.first { $0.0 == "obligation.reimbursement" }!.1
     }
 
     @Test("a reimbursement is overdue from the day after it falls due, 12 months after its claim; a settled one never")
@@ -317,6 +317,23 @@ struct ObligationTests {
         #expect(overdue(s, today: "2017-01-26") == [])
         #expect(overdue(s, today: "2017-01-27") == ["MX-2016-0001"])
         #expect(overdue(try summary(claimed: "2016-01-26", settled: "2016-03-01"), today: "2018-01-01") == [])
+        // Of several claims, the oldest unsettled one falls due first; a settled older one does not count.
+        var several = try summary(claimed: "2016-01-26", settled: "2016-03-01")
+        var later = several.claims[0]
+        later.claimed = "2016-06-10"
+        later.settled = nil
+        var latest = later
+        latest.claimant = "PA"
+        latest.claimed = "2016-09-01"
+        several.claims += [latest, later]
+        #expect(CaseCard(several).oldestUnsettledClaim == "2016-06-10")
+        #expect(overdue(several, today: "2017-06-10") == [])
+        #expect(overdue(several, today: "2017-06-11") == ["MX-2016-0001"])
+        // The card reads back as it was stored, absent fields included.
+        let card = CaseCard(several)
+        #expect(CaseCard(caseID: card.caseID, bytes: card.bytes) == card)
+        #expect(card.assisting == nil && card.awaitingPresentation == nil)
+        #expect(CaseCard(caseID: "X", bytes: Array(card.bytes.dropLast())) == nil)
         #expect(Deadlines.reimbursementDue(claimedOn: "2016-02-29") == "2017-02-28")
         #expect(Deadlines.reimbursementDue(claimedOn: "2016-12-31") == "2017-12-31")
     }
@@ -349,7 +366,7 @@ struct ObligationTests {
             return m
         }
         func groups(_ meetings: [MeetingView]) -> [String: [String]] {
-            Dictionary(uniqueKeysWithValues: Obligations(summaries: [s], meetings: meetings, today: "2016-12-01").groups.map { ($0.0, $0.1) })
+            Dictionary(uniqueKeysWithValues: Obligations(cards: [CaseCard(s)], meetings: meetings, today: "2016-12-01").groups.map { ($0.0, $0.1) })
         }
         #expect(groups([meeting("2016-11-01", held: true)])["obligation.presentation_overdue"] == ["MX-2016-0001"])
         #expect(groups([meeting("2016-11-01", held: false)])["obligation.presentation_due"] == ["MX-2016-0001"])

@@ -36,6 +36,19 @@ struct LMDBTests {
             }
             #expect(moves.map { $0?.key } == [[1], [2], [3], nil, [2]])
             #expect(moves[4]?.value == [2, 2])
+            // In place: every entry in key order, or up to the one the body stops at.
+            var seen: [[UInt8]] = []
+            try txn.forEachInPlace(db) { k, v in
+                seen.append(Array(k) + Array(v))
+                return true
+            }
+            #expect(seen == [[1, 1, 1], [2, 2, 2], [3, 3, 3]])
+            seen = []
+            try txn.forEachInPlace(db) { k, _ in
+                seen.append(Array(k))
+                return k.first != 2
+            }
+            #expect(seen == [[1], [2]])
         }
         #expect(try e.write { txn in try txn.delete(db, key: [2]) })
         #expect(try e.write { txn in try txn.delete(db, key: [2]) } == false)

@@ -34,6 +34,28 @@ struct ProjectionTests {
         try store.checkInvariants()
         var incremental: [ProjectionStore.Name: [ProjectionStore.Row]] = [:]
         for name in ProjectionStore.Name.allCases { incremental[name] = try store.dump(name) }
+        // The case index holds each case's card, from its summary, in case-id order.
+        let cards = try store.caseCards()
+        #expect(cards == (try store.caseSummaries().map(CaseCard.init)))
+        #expect(cards.count == 40)
+        // Read in place, each field is the card's.
+        let viewed = try store.scanCases { v -> [String?] in
+            [
+                v.caseID, v.string(.requesting), v.string(.assisting), v.string(.status), v.string(.category), v.string(.filed),
+                v.string(.awaitingPresentation), v.string(.latestDay), "\(v.isOpen)", "\(v.hasUnsettledClaims)",
+            ]
+        }
+        let expected = cards.map { c -> [String?] in
+            [
+                c.caseID, c.requesting, c.assisting, c.status, c.category, c.filed, c.awaitingPresentation, c.latestDay, "\(c.isOpen)",
+                "\(!c.unsettledClaims.isEmpty)",
+            ]
+        }
+        #expect(viewed == expected)
+        // The scenario has both sides of every branch the views read.
+        #expect(cards.contains(where: \.isOpen) && cards.contains { !$0.isOpen })
+        #expect(cards.contains { $0.assisting == nil } && cards.contains { $0.awaitingPresentation != nil })
+        #expect(cards.contains { !$0.unsettledClaims.isEmpty })
         let before = try ProjectionStore.Name.allCases.map { try store.activeGeneration($0) }
         try store.rebuild()
         for (k, name) in ProjectionStore.Name.allCases.enumerated() {
@@ -42,8 +64,60 @@ struct ProjectionTests {
             #expect(try store.appliedSeq(name) == (try log.size()))
         }
         try store.checkInvariants()
+        #expect(try store.caseCards() == cards, "the rebuilt case index differs from the incremental one")
         #expect(try store.caseSummaries().count == 40)
         #expect(try store.meetings().contains { $0.id == "2015-11-09-mexico-city" && $0.held && !$0.presented.isEmpty })
+        // Without who was presented: the same meetings, their lists empty.
+        let bare = try store.meetings().map { m -> MeetingView in
+            var m = m
+            m.presented = []
+            return m
+        }
+        #expect(try store.meetings(withPresented: false) == bare)
+    }
+
+    @Test("a case projection built before the case index is rebuilt once by the next catch-up; a read-only ledger reads its summaries instead")
+    func indexMigration() throws {
+        let (log, store, events) = try scenarioLedger()
+        _ = try log.append(events)
+        try store.catchUp()
+        let cards = try store.caseCards()
+        let summaries = try store.dump(.cases)
+        // As an earlier version left it: no index, no mark.
+        let gen = try store.activeGeneration(.cases)
+        try log.write { txn in
+            try txn.clear(.projection("case-index", generation: gen))
+            _ = try txn.delete(.projectionMeta, Array("index.cases.\(gen)".utf8))
+        }
+        let path = log.path
+        // Read-only: every summary decoded, the same cards.
+        try withExtendedLifetime(log) {
+            let readOnly = try ProjectionStore(log: try EventLog.open(path: path, readOnly: true))
+            #expect(try readOnly.caseCards() == cards)
+        }
+        #expect(try store.catchUp() > 0, "the case projection was not rebuilt")
+        #expect(try store.activeGeneration(.cases) == 1 - gen)
+        #expect(try store.caseCards() == cards)
+        #expect(try store.dump(.cases) == summaries)
+        #expect(try store.catchUp() == 0, "rebuilt twice")
+    }
+
+    @Test("the workload read from the case index is the workload of every summary, for all time and from each day a case was filed")
+    func workloadFromTheIndex() throws {
+        let (log, store, events) = try scenarioLedger()
+        _ = try log.append(events)
+        try store.catchUp()
+        let summaries = try store.caseSummaries()
+        let days = Set(summaries.compactMap(\.filed)).sorted()
+        #expect(days.count > 10)
+        for from in [nil] + days.map(Optional.some) {
+            let fromIndex = try WorkloadReport.load(store, from: from, to: nil).json()
+            let fromAll = WorkloadReport(cases: summaries, rows: from == nil ? try store.workloadRows() : nil, from: from, to: nil).json()
+            #expect(fromIndex == fromAll, "from \(from ?? "the start")")
+        }
+        // Some claims are overdue as of the latest day, so the test reads them.
+        let all = try WorkloadReport.load(store, from: nil, to: nil).json()
+        #expect(all["states"]?.arrayValue?.contains { ($0["overdue_claims"]?.integerValue ?? 0) > 0 } == true)
     }
 
     @Test("catch-up applies each sequence once: a generation that was moved back refuses to re-apply")

@@ -4,10 +4,18 @@ import Foundation
 public enum TestSupport {
     /// A new empty directory under the system's temporary directory.
     public static func temporaryDirectory(_ label: String = "amparo") throws -> String {
-        let path = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString.prefix(8))"
+        let path = testsRoot + "/\(label)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
+
+    /// One folder for every temporary directory of this test process, removed when it exits:
+    /// a run leaves nothing behind in the system's temporary directory.
+    private static let testsRoot: String = {
+        atexit { try? FileManager.default.removeItem(atPath: TestSupport.rootPath) }
+        return rootPath
+    }()
+    private static var rootPath: String { NSTemporaryDirectory() + "amparo-tests-\(getpid())" }
 
     /// The folder holding the built products (`amparo`, `amparo-crash-appender`).
     public static var productsDirectory: String {

@@ -29,12 +29,13 @@ public struct Table: Sendable, Hashable, CustomStringConvertible {
     public static let projectionMeta = Table("proj.meta")
     public static func projection(_ name: String, generation: Int) -> Table { Table("proj.\(name).\(generation)") }
 
-    /// Every table opened when a ledger is (projection names are the three of ``ProjectionStore``).
+    /// Every table opened when a ledger is (projection names are the three of ``ProjectionStore``
+    /// and the case index kept with the case projection).
     static let known: [Table] =
         [
             peers, peerCheckpoints, mirror, placed, peerForks, exports, witness, witnessConflicts, policy, cosignatures, sync,
             projectionMeta,
-        ] + ["cases", "workload", "meetings"].flatMap { name in [0, 1].map { projection(name, generation: $0) } }
+        ] + ["cases", "workload", "meetings", "case-index"].flatMap { name in [0, 1].map { projection(name, generation: $0) } }
 }
 
 /// One read snapshot of the whole ledger, lent to the closure of ``EventLog/read(_:)`` (or seen
@@ -60,6 +61,14 @@ public struct Snapshot: ~Copyable {
     public func forEach(_ table: Table, from start: [UInt8]? = nil, _ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Bool) throws {
         guard let db = try log.handle(table, in: txn) else { return }
         try txn.forEach(db, from: start) { try body($0.key, $0.value) }
+    }
+
+    /// Calls `body` with each key and value of `table` in key order, in place in the map: no copy,
+    /// the buffers valid only during the call (copy what must outlive it). `body` returns false to
+    /// stop. For scans of many small entries.
+    public func forEachInPlace(_ table: Table, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
+        guard let db = try log.handle(table, in: txn) else { return }
+        try txn.forEachInPlace(db, body)
     }
 
     /// The number of entries in `table` (0 when it was never written).

@@ -1,0 +1,102 @@
+import Agreement
+import Ledger
+
+/// The case index: one ``CaseCard`` per case, kept with the case projection, in the same
+/// generation and the same transactions as the summaries (`proj.case-index.<gen>`). The case list
+/// and the dashboard read the cards (a few bytes each, no JSON), then decode only the summaries a
+/// page shows.
+///
+/// `proj.meta` holds `index.cases.<gen>` = 1 for a generation that keeps it. A ledger whose case
+/// projection was built before the index existed is rebuilt once, by the first catch-up that can
+/// write (blue/green: readers keep the old generation until the swap); a read-only one is read
+/// without it, every summary decoded.
+extension ProjectionStore {
+    static func indexTable(_ gen: Int) -> Table { .projection("case-index", generation: gen) }
+    private static func indexKey(_ gen: Int) -> [UInt8] { Array("index.cases.\(gen)".utf8) }
+
+    func hasIndex(_ snapshot: borrowing Snapshot, _ gen: Int) throws -> Bool {
+        try snapshot.get(.projectionMeta, ProjectionStore.indexKey(gen)) == [1]
+    }
+
+    /// Empties generation `gen`'s index and marks the generation as keeping one (a rebuild, from zero).
+    func clearIndex(_ txn: borrowing WriteScope, generation gen: Int) throws {
+        try txn.clear(ProjectionStore.indexTable(gen))
+        try txn.put(.projectionMeta, ProjectionStore.indexKey(gen), [1])
+    }
+
+    /// Writes the cards of the touched cases (``apply``, with their summaries).
+    func applyIndex(_ txn: borrowing WriteScope, generation gen: Int, summaries: [String: Encoded?]) throws {
+        let table = ProjectionStore.indexTable(gen)
+        for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
+            if let s { try txn.put(table, Array(c.utf8), CaseCard(s.summary).bytes) } else { try txn.delete(table, Array(c.utf8)) }
+        }
+    }
+
+    /// Rebuilds the case projection once when its active generation has no index (built by an
+    /// earlier version); a generation that applied nothing yet is only marked.
+    /// - Returns: the events the rebuild folded (0 when none was needed).
+    func ensureIndex(progress: ((UInt64, UInt64) -> Void)?) throws -> UInt64 {
+        guard !log.isReadOnly else { return 0 }
+        let (gen, applied, has) = try log.read { txn in
+            let gen = try self.activeGeneration(txn, .cases)
+            return (gen, try self.appliedSeq(txn, .cases, gen), try self.hasIndex(txn, gen))
+        }
+        guard !has else { return 0 }
+        let marked: Bool = try log.write { txn in
+            // Another process may have applied events meanwhile: only an empty generation is marked.
+            guard try self.appliedSeq(txn.snapshot, .cases, gen) == 0, applied == 0 else { return false }
+            try self.clearIndex(txn, generation: gen)
+            return true
+        }
+        return marked ? 0 : try rebuild([.cases], progress: progress)
+    }
+
+    /// Every case's card, by case id, from the active generation (one snapshot).
+    package func caseCards() throws -> [CaseCard] { try scanCases { try $0.decoded() } }
+
+    /// The summaries of `ids`, in that order (a case without one is left out).
+    package func caseSummaries(_ ids: [String]) throws -> [CaseSummary] {
+        try log.read { txn in
+            let table = ProjectionStore.table(.cases, try self.activeGeneration(txn, .cases))
+            return try ids.compactMap { id in try txn.get(table, Array(id.utf8)) }
+        }.map { try CaseSummary(json: try JSONParser.parse($0)) }
+    }
+}
+
+extension ProjectionStore {
+    /// The entries of the active generation of `name` whose keys start with `prefix`, in key order.
+    func entries(_ name: Name, prefix: String) throws -> [Row] {
+        let start = Array(prefix.utf8)
+        return try log.read { txn in
+            var out: [Row] = []
+            try txn.forEach(ProjectionStore.table(name, try self.activeGeneration(txn, name)), from: start) { key, value in
+                guard key.starts(with: start) else { return false }
+                out.append(Row(key: key, value: value))
+                return true
+            }
+            return out
+        }
+    }
+
+    /// Calls `body` with every case's stored card, in case-id order, in one snapshot, and returns
+    /// what it kept. On a read-only ledger built before the index, the cards are made from the
+    /// summaries first.
+    package func scanCases<T>(_ body: (CaseCard.View) throws -> T?) throws -> [T] {
+        let scanned: [T]? = try log.read { txn in
+            let gen = try self.activeGeneration(txn, .cases)
+            guard try self.hasIndex(txn, gen) else { return nil }
+            var out: [T] = []
+            try txn.forEachInPlace(ProjectionStore.indexTable(gen)) { key, value in
+                if let kept = try body(CaseCard.View(key: key, value: value)) { out.append(kept) }
+                return true
+            }
+            return out
+        }
+        if let scanned { return scanned }
+        return try caseSummaries().map(CaseCard.init).compactMap { card in
+            let key = Array(card.caseID.utf8)
+            let value = card.bytes
+            return try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try body(CaseCard.View(key: k, value: v)) } }
+        }
+    }
+}
