@@ -120,6 +120,26 @@ struct ProjectionTests {
         #expect(all["states"]?.arrayValue?.contains { ($0["overdue_claims"]?.integerValue ?? 0) > 0 } == true)
     }
 
+    @Test("a damaged card in the case index is reported as damage with the command that repairs it, and a rebuild repairs it")
+    func damagedCard() throws {
+        let (log, store, events) = try scenarioLedger()
+        _ = try log.append(events)
+        try store.catchUp()
+        let cards = try store.caseCards()
+        let victim = try #require(cards.dropFirst(3).first)
+        let gen = try store.activeGeneration(.cases)
+        try log.write { txn in try txn.put(.projection("case-index", generation: gen), Array(victim.caseID.utf8), [0, 9, 65]) }
+        do {
+            _ = try store.caseCards()
+            Issue.record("a damaged card was read")
+        } catch let error as LedgerError {
+            #expect(error.code == .corrupt)
+            #expect(error.message.contains(victim.caseID) && error.message.contains("amparo rebuild"))
+        }
+        try store.rebuild([.cases])
+        #expect(try store.caseCards() == cards)
+    }
+
     @Test("catch-up applies each sequence once: a generation that was moved back refuses to re-apply")
     func gapFree() throws {
         let (log, store, events) = try scenarioLedger()
