@@ -365,8 +365,9 @@ package final class ProjectionStore: @unchecked Sendable {
         return meetings.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
     }
 
-    /// Checks the projections' invariants: every generation at or below the log's size, and the
-    /// workload rows equal to the sum of the case summaries.
+    /// Checks the projections' invariants: every generation at or below the log's size, the
+    /// workload rows equal to the sum of the case summaries, and the case index the cards of the
+    /// case summaries.
     package func checkInvariants() throws {
         let size = try log.size()
         for name in Name.allCases {
@@ -379,6 +380,9 @@ package final class ProjectionStore: @unchecked Sendable {
             guard try WorkloadRow.rows(caseSummaries()) == workloadRows() else {
                 throw LedgerError(.corrupt, "the workload projection differs from the sum of the case projection")
             }
+        }
+        guard try caseCards() == caseSummaries().map(CaseCard.init) else {
+            throw LedgerError(.corrupt, "the case index differs from the case projection")
         }
     }
 }
