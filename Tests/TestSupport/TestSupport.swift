@@ -64,8 +64,8 @@ public enum TestSupport {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let outFile = NSTemporaryDirectory() + "out-\(UUID().uuidString)"
         let errFile = NSTemporaryDirectory() + "err-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: outFile, contents: nil)
-        FileManager.default.createFile(atPath: errFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile, contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: outFile)
             try? FileManager.default.removeItem(atPath: errFile)

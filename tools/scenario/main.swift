@@ -25,7 +25,7 @@ while let flag = args.popFirst() {
     }
 }
 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-FileManager.default.createFile(atPath: out + "/events.jsonl", contents: nil)
+_ = FileManager.default.createFile(atPath: out + "/events.jsonl", contents: nil)  // (opening it below says why not)
 let file = try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/events.jsonl"))
 var buffer: [UInt8] = []
 var words: [UInt8] = []
@@ -40,7 +40,10 @@ let expected = try ScenarioGenerator(cases: cases, seed: seed).generateWithWords
     }
 })
 file.write(Data(buffer))
-FileManager.default.createFile(atPath: out + "/words.jsonl", contents: Data(words))
+guard FileManager.default.createFile(atPath: out + "/words.jsonl", contents: Data(words)) else {
+    FileHandle.standardError.write(Data("scenario: cannot write \(out)/words.jsonl\n".utf8))
+    exit(2)
+}
 try file.close()
 let json = JSONValue.object([
     "cases": .number(Double(cases)), "seed": .number(Double(seed)), "events": .number(Double(count)),

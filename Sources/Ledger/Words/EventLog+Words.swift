@@ -30,6 +30,7 @@ extension EventLog {
     /// event in `batch`, or held). A part that does not match refuses the whole transaction; a part
     /// of erased words, or of words already held, is skipped.
     /// - Returns: how many parts were stored.
+    @discardableResult
     func storeWords(
         _ txn: borrowing Transaction, _ parts: [WordsPart], batch: [EventID: SignedEvent], screen: (WordsPart, Envelope) throws -> Void = { _, _ in }
     ) throws -> Int {
