@@ -33,9 +33,14 @@ package struct MeetingReportData: Sendable {
     /// Every count is as of the meeting's date (a case concluded after it counts as open); a
     /// meeting not yet held is reported as of `today`, as an agenda (``due``).
     ///
+    /// `progress` hears (cases judged, cases to judge) as the concerned cases are folded.
+    ///
     /// - Throws: `.notFound` when the ledger has no such meeting.
-    package static func make(store: ProjectionStore, meetingID: String, today: String = Timestamp.now().date) throws -> MeetingReportData {
-        let meetings = try store.meetings()
+    package static func make(
+        store: ProjectionStore, meetingID: String, today: String = Timestamp.now().date, progress: ((UInt64, UInt64) -> Void)? = nil
+    ) throws -> MeetingReportData {
+        // (Who was presented comes from the case summaries as of the meeting.)
+        let meetings = try store.meetings(withPresented: false)
         guard let meeting = meetings.first(where: { $0.id == meetingID }) else {
             let known = meetings.map(\.id).joined(separator: ", ")
             throw LedgerError(.notFound, "no meeting \(meetingID) in this ledger (meetings: \(known.isEmpty ? "none" : known))")
@@ -82,6 +87,7 @@ package struct MeetingReportData: Sendable {
             for start in stride(from: 0, to: cases.count, by: round) {
                 let chunk = try cases[start..<min(start + round, cases.count)].map { (id: $0, entries: try store.log.rawEntries(inCase: $0)) }
                 found += try Agreement.breaches(ofCases: chunk, network: network, asOf: asOf)
+                progress?(UInt64(start + chunk.count), UInt64(cases.count))
             }
             return Agreement.sorted(found)
         }

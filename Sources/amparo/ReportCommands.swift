@@ -18,8 +18,12 @@ final class ProgressBar {
     var lastDraw: ContinuousClock.Instant?
     var finished = false
 
-    init(_ label: String, quiet: Bool) {
+    /// What `update` counts ("events", "cases").
+    let unit: String
+
+    init(_ label: String, quiet: Bool, unit: String = "events") {
         self.label = label
+        self.unit = unit
         enabled = !quiet && isatty(2) == 1
     }
 
@@ -38,7 +42,7 @@ final class ProgressBar {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let left = rate > 0 ? Int((Double(total - min(done, total)) / rate).rounded(.up)) : nil
         let eta = done >= total ? String(format: "%.1f s", elapsed) : left.map { "\($0 / 60)m\(String(format: "%02d", $0 % 60))s left" } ?? ""
-        Output.writeAll(2, "\r\(label) [\(bar)] \(done)/\(total) events, \(Int(rate))/s, \(eta)\u{1B}[K")
+        Output.writeAll(2, "\r\(label) [\(bar)] \(done)/\(total) \(unit), \(Int(rate))/s, \(eta)\u{1B}[K")
         if done >= total { Output.writeAll(2, "\n") }
     }
 }
@@ -214,8 +218,10 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             let store = try openProjections(ledger, quiet: quiet)
+            let bar = ProgressBar("judging the meeting's cases", quiet: quiet, unit: "cases")
             let report = try MeetingReport(
-                try MeetingReportData.make(store: store, meetingID: meetingID), minCell: minCell, language: language.language)
+                try MeetingReportData.make(store: store, meetingID: meetingID, progress: bar.update), minCell: minCell,
+                language: language.language)
             let text: String
             switch format {
             case .md: text = report.markdown()

@@ -26,6 +26,10 @@ struct ProgressTests {
             try TestSupport.run(["init", "--ledger", dir + "/m", "--name", "m.example/x", "--secretariat-key", dir + "/d/test-keys/RCM-TS.pem"]).status == 0)
         let imported = try Self.onTerminal(["bundle", "import", "--ledger", dir + "/m", dir + "/b.zst"])
         #expect(imported.contains("reading and checking ["), "\(imported)")
+        // A meeting report counts the cases it judges.
+        let report = try Self.onTerminal(["report", "meeting", "2016-05-16-guatemala-city", "--ledger", dir + "/d"])
+        #expect(report.contains("judging the meeting's cases [==============================]") && report.contains(" cases, "), "\(report)")
+        #expect(!(try Self.onTerminal(["report", "meeting", "2016-05-16-guatemala-city", "--ledger", dir + "/d", "--quiet"])).contains("judging"))
         // Not a terminal: nothing on stderr but what is said.
         let piped = try TestSupport.run(["verify", "--ledger", dir + "/d"])
         #expect(!piped.stderr.contains("["), "\(piped.stderr)")
