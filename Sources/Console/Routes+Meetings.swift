@@ -39,7 +39,9 @@ extension Routes {
 
     func report(_ t: Localizer, _ id: String) throws -> MeetingReport {
         let store = try ProjectionStore(log: console.log)
-        guard try store.meetings(withPresented: false).contains(where: { $0.id == id }) else { throw HTTPError(.notFound, message: t("error.no_meeting", ["id": id])) }
+        guard try store.meetings(withPresented: false).contains(where: { $0.id == id }) else {
+            throw HTTPError(.notFound, message: t("error.no_meeting", ["id": id]))
+        }
         return try MeetingReport(try MeetingReportData.make(store: store, meetingID: id), minCell: config.minCell, language: t.language)
     }
 
