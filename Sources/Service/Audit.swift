@@ -1,7 +1,6 @@
 import Agreement
 import Foundation
 import Ledger
-import Synchronization
 
 /// The Agreement's rules applied to a ledger for reading: the auditor's verify, case views and
 /// replay. Reads through the EventLog's indexes; the judging itself is the Agreement's fold.
@@ -118,31 +117,11 @@ package enum Audit {
         try log.snapshot { try replaySnapshot(log, caseID: caseID) }
     }
 
-    /// The Network's acts (those without a case) as facts, decoded once per process and ledger: a
-    /// case page folds all of them in, and they change rarely (a meeting, a State joining). The
-    /// cached facts are used only while the log's Network entries are byte for byte the ones they
-    /// were decoded from, so an append, or another ledger at the same path, decodes again.
-    package static func networkFacts(_ log: EventLog) throws -> [Fact] {
-        let entries = try log.rawEntries(inCase: "")
-        let hit = decodedNetwork.withLock { held -> [Fact]? in
-            guard let held, held.path == log.path,
-                held.entries.elementsEqual(entries, by: { $0.seq == $1.seq && $0.recorded == $1.recorded && $0.bytes == $1.bytes })
-            else { return nil }
-            return held.facts
-        }
-        if let hit { return hit }
-        let facts = try entries.map { Fact(try EventLog.decode($0, path: log.path)) }
-        decodedNetwork.withLock { $0 = (log.path, entries, facts) }
-        return facts
-    }
-
-    private static let decodedNetwork = Mutex<(path: String, entries: [RawEntry], facts: [Fact])?>(nil)
-
     private static func replaySnapshot(_ log: EventLog, caseID: String) throws -> [ReplayStep]? {
         let caseEvents = try log.events(inCase: caseID)
         guard !caseEvents.isEmpty else { return nil }
         let signers = Dictionary(caseEvents.map { ($0.event.id, $0.event.signature.key) }, uniquingKeysWith: { a, _ in a })
-        let facts = Agreement.ordered(Corrections.applied(to: try networkFacts(log) + caseEvents.map(Fact.init)))
+        let facts = Agreement.ordered(Corrections.applied(to: try NetworkFacts.of(log) + caseEvents.map(Fact.init)))
         var world = World(calendar: Calendar(facts))
         var steps: [ReplayStep] = []
         let pending = Dictionary(Agreement.pendingReferences(facts).map { ($0.event, $0) }, uniquingKeysWith: { a, _ in a })

@@ -208,7 +208,7 @@ package struct WriteService {
                 return true
             }
         } else {
-            existing = try log.events(inCase: "").map(Fact.init)
+            existing = try NetworkFacts.of(log)
             for caseID in Set(fresh.compactMap(\.envelope.caseID)).sorted() {
                 existing += try log.events(inCase: caseID).map(Fact.init)
             }

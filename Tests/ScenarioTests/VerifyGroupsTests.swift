@@ -44,7 +44,7 @@ import Testing
 }
 
 /// A case's replay folds the Network's acts in; they are decoded once per process and ledger
-/// (``Audit/networkFacts(_:)``), and never served once the Network has changed.
+/// (``NetworkFacts``), and never served once the Network has changed.
 @Suite struct ReplayNetworkTests {
     @Test("a case's replay sees a Network act appended after an earlier replay, and a new ledger at the same path")
     func replaySeesTheNetworkAsItIsNow() throws {
@@ -82,5 +82,41 @@ import Testing
         // departure: no breach again.
         let log = try ledger()
         #expect(try partyBreaches(log, try #require(try log.caseIDs(prefix: "").first)).isEmpty)
+    }
+
+    @Test("the write path judges against the Network as it is now: a departure appended after an earlier act makes the State's next act a breach")
+    func writePathSeesTheNetworkAsItIsNow() throws {
+        let dir = try TestSupport.temporaryDirectory("write-network")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try EventLog.create(path: dir + "/L", name: ScenarioKeys.ledgerName, secretariat: .privateKey(ScenarioKeys.key(Codes.secretariat))).log
+        var batch: [SignedEvent] = []
+        try ScenarioGenerator(cases: 12).generate { batch.append($0) }
+        _ = try log.append(batch)
+        // A case with an assisting State, which acts in it.
+        var found: (String, String)?
+        for id in try log.caseIDs(prefix: "") {
+            if let assisting = try Audit.replay(log, caseID: id)?.last?.stateAfter.assisting {
+                found = (id, assisting)
+                break
+            }
+        }
+        let (caseID, state) = try #require(found)
+        let service = WriteService(log: log)
+        func act(_ day: String) throws -> [Breach] {
+            let draft = Draft(
+                type: EventType.protectionActionRecorded.name, caseID: caseID, occurred: try #require(Timestamp(parsing: day)),
+                payload: ["kind": "consular_visit", "details": "a visit"])
+            return try service.record(
+                [.init(number: 1, draft: draft)], key: ScenarioKeys.key(state), keyFile: "key", source: nil, recordViolations: true
+            ).recordedDespite.filter { $0.rule == RuleID.party.rawValue }
+        }
+        #expect(try act("2020-01-02").isEmpty)
+        // The State leaves the Agreement; its next act in the case is not a Party's.
+        let leaves = Envelope(
+            id: .v7(), type: EventType.leftAgreement.name, caseID: nil, actor: state, occurred: try #require(Timestamp(parsing: "2020-02-01")),
+            payload: ["effective": "2020-02-01"]
+        ).signed(by: ScenarioKeys.key(state))
+        _ = try log.append([leaves])
+        #expect(try !act("2020-03-02").isEmpty, "the write path judged against the Network before the departure")
     }
 }
