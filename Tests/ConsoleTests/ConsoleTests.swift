@@ -373,6 +373,10 @@ struct ObligationTests {
         // A meeting on the day of the conclusion is not the one after it.
         #expect(groups([meeting("2016-05-01", held: true)])["obligation.presentation_due"] == ["MX-2016-0001"])
         #expect(groups([])["obligation.presentation_due"] == ["MX-2016-0001"])
+        // A case withdrawn after its conclusion (a late record) is not to be presented.
+        s.withdrawn = "2016-06-01"
+        #expect(groups([meeting("2016-11-01", held: true)])["obligation.presentation_overdue"] == [])
+        #expect(groups([])["obligation.presentation_due"] == [])
     }
 }
 
