@@ -6,34 +6,42 @@ import Ledger
 /// and the dashboard read the cards (a few bytes each, no JSON), then decode only the summaries a
 /// page shows.
 ///
-/// `proj.meta` holds `index.cases.<gen>` = 1 for a generation that keeps it. A ledger whose case
-/// projection was built before the index existed is rebuilt once, by the first catch-up that can
-/// write (blue/green: readers keep the old generation until the swap); a read-only one is read
-/// without it, every summary decoded.
+/// `proj.meta` holds `index.cases.<gen>`: the last sequence the generation's index applied, written
+/// with the summaries' own (`seq.cases.<gen>`). The index is read only while the two agree. A
+/// generation built before the index existed has none; one that a version without the index
+/// caught up (an older `amparo` on the same ledger) has an older one: either way the case
+/// projection is rebuilt once, by the first catch-up that can write (blue/green: readers keep the
+/// old generation until the swap), and a read-only ledger is read without the index, every summary
+/// decoded.
 extension ProjectionStore {
     static func indexTable(_ gen: Int) -> Table { .projection("case-index", generation: gen) }
     private static func indexKey(_ gen: Int) -> [UInt8] { Array("index.cases.\(gen)".utf8) }
 
+    /// True when generation `gen`'s index is at the sequence its summaries are.
     func hasIndex(_ snapshot: borrowing Snapshot, _ gen: Int) throws -> Bool {
-        try snapshot.get(.projectionMeta, ProjectionStore.indexKey(gen)) == [1]
+        guard let seq = try snapshot.get(.projectionMeta, ProjectionStore.indexKey(gen)), seq.count == 8 else { return false }
+        return seq.bigEndianUInt64 == (try appliedSeq(snapshot, .cases, gen))
     }
 
-    /// Empties generation `gen`'s index and marks the generation as keeping one (a rebuild, from zero).
+    /// Empties generation `gen`'s index, at sequence 0 (a rebuild, from zero).
     func clearIndex(_ txn: borrowing WriteScope, generation gen: Int) throws {
         try txn.clear(ProjectionStore.indexTable(gen))
-        try txn.put(.projectionMeta, ProjectionStore.indexKey(gen), [1])
+        try txn.put(.projectionMeta, ProjectionStore.indexKey(gen), [UInt8](bigEndian: 0))
     }
 
-    /// Writes the cards of the touched cases (``apply``, with their summaries).
-    func applyIndex(_ txn: borrowing WriteScope, generation gen: Int, summaries: [String: Encoded?]) throws {
+    /// Writes the cards of the touched cases (``apply``, with their summaries) and the sequence
+    /// the index is at.
+    func applyIndex(_ txn: borrowing WriteScope, generation gen: Int, summaries: [String: Encoded?], through: UInt64) throws {
         let table = ProjectionStore.indexTable(gen)
         for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
             if let s { try txn.put(table, Array(c.utf8), CaseCard(s.summary).bytes) } else { try txn.delete(table, Array(c.utf8)) }
         }
+        try txn.put(.projectionMeta, ProjectionStore.indexKey(gen), [UInt8](bigEndian: through))
     }
 
-    /// Rebuilds the case projection once when its active generation has no index (built by an
-    /// earlier version); a generation that applied nothing yet is only marked.
+    /// Rebuilds the case projection once when its active generation's index is missing or behind
+    /// its summaries (an earlier version built or caught them up); a generation that applied
+    /// nothing yet is only marked.
     /// - Returns: the events the rebuild folded (0 when none was needed).
     func ensureIndex(progress: ((UInt64, UInt64) -> Void)?) throws -> UInt64 {
         guard !log.isReadOnly else { return 0 }

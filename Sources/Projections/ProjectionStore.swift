@@ -158,7 +158,7 @@ package final class ProjectionStore: @unchecked Sendable {
             for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
                 if let s { try txn.put(db, Array(c.utf8), s.bytes) } else { try txn.delete(db, Array(c.utf8)) }
             }
-            try applyIndex(txn, generation: gen, summaries: summaries)
+            try applyIndex(txn, generation: gen, summaries: summaries, through: through)
         case .workload:
             // Take each case's old contribution back and add its new one.
             var olds: [String: CaseSummary] = [:]

@@ -100,6 +100,22 @@ struct ProjectionTests {
         #expect(try store.caseCards() == cards)
         #expect(try store.dump(.cases) == summaries)
         #expect(try store.catchUp() == 0, "rebuilt twice")
+        // An older amparo caught the summaries up, not the index: the index is behind, read
+        // without it, then rebuilt once.
+        let now = try store.activeGeneration(.cases)
+        let applied = try store.appliedSeq(.cases)
+        try log.write { txn in
+            try txn.put(.projectionMeta, Array("index.cases.\(now)".utf8), [UInt8](bigEndian: applied - 5))
+            _ = try txn.delete(.projection("case-index", generation: now), Array(cards[0].caseID.utf8))
+        }
+        try withExtendedLifetime(log) {
+            let readOnly = try ProjectionStore(log: try EventLog.open(path: path, readOnly: true))
+            #expect(try readOnly.caseCards() == cards)
+        }
+        #expect(try store.catchUp() > 0, "an index behind its summaries was not rebuilt")
+        #expect(try store.activeGeneration(.cases) == 1 - now)
+        #expect(try store.caseCards() == cards)
+        #expect(try store.catchUp() == 0)
     }
 
     @Test("the workload read from the case index is the workload of every summary, for all time and from each day a case was filed")
