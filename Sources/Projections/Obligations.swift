@@ -10,19 +10,30 @@ package struct Obligations {
         let beforeRequest: Set<CaseStatus> = [.filed, .notified, .circulated, .offers, .assistingSelected]
         let noRequest = open.filter { CaseStatus(rawValue: $0.status).map(beforeRequest.contains) ?? false }.map(\.caseID)
         let noScope = open.filter { $0.status == CaseStatus.formallyRequested.rawValue }.map(\.caseID)
+        // Each deadline is a function of one day: worked out once per day, not once per case.
+        var presentationLate: [String: Bool] = [:]
         var overdue: [String] = []
         var due: [String] = []
         for c in cards {
             guard let concluded = c.awaitingPresentation else { continue }
-            switch Deadlines.presentation(concludedOn: concluded, among: meetings) {
-            case .due: due.append(c.caseID)
-            case .overdue: overdue.append(c.caseID)
-            }
+            let late =
+                presentationLate[concluded]
+                ?? {
+                    if case .overdue = Deadlines.presentation(concludedOn: concluded, among: meetings) { return true }
+                    return false
+                }()
+            presentationLate[concluded] = late
+            if late { overdue.append(c.caseID) } else { due.append(c.caseID) }
         }
         // The oldest unsettled claim is the first to fall due: the case is overdue when it is.
-        let reimbursements = cards.filter { c in
-            c.oldestUnsettledClaim.map { Deadlines.reimbursementOverdue(claimedOn: $0, on: today) } ?? false
-        }.map(\.caseID)
+        var claimOverdue: [String: Bool] = [:]
+        var reimbursements: [String] = []
+        for c in cards {
+            guard let claimed = c.oldestUnsettledClaim else { continue }
+            let late = claimOverdue[claimed] ?? Deadlines.reimbursementOverdue(claimedOn: claimed, on: today)
+            claimOverdue[claimed] = late
+            if late { reimbursements.append(c.caseID) }
+        }
         groups = [
             ("obligation.formal_request", noRequest), ("obligation.scope", noScope), ("obligation.presentation_overdue", overdue),
             ("obligation.presentation_due", due), ("obligation.reimbursement", reimbursements),
