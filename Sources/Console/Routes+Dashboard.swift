@@ -62,7 +62,7 @@ extension Routes {
         // (Only the cards an obligation or the open count reads are decoded.)
         let cards =
             try asOf.map { try store.caseSummaries(asOf: $0).map(CaseCard.init) }
-            ?? store.scanCases { c in c.isOpen || c.bytes(.awaitingPresentation) != nil || c.hasUnsettledClaims ? try c.decoded() : nil }
+            ?? store.scanCases { c in Obligations.concerns(c) ? try c.decoded() : nil }
         let meetings = try store.meetings(withPresented: false)
         let today = asOf ?? Timestamp.now().date
 

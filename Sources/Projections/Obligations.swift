@@ -5,6 +5,12 @@ package struct Obligations {
     /// Each obligation's catalog key and the cases it concerns.
     package let groups: [(String, [String])]
 
+    /// Whether a case's card counts in some obligation or in the open cases (the dashboard
+    /// decodes only those).
+    package static func concerns(_ c: CaseCard.View) -> Bool {
+        c.isOpen || c.bytes(.awaitingPresentation) != nil || c.hasUnsettledClaims
+    }
+
     package init(cards: [CaseCard], meetings: [MeetingView], today: String) {
         let open = cards.filter(\.isOpen)
         let beforeRequest: Set<CaseStatus> = [.filed, .notified, .circulated, .offers, .assistingSelected]

@@ -89,13 +89,16 @@ extension ProjectionStore {
     /// Calls `body` with every case's stored card, in case-id order, in one snapshot, and returns
     /// what it kept. On a read-only ledger built before the index, the cards are made from the
     /// summaries first.
+    /// - Throws: `.corrupt` at a card that is not whole (never skipped: a count would be wrong).
     package func scanCases<T>(_ body: (CaseCard.View) throws -> T?) throws -> [T] {
         let scanned: [T]? = try log.read { txn in
             let gen = try self.activeGeneration(txn, .cases)
             guard try self.hasIndex(txn, gen) else { return nil }
             var out: [T] = []
             try txn.forEachInPlace(ProjectionStore.indexTable(gen)) { key, value in
-                if let kept = try body(CaseCard.View(key: key, value: value)) { out.append(kept) }
+                let card = CaseCard.View(key: key, value: value)
+                guard CaseCard.isWellFormed(value) else { throw CaseCard.damaged(card.caseID) }
+                if let kept = try body(card) { out.append(kept) }
                 return true
             }
             return out

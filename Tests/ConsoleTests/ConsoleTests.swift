@@ -334,6 +334,11 @@ struct ObligationTests {
         #expect(CaseCard(caseID: card.caseID, bytes: card.bytes) == card)
         #expect(card.assisting == nil && card.awaitingPresentation == nil)
         #expect(CaseCard(caseID: "X", bytes: Array(card.bytes.dropLast())) == nil)
+        #expect(CaseCard(caseID: "X", bytes: card.bytes + [0]) == nil)
+        // A field of any length (a malformed act from another node) reads back whole.
+        var long = several
+        long.category = String(repeating: "é", count: 40_000)
+        #expect(CaseCard(caseID: long.caseID, bytes: CaseCard(long).bytes) == CaseCard(long))
         #expect(Deadlines.reimbursementDue(claimedOn: "2016-02-29") == "2017-02-28")
         #expect(Deadlines.reimbursementDue(claimedOn: "2016-12-31") == "2017-12-31")
     }

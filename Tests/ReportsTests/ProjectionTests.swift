@@ -145,12 +145,15 @@ struct ProjectionTests {
         let victim = try #require(cards.dropFirst(3).first)
         let gen = try store.activeGeneration(.cases)
         try log.write { txn in try txn.put(.projection("case-index", generation: gen), Array(victim.caseID.utf8), [0, 9, 65]) }
-        do {
-            _ = try store.caseCards()
-            Issue.record("a damaged card was read")
-        } catch let error as LedgerError {
-            #expect(error.code == .corrupt)
-            #expect(error.message.contains(victim.caseID) && error.message.contains("amparo rebuild"))
+        // Decoded, or only scanned by the fields a filter reads: reported, never skipped.
+        for read in [{ _ = try store.caseCards() }, { _ = try store.scanCases { $0.caseID } }] {
+            do {
+                try read()
+                Issue.record("a damaged card was read")
+            } catch let error as LedgerError {
+                #expect(error.code == .corrupt)
+                #expect(error.message.contains(victim.caseID) && error.message.contains("amparo rebuild"))
+            }
         }
         try store.rebuild([.cases])
         #expect(try store.caseCards() == cards)
