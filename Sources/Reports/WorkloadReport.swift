@@ -24,16 +24,11 @@ package struct WorkloadReport: Sendable {
     package init(cases all: [CaseSummary], rows projected: [WorkloadRow]? = nil, from: String?, to: String?, language: Language = .en) {
         let cases = all.filter { WorkloadReport.filed($0.filed, from: from, to: to) }
         let rows = from == nil && to == nil ? projected ?? WorkloadRow.rows(cases) : WorkloadRow.rows(cases)
-        self.init(cards: all.map(CaseCard.init), rows: rows, from: from, to: to, language: language)
-    }
-
-    /// The report from the case index: `all` every case's card, `rows` the rows of the cases filed
-    /// in the period.
-    package init(cards all: [CaseCard], rows: [WorkloadRow], from: String?, to: String?, language: Language = .en) {
-        let cards = all.filter { WorkloadReport.filed($0.filed, from: from, to: to) }
+        let cards = all.map(CaseCard.init)
         self.init(
-            rows: rows, caseCount: cards.count, latestDay: all.compactMap(\.latestDay).max(), unsettled: cards.flatMap(\.unsettledClaims),
-            from: from, to: to, language: language)
+            rows: rows, caseCount: cases.count, latestDay: cards.compactMap(\.latestDay).max(),
+            unsettled: cards.filter { WorkloadReport.filed($0.filed, from: from, to: to) }.flatMap(\.unsettledClaims), from: from, to: to,
+            language: language)
     }
 
     /// The report from what it counts: `caseCount` cases filed in the period, `latestDay` the

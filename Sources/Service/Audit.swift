@@ -72,13 +72,13 @@ package enum Audit {
     /// A case as of now: its state, the network as of now, its events in act order, and its
     /// breaches of the Agreement — from folding the network and this case only (cases are judged
     /// independently, so these are the breaches `verify` reports for it, integrity and signatures
-    /// aside).
+    /// aside). Read from one snapshot; the Network's acts from ``NetworkFacts``.
     package static func caseView(_ log: EventLog, caseID: String)
         throws -> (state: CaseState, network: NetworkState, facts: [Fact], breaches: [Breach])?
     {
-        let caseFacts = try log.events(inCase: caseID).map(Fact.init)
+        let (caseFacts, network) = try log.snapshot { (try log.events(inCase: caseID).map(Fact.init), try NetworkFacts.of(log)) }
         guard !caseFacts.isEmpty else { return nil }
-        let (world, breaches) = Agreement.fold(try log.networkEvents().map(Fact.init) + caseFacts)
+        let (world, breaches) = Agreement.fold(network + caseFacts)
         guard let state = world.cases[caseID] else { return nil }
         return (state, world.network, Agreement.ordered(Corrections.applied(to: caseFacts)), breaches.filter { $0.caseID == caseID })
     }
