@@ -24,7 +24,7 @@ package final class Environment: @unchecked Sendable {
         /// Upper bound for automatic growth; `MDB_MAP_FULL` past it is reported to the caller.
         package var maximumMapSize: Int = 1 << 40
         /// How many named databases the environment may hold.
-        package var maxDatabases: UInt32 = 32
+        package var maxDatabases: UInt32 = 48
         /// Create the directory and files when missing.
         package var create: Bool = false
         /// File mode for new files.

@@ -137,7 +137,7 @@ package struct CaseCard: Equatable, Sendable {
     }
 
     /// A count written in decimal digits (at most nine), read without making a string.
-    private static func count(_ digits: Slice<UnsafeRawBufferPointer>) -> Int? {
+    static func count(_ digits: Slice<UnsafeRawBufferPointer>) -> Int? {
         guard !digits.isEmpty, digits.count <= 9 else { return nil }
         var n = 0
         for d in digits {

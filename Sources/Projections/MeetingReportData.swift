@@ -77,19 +77,26 @@ package struct MeetingReportData: Sendable {
             due.sort { ($0.0.concluded ?? "", $0.0.caseID) < ($1.0.concluded ?? "", $1.0.caseID) }
         }
         let concerned = Set(periodCases.map(\.caseID) + presented.map(\.0.caseID) + overdue.map(\.0.caseID) + due.map(\.0.caseID))
-        // The concerned cases' breaches (`Agreement.breaches(ofCases:network:asOf:)`), in one
-        // snapshot, a bounded number of cases in memory at a time.
+        // The concerned cases' breaches by acts that happened by the report's date: the stored
+        // findings (``ProjectionStore/caseFindings(_:)``), or, on a read-only ledger built before
+        // them, a fold of those cases (`Agreement.breaches(ofCases:network:asOf:)`).
         let cases = concerned.sorted()
-        let breaches = try store.log.snapshot {
-            let network = try store.log.events(inCase: "").map(Fact.init)
-            var found: [Breach] = []
-            let round = 16 * Agreement.casesPerFold
-            for start in stride(from: 0, to: cases.count, by: round) {
-                let chunk = try cases[start..<min(start + round, cases.count)].map { (id: $0, entries: try store.log.rawEntries(inCase: $0)) }
-                found += try Agreement.breaches(ofCases: chunk, network: network, asOf: asOf)
-                progress?(UInt64(start + chunk.count), UInt64(cases.count))
+        let breaches: [Breach]
+        if let stored = try store.caseFindings(cases) {
+            breaches = Agreement.sorted(cases.flatMap { stored[$0] ?? [] }.filter { $0.happened(by: asOf) }.map(\.breach))
+            progress?(UInt64(cases.count), UInt64(cases.count))
+        } else {
+            breaches = try store.log.snapshot {
+                let network = try store.log.events(inCase: "").map(Fact.init)
+                var found: [Breach] = []
+                let round = 16 * Agreement.casesPerFold
+                for start in stride(from: 0, to: cases.count, by: round) {
+                    let chunk = try cases[start..<min(start + round, cases.count)].map { (id: $0, entries: try store.log.rawEntries(inCase: $0)) }
+                    found += try Agreement.breaches(ofCases: chunk, network: network, asOf: asOf)
+                    progress?(UInt64(start + chunk.count), UInt64(cases.count))
+                }
+                return Agreement.sorted(found)
             }
-            return Agreement.sorted(found)
         }
         let toDate = all.filter { ($0.filed ?? "9999") <= meeting.date }
         let said = presented.flatMap { s, p in [s.summary, p.nature, p.required, p.provided, p.lessons].compactMap { $0 } }

@@ -14,19 +14,39 @@ import Ledger
 /// old generation until the swap), and a read-only ledger is read without the index, every summary
 /// decoded.
 extension ProjectionStore {
-    static func indexTable(_ gen: Int) -> Table { .projection("case-index", generation: gen) }
-    private static func indexKey(_ gen: Int) -> [UInt8] { Array("index.cases.\(gen)".utf8) }
+    /// A table kept with the case projection, in its generations and transactions, with the
+    /// sequence it is at in `proj.meta` (`<meta>.cases.<gen>`): read only while that sequence is
+    /// the summaries' own.
+    enum CaseTable: String {
+        case index = "case-index"
+        case findings = "case-findings"
 
-    /// True when generation `gen`'s index is at the sequence its summaries are.
-    func hasIndex(_ snapshot: borrowing Snapshot, _ gen: Int) throws -> Bool {
-        guard let seq = try snapshot.get(.projectionMeta, ProjectionStore.indexKey(gen)), seq.count == 8 else { return false }
-        return seq.bigEndianUInt64 == (try appliedSeq(snapshot, .cases, gen))
+        func table(_ gen: Int) -> Table { .projection(rawValue, generation: gen) }
+        func metaKey(_ gen: Int) -> [UInt8] { Array("\(self == .index ? "index" : "findings").cases.\(gen)".utf8) }
     }
 
-    /// Empties generation `gen`'s index, at sequence 0 (a rebuild, from zero).
-    func clearIndex(_ txn: borrowing WriteScope, generation gen: Int) throws {
-        try txn.clear(ProjectionStore.indexTable(gen))
-        try txn.put(.projectionMeta, ProjectionStore.indexKey(gen), [UInt8](bigEndian: 0))
+    static func indexTable(_ gen: Int) -> Table { CaseTable.index.table(gen) }
+
+    /// The sequence generation `gen`'s `table` is at (0: none).
+    func seq(of table: CaseTable, _ snapshot: borrowing Snapshot, _ gen: Int) throws -> UInt64? {
+        guard let seq = try snapshot.get(.projectionMeta, table.metaKey(gen)), seq.count == 8 else { return nil }
+        return seq.bigEndianUInt64
+    }
+
+    /// True when generation `gen`'s `table` is at the sequence its summaries are.
+    func isCurrent(_ table: CaseTable, _ snapshot: borrowing Snapshot, _ gen: Int) throws -> Bool {
+        try seq(of: table, snapshot, gen) == (try appliedSeq(snapshot, .cases, gen))
+    }
+
+    /// Empties generation `gen`'s `table`, at sequence 0 (a rebuild, from zero).
+    func clear(_ table: CaseTable, _ txn: borrowing WriteScope, generation gen: Int) throws {
+        try txn.clear(table.table(gen))
+        try mark(table, txn, generation: gen, at: 0)
+    }
+
+    /// Records that generation `gen`'s `table` is at `seq`.
+    func mark(_ table: CaseTable, _ txn: borrowing WriteScope, generation gen: Int, at seq: UInt64) throws {
+        try txn.put(.projectionMeta, table.metaKey(gen), [UInt8](bigEndian: seq))
     }
 
     /// Writes the cards of the touched cases (``apply``, with their summaries) and the sequence
@@ -36,7 +56,7 @@ extension ProjectionStore {
         for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
             if let s { try txn.put(table, Array(c.utf8), CaseCard(s.summary).bytes) } else { try txn.delete(table, Array(c.utf8)) }
         }
-        try txn.put(.projectionMeta, ProjectionStore.indexKey(gen), [UInt8](bigEndian: through))
+        try mark(.index, txn, generation: gen, at: through)
     }
 
     /// Rebuilds the case projection once when its active generation's index is missing or behind
@@ -47,13 +67,14 @@ extension ProjectionStore {
         guard !log.isReadOnly else { return 0 }
         let (gen, applied, has) = try log.read { txn in
             let gen = try self.activeGeneration(txn, .cases)
-            return (gen, try self.appliedSeq(txn, .cases, gen), try self.hasIndex(txn, gen))
+            return (gen, try self.appliedSeq(txn, .cases, gen), try self.isCurrent(.index, txn, gen) && self.isCurrent(.findings, txn, gen))
         }
         guard !has else { return 0 }
         let marked: Bool = try log.write { txn in
             // Another process may have applied events meanwhile: only an empty generation is marked.
             guard try self.appliedSeq(txn.snapshot, .cases, gen) == 0, applied == 0 else { return false }
-            try self.clearIndex(txn, generation: gen)
+            try self.clear(.index, txn, generation: gen)
+            try self.clear(.findings, txn, generation: gen)
             return true
         }
         return marked ? 0 : try rebuild([.cases], progress: progress)
@@ -93,7 +114,7 @@ extension ProjectionStore {
     package func scanCases<T>(_ body: (CaseCard.View) throws -> T?) throws -> [T] {
         let scanned: [T]? = try log.read { txn in
             let gen = try self.activeGeneration(txn, .cases)
-            guard try self.hasIndex(txn, gen) else { return nil }
+            guard try self.isCurrent(.index, txn, gen) else { return nil }
             var out: [T] = []
             try txn.forEachInPlace(ProjectionStore.indexTable(gen)) { key, value in
                 let card = CaseCard.View(key: key, value: value)

@@ -23,6 +23,9 @@ package final class ProjectionStore: @unchecked Sendable {
     /// Events folded per catch-up transaction (bounds memory whatever the backlog).
     package var chunk: UInt64 = 20_000
 
+    /// Cases read and folded together (a rebuild's transaction; a round of a large catch-up): bounds memory.
+    package var casesPerRound = 16 * Agreement.casesPerFold
+
     /// The projections of `log`: their tables are opened with the ledger, created by the first
     /// catch-up.
     /// - Throws: `.readOnly` on a read-only ledger whose projections were never built.
@@ -77,9 +80,9 @@ package final class ProjectionStore: @unchecked Sendable {
     /// Applies the events after each generation's last sequence, in chunks. Projections at the same
     /// sequence are caught up together: one fold of the touched cases, one transaction holding
     /// every projection's data and last sequence.
-    func catchUp(_ targets: [(Name, Int)], known: [String: CaseState] = [:], at size: UInt64 = 0, progress: ((UInt64, UInt64) -> Void)?) throws
-        -> UInt64
-    {
+    func catchUp(
+        _ targets: [(Name, Int)], known: [String: CaseState] = [:], at size: UInt64 = 0, progress: ((UInt64, UInt64) -> Void)?
+    ) throws -> UInt64 {
         let target = try log.size()
         var applied: UInt64 = 0
         let first = try log.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) }.min() ?? target }
@@ -94,41 +97,33 @@ package final class ProjectionStore: @unchecked Sendable {
                 if let c = SignedEvent.caseID(inCanonical: raw.bytes) { touched.insert(c) } else { network = true }
                 return true
             }
-            let summaries = try summarize(touched.sorted(), through: to, known: to == size ? known : [:])
             let meetings = network && group.contains(where: { $0.0 == .meetings }) ? try networkMeetings(through: to) : nil
+            // The touched cases' summaries, and the findings of those cases and of the cases the
+            // Network's acts reach, when the findings are at this chunk's start.
+            var judged: Set<String>? = nil
+            var acts: [Fact] = []
+            if let gen = group.first(where: { $0.0 == .cases })?.1, try log.read({ try self.seq(of: .findings, $0, gen) }) == from {
+                acts = try NetworkFacts.of(log).filter { ($0.seq ?? .max) <= to }
+                var cases = touched
+                if network {
+                    let reach = NetworkReach(new: acts.filter { ($0.seq ?? 0) > from }, network: acts)
+                    cases.formUnion(try self.cases(reachedBy: reach, generation: gen))
+                }
+                judged = cases
+            }
+            let (summaries, findings, _) = try fold(
+                touched.union(judged ?? []).sorted(), summarizing: touched, judging: judged == nil ? nil : acts, through: to,
+                known: to == size ? known : [:])
             try log.write { txn in
                 for (name, gen) in group {
-                    try self.apply(txn, name, generation: gen, summaries: summaries, meetings: meetings, through: to, expectedFrom: from)
+                    try self.apply(
+                        txn, name, generation: gen, summaries: summaries, findings: findings, meetings: meetings, through: to, expectedFrom: from)
                 }
             }
             applied += (to - from) * UInt64(group.count)
             progress?(to - first, target - first)
         }
         return applied
-    }
-
-    /// The summaries of `cases` through `through`, folded on every core (each case is independent;
-    /// reads are LMDB read transactions, the fold is pure).
-    func summarize(_ cases: [String], through: UInt64, known: [String: CaseState] = [:]) throws -> [String: Encoded?] {
-        let summaries = try concurrentMap(cases.count) { i in
-            let summary: CaseSummary?
-            if let state = known[cases[i]] {
-                summary = state.filed == nil ? nil : CaseSummary(state)
-            } else {
-                summary = try self.summary(of: cases[i], through: through)
-            }
-            return summary.map { Encoded(summary: $0, bytes: CanonicalJSON.encode($0.json)) }
-        }
-        var out: [String: Encoded?] = [:]
-        for (id, summary) in zip(cases, summaries) { out[id] = summary }
-        return out
-    }
-
-    /// The case's state folded from its events up to `through`.
-    func summary(of caseID: String, through: UInt64) throws -> CaseSummary? {
-        let facts = try log.rawEntries(inCase: caseID, through: through).map(Fact.init)
-        guard let state = Agreement.state(facts).cases[caseID], state.filed != nil else { return nil }
-        return CaseSummary(state)
     }
 
     /// The Network's meetings folded from the network events up to `through`.
@@ -142,10 +137,9 @@ package final class ProjectionStore: @unchecked Sendable {
     /// when the generation is no longer at `expectedFrom`, another process (a report, an append's
     /// catch-up) applied these events first; its work stands and nothing is written here.
     func apply(
-        _ txn: borrowing WriteScope, _ name: Name, generation gen: Int, summaries: [String: Encoded?],
+        _ txn: borrowing WriteScope, _ name: Name, generation gen: Int, summaries: [String: Encoded?], findings: [String: [UInt8]?]?,
         meetings: [String: NetworkState.Meeting]?, through: UInt64, expectedFrom: UInt64
     ) throws {
-        let db = ProjectionStore.table(name, gen)
         let applied = try self.appliedSeq(txn.snapshot, name, gen)
         let size = try log.size()
         guard applied <= size else {
@@ -153,12 +147,27 @@ package final class ProjectionStore: @unchecked Sendable {
                 .corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
         }
         guard applied == expectedFrom else { return }
+        // Findings advance only from where they are (a rebuild's are judged at its end).
+        let findings = try seq(of: .findings, txn.snapshot, gen) == expectedFrom ? findings : nil
+        try write(txn, name, generation: gen, summaries: summaries, findings: findings, meetings: meetings, through: through)
+        try self.setAppliedSeq(txn, name, gen, through)
+    }
+
+    /// Writes the new state of the touched cases, their findings (when given) and the meetings
+    /// (when given) into generation `gen` of `name`; the index and the findings are marked at
+    /// `through`.
+    func write(
+        _ txn: borrowing WriteScope, _ name: Name, generation gen: Int, summaries: [String: Encoded?], findings: [String: [UInt8]?]?,
+        meetings: [String: NetworkState.Meeting]?, through: UInt64
+    ) throws {
+        let db = ProjectionStore.table(name, gen)
         switch name {
         case .cases:
             for (c, s) in summaries.sorted(by: { $0.key < $1.key }) {
                 if let s { try txn.put(db, Array(c.utf8), s.bytes) } else { try txn.delete(db, Array(c.utf8)) }
             }
             try applyIndex(txn, generation: gen, summaries: summaries, through: through)
+            if let findings { try applyFindings(txn, generation: gen, findings: findings, through: through) }
         case .workload:
             // Take each case's old contribution back and add its new one.
             var olds: [String: CaseSummary] = [:]
@@ -217,7 +226,6 @@ package final class ProjectionStore: @unchecked Sendable {
                 }
             }
         }
-        try self.setAppliedSeq(txn, name, gen, through)
     }
 
     /// One key and value of a projection's table, copied out of its snapshot.
@@ -230,38 +238,6 @@ package final class ProjectionStore: @unchecked Sendable {
     struct Encoded: @unchecked Sendable {
         let summary: CaseSummary
         let bytes: [UInt8]
-    }
-
-    // MARK: Rebuild (blue/green)
-
-    /// Rebuilds `names` from zero into their inactive generation, then makes it active in one
-    /// transaction. Readers keep seeing the old generation until the swap.
-    /// - Returns: events folded.
-    @discardableResult
-    package func rebuild(_ names: [Name] = Name.allCases, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
-        let fresh = try log.read { txn in try names.map { ($0, 1 - (try self.activeGeneration(txn, $0))) } }
-        try log.write { txn in
-            for (name, gen) in fresh {
-                try txn.clear(ProjectionStore.table(name, gen))
-                try self.setAppliedSeq(txn, name, gen, 0)
-                if name == .cases { try self.clearIndex(txn, generation: gen) }
-            }
-        }
-        let total = try catchUp(fresh, progress: progress)
-        // Swap, after a last catch-up of what was appended meanwhile, all in one transaction.
-        while true {
-            _ = try catchUp(fresh, progress: nil)
-            let swapped: Bool = try log.write { txn in
-                let size = try self.log.size()
-                for (name, gen) in fresh where try self.appliedSeq(txn.snapshot, name, gen) != size { return false }
-                for (name, gen) in fresh {
-                    try txn.put(.projectionMeta, Array("active.\(name.rawValue)".utf8), [UInt8(gen)])
-                }
-                return true
-            }
-            if swapped { break }
-        }
-        return total
     }
 
     // MARK: Reads (active generation)

@@ -1,6 +1,7 @@
 import Agreement
 import Foundation
 import Ledger
+import Projections
 
 /// The Agreement's rules applied to a ledger for reading: the auditor's verify, case views and
 /// replay. Reads through the EventLog's indexes; the judging itself is the Agreement's fold.

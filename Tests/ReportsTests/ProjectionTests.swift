@@ -57,7 +57,10 @@ struct ProjectionTests {
         #expect(cards.contains { $0.assisting == nil } && cards.contains { $0.awaitingPresentation != nil })
         #expect(cards.contains { !$0.unsettledClaims.isEmpty })
         let before = try ProjectionStore.Name.allCases.map { try store.activeGeneration($0) }
+        let findings = try store.findingsRows()
+        #expect(findings.count == 40)
         try store.rebuild()
+        #expect(try store.findingsRows() == findings, "the rebuilt findings differ from the incremental ones")
         for (k, name) in ProjectionStore.Name.allCases.enumerated() {
             #expect(try store.activeGeneration(name) == 1 - before[k], "rebuild swaps the generation")
             #expect(try store.dump(name) == incremental[name]!, "\(name) rebuilt differs from incremental")
@@ -177,12 +180,12 @@ struct ProjectionTests {
         try store.catchUp()
         let active = try store.activeGeneration(.cases)
         let old = try store.dump(.cases)
-        // New events the old view has not seen yet; the rebuild folds them in chunks of 50.
+        // New events the old view has not seen yet; the rebuild folds its 40 cases in rounds of 8.
         _ = try log.append(Array(events.dropFirst(300)))
-        store.chunk = 50
+        store.casesPerRound = 8
         var seenDuringRebuild: [[ProjectionStore.Row]] = []
         try store.rebuild([.cases]) { _, _ in
-            // Between two chunks of the rebuild, a reader still sees the old, complete view.
+            // Between two rounds of the rebuild, a reader still sees the old, complete view.
             seenDuringRebuild.append((try? store.dump(.cases)) ?? [])
         }
         #expect(seenDuringRebuild.count > 2)

@@ -30,12 +30,12 @@ public struct Table: Sendable, Hashable, CustomStringConvertible {
     public static func projection(_ name: String, generation: Int) -> Table { Table("proj.\(name).\(generation)") }
 
     /// Every table opened when a ledger is (projection names are the three of ``ProjectionStore``
-    /// and the case index kept with the case projection).
+    /// and the case index and findings kept with the case projection).
     static let known: [Table] =
         [
             peers, peerCheckpoints, mirror, placed, peerForks, exports, witness, witnessConflicts, policy, cosignatures, sync,
             projectionMeta,
-        ] + ["cases", "workload", "meetings", "case-index"].flatMap { name in [0, 1].map { projection(name, generation: $0) } }
+        ] + ["cases", "workload", "meetings", "case-index", "case-findings"].flatMap { name in [0, 1].map { projection(name, generation: $0) } }
 }
 
 /// One read snapshot of the whole ledger, lent to the closure of ``EventLog/read(_:)`` (or seen
