@@ -55,9 +55,30 @@ package struct Localizer: Sendable {
     }
 
     package func callAsFunction(_ key: String, _ arguments: [String: String] = [:]) -> String {
-        guard var text = catalog[key] else { return "⟦\(key)⟧" }
-        for (name, value) in arguments { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        guard let text = catalog[key] else { return "⟦\(key)⟧" }
+        return arguments.isEmpty ? text : Localizer.fill(text, arguments)
+    }
+
+    /// `text` with each `{name}` replaced by the argument of that name, in one pass: an argument's
+    /// value is never read for names itself; a `{name}` without an argument stays as written.
+    static func fill(_ text: String, _ arguments: [String: String]) -> String {
+        let utf8 = Array(text.utf8)
+        guard utf8.contains(UInt8(ascii: "{")) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 64)
+        var i = 0
+        while i < utf8.count {
+            if utf8[i] == UInt8(ascii: "{"), let close = utf8[(i + 1)...].firstIndex(of: UInt8(ascii: "}")),
+                let value = arguments[String(decoding: utf8[(i + 1)..<close], as: UTF8.self)]
+            {
+                out += value.utf8
+                i = close + 1
+            } else {
+                out.append(utf8[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The label of a free-text field by its payload path: `summary` → "summary" / "resumen";

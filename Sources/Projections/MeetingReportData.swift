@@ -49,22 +49,32 @@ package struct MeetingReportData: Sendable {
         let held = meetings.filter(\.held)
         let previous = held.last { $0.date < meeting.date }
         let all = try store.caseSummaries(asOf: asOf)
-        let presented = all.compactMap { s -> (CaseSummary, CaseSummary.Presentation)? in
-            s.presentations.first { $0.meeting == meetingID }.map { (s, $0) }
-        }.sorted { ($0.0.filed ?? "", $0.0.caseID) < ($1.0.filed ?? "", $1.0.caseID) }
+        let presented = ordered(
+            all.compactMap { s -> (CaseSummary, CaseSummary.Presentation)? in
+                s.presentations.first { $0.meeting == meetingID }.map { (s, $0) }
+            }
+        ) { ($0.0.filed ?? "", $0.0.caseID) }
         let periodCases = all.filter { s in
             guard let f = s.filed else { return false }
             return f <= meeting.date && (previous.map { f > $0.date } ?? true)
         }
+        // The meeting each conclusion day was due at, worked out once per day.
+        var dueAt: [String: MeetingView?] = [:]
+        func dueMeeting(_ concluded: String) -> MeetingView? {
+            if let known = dueAt[concluded] { return known }
+            let found = Deadlines.presentationMeeting(concludedOn: concluded, among: held, includeScheduled: false)
+            dueAt[concluded] = .some(found)
+            return found
+        }
         var overdue: [(CaseSummary, MeetingView)] = []
         for s in all {
-            guard let concluded = s.concluded, let due = Deadlines.presentationMeeting(concludedOn: concluded, among: held, includeScheduled: false),
+            guard let concluded = s.concluded, let due = dueMeeting(concluded),
                 due.date <= meeting.date,
                 !s.presentations.contains(where: { $0.meeting == due.id })
             else { continue }
             overdue.append((s, due))
         }
-        overdue.sort { ($0.1.date, $0.0.caseID) < ($1.1.date, $1.0.caseID) }
+        overdue = ordered(overdue) { ($0.1.date, $0.0.caseID) }
         var due: [(CaseSummary, MeetingView?)] = []
         if !meeting.held {
             let pending = meetings.filter { !$0.held && $0.id != meeting.id }
@@ -72,9 +82,9 @@ package struct MeetingReportData: Sendable {
                 guard let concluded = s.concluded, concluded < meeting.date,
                     !pending.contains(where: { $0.date > concluded && $0.date < meeting.date })
                 else { continue }
-                due.append((s, Deadlines.presentationMeeting(concludedOn: concluded, among: held, includeScheduled: false)))
+                due.append((s, dueMeeting(concluded)))
             }
-            due.sort { ($0.0.concluded ?? "", $0.0.caseID) < ($1.0.concluded ?? "", $1.0.caseID) }
+            due = ordered(due) { ($0.0.concluded ?? "", $0.0.caseID) }
         }
         let concerned = Set(periodCases.map(\.caseID) + presented.map(\.0.caseID) + overdue.map(\.0.caseID) + due.map(\.0.caseID))
         // The concerned cases' breaches by acts that happened by the report's date: the stored
@@ -105,4 +115,11 @@ package struct MeetingReportData: Sendable {
             overdue: overdue, breaches: breaches, events: try store.log.size(), asOf: asOf, due: due,
             words: try store.log.words(for: said.filter(Words.isCommitment)))
     }
+}
+
+/// `items` ordered by `key` (a day, then a case id), each moved once: a case summary is large, and
+/// a report sorts tens of thousands.
+private func ordered<T>(_ items: [T], by key: (T) -> (String, String)) -> [T] {
+    let keys = items.map(key)
+    return items.indices.sorted { keys[$0] < keys[$1] }.map { items[$0] }
 }

@@ -266,22 +266,26 @@ package final class ProjectionStore: @unchecked Sendable {
     /// Every case filed on or before `date` (YYYY-MM-DD), as it stood at the end of that day: what
     /// a report "as of" the date counts. A case whose latest act is on or before the date is its
     /// summary; any other is folded again from its events that happened by then (every correction
-    /// applied). One snapshot: the summaries and the events are read in the same transaction, up to
-    /// the sequence the projection applied.
+    /// applied). One snapshot: the case index says which cases were filed by the date (only their
+    /// summaries are read), and their summaries and events are read up to the sequence the
+    /// projection applied.
     package func caseSummaries(asOf date: String) throws -> [CaseSummary] {
         guard let day = Timestamp(parsing: date) else { throw LedgerError(.usage, "\(date) is not a date YYYY-MM-DD") }
         let end = Timestamp(milliseconds: day.milliseconds + 86_400_000 - 1)
-        return try log.read { txn in
-            let gen = try self.activeGeneration(txn, .cases)
-            let through = try self.appliedSeq(txn, .cases, gen)
-            var entries: [Row] = []
-            try txn.forEach(ProjectionStore.table(.cases, gen)) {
-                entries.append(Row(key: $0, value: $1))
-                return true
+        let filedBy = Array(date.utf8)
+        return try log.snapshot {
+            let ids = try scanCases { card -> String? in
+                guard let filed = card.bytes(.filed), !filedBy.lexicographicallyPrecedes(filed) else { return nil }
+                return card.caseID
+            }
+            let (through, entries) = try log.read { txn in
+                let gen = try self.activeGeneration(txn, .cases)
+                let table = ProjectionStore.table(.cases, gen)
+                return (try self.appliedSeq(txn, .cases, gen), try ids.compactMap { id in try txn.get(table, Array(id.utf8)) })
             }
             // Decoded on every core; the cases acted on after the date are read here, in the
             // snapshot, then folded again on every core.
-            let summaries = try concurrentMap(entries.count) { i in try CaseSummary(json: try JSONParser.parse(entries[i].value)) }
+            let summaries = try concurrentMap(entries.count) { i in try CaseSummary(json: try JSONParser.parse(entries[i])) }
             var out: [CaseSummary?] = []
             var again: [(at: Int, raws: [RawEntry])] = []
             for summary in summaries {

@@ -73,6 +73,11 @@ extension MeetingReport {
         struct Paragraph {
             let segments: [Segment]
             init(_ text: String) {
+                // Most paragraphs hold no code: no search through them.
+                guard text.utf8.contains(UInt8(ascii: "`")) else {
+                    segments = text.isEmpty ? [] : [Segment(text: text, code: false)]
+                    return
+                }
                 var segments: [Segment] = []
                 var rest = Substring(text)
                 while let r = rest.range(of: "`amparo verify`") {
