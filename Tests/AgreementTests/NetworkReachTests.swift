@@ -51,3 +51,43 @@ struct NetworkReachTests {
         #expect(NetworkReach(new: [Fact(seq: 99, recorded: .now(), envelope: keyEvent)], network: network).isEmpty)
     }
 }
+
+/// `Agreement.judged` folds a case's acts against the Network's acts folded once; it must find
+/// what one fold of both finds, at the instants where their order decides.
+@Suite("A case judged against the Network folded once")
+struct JudgedTests {
+    func expectJudgedIsTheFold(_ h: History, _ caseID: String) {
+        let network = h.facts.filter { $0.caseID == nil }
+        let facts = h.facts.filter { $0.caseID == caseID }
+        let fold = Agreement.fold(network + facts).1.filter { $0.caseID == caseID }
+        let judged = Agreement.judged([(id: caseID, facts: facts)], network: network)[0].breaches.map(\.breach)
+        #expect(judged == fold)
+    }
+
+    @Test("a focal point designated at the very instant of a State's act, recorded before it and after it")
+    func sameInstant() {
+        for networkFirst in [true, false] {
+            var h = History.network()
+            let time = "2015-03-02T10:00:00Z"
+            let payload: [String: JSONValue] = ["office": "Dirección", "email": "fp@example.org", "telephone": "+1 555 0100"]
+            if networkFirst { h.at("state.focal_point_designated", "GT", time, payload) }
+            h.at("case.request_filed", "GT", case: "GT-2015-0001", time, ["subject": "p-7f3a9c", "location_country": "MX"])
+            if !networkFirst { h.at("state.focal_point_designated", "GT", time, payload) }
+            let focal = Agreement.fold(h.facts).1.filter { $0.rule == RuleID.focalPoint.rawValue }
+            #expect(focal.isEmpty == networkFirst, "the tie goes by sequence: the act recorded first comes first")
+            expectJudgedIsTheFold(h, "GT-2015-0001")
+        }
+    }
+
+    @Test("a State leaving, a meeting held and offices declared after a case's acts, recorded late")
+    func lateNetwork() {
+        var h = History.network()
+        h.add("case.request_filed", "MX", case: "MX-2015-0001", "2015-04-01", ["subject": "p-7f3a9c", "location_country": "BS"])
+        h.add("case.concluded", "MX", case: "MX-2015-0001", "2015-05-01", ["outcome": "resolved"])
+        h.add("state.left_agreement", "MX", "2015-03-01", ["effective": "2015-03-01"])
+        h.add("meeting.held", "RCM-TS", "2015-11-09", ["meeting": "2015-11-09-mexico-city", "participants": ["MX", "US"]])
+        h.add("state.consular_network_declared", "US", "2015-01-01", ["offices": []])
+        expectJudgedIsTheFold(h, "MX-2015-0001")
+        #expect(!Agreement.fold(h.facts).1.filter { $0.caseID == "MX-2015-0001" }.isEmpty)
+    }
+}

@@ -17,10 +17,25 @@ struct FindingsTests {
         let network = try log.rawEntries(inCase: "").map(Fact.init)
         let ids = try log.caseIDs(prefix: "")
         let stored = try #require(try store.caseFindings(ids), "findings not current \(note)")
+        var judged: [(id: String, facts: [Fact])] = []
         for id in ids {
-            let alone = Agreement.judged([(id: id, facts: try log.rawEntries(inCase: id).map(Fact.init))], network: network)[0].breaches
-            #expect((stored[id] ?? []) == alone, "case \(id) \(note)")
+            let facts = try log.rawEntries(inCase: id).map(Fact.init)
+            let definition = FindingsTests.definition(id, facts, network)
+            #expect((stored[id] ?? []) == definition, "case \(id) \(note)")
+            judged.append((id, facts))
         }
+        // And `Agreement.judged` (a case's acts against the Network's folded once) is the definition.
+        for (i, verdict) in Agreement.judged(judged, network: network).enumerated() {
+            #expect(verdict.breaches == FindingsTests.definition(judged[i].id, judged[i].facts, network), "case \(judged[i].id) \(note)")
+        }
+    }
+
+    /// The definition: the case's acts and the Network's folded from zero in one fold, its
+    /// breaches each with the day its act happened.
+    static func definition(_ id: String, _ facts: [Fact], _ network: [Fact]) -> [DatedBreach] {
+        let all = network + facts
+        let happened = Dictionary(Corrections.applied(to: all).map { ($0.id.description, $0.occurred.date) }, uniquingKeysWith: { a, _ in a })
+        return Agreement.fold(all).1.filter { $0.caseID == id }.map { DatedBreach(on: $0.event.flatMap { happened[$0] }, breach: $0) }
     }
 
     /// A random Network act, dated in the scenario's years (recorded now: most are late records).
