@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AmparoCLITests",
-            dependencies: ["TestSupport", "Ledger", "LMDB", "Zstd", "Agreement", "Federation", "amparo", "amparo-crash-appender"],
+            dependencies: ["TestSupport", "Ledger", "LMDB", "Zstd", "Agreement", "Projections", "Federation", "amparo", "amparo-crash-appender"],
             swiftSettings: strict
         ),
     ]

@@ -67,12 +67,12 @@ extension ProjectionStore {
     }
 
     /// Folds `cases` as of `through`, in rounds of a bounded number of cases, each case's events
-    /// read and decoded once: the summaries of those in `summarizing` (a state in `known`, folded
-    /// by the write path, is taken as it is), and, with `network` (the Network's acts up to
+    /// read and decoded once: the summaries of those in `summarizing` (a case in `known`, read and
+    /// folded by the write path, is taken as it is), and, with `network` (the Network's acts up to
     /// `through`), every case's findings (nil for a case with no events by then); and how many
     /// events were read.
     func fold(
-        _ cases: [String], summarizing: Set<String>, judging network: [Fact]?, through: UInt64, known: [String: CaseState] = [:]
+        _ cases: [String], summarizing: Set<String>, judging network: [Fact]?, through: UInt64, known: KnownCases = KnownCases()
     ) throws -> (summaries: [String: Encoded?], findings: [String: [UInt8]?]?, events: UInt64) {
         var summaries: [String: Encoded?] = [:]
         var events: UInt64 = 0
@@ -82,9 +82,10 @@ extension ProjectionStore {
             let ids = Array(cases[start..<min(start + round, cases.count)])
             let folded = try concurrentMap(ids.count) { i -> (facts: [Fact], summary: Encoded??) in
                 let id = ids[i]
-                let facts = network == nil && known[id] != nil ? [] : try self.log.rawEntries(inCase: id, through: through).map(Fact.init)
+                let facts =
+                    try known.facts[id] ?? (network == nil && known.states[id] != nil ? [] : self.log.rawEntries(inCase: id, through: through).map(Fact.init))
                 guard summarizing.contains(id) else { return (facts, nil) }
-                let state = known[id] ?? Agreement.state(facts).cases[id]
+                let state = known.states[id] ?? Agreement.state(facts).cases[id]
                 let summary = state.flatMap { $0.filed == nil ? nil : CaseSummary($0) }
                 return (facts, .some(summary.map { Encoded(summary: $0, bytes: CanonicalJSON.encode($0.json)) }))
             }

@@ -20,6 +20,18 @@ package final class ProjectionStore: @unchecked Sendable {
 
     package let log: EventLog
 
+    /// Cases the caller already read and folded as of a size of the log (``catchUp(known:at:progress:)``).
+    package struct KnownCases: Sendable {
+        /// Each case's state folded from its events.
+        package var states: [String: CaseState] = [:]
+        /// Each case's events as facts, in log order, with their sequence and record time.
+        package var facts: [String: [Fact]] = [:]
+        package init(states: [String: CaseState] = [:], facts: [String: [Fact]] = [:]) {
+            self.states = states
+            self.facts = facts
+        }
+    }
+
     /// Events folded per catch-up transaction (bounds memory whatever the backlog).
     package var chunk: UInt64 = 20_000
 
@@ -64,12 +76,12 @@ package final class ProjectionStore: @unchecked Sendable {
     /// - Returns: how many events were applied (summed over projections).
     @discardableResult
     ///
-    /// `known`: the states of some cases as of the log at `size` events, already folded (the write
+    /// `known`: some cases as of the log at `size` events, already read and folded (the write
     /// path's judgement folds the touched cases with the new acts): a chunk that ends at `size`
-    /// takes them instead of reading and folding those cases again. They are the states those
-    /// cases fold to from their events alone (no case update reads the Network); tests compare the
-    /// projections after the command line's appends with a rebuild.
-    package func catchUp(known: [String: CaseState] = [:], at size: UInt64 = 0, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+    /// takes their states and events instead of reading and folding those cases again. The states
+    /// are those the cases fold to from their events alone (no case update reads the Network);
+    /// tests compare the projections after the command line's appends with a rebuild.
+    package func catchUp(known: KnownCases = KnownCases(), at size: UInt64 = 0, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
         let rebuilt = try ensureIndex(progress: progress)
         let gens = try log.read { txn in
             try Name.allCases.map { ($0, try self.activeGeneration(txn, $0)) }
@@ -81,7 +93,7 @@ package final class ProjectionStore: @unchecked Sendable {
     /// sequence are caught up together: one fold of the touched cases, one transaction holding
     /// every projection's data and last sequence.
     func catchUp(
-        _ targets: [(Name, Int)], known: [String: CaseState] = [:], at size: UInt64 = 0, progress: ((UInt64, UInt64) -> Void)?
+        _ targets: [(Name, Int)], known: KnownCases = KnownCases(), at size: UInt64 = 0, progress: ((UInt64, UInt64) -> Void)?
     ) throws -> UInt64 {
         let target = try log.size()
         var applied: UInt64 = 0
@@ -113,7 +125,7 @@ package final class ProjectionStore: @unchecked Sendable {
             }
             let (summaries, findings, _) = try fold(
                 touched.union(judged ?? []).sorted(), summarizing: touched, judging: judged == nil ? nil : acts, through: to,
-                known: to == size ? known : [:])
+                known: to == size ? known : KnownCases())
             try log.write { txn in
                 for (name, gen) in group {
                     try self.apply(

@@ -144,8 +144,9 @@ package struct WriteService {
         var found: [Breach] = []
         var omissions: [Breach] = []
         var pending: [PendingReference] = []
+        var held: [String: [Fact]]? = nil
         let signed = try recorder.append(drafts, words: words, recorded: recorded) { fresh in
-            (world, found, omissions, pending) = try judge(fresh, recorded: recorded) { id in
+            (world, found, omissions, pending, held) = try judge(fresh, recorded: recorded) { id in
                 let line = lineOf[id.description]
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
             }
@@ -155,12 +156,19 @@ package struct WriteService {
         }
         // The touched cases as the judge folded them, with the new acts: the log's state at the
         // last sequence this append wrote, which the projections take instead of folding again.
-        var touched: [String: CaseState] = [:]
+        // Their events too, as the judge read them, and the new acts with the sequence each took.
+        var touched = ProjectionStore.KnownCases()
         var last: UInt64 = 0
+        var added: [String: [Fact]] = [:]
         for s in signed {
             guard case .appended(let seq) = s.outcome else { continue }
             last = max(last, seq)
-            if let c = s.event.envelope.caseID, let state = world.cases[c] { touched[c] = state }
+            guard let c = s.event.envelope.caseID else { continue }
+            if let state = world.cases[c] { touched.states[c] = state }
+            added[c, default: []].append(Fact(seq: seq, recorded: recorded, envelope: s.event.envelope, shapeChecked: true))
+        }
+        if let held {
+            for (c, facts) in added { touched.facts[c] = (held[c] ?? []) + facts.sorted { ($0.seq ?? 0) < ($1.seq ?? 0) } }
         }
         var outcome = Outcome(
             events: signed.map { .init(line: $0.line, event: $0.event, outcome: $0.outcome) },
@@ -199,9 +207,10 @@ package struct WriteService {
     /// when they hold Network facts other than keys, on which every case depends.
     func judge(
         _ fresh: [SignedEvent], recorded: Timestamp, place: (EventID) -> String = { _ in "" }
-    ) throws -> (World, [Breach], [Breach], [PendingReference]) {
-        guard !fresh.isEmpty else { return (World(), [], [], []) }
+    ) throws -> (World, [Breach], [Breach], [PendingReference], held: [String: [Fact]]?) {
+        guard !fresh.isEmpty else { return (World(), [], [], [], nil) }
         var existing: [Fact] = []
+        var held: [String: [Fact]]? = nil
         if fresh.contains(where: { $0.envelope.caseID == nil && !KeyRegistry.isKeyEvent($0.envelope.type) }) {
             try log.forEach(from: 1) {
                 existing.append(Fact($0))
@@ -209,9 +218,12 @@ package struct WriteService {
             }
         } else {
             existing = try NetworkFacts.of(log)
+            var cases: [String: [Fact]] = [:]
             for caseID in Set(fresh.compactMap(\.envelope.caseID)).sorted() {
-                existing += try log.events(inCase: caseID).map(Fact.init)
+                cases[caseID] = try log.events(inCase: caseID).map(Fact.init)
+                existing += cases[caseID]!
             }
+            held = cases
         }
         let adding = fresh.map { Fact(seq: nil, recorded: recorded, envelope: $0.envelope, shapeChecked: true) }
         // The case an event id belongs to, wherever in the log it is (a claim named in the wrong case).
@@ -222,7 +234,7 @@ package struct WriteService {
         let verdict = Agreement.judge(existing: existing, adding: adding)
         let new = Set(adding.map(\.id.description))
         let pending = Agreement.pendingReferences(existing.filter { $0.caseID != nil } + adding).filter { new.contains($0.event) }
-        return (verdict.world, verdict.added, verdict.omissions, pending)
+        return (verdict.world, verdict.added, verdict.omissions, pending, held)
     }
 
     /// Mistakes that are not acts at all, refused as input errors (exit 2) and never recordable,
@@ -328,9 +340,9 @@ package struct WriteService {
         }
     }
 
-    /// Brings the projections up to date; nil, or why not. `known`: case states folded as of the
-    /// log at `size` events (the judge's), taken instead of folding those cases again.
-    func catchUp(known: [String: CaseState] = [:], at size: UInt64 = 0) -> String? {
+    /// Brings the projections up to date; nil, or why not. `known`: cases read and folded as of
+    /// the log at `size` events (the judge's), taken instead of reading and folding them again.
+    func catchUp(known: ProjectionStore.KnownCases = .init(), at size: UInt64 = 0) -> String? {
         do {
             try ProjectionStore(log: log).catchUp(known: known, at: size)
             return nil

@@ -1,6 +1,7 @@
 import Agreement
 import Foundation
 import Ledger
+import Projections
 import TestSupport
 import Testing
 
@@ -161,13 +162,26 @@ struct EventCommandTests {
 
     /// The case list and the workload as the projections hold them, then after `amparo rebuild`:
     /// equal.
-    static func expectProjectionsAsRebuilt(_ n: Node, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let views = [["cases", "--format", "json"], ["workload", "--format", "json"], ["meeting", "list", "--format", "json"]]
+    /// Each meeting's report too: its breaches are the stored findings of its cases.
+    /// `withMeetings`: the ledger holds meetings (every view then has content).
+    static func expectProjectionsAsRebuilt(_ n: Node, withMeetings: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let meetings = try JSONParser.parse(try n.run(["meeting", "list", "--format", "json"]).stdout).arrayValue ?? []
+        let reports = meetings.compactMap { $0["id"]?.stringValue }.map { ["report", "meeting", $0, "--format", "json"] }
+        #expect(reports.isEmpty != withMeetings, sourceLocation: sourceLocation)
+        let views = [["cases", "--format", "json"], ["workload", "--format", "json"], ["meeting", "list", "--format", "json"]] + reports
         let before = try views.map { try n.run($0).stdout }
+        // Every case's stored findings, as the appends' catch-ups left them (the write path gives
+        // them the events it read and the new acts with their sequence numbers).
+        func findings() throws -> [ProjectionStore.Row] {
+            try ProjectionStore(log: try EventLog.open(path: n.dir + "/ledger", readOnly: true)).findingsRows()
+        }
+        let stored = try findings()
         #expect(try n.run(["rebuild", "--quiet"]).status == 0, sourceLocation: sourceLocation)
         let after = try views.map { try n.run($0).stdout }
         #expect(before == after, sourceLocation: sourceLocation)
-        #expect(before.allSatisfy { $0.count > 10 }, sourceLocation: sourceLocation)
+        #expect(try findings() == stored, "the stored findings differ from a rebuild's", sourceLocation: sourceLocation)
+        #expect(!stored.isEmpty, sourceLocation: sourceLocation)
+        #expect(before.allSatisfy { $0.count > 10 } || !withMeetings, sourceLocation: sourceLocation)
     }
 
     @Test("a breaching act is refused with its sentence, exit 1, nothing written; --record-violations records it and verify reports it")
@@ -201,6 +215,8 @@ struct EventCommandTests {
         #expect(Set(rules) == ["ART7.3-UNREPRESENTED", "ART7.4-CIVILIAN"])
         let only = try n.run(["verify", "--case", "MX-2015-0001"])
         #expect(only.stdout.contains("case MX-2015-0001:"))
+        // The act recorded despite its breach is in the case's stored findings, as a rebuild has it.
+        try Self.expectProjectionsAsRebuilt(n, withMeetings: false)
         // Flag errors are usage errors: exit 2, one line.
         let badFlag = try n.run(["case", "act", "--case", "MX-2015-0001", "--kind", "teleport", "--details", "x", "--key", n.dir + "/MX.pem"])
         #expect(badFlag.status == 2)
