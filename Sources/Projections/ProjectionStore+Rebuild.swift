@@ -15,13 +15,10 @@ extension ProjectionStore {
     /// that another process starts on the same generation takes it over: this one stops, without
     /// swapping, and its catch-up carries on with the active generation.
     ///
-    /// `progress` hears (events folded, events to fold); `judging` is kept for callers that show
-    /// the cases judged (they are judged with their summaries).
+    /// `progress` hears (events folded, events to fold).
     /// - Returns: events folded (each event once per projection).
     @discardableResult
-    package func rebuild(
-        _ names: [Name] = Name.allCases, progress: ((UInt64, UInt64) -> Void)? = nil, judging: ((UInt64, UInt64) -> Void)? = nil
-    ) throws -> UInt64 {
+    package func rebuild(_ names: [Name] = Name.allCases, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
         var token = [UInt8](repeating: 0, count: 16)
         var rng = SystemRandomNumberGenerator()
         for i in token.indices { token[i] = UInt8.random(in: 0...255, using: &rng) }
@@ -63,7 +60,6 @@ extension ProjectionStore {
             guard written else { return 0 }
             done += folded.events
             progress?(done, size)
-            judging?(UInt64(start + part.count), UInt64(ids.count))
         }
         let marked: Bool = try log.write { txn in
             guard try ours(txn) else { return false }

@@ -116,8 +116,7 @@ struct RebuildCommand: ParsableCommand {
         let store = try ProjectionStore(log: try ledger.open())
         let start = ContinuousClock.now
         let bar = ProgressBar("rebuilding", quiet: quiet)
-        let judging = ProgressBar("judging every case's findings", quiet: quiet, unit: "cases")
-        let events = try store.rebuild(names, progress: bar.update, judging: judging.update)
+        let events = try store.rebuild(names, progress: bar.update)
         let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
         print(
             "rebuilt \(names.map(\.rawValue).joined(separator: ", ")): \(events) events folded in \(String(format: "%.2f", seconds)) s; now at sequence \(try store.appliedSeq(names[0]))"
