@@ -98,6 +98,8 @@ package final class ProjectionStore: @unchecked Sendable {
         let target = try log.size()
         var applied: UInt64 = 0
         let first = try log.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) }.min() ?? target }
+        var findingsFrom: UInt64? = nil
+        var owed = Set<String>()
         while true {
             let seqs = try log.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) } }
             guard let from = seqs.min(), from < target else { break }
@@ -110,18 +112,23 @@ package final class ProjectionStore: @unchecked Sendable {
                 return true
             }
             let meetings = network && group.contains(where: { $0.0 == .meetings }) ? try networkMeetings(through: to) : nil
-            // The touched cases' summaries, and the findings of those cases and of the cases the
-            // Network's acts reach, when the findings are at this chunk's start.
+            // The touched cases' summaries. Their findings, and those of the cases the Network's
+            // acts reach, are owed until the last chunk (when the findings were where the cases
+            // were as this catch-up began): each case is judged once, as of the end, however many
+            // chunks touched it.
             var judged: Set<String>? = nil
             var acts: [Fact] = []
-            if let gen = group.first(where: { $0.0 == .cases })?.1, try log.read({ try self.seq(of: .findings, $0, gen) }) == from {
-                acts = try NetworkFacts.of(log).filter { ($0.seq ?? .max) <= to }
-                var cases = touched
-                if network {
-                    let reach = NetworkReach(new: acts.filter { ($0.seq ?? 0) > from }, network: acts)
-                    cases.formUnion(try self.cases(reachedBy: reach, generation: gen))
+            if let gen = group.first(where: { $0.0 == .cases })?.1 {
+                if findingsFrom == nil, try log.read({ try self.seq(of: .findings, $0, gen) }) == from { findingsFrom = from }
+                if findingsFrom != nil {
+                    acts = try NetworkFacts.of(log).filter { ($0.seq ?? .max) <= to }
+                    owed.formUnion(touched)
+                    if network {
+                        let reach = NetworkReach(new: acts.filter { ($0.seq ?? 0) > from }, network: acts)
+                        owed.formUnion(try self.cases(reachedBy: reach, generation: gen))
+                    }
+                    if to == target { judged = owed }
                 }
-                judged = cases
             }
             let (summaries, findings, _) = try fold(
                 touched.union(judged ?? []).sorted(), summarizing: touched, judging: judged == nil ? nil : acts, through: to,
@@ -129,7 +136,8 @@ package final class ProjectionStore: @unchecked Sendable {
             try log.write { txn in
                 for (name, gen) in group {
                     try self.apply(
-                        txn, name, generation: gen, summaries: summaries, findings: findings, meetings: meetings, through: to, expectedFrom: from)
+                        txn, name, generation: gen, summaries: summaries, findings: findings.map { ($0, findingsFrom ?? 0) }, meetings: meetings,
+                        through: to, expectedFrom: from)
                 }
             }
             applied += (to - from) * UInt64(group.count)
@@ -149,8 +157,8 @@ package final class ProjectionStore: @unchecked Sendable {
     /// when the generation is no longer at `expectedFrom`, another process (a report, an append's
     /// catch-up) applied these events first; its work stands and nothing is written here.
     func apply(
-        _ txn: borrowing WriteScope, _ name: Name, generation gen: Int, summaries: [String: Encoded?], findings: [String: [UInt8]?]?,
-        meetings: [String: NetworkState.Meeting]?, through: UInt64, expectedFrom: UInt64
+        _ txn: borrowing WriteScope, _ name: Name, generation gen: Int, summaries: [String: Encoded?],
+        findings: (cases: [String: [UInt8]?], from: UInt64)?, meetings: [String: NetworkState.Meeting]?, through: UInt64, expectedFrom: UInt64
     ) throws {
         let applied = try self.appliedSeq(txn.snapshot, name, gen)
         let size = try log.size()
@@ -159,8 +167,8 @@ package final class ProjectionStore: @unchecked Sendable {
                 .corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
         }
         guard applied == expectedFrom else { return }
-        // Findings advance only from where they are (a rebuild's are judged at its end).
-        let findings = try seq(of: .findings, txn.snapshot, gen) == expectedFrom ? findings : nil
+        // Findings advance only from where they are (`findings.from`: where the catch-up found them).
+        let findings = try findings.flatMap { f in try seq(of: .findings, txn.snapshot, gen) == f.from ? f.cases : nil }
         try write(txn, name, generation: gen, summaries: summaries, findings: findings, meetings: meetings, through: through)
         try self.setAppliedSeq(txn, name, gen, through)
     }
