@@ -14,6 +14,13 @@ package struct DatedBreach: Hashable, Sendable {
 
     /// True when its act happened by `date` (`YYYY-MM-DD`), or it names none.
     package func happened(by date: String) -> Bool { on.map { $0 <= date } ?? true }
+
+    /// One case's `breaches`, each with the day its act among `facts` (as corrected) happened.
+    package static func dated(_ breaches: [Breach], facts: [Fact]) -> [DatedBreach] {
+        var happened: [String: String] = [:]
+        for f in Corrections.applied(to: facts) where happened[f.id.description] == nil { happened[f.id.description] = f.occurred.date }
+        return breaches.map { DatedBreach(on: $0.event.flatMap { happened[$0] }, breach: $0) }
+    }
 }
 
 extension Agreement {
@@ -48,10 +55,7 @@ extension Agreement {
             // bundle): the whole fold, as the definition says.
             (world, found) = fold(network + facts)
         }
-        var happened: [String: String] = [:]
-        for f in corrected where happened[f.id.description] == nil { happened[f.id.description] = f.occurred.date }
-        let mine = found.filter { $0.caseID == id }.map { DatedBreach(on: $0.event.flatMap { happened[$0] }, breach: $0) }
-        return (mine, world.cases[id])
+        return (DatedBreach.dated(found.filter { $0.caseID == id }, facts: facts), world.cases[id])
     }
 }
 

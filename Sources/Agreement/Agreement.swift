@@ -123,8 +123,10 @@ package enum Agreement {
     ///
     /// `omissions`: the new breaches left out for that reason, so that the writer can say what
     /// remains to be recorded.
-    package static func judge(existing: [Fact], adding: [Fact]) -> (world: World, added: [Breach], omissions: [Breach]) {
-        guard !adding.isEmpty else { return (state(existing), [], []) }
+    ///
+    /// `all`: every breach of the fold of both histories (``fold(_:)``'s), for the projections.
+    package static func judge(existing: [Fact], adding: [Fact]) -> (world: World, added: [Breach], omissions: [Breach], all: [Breach]) {
+        guard !adding.isEmpty else { return (state(existing), [], [], []) }
         struct Key: Hashable {
             let rule: String
             let event: String?
@@ -135,10 +137,10 @@ package enum Agreement {
         // is never grounds for a refusal; `verify` reports it.
         // A reference to an act this node does not hold yet is pending, never a refusal.
         let pending = pendingReferences(existing + adding)
-        func verdict(_ world: World, _ found: [Breach]) -> (world: World, added: [Breach], omissions: [Breach]) {
+        func verdict(_ world: World, _ found: [Breach], all: [Breach]) -> (world: World, added: [Breach], omissions: [Breach], all: [Breach]) {
             let new = withoutPending(found, pending)
             let omitted = { (b: Breach) in RuleID(id: b.rule)?.isCuredByLaterRecord == true }
-            return (world, new.filter { !omitted($0) }, new.filter(omitted))
+            return (world, new.filter { !omitted($0) }, new.filter(omitted), all)
         }
         let calendarBefore = Calendar(existing)
         let calendarAfter = Calendar(existing + adding)
@@ -148,11 +150,12 @@ package enum Agreement {
         guard calendarBefore == calendarAfter, !correcting, let split = all.firstIndex(where: { added.contains($0.id) }) else {
             let before = Set(fold(existing).1.map { Key(rule: $0.rule, event: $0.event) })
             let (world, after) = fold(existing + adding)
-            return verdict(world, after.filter { isNew($0, before: before) })
+            return verdict(world, after.filter { isNew($0, before: before) }, all: after)
         }
         // The shared prefix: identical in both histories.
         var world = World(calendar: calendarAfter)
-        for fact in all[..<split] { _ = apply(fact, to: &world) }
+        var prefix: [Breach] = []
+        for fact in all[..<split] { prefix += apply(fact, to: &world) }
         var without = world
         var beforeSuffix: [Breach] = []
         for fact in all[split...] where !added.contains(fact.id) { beforeSuffix += apply(fact, to: &without) }
@@ -160,7 +163,7 @@ package enum Agreement {
         for fact in all[split...] { after += apply(fact, to: &world) }
         after += finalize(world)
         let before = Set(beforeSuffix.map { Key(rule: $0.rule, event: $0.event) })
-        return verdict(world, sorted(after.filter { isNew($0, before: before) }))
+        return verdict(world, sorted(after.filter { isNew($0, before: before) }), all: sorted(withoutPending(prefix + after, pending)))
     }
 
     /// What recording `adding` on top of `existing` would add to the fold's findings

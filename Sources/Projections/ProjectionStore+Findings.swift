@@ -94,10 +94,20 @@ extension ProjectionStore {
                 events += UInt64(f.facts.count)
             }
             guard let network else { continue }
-            let verdicts = Agreement.judged(Array(zip(ids, folded).map { (id: $0, facts: $1.facts) }), network: network)
-            for (i, v) in verdicts.enumerated() {
-                let facts = folded[i].facts
-                findings?[ids[i]] = facts.isEmpty ? nil : CaseFindings(breaches: v.breaches, state: v.state, facts: facts).bytes
+            // A case the write path judged whole is taken as it judged it.
+            var judge: [Int] = []
+            for (i, id) in ids.enumerated() {
+                guard let breaches = known.breaches[id], let facts = known.facts[id], let state = known.states[id] else {
+                    judge.append(i)
+                    continue
+                }
+                let dated = DatedBreach.dated(breaches, facts: facts)
+                findings?[id] = CaseFindings(breaches: dated, state: state, facts: facts).bytes
+            }
+            let verdicts = Agreement.judged(judge.map { (id: ids[$0], facts: folded[$0].facts) }, network: network)
+            for (k, v) in verdicts.enumerated() {
+                let facts = folded[judge[k]].facts
+                findings?[ids[judge[k]]] = facts.isEmpty ? nil : CaseFindings(breaches: v.breaches, state: v.state, facts: facts).bytes
             }
         }
         return (summaries, findings, events)

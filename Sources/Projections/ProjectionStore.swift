@@ -26,9 +26,13 @@ package final class ProjectionStore: @unchecked Sendable {
         package var states: [String: CaseState] = [:]
         /// Each case's events as facts, in log order, with their sequence and record time.
         package var facts: [String: [Fact]] = [:]
-        package init(states: [String: CaseState] = [:], facts: [String: [Fact]] = [:]) {
+        /// Each case's breaches as one fold of its facts and the Network's finds them (ordered as
+        /// ``Agreement/sorted(_:)``): taken, with its facts and state, instead of judging it again.
+        package var breaches: [String: [Breach]] = [:]
+        package init(states: [String: CaseState] = [:], facts: [String: [Fact]] = [:], breaches: [String: [Breach]] = [:]) {
             self.states = states
             self.facts = facts
+            self.breaches = breaches
         }
     }
 

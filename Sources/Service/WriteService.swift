@@ -145,8 +145,9 @@ package struct WriteService {
         var omissions: [Breach] = []
         var pending: [PendingReference] = []
         var held: [String: [Fact]]? = nil
+        var verdict: [Breach] = []
         let signed = try recorder.append(drafts, words: words, recorded: recorded) { fresh in
-            (world, found, omissions, pending, held) = try judge(fresh, recorded: recorded) { id in
+            (world, found, omissions, pending, held, verdict) = try judge(fresh, recorded: recorded) { id in
                 let line = lineOf[id.description]
                 return source.map { s in "\(s) line \(line ?? 0): " } ?? (drafts.count > 1 ? "line \(line ?? 0): " : "")
             }
@@ -169,6 +170,21 @@ package struct WriteService {
         }
         if let held {
             for (c, facts) in added { touched.facts[c] = (held[c] ?? []) + facts.sorted { ($0.seq ?? 0) < ($1.seq ?? 0) } }
+            // And each touched case's whole verdict from the judge's fold, the new acts' breaches
+            // under the sequence each act took.
+            var seqOf: [String: UInt64] = [:]
+            for (_, facts) in added { for f in facts { seqOf[f.id.description] = f.seq } }
+            var verdicts: [String: [Breach]] = [:]
+            for c in added.keys { verdicts[c] = [] }
+            for b in verdict {
+                guard let c = b.caseID, verdicts[c] != nil else { continue }
+                let seq = b.seq ?? b.event.flatMap { seqOf[$0] }
+                verdicts[c]!.append(
+                    Breach(
+                        rule: b.rule, article: b.article, force: b.force, seq: seq, event: b.event, caseID: b.caseID, actor: b.actor, message: b.message,
+                        sentence: b.sentence))
+            }
+            touched.breaches = verdicts.mapValues(Agreement.sorted)
         }
         var outcome = Outcome(
             events: signed.map { .init(line: $0.line, event: $0.event, outcome: $0.outcome) },
@@ -207,8 +223,8 @@ package struct WriteService {
     /// when they hold Network facts other than keys, on which every case depends.
     func judge(
         _ fresh: [SignedEvent], recorded: Timestamp, place: (EventID) -> String = { _ in "" }
-    ) throws -> (World, [Breach], [Breach], [PendingReference], held: [String: [Fact]]?) {
-        guard !fresh.isEmpty else { return (World(), [], [], [], nil) }
+    ) throws -> (World, [Breach], [Breach], [PendingReference], held: [String: [Fact]]?, all: [Breach]) {
+        guard !fresh.isEmpty else { return (World(), [], [], [], nil, []) }
         var existing: [Fact] = []
         var held: [String: [Fact]]? = nil
         if fresh.contains(where: { $0.envelope.caseID == nil && !KeyRegistry.isKeyEvent($0.envelope.type) }) {
@@ -234,7 +250,7 @@ package struct WriteService {
         let verdict = Agreement.judge(existing: existing, adding: adding)
         let new = Set(adding.map(\.id.description))
         let pending = Agreement.pendingReferences(existing.filter { $0.caseID != nil } + adding).filter { new.contains($0.event) }
-        return (verdict.world, verdict.added, verdict.omissions, pending, held)
+        return (verdict.world, verdict.added, verdict.omissions, pending, held, verdict.all)
     }
 
     /// Mistakes that are not acts at all, refused as input errors (exit 2) and never recordable,

@@ -215,7 +215,10 @@ struct EventCommandTests {
         #expect(Set(rules) == ["ART7.3-UNREPRESENTED", "ART7.4-CIVILIAN"])
         let only = try n.run(["verify", "--case", "MX-2015-0001"])
         #expect(only.stdout.contains("case MX-2015-0001:"))
-        // The act recorded despite its breach is in the case's stored findings, as a rebuild has it.
+        // The act recorded despite its breach is in the case's stored findings, as a rebuild has
+        // it; so it stays after a later act in the case (judged after it, with it).
+        try Self.expectProjectionsAsRebuilt(n, withMeetings: false)
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
         try Self.expectProjectionsAsRebuilt(n, withMeetings: false)
         // Flag errors are usage errors: exit 2, one line.
         let badFlag = try n.run(["case", "act", "--case", "MX-2015-0001", "--kind", "teleport", "--details", "x", "--key", n.dir + "/MX.pem"])
