@@ -153,6 +153,29 @@ struct FindingsTests {
         #expect(after != before, "the \(kind) act changed no case's findings: this test could not fail")
     }
 
+    @Test("a read-only ledger whose findings are not current (an older amparo's) reports every meeting as the stored findings do, by folding")
+    func readOnlyFallsBackToTheFold() throws {
+        let (log, store, events) = try scenarioLedger()
+        _ = try log.append(events)
+        try store.catchUp()
+        let meetings = try store.meetings(withPresented: false).map(\.id)
+        func reports(_ store: ProjectionStore) throws -> [JSONValue] {
+            try meetings.map { try MeetingReport(try MeetingReportData.make(store: store, meetingID: $0, today: "2019-01-01"), minCell: 5).json() }
+        }
+        let stored = try reports(store)
+        #expect(stored.contains { ($0["breaches"]?.arrayValue ?? []).count > 0 }, "no report has breaches: this test could not fail")
+        // As an older amparo leaves it: the findings a sequence behind the summaries.
+        let gen = try store.activeGeneration(.cases)
+        let applied = try store.appliedSeq(.cases)
+        try log.write { txn in try txn.put(.projectionMeta, Array("findings.cases.\(gen)".utf8), [UInt8](bigEndian: applied - 1)) }
+        let path = log.path
+        try withExtendedLifetime(log) {
+            let readOnly = try ProjectionStore(log: try EventLog.open(path: path, readOnly: true))
+            #expect(try readOnly.caseFindings(["MX-2015-0001"]) == nil, "findings behind the summaries were read")
+            #expect(try reports(readOnly) == stored)
+        }
+    }
+
     @Test("stored findings that do not read back are reported as damage with the command that repairs it")
     func damagedFindings() throws {
         let (log, store, events) = try scenarioLedger()
