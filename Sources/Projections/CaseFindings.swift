@@ -26,8 +26,9 @@ package struct CaseFindings: Equatable, Sendable {
         concluded = state?.concluded?.date
         var codes = Set<String>()
         var meetings = Set<String>()
-        // Both the acts as recorded and as corrected: a correction may name another State.
-        for f in facts + Corrections.applied(to: facts) {
+        // Both the acts as recorded and as corrected: a correction may name another State (the
+        // corrected acts are walked only when the case holds a correction).
+        for f in Corrections(facts).isEmpty ? facts : facts + Corrections.applied(to: facts) {
             codes.insert(f.actor)
             for field in f.spec?.fields ?? [] {
                 let strings: [String]
