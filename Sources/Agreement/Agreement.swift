@@ -159,6 +159,9 @@ package enum Agreement {
         var without = world
         var beforeSuffix: [Breach] = []
         for fact in all[split...] where !added.contains(fact.id) { beforeSuffix += apply(fact, to: &without) }
+        // The whole-history findings the history already had are not the new acts' (a Network act
+        // does not cause another case's missed presentation).
+        beforeSuffix += finalize(without)
         var after: [Breach] = []
         for fact in all[split...] { after += apply(fact, to: &world) }
         after += finalize(world)

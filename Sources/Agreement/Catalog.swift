@@ -298,7 +298,9 @@ package enum Catalog {
             command: ("case", "present"), afterClose: true, phrase: "a presentation at a meeting",
             update: .caseState { f, s, _ in
                 // A meeting the ledger does not know is LIFECYCLE's (the write path refuses it); Art. 7.7
-                // counts only presentations at meetings the ledger knows.
+                // counts only presentations at meetings the ledger knows. A presentation dated before
+                // its meeting's day is LIFECYCLE's too, and is no presentation: it is not counted.
+                if let meeting = f[.meeting], f.day < MeetingID.day(meeting) { return }
                 s.presentations.append(
                     (
                         f[.meeting] ?? "", f.occurred, f[.protectionProvided] ?? "",

@@ -36,6 +36,10 @@ package enum MeetingID {
             && text.dropFirst(11).allSatisfy { ($0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }
     }
 
+    /// The day a meeting is held: the date its id begins with (a well-formed meeting act's date
+    /// is its id's, `Catalog.shapeProblem`).
+    package static func day(_ id: String) -> String { String(id.prefix(10)) }
+
     /// `2015-11-09-mexico-city` from a date and a city name.
     package static func make(date: String, city: String) -> String {
         let folded = city.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()

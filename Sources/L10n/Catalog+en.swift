@@ -475,6 +475,10 @@ extension Catalogs {
             "msg.lifecycle.unknown_meeting",
             "{actor} presented case {case} on {day} at a meeting this ledger does not know: no meeting \"{meeting}\" was scheduled or held."
         ),
+        (
+            "msg.lifecycle.before_meeting",
+            "{actor} recorded on {day} a presentation of case {case} at meeting \"{meeting}\", which is not held until {date}: a case is presented on the day of the meeting or later."
+        ),
         ("msg.lifecycle.not_concluded", "{actor} presented case {case} on {day} before concluding it."),
         ("msg.lifecycle.no_claim", "{actor} recorded a reimbursement on {day} for a claim case {case} does not hold."),
         ("msg.lifecycle.no_event", "{actor} corrected on {day} an event that case {case} does not hold."),

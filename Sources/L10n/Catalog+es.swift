@@ -493,6 +493,10 @@ extension Catalogs {
             "msg.lifecycle.unknown_meeting",
             "{actor} presentó el caso {case} el {day} en una reunión que este registro no conoce: ninguna reunión \"{meeting}\" fue programada ni celebrada."
         ),
+        (
+            "msg.lifecycle.before_meeting",
+            "{actor} registró el {day} la presentación del caso {case} en la reunión \"{meeting}\", que no se celebra hasta el {date}: un caso se presenta el día de la reunión o después."
+        ),
         ("msg.lifecycle.not_concluded", "{actor} presentó el caso {case} el {day} antes de concluirlo."),
         ("msg.lifecycle.no_claim", "{actor} registró el {day} un reembolso de una solicitud que el caso {case} no contiene."),
         ("msg.lifecycle.no_event", "{actor} corrigió el {day} un evento que el caso {case} no contiene."),

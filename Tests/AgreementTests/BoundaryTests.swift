@@ -377,6 +377,40 @@ struct BoundaryTests {
         #expect(late.breaches.first?.message.contains("presented later, at \(later)") == true)
     }
 
+    @Test("LIFECYCLE: a presentation the day before its meeting is a breach and no presentation; on the day and after it is one")
+    func presentationBeforeMeeting() {
+        let next = "2015-11-09-panama"
+        func presented(on day: String, schedule dates: [String] = ["2015-11-09"], held: Bool = true) -> History {
+            var h = Self.agreed()
+            h.at("case.concluded", "MX", case: Self.c, "2015-06-30T10:00:00Z", ["outcome": "protected", "summary": "s"])
+            for date in dates {
+                h.at(
+                    "meeting.scheduled", "RCM-TS", "2015-05-01T00:00:00Z", ["meeting": .string(next), "date": .string(date), "city": "Panama", "country": "PA"])
+            }
+            if held { h.at("meeting.held", "RCM-TS", "2015-11-09T09:00:00Z", ["meeting": .string(next), "participants": ["MX"]]) }
+            h.at(
+                "case.presented_at_meeting", "MX", case: Self.c, day + "T12:00:00Z",
+                ["meeting": .string(next), "nature": "n", "protection_required": "r", "protection_provided": "p", "provided_by": "US", "lessons": "l"])
+            return h
+        }
+        let before = presented(on: "2015-11-08")
+        // The day before: LIFECYCLE on the act, and the case is not presented (Art. 7.7 still expects it).
+        #expect(before.rules(at: UInt64(before.facts.count)) == ["LIFECYCLE"])
+        #expect(before.breaches.first { $0.rule == "LIFECYCLE" }?.message.contains("not held until 2015-11-09") == true)
+        #expect(before.rules.contains("ART7.7-PRESENTATION"))
+        #expect(before.world.cases[Self.c]?.presentations.isEmpty == true)
+        #expect(before.world.cases[Self.c]?.status == .concluded)
+        for day in ["2015-11-09", "2015-11-10"] {
+            let h = presented(on: day)
+            #expect(h.rules == [], "\(day): \(h.breaches.map(\.message))")
+            #expect(h.world.cases[Self.c]?.status == .presented)
+        }
+        // A meeting held and never scheduled is dated by its id.
+        let unscheduled = presented(on: "2015-11-08", schedule: [])
+        #expect(unscheduled.rules(at: UInt64(unscheduled.facts.count)) == ["LIFECYCLE"])
+        #expect(presented(on: "2015-11-09", schedule: []).rules == [])
+    }
+
     // MARK: Integrity rules
 
     @Test("AUTHORITY: every role of the catalog, and one verdict for a wrong actor")

@@ -87,7 +87,7 @@ extension Rules {
         ],
         summary: "the event is out of order for the case, or names something the ledger does not hold",
         interpretation: [
-            "Also an event that is not a well-formed event of the catalog (possible only for events recorded by bundle import; the write path refuses them with exit status 2), a reimbursement of a claim the case holds only from a later date, a correction of an event it does not hold, and a presentation at a meeting the ledger does not know (never scheduled or held). A reimbursement of a claim the case does not hold at all is a pending reference, not a breach: the claim may not have reached this node yet.",
+            "Also an event that is not a well-formed event of the catalog (possible only for events recorded by bundle import; the write path refuses them with exit status 2), a reimbursement of a claim the case holds only from a later date, a correction of an event it does not hold, a presentation at a meeting the ledger does not know (never scheduled or held), and a presentation dated before the day of the meeting it names (the date its id begins with): a case is not presented at a meeting that has not happened, and such a presentation does not count as one (the case is not \"presented\", Art. 7.7 still expects it). A reimbursement of a claim the case does not hold at all is a pending reference, not a breach: the claim may not have reached this node yet.",
             "After a conclusion or withdrawal only costs, claims, reimbursements, the presentation, the erasure of personal data and corrections may follow (the catalog's `afterClose`).",
             "The clock allowance is 300 seconds.",
             "On the write path an act dated in the future, an act of a case never filed (in the log or the same batch), a correction of an event the case does not hold and a reference to an event of another case are input errors (exit 2), never recordable, not even with --record-violations: they are typos, not historic acts. LIFECYCLE reports them when a bundle from another node brings them.",
@@ -113,9 +113,16 @@ extension Rules {
             case .concluded where s.concluded != nil:
                 return Sentence("msg.lifecycle.concluded_again", ["case": .text(caseID), "date": .text(s.concluded!.date)])
             case .presentedAtMeeting:
-                if let meeting = f[.meeting], !c.network.calendar.meetings.contains(meeting) {
-                    return Sentence(
-                        "msg.lifecycle.unknown_meeting", ["actor": c.actorArg, "case": .text(caseID), "day": .text(f.day), "meeting": .text(meeting)])
+                if let meeting = f[.meeting] {
+                    guard c.network.calendar.meetings.contains(meeting) else {
+                        return Sentence(
+                            "msg.lifecycle.unknown_meeting", ["actor": c.actorArg, "case": .text(caseID), "day": .text(f.day), "meeting": .text(meeting)])
+                    }
+                    if f.day < MeetingID.day(meeting) {
+                        return Sentence(
+                            "msg.lifecycle.before_meeting",
+                            ["actor": c.actorArg, "case": .text(caseID), "day": .text(f.day), "meeting": .text(meeting), "date": .text(MeetingID.day(meeting))])
+                    }
                 }
                 if s.concluded == nil {
                     return Sentence("msg.lifecycle.not_concluded", ["actor": c.actorArg, "case": .text(caseID), "day": .text(f.day)])

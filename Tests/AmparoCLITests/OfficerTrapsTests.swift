@@ -1,0 +1,61 @@
+import Foundation
+import Ledger
+import TestSupport
+import Testing
+
+/// Issue 26: acts that should not be possible, and messages that mislead, each through the built
+/// binary.
+@Suite("Officer traps", .serialized)
+struct OfficerTrapsTests {
+    typealias Node = EventCommandTests.Node
+
+    /// A day `days` from today, `YYYY-MM-DD`.
+    static func day(_ days: Int64) -> String { Timestamp.now().adding(seconds: days * 86400).date }
+
+    @Test("a case presented today at a meeting months ahead is refused (LIFECYCLE); recorded anyway, verify reports it and the case is not presented")
+    func presentedBeforeTheMeeting() throws {
+        let n = try DailyUseTests.caseNode()
+        let date = Self.day(200)
+        let meeting = date + "-panama-city"
+        try n.act("RCM-TS", ["meeting", "schedule", "--date", date, "--city", "Panama City", "--country", "PA"])
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        try n.act("MX", ["case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30", "--outcome", "protected", "--summary", "s"])
+        let present = [
+            "case", "present", "--case", "MX-2015-0001", "--meeting", meeting, "--nature", "n", "--protection-required", "r",
+            "--protection-provided", "p", "--provided-by", "US", "--lessons", "l",
+        ]
+        let stderr = try VerdictTests.refused(n, "MX", present, rule: "LIFECYCLE")
+        #expect(stderr.contains("which is not held until \(date)"), "\(stderr)")
+        let recorded = try n.run(present + ["--record-violations", "--key", n.dir + "/MX.pem"])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stderr.contains("recorded despite LIFECYCLE"), "\(recorded.stderr)")
+        let verify = try n.run(["verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("LIFECYCLE") && verify.stdout.contains("not held until \(date)"), "\(verify.stdout)")
+        let show = try JSONParser.parse(try n.run(["case", "show", "MX-2015-0001", "--format", "json"]).stdout)
+        #expect(show["status"]?.stringValue == "concluded", "\(show)")
+        // On the meeting's day it is a presentation.
+        let onTheDay = try n.run(present + ["--occurred", date + "T10:00:00Z", "--key", n.dir + "/MX.pem"])
+        #expect(onTheDay.status == 2, "an act dated in the future is an input error: \(onTheDay.stderr)")
+    }
+
+    @Test("a note names only what the act did: a focal point designated after a missed presentation prints no note; the meeting held that made it missed does")
+    func notesNameTheActsOwn() throws {
+        let n = try DailyUseTests.caseNode()
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        try n.act("MX", ["case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30", "--outcome", "protected", "--summary", "s"])
+        try n.act("RCM-TS", ["meeting", "schedule", "--occurred", "2015-07-01", "--date", "2015-11-09", "--city", "Mexico City", "--country", "MX"])
+        let held = try n.run([
+            "meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US",
+            "--key", n.dir + "/RCM-TS.pem",
+        ])
+        #expect(held.status == 0, "\(held.stderr)")
+        #expect(held.stderr.contains("note: recorded; ART7.7-PRESENTATION until the missing act is recorded"), "\(held.stderr)")
+        let focal = try n.run([
+            "network", "focal-point", "--occurred", "2015-12-01", "--office", "x", "--email", "y@example.org", "--telephone", "1",
+            "--key", n.dir + "/CR.pem",
+        ])
+        #expect(focal.status == 0, "\(focal.stderr)")
+        #expect(focal.stderr.isEmpty, "\(focal.stderr)")
+    }
+}
