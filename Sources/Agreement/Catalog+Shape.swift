@@ -122,6 +122,29 @@ extension Catalog {
         s.unicodeScalars.contains { c in !(c == " " || c == "\t" || (!c.isASCII && CharacterSet.whitespaces.contains(c))) }
     }
 
+    /// A character text may not hold, or nil: a control character other than tab, line feed and
+    /// carriage return, an invisible format character (Unicode category Cf: the bidirectional
+    /// controls of "Trojan Source", zero-width characters, the byte-order mark) or a line or
+    /// paragraph separator. Such text reads differently from what is stored; the output escapes
+    /// it, but it is refused here so that the log never holds it.
+    package static func invisibleProblem(_ s: String) -> String? {
+        for c in s.unicodeScalars {
+            if c.isASCII {
+                guard c.value < 0x20 || c.value == 0x7F, c != "\t", c != "\n", c != "\r" else { continue }
+            } else {
+                switch c.properties.generalCategory {
+                case .format, .control, .lineSeparator, .paragraphSeparator: break
+                default: continue
+                }
+            }
+            let code = "U+" + String(c.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            let name = c.properties.name.map { " (\($0))" } ?? ""
+            return
+                "holds the invisible character \(code)\(name): bidirectional controls, zero-width and other invisible characters make text read otherwise than it is stored; remove it"
+        }
+        return nil
+    }
+
     /// What is wrong with `value` as a value of `kind`. Free text (``FieldKind/words``) is its
     /// commitment in a signed event, and the words themselves in a `draft`.
     static func check(_ value: JSONValue, _ kind: FieldKind, draft: Bool = false) -> String? {
@@ -135,6 +158,7 @@ extension Catalog {
             guard let s = string(), Catalog.hasNonBlank(s), s.utf8.count <= 2000 || s.count <= 2000 else {
                 return "expected non-empty text (at most 2,000 characters)"
             }
+            if let problem = invisibleProblem(s) { return problem }
         case .choice(let words):
             guard let s = string(), words.contains(s) else { return "expected one of \(words.joined(separator: ", "))" }
         case .word:
@@ -175,6 +199,9 @@ extension Catalog {
                 if let cities = o["cities"], cities.arrayValue?.allSatisfy({ $0.stringValue?.isEmpty == false }) != true {
                     return "cities of \(c) must be a list of names"
                 }
+                for city in o["cities"]?.arrayValue ?? [] {
+                    if let problem = city.stringValue.flatMap(invisibleProblem) { return "a city of \(c): \(problem)" }
+                }
             }
         case .object:
             guard value.objectValue != nil else { return "expected a JSON object" }
@@ -186,4 +213,8 @@ extension Catalog {
         }
         return nil
     }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -15,8 +15,29 @@ import Testing
         for s in samples {
             let expected = !s.trimmingCharacters(in: .whitespaces).isEmpty
             #expect(Catalog.hasNonBlank(s) == expected, "\(s.unicodeScalars.map { String($0.value, radix: 16) })")
-            #expect((Catalog.check(.string(s), .text) == nil) == expected)
+            #expect((Catalog.check(.string(s), .text) == nil) == (expected && Catalog.invisibleProblem(s) == nil))
         }
+    }
+
+    @Test(
+        "Trojan Source: bidirectional controls, zero-width and other invisible characters are refused in text, named; letters, emoji, tab and newline are not")
+    func invisibleCharactersAreRefused() {
+        let refused: [(String, String)] = [
+            ("Panam\u{202E}a", "U+202E (RIGHT-TO-LEFT OVERRIDE)"), ("a\u{2066}b\u{2069}", "U+2066 (LEFT-TO-RIGHT ISOLATE)"),
+            ("\u{200F}x", "U+200F (RIGHT-TO-LEFT MARK)"), ("x\u{061C}", "U+061C (ARABIC LETTER MARK)"), ("zero\u{200B}width", "U+200B (ZERO WIDTH SPACE)"),
+            ("\u{FEFF}bom", "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"), ("soft\u{00AD}hyphen", "U+00AD (SOFT HYPHEN)"),
+            ("line\u{2028}sep", "U+2028 (LINE SEPARATOR)"), ("bell\u{07}", "U+0007"), ("del\u{7F}", "U+007F"), ("c1\u{85}", "U+0085"),
+        ]
+        for (text, named) in refused {
+            let problem = Catalog.check(.string(text), .text)
+            #expect(problem?.contains("invisible character \(named)") == true, "\(problem ?? "accepted")")
+            #expect(Catalog.check(.string(text), .words, draft: true) != nil)
+        }
+        for text in ["José Martí", "San José, Costa Rica", "tab\there", "two\nlines", "crlf\r\n", "👍🏽", "Nuku\u{02BB}alofa"] {
+            #expect(Catalog.check(.string(text), .text) == nil, "\(text)")
+        }
+        let offices: JSONValue = .array([.object(["country": "US", "cities": .array(["Wash\u{200B}ington"])])])
+        #expect(Catalog.check(offices, .offices)?.contains("a city of US: holds the invisible character U+200B") == true)
     }
 
     @Test func textIsBoundedAtTwoThousandCharactersNotBytes() {

@@ -58,4 +58,21 @@ struct OfficerTrapsTests {
         #expect(focal.status == 0, "\(focal.stderr)")
         #expect(focal.stderr.isEmpty, "\(focal.stderr)")
     }
+
+    @Test("a city name with a right-to-left override is refused, the field named, nothing written; so is a zero-width space in a declared city")
+    func invisibleCharacters() throws {
+        let n = try DailyUseTests.caseNode()
+        let before = try n.run(["checkpoint"]).stdout
+        let city = try n.run([
+            "meeting", "schedule", "--occurred", "2015-07-01", "--date", "2015-11-09", "--city", "Panam\u{202E}a", "--country", "PA",
+            "--key", n.dir + "/RCM-TS.pem",
+        ])
+        #expect(city.status == 2)
+        #expect(city.stderrLines.count == 1)
+        #expect(city.stderr.hasPrefix("amparo: --city: holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"), "\(city.stderr)")
+        let office = try n.run(["network", "declare-offices", "--occurred", "2015-07-01", "--office", "US:Wash\u{200B}ington", "--key", n.dir + "/MX.pem"])
+        #expect(office.status == 2)
+        #expect(office.stderr.contains("--office: a city of US: holds the invisible character U+200B (ZERO WIDTH SPACE)"), "\(office.stderr)")
+        #expect(try n.run(["checkpoint"]).stdout == before)
+    }
 }
