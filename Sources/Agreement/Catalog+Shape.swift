@@ -81,6 +81,45 @@ extension Catalog {
         return nil
     }
 
+    /// Why `day` (`YYYY-MM-DD`) is too far from `today` to be taken without confirmation, or nil:
+    /// a date before 2000 or more than two years (730 days) after today is most likely a typo
+    /// (`9999-12-31`, `2105` for `2015`). The write path asks for `--confirm-far-date`.
+    package static func farDateReason(_ day: String, today: Timestamp) -> String? {
+        if day < "2000-01-01" { return "before 2000" }
+        let latest = today.adding(seconds: 730 * 86400).date
+        return day > latest ? "more than two years after today (\(today.date))" : nil
+    }
+
+    /// What follows a date's name when it is too far: ` is 9999-12-31, more than two years after …`.
+    package static func farDateSentence(_ day: String, _ reason: String) -> String {
+        " is \(day), \(reason): most likely a typo; check it, or give --confirm-far-date to record it"
+    }
+
+    /// The first date of `draft` too far from `today` (``farDateReason(_:today:)``): its
+    /// `occurred`, a date field of its payload, a corrected date. Named by field.
+    package static func farDateProblem(_ draft: Draft, today: Timestamp) -> Problem? {
+        func problem(_ field: String, named: String? = nil, _ day: String) -> Problem? {
+            farDateReason(day, today: today).map { Problem(FieldWording(field: field, named: named, after: farDateSentence(day, $0))) }
+        }
+        // An act dated after today is refused as in the future, whatever the confirmation.
+        if draft.occurred <= today, let found = problem("occurred", named: "\"occurred\"", draft.occurred.date) { return found }
+        guard let spec = spec(named: draft.type) else { return nil }
+        for field in spec.fields where field.kind == .date {
+            if let day = draft.payload[field.name]?.stringValue, let found = problem(field.name, day) { return found }
+        }
+        if spec.type == .corrected, let fields = draft.payload["fields"]?.objectValue {
+            for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+                let isDate = name == correctedOccurred || specs.contains { $0.field(name)?.kind == .date }
+                if isDate, let day = value.stringValue.flatMap(Timestamp.init(parsing:))?.date,
+                    let found = problem(name, named: "corrected \"\(name)\"", day)
+                {
+                    return found
+                }
+            }
+        }
+        return nil
+    }
+
     /// `0`, `1250`, `1250.5`, `1250.00`: no sign, no leading zeros, at most two decimals.
     static func isAmount(_ s: String) -> Bool {
         let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)

@@ -40,7 +40,7 @@ package struct Refusal: Error, Sendable {
 /// The fold runs inside the append's write transaction (``EventLog/append(_:recorded:admit:)``):
 /// the acts are judged against exactly the log they are appended to, and equivocation is checked
 /// once, by the append, before the judgement. The command-line tool only parses its arguments,
-/// calls ``record(_:key:keyFile:source:recordViolations:recorded:)`` and prints the outcome.
+/// calls ``record(_:key:keyFile:source:recordViolations:confirmFarDates:recorded:beforeCommit:)`` and prints the outcome.
 package struct WriteService {
     package let log: EventLog
     /// The words of a case's vault entry that its events' free text must not hold
@@ -105,7 +105,7 @@ package struct WriteService {
     /// the event that records it is about to be committed.
     package func record(
         _ lines: [Recorder.Line], key: SigningKey, keyFile: String, source: String?, recordViolations: Bool,
-        recorded: Timestamp = .now(), beforeCommit: @escaping () throws -> Void = {}
+        confirmFarDates: Bool = false, recorded: Timestamp = .now(), beforeCommit: @escaping () throws -> Void = {}
     ) throws -> Outcome {
         let recorder = Recorder(log: log)
         let lines = try numberCases(lines, actor: try recorder.binding(of: key, keyFile: keyFile).actor)
@@ -113,6 +113,7 @@ package struct WriteService {
             let d = line.draft
             if let problem = Catalog.shapeProblem(type: d.type, caseID: d.caseID, payload: d.payload, draft: true)
                 ?? Catalog.caseYearProblem(type: d.type, caseID: d.caseID, occurred: d.occurred)
+                ?? (confirmFarDates ? nil : Catalog.farDateProblem(d, today: recorded))
             {
                 throw problem.error(.badDraft, source.map { "\($0) line \(line.number): " } ?? "", "; nothing was written")
             }

@@ -25,6 +25,9 @@ struct AppendCommand: ParsableCommand {
     @Flag(help: "Record acts that breach the Agreement's rules anyway (migrating historic records); verify reports them.")
     var recordViolations = false
 
+    @Flag(help: "Take a date before 2000 or more than two years from today (refused otherwise, as most likely a typo).")
+    var confirmFarDate = false
+
     @Argument(help: ArgumentHelp("Drafts as JSON Lines; - for standard input.", valueName: "FILE|-"))
     var input: String = "-"
 
@@ -35,7 +38,7 @@ struct AppendCommand: ParsableCommand {
         let lines = try WriteService.drafts(try readInput(input), source: source)
         let outcome = try Output.refusingBreaches {
             try WriteService(log: log, screenTerms: Privacy.screenTerms(ledger)).record(
-                lines, key: signingKey, keyFile: key, source: source, recordViolations: recordViolations)
+                lines, key: signingKey, keyFile: key, source: source, recordViolations: recordViolations, confirmFarDates: confirmFarDate)
         }
         for event in outcome.events { print(event.outcome.seq) }
         Output.reportWrite(outcome)

@@ -28,7 +28,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             let flag = flag(f) + placeholder(f.kind)
             parts.append(f.required && !madeWhenOmitted(f) ? flag : "[\(flag)]")
         }
-        parts.append("[--id UUID] [--record-violations] [--ledger DIR]")
+        parts.append("[--id UUID] [--record-violations] [--confirm-far-date] [--ledger DIR]")
         return parts.joined(separator: " ")
     }
 
@@ -111,6 +111,9 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     @Flag(help: "Record the act even if it breaches the Agreement's rules (historic records); verify reports it.")
     var recordViolations = false
 
+    @Flag(help: "Take a date before 2000 or more than two years from today (refused otherwise, as most likely a typo).")
+    var confirmFarDate = false
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Payload fields, each --name VALUE: listed above.", valueName: "--field value"))
     var fields: [String] = []
 
@@ -167,7 +170,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             do {
                 return try WriteService(log: log, screenTerms: Privacy.screenTerms(ledger)).record(
                     [.init(number: 1, draft: draft)], key: signingKey, keyFile: key,
-                    source: nil, recordViolations: recordViolations)
+                    source: nil, recordViolations: recordViolations, confirmFarDates: confirmFarDate)
             } catch let error as LedgerError {
                 throw Self.inFlags(error)
             }

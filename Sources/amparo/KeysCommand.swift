@@ -86,6 +86,8 @@ struct KeysCommand: ParsableCommand {
         var key: String
         @Option(help: ArgumentHelp("From when the key may sign (RFC 3339 or a date; default: now).", valueName: "TIME"))
         var validFrom: String?
+        @Flag(help: "Take a date before 2000 or more than two years from today (refused otherwise, as most likely a typo).")
+        var confirmFarDate = false
 
         func run() throws {
             let log = try ledger.open()
@@ -93,6 +95,7 @@ struct KeysCommand: ParsableCommand {
             let vkey = try VerifierKey(parsing: publicKey)
             var payload: [String: JSONValue] = ["actor": .string(actor), "public_key": .string(vkey.description)]
             let from = try validFrom.map { try parseTime($0, option: "--valid-from") } ?? now
+            try refuseFarDate(from, option: "--valid-from", today: now, confirmed: confirmFarDate)
             payload["valid_from"] = .string(from.description)
             let seq = try recordKeyEvent(log, type: KeyRegistry.registeredType, occurred: now, payload: payload, key: key)
             // The validity as the registry now holds it (a key registered again signs from the earlier date).
@@ -115,12 +118,15 @@ struct KeysCommand: ParsableCommand {
         var key: String
         @Option(help: ArgumentHelp("From when the key is revoked (default: now).", valueName: "TIME"))
         var at: String?
+        @Flag(help: "Take a date before 2000 or more than two years from today (refused otherwise, as most likely a typo).")
+        var confirmFarDate = false
 
         func run() throws {
             let log = try ledger.open()
             let now = Timestamp.now()
             let vkey = try VerifierKey(parsing: publicKey)
             let when = try at.map { try parseTime($0, option: "--at") } ?? now
+            try refuseFarDate(when, option: "--at", today: now, confirmed: confirmFarDate)
             let payload: [String: JSONValue] = [
                 "actor": .string(actor), "public_key": .string(vkey.description), "revoked_at": .string(when.description),
             ]

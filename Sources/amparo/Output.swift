@@ -154,6 +154,13 @@ func parseTime(_ text: String, option: String) throws -> Timestamp {
     return t
 }
 
+/// Refuses a time option before 2000 or more than two years after `today` unless `confirmed`
+/// (``Catalog/farDateReason(_:today:)``): most likely a typo.
+func refuseFarDate(_ time: Timestamp, option: String, today: Timestamp, confirmed: Bool) throws {
+    guard !confirmed, let reason = Catalog.farDateReason(time.date, today: today) else { return }
+    throw LedgerError(.badDraft, option + Catalog.farDateSentence(time.date, reason) + "; nothing was written")
+}
+
 /// A case id, given either way: `amparo case show MX-2015-0001` or `--case MX-2015-0001`, the same
 /// for `case show`, `replay`, `verify` and `log`.
 struct CaseSelection: ParsableArguments {

@@ -40,6 +40,26 @@ import Testing
         #expect(Catalog.check(offices, .offices)?.contains("a city of US: holds the invisible character U+200B") == true)
     }
 
+    @Test("a date before 2000 or more than 730 days after today asks for confirmation: the day before, on and after each bound")
+    func farDates() {
+        let today = Timestamp(parsing: "2026-12-05T10:00:00Z")!
+        #expect(Catalog.farDateReason("1999-12-31", today: today) == "before 2000")
+        #expect(Catalog.farDateReason("2000-01-01", today: today) == nil)
+        #expect(Catalog.farDateReason("2028-12-04", today: today) == nil)  // 730 days after
+        #expect(Catalog.farDateReason("2028-12-05", today: today) == "more than two years after today (2026-12-05)")
+        #expect(Catalog.farDateReason("9999-12-31", today: today) != nil)
+        let draft = Draft(
+            type: "meeting.scheduled", occurred: today, payload: ["meeting": "9999-12-31-panama", "date": "9999-12-31", "city": "Panama", "country": "PA"])
+        #expect(Catalog.farDateProblem(draft, today: today)?.wording?.field == "date")
+        let old = Draft(type: "state.left_agreement", occurred: Timestamp(parsing: "1999-06-01")!, payload: ["effective": "2015-01-01"])
+        #expect(Catalog.farDateProblem(old, today: today)?.description.hasPrefix("\"occurred\" is 1999-06-01, before 2000") == true)
+        let correction = Draft(
+            type: "case.corrected", caseID: "MX-2015-0001", occurred: today,
+            payload: ["event": "0190c3d2-7b1e-7a3c-9f00-2b6d1c9e4a51", "fields": ["occurred": "1915-04-01"], "reason": "r"])
+        #expect(Catalog.farDateProblem(correction, today: today)?.description.hasPrefix("corrected \"occurred\" is 1915-04-01") == true)
+        #expect(Catalog.farDateProblem(Draft(type: "meeting.held", occurred: today, payload: [:]), today: today) == nil)
+    }
+
     @Test func textIsBoundedAtTwoThousandCharactersNotBytes() {
         #expect(Catalog.check(.string(String(repeating: "a", count: 2000)), .text) == nil)
         #expect(Catalog.check(.string(String(repeating: "a", count: 2001)), .text) != nil)

@@ -75,4 +75,33 @@ struct OfficerTrapsTests {
         #expect(office.stderr.contains("--office: a city of US: holds the invisible character U+200B (ZERO WIDTH SPACE)"), "\(office.stderr)")
         #expect(try n.run(["checkpoint"]).stdout == before)
     }
+
+    @Test("dates from another millennium: a meeting on 9999-12-31, a key valid from it, a draft's date before 2000 ask for --confirm-far-date; nothing written")
+    func farDates() throws {
+        let n = try DailyUseTests.caseNode()
+        let before = try n.run(["checkpoint"]).stdout
+        let schedule = ["meeting", "schedule", "--occurred", "2015-07-01", "--date", "9999-12-31", "--city", "Panama", "--country", "PA"]
+        let meeting = try n.run(schedule + ["--key", n.dir + "/RCM-TS.pem"])
+        #expect(meeting.status == 2)
+        #expect(meeting.stderrLines.count == 1)
+        #expect(
+            meeting.stderr.hasPrefix(
+                "amparo: --date is 9999-12-31, more than two years after today (\(Timestamp.now().date)): most likely a typo; check it, or give --confirm-far-date"
+            ),
+            "\(meeting.stderr)")
+        let vkey = try TestSupport.run(["keys", "new", "--actor", "PA", "--out", n.dir + "/PA2.pem"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try n.run(["keys", "register", "--actor", "PA", "--public-key", vkey, "--valid-from", "9999-12-31", "--key", n.dir + "/RCM-TS.pem"])
+        #expect(key.status == 2)
+        #expect(key.stderr.hasPrefix("amparo: --valid-from is 9999-12-31, more than two years"), "\(key.stderr)")
+        let draft = #"{"type":"state.joined_agreement","occurred":"1999-12-31T00:00:00Z","payload":{"effective":"2015-01-10"}}"#
+        let path = n.dir + "/old.jsonl"
+        try Data((draft + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let append = try n.run(["append", path, "--key", n.dir + "/CR.pem"])
+        #expect(append.status == 2)
+        #expect(append.stderr.contains("line 1: \"occurred\" is 1999-12-31, before 2000"), "\(append.stderr)")
+        #expect(try n.run(["checkpoint"]).stdout == before)
+        // Confirmed, it is recorded.
+        let confirmed = try n.run(schedule + ["--confirm-far-date", "--key", n.dir + "/RCM-TS.pem"])
+        #expect(confirmed.status == 0, "\(confirmed.stderr)")
+    }
 }
