@@ -41,7 +41,7 @@ extension Catalog {
         if spec.isCaseEvent {
             guard let caseID else { return "\(type) is a case event: it needs \"case\"" }
             guard CaseID(caseID) != nil else {
-                return "case id \"\(caseID)\" is not <requesting State>-<year>-<4-digit serial>, e.g. HN-2015-0007"
+                return "case id \"\(caseID)\" is not <requesting State>-<year>-<4-digit serial>, e.g. HN-2015-0007\(CaseID.didYouMean(caseID))"
             }
         } else if caseID != nil {
             return "\(type) is a network event: it takes no \"case\""

@@ -3,6 +3,18 @@ import Ledger
 
 /// A case id: `<requesting State>-<year filed>-<4-digit serial>`, e.g. `HN-2015-0007`.
 package struct CaseID: Hashable, Sendable {
+    /// The case id `text` was likely meant to be, when it is not one as typed: `MX-2026-0001`
+    /// for `mx-2026-0001` or ` MX-2026-0001 ` (ids are upper case, without spaces).
+    package static func meant(_ text: String) -> String? {
+        let fixed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        return CaseID(text) == nil && CaseID(fixed) != nil ? fixed : nil
+    }
+
+    /// ` (case ids are upper case: did you mean MX-2026-0001?)`, or "" when nothing is meant.
+    package static func didYouMean(_ text: String) -> String {
+        meant(text).map { " (case ids are upper case, without spaces: did you mean \($0)?)" } ?? ""
+    }
+
     package let state: String
     package let year: Int
     package let serial: Int

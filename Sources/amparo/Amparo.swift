@@ -35,6 +35,12 @@ struct Amparo: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
+            // A group alone (`amparo case`) names no act: its help, and exit status 2.
+            let configuration = type(of: command).configuration
+            if !configuration.subcommands.isEmpty, configuration.defaultSubcommand == nil {
+                print(helpMessage(for: type(of: command)))
+                Output.fail(Strings.subcommandMissing(Output.commandPath()))
+            }
             try command.run()
         } catch let error as LedgerError {
             // A peer's history that does not extend what it signed before is a finding (exit 1).

@@ -14,8 +14,7 @@ struct AppendCommand: ParsableCommand {
             key, or a different event under a known id refuses the batch (exit 2); an act that breaches \
             the Agreement refuses it with the breach's sentence (exit 1) unless --record-violations. \
             The same draft with the same id again is a no-op (same sequence number).
-            """
-    )
+            """ + " " + ExitStatus.writing)
 
     @OptionGroup var ledger: LedgerOptions
 

@@ -9,7 +9,7 @@ struct BundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundle",
         abstract: "Signed, zstd-compressed event bundles between ledgers: export, inspect, verify, import.",
-        discussion: "Format: docs/bundles.md. A bundle carries signed events only: never personal data.",
+        discussion: "Format: docs/bundles.md. A bundle carries signed events only: never personal data." + " " + ExitStatus.group,
         subcommands: [Export.self, Inspect.self, Verify.self, Import.self]
     )
 
@@ -18,7 +18,7 @@ struct BundleCommand: ParsableCommand {
             abstract: "Write a bundle of this ledger's events, signed by the exporter.",
             discussion:
                 "Selects the events in [--from, --to] of the given cases and actor (all when no filter); the ledger's key events always travel too, so the receiver can check every signature. Streams: memory stays bounded."
-        )
+                + " " + ExitStatus.making)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("The exporter's private key (PEM); its registered actor signs the bundle.", valueName: "FILE")) var key: String
         @Option(help: ArgumentHelp("The bundle file to write (must not exist).", valueName: "FILE")) var out: String
@@ -164,7 +164,7 @@ struct PeersCommand: ParsableCommand {
         commandName: "peers",
         abstract: "The origins this ledger received bundles from: node key, checkpoint held, leaves mirrored, and any fork.",
         discussion:
-            "A fork is an origin that signed two histories: two of its checkpoints, neither extending the other, found by this node's imports or received as evidence (in a bundle, or `amparo evidence import`). The evidence is printed: both checkpoints verify with the origin's verifier key and, when their sizes differ, two different leaves at one index carry an inclusion proof in each (`amparo evidence export` writes it to a file anyone can check). Exit status: 0, or 1 when a fork is recorded."
+            "A fork is an origin that signed two histories: two of its checkpoints, neither extending the other, found by this node's imports or received as evidence (in a bundle, or `amparo evidence import`). The evidence is printed: both checkpoints verify with the origin's verifier key and, when their sizes differ, two different leaves at one index carry an inclusion proof in each (`amparo evidence export` writes it to a file anyone can check). Exit status: 0, 1 when a fork is recorded, 2 usage or I/O error."
     )
     @OptionGroup var ledger: LedgerOptions
 

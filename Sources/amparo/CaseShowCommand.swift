@@ -13,7 +13,7 @@ struct CaseShowCommand: ParsableCommand {
         abstract: "Show a case: status, parties, every event in order, open obligations.",
         discussion:
             "Its breaches of the Agreement come from folding this case with the Network's facts; `amparo verify --case ID` also checks integrity and signatures over the whole log."
-    )
+            + " " + ExitStatus.reading)
 
     @OptionGroup var reading: CaseReading
     var format: TextOrJSON { reading.format }
@@ -76,8 +76,7 @@ struct CaseShowCommand: ParsableCommand {
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Walk a case as an auditor: each event, its signer, the state after it, the rules checked, breaches marked."
-    )
+        abstract: "Walk a case as an auditor: each event, its signer, the state after it, the rules checked, breaches marked.", discussion: ExitStatus.reading)
 
     @OptionGroup var reading: CaseReading
     var format: TextOrJSON { reading.format }

@@ -9,7 +9,7 @@ struct CatalogCommand: ParsableCommand {
         abstract: "Print the event catalog (types, fields, who records them, examples) or the rule catalog.",
         discussion:
             "The event catalog is docs/events.md; the rule catalog is docs/rules.md. With --lang es, the rule catalog in Spanish: each rule's id, Article, force and when it is breached (the catalog is English unless --lang es is given, whatever the locale: docs/ is generated from it)."
-    )
+            + " " + ExitStatus.reading)
 
     enum What: String, ExpressibleByArgument, CaseIterable { case events, rules }
 

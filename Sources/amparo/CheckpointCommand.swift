@@ -72,7 +72,7 @@ struct PolicyCommand: ParsableCommand {
     )
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check a policy file and make it this node's.")
+        static let configuration = CommandConfiguration(abstract: "Check a policy file and make it this node's.", discussion: ExitStatus.storing)
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The policy file.") var file: String
 
@@ -86,7 +86,7 @@ struct PolicyCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the policy this node applies.")
+        static let configuration = CommandConfiguration(abstract: "Print the policy this node applies.", discussion: ExitStatus.reading)
         @OptionGroup var ledger: LedgerOptions
 
         func run() throws {

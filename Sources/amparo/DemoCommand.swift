@@ -17,8 +17,7 @@ struct DemoCommand: ParsableCommand {
             (breaches recorded; `amparo verify` reports them). The scenario's keys are written to \
             DIR/test-keys/<actor>.pem so commands can be tried on the demo ledger: they are TEST-ONLY \
             (derived from a public phrase) and must never be registered on a real node.
-            """
-    )
+            """ + " " + ExitStatus.making)
 
     @Option(help: ArgumentHelp("The demo ledger directory (replaced on each run).", valueName: "DIR"))
     var ledger: String = "./amparo-demo"

@@ -43,7 +43,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     /// What a flag's value looks like in the usage line.
     static func placeholder(_ kind: FieldKind) -> String {
         switch kind {
-        case .bool: ""
+        case .bool: " [true|false]"
         case .text, .words: " TEXT"
         case .choice, .word: " WORD"
         case .state, .country: " CC"
@@ -80,7 +80,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             default: usage = "\(flag) VALUE"
             }
             let hint = f.kind == .eventID ? "event id (UUID) or its sequence number" : f.kind.hint.replacingOccurrences(of: "|", with: ", ")
-            lines.append("• \(usage)\(f.required ? "" : ", optional"): \(f.help) (\(hint)).")
+            lines.append("• \(usage)\(f.required ? "" : ", optional"): \(f.help)\(f.help == hint ? "" : " (\(hint))").")
         }
         if spec.isCaseEvent {
             lines.append(
@@ -89,7 +89,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
                     : "--case names the case, e.g. MX-2015-0007 (or give the case id first, without --case).")
         }
         lines.append(
-            "Prints the sequence number and, for a case, its new state in one line. Exit status 1 when the act breaches the Agreement (nothing is written) unless --record-violations."
+            "Prints the sequence number and, for a case, its new state in one line. " + ExitStatus.writing
         )
         return lines.joined(separator: "\n")
     }
@@ -298,7 +298,7 @@ func eventCommands(in group: String) -> [any ParsableCommand.Type] {
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
-        abstract: "Record the acts of a protection case, and show one.",
+        abstract: "Record the acts of a protection case, and show one.", discussion: ExitStatus.group,
         subcommands: eventCommands(in: "case") + [CaseShowCommand.self]
     )
 }
@@ -306,7 +306,7 @@ struct CaseCommand: ParsableCommand {
 struct NetworkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
-        abstract: "Record the Network's facts: entry into force, Parties, consular networks, focal points.",
+        abstract: "Record the Network's facts: entry into force, Parties, consular networks, focal points.", discussion: ExitStatus.group,
         subcommands: eventCommands(in: "network")
     )
 }
@@ -314,7 +314,7 @@ struct NetworkCommand: ParsableCommand {
 struct MeetingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meeting",
-        abstract: "Schedule and record meetings of the Liaison Officer Network, and list them.",
+        abstract: "Schedule and record meetings of the Liaison Officer Network, and list them.", discussion: ExitStatus.group,
         subcommands: eventCommands(in: "meeting") + [MeetingListCommand.self]
     )
 }

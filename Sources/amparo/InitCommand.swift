@@ -14,8 +14,7 @@ struct InitCommand: ParsableCommand {
             trusts that Secretariat and receives key registrations by bundle import.
             The node key signs this ledger's checkpoints; when --node-key is not given, or names a \
             file that does not exist, a new key is written there (default DIR/node.key, mode 0600).
-            """
-    )
+            """ + " " + ExitStatus.making)
 
     @OptionGroup var ledger: LedgerOptions
 

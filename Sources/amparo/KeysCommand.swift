@@ -7,7 +7,7 @@ import Service
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Create, show, register, revoke and list signing keys.",
+        abstract: "Create, show, register, revoke and list signing keys.", discussion: ExitStatus.group,
         subcommands: [New.self, Show.self, Register.self, Revoke.self, List.self]
     )
 
@@ -16,7 +16,7 @@ struct KeysCommand: ParsableCommand {
             abstract: "Print the public verifier key of a private key file, as `keys new` printed it, or of this node.",
             discussion:
                 "A PEM file holds no actor name: give --actor, or let the ledger say whom the key is registered to. Prints ACTOR+KEYID+BASE64. With --node, prints the verifier key of this ledger's node key, which signs its checkpoints and proofs: an auditor elsewhere checks them with `amparo verify --origin-key`."
-        )
+                + " " + ExitStatus.reading)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("The private key (PEM).", valueName: "FILE"))
         var key: String?
@@ -40,7 +40,14 @@ struct KeysCommand: ParsableCommand {
             var name = actor
             if name == nil {
                 let probe = try SigningKey.load(path: key, name: "probe")
-                name = try ledger.open().keyRegistry(verifySignatures: false).binding(forPublicKey: probe.verifierKey.publicKey)?.actor
+                let log: EventLog
+                do {
+                    log = try ledger.open()
+                } catch let error as LedgerError where error.code == .notALedger {
+                    // Outside a ledger nothing says whom the key signs for: the actor is what is missing.
+                    throw ValidationError("no ledger at \(ledger.path) says whom the key in \(key) signs for: give --actor CODE")
+                }
+                name = try log.keyRegistry(verifySignatures: false).binding(forPublicKey: probe.verifierKey.publicKey)?.actor
             }
             guard let name else {
                 throw ValidationError("the key in \(key) is not registered in this ledger: give --actor CODE")
@@ -52,8 +59,7 @@ struct KeysCommand: ParsableCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an Ed25519 key for an actor; print its public verifier key.",
-            discussion: "The private key is written as PKCS#8 PEM (mode 0600, never overwritten); `openssl pkey` reads it."
-        )
+            discussion: "The private key is written as PKCS#8 PEM (mode 0600, never overwritten); `openssl pkey` reads it." + " " + ExitStatus.making)
         @Option(help: ArgumentHelp("The actor code the key will sign for: MX, RCM-TS, IOM…", valueName: "CODE"))
         var actor: String
         @Option(help: ArgumentHelp("Where to write the private key.", valueName: "FILE"))
@@ -75,8 +81,7 @@ struct KeysCommand: ParsableCommand {
     struct Register: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register an actor's public key (signed by the Secretariat, RCM-TS).",
-            discussion: "Appends key.registered. The key signs for the actor from --valid-from (default: now) until revoked."
-        )
+            discussion: "Appends key.registered. The key signs for the actor from --valid-from (default: now) until revoked." + " " + ExitStatus.recording)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("The actor the key signs for.", valueName: "CODE"))
         var actor: String
@@ -107,8 +112,7 @@ struct KeysCommand: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke an actor's key (signed by the Secretariat, RCM-TS).",
-            discussion: "Appends key.revoked. Events the key signs that occurred at or after --at are SIGNATURE breaches."
-        )
+            discussion: "Appends key.revoked. Events the key signs that occurred at or after --at are SIGNATURE breaches." + " " + ExitStatus.recording)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("The actor the key signs for.", valueName: "CODE"))
         var actor: String
@@ -136,7 +140,7 @@ struct KeysCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the registered keys and the node key.")
+        static let configuration = CommandConfiguration(abstract: "List the registered keys and the node key.", discussion: ExitStatus.reading)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: "Output format: text or json.")
         var format: TextOrJSON = .text

@@ -8,7 +8,7 @@ struct LogCommand: ParsableCommand {
         abstract: "Print the events in log order.",
         discussion:
             "JSON output is an array of the signed events, each with this node's \"seq\" and \"recorded\" time added, and, for an event with free text, \"words\": each free-text field's words as this node holds them, null where they are erased (the signed payload holds only their commitments)."
-    )
+            + " " + ExitStatus.reading)
 
     @OptionGroup var ledger: LedgerOptions
 

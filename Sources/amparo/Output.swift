@@ -184,6 +184,7 @@ struct CaseSelection: ParsableArguments {
     /// The case id, for the commands that need one.
     func required() throws -> String {
         guard let id else { throw ValidationError("give the case id, e.g. MX-2015-0001 (or --case MX-2015-0001)") }
+        if let meant = CaseID.meant(id) { throw ValidationError("\"\(id)\" is not a case id: case ids are upper case, without spaces; did you mean \(meant)?") }
         return id
     }
 }

@@ -91,7 +91,7 @@ struct PersonCommand: ParsableCommand {
             the first `person set`; never inside the ledger directory). Nothing of it enters the log, a \
             bundle or a report. Each command takes --key, a key registered to the case's requesting \
             State: another State's node, or the Secretariat's, cannot use it. docs/privacy.md.
-            """,
+            """ + " " + ExitStatus.group,
         subcommands: [Set.self, Show.self, Erase.self]
     )
 
@@ -126,7 +126,7 @@ struct PersonCommand: ParsableCommand {
             abstract: "Store a case's personal data (a JSON object: names, birth date, documents, contacts, notes), replacing any earlier entry.",
             discussion:
                 "Example: {\"names\": [\"Ana Pérez García\"], \"birth_date\": \"1990-03-03\", \"documents\": [{\"type\": \"passport\", \"number\": \"G1234567\"}], \"contacts\": [\"+52 55 1234 5678\"], \"notes\": \"…\"}. Its words are then screened out of the case's free text. At most 64 KiB."
-        )
+                + " " + ExitStatus.storing)
         @OptionGroup var common: Common
         @Option(help: ArgumentHelp("The JSON file.", valueName: "FILE")) var from: String
 
@@ -154,7 +154,8 @@ struct PersonCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a case's personal data from the vault (needs the master key).")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a case's personal data from the vault (needs the master key).", discussion: ExitStatus.reading)
         @OptionGroup var common: Common
 
         func run() throws {
@@ -171,7 +172,7 @@ struct PersonCommand: ParsableCommand {
             abstract: "Destroy a case's personal data and its key, and record case.personal_data_erased (GCM 14(e)).",
             discussion:
                 "Once the erasure passes every check of the write path, the vault file is overwritten with random bytes and removed, and the erasure is recorded, signed with --key, in the same step; a refused erasure destroys nothing. The log, its hashes, checkpoints, projections and reports are unchanged in meaning. Copies already made (backups of the ledger directory) are docs/privacy.md's limits."
-        )
+                + " " + ExitStatus.refusable)
         @OptionGroup var common: Common
         @Option(help: ArgumentHelp("The reference of the erasure request.", valueName: "REF")) var request: String
         @Option(help: ArgumentHelp("When the erasure happened (default: now).", valueName: "TIME")) var occurred: String?

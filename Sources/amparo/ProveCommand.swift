@@ -61,7 +61,7 @@ enum ProofText {
 struct ProveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prove",
-        abstract: "Print Merkle proofs (RFC 6962) with the node's signed checkpoint.",
+        abstract: "Print Merkle proofs (RFC 6962) with the node's signed checkpoint.", discussion: ExitStatus.group,
         subcommands: [Inclusion.self, Consistency.self]
     )
 
@@ -78,7 +78,7 @@ struct ProveCommand: ParsableCommand {
 
     struct Inclusion: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prove that the event at SEQ is in the log (C2SP tlog-proof; index = SEQ - 1).")
+            abstract: "Prove that the event at SEQ is in the log (C2SP tlog-proof; index = SEQ - 1).", discussion: ExitStatus.reading)
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The event's sequence number (from 1).")
         var seq: UInt64
@@ -95,7 +95,7 @@ struct ProveCommand: ParsableCommand {
 
     struct Consistency: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prove that the log of N events is a prefix of the log of M events.")
+            abstract: "Prove that the log of N events is a prefix of the log of M events.", discussion: ExitStatus.reading)
         @OptionGroup var ledger: LedgerOptions
         @Option(parsing: .unconditional, help: ArgumentHelp("The older tree size.", valueName: "N"))
         var from: UInt64

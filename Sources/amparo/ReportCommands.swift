@@ -97,8 +97,8 @@ struct RebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Rebuild projections from zero into a fresh database and swap them in atomically.",
-        discussion: "Readers keep seeing the old view until the new one is complete. Projections: cases, workload, meetings (default: all)."
-    )
+        discussion: "Readers keep seeing the old view until the new one is complete. Projections: cases, workload, meetings (default: all)." + " "
+            + ExitStatus.rebuilding)
     @OptionGroup var ledger: LedgerOptions
     @Option(help: ArgumentHelp("Only this projection: cases, workload or meetings.", valueName: "NAME"))
     var projection: String?
@@ -130,7 +130,7 @@ struct WorkloadCommand: ParsableCommand {
         abstract: "Per-State workload: cases requested and assisted, open and concluded, actions, median days, categories, locations, costs, reimbursements.",
         discussion:
             "Counts the cases filed between --from and --to (inclusive), each as it stood at the end of --to: a case concluded after --to counts as open, an action or claim after it is not counted. Reimbursement claims unsettled 12 months after the claim are overdue as of --to (default: the latest date in the ledger)."
-    )
+            + " " + ExitStatus.reading)
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
     @OptionGroup var ledger: LedgerOptions
     @Option(help: ArgumentHelp("First filing date counted (YYYY-MM-DD).", valueName: "DATE")) var from: String?
@@ -156,7 +156,7 @@ struct WorkloadCommand: ParsableCommand {
 }
 
 struct CasesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cases", abstract: "List the cases.")
+    static let configuration = CommandConfiguration(commandName: "cases", abstract: "List the cases.", discussion: ExitStatus.reading)
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
     @OptionGroup var ledger: LedgerOptions
     @Option(help: ArgumentHelp("Only cases with this status (\(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "S"))
@@ -195,14 +195,15 @@ struct CasesCommand: ParsableCommand {
 }
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Write the Network's reports.", subcommands: [Meeting.self])
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Write the Network's reports.", discussion: ExitStatus.group, subcommands: [Meeting.self])
 
     struct Meeting: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The report of a Network meeting, in the shape of the Network's own reports.",
             discussion:
                 "Heading, participating States, then numbered items: each case presented, the workload since the previous meeting, the cases overdue under Art. 7.7 and the breaches of the period's cases. Every count is as of the meeting's date: a case concluded after the meeting counts as open. For a meeting not yet held the report is an agenda, as of today: the concluded cases due for presentation there, the workload since the previous meeting, and the breaches in those cases. Published counts below --min-cell are shown as \"<N\", with complementary suppression."
-        )
+                + " " + ExitStatus.reading)
         enum Format: String, ExpressibleByArgument, CaseIterable { case md, html, json }
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The meeting id, e.g. 2015-11-09-mexico-city.") var meetingID: String
@@ -247,8 +248,8 @@ struct MeetingListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List the Network's meetings: id, date, place, held or scheduled, cases presented.",
         discussion:
-            "The id is what `amparo report meeting ID` takes: a meeting held gets a report, one not yet held an agenda of the cases due there."
-    )
+            "The id is what `amparo report meeting ID` takes: a meeting held gets a report, one not yet held an agenda of the cases due there." + " "
+            + ExitStatus.reading)
     @OptionGroup var ledger: LedgerOptions
     @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
     @Flag(help: "No progress bar.") var quiet = false

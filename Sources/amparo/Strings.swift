@@ -65,6 +65,12 @@ enum Strings {
             "amparo: note: recorded; pending: case \(p.caseID) names \(what), another State's act this node does not hold yet; it settles when that act arrives (`amparo bundle import`), and `amparo verify` lists it meanwhile, not as a breach"
     }
 
+    /// `amparo case` alone: which subcommand, and where they are listed.
+    static func subcommandMissing(_ path: String) -> String {
+        let group = (["amparo"] + path.split(separator: " ").map(String.init)).joined(separator: " ")
+        return "give a subcommand: `\(group) SUBCOMMAND`, listed above (`\(group) SUBCOMMAND --help` explains each)"
+    }
+
     static func datedNow(_ when: Timestamp) -> String {
         "amparo: note: no --occurred, so the act is dated now, \(when); give --occurred DATE for an act of another day"
     }
@@ -105,4 +111,18 @@ extension Strings {
         }
         return "the console stopped: \(error)"
     }
+}
+
+/// What each command's help says of its exit status (every help states it; `DocsTests`).
+enum ExitStatus {
+    static let reading = "Exit status: 0 success, 2 usage, input or I/O error."
+    static let making = "Exit status: 0 made, 2 usage, input or I/O error (nothing is left half made)."
+    static let storing = "Exit status: 0 stored, 2 usage, input or I/O error (nothing is written)."
+    static let recording = "Exit status: 0 recorded, 2 usage, input or I/O error (nothing is written)."
+    static let refusable =
+        "Exit status: 0 recorded, 1 refused by the Agreement's rules, 2 usage, input or I/O error; nothing is written on 1 or 2."
+    static let writing =
+        "Exit status: 0 recorded, 1 refused by the Agreement's rules (nothing is written) unless --record-violations, 2 usage, input or I/O error (nothing is written)."
+    static let rebuilding = "Exit status: 0 rebuilt, 2 usage or I/O error (the projections in use are kept)."
+    static let group = "Exit status: 2 without a subcommand; each subcommand's help states its own."
 }

@@ -12,7 +12,7 @@ struct WitnessCommand: ParsableCommand {
             cosigned for that log (c2sp.org/tlog-witness, tlog-cosignature), so that no node can show \
             two histories unseen. `amparo serve --witness` answers POST /add-checkpoint for the logs \
             this node knows from their bundles. docs/federation.md.
-            """,
+            """ + " " + ExitStatus.group,
         subcommands: [Key.self, List.self]
     )
 

@@ -104,4 +104,68 @@ struct OfficerTrapsTests {
         let confirmed = try n.run(schedule + ["--confirm-far-date", "--key", n.dir + "/RCM-TS.pem"])
         #expect(confirmed.status == 0, "\(confirmed.stderr)")
     }
+
+    @Test("every command's help states its exit status, 2 included; a group alone prints its help and exits 2")
+    func helpStatesExitCodes() throws {
+        var pending: [[String]] = [[]]
+        var seen = 0
+        while let path = pending.popLast() {
+            let help = try TestSupport.run(path + ["--help"])
+            #expect(help.status == 0)
+            let text = help.stdout.replacingOccurrences(of: "\n", with: " ")
+            let stated = text.range(of: #"Exit status:? [^.]*\b2\b"#, options: .regularExpression) != nil
+            #expect(stated, "amparo \(path.joined(separator: " ")) --help states no exit status 2")
+            seen += 1
+            let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let start = lines.firstIndex(of: "SUBCOMMANDS:") else { continue }
+            let subcommands = lines[(start + 1)...].prefix { !$0.hasPrefix("  See ") }.compactMap { line -> String? in
+                guard line.hasPrefix("  "), !line.hasPrefix("   ") else { return nil }
+                return line.split(separator: " ").first.map(String.init)
+            }
+            #expect(!subcommands.isEmpty)
+            pending += subcommands.map { path + [$0] }
+            // Alone, a group is a usage error.
+            let alone = try TestSupport.run(path)
+            #expect(alone.status == 2, "amparo \(path.joined(separator: " "))")
+            #expect(alone.stderr.contains("give a subcommand"), "\(alone.stderr)")
+        }
+        #expect(seen > 60)
+    }
+
+    @Test("keys show outside a ledger asks for --actor; init where no directory can be made says why; a lower-case case id suggests the upper-case one")
+    func misleadingMessages() throws {
+        let dir = try TestSupport.temporaryDirectory("traps")
+        _ = try TestSupport.run(["keys", "new", "--actor", "PA", "--out", dir + "/pa.pem"])
+        let show = try TestSupport.run(["keys", "show", "--key", dir + "/pa.pem", "--ledger", dir + "/none"])
+        #expect(show.status == 2)
+        #expect(show.stderr.contains("give --actor CODE"), "\(show.stderr)")
+        #expect(!show.stderr.contains("amparo init"), "\(show.stderr)")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/file"))
+        _ = try TestSupport.run(["keys", "new", "--actor", "RCM-TS", "--out", dir + "/ts.pem"])
+        let made = try TestSupport.run(["init", "--ledger", dir + "/file/ledger", "--name", "x", "--secretariat-key", dir + "/ts.pem"])
+        #expect(made.status == 2)
+        #expect(made.stderr == "amparo: cannot create the ledger directory \(dir)/file/ledger: \(dir)/file is a file, not a directory; choose another path\n")
+        let proc = try TestSupport.run(["init", "--ledger", "/proc/amparo", "--name", "x", "--secretariat-key", dir + "/ts.pem"])
+        #expect(proc.status == 2)
+        #expect(proc.stderr.contains("cannot create the ledger directory /proc/amparo: "), "\(proc.stderr)")
+        #expect(!proc.stderr.contains("The operation could not be completed"), "\(proc.stderr)")
+        let n = try DailyUseTests.caseNode()
+        for args in [["case", "show", "mx-2015-0001"], ["replay", "--case", "mx-2015-0001"]] {
+            let r = try n.run(args)
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("did you mean MX-2015-0001?"), "\(r.stderr)")
+        }
+        let act = try n.run(["case", "withdraw", "--case", "mx-2015-0001", "--reason", "r", "--key", n.dir + "/MX.pem"])
+        #expect(act.status == 2)
+        #expect(act.stderr.contains("did you mean MX-2015-0001?"), "\(act.stderr)")
+    }
+
+    @Test("a field's help says its kind once; a bool flag reads the same in the text and the usage line")
+    func fieldHelp() throws {
+        let cost = try TestSupport.run(["case", "cost", "--help"]).stdout
+        #expect(cost.contains("• --amount VALUE: decimal amount, e.g. 1250.00.\n"), "\(cost)")
+        let file = try TestSupport.run(["case", "file", "--help"]).stdout
+        #expect(file.contains("• --unaccompanied-child [true|false], optional"))
+        #expect(file.contains("[--unaccompanied-child [true|false]]"))
+    }
 }

@@ -35,6 +35,28 @@ public enum FileIO {
         }
     }
 
+    /// Makes the directory `path` and its missing parents (mode 0755), with errors that say what
+    /// to do: a virtual file system such as /proc refuses with "no such file or directory",
+    /// which names neither the cause nor the way out.
+    public static func makeDirectories(_ path: String, purpose: String) throws(LedgerError) {
+        var made = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            made += (made.isEmpty || made.hasSuffix("/") ? "" : "/") + part
+            var info = stat()
+            if stat(made, &info) == 0 {
+                if info.st_mode & S_IFMT != S_IFDIR {
+                    throw LedgerError(.io, "cannot create \(purpose) \(path): \(made) is a file, not a directory; choose another path")
+                }
+                continue
+            }
+            guard mkdir(made, 0o755) == 0 || errno == EEXIST else {
+                let code = errno
+                let cause = code == ENOENT ? "the file system there takes no new directories (as /proc and /sys)" : String(cString: strerror(code))
+                throw LedgerError(.io, "cannot create \(purpose) \(path): \(cause); choose a path on a disk you can write to")
+            }
+        }
+    }
+
     /// Reads a whole regular file (or a pipe, a terminal, a character device) of at most `limit`
     /// bytes. "-" is standard input. A directory, a missing file, a file past the bound: one
     /// sentence naming the file.

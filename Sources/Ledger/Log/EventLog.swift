@@ -192,11 +192,7 @@ public final class EventLog: Sendable {
             nodeSigningKey = try SigningKey.load(path: keyPath, name: name)
         } else {
             if nodeKeyPath == nil {
-                do {
-                    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-                } catch {
-                    throw LedgerError(.io, "cannot create \(path): \(KeyFile.reason(error))")
-                }
+                try FileIO.makeDirectories(path, purpose: "the ledger directory")
             }
             nodeSigningKey = try SigningKey(generatingFor: name)
             do {
