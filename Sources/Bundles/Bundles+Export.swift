@@ -41,12 +41,10 @@ extension Bundles {
     /// stays bounded whatever the bundle's size.
     @discardableResult
     package static func export(
-        log: EventLog, key: SigningKey, keyFile: String, selection: Selection, out: String,
+        log: EventLog, key: SigningKey, keyFile: String, selection: Selection, out: String, replacing: Bool = false,
         level: Int32 = 3, progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws -> BundleHeader {
-        guard !FileManager.default.fileExists(atPath: out) else {
-            throw LedgerError(.fileExists, "\(out) already exists; choose another --out or remove it first")
-        }
+        try FileIO.refuseExisting(out, replacing: replacing)
         guard let binding = try log.keyRegistry(verifySignatures: false).binding(forPublicKey: key.verifierKey.publicKey) else {
             throw LedgerError(.unregisteredKey, "the key in \(keyFile) is not registered in this ledger")
         }
@@ -98,7 +96,7 @@ extension Bundles {
             try flush()
         }
         try log.snapshot {
-            try writeBundle(to: out, header: header, level: level, sign: { try SignedNote.sign(text: $0, with: [signer]) }, words: words) { emit in
+            try writeBundle(to: out, replacing: replacing, header: header, level: level, sign: { try SignedNote.sign(text: $0, with: [signer]) }, words: words) { emit in
                 // Where each event was first recorded: this node's own events in its own log (0), an
                 // event received from another node in that origin's mirrored log.
                 var placed: [UInt8] = []
@@ -178,11 +176,11 @@ extension Bundles {
     ///
     /// `words` emits the words parts after the note (unsigned, outside the content hash).
     static func writeBundle(
-        to path: String, header: BundleHeader, level: Int32, sign: (String) throws -> SignedNote,
+        to path: String, replacing: Bool = true, header: BundleHeader, level: Int32, sign: (String) throws -> SignedNote,
         words: (_ emit: ([UInt8]) throws -> Void) throws -> Void = { _ in },
         _ body: (_ emit: ([UInt8]) throws -> Void) throws -> Void
     ) throws {
-        try FileIO.create(path) { write in
+        try FileIO.create(path, replacing: replacing) { write in
             try withoutActuallyEscaping(write) { write in
                 let sink = LineSink(compressor: try ZstdCompressor(level: level), write: write)
                 try sink.emit(Array(BundleFormat.magic.utf8))

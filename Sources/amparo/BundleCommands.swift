@@ -21,7 +21,8 @@ struct BundleCommand: ParsableCommand {
                 + " " + ExitStatus.making)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("The exporter's private key (PEM); its registered actor signs the bundle.", valueName: "FILE")) var key: String
-        @Option(help: ArgumentHelp("The bundle file to write (must not exist).", valueName: "FILE")) var out: String
+        @Option(help: ArgumentHelp("The bundle file to write (refused if it exists, unless --force).", valueName: "FILE")) var out: String
+        @Flag(help: "Replace --out if it exists (refused otherwise).") var force = false
         @Option(name: .customLong("case"), help: ArgumentHelp("Only this case (repeat for several).", valueName: "ID")) var cases: [String] = []
         @Option(parsing: .unconditional, help: ArgumentHelp("First sequence number.", valueName: "SEQ")) var from: UInt64?
         @Option(parsing: .unconditional, help: ArgumentHelp("Last sequence number.", valueName: "SEQ")) var to: UInt64?
@@ -33,7 +34,7 @@ struct BundleCommand: ParsableCommand {
             let bar = ProgressBar("exporting", quiet: quiet)
             let header = try Bundles.export(
                 log: log, key: try SigningKey.load(path: key, name: "signer"), keyFile: key,
-                selection: .init(cases: cases, from: from, to: to, actor: actor), out: out, progress: bar.update)
+                selection: .init(cases: cases, from: from, to: to, actor: actor), out: out, replacing: force, progress: bar.update)
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
             print("wrote \(out): \(header.count) events of \(header.origin), signed by \(header.exporter), \(size) bytes (zstd)")
         }

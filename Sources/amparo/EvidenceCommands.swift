@@ -21,9 +21,10 @@ struct EvidenceCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write every fork evidence this node holds (or one origin's) to a file, one per line.",
-            discussion: "Exit status: 0 written, 2 when there is none to write, --out exists, or on an I/O error.")
+            discussion: "Exit status: 0 written, 2 when there is none to write, --out exists (without --force), or on an I/O error.")
         @OptionGroup var ledger: LedgerOptions
-        @Option(help: ArgumentHelp("The evidence file to write (must not exist).", valueName: "FILE")) var out: String
+        @Option(help: ArgumentHelp("The evidence file to write (refused if it exists, unless --force).", valueName: "FILE")) var out: String
+        @Flag(help: "Replace --out if it exists (refused otherwise).") var force = false
         @Option(help: ArgumentHelp("Only the evidence about this origin (a ledger name).", valueName: "NAME")) var origin: String?
 
         func run() throws {
@@ -31,10 +32,7 @@ struct EvidenceCommand: ParsableCommand {
             guard !forks.isEmpty else {
                 throw LedgerError(.notFound, "this ledger holds no fork evidence\(origin.map { " about \($0)" } ?? "") (`amparo peers` lists what it holds)")
             }
-            guard !FileManager.default.fileExists(atPath: out) else {
-                throw LedgerError(.fileExists, "\(out) already exists; choose another --out or remove it first")
-            }
-            try FileIO.create(out) { write in try write(EvidenceFile.encode(forks.map(\.evidence))) }
+            try FileIO.create(out, replacing: force) { write in try write(EvidenceFile.encode(forks.map(\.evidence))) }
             let origins = Set(forks.map(\.origin)).sorted().joined(separator: ", ")
             print("wrote \(out): \(forks.count) fork evidence about \(origins)")
         }

@@ -59,11 +59,14 @@ struct KeysCommand: ParsableCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an Ed25519 key for an actor; print its public verifier key.",
-            discussion: "The private key is written as PKCS#8 PEM (mode 0600, never overwritten); `openssl pkey` reads it." + " " + ExitStatus.making)
+            discussion:
+                "The private key is written as PKCS#8 PEM (mode 0600; an existing file is refused unless --force, which loses the key it held); `openssl pkey` reads it."
+                + " " + ExitStatus.making)
         @Option(help: ArgumentHelp("The actor code the key will sign for: MX, RCM-TS, IOM…", valueName: "CODE"))
         var actor: String
-        @Option(help: ArgumentHelp("Where to write the private key.", valueName: "FILE"))
+        @Option(help: ArgumentHelp("Where to write the private key (refused if it exists, unless --force).", valueName: "FILE"))
         var out: String
+        @Flag(help: "Replace --out if it exists: the private key it held is lost.") var force = false
 
         func validate() throws {
             guard actor.range(of: "^[A-Z][A-Z0-9-]*$", options: .regularExpression) != nil else {
@@ -73,7 +76,11 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let key = try SigningKey(generatingFor: actor)
-            try KeyFile.create(path: out, text: key.pem)
+            do {
+                try KeyFile.create(path: out, text: key.pem, replacing: force)
+            } catch let error as LedgerError where error.code == .fileExists {
+                throw FileIO.exists(out)
+            }
             print(key.verifierKey.description)
         }
     }

@@ -208,7 +208,9 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The meeting id, e.g. 2015-11-09-mexico-city.") var meetingID: String
         @Option(help: "Output format: md, html or json.") var format: Format = .md
-        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE")) var out: String?
+        @Option(help: ArgumentHelp("Write to this file instead of standard output (refused if it exists, unless --force).", valueName: "FILE"))
+        var out: String?
+        @Flag(help: "Replace --out if it exists (refused otherwise).") var force = false
         @Option(parsing: .unconditional, help: "Counts below this are suppressed.") var minCell: Int = 5
         @OptionGroup var language: LanguageOption
         @Flag(help: "No progress bar.") var quiet = false
@@ -218,6 +220,7 @@ struct ReportCommand: ParsableCommand {
         }
 
         func run() throws {
+            if let out { try FileIO.refuseExisting(out, replacing: force) }
             let store = try openProjections(ledger, quiet: quiet)
             let bar = ProgressBar("judging the meeting's cases", quiet: quiet, unit: "cases")
             let report = try MeetingReport(
@@ -230,11 +233,7 @@ struct ReportCommand: ParsableCommand {
             case .json: text = CanonicalJSON.string(report.json()) + "\n"
             }
             if let out {
-                do {
-                    try text.write(toFile: out, atomically: true, encoding: .utf8)
-                } catch {
-                    throw LedgerError(.io, "cannot write \(out): \(error.localizedDescription)")
-                }
+                try FileIO.create(out, replacing: force) { write in try write(Array(text.utf8)) }
                 print("wrote \(out)")
             } else {
                 print(text, terminator: "")

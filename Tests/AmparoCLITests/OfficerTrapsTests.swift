@@ -168,4 +168,24 @@ struct OfficerTrapsTests {
         #expect(file.contains("• --unaccompanied-child [true|false], optional"))
         #expect(file.contains("[--unaccompanied-child [true|false]]"))
     }
+
+    @Test("every --out refuses an existing file and names --force; --force replaces it whole")
+    func outRefusesUnlessForced() throws {
+        let n = try DailyUseTests.caseNode()
+        try n.act("RCM-TS", ["meeting", "schedule", "--occurred", "2015-07-01", "--date", "2015-11-09", "--city", "Mexico City", "--country", "MX"])
+        let out = n.dir + "/taken"
+        for args in [
+            ["report", "meeting", "2015-11-09-mexico-city"], ["bundle", "export", "--key", n.dir + "/MX.pem", "--quiet"], ["keys", "new", "--actor", "MX"],
+        ] {
+            try Data("held".utf8).write(to: URL(fileURLWithPath: out))
+            let refused = try n.run(args + ["--out", out])
+            #expect(refused.status == 2, "\(args)")
+            #expect(refused.stderr == "amparo: \(out) already exists; give --force to replace it, or choose another --out\n", "\(refused.stderr)")
+            #expect(TestSupport.contents(out) == Array("held".utf8))
+            let forced = try n.run(args + ["--out", out, "--force"])
+            #expect(forced.status == 0, "\(args): \(forced.stderr)")
+            #expect(TestSupport.contents(out) != Array("held".utf8))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: n.dir).filter { $0.contains(".partial-") }.isEmpty)
+    }
 }

@@ -101,10 +101,22 @@ public struct SigningKey: @unchecked Sendable {  // immutable; Crypto does not m
     }
 }
 
-/// Key files: created 0600, never overwritten.
+/// Key files: created 0600, never overwritten unless asked (`keys new --force`).
 public enum KeyFile {
-    /// Writes `text` to a new file with mode 0600; refuses to replace an existing file.
-    public static func create(path: String, text: String) throws(LedgerError) {
+    /// Writes `text` to a new file with mode 0600; refuses to replace an existing file unless
+    /// `replacing` (then the new key is written beside it and renamed over it: the old key is lost).
+    public static func create(path: String, text: String, replacing: Bool = false) throws(LedgerError) {
+        if replacing {
+            let temporary = path + ".partial-\(getpid())"
+            unlink(temporary)
+            try create(path: temporary, text: text)
+            guard rename(temporary, path) == 0 else {
+                let code = errno
+                unlink(temporary)
+                throw FileIO.failure(code, "create", path)
+            }
+            return
+        }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
             let code = errno

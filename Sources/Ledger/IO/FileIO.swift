@@ -104,7 +104,23 @@ public enum FileIO {
 
     /// Writes a new file through `produce` (which is handed a writer) into a temporary file beside
     /// `path`, syncs it and renames it into place: a failure (a full disk) leaves no file behind.
-    public static func create(_ path: String, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws {
+    /// The refusal of an output file that exists (every `--out`: refused, `--force` replaces).
+    public static func exists(_ path: String) -> LedgerError {
+        LedgerError(.fileExists, "\(path) already exists; give --force to replace it, or choose another --out")
+    }
+
+    /// Refuses `path` when it exists and `replacing` is false: checked before long work, and
+    /// again, atomically, when the file is put in place (``create(_:replacing:_:)``).
+    public static func refuseExisting(_ path: String, replacing: Bool) throws(LedgerError) {
+        var info = stat()
+        if !replacing, lstat(path, &info) == 0 { throw exists(path) }
+    }
+
+    /// Writes a new file whole or not at all: into a temporary file beside it, synced, then put in
+    /// place. Without `replacing`, an existing file (even one made meanwhile) is left as it was and
+    /// refused (``exists(_:)``).
+    public static func create(_ path: String, replacing: Bool = true, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try refuseExisting(path, replacing: replacing)
         let temporary = path + ".partial-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure(errno, "create", path) }
@@ -124,7 +140,13 @@ public enum FileIO {
             guard fsync(fd) == 0 else { throw failure(errno, "write", path) }
             closed = true
             guard close(fd) == 0 else { throw failure(errno, "write", path) }
-            guard rename(temporary, path) == 0 else { throw failure(errno, "create", path) }
+            if replacing {
+                guard rename(temporary, path) == 0 else { throw failure(errno, "create", path) }
+            } else {
+                // link(2) never replaces: a file made meanwhile is refused, not overwritten.
+                guard link(temporary, path) == 0 else { throw errno == EEXIST ? exists(path) : failure(errno, "create", path) }
+                unlink(temporary)
+            }
         } catch {
             if !closed { close(fd) }
             unlink(temporary)
