@@ -96,7 +96,8 @@ extension Bundles {
             try flush()
         }
         try log.snapshot {
-            try writeBundle(to: out, replacing: replacing, header: header, level: level, sign: { try SignedNote.sign(text: $0, with: [signer]) }, words: words) { emit in
+            try writeBundle(to: out, replacing: replacing, header: header, level: level, sign: { try SignedNote.sign(text: $0, with: [signer]) }, words: words)
+            { emit in
                 // Where each event was first recorded: this node's own events in its own log (0), an
                 // event received from another node in that origin's mirrored log.
                 var placed: [UInt8] = []
