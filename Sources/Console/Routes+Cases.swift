@@ -80,13 +80,11 @@ extension Routes {
         if f.findings != nil, findings == nil { throw HTTPError(.serviceUnavailable, message: t("error.verify_pending")) }
         // The case index answers the filter; only the page's summaries are decoded.
         let store = try ProjectionStore(log: console.log)
+        var query = CaseQuery()
+        (query.requesting, query.assisting, query.status, query.category) = (f.requesting, f.assisting, f.status, f.category)
+        (query.from, query.to, query.open) = (f.from, f.to, f.open)
         let all = try store.scanCases { c -> String? in
-            let keep =
-                (f.requesting.map { c.holds(.requesting, $0) } ?? true) && (f.assisting.map { c.holds(.assisting, $0) } ?? true)
-                && (f.status.map { c.holds(.status, $0) } ?? true) && (f.category.map { c.holds(.category, $0) } ?? true)
-                && (f.from.map { (c.string(.filed) ?? "") >= $0 } ?? true) && (f.to.map { (c.string(.filed) ?? "9999") <= $0 } ?? true)
-                && (f.findings.map { findings!.contains(c.caseID) == $0 } ?? true) && (f.open.map { c.isOpen == $0 } ?? true)
-            return keep ? c.caseID : nil
+            query.matches(c) && (f.findings.map { findings!.contains(c.caseID) == $0 } ?? true) ? c.caseID : nil
         }
         let per = config.pageSize
         let start = (f.page - 1) * per

@@ -5,6 +5,7 @@ import L10n
 import Ledger
 import Projections
 import Reports
+import Service
 
 /// A progress bar on stderr when it is a terminal; silent otherwise or with --quiet.
 /// A progress bar on stderr, only when stderr is a terminal and not `--quiet`: done/total, the
@@ -156,13 +157,32 @@ struct WorkloadCommand: ParsableCommand {
 }
 
 struct CasesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cases", abstract: "List the cases.", discussion: ExitStatus.reading)
+    static let configuration = CommandConfiguration(
+        commandName: "cases", abstract: "List the cases.",
+        discussion:
+            "The filters are /api/cases's query parameters (docs/api.md); given together, a case answers all of them. --findings runs verify's checks over the whole log first (as long as `amparo verify`)."
+            + " " + ExitStatus.reading)
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+    enum YesNo: String, ExpressibleByArgument, CaseIterable { case yes, no }
     @OptionGroup var ledger: LedgerOptions
     @Option(help: ArgumentHelp("Only cases with this status (\(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "S"))
     var status: String?
     @Option(help: ArgumentHelp("Only cases this State requested or assists.", valueName: "CODE"))
     var state: String?
+    @Option(help: ArgumentHelp("Only cases this State requested.", valueName: "CODE"))
+    var requesting: String?
+    @Option(help: ArgumentHelp("Only cases this State assists.", valueName: "CODE"))
+    var assisting: String?
+    @Option(help: ArgumentHelp("Only cases of this Art. 7.4 category (\(Codes.categories.joined(separator: ", "))).", valueName: "WORD"))
+    var category: String?
+    @Option(help: ArgumentHelp("Only cases filed on or after this date.", valueName: "YYYY-MM-DD"))
+    var from: String?
+    @Option(help: ArgumentHelp("Only cases filed on or before this date.", valueName: "YYYY-MM-DD"))
+    var to: String?
+    @Option(help: ArgumentHelp("Only open cases (yes) or only concluded and withdrawn ones (no).", valueName: "yes|no"))
+    var open: YesNo?
+    @Option(help: ArgumentHelp("Only cases with a finding of verify (yes) or without (no).", valueName: "yes|no"))
+    var findings: YesNo?
     @Option(help: "Output format: table, json or csv.") var format: Format = .table
     @OptionGroup var language: LanguageOption
     @Flag(help: "No progress bar.") var quiet = false
@@ -171,18 +191,32 @@ struct CasesCommand: ParsableCommand {
         if let status, CaseStatus(rawValue: status) == nil {
             throw ValidationError("--status \(status) is not one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let state, !Codes.isMemberState(state) {
-            throw ValidationError("--state \(state) is not a Member State code (\(Codes.memberStates.joined(separator: " ")))")
+        for (flag, code) in [("--state", state), ("--requesting", requesting), ("--assisting", assisting)] {
+            if let code, !Codes.isMemberState(code) {
+                throw ValidationError("\(flag) \(code) is not a Member State code (\(Codes.memberStates.joined(separator: " ")))")
+            }
         }
+        if let category, !Codes.categories.contains(category) {
+            throw ValidationError("--category \(category) is not one of \(Codes.categories.joined(separator: ", "))")
+        }
+        for (flag, date) in [("--from", from), ("--to", to)] {
+            if let date, date.count != 10 || Timestamp(parsing: date) == nil {
+                throw ValidationError("\(flag) \"\(date)\" is not a date YYYY-MM-DD")
+            }
+        }
+        if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to): no case can be filed in that period") }
     }
 
     func run() throws {
         let store = try openProjections(ledger, quiet: quiet)
+        var query = CaseQuery()
+        (query.state, query.requesting, query.assisting, query.status, query.category) = (state, requesting, assisting, status, category)
+        (query.from, query.to, query.open) = (from, to, open.map { $0 == .yes })
+        let flagged = try findings.map { _ in Set(try Audit.verify(store.log).breaches.compactMap(\.caseID)) }
         // The case index answers the filter; only the cases listed are decoded.
         let cases = try store.caseSummaries(
             store.scanCases { c in
-                (status.map { c.holds(.status, $0) } ?? true) && (state.map { c.holds(.requesting, $0) || c.holds(.assisting, $0) } ?? true)
-                    ? c.caseID : nil
+                query.matches(c) && (findings.map { flagged!.contains(c.caseID) == ($0 == .yes) } ?? true) ? c.caseID : nil
             })
         switch format {
         case .table: print(Render.text(CasesReport.rows(cases, language: language.language), numbers: false), terminator: "")

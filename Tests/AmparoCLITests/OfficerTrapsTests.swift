@@ -188,4 +188,46 @@ struct OfficerTrapsTests {
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: n.dir).filter { $0.contains(".partial-") }.isEmpty)
     }
+
+    @Test("amparo cases takes the API's filters: requesting, assisting, category, filing period, open, findings; each keeps exactly the cases it names")
+    func casesFilters() throws {
+        let dir = try TestSupport.temporaryDirectory("cases-filters")
+        let ledger = dir + "/demo"
+        #expect(try TestSupport.run(["demo", "--ledger", ledger, "--quiet"]).status == 0)
+        func ids(_ args: [String]) throws -> [String] {
+            let r = try TestSupport.run(["cases", "--ledger", ledger, "--format", "json"] + args)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            return try (JSONParser.parse(r.stdout).arrayValue ?? []).compactMap { $0["case"]?.stringValue }
+        }
+        let all = try JSONParser.parse(try TestSupport.run(["cases", "--ledger", ledger, "--format", "json"]).stdout).arrayValue ?? []
+        func expected(_ keep: (JSONValue) -> Bool) -> [String] { all.filter(keep).compactMap { $0["case"]?.stringValue } }
+        let openStatuses: Set<String> = [
+            "filed", "notified", "circulated", "offers", "assisting_selected", "formally_requested", "scope_agreed", "in_protection",
+        ]
+        let verdicts = try JSONParser.parse(try TestSupport.run(["verify", "--ledger", ledger, "--format", "json"]).stdout)
+        let flagged = Set((verdicts["breaches"]?.arrayValue ?? []).compactMap { $0["case"]?.stringValue })
+        let checks: [([String], (JSONValue) -> Bool)] = [
+            (["--requesting", "MX"], { $0["requesting"]?.stringValue == "MX" }),
+            (["--assisting", "US"], { $0["assisting"]?.stringValue == "US" }),
+            (["--category", "natural_disaster"], { $0["category"]?.stringValue == "natural_disaster" }),
+            (["--from", "2016-01-01", "--to", "2016-12-31"], { ($0["filed"]?.stringValue ?? "").hasPrefix("2016-") }),
+            (["--from", "2016-08-19", "--to", "2016-08-19"], { $0["filed"]?.stringValue == "2016-08-19" }),
+            (["--open", "yes"], { openStatuses.contains($0["status"]?.stringValue ?? "") }),
+            (["--open", "no"], { !openStatuses.contains($0["status"]?.stringValue ?? "") }),
+            (["--findings", "yes"], { flagged.contains($0["case"]?.stringValue ?? "") }),
+            (["--findings", "no", "--requesting", "CA"], { !flagged.contains($0["case"]?.stringValue ?? "") && $0["requesting"]?.stringValue == "CA" }),
+        ]
+        for (args, keep) in checks {
+            let want = expected(keep)
+            #expect(!want.isEmpty && want.count < all.count, "\(args) should keep some cases, not all")
+            #expect(try ids(args) == want, "\(args)")
+        }
+        for bad in [
+            ["--open", "maybe"], ["--category", "war"], ["--from", "2016-13-01"], ["--from", "2017-01-01", "--to", "2016-01-01"], ["--assisting", "ZZ"],
+        ] {
+            let r = try TestSupport.run(["cases", "--ledger", ledger] + bad)
+            #expect(r.status == 2, "\(bad)")
+            #expect(r.stderrLines.count == 1, "\(bad): \(r.stderr)")
+        }
+    }
 }
