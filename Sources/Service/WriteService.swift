@@ -363,6 +363,10 @@ package struct WriteService {
         do {
             try ProjectionStore(log: log).catchUp(known: known, at: size)
             return nil
+        } catch let error as LedgerError where error.code == .diskFull {
+            // The events are committed: only the projections' own write failed. Its sentence
+            // ("nothing was written") speaks of a whole command and would contradict that.
+            return "the disk is full or failing (\(EventLog.cause(of: error))); free space"
         } catch let error as LedgerError {
             return error.message
         } catch {

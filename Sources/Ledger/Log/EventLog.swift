@@ -325,6 +325,12 @@ public final class EventLog: Sendable {
         return key
     }
 
+    /// The store's own words for what failed under `error` (`MDB_MAP_FULL: …`, `No space left on
+    /// device`), for a sentence of a caller's own.
+    public static func cause(of error: LedgerError) -> String {
+        (error.underlying as? LMDBError)?.message ?? error.underlying.map { "\($0)" } ?? error.message
+    }
+
     /// The one translation of LMDB's failures into sentences (errno values go through ``FileIO``).
     static func translate(_ error: LMDBError, path: String) -> LedgerError {
         switch error.code {
