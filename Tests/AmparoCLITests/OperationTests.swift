@@ -283,6 +283,9 @@ struct OperationTests {
         let l = try CLILedger()
         let held = try l.amparo(["checkpoint"]).stdout
         try TestSupport.write(held, to: l.dir + "/held")
+        let size = try #require(held.split(separator: "\n").dropFirst().first.map(String.init))
+        // A proof made before the replacement, with the checkpoint the old key signed.
+        try TestSupport.write(try l.amparo(["prove", "inclusion", "1"]).stdout, to: l.dir + "/old-proof")
         // The attacker replaces the node key and re-signs every checkpoint with it.
         let newKey = try SigningKey(generatingFor: "rcm.example/ts")
         let env = try Environment.open(path: l.ledger)
@@ -306,6 +309,14 @@ struct OperationTests {
         let r = try l.amparo(["verify", "--checkpoint", l.dir + "/held"])
         #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
         #expect(r.stdout.contains("INTEGRITY") && r.stdout.contains("node key was replaced"), "\(r.stdout)")
+        // Issue 26: the proof route reports the same finding, not a usage error: a proof made now
+        // against the held checkpoint, and a proof kept from before.
+        try TestSupport.write(try l.amparo(["prove", "consistency", "--from", size]).stdout, to: l.dir + "/new-proof")
+        for args in [["--proof", l.dir + "/new-proof", "--checkpoint", l.dir + "/held"], ["--proof", l.dir + "/old-proof"]] {
+            let p = try l.amparo(["verify"] + args)
+            #expect(p.status == 1, "\(args): \(p.stdout) \(p.stderr)")
+            #expect(p.stdout.contains("INTEGRITY") && p.stdout.contains("node key was replaced"), "\(args): \(p.stdout)")
+        }
         // A checkpoint of another log is checked with that log's key: without it, a usage error naming the flag.
         try TestSupport.write(held.replacingOccurrences(of: "rcm.example/ts", with: "other.example/log"), to: l.dir + "/other")
         let other = try l.amparo(["verify", "--checkpoint", l.dir + "/other"])

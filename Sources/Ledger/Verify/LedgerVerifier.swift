@@ -176,24 +176,27 @@ public enum LedgerVerifier {
     /// Reads a checkpoint an auditor kept. One of another log is a usage error (exit 2); one of
     /// this log that this ledger's node key did not sign is a finding (`report`): the node key was
     /// replaced, or the checkpoint forged. Its size and root are still compared with the log.
-    static func heldCheckpointChecked(_ note: String, log: EventLog, report: (String) -> Void) throws -> Checkpoint {
+    /// `what` names it in sentences: "the held checkpoint", "the proof's checkpoint".
+    public static func heldCheckpointChecked(
+        _ note: String, log: EventLog, what: String = "the held checkpoint", report: (String) -> Void
+    ) throws -> Checkpoint {
         let parsed: SignedNote
         let checkpoint: Checkpoint
         do {
             parsed = try SignedNote(parsing: note)
             checkpoint = try Checkpoint(text: parsed.text)
         } catch {
-            throw LedgerError(.usage, "the held checkpoint is not a signed checkpoint: \(error.message)")
+            throw LedgerError(.usage, "\(what) is not a signed checkpoint: \(error.message)")
         }
         guard checkpoint.origin == log.name else {
-            throw LedgerError(.usage, "the held checkpoint is of log \(checkpoint.origin), not of this ledger (\(log.name))")
+            throw LedgerError(.usage, "\(what) is of log \(checkpoint.origin), not of this ledger (\(log.name))")
         }
         do {
             _ = try parsed.verified(by: [log.nodeKey])
         } catch {
             let signers = parsed.signatures.map { "\($0.name)+\($0.keyID.hex)" }.joined(separator: ", ")
             report(
-                "the held checkpoint of size \(checkpoint.size) was signed by \(signers), not by this ledger's node key \(log.nodeKey.reference): the node key was replaced or the checkpoint forged"
+                "\(what) of size \(checkpoint.size) was signed by \(signers), not by this ledger's node key \(log.nodeKey.reference): the node key was replaced or the checkpoint forged"
             )
         }
         return checkpoint
