@@ -267,6 +267,14 @@ extension Catalogs {
             "report.opening",
             "The Liaison Officer Network for Consular Protection held its meeting on {date} in {place}, with the participation of representatives from the following countries: {participants}{observers}. Every count is as of the date of the meeting."
         ),
+        // Organisations, by the code an act records them with (meeting.held's observers): each
+        // language's own acronym.
+        ("org.IOM", "IOM"),
+        ("org.UNHCR", "UNHCR"),
+        ("org.RNCOM", "RNCOM"),
+        ("org.UNICEF", "UNICEF"),
+        ("org.ICRC", "ICRC"),
+        ("org.RCM-TS", "the RCM Technical Secretariat"),
         ("report.observers", "; observers: {list}"),
         ("report.no_participants", "no participation recorded"),
         (

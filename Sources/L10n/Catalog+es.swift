@@ -270,6 +270,14 @@ extension Catalogs {
             "report.opening",
             "La Red de Funcionarios de Enlace para la Protección Consular celebró su reunión el {date} en {place}, con la participación de representantes de los siguientes países: {participants}{observers}. Todas las cifras son a la fecha de la reunión."
         ),
+        // Organisations, by the code an act records them with (meeting.held's observers): each
+        // language's own acronym.
+        ("org.IOM", "OIM"),
+        ("org.UNHCR", "ACNUR"),
+        ("org.RNCOM", "RROCM"),
+        ("org.UNICEF", "UNICEF"),
+        ("org.ICRC", "CICR"),
+        ("org.RCM-TS", "la Secretaría Técnica de la CRM"),
         ("report.observers", "; observadores: {list}"),
         ("report.no_participants", "sin participación registrada"),
         (

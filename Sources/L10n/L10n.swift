@@ -104,6 +104,14 @@ package struct Localizer: Sendable {
         catalog["country." + code] ?? code
     }
 
+    /// An organisation's acronym in this language (the catalog's `org.CODE`: IOM is OIM in
+    /// Spanish), else the code as recorded. The codes are matched without regard to case and to
+    /// either language's acronym, so an observer recorded as "OIM" reads "IOM" in English.
+    package func organisation(_ code: String) -> String {
+        let key = Catalogs.organisationCode(code) ?? code
+        return catalog["org." + key] ?? code
+    }
+
     /// "14 de noviembre de 2015" / "14 November 2015" from YYYY-MM-DD; the text as given when it
     /// is not such a date.
     package func longDate(_ ymd: String) -> String {
@@ -128,6 +136,21 @@ package enum Catalogs {
         case .es: spanish
         }
     }
+
+    /// The catalog code of an organisation named by either language's acronym (`OIM`, `iom`).
+    static func organisationCode(_ name: String) -> String? {
+        organisationCodes[name.uppercased()]
+    }
+
+    private static let organisationCodes: [String: String] = {
+        var codes: [String: String] = [:]
+        for (key, value) in english + spanish where key.hasPrefix("org.") {
+            let code = String(key.dropFirst(4))
+            codes[code.uppercased()] = code
+            if !value.contains(" ") { codes[value.uppercased()] = code }
+        }
+        return codes
+    }()
 
     static func table(_ language: Language) -> [String: String] {
         Dictionary(entries(language), uniquingKeysWith: { first, _ in first })

@@ -94,7 +94,7 @@ package struct MeetingReport: Sendable {
         guard !isAgenda else {
             return t("report.opening.agenda", ["date": t.longDate(m.date), "place": place, "asof": t.longDate(data.asOf)])
         }
-        let observers = m.observers.isEmpty ? "" : t("report.observers", ["list": t.list(m.observers)])
+        let observers = m.observers.isEmpty ? "" : t("report.observers", ["list": t.list(m.observers.map(t.organisation))])
         return t("report.opening", ["date": t.longDate(m.date), "place": place, "participants": participants, "observers": observers])
     }
 
