@@ -140,6 +140,6 @@ enum Pages {
         if seconds < 120 { return t("age.seconds", ["n": String(seconds)]) }
         if seconds < 7200 { return t("age.minutes", ["n": String(seconds / 60)]) }
         if seconds < 172_800 { return t("age.hours", ["n": String(seconds / 3600)]) }
-        return t("age.days", ["n": String(seconds / 86_400)])
+        return t.count(seconds / 86_400, "age.days")
     }
 }

@@ -80,12 +80,14 @@ extension Routes {
             verify = DashboardView.Verify(
                 verdictClass: ok ? "ok" : "bad",
                 verdict: ok
-                    ? t("verify.ok", ["events": String(run.events), "age": when])
-                    : t("verify.findings", ["n": String(run.breaches.count), "events": String(run.events), "age": when]),
+                    ? t("verify.ok", ["events": t.count(run.events, "count.event"), "age": when])
+                    : t(
+                        "verify.findings",
+                        ["findings": t.count(run.breaches.count, "count.finding"), "events": t.count(run.events, "count.event"), "age": when]),
                 findings: run.breaches.prefix(20).map { Pages.Finding(t, $0, withCase: true) }, hasFindings: !ok,
                 more: run.breaches.count > 20 ? t("verify.more", ["n": String(run.breaches.count - 20)]) : nil,
                 pending: run.pending.isEmpty ? nil : t("dashboard.pending", ["n": String(run.pending.count)]),
-                behind: run.events < size ? t("verify.behind", ["size": String(size)]) : nil)
+                behind: run.events < size ? t("verify.behind", ["events": t.count(Int(size), "count.event")]) : nil)
         } else {
             verify = DashboardView.Verify(
                 verdictClass: "pending", verdict: t("verify.none"), findings: [], hasFindings: false, more: nil, pending: nil, behind: nil)
@@ -112,7 +114,7 @@ extension Routes {
             title: t("dashboard.title"), logTitle: t("dashboard.log"), sizeLabel: t("dashboard.size"),
             behind: applied < size ? t("projections.behind", ["applied": String(applied), "size": String(size)]) : nil, size: size,
             checkpointLabel: t("dashboard.checkpoint"),
-            checkpoint: latest.map { t("dashboard.checkpoint_of", ["size": String($0.0)]) } ?? t("dashboard.no_checkpoint"),
+            checkpoint: latest.map { t.count(Int($0.0), "count.event") } ?? t("dashboard.no_checkpoint"),
             checkpointAge: age.map { t("dashboard.checkpoint_age", ["age": $0]) }, note: latest?.1.serialized, verifyTitle: t("dashboard.verify"),
             verify: verify, forksTitle: t("dashboard.forks"), forks: forks, hasForks: !forks.isEmpty, openTitle: t("dashboard.open"),
             openCases: t.count(open.count, "dashboard.open_cases"), seeOpen: t("dashboard.see_open"), obligations: obligations,

@@ -61,7 +61,7 @@ extension Routes {
             location: s.locationCountry.map { [s.locationCity, t.country($0)].compactMap { $0 }.joined(separator: ", ") },
             categoryLabel: t("cases.category"), category: Pages.category(t, s.category), verdictClass: total == 0 ? "ok" : "bad",
             verdict: total == 0 ? t("case.no_findings") : t.count(total, "case.findings"),
-            rulesChecked: t("case.rules_checked", ["n": String(last.checked.count)]),
+            rulesChecked: t("case.rules_checked", ["rules": t.count(last.checked.count, "count.rule")]),
             rules: last.checked.map { CaseView.Rule(id: $0, sentence: t("rule." + $0)) },
             steps: steps.map { step in
                 let f = step.fact
@@ -121,7 +121,9 @@ extension Routes {
     /// against that checkpoint's root (the auditor checks it again with `amparo prove` or tlog).
     func proof(_ t: Localizer, _ seq: UInt64) throws -> Proof {
         guard let (size, note) = try console.log.latestCheckpoint() else { throw HTTPError(.notFound, message: t("dashboard.no_checkpoint")) }
-        guard seq <= size else { throw HTTPError(.notFound, message: t("error.not_in_checkpoint", ["seq": String(seq), "size": String(size)])) }
+        guard seq <= size else {
+            throw HTTPError(.notFound, message: t("error.not_in_checkpoint", ["seq": String(seq), "events": t.count(size, "count.event")]))
+        }
         guard let raw = try console.log.rawEntry(at: seq) else { throw HTTPError(.notFound, message: t("error.not_found")) }
         let checkpoint = try Checkpoint(text: note.text)
         let leaf = Merkle.leafHash(raw.bytes)
@@ -142,8 +144,8 @@ extension Routes {
         let p = try proof(t, seq)
         let view = ProofView(
             title: t("proof.title", ["seq": String(seq)]), verdictClass: p.verified ? "ok" : "bad",
-            verdict: t(p.verified ? "proof.ok" : "proof.bad", ["seq": String(seq), "size": String(p.size)]), leafLabel: t("proof.leaf"),
-            leaf: p.leaf.base64, pathLabel: t("proof.path", ["n": String(p.path.count)]), path: p.path.map(\.base64),
+            verdict: t(p.verified ? "proof.ok" : "proof.bad", ["seq": String(seq), "events": t.count(Int(p.size), "count.event")]), leafLabel: t("proof.leaf"),
+            leaf: p.leaf.base64, pathLabel: t("proof.path", ["hashes": t.count(p.path.count, "count.hash")]), path: p.path.map(\.base64),
             checkpointLabel: t("dashboard.checkpoint"), checkpoint: p.checkpoint, how: t("proof.how"), seq: seq, size: p.size)
         return Pages.page(request, t, title: t("proof.title", ["seq": String(seq)]), template: "proof", view: view)
     }

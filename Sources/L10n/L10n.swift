@@ -95,7 +95,7 @@ package struct Localizer: Sendable {
     package func has(_ key: String) -> Bool { catalog[key] != nil }
 
     /// "1 case" / "3 cases": the key's `.one` or `.other` form with `{n}` filled.
-    package func count(_ n: Int, _ key: String) -> String {
+    package func count(_ n: some BinaryInteger, _ key: String) -> String {
         self(key + (n == 1 ? ".one" : ".other"), ["n": String(n)])
     }
 

@@ -112,7 +112,7 @@ extension MeetingReport {
                                 series: [0, 1, 2], colors: ["#1f5f8b", "#e08a1e", "#2e7d5b"])
                             : categoryChart(t)
                     }, list: item.list, hasList: !item.list.isEmpty)
-            }, legend: legend, footer: t("report.footer.html", ["n": String(data.events)]))
+            }, legend: legend, footer: t("report.footer.html", ["events": t.count(Int(data.events), "count.event")]))
     }
 
     /// A count table as published: header, rows, the total row last; hidden cells marked.

@@ -213,7 +213,7 @@ package struct MeetingReport: Sendable {
             for l in item.list { out += "- \(l)\n" }
             if !item.list.isEmpty { out += "\n" }
         }
-        out += "---\n\(legend) \(t("report.footer.md", ["n": String(data.events)]))\n"
+        out += "---\n\(legend) \(t("report.footer.md", ["events": t.count(Int(data.events), "count.event")]))\n"
         return out
     }
 

@@ -92,7 +92,7 @@ struct ReplayCommand: ParsableCommand {
                 t(
                     "replay.heading",
                     [
-                        "id": caseID, "n": String(steps.count), "rules": String(steps.first?.checked.count ?? 0),
+                        "id": caseID, "events": t.count(steps.count, "count.event"), "rules": t.count(steps.first?.checked.count ?? 0, "count.rule"),
                         "list": steps.first?.checked.joined(separator: ", ") ?? "",
                     ]))
             let width = max(t("replay.ok").count, t("replay.breach").count)

@@ -95,7 +95,9 @@ struct VerifyCommand: ParsableCommand {
             // Every origin this node holds fork evidence of (found here or received): a finding.
             full.forks = try VerifyCommand.forks(of: log)
             report = full
-            what = caseID.map { language.t("verify.case_only", ["n": String(report.events), "id": $0]) }
+            what = caseID.map {
+                language.t("verify.case_only", ["events": language.t.count(Int(report.events), "count.event"), "n": String(report.events), "id": $0])
+            }
         }
         try finish(report, what: what)
     }

@@ -23,4 +23,46 @@ struct NativeProseTests {
         let english = try run(meeting + ["--lang", "en"]).stdout
         #expect(english.contains("observers: IOM, UNHCR and RNCOM."))
     }
+
+    @Test("every count reads right with 0, 1 and 2 in both languages; no other sentence puts a number before a plural noun")
+    func plurals() throws {
+        let pluralNouns =
+            #"\b1 (events|eventos|findings|hallazgos|cases|casos|days|días|hashes|rules|reglas|States|Estados|acts|actos|meetings|reuniones|claims|solicitudes)\b"#
+        for language in [Language.en, .es] {
+            let t = Localizer(language)
+            let keys = Catalogs.keys(language)
+            // A counted key's forms take {n} (`msg.authority.other` is "another State", not a count).
+            let ones = Set(keys.filter { $0.hasSuffix(".one") }.map { String($0.dropLast(4)) })
+            let others = Set(keys.filter { $0.hasSuffix(".other") && t($0).contains("{n}") }.map { String($0.dropLast(6)) })
+            #expect(ones == others, "\(language): \(ones.symmetricDifference(others))")
+            #expect(ones.count >= 8)
+            for base in ones {
+                #expect(t.count(0, base) == t(base + ".other", ["n": "0"]))
+                #expect(t.count(1, base) == t(base + ".one", ["n": "1"]))
+                #expect(t.count(2, base) == t(base + ".other", ["n": "2"]))
+                #expect(t.count(1, base).range(of: pluralNouns, options: .regularExpression) == nil, "\(language) \(base): \(t.count(1, base))")
+            }
+            // Every other sentence, each placeholder filled with 1: no "1 events". A suppression
+            // threshold shown is at least 2, and a fork names two sizes.
+            for key in keys where !key.hasSuffix(".other") {
+                let text = t(key, ["min": "2", "sizes": "3, 5"])
+                    .replacingOccurrences(of: #"\{[a-z_]+\}"#, with: "1", options: .regularExpression)
+                #expect(text.range(of: pluralNouns, options: .regularExpression) == nil, "\(language) \(key): \(text)")
+            }
+        }
+        let dashboard = Localizer(.es)("verify.findings", ["findings": Localizer(.es).count(1, "count.finding"), "events": "1 evento", "age": "hace 1 día"])
+        #expect(dashboard == "1 hallazgo tras verificar 1 evento, hace 1 día:")
+    }
+
+    @Test("in Spanish a request is registered (registrada) and a case presented at a meeting (presentado): the verbs never share a word")
+    func filedAndPresented() throws {
+        let t = Localizer(.es)
+        for key in ["status.filed", "event.case.request_filed", "report.filed.one", "report.filed.other", "report.filed.few", "report.filed.withheld",
+            "workload.period.from", "workload.period.to", "workload.period.from_to", "msg.party.filed", "msg.lifecycle.filed_again", "rule.ART9-IN-FORCE"]
+        {
+            #expect(!t(key).contains("present"), "\(key): \(t(key))")
+        }
+        let report = try run(["report", "meeting", "2015-11-09-mexico-city", "--quiet", "--lang", "es"]).stdout
+        #expect(report.contains("Se registraron 10 casos en el periodo"), "\(report)")
+    }
 }

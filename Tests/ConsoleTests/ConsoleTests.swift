@@ -48,7 +48,7 @@ struct RouteTests {
             let r = try await client.get("/")
             #expect(r.status == .ok)
             #expect(r.body.contains("<dd id=\"log-size\">\(size)</dd>"))
-            #expect(r.body.contains("10 findings in \(size) events verified"))
+            #expect(r.body.contains("10 findings after verifying \(size) events"))
             #expect(r.body.contains("ART5-SCOPE"))
             #expect(r.body.contains("id=\"workload-table\""))
             #expect(r.body.contains("<svg"))
