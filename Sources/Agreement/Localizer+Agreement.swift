@@ -46,6 +46,12 @@ extension Localizer {
         if language == .en { return b.message }
         let said = b.sentence.map { $0.render(self) } ?? self("rule." + b.rule)
         guard let article = b.article else { return said }
-        return self("breach.sentence", ["article": article, "force": self("force." + b.force), "summary": said])
+        return self("breach.sentence", ["article": self.article(article), "force": self("force." + b.force), "summary": said])
+    }
+
+    /// "5, párrafo 1" / "5, paragraph 1" from "5 ¶1"; "7.3" as it is.
+    package func article(_ article: String) -> String {
+        let (number, paragraph) = Rule.parts(of: article)
+        return paragraph.map { self("article.paragraph", ["article": number, "paragraph": $0]) } ?? number
     }
 }

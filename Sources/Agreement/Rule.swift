@@ -1,3 +1,4 @@
+import Foundation
 import Ledger
 
 /// How binding the words a rule enforces are. The Agreement says "shall", "should" and "may
@@ -117,10 +118,19 @@ package struct Rule: Sendable {
     package let interpretation: [String]
     package let judgement: Judgement
 
-    /// The sentence with its Article and force in front: "Article 6 (may not): Costa Rica recorded …".
+    /// The sentence with its Article and force in front: "Article 6 (may not): Costa Rica recorded …",
+    /// "Article 5, paragraph 1 (shall): …" (published prose spells the paragraph out).
     package func sentence(_ message: String) -> String {
         guard let article else { return message }
-        return "Article \(article) (\(force.rawValue)): \(message)"
+        let (number, paragraph) = Rule.parts(of: article)
+        return "Article \(number)\(paragraph.map { ", paragraph \($0)" } ?? "") (\(force.rawValue)): \(message)"
+    }
+
+    /// An Article reference's number and paragraph: "5 ¶2" → ("5", "2"); "7.3" → ("7.3", nil).
+    /// The `article` of JSON keeps the short form; prose spells it out.
+    package static func parts(of article: String) -> (number: String, paragraph: String?) {
+        guard let mark = article.range(of: " ¶") else { return (article, nil) }
+        return (String(article[..<mark.lowerBound]), String(article[mark.upperBound...]))
     }
 
     /// A breach of this rule on `fact`.

@@ -7,6 +7,9 @@ package struct MeetingReportData: Sendable {
     package let meeting: MeetingView
     /// The previous meeting held before this one, if any.
     package let previous: MeetingView?
+    /// The Network's next meeting after this one (scheduled or held, the earliest by date), if
+    /// the ledger knows one: the report closes with it, as the Network's own reports do.
+    package let next: MeetingView?
     /// Cases presented at this meeting, with the presentation made there.
     package let presented: [(summary: CaseSummary, presentation: CaseSummary.Presentation)]
     /// Cases filed since the previous meeting, up to this one.
@@ -48,6 +51,7 @@ package struct MeetingReportData: Sendable {
         let asOf = meeting.held ? meeting.date : today
         let held = meetings.filter(\.held)
         let previous = held.last { $0.date < meeting.date }
+        let next = meetings.filter { $0.date > meeting.date }.min { ($0.date, $0.id) < ($1.date, $1.id) }
         let all = try store.caseSummaries(asOf: asOf)
         let presented = ordered(
             all.compactMap { s -> (CaseSummary, CaseSummary.Presentation)? in
@@ -111,7 +115,7 @@ package struct MeetingReportData: Sendable {
         let toDate = all.filter { ($0.filed ?? "9999") <= meeting.date }
         let said = presented.flatMap { s, p in [s.summary, p.nature, p.required, p.provided, p.lessons].compactMap { $0 } }
         return MeetingReportData(
-            meeting: meeting, previous: previous, presented: presented, periodCases: periodCases, casesToDate: toDate,
+            meeting: meeting, previous: previous, next: next, presented: presented, periodCases: periodCases, casesToDate: toDate,
             overdue: overdue, breaches: breaches, events: try store.log.size(), asOf: asOf, due: due,
             words: try store.log.words(for: said.filter(Words.isCommitment)))
     }

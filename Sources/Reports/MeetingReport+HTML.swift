@@ -56,6 +56,8 @@ extension MeetingReport {
     package struct View {
         let organisation, group, heading, place, date, opening, lead: String
         let items: [Item]
+        /// The next meeting's sentence; none when the ledger knows none.
+        let closing: [String]
         let legend, footer: String
 
         struct Item {
@@ -112,7 +114,7 @@ extension MeetingReport {
                                 series: [0, 1, 2], colors: ["#1f5f8b", "#e08a1e", "#2e7d5b"])
                             : categoryChart(t)
                     }, list: item.list, hasList: !item.list.isEmpty)
-            }, legend: legend, footer: t("report.footer.html", ["events": t.count(Int(data.events), "count.event")]))
+            }, closing: closing.isEmpty ? [] : [closing], legend: legend, footer: t("report.footer.html", ["events": t.count(Int(data.events), "count.event")]))
     }
 
     /// A count table as published: header, rows, the total row last; hidden cells marked.
@@ -258,7 +260,7 @@ extension MeetingReport.View: TemplateFields {
     package var templateFields: [String: Any] {
         [
             "organisation": organisation, "group": group, "heading": heading, "place": place, "date": date, "opening": opening, "lead": lead,
-            "items": items.map(\.node), "legend": legend, "footer": footer,
+            "items": items.map(\.node), "closing": closing, "legend": legend, "footer": footer,
         ]
     }
 }

@@ -106,6 +106,14 @@ package struct MeetingReport: Sendable {
 
     var lead: String { t(isAgenda ? "report.lead.agenda" : "report.lead.report") }
 
+    /// "The Network's next meeting: 16 May 2016, San Salvador, El Salvador.", or "" when the
+    /// ledger knows none after this one.
+    var closing: String {
+        guard let next = data.next else { return "" }
+        let place = [next.city, next.country.map(t.name)].compactMap { $0 }.joined(separator: ", ")
+        return t(place.isEmpty ? "report.next.date" : "report.next", ["date": t.longDate(next.date), "place": place])
+    }
+
     var agendaItems: [Item] {
         let asOf = t.longDate(data.asOf)
         let sinceAsOf = t("report.since_as_of", ["since": since, "date": asOf])
@@ -213,6 +221,7 @@ package struct MeetingReport: Sendable {
             for l in item.list { out += "- \(l)\n" }
             if !item.list.isEmpty { out += "\n" }
         }
+        if !closing.isEmpty { out += closing + "\n\n" }
         out += "---\n\(legend) \(t("report.footer.md", ["events": t.count(Int(data.events), "count.event")]))\n"
         return out
     }
@@ -239,6 +248,12 @@ package struct MeetingReport: Sendable {
                 }),
             "participants": .array(m.participants.map(JSONValue.string)), "observers": .array(m.observers.map(JSONValue.string)),
             "previous_meeting": data.previous.map { .string($0.id) } ?? .null,
+            "next_meeting": data.next.map { n in
+                .object([
+                    "meeting": .string(n.id), "date": .string(n.date), "city": n.city.map(JSONValue.string) ?? .null,
+                    "country": n.country.map(JSONValue.string) ?? .null, "held": .bool(n.held),
+                ])
+            } ?? .null,
             "presented": .array(
                 data.presented.map { s, p in
                     .object([

@@ -37,7 +37,7 @@ struct CatalogCommand: ParsableCommand {
         var rows = [[t("rules.rule"), t("rules.article"), t("rules.force"), t("rules.breached")]]
         for rule in Rules.catalog {
             rows.append([
-                "`\(rule.id.rawValue)`", rule.article.map { "\(t("finding.article", ["article": $0]))" } ?? t("rules.none"),
+                "`\(rule.id.rawValue)`", rule.article.map { "\(t("finding.article", ["article": t.article($0)]))" } ?? t("rules.none"),
                 t("force." + rule.force.rawValue), t("rule." + rule.id.rawValue),
             ])
         }

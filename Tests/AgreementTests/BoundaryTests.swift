@@ -235,10 +235,10 @@ struct BoundaryTests {
         let now = Timestamp(parsing: "2015-05-01")!
         func next(_ h: History) -> [String] { h.world.cases[Self.c]!.obligations(network: h.world.network, now: now) }
         let several = Self.filed(.network(usOffices: ["BS"])).0
-        #expect(next(several).contains("select the assisting State (Art. 5 ¶2)"))
+        #expect(next(several).contains("select the assisting State (Article 5, paragraph 2)"))
         let one = Self.filed(.network(usOffices: ["BS"], crOffices: ["US"])).0
         #expect(next(one).contains("send a formal request note to the United States (Art. 6)"))
-        #expect(!next(one).contains("select the assisting State (Art. 5 ¶2)"))
+        #expect(!next(one).contains("select the assisting State (Article 5, paragraph 2)"))
         let none = Self.filed(.network(usOffices: ["MX"], crOffices: ["US"])).0
         #expect(next(none).contains("find a Party that can assist (Art. 3, 7.6)"))
     }

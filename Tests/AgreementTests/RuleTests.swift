@@ -1,3 +1,4 @@
+import Foundation
 import L10n
 import Ledger
 import Testing
@@ -87,7 +88,12 @@ struct RuleTests {
         let rule = try #require(Rules.rule(row.rule))
         #expect(first.article == rule.article)
         #expect(first.force == rule.force.rawValue)
-        if let article = first.article { #expect(first.message.hasPrefix("Article \(article) (\(rule.force.rawValue)): ")) }
+        if let article = first.article {
+            // Prose spells the paragraph out: "5 ¶1" reads "Article 5, paragraph 1".
+            let prose = article.replacingOccurrences(of: " ¶", with: ", paragraph ")
+            #expect(first.message.hasPrefix("Article \(prose) (\(rule.force.rawValue)): "))
+            #expect(!first.message.contains("¶"))
+        }
         // The variant breaks this rule and no other.
         #expect(Set(h.breaches.map(\.rule)) == [row.rule], "\(h.breaches.map { "\($0.rule): \($0.message)" })")
     }

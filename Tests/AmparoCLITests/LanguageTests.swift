@@ -45,7 +45,7 @@ struct LanguageTests {
         #expect(cases.stdout.contains("presentado en reunión"))
         let show = try run(["case", "show", "CA-2014-0001", "--lang", "es"])
         #expect(show.stdout.contains("Estado solicitante: Canadá (CA)"))
-        #expect(show.stdout.contains("Artículo 5 ¶1 (deberá): México registró orientación legal el 2014-10-07, fuera del alcance acordado"))
+        #expect(show.stdout.contains("Artículo 5, párrafo 1 (deberá): México registró orientación legal el 2014-10-07, fuera del alcance acordado"))
         // Open obligations in Spanish; the same in English as before the catalogs.
         let owed = try run(["case", "show", "BZ-2016-0003", "--lang", "es"])
         #expect(owed.stdout.contains("  - vencido: reembolso de 420.00 USD solicitado por República Dominicana el 2016-01-26 a Belice"))

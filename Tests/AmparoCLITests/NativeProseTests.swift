@@ -1,5 +1,6 @@
 import Foundation
 import L10n
+import Ledger
 import TestSupport
 import Testing
 
@@ -65,5 +66,26 @@ struct NativeProseTests {
         }
         let report = try run(["report", "meeting", "2015-11-09-mexico-city", "--quiet", "--lang", "es"]).stdout
         #expect(report.contains("Se registraron 10 casos en el periodo"), "\(report)")
+    }
+
+    @Test("a report closes with the Network's next meeting (place and date) when the ledger knows one, in every format; names no command")
+    func nextMeetingAndNoCommand() throws {
+        let meeting = ["report", "meeting", "2015-11-09-mexico-city", "--quiet"]
+        let en = try run(meeting).stdout
+        #expect(en.contains("\n\nThe Network's next meeting: 16 May 2016, Guatemala City, Guatemala.\n\n---\n"), "\(en.suffix(700))")
+        let es = try run(meeting + ["--lang", "es"]).stdout
+        #expect(es.contains("Próxima reunión de la Red: 16 de mayo de 2016, Guatemala City, Guatemala."))
+        let html = try run(meeting + ["--format", "html"]).stdout
+        #expect(
+            html.contains("<p class=\"next-meeting\">The Network&#39;s next meeting: 16 May 2016")
+                || html.contains("<p class=\"next-meeting\">The Network's next meeting: 16 May 2016"))
+        let json = try JSONParser.parse(try run(meeting + ["--format", "json"]).stdout)
+        #expect(json["next_meeting"]?["meeting"]?.stringValue == "2016-05-16-guatemala-city")
+        // The last meeting the ledger knows has none after it.
+        let last = try run(["report", "meeting", "2018-11-12-santo-domingo", "--quiet"]).stdout
+        #expect(!last.contains("The Network's next meeting"))
+        let lastJSON = try JSONParser.parse(try run(["report", "meeting", "2018-11-12-santo-domingo", "--quiet", "--format", "json"]).stdout)
+        #expect(lastJSON["next_meeting"] == .null)
+        for text in [en, es, html] { #expect(!text.contains("amparo ")) }
     }
 }

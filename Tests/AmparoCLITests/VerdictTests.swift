@@ -232,7 +232,7 @@ struct VerdictTests {
             "case", "request", "--case", "MX-2015-0002", "--occurred", "2015-04-04", "--to", "US", "--note", "NV-3", "--mission", "Embassy in Nassau",
         ]
         let stderr = try VerdictTests.refused(n, "MX", request, rule: "ART5-SELECTION")
-        #expect(stderr.contains("Article 5 ¶2 (shall)"))
+        #expect(stderr.contains("Article 5, paragraph 2 (shall)"))
         #expect(stderr.contains("several Parties have missions in Nassau, Bahamas (Costa Rica, United States)"))
         // Before Costa Rica's declaration reached Nassau it did not count: the networks as they stood.
         let m = try VerdictTests.network(crOffices: ["US"])
@@ -267,7 +267,7 @@ struct VerdictTests {
         #expect(concluded.stderrLines.count == 1)
         #expect(
             concluded.stderr.hasPrefix(
-                "amparo: note: recorded; ART5-SECRETARIAT until the missing act is recorded: Article 5 ¶1 (should): Mexico concluded case MX-2015-0001 on 2015-06-30 without the RCM Technical Secretariat having been notified of its request."
+                "amparo: note: recorded; ART5-SECRETARIAT until the missing act is recorded: Article 5, paragraph 1 (should): Mexico concluded case MX-2015-0001 on 2015-06-30 without the RCM Technical Secretariat having been notified of its request."
             ), "\(concluded.stderr)")
         let pending = try n.run(["verify", "--format", "json"])
         #expect(pending.status == 1)
