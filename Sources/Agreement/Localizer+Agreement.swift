@@ -42,8 +42,10 @@ extension Localizer {
     /// A breach as a sentence in this language: its Article and force, then what the rule said of
     /// the act (English: `message`, as always). A finding of the Ledger's verifier has no sentence
     /// in other languages: the rule's catalog sentence stands for it (docs/i18n.md).
+    /// In published prose (``Localizer/prose``) the English too is rendered from the sentence,
+    /// its dates written out.
     package func breach(_ b: Breach) -> String {
-        if language == .en { return b.message }
+        if language == .en && (!prose || b.sentence == nil) { return b.message }
         let said = b.sentence.map { $0.render(self) } ?? self("rule." + b.rule)
         guard let article = b.article else { return said }
         return self("breach.sentence", ["article": self.article(article), "force": self("force." + b.force), "summary": said])

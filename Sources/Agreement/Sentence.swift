@@ -40,7 +40,7 @@ package struct Sentence: Hashable, Sendable {
 
     static func render(_ arg: Arg, _ t: Localizer) -> String {
         switch arg {
-        case .text(let s): return s
+        case .text(let s): return t.proseValue(s)
         case .name(let code): return t.name(code)
         case .subject(let code):
             if t.language == .en { return Codes.subject(code) }

@@ -77,7 +77,7 @@ struct Routes: Sendable {
 
     // MARK: Plumbing
 
-    func localizer(_ request: Request) -> Localizer { Localizer(Pages.language(request, default: config.defaultLanguage)) }
+    func localizer(_ request: Request) -> Localizer { Localizer(Pages.language(request, default: config.defaultLanguage), prose: true) }
 
     /// A page: projections caught up, then one snapshot for everything the page reads.
     func page(_ request: Request, _ body: (Localizer) throws -> String) throws -> Response {

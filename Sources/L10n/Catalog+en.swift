@@ -133,6 +133,7 @@ extension Catalogs {
         ("meetings.download", "Download:"),
         ("meetings.min_cell", "counts below {n} suppressed, as published"),
         ("list.and", " and "),
+        ("prose.date_time", "{date}, {time} UTC"),
         ("article.paragraph", "{article}, paragraph {paragraph}"),
         ("breach.sentence", "Article {article} ({force}): {summary}"),
         ("force.shall", "shall"),

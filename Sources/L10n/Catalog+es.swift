@@ -133,6 +133,7 @@ extension Catalogs {
         ("meetings.download", "Descargar:"),
         ("meetings.min_cell", "cifras menores que {n} suprimidas, como se publican"),
         ("list.and", " y "),
+        ("prose.date_time", "{date}, a las {time} UTC"),
         ("article.paragraph", "{article}, párrafo {paragraph}"),
         ("breach.sentence", "Artículo {article} ({force}): {summary}"),
         ("force.shall", "deberá"),

@@ -47,11 +47,32 @@ extension Substring {
 /// catalog reads `⟦key⟧` (the tests look for that mark), never crashes.
 package struct Localizer: Sendable {
     package let language: Language
+    /// Published prose (a meeting report, the console's pages): a date inside a sentence is
+    /// written out ("5 November 2016", "5 de noviembre de 2016"), not ISO. Tables, the command
+    /// line's sentences and machine formats keep ISO 8601.
+    package let prose: Bool
     let catalog: [String: String]
 
-    package init(_ language: Language) {
+    package init(_ language: Language, prose: Bool = false) {
         self.language = language
+        self.prose = prose
         catalog = Catalogs.table(language)
+    }
+
+    /// A sentence's argument as published prose writes it: a date `YYYY-MM-DD` written out, a
+    /// time `YYYY-MM-DDTHH:MM:SSZ` as its date and its UTC time; any other text as it is (and
+    /// everything as it is outside ``prose``).
+    package func proseValue(_ text: String) -> String {
+        guard prose, text.utf8.count == 10 || text.utf8.count == 20 else { return text }
+        let b = Array(text.utf8)
+        func digits(_ r: Range<Int>) -> Bool { b[r].allSatisfy { (0x30...0x39).contains($0) } }
+        guard digits(0..<4), b[4] == 0x2D, digits(5..<7), b[7] == 0x2D, digits(8..<10) else { return text }
+        let date = longDate(String(text.prefix(10)))
+        if b.count == 10 { return date }
+        guard b[10] == 0x54, digits(11..<13), b[13] == 0x3A, digits(14..<16), b[16] == 0x3A, digits(17..<19), b[19] == 0x5A else { return text }
+        let seconds = text.dropFirst(17).prefix(2)
+        let time = String(text.dropFirst(11).prefix(seconds == "00" ? 5 : 8))
+        return self("prose.date_time", ["date": date, "time": time])
     }
 
     package func callAsFunction(_ key: String, _ arguments: [String: String] = [:]) -> String {

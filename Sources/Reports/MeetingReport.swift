@@ -22,7 +22,7 @@ package struct MeetingReport: Sendable {
     package init(_ data: MeetingReportData, minCell: Int, language: Language = .en) throws {
         self.data = data
         minimum = minCell
-        let t = Localizer(language)
+        let t = Localizer(language, prose: true)
         self.t = t
         let since = MeetingReport.since(data, t)
         let period = MeetingReport.workloadTable(data.periodCases, title: t("report.workload", ["since": since]), minimum: minCell, alsoHide: nil, t)
@@ -123,7 +123,7 @@ package struct MeetingReport: Sendable {
                 paragraphs: [t(data.due.isEmpty ? "report.due.none" : "report.due.some", ["date": asOf])],
                 list: data.due.map { s, overdue in
                     let late = overdue.map { t("report.due.late", ["date": t.longDate($0.date)]) } ?? ""
-                    return t("report.due.item", ["case": s.caseID, "state": t.label(s.requesting), "date": s.concluded ?? "?", "late": late])
+                    return t("report.due.item", ["case": s.caseID, "state": t.label(s.requesting), "date": s.concluded.map(t.longDate) ?? "?", "late": late])
                 }),
             Item(
                 title: t("report.workload", ["since": sinceAsOf]),
@@ -190,7 +190,7 @@ package struct MeetingReport: Sendable {
                     t(
                         "report.overdue.item",
                         [
-                            "case": $0.summary.caseID, "state": t.label($0.summary.requesting), "date": $0.summary.concluded ?? "?",
+                            "case": $0.summary.caseID, "state": t.label($0.summary.requesting), "date": $0.summary.concluded.map(t.longDate) ?? "?",
                             "meeting": t.longDate($0.due.date),
                         ])
                 }))

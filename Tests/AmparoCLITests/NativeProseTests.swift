@@ -88,4 +88,29 @@ struct NativeProseTests {
         #expect(lastJSON["next_meeting"] == .null)
         for text in [en, es, html] { #expect(!text.contains("amparo ")) }
     }
+
+    @Test("published prose writes dates out; tables, the command line's sentences and JSON keep ISO")
+    func proseDates() throws {
+        let es = Localizer(.es, prose: true)
+        let en = Localizer(.en, prose: true)
+        #expect(es.proseValue("2016-11-05") == "5 de noviembre de 2016")
+        #expect(en.proseValue("2017-08-24") == "24 August 2017")
+        #expect(en.proseValue("2015-06-30T15:00:00Z") == "30 June 2015, 15:00 UTC")
+        #expect(es.proseValue("2015-06-30T15:00:07Z") == "30 de junio de 2015, a las 15:00:07 UTC")
+        for text in ["2015-11-09-mexico-city", "CA-2014-0003", "483.00", "2015-13", "20151109", "2015-11-09T15:00:00+01:00"] {
+            #expect(en.proseValue(text) == text)
+        }
+        #expect(Localizer(.en).proseValue("2016-11-05") == "2016-11-05")
+        let meeting = ["report", "meeting", "2015-11-09-mexico-city", "--quiet"]
+        let report = try run(meeting + ["--lang", "es"]).stdout
+        #expect(report.contains("El Salvador registró el 2 de julio de 2015 un costo de 483.00 USD"))
+        let prose = report.split(separator: "\n").filter { !$0.hasPrefix("|") }
+        for line in prose {
+            #expect(line.range(of: #"\b\d{4}-\d{2}-\d{2}\b(?!-)"#, options: .regularExpression) == nil, "\(line)")
+        }
+        let json = try run(meeting + ["--format", "json"]).stdout
+        #expect(json.contains("recorded on 2015-07-02 a cost"))
+        let verify = try run(["verify", "--case", "SV-2015-0001"]).stdout
+        #expect(verify.contains("recorded on 2015-07-02 a cost"), "\(verify)")
+    }
 }

@@ -180,7 +180,7 @@ struct RouteTests {
             let es = try await client.get("/cases/CA-2014-0001?lang=es")
             #expect(es.body.contains("Artículo 5, párrafo 1"))
             #expect(es.body.contains("(deberá)"))
-            #expect(es.body.contains("México registró orientación legal el 2014-10-07, fuera del alcance acordado para el caso CA-2014-0001"))
+            #expect(es.body.contains("México registró orientación legal el 7 de octubre de 2014, fuera del alcance acordado para el caso CA-2014-0001"))
             #expect(!es.body.contains("En inglés"))
             let api = try JSONParser.parse(Array(try await client.get("/api/cases/CA-2014-0001").body.utf8))
             let steps = api["replay"]?.arrayValue ?? []
