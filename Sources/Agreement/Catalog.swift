@@ -290,10 +290,14 @@ package enum Catalog {
         EventSpec(
             .presentedAtMeeting, caseEvent: true, role: .requestingState,
             fields: [
-                FieldSpec(.meeting, "the Network meeting"), FieldSpec(.nature, "the nature of the situation"),
-                FieldSpec(.protectionRequired, "the consular protection required"),
-                FieldSpec(.protectionProvided, "the consular protection provided"),
-                FieldSpec(.providedBy, "the State that provided it"), FieldSpec(.lessons, "lessons learned"),
+                FieldSpec(.meeting, "the Network meeting"),
+                FieldSpec(
+                    .nature, required: false,
+                    "the nature of the situation in the officer's words (the report states the category and country the ledger holds first)"),
+                FieldSpec(.protectionRequired, required: false, "the consular protection required in the officer's words (after the scope agreed)"),
+                FieldSpec(.protectionProvided, required: false, "the consular protection provided in the officer's words (after the acts recorded)"),
+                FieldSpec(.providedBy, required: false, "the State that provided it (default: the assisting State)"),
+                FieldSpec(.lessons, "lessons learned"),
             ], source: "Art. 7.7, CN item 9", summary: "The requesting State presents the case and its conclusion at a Network meeting.",
             command: ("case", "present"), afterClose: true, phrase: "a presentation at a meeting",
             update: .caseState { f, s, _ in

@@ -15,6 +15,17 @@ extension Localizer {
         return name(code)
     }
 
+    /// Action kinds as a reader says them, joined: "a consular visit, good offices" / "una visita
+    /// consular, buenos oficios".
+    package func actions(_ kinds: [String]) -> String {
+        list(kinds.map { language == .en || !has("action." + $0) ? Codes.actionPhrase($0) : self("action." + $0) })
+    }
+
+    /// An Art. 7.4 category as a reader says it ("natural disaster", "desastre natural").
+    package func category(_ code: String) -> String {
+        has("category." + code) ? self("category." + code) : code.replacingOccurrences(of: "_", with: " ")
+    }
+
     /// An outcome as a reader says it ("declined by migrant"; "open" when there is none yet).
     package func outcome(_ code: String?) -> String {
         let code = code ?? "open"

@@ -29,6 +29,12 @@ package struct CaseSummary: Equatable, Sendable {
     package var sex: String?
     package var ageGroup: String?
     package var protectionRequired: String?
+    /// The action kinds the assisting State agreed to by verbal notes (Art. 5 ¶1), in the
+    /// catalog's order: the protection required, as the ledger holds it.
+    package var scope: [String] = []
+    /// The action kinds the assisting State recorded, each once, in the order first recorded:
+    /// the protection provided, as the ledger holds it.
+    package var actionKinds: [String] = []
 
     package struct Money: Equatable, Sendable {
         package var payer: String
@@ -86,6 +92,12 @@ package struct CaseSummary: Equatable, Sendable {
         sex = s.indicators["sex"]?.stringValue
         ageGroup = s.indicators["age_group"]?.stringValue
         protectionRequired = s.protectionRequired
+        if let assisting = s.assisting {
+            let agreed = s.scope[assisting] ?? []
+            scope = Codes.actionKinds.filter(agreed.contains) + agreed.subtracting(Codes.actionKinds).sorted()
+            var seen: Set<String> = []
+            actionKinds = s.actions.filter { $0.state == assisting }.map(\.kind).filter { seen.insert($0).inserted }
+        }
     }
 
     /// "350.00" → 35000; "12" → 1200.
@@ -103,7 +115,8 @@ package struct CaseSummary: Equatable, Sendable {
         func o(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         var m: [String: JSONValue] = [
             "case": .string(caseID), "requesting": .string(requesting), "status": .string(status),
-            "actions": .number(Double(actions)),
+            "actions": .number(Double(actions)), "scope": .array(scope.map(JSONValue.string)),
+            "action_kinds": .array(actionKinds.map(JSONValue.string)),
             "costs": .array(costs.map { ["payer": .string($0.payer), "amount": .number(Double($0.amount)), "currency": .string($0.currency)] }),
             "claims": .array(
                 claims.map {
@@ -152,6 +165,9 @@ package struct CaseSummary: Equatable, Sendable {
         ageGroup = try o.optionalString("age_group")
         protectionRequired = try o.optionalString("protection_required")
         actions = try o.int("actions")
+        // Absent from a summary an earlier amparo stored: none known until `amparo rebuild`.
+        scope = try o.has("scope") ? o.strings("scope") : []
+        actionKinds = try o.has("action_kinds") ? o.strings("action_kinds") : []
         costs = try o.objects("costs").map { try Money(payer: $0.string("payer"), amount: $0.int("amount"), currency: $0.string("currency")) }
         claims = try o.objects("claims").map {
             try Claim(

@@ -35,6 +35,9 @@ struct StoredObject {
         return s
     }
 
+    /// True when the object has `key` (a field a later version added).
+    func has(_ key: String) -> Bool { object[key] != nil }
+
     func int(_ key: String) throws -> Int {
         guard let n = try value(key).integerValue else { throw wrong(key, "an integer") }
         return Int(n)

@@ -154,14 +154,28 @@ package struct MeetingReport: Sendable {
         if isAgenda { return agendaItems }
         var items: [Item] = []
         for (s, p) in data.presented {
-            let by = t.name(p.providedBy)
+            // What the ledger holds, in the reader's language, then the officer's own words as written.
+            func officer(_ value: String) -> String { value.isEmpty ? "" : t("report.case.as_presented", ["text": said(value)]) }
+            let place = s.locationCountry.map { t("report.case.in", ["country": t.name($0)]) } ?? ""
+            let nature = s.category.map { t.category($0) + place }
+            let by = (p.providedBy.isEmpty ? s.assisting : p.providedBy).map(t.name)
+            func stated(_ key: String, _ facts: String?, _ words: String, _ args: [String: String] = [:]) -> String? {
+                if let facts, !facts.isEmpty {
+                    // The officer's words once they say more than the facts already said.
+                    let same = said(words).lowercased().trimmingCharacters(in: .punctuationCharacters) == facts.lowercased()
+                    return t(key, args.merging(["text": facts]) { a, _ in a }) + (same ? "" : officer(words))
+                }
+                return words.isEmpty ? nil : t(key, args.merging(["text": said(words)]) { a, _ in a })
+            }
+            let provided = s.actionKinds.isEmpty ? nil : t.actions(s.actionKinds)
             items.append(
                 Item(
                     title: t("report.case.title", ["case": s.caseID, "state": t.name(s.requesting)]),
                     paragraphs: [
-                        t("report.case.nature", ["text": said(p.nature)]),
-                        t("report.case.required", ["text": said(p.required)]),
-                        t("report.case.provided", ["text": said(p.provided), "state": by]),
+                        stated("report.case.nature", nature, p.nature),
+                        stated("report.case.required", s.scope.isEmpty ? nil : t("report.case.scope", ["kinds": t.actions(s.scope)]), p.required),
+                        stated(by == nil ? "report.case.provided_anyone" : "report.case.provided", provided, p.provided, ["state": by ?? ""]),
+                    ].compactMap { $0 } + [
                         t("report.case.outcome", ["outcome": t.outcome(s.outcome), "summary": s.summary.map { " — \(said($0))" } ?? ""]),
                         t("report.case.lessons", ["text": said(p.lessons)]),
                     ]))
@@ -259,7 +273,10 @@ package struct MeetingReport: Sendable {
                     .object([
                         "case": .string(s.caseID), "requesting": .string(s.requesting), "nature": saidJSON(p.nature),
                         "protection_required": saidJSON(p.required), "protection_provided": saidJSON(p.provided),
-                        "provided_by": .string(p.providedBy), "outcome": s.outcome.map(JSONValue.string) ?? .null,
+                        "provided_by": .string(p.providedBy.isEmpty ? s.assisting ?? "" : p.providedBy),
+                        "outcome": s.outcome.map(JSONValue.string) ?? .null,
+                        "category": s.category.map(JSONValue.string) ?? .null, "location_country": s.locationCountry.map(JSONValue.string) ?? .null,
+                        "scope": .array(s.scope.map(JSONValue.string)), "action_kinds": .array(s.actionKinds.map(JSONValue.string)),
                         "lessons": saidJSON(p.lessons),
                     ])
                 }),

@@ -113,4 +113,45 @@ struct NativeProseTests {
         let verify = try run(["verify", "--case", "SV-2015-0001"]).stdout
         #expect(verify.contains("recorded on 2015-07-02 a cost"), "\(verify)")
     }
+
+    @Test(
+        "case present needs no text the ledger knows: the report states category, country, scope, acts and assisting State in the reader's language, then the officer's words as written"
+    )
+    func presentationFacts() throws {
+        let n = try DailyUseTests.caseNode()
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-02", "--acknowledgement", "TS-1"])
+        try n.act("MX", ["case", "select", "--case", "MX-2015-0001", "--occurred", "2015-04-03", "--state", "US"])
+        try n.act("MX", ["case", "request", "--case", "MX-2015-0001", "--occurred", "2015-04-04", "--to", "US", "--note", "NV-1", "--mission", "Nassau"])
+        try n.act(
+            "US",
+            [
+                "case", "agree", "--case", "MX-2015-0001", "--occurred", "2015-04-05", "--request-note", "NV-1", "--reply-note", "NV-2", "--scope",
+                "consular_visit,legal_orientation", "--procedures", "p",
+            ])
+        try n.act("US", ["case", "act", "--case", "MX-2015-0001", "--occurred", "2015-04-06", "--kind", "consular_visit", "--details", "visit"])
+        try n.act("MX", ["case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30", "--outcome", "protected", "--summary", "s"])
+        try n.act("RCM-TS", ["meeting", "schedule", "--occurred", "2015-07-01", "--date", "2015-11-09", "--city", "Mexico City", "--country", "MX"])
+        try n.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US"])
+        // Only the meeting and the lessons: nothing the ledger already knows is typed.
+        try n.act(
+            "MX", ["case", "present", "--case", "MX-2015-0001", "--occurred", "2015-11-09T12:00:00Z", "--meeting", "2015-11-09-mexico-city", "--lessons", "l"])
+        let es = try n.run(["report", "meeting", "2015-11-09-mexico-city", "--quiet", "--lang", "es"]).stdout
+        #expect(es.contains("Naturaleza de la situación: otra en Bahamas."), "\(es)")
+        #expect(es.contains("Protección consular requerida: una visita consular y orientación legal (el alcance acordado)."), "\(es)")
+        #expect(es.contains("Protección consular brindada: una visita consular, por Estados Unidos."), "\(es)")
+        #expect(!es.contains("Según la presentación"))
+        // An officer's words follow the facts, as written.
+        let n2 = try DailyUseTests.caseNode()
+        try n2.act("MX", ["case", "conclude", "--case", "MX-2015-0001", "--occurred", "2015-06-30", "--outcome", "protected", "--summary", "s"])
+        try n2.act("RCM-TS", ["meeting", "schedule", "--occurred", "2015-07-01", "--date", "2015-11-09", "--city", "Mexico City", "--country", "MX"])
+        try n2.act("RCM-TS", ["meeting", "held", "--occurred", "2015-11-09", "--meeting", "2015-11-09-mexico-city", "--participants", "MX,US"])
+        try n2.act(
+            "MX",
+            [
+                "case", "present", "--case", "MX-2015-0001", "--occurred", "2015-11-09T12:00:00Z", "--meeting", "2015-11-09-mexico-city", "--lessons", "l",
+                "--nature", "a storm hit Nassau", "--record-violations",
+            ])
+        let en = try n2.run(["report", "meeting", "2015-11-09-mexico-city", "--quiet"]).stdout
+        #expect(en.contains("Nature of the situation: other in Bahamas. As presented: a storm hit Nassau."), "\(en)")
+    }
 }

@@ -234,8 +234,15 @@ struct ProjectionTests {
         for (what, json, decode) in decoders {
             let object = try #require(json.objectValue)
             try decode(json)
+            // `scope` and `action_kinds` (issue 26) are read as none when a summary an earlier
+            // amparo stored lacks them; of the wrong kind they are damage like any other.
             for key in object.keys.sorted() {
                 var less = object
+                if what == "case summary", ["scope", "action_kinds"].contains(key) {
+                    less[key] = .bool(true)
+                    #expect(throws: LedgerError.code(.corrupt)) { try decode(.object(less)) }
+                    continue
+                }
                 less[key] = nil
                 #expect(throws: LedgerError.code(.corrupt), "\(what) without \(key)") { try decode(.object(less)) }
                 var wrong = object
