@@ -221,9 +221,8 @@ package enum Agreement {
 
 extension CaseState {
     /// What remains to be done in this case, as of `now`, as sentences with their Article.
-    /// `prose`: for a published page, its dates written out (``Localizer/prose``).
-    package func obligations(network: NetworkState, now: Timestamp, language: Language = .en, prose: Bool = false) -> [String] {
-        let t = Localizer(language, prose: prose)
+    package func obligations(network: NetworkState, now: Timestamp, language: Language = .en) -> [String] {
+        let t = Localizer(language)
         var out: [String] = []
         if withdrawn != nil { return out }
         if concluded == nil {
@@ -245,7 +244,7 @@ extension CaseState {
                 out.append(t("todo.present_next"))
             case .due(let m?), .overdue(let m):
                 let place = m.city.map { t("todo.in_city", ["city": $0]) } ?? ""
-                out.append(t(m.held ? "todo.present_overdue" : "todo.present_at", ["date": t.proseValue(m.date), "place": place]))
+                out.append(t(m.held ? "todo.present_overdue" : "todo.present_at", ["date": m.date, "place": place]))
             }
         }
         for (_, claim) in claims.sorted(by: { $0.value.at < $1.value.at }) where claim.settled == nil {
@@ -254,8 +253,8 @@ extension CaseState {
                 t(
                     Deadlines.reimbursementOverdue(claimedOn: claim.at.date, on: now.date) ? "todo.reimbursement_overdue" : "todo.reimbursement",
                     [
-                        "amount": "\(claim.amount)", "currency": claim.currency, "claimant": t.name(claim.claimant), "date": t.proseValue(claim.at.date),
-                        "from": t.name(claim.from), "due": t.proseValue(due),
+                        "amount": "\(claim.amount)", "currency": claim.currency, "claimant": t.name(claim.claimant), "date": claim.at.date,
+                        "from": t.name(claim.from), "due": due,
                     ]))
         }
         return out

@@ -255,5 +255,6 @@ extension Catalog {
 }
 
 extension String {
-    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+    /// `"7".leftPadded(to: 4)` is `"0007"`.
+    package func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

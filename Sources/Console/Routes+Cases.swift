@@ -12,15 +12,11 @@ import Service
 extension Routes {
     // MARK: Cases
 
+    /// The query parameters: what the case index answers (``CaseQuery``), findings of the last
+    /// verify run, and the page.
     struct Filter {
-        var requesting: String?
-        var assisting: String?
-        var status: String?
-        var category: String?
-        var from: String?
-        var to: String?
+        var query = CaseQuery()
         var findings: Bool?
-        var open: Bool?
         var page = 1
     }
 
@@ -34,28 +30,28 @@ extension Routes {
         for name in ["requesting", "assisting"] {
             if let v = value(name) {
                 guard Codes.isMemberState(v) else { throw bad(t, "error.state", ["value": String(v.prefix(20))]) }
-                if name == "requesting" { f.requesting = v } else { f.assisting = v }
+                if name == "requesting" { f.query.requesting = v } else { f.query.assisting = v }
             }
         }
         if let v = value("status") {
             guard CaseStatus(rawValue: v) != nil else { throw bad(t, "error.status", ["value": String(v.prefix(30))]) }
-            f.status = v
+            f.query.status = v
         }
         if let v = value("category") {
             guard Codes.categories.contains(v) else { throw bad(t, "error.category", ["value": String(v.prefix(30))]) }
-            f.category = v
+            f.query.category = v
         }
         for name in ["from", "to"] {
             if let v = value(name) {
                 guard v.count == 10, Timestamp(parsing: v) != nil else { throw bad(t, "error.date", ["name": name, "value": String(v.prefix(20))]) }
-                if name == "from" { f.from = v } else { f.to = v }
+                if name == "from" { f.query.from = v } else { f.query.to = v }
             }
         }
-        if let from = f.from, let to = f.to, from > to { throw bad(t, "error.period", ["from": from, "to": to]) }
+        if let from = f.query.from, let to = f.query.to, from > to { throw bad(t, "error.period", ["from": from, "to": to]) }
         for name in ["findings", "open"] {
             if let v = value(name) {
                 guard v == "yes" || v == "no" else { throw bad(t, "error.yesno", ["name": name]) }
-                if name == "findings" { f.findings = v == "yes" } else { f.open = v == "yes" }
+                if name == "findings" { f.findings = v == "yes" } else { f.query.open = v == "yes" }
             }
         }
         if let v = value("page") {
@@ -80,11 +76,8 @@ extension Routes {
         if f.findings != nil, findings == nil { throw HTTPError(.serviceUnavailable, message: t("error.verify_pending")) }
         // The case index answers the filter; only the page's summaries are decoded.
         let store = try ProjectionStore(log: console.log)
-        var query = CaseQuery()
-        (query.requesting, query.assisting, query.status, query.category) = (f.requesting, f.assisting, f.status, f.category)
-        (query.from, query.to, query.open) = (f.from, f.to, f.open)
         let all = try store.scanCases { c -> String? in
-            query.matches(c) && (f.findings.map { findings!.contains(c.caseID) == $0 } ?? true) ? c.caseID : nil
+            f.query.matches(c) && (f.findings.map { findings!.contains(c.caseID) == $0 } ?? true) ? c.caseID : nil
         }
         let per = config.pageSize
         let start = (f.page - 1) * per
@@ -145,11 +138,11 @@ extension Routes {
         let states = Codes.memberStates.map { ($0, t.country($0)) }
         let yesNo = [("yes", t("filter.yes")), ("no", t("filter.no"))]
         let selects = [
-            select("requesting", "filter.requesting", states, f.requesting), select("assisting", "filter.assisting", states, f.assisting),
-            select("status", "filter.status", CaseStatus.allCases.map { ($0.rawValue, Pages.status(t, $0.rawValue)) }, f.status),
-            select("category", "filter.category", Codes.categories.map { ($0, Pages.category(t, $0)) }, f.category),
+            select("requesting", "filter.requesting", states, f.query.requesting), select("assisting", "filter.assisting", states, f.query.assisting),
+            select("status", "filter.status", CaseStatus.allCases.map { ($0.rawValue, Pages.status(t, $0.rawValue)) }, f.query.status),
+            select("category", "filter.category", Codes.categories.map { ($0, Pages.category(t, $0)) }, f.query.category),
             select("findings", "filter.findings", yesNo, f.findings.map { $0 ? "yes" : "no" }),
-            select("open", "filter.open", yesNo, f.open.map { $0 ? "yes" : "no" }),
+            select("open", "filter.open", yesNo, f.query.open.map { $0 ? "yes" : "no" }),
         ]
         // A page past the last shows "0 to 0 of N", not a range beyond the list.
         let first = l.cases.isEmpty ? 0 : (l.page - 1) * l.perPage + 1
@@ -162,7 +155,7 @@ extension Routes {
         let previous = l.page > 1 ? CasesView.PageLink(href: link(l.page - 1), label: t("paging.previous")) : nil
         let next = l.page * l.perPage < l.total ? CasesView.PageLink(href: link(l.page + 1), label: t("paging.next")) : nil
         let view = CasesView(
-            title: t("cases.title"), selects: selects, fromLabel: t("filter.from"), from: f.from ?? "", toLabel: t("filter.to"), to: f.to ?? "",
+            title: t("cases.title"), selects: selects, fromLabel: t("filter.from"), from: f.query.from ?? "", toLabel: t("filter.to"), to: f.query.to ?? "",
             lang: request.uri.queryParameters["lang"] != nil ? t.language.rawValue : nil, apply: t("filter.apply"), clear: t("filter.clear"),
             showing: t(
                 "cases.showing",

@@ -57,7 +57,7 @@ extension Routes {
         let store = try ProjectionStore(log: log)
         let applied = try store.appliedSeq(.cases)
         // `?to=YYYY-MM-DD`: open cases and obligations as they stood at the end of that day.
-        let asOf = try filter(request, t).to
+        let asOf = try filter(request, t).query.to
         // Today's cases from the case index; as of a past day, each case as it stood then.
         // (Only the cards an obligation or the open count reads are decoded.)
         let cards =

@@ -92,7 +92,7 @@ extension Routes {
 
     func workloadJSON(_ request: Request, _ t: Localizer) throws -> JSONValue {
         let f = try filter(request, t)
-        return try WorkloadReport.load(try ProjectionStore(log: console.log), from: f.from, to: f.to).json()
+        return try WorkloadReport.load(try ProjectionStore(log: console.log), from: f.query.from, to: f.query.to).json()
     }
 
     func verifyJSON() throws -> JSONValue {

@@ -15,7 +15,13 @@ package struct CaseQuery: Sendable, Equatable {
     package var to: String?
     package var open: Bool?
 
-    package init() {}
+    package init(
+        requesting: String? = nil, assisting: String? = nil, state: String? = nil, status: String? = nil, category: String? = nil,
+        from: String? = nil, to: String? = nil, open: Bool? = nil
+    ) {
+        (self.requesting, self.assisting, self.state, self.status) = (requesting, assisting, state, status)
+        (self.category, self.from, self.to, self.open) = (category, from, to, open)
+    }
 
     /// True when the case on `card` answers the query.
     package func matches(_ c: CaseCard.View) -> Bool {

@@ -374,7 +374,3 @@ package struct WriteService {
         }
     }
 }
-
-extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
-}

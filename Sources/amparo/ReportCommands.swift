@@ -209,9 +209,9 @@ struct CasesCommand: ParsableCommand {
 
     func run() throws {
         let store = try openProjections(ledger, quiet: quiet)
-        var query = CaseQuery()
-        (query.state, query.requesting, query.assisting, query.status, query.category) = (state, requesting, assisting, status, category)
-        (query.from, query.to, query.open) = (from, to, open.map { $0 == .yes })
+        let query = CaseQuery(
+            requesting: requesting, assisting: assisting, state: state, status: status, category: category, from: from, to: to,
+            open: open.map { $0 == .yes })
         let flagged = try findings.map { _ in Set(try Audit.verify(store.log).breaches.compactMap(\.caseID)) }
         // The case index answers the filter; only the cases listed are decoded.
         let cases = try store.caseSummaries(

@@ -34,7 +34,7 @@ struct OfficerTrapsTests {
         #expect(verify.stdout.contains("LIFECYCLE") && verify.stdout.contains("not held until \(date)"), "\(verify.stdout)")
         let show = try JSONParser.parse(try n.run(["case", "show", "MX-2015-0001", "--format", "json"]).stdout)
         #expect(show["status"]?.stringValue == "concluded", "\(show)")
-        // On the meeting's day it is a presentation.
+        // Dated on the meeting's day, months from now, it is an act in the future: an input error (exit 2), never recordable.
         let onTheDay = try n.run(present + ["--occurred", date + "T10:00:00Z", "--key", n.dir + "/MX.pem"])
         #expect(onTheDay.status == 2, "an act dated in the future is an input error: \(onTheDay.stderr)")
     }

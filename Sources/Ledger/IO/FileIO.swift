@@ -102,8 +102,6 @@ public enum FileIO {
         }
     }
 
-    /// Writes a new file through `produce` (which is handed a writer) into a temporary file beside
-    /// `path`, syncs it and renames it into place: a failure (a full disk) leaves no file behind.
     /// The refusal of an output file that exists (every `--out`: refused, `--force` replaces).
     public static func exists(_ path: String) -> LedgerError {
         LedgerError(.fileExists, "\(path) already exists; give --force to replace it, or choose another --out")
@@ -116,9 +114,11 @@ public enum FileIO {
         if !replacing, lstat(path, &info) == 0 { throw exists(path) }
     }
 
-    /// Writes a new file whole or not at all: into a temporary file beside it, synced, then put in
-    /// place. Without `replacing`, an existing file (even one made meanwhile) is left as it was and
-    /// refused (``exists(_:)``).
+    /// Writes a new file through `produce` (which is handed a writer) into a temporary file beside
+    /// `path`, syncs it and puts it in place: a failure (a full disk) leaves no file behind. With
+    /// `replacing` it is renamed over any file there; without, it is linked (link(2) never
+    /// replaces), so an existing file, even one made meanwhile, is left as it was and refused
+    /// (``exists(_:)``).
     public static func create(_ path: String, replacing: Bool = true, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws {
         try refuseExisting(path, replacing: replacing)
         let temporary = path + ".partial-\(getpid())"
