@@ -248,13 +248,14 @@ extension CaseState {
             }
         }
         for (_, claim) in claims.sorted(by: { $0.value.at < $1.value.at }) where claim.settled == nil {
-            let due = Deadlines.reimbursementDue(claimedOn: claim.at.date)
+            let term = network.calendar.reimbursementTerms.term(on: claim.at.date)
+            let due = term.due(claimedOn: claim.at.date)
             out.append(
                 t(
-                    Deadlines.reimbursementOverdue(claimedOn: claim.at.date, on: now.date) ? "todo.reimbursement_overdue" : "todo.reimbursement",
+                    due < now.date ? "todo.reimbursement_overdue" : "todo.reimbursement",
                     [
                         "amount": "\(claim.amount)", "currency": claim.currency, "claimant": t.name(claim.claimant), "date": claim.at.date,
-                        "from": t.name(claim.from), "due": due,
+                        "from": t.name(claim.from), "due": due, "term": t.term(term),
                     ]))
         }
         return out

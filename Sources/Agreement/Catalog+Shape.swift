@@ -214,6 +214,10 @@ extension Catalog {
             guard let s = string(), Codes.isCountry(s) else { return "expected an ISO 3166-1 alpha-2 country code such as CR or ES" }
         case .date:
             guard let s = string(), s.count == 10, Timestamp(parsing: s) != nil else { return "expected a date YYYY-MM-DD" }
+        case .months:
+            guard case .number(let n) = value, n.rounded() == n, (1...60).contains(n) else {
+                return "expected a whole number of months from 1 to 60, written as a number (12)"
+            }
         case .amount:
             guard let s = string(), Catalog.isAmount(s) else {
                 return "expected a decimal amount as a string, e.g. \"1250.00\" (never a float)"

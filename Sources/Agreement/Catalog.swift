@@ -115,6 +115,20 @@ package enum Catalog {
                 m.heldSeq = f.seq
                 n.meetings[id] = m
             }),
+        EventSpec(
+            .reimbursementTermSet, caseEvent: false, role: .secretariat,
+            fields: [
+                FieldSpec(.months, "how many months a reimbursement claim has before it falls due"),
+                FieldSpec(.source, "the decision that sets the term, as the Network adopted it (e.g. the minutes of the meeting that agreed it)"),
+                FieldSpec(.effective, "the day from which claims fall under the term (a claim keeps the term in force on the day it was made)"),
+            ], source: "Art. 8",
+            summary:
+                "The Secretariat records the term the Network set for reimbursement claims; until one is recorded, a claim has 12 months (the EU's practice, Directive (EU) 2015/637, Art. 14: the RCM's texts set none).",
+            command: ("network", "reimbursement-term"),
+            phrase: "the setting of the reimbursement term",
+            example: .init(
+                actor: "RCM-TS", caseID: nil,
+                payload: ["months": 6, "source": "Minutes of the Network's meeting of 9 November 2015, item 4", "effective": "2016-03-01"])),
 
         // Case events.
         EventSpec(
@@ -244,7 +258,9 @@ package enum Catalog {
             .reimbursementClaimed, caseEvent: true, role: .assistingState,
             fields: [FieldSpec(.from, "who is asked to reimburse (the State of nationality or IOM)")] + money
                 + [FieldSpec(.purpose, "what was advanced")],
-            source: "Art. 8", summary: "The assisting State claims what it advanced; due within 12 months (practice, not the Agreement's text).",
+            source: "Art. 8",
+            summary:
+                "The assisting State claims what it advanced; due within the term the Network set (network.reimbursement_term_set), 12 months until it sets one (practice, not the Agreement's text).",
             command: ("case", "claim"), afterClose: true, phrase: "a reimbursement claim",
             update: .caseState { f, s, _ in
                 s.claims[f.id] = CaseState.Claim(

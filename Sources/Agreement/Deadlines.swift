@@ -1,3 +1,5 @@
+import Ledger
+
 /// A meeting of the Network as the rules of time read it: when, and whether it was held.
 package protocol MeetingDate {
     var id: String { get }
@@ -8,25 +10,92 @@ package protocol MeetingDate {
 
 extension NetworkState.Meeting: MeetingDate {}
 
+/// The time a reimbursement claim has before it falls due. Art. 8 sets none: the Network sets it
+/// by an act of the Secretariat (`network.reimbursement_term_set`, naming its source); until it
+/// does, a claim has 12 months, the EU's practice (Directive (EU) 2015/637, Art. 14), and every
+/// view that shows the term says it is the default.
+package struct ReimbursementTerm: Sendable, Equatable {
+    package let months: Int
+    /// The decision that set it, as the Secretariat named it; nil for the default.
+    package let source: String?
+    /// The day from which claims fall under it (YYYY-MM-DD); nil for the default.
+    package let effective: String?
+    /// The sequence number of the act that set it (which of two acts of one day applies).
+    let seq: UInt64?
+
+    package init(months: Int, source: String?, effective: String?, seq: UInt64? = nil) {
+        self.months = months
+        self.source = source
+        self.effective = effective
+        self.seq = seq
+    }
+
+    /// 12 months, until the Network sets a term.
+    package static let standard = ReimbursementTerm(months: 12, source: nil, effective: nil)
+
+    /// True for the default term (no act of the Network set it).
+    package var isDefault: Bool { source == nil }
+
+    /// As the JSON API and `--format json` give it: `{"months": 12, "source": null, "effective":
+    /// null, "default": true}`.
+    package var json: JSONValue {
+        .object([
+            "months": .number(Double(months)), "source": source.map(JSONValue.string) ?? .null,
+            "effective": effective.map(JSONValue.string) ?? .null, "default": .bool(isDefault),
+        ])
+    }
+
+    /// The day a claim made on `claimed` (YYYY-MM-DD) falls due under this term.
+    package func due(claimedOn claimed: String) -> String { Deadlines.adding(months: months, to: claimed) }
+}
+
+/// The terms the Network set, by the day from which each applies. A claim falls under the term in
+/// force on the day it was made, for good: a later term changes no claim already made.
+package struct ReimbursementTerms: Sendable, Equatable {
+    /// By effective day; on one day, in the order the acts were recorded (the last one applies).
+    package private(set) var set: [ReimbursementTerm] = []
+
+    package init() {}
+
+    /// The terms the Network's acts `facts` set.
+    package init(_ facts: some Sequence<Fact>) { self = Calendar(facts).reimbursementTerms }
+
+    /// Takes in a term (any order).
+    package mutating func note(_ term: ReimbursementTerm) {
+        func key(_ t: ReimbursementTerm) -> (String, UInt64) { (t.effective ?? "", t.seq ?? .max) }
+        let at = set.firstIndex { key($0) > key(term) } ?? set.count
+        set.insert(term, at: at)
+    }
+
+    /// The term a claim made on `day` (YYYY-MM-DD) falls under.
+    package func term(on day: String) -> ReimbursementTerm {
+        set.last { ($0.effective ?? "") <= String(day.prefix(10)) } ?? .standard
+    }
+
+    /// The day a claim made on `claimed` falls due.
+    package func due(claimedOn claimed: String) -> String { term(on: claimed).due(claimedOn: claimed) }
+
+    /// Whether an unsettled claim made on `claimed` is overdue on `day` (YYYY-MM-DD): after the day
+    /// it falls due (no rule is breached, it is an obligation).
+    package func overdue(claimedOn claimed: String, on day: String) -> Bool { due(claimedOn: claimed) < String(day.prefix(10)) }
+}
+
 /// Every rule of time the obligations read, defined once: the fold's rules, `amparo workload`,
 /// the meeting report, a case's obligations, the console's dashboard and its JSON API all ask here,
 /// so they cannot disagree about a date.
 package enum Deadlines {
-    /// The day a reimbursement claimed on `claimed` (YYYY-MM-DD) falls due: the same day 12 months
-    /// later, a claim of 29 February on 28 February. Not the Agreement's words: the EU's practice
-    /// (Directive (EU) 2015/637, Art. 14), as domain.md says.
-    package static func reimbursementDue(claimedOn claimed: String) -> String {
-        let p = claimed.prefix(10).split(separator: "-")
-        guard p.count == 3, let year = Int(p[0]) else { return String(claimed.prefix(10)) }
-        let day = p[1] == "02" && p[2] == "29" ? "28" : String(p[2])
-        let next = String(year + 1)
-        return String(repeating: "0", count: max(0, 4 - next.count)) + next + "-\(p[1])-\(day)"
-    }
-
-    /// Whether an unsettled claim of `claimed` is overdue on `day` (YYYY-MM-DD): after the day it
-    /// falls due (no rule is breached, it is an obligation).
-    package static func reimbursementOverdue(claimedOn claimed: String, on day: String) -> Bool {
-        reimbursementDue(claimedOn: claimed) < String(day.prefix(10))
+    /// The day `months` months after `day` (YYYY-MM-DD): the same day of the month, or the last
+    /// day of the month when it has no such day (a claim of 31 August with a term of 6 months
+    /// falls due on 28 or 29 February; one of 29 February with 12 months on 28 February).
+    package static func adding(months: Int, to day: String) -> String {
+        let p = day.prefix(10).split(separator: "-")
+        guard p.count == 3, let year = Int(p[0]), let month = Int(p[1]), let d = Int(p[2]) else { return String(day.prefix(10)) }
+        let total = year * 12 + (month - 1) + months
+        let (y, m) = (total / 12, total % 12 + 1)
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+        let length = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        func two(_ n: Int) -> String { String(n).leftPadded(to: 2) }
+        return String(y).leftPadded(to: 4) + "-" + two(m) + "-" + two(min(d, length))
     }
 
     /// Art. 7.7: the meeting a case concluded on `concluded` (YYYY-MM-DD) is to be presented at:

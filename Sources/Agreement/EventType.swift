@@ -35,6 +35,7 @@ package struct EventType: Sendable, Hashable {
     package static let focalPointDesignated = EventType("state.focal_point_designated")
     package static let meetingScheduled = EventType("meeting.scheduled")
     package static let meetingHeld = EventType("meeting.held")
+    package static let reimbursementTermSet = EventType("network.reimbursement_term_set")
     // Case events.
     package static let requestFiled = EventType("case.request_filed")
     package static let secretariatNotified = EventType("case.secretariat_notified")

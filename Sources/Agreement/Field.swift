@@ -24,6 +24,7 @@ package enum Decoded: Sendable {
     case event(EventID)
     case strings([String])
     case bool(Bool)
+    case int(Int)
     case offices(Offices)
     case object([String: JSONValue])
 
@@ -43,6 +44,9 @@ package enum Decoded: Sendable {
         case .bool:
             guard let b = value.boolValue else { return nil }
             self = .bool(b)
+        case .months:
+            guard case .number(let n) = value, n.rounded() == n, abs(n) < 1e9 else { return nil }
+            self = .int(Int(n))
         case .offices:
             guard let items = value.arrayValue else { return nil }
             var offices: Offices = [:]
@@ -78,6 +82,10 @@ extension EventID: PayloadValue {
 extension Array: PayloadValue where Element == String {
     package static func from(_ d: Decoded) -> [String]? { if case .strings(let s) = d { s } else { nil } }
 }
+extension Int: PayloadValue {
+    package static func from(_ d: Decoded) -> Int? { if case .int(let n) = d { n } else { nil } }
+}
+
 extension Bool: PayloadValue {
     package static func from(_ d: Decoded) -> Bool? { if case .bool(let b) = d { b } else { nil } }
 }
@@ -152,6 +160,7 @@ extension Field where Value == String {
     package static var requestNote: Self { .init("request_note", .text) }
     package static var revokedAt: Self { .init("revoked_at", .text) }
     package static var sex: Self { .init("sex", .choice(Codes.sexes)) }
+    package static var source: Self { .init("source", .text) }
     package static var state: Self { .init("state", .state) }
     package static var subject: Self { .init("subject", .pseudonym) }
     package static var summary: Self { .init("summary", .words) }
@@ -178,6 +187,10 @@ extension Field where Value == [String] {
     package static var redactedFields: Self { .init("fields", .list(.text)) }
     package static var rootKeys: Self { .init("root_keys", .list(.text)) }
     package static var scope: Self { .init("scope", .list(.choice(Codes.actionKinds))) }
+}
+
+extension Field where Value == Int {
+    package static var months: Self { .init("months", .months) }
 }
 
 extension Field where Value == Bool {

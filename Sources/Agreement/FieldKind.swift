@@ -21,6 +21,8 @@ package indirect enum FieldKind: Sendable, Equatable {
     case country
     /// A calendar date, `YYYY-MM-DD`.
     case date
+    /// A whole number of months from 1 to 60, written as a JSON integer (`12`).
+    case months
     /// A decimal amount of money as a string, `1250.00` (never a float).
     case amount
     /// An ISO 4217 currency code, `USD`.
@@ -50,6 +52,7 @@ package indirect enum FieldKind: Sendable, Equatable {
         case .actor: "actor code (a Member State, RCM-TS or IOM)"
         case .country: "ISO 3166-1 alpha-2 country code"
         case .date: "YYYY-MM-DD"
+        case .months: "whole number of months, 1 to 60"
         case .amount: "decimal amount, e.g. 1250.00"
         case .currency: "ISO 4217 code, e.g. USD"
         case .bool: "true|false"

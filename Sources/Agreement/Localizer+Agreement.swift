@@ -68,3 +68,16 @@ extension Localizer {
         return paragraph.map { self("article.paragraph", ["article": number, "paragraph": $0]) } ?? number
     }
 }
+
+extension Localizer {
+    /// How a reimbursement term reads: "12 months after the claim: the default, as the RCM's texts
+    /// set no term (…)", or the term the Network set, from when and by what decision.
+    package func term(_ term: ReimbursementTerm) -> String {
+        let months = count(term.months, "count.month")
+        guard let source = term.source, let effective = term.effective else { return self("term.default", ["months": months]) }
+        return self("term.set", ["months": months, "date": proseValue(effective), "source": source])
+    }
+
+    /// The sentence a report states the term in: "Reimbursement claims fall due …".
+    package func termSentence(_ term: ReimbursementTerm) -> String { self("term.sentence", ["term": self.term(term)]) }
+}

@@ -87,6 +87,8 @@ package struct Calendar: Sendable, Equatable {
     package var partyHistory: [String: [(effective: Timestamp, party: Bool)]] = [:]
     /// The ids of every meeting scheduled or held.
     package var meetings: Set<String> = []
+    /// The reimbursement terms the Network set (Art. 8 sets none).
+    package var reimbursementTerms = ReimbursementTerms()
 
     package init() {}
 
@@ -109,6 +111,12 @@ package struct Calendar: Sendable, Equatable {
             partyHistory[f.actor] = history
         case .meetingScheduled, .meetingHeld:
             if let id = f[.meeting] { meetings.insert(id) }
+        case .reimbursementTermSet:
+            // The Network's term is the Secretariat's to record: one a State signed (recorded
+            // despite AUTHORITY, or imported) changes no claim's deadline.
+            guard f.actor == Codes.secretariat, let months = f[.months], let source = f[.source] else { return }
+            let effective = (f[.effective] ?? f.occurred).date
+            reimbursementTerms.note(ReimbursementTerm(months: months, source: source, effective: effective, seq: f.seq))
         default:
             break
         }
@@ -116,7 +124,7 @@ package struct Calendar: Sendable, Equatable {
 
     package static func == (a: Calendar, b: Calendar) -> Bool {
         func flat(_ c: Calendar) -> [String: [String]] { c.partyHistory.mapValues { $0.map { "\($0.effective) \($0.party)" } } }
-        return a.inForce == b.inForce && a.meetings == b.meetings && flat(a) == flat(b)
+        return a.inForce == b.inForce && a.meetings == b.meetings && flat(a) == flat(b) && a.reimbursementTerms == b.reimbursementTerms
     }
 
     /// True when `state` is a Party at `date`: the last change effective at or before it says so.

@@ -24,6 +24,8 @@ extension Routes {
         let hasForks: Bool
         let openTitle, openCases, seeOpen: String
         let obligations: [Obligation]
+        /// The reimbursement term in force, and where it comes from (Art. 8 sets none).
+        let term: String
         let workloadTitle: String
         let workloadHeader: [String]
         let workload: [Row]
@@ -101,7 +103,8 @@ extension Routes {
 
         // Open cases and overdue obligations.
         let open = cards.filter(\.isOpen)
-        let obligations = Obligations(cards: cards, meetings: meetings, today: today).groups.map { key, ids in
+        let terms = try store.reimbursementTerms()
+        let obligations = Obligations(cards: cards, meetings: meetings, terms: terms, today: today).groups.map { key, ids in
             let shown = ids.prefix(8)
             return DashboardView.Obligation(
                 count: ids.count, label: t(key), cases: shown.enumerated().map { DashboardView.CaseLink(id: $1, last: $0 == shown.count - 1) },
@@ -118,6 +121,7 @@ extension Routes {
             checkpointAge: age.map { t("dashboard.checkpoint_age", ["age": $0]) }, note: latest?.1.serialized, verifyTitle: t("dashboard.verify"),
             verify: verify, forksTitle: t("dashboard.forks"), forks: forks, hasForks: !forks.isEmpty, openTitle: t("dashboard.open"),
             openCases: t.count(open.count, "dashboard.open_cases"), seeOpen: t("dashboard.see_open"), obligations: obligations,
+            term: t.termSentence(terms.term(on: today)),
             workloadTitle: t("dashboard.workload"),
             workloadHeader: [t("workload.state"), t("workload.requested"), t("workload.assisted"), t("workload.open"), t("workload.concluded")],
             workload: rows.map {

@@ -42,6 +42,8 @@ extension Catalogs {
         ("count.rule.other", "{n} rules"),
         ("count.hash.one", "{n} hash"),
         ("count.hash.other", "{n} hashes"),
+        ("count.month.one", "{n} month"),
+        ("count.month.other", "{n} months"),
         ("age.days.one", "{n} day ago"),
         ("age.days.other", "{n} days ago"),
         (
@@ -68,7 +70,7 @@ extension Catalogs {
         ("obligation.scope", "formally requested, scope not yet agreed by verbal notes (Article 5, paragraph 1)"),
         ("obligation.presentation_overdue", "concluded and not presented at the meeting after their conclusion (Art. 7.7)"),
         ("obligation.presentation_due", "concluded, to be presented at the next meeting (Art. 7.7)"),
-        ("obligation.reimbursement", "with a reimbursement unsettled 12 months after its claim"),
+        ("obligation.reimbursement", "with a reimbursement unsettled after the day it fell due"),
         ("dashboard.workload", "Workload by State"),
         ("dashboard.workload_chart", "Cases per State, since the mechanism began"),
         ("chart.empty", "No case yet, so no chart is drawn."),
@@ -207,6 +209,7 @@ extension Catalogs {
         ("event.state.focal_point_designated", "Focal point designated"),
         ("event.meeting.scheduled", "Meeting scheduled"),
         ("event.meeting.held", "Meeting held"),
+        ("event.network.reimbursement_term_set", "Reimbursement term set"),
         ("event.case.request_filed", "Request filed"),
         ("event.case.secretariat_notified", "Secretariat notified"),
         ("event.case.circulated", "Request circulated to the Network"),
@@ -326,6 +329,14 @@ extension Catalogs {
         ("report.overdue.none", "Every concluded case was presented at the meeting following its conclusion."),
         ("report.overdue.some", "These concluded cases were not presented at the meeting following their conclusion:"),
         ("report.overdue.item", "{case} ({state}), concluded on {date}, due at the meeting of {meeting}"),
+        // The reimbursement term (Art. 8 sets none): the Network's, or the default, saying so.
+        ("term.sentence", "Reimbursement claims fall due {term}."),
+        (
+            "term.default",
+            "{months} after the claim: the default, as the RCM's texts set no term (the practice of the European Union, Directive (EU) 2015/637, Article 14)"
+        ),
+        ("term.earlier", "Claims made before {date} keep the term in force on the day they were made."),
+        ("term.set", "{months} after the claim, the term the Network set from {date}: {source}"),
         ("report.next", "The Network's next meeting: {date}, {place}."),
         ("report.next.date", "The Network's next meeting: {date}."),
         ("report.footer.md", "From the ledger's {events}; case data carry no personal data."),
@@ -342,7 +353,7 @@ extension Catalogs {
         ("workload.amount", "Amount"),
         ("workload.claims", "Claims"),
         ("workload.settled", "Settled"),
-        ("workload.overdue", "Overdue (12 months)"),
+        ("workload.overdue", "Overdue"),
         ("workload.claimed", "Amount claimed"),
         ("workload.section.state", "Cases by State"),
         ("workload.section.category", "Cases requested, by category"),
@@ -423,11 +434,11 @@ extension Catalogs {
         ("todo.present_next", "present at the next Network meeting (Art. 7.7)"),
         (
             "todo.reimbursement",
-            "reimbursement of {amount} {currency} claimed by {claimant} on {date} from {from}, due by {due} (12 months: EU practice, Directive 2015/637)"
+            "reimbursement of {amount} {currency} claimed by {claimant} on {date} from {from}, due by {due}, {term}"
         ),
         (
             "todo.reimbursement_overdue",
-            "overdue: reimbursement of {amount} {currency} claimed by {claimant} on {date} from {from}, due by {due} (12 months: EU practice, Directive 2015/637)"
+            "overdue: reimbursement of {amount} {currency} claimed by {claimant} on {date} from {from}, due by {due}, {term}"
         ),
         ("rules.title", "Rule catalog"),
         (
@@ -522,6 +533,7 @@ extension Catalogs {
         ("phrase.state.focal_point_designated", "the designation of a focal point"),
         ("phrase.meeting.scheduled", "the scheduling of a meeting"),
         ("phrase.meeting.held", "a meeting held"),
+        ("phrase.network.reimbursement_term_set", "the setting of the reimbursement term"),
         ("phrase.case.request_filed", "a request"),
         ("phrase.case.secretariat_notified", "an acknowledgement"),
         ("phrase.case.circulated", "a circulation to focal points"),

@@ -42,6 +42,8 @@ extension Catalogs {
         ("count.rule.other", "{n} reglas"),
         ("count.hash.one", "{n} hash"),
         ("count.hash.other", "{n} hashes"),
+        ("count.month.one", "{n} mes"),
+        ("count.month.other", "{n} meses"),
         ("age.days.one", "hace {n} día"),
         ("age.days.other", "hace {n} días"),
         (
@@ -68,7 +70,7 @@ extension Catalogs {
         ("obligation.scope", "solicitados formalmente, sin alcance acordado por notas verbales (artículo 5, párrafo 1)"),
         ("obligation.presentation_overdue", "concluidos y no presentados en la reunión siguiente a su conclusión (Art. 7.7)"),
         ("obligation.presentation_due", "concluidos, por presentar en la próxima reunión (Art. 7.7)"),
-        ("obligation.reimbursement", "con un reembolso sin liquidar 12 meses después de su solicitud"),
+        ("obligation.reimbursement", "con un reembolso sin liquidar después de su vencimiento"),
         ("dashboard.workload", "Carga de trabajo por Estado"),
         ("dashboard.workload_chart", "Casos por Estado, desde el inicio del mecanismo"),
         ("chart.empty", "Aún no hay casos, así que no se dibuja ningún gráfico."),
@@ -207,6 +209,7 @@ extension Catalogs {
         ("event.state.focal_point_designated", "Punto focal designado"),
         ("event.meeting.scheduled", "Reunión programada"),
         ("event.meeting.held", "Reunión celebrada"),
+        ("event.network.reimbursement_term_set", "Plazo de reembolso fijado"),
         ("event.case.request_filed", "Solicitud registrada"),
         ("event.case.secretariat_notified", "Secretaría notificada"),
         ("event.case.circulated", "Solicitud circulada a la Red"),
@@ -329,6 +332,14 @@ extension Catalogs {
         ("report.overdue.none", "Cada caso concluido se presentó en la reunión siguiente a su conclusión."),
         ("report.overdue.some", "Estos casos concluidos no se presentaron en la reunión siguiente a su conclusión:"),
         ("report.overdue.item", "{case} ({state}), concluido el {date}, debía presentarse en la reunión del {meeting}"),
+        // El plazo de reembolso (el art. 8 no fija ninguno): el de la Red, o el supletorio, diciéndolo.
+        ("term.sentence", "Las solicitudes de reembolso vencen {term}."),
+        (
+            "term.default",
+            "{months} después de la solicitud: el plazo supletorio, pues los textos de la CRM no fijan ninguno (la práctica de la Unión Europea, Directiva (UE) 2015/637, artículo 14)"
+        ),
+        ("term.earlier", "Las solicitudes anteriores al {date} conservan el plazo vigente el día en que se hicieron."),
+        ("term.set", "{months} después de la solicitud, plazo que la Red fijó a partir del {date}: {source}"),
         ("report.next", "Próxima reunión de la Red: {date}, {place}."),
         ("report.next.date", "Próxima reunión de la Red: {date}."),
         ("report.footer.md", "A partir de {events} del registro; los datos de los casos no contienen datos personales."),
@@ -348,7 +359,7 @@ extension Catalogs {
         ("workload.amount", "Monto"),
         ("workload.claims", "Solicitudes"),
         ("workload.settled", "Liquidadas"),
-        ("workload.overdue", "Vencidas (12 meses)"),
+        ("workload.overdue", "Vencidas"),
         ("workload.claimed", "Monto solicitado"),
         ("workload.section.state", "Casos por Estado"),
         ("workload.section.category", "Casos solicitados, por categoría"),
@@ -438,11 +449,11 @@ extension Catalogs {
         ("todo.present_next", "presentar en la próxima reunión de la Red (Art. 7.7)"),
         (
             "todo.reimbursement",
-            "reembolso de {amount} {currency} solicitado por {claimant} el {date} a {from}, pagadero a más tardar el {due} (12 meses: práctica de la UE, Directiva 2015/637)"
+            "reembolso de {amount} {currency} solicitado por {claimant} el {date} a {from}, pagadero a más tardar el {due}, {term}"
         ),
         (
             "todo.reimbursement_overdue",
-            "vencido: reembolso de {amount} {currency} solicitado por {claimant} el {date} a {from}, pagadero a más tardar el {due} (12 meses: práctica de la UE, Directiva 2015/637)"
+            "vencido: reembolso de {amount} {currency} solicitado por {claimant} el {date} a {from}, pagadero a más tardar el {due}, {term}"
         ),
         ("rules.title", "Catálogo de reglas"),
         (
@@ -540,6 +551,7 @@ extension Catalogs {
         ("phrase.state.focal_point_designated", "la designación de un punto focal"),
         ("phrase.meeting.scheduled", "la programación de una reunión"),
         ("phrase.meeting.held", "una reunión celebrada"),
+        ("phrase.network.reimbursement_term_set", "la fijación del plazo de reembolso"),
         ("phrase.case.request_filed", "una solicitud"),
         ("phrase.case.secretariat_notified", "un acuse de recibo"),
         ("phrase.case.circulated", "una circulación a los puntos focales"),

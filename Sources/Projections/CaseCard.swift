@@ -30,9 +30,6 @@ package struct CaseCard: Equatable, Sendable {
         package var claimed: String
     }
 
-    /// The claim day of its oldest unsettled claim: the first to fall due.
-    package var oldestUnsettledClaim: String? { unsettledClaims.first?.claimed }
-
     package init(_ s: CaseSummary) {
         caseID = s.caseID
         requesting = s.requesting

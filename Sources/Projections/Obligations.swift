@@ -11,7 +11,7 @@ package struct Obligations {
         c.isOpen || c.bytes(.awaitingPresentation) != nil || c.hasUnsettledClaims
     }
 
-    package init(cards: [CaseCard], meetings: [MeetingView], today: String) {
+    package init(cards: [CaseCard], meetings: [MeetingView], terms: ReimbursementTerms, today: String) {
         let open = cards.filter(\.isOpen)
         let beforeRequest: Set<CaseStatus> = [.filed, .notified, .circulated, .offers, .assistingSelected]
         let noRequest = open.filter { CaseStatus(rawValue: $0.status).map(beforeRequest.contains) ?? false }.map(\.caseID)
@@ -31,13 +31,17 @@ package struct Obligations {
             presentationLate[concluded] = late
             if late { overdue.append(c.caseID) } else { due.append(c.caseID) }
         }
-        // The oldest unsettled claim is the first to fall due: the case is overdue when it is.
+        // A case is overdue when one of its unsettled claims is: each claim under the term in
+        // force on its day (a later claim under a shorter term can fall due first).
         var claimOverdue: [String: Bool] = [:]
         var reimbursements: [String] = []
         for c in cards {
-            guard let claimed = c.oldestUnsettledClaim else { continue }
-            let late = claimOverdue[claimed] ?? Deadlines.reimbursementOverdue(claimedOn: claimed, on: today)
-            claimOverdue[claimed] = late
+            let late = c.unsettledClaims.contains { claim in
+                if let known = claimOverdue[claim.claimed] { return known }
+                let late = terms.overdue(claimedOn: claim.claimed, on: today)
+                claimOverdue[claim.claimed] = late
+                return late
+            }
             if late { reimbursements.append(c.caseID) }
         }
         groups = [

@@ -150,6 +150,11 @@ package final class ProjectionStore: @unchecked Sendable {
         return applied
     }
 
+    /// The reimbursement terms the Network set (from its acts, decoded once per process).
+    package func reimbursementTerms() throws -> ReimbursementTerms {
+        ReimbursementTerms(try NetworkFacts.of(log))
+    }
+
     /// The Network's meetings folded from the network events up to `through`.
     func networkMeetings(through: UInt64) throws -> [String: NetworkState.Meeting] {
         let facts = try log.rawEntries(inCase: "", through: through).map(Fact.init)

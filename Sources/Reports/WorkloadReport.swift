@@ -7,8 +7,10 @@ import Projections
 package struct WorkloadReport: Sendable {
     package let from: String?
     package let to: String?
-    /// Claims unsettled 12 months after this date are overdue.
+    /// The day it speaks as of: claims unsettled after the day they fell due by then are overdue.
     package let asOf: String
+    /// The reimbursement terms the Network set (the default until it sets one).
+    let terms: ReimbursementTerms
     package let rows: [WorkloadRow]
     /// How many cases were filed in the period.
     package let caseCount: Int
@@ -21,22 +23,25 @@ package struct WorkloadReport: Sendable {
     ///
     /// `rows`: the workload projection's rows, which count every case; used when no period is
     /// given (a period needs the rows of its cases, summed here).
-    package init(cases all: [CaseSummary], rows projected: [WorkloadRow]? = nil, from: String?, to: String?, language: Language = .en) {
+    package init(
+        cases all: [CaseSummary], rows projected: [WorkloadRow]? = nil, terms: ReimbursementTerms = ReimbursementTerms(), from: String?, to: String?,
+        language: Language = .en
+    ) {
         let cases = all.filter { WorkloadReport.filed($0.filed, from: from, to: to) }
         let rows = from == nil && to == nil ? projected ?? WorkloadRow.rows(cases) : WorkloadRow.rows(cases)
         let cards = all.map(CaseCard.init)
         self.init(
             rows: rows, caseCount: cases.count, latestDay: cards.compactMap(\.latestDay).max(),
-            unsettled: cards.filter { WorkloadReport.filed($0.filed, from: from, to: to) }.flatMap(\.unsettledClaims), from: from, to: to,
-            language: language)
+            unsettled: cards.filter { WorkloadReport.filed($0.filed, from: from, to: to) }.flatMap(\.unsettledClaims), terms: terms, from: from,
+            to: to, language: language)
     }
 
     /// The report from what it counts: `caseCount` cases filed in the period, `latestDay` the
     /// latest dated fact of the whole ledger (the day it speaks as of without `to`), `unsettled`
     /// the unsettled claims of the period's cases.
     init(
-        rows: [WorkloadRow], caseCount: Int, latestDay: String?, unsettled: [CaseCard.UnsettledClaim], from: String?, to: String?,
-        language: Language
+        rows: [WorkloadRow], caseCount: Int, latestDay: String?, unsettled: [CaseCard.UnsettledClaim], terms: ReimbursementTerms, from: String?,
+        to: String?, language: Language
     ) {
         t = Localizer(language)
         self.from = from
@@ -45,8 +50,9 @@ package struct WorkloadReport: Sendable {
         self.caseCount = caseCount
         let asOf = to ?? latestDay ?? "1970-01-01"
         self.asOf = asOf
+        self.terms = terms
         var overdue: [String: Int] = [:]
-        for claim in unsettled where Deadlines.reimbursementOverdue(claimedOn: claim.claimed, on: asOf) {
+        for claim in unsettled where terms.overdue(claimedOn: claim.claimed, on: asOf) {
             overdue[claim.claimant, default: 0] += 1
         }
         overdueByClaimant = overdue
@@ -57,8 +63,9 @@ package struct WorkloadReport: Sendable {
     /// index (only the cards of the period's cases with unsettled claims decoded), with the
     /// workload projection's rows for all time, or the summaries of the period's cases only.
     package static func load(_ store: ProjectionStore, from: String?, to: String?, language: Language = .en) throws -> WorkloadReport {
+        let terms = try store.reimbursementTerms()
         if let to {
-            return WorkloadReport(cases: try store.caseSummaries(asOf: to), from: from, to: to, language: language)
+            return WorkloadReport(cases: try store.caseSummaries(asOf: to), terms: terms, from: from, to: to, language: language)
         }
         var latest: String?
         var count = 0
@@ -71,7 +78,8 @@ package struct WorkloadReport: Sendable {
             return from == nil ? nil : c.caseID
         }
         let rows = from == nil ? try store.workloadRows() : WorkloadRow.rows(try store.caseSummaries(period))
-        return WorkloadReport(rows: rows, caseCount: count, latestDay: latest, unsettled: unsettled, from: from, to: nil, language: language)
+        return WorkloadReport(
+            rows: rows, caseCount: count, latestDay: latest, unsettled: unsettled, terms: terms, from: from, to: nil, language: language)
     }
 
     /// True when a case filed on `day` counts in the period.
@@ -172,17 +180,25 @@ package struct WorkloadReport: Sendable {
         ]
     }
 
+    /// The term in force on the day it speaks as of, and what it says of the claims made before.
+    var termLines: [String] {
+        let term = terms.term(on: asOf)
+        var lines = [t.termSentence(term)]
+        if let effective = term.effective { lines.append(t("term.earlier", ["date": t.proseValue(effective)])) }
+        return lines
+    }
+
     package func text() -> String {
         var out = t("workload.heading.text", ["period": period, "cases": t.count(caseCount, "workload.cases"), "date": asOf]) + "\n"
         for (title, table) in sections { out += "\n" + title + "\n" + Render.text(table) }
-        return out
+        return out + "\n" + termLines.joined(separator: "\n") + "\n"
     }
 
     package func markdown() -> String {
         var out = "# \(t("workload.heading.md"))\n\n"
         out += t("workload.lead.md", ["period": period.capitalizedFirst, "cases": t.count(caseCount, "workload.cases"), "date": asOf]) + "\n"
         for (title, table) in sections { out += "\n## \(title)\n\n" + Render.markdown(table) }
-        return out
+        return out + "\n" + termLines.joined(separator: " ") + "\n"
     }
 
     /// Tidy CSV: one line per section, State (or payer) and measure.
@@ -201,6 +217,7 @@ package struct WorkloadReport: Sendable {
         .object([
             "from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null, "as_of": .string(asOf),
             "cases": .number(Double(caseCount)),
+            "reimbursement_term": terms.term(on: asOf).json,
             "states": .array(
                 rows.map { r in
                     var o = r.json.objectValue!

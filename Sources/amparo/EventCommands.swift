@@ -49,6 +49,7 @@ struct EventCommand<let Row: Int>: ParsableCommand {
         case .state, .country: " CC"
         case .actor: " CODE"
         case .date: " DATE"
+        case .months: " MONTHS"
         case .amount: " AMOUNT"
         case .currency: " CUR"
         case .eventID: " ID|SEQ"
@@ -99,7 +100,8 @@ struct EventCommand<let Row: Int>: ParsableCommand {
     @Option(help: ArgumentHelp("The signer's private key (PEM); the actor is whoever it is registered to.", valueName: "FILE"))
     var key: String
 
-    @Option(name: .customLong("case"), help: ArgumentHelp("The case id.", valueName: "ID"))
+    // Shown only on a case's commands: a Network act takes no case.
+    @Option(name: .customLong("case"), help: ArgumentHelp("The case id.", valueName: "ID", visibility: Self.spec.isCaseEvent ? .default : .private))
     var caseID: String?
 
     @Option(help: ArgumentHelp("When the act happened: RFC 3339 or a date (default: now).", valueName: "TIME"))
@@ -239,6 +241,9 @@ struct EventCommand<let Row: Int>: ParsableCommand {
             case .bool:
                 guard let b = Bool(value) else { throw ValidationError("\(token) takes true or false, not \"\(value)\"") }
                 payload[name] = .bool(b)
+            case .months:
+                // A number is written as one; anything else stays text, for the shape check to name.
+                payload[name] = Int(value).map { .number(Double($0)) } ?? .string(value)
             case .list:
                 let items = value.split(separator: ",").map { JSONValue.string($0.trimmingCharacters(in: .whitespaces)) }
                 payload[name] = .array((payload[name]?.arrayValue ?? []) + items)

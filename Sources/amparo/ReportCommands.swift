@@ -130,7 +130,7 @@ struct WorkloadCommand: ParsableCommand {
         commandName: "workload",
         abstract: "Per-State workload: cases requested and assisted, open and concluded, actions, median days, categories, locations, costs, reimbursements.",
         discussion:
-            "Counts the cases filed between --from and --to (inclusive), each as it stood at the end of --to: a case concluded after --to counts as open, an action or claim after it is not counted. Reimbursement claims unsettled 12 months after the claim are overdue as of --to (default: the latest date in the ledger)."
+            "Counts the cases filed between --from and --to (inclusive), each as it stood at the end of --to: a case concluded after --to counts as open, an action or claim after it is not counted. A reimbursement claim unsettled after the day it fell due is overdue as of --to (default: the latest date in the ledger): it falls due after the term the Network set (`amparo network reimbursement-term`) in force on the day of the claim, or after 12 months, the default, until it sets one; the report states the term."
             + " " + ExitStatus.reading)
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
     @OptionGroup var ledger: LedgerOptions

@@ -50,6 +50,7 @@ struct ActGenerator {
         case .actor: return .string(pick(["MX", "US", "CR", "IOM"]))
         case .country: return .string(pick(["BS", "ES", "CR", "US", "MX"]))
         case .date: return .string(day())
+        case .months: return .number(Double(rng.next() % 60 + 1))
         case .amount: return "100.00"
         case .currency: return "USD"
         case .bool: return .bool(rng.next() % 2 == 0)

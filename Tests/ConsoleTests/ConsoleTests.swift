@@ -306,8 +306,8 @@ struct ObligationTests {
         return try CaseSummary(json: .object(fields))
     }
 
-    func overdue(_ s: CaseSummary, today: String) -> [String] {
-        Obligations(cards: [CaseCard(s)], meetings: [], today: today).groups.first { $0.0 == "obligation.reimbursement" }!.1
+    func overdue(_ s: CaseSummary, today: String, terms: ReimbursementTerms = ReimbursementTerms()) -> [String] {
+        Obligations(cards: [CaseCard(s)], meetings: [], terms: terms, today: today).groups.first { $0.0 == "obligation.reimbursement" }!.1
     }
 
     @Test("a reimbursement is overdue from the day after it falls due, 12 months after its claim; a settled one never")
@@ -317,7 +317,7 @@ struct ObligationTests {
         #expect(overdue(s, today: "2017-01-26") == [])
         #expect(overdue(s, today: "2017-01-27") == ["MX-2016-0001"])
         #expect(overdue(try summary(claimed: "2016-01-26", settled: "2016-03-01"), today: "2018-01-01") == [])
-        // Of several claims, the oldest unsettled one falls due first; a settled older one does not count.
+        // Of several claims, the first to fall due makes the case overdue; a settled older one does not count.
         var several = try summary(claimed: "2016-01-26", settled: "2016-03-01")
         var later = several.claims[0]
         later.claimed = "2016-06-10"
@@ -326,9 +326,16 @@ struct ObligationTests {
         latest.claimant = "PA"
         latest.claimed = "2016-09-01"
         several.claims += [latest, later]
-        #expect(CaseCard(several).oldestUnsettledClaim == "2016-06-10")
+        #expect(CaseCard(several).unsettledClaims.map(\.claimed) == ["2016-06-10", "2016-09-01"])
         #expect(overdue(several, today: "2017-06-10") == [])
         #expect(overdue(several, today: "2017-06-11") == ["MX-2016-0001"])
+        // Under a term of 3 months from 2016-09-01, the latest claim falls due first (2016-12-01),
+        // the older one keeping its 12 months.
+        var terms = ReimbursementTerms()
+        terms.note(ReimbursementTerm(months: 3, source: "minutes", effective: "2016-09-01"))
+        #expect(overdue(several, today: "2016-12-01", terms: terms) == [])
+        #expect(overdue(several, today: "2016-12-02", terms: terms) == ["MX-2016-0001"])
+        #expect(overdue(several, today: "2016-12-02") == [])
         // The card reads back as it was stored, absent fields included.
         let card = CaseCard(several)
         #expect(CaseCard(caseID: card.caseID, bytes: card.bytes) == card)
@@ -339,8 +346,8 @@ struct ObligationTests {
         var long = several
         long.category = String(repeating: "é", count: 40_000)
         #expect(CaseCard(caseID: long.caseID, bytes: CaseCard(long).bytes) == CaseCard(long))
-        #expect(Deadlines.reimbursementDue(claimedOn: "2016-02-29") == "2017-02-28")
-        #expect(Deadlines.reimbursementDue(claimedOn: "2016-12-31") == "2017-12-31")
+        #expect(ReimbursementTerm.standard.due(claimedOn: "2016-02-29") == "2017-02-28")
+        #expect(ReimbursementTerm.standard.due(claimedOn: "2016-12-31") == "2017-12-31")
     }
 
     @Test(
@@ -348,12 +355,12 @@ struct ObligationTests {
     )
     func reimbursementAcrossLeapDay() throws {
         let s = try summary(claimed: "2015-03-01", filed: "2015-01-10")
-        #expect(Deadlines.reimbursementDue(claimedOn: "2015-03-01") == "2016-03-01")
+        #expect(ReimbursementTerm.standard.due(claimedOn: "2015-03-01") == "2016-03-01")
         for (day, expected) in [("2016-02-28", false), ("2016-02-29", false), ("2016-03-01", false), ("2016-03-02", true)] {
             let dashboard = overdue(s, today: day) == ["MX-2016-0001"]
             let workload = WorkloadReport(cases: [s], from: nil, to: day).json()["states"]?.arrayValue?
                 .first { $0["state"]?.stringValue == "CR" }?["overdue_claims"]?.integerValue
-            let obligations = Deadlines.reimbursementOverdue(claimedOn: "2015-03-01", on: day)
+            let obligations = ReimbursementTerms().overdue(claimedOn: "2015-03-01", on: day)
             #expect(dashboard == expected, "dashboard \(day)")
             #expect(workload == (expected ? 1 : 0), "workload \(day): \(String(describing: workload))")
             #expect(obligations == expected, "obligations \(day)")
@@ -371,7 +378,10 @@ struct ObligationTests {
             return m
         }
         func groups(_ meetings: [MeetingView]) -> [String: [String]] {
-            Dictionary(uniqueKeysWithValues: Obligations(cards: [CaseCard(s)], meetings: meetings, today: "2016-12-01").groups.map { ($0.0, $0.1) })
+            Dictionary(
+                uniqueKeysWithValues: Obligations(cards: [CaseCard(s)], meetings: meetings, terms: ReimbursementTerms(), today: "2016-12-01").groups.map {
+                    ($0.0, $0.1)
+                })
         }
         #expect(groups([meeting("2016-11-01", held: true)])["obligation.presentation_overdue"] == ["MX-2016-0001"])
         #expect(groups([meeting("2016-11-01", held: false)])["obligation.presentation_due"] == ["MX-2016-0001"])

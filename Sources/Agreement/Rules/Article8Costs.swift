@@ -10,7 +10,7 @@ extension Rules {
         summary: "a cost is borne by, or a reimbursement claimed from, anyone other than IOM or the State of nationality",
         interpretation: [
             "A cost's `payer` and a reimbursement claim's `from` must be IOM or the State of nationality.",
-            "The 12 months within which a claim falls due are not the Agreement's: they follow the EU's practice (Directive (EU) 2015/637, Art. 14) and only mark a claim overdue in views; they are no breach.",
+            "The Agreement sets no term within which a claim falls due: the Network sets one (`network.reimbursement_term_set`, recorded by the Secretariat with the decision it comes from), and until it does a claim has 12 months, the EU's practice (Directive (EU) 2015/637, Art. 14), which every view that shows the term says is the default. A claim keeps the term in force on the day it was made. The term only marks a claim overdue in views; it is no breach.",
         ],
         judgement: .eachAct { c in
             let f = c.fact
