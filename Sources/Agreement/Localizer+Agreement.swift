@@ -3,10 +3,11 @@ import L10n
 
 extension Localizer {
     /// A State's or actor's name as a sentence says it: in English `Codes.name` ("the United
-    /// States"); in Spanish the catalog's name ("Estados Unidos", "México"), else the English label.
+    /// States"); in Spanish the catalog's name ("Estados Unidos", "México"), else the CLDR's
+    /// ("Italia"), else the English label.
     package func name(_ code: String) -> String {
         if language == .en { return Codes.name(code) }
-        return has("country." + code) ? self("country." + code) : Codes.label(code)
+        return has("country." + code) ? self("country." + code) : regionName(code) ?? Codes.label(code)
     }
 
     /// A State's name in a table or chart: "United States", "México".
@@ -25,6 +26,10 @@ extension Localizer {
     package func category(_ code: String) -> String {
         has("category." + code) ? self("category." + code) : code.replacingOccurrences(of: "_", with: " ")
     }
+
+    /// An Art. 7.4 category as a sentence names the situation ("a natural disaster", "otra
+    /// situación"); the category's label when it has no such phrase.
+    package func nature(_ code: String) -> String { has("nature." + code) ? self("nature." + code) : category(code) }
 
     /// An outcome as a reader says it ("declined by migrant"; "open" when there is none yet).
     package func outcome(_ code: String?) -> String {

@@ -105,7 +105,7 @@ enum Pages {
 
     static func stateName(_ t: Localizer, _ code: String?) -> String {
         guard let code else { return "–" }
-        return t.country(code)
+        return t.label(code)
     }
 
     static func status(_ t: Localizer, _ s: String) -> String { t.has("status." + s) ? t("status." + s) : s }

@@ -135,7 +135,7 @@ extension Routes {
                 label: t(label), name: name, any: t("filter.any"),
                 options: values.map { CasesView.Option(value: $0.0, label: $0.1, selected: $0.0 == selected) }, afterCategory: name == "category")
         }
-        let states = Codes.memberStates.map { ($0, t.country($0)) }
+        let states = Codes.memberStates.map { ($0, t.label($0)) }
         let yesNo = [("yes", t("filter.yes")), ("no", t("filter.no"))]
         let selects = [
             select("requesting", "filter.requesting", states, f.query.requesting), select("assisting", "filter.assisting", states, f.query.assisting),
@@ -166,8 +166,8 @@ extension Routes {
             ],
             rows: l.cases.map { c in
                 CasesView.Row(
-                    id: c.caseID, status: Pages.status(t, c.status), requesting: t.country(c.requesting), assisting: Pages.stateName(t, c.assisting),
-                    location: [c.locationCity, c.locationCountry.map { t.country($0) }].compactMap { $0 }.joined(separator: ", "),
+                    id: c.caseID, status: Pages.status(t, c.status), requesting: t.label(c.requesting), assisting: Pages.stateName(t, c.assisting),
+                    location: [c.locationCity, c.locationCountry.map { t.label($0) }].compactMap { $0 }.joined(separator: ", "),
                     category: Pages.category(t, c.category), filed: c.filed ?? "–",
                     flagged: l.findings?.contains(c.caseID) == true ? t("filter.yes") : nil, unflagged: l.findings == nil ? "…" : t("filter.no"))
             }, hasPaging: previous != nil || next != nil, previous: previous, next: next, both: previous != nil && next != nil)

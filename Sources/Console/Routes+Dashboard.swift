@@ -15,7 +15,7 @@ extension Routes {
         let title, logTitle, sizeLabel: String
         let behind: String?
         let size: UInt64
-        let checkpointLabel, checkpoint: String
+        let checkpointLabel, checkpoint, checkpointLink: String
         let checkpointAge, note: String?
         let verifyTitle: String
         let verify: Verify
@@ -107,7 +107,8 @@ extension Routes {
         let obligations = Obligations(cards: cards, meetings: meetings, terms: terms, today: today).groups.map { key, ids in
             let shown = ids.prefix(8)
             return DashboardView.Obligation(
-                count: ids.count, label: t(key), cases: shown.enumerated().map { DashboardView.CaseLink(id: $1, last: $0 == shown.count - 1) },
+                count: ids.count, label: t(ids.count == 1 ? key + ".single" : key),
+                cases: shown.enumerated().map { DashboardView.CaseLink(id: $1, last: $0 == shown.count - 1) },
                 hasCases: !ids.isEmpty, more: ids.count > 8)
         }
 
@@ -117,7 +118,7 @@ extension Routes {
             title: t("dashboard.title"), logTitle: t("dashboard.log"), sizeLabel: t("dashboard.size"),
             behind: applied < size ? t("projections.behind", ["applied": String(applied), "size": String(size)]) : nil, size: size,
             checkpointLabel: t("dashboard.checkpoint"),
-            checkpoint: latest.map { t.count(Int($0.0), "count.event") } ?? t("dashboard.no_checkpoint"),
+            checkpoint: latest.map { t.count(Int($0.0), "count.event") } ?? t("dashboard.no_checkpoint"), checkpointLink: t("dashboard.checkpoint_link"),
             checkpointAge: age.map { t("dashboard.checkpoint_age", ["age": $0]) }, note: latest?.1.serialized, verifyTitle: t("dashboard.verify"),
             verify: verify, forksTitle: t("dashboard.forks"), forks: forks, hasForks: !forks.isEmpty, openTitle: t("dashboard.open"),
             openCases: t.count(open.count, "dashboard.open_cases"), seeOpen: t("dashboard.see_open"), obligations: obligations,
@@ -125,10 +126,10 @@ extension Routes {
             workloadTitle: t("dashboard.workload"),
             workloadHeader: [t("workload.state"), t("workload.requested"), t("workload.assisted"), t("workload.open"), t("workload.concluded")],
             workload: rows.map {
-                DashboardView.Row(state: t.country($0.state), requested: $0.requested, assisted: $0.assisted, open: $0.open, concluded: $0.concluded)
+                DashboardView.Row(state: t.label($0.state), requested: $0.requested, assisted: $0.assisted, open: $0.open, concluded: $0.concluded)
             },
             chart: Charts.view(
-                labels: rows.map { t.country($0.state) }, values: rows.map { [$0.requested, $0.assisted] },
+                labels: rows.map { t.label($0.state) }, values: rows.map { [$0.requested, $0.assisted] },
                 series: [t("workload.requested"), t("workload.assisted")], title: t("dashboard.workload_chart"), colors: ["#1f5f8b", "#e08a1e"],
                 empty: t("chart.empty")))
         return Pages.page(request, t, title: t("dashboard.title"), template: "dashboard", view: view)

@@ -31,7 +31,7 @@ extension Routes {
             header: [t("meetings.meeting"), t("meetings.date"), t("meetings.place"), t("meetings.state"), t("meetings.presented")],
             meetings: meetings.map { m in
                 MeetingsView.Row(
-                    id: m.id, date: t.longDate(m.date), place: [m.city, m.country.map { t.country($0) }].compactMap { $0 }.joined(separator: ", "),
+                    id: m.id, date: t.longDate(m.date), place: [m.city, m.country.map { t.label($0) }].compactMap { $0 }.joined(separator: ", "),
                     state: t(m.held ? "meetings.held" : "meetings.scheduled"), presented: m.presented.count)
             })
         return Pages.page(request, t, title: t("meetings.title"), template: "meetings", view: view)

@@ -56,9 +56,9 @@ extension Routes {
         let total = steps.reduce(0) { $0 + $1.breaches.count }
         let view = CaseView(
             id: id, title: t("case.title", ["id": id]), statusLabel: t("cases.status"), status: Pages.status(t, s.status.rawValue),
-            requestingLabel: t("cases.requesting"), requesting: t.country(s.requesting), assistingLabel: t("cases.assisting"),
+            requestingLabel: t("cases.requesting"), requesting: t.label(s.requesting), assistingLabel: t("cases.assisting"),
             assisting: Pages.stateName(t, s.assisting), locationLabel: t("cases.location"),
-            location: s.locationCountry.map { [s.locationCity, t.country($0)].compactMap { $0 }.joined(separator: ", ") },
+            location: s.locationCountry.map { [s.locationCity, t.label($0)].compactMap { $0 }.joined(separator: ", ") },
             categoryLabel: t("cases.category"), category: Pages.category(t, s.category), verdictClass: total == 0 ? "ok" : "bad",
             verdict: total == 0 ? t("case.no_findings") : t.count(total, "case.findings"),
             rulesChecked: t("case.rules_checked", ["rules": t.count(last.checked.count, "count.rule")]),
@@ -72,7 +72,7 @@ extension Routes {
                 }
                 return CaseView.Step(
                     breach: !step.breaches.isEmpty, position: f.seq.map { "#\($0)" } ?? "–", date: f.occurred.date, typeName: Pages.eventType(t, f.type),
-                    type: f.type, by: t("case.by", ["actor": t.country(f.actor), "signer": step.signer]),
+                    type: f.type, by: t("case.by", ["actor": t.label(f.actor), "signer": step.signer]),
                     corrected: f.original != nil ? t("case.was_corrected") : nil, words: words, hasWords: !words.isEmpty,
                     after: t("case.after", ["status": Pages.status(t, step.stateAfter.status.rawValue)]),
                     proofLink: f.seq.flatMap { $0 <= covered ? CaseView.ProofLink(seq: $0, label: t("case.proof")) : nil },

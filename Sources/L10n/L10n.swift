@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The languages people read Amparo in. The RCM works in Spanish and English; every user-visible
 /// sentence of the console, the reports and the case views has a key in both catalogs
@@ -120,10 +121,21 @@ package struct Localizer: Sendable {
         self(key + (n == 1 ? ".one" : ".other"), ["n": String(n)])
     }
 
-    /// A State's or country's name in this language (the catalog's `country.XX`), else the code.
-    package func country(_ code: String) -> String {
-        catalog["country." + code] ?? code
+    /// The name of a country the catalog does not name (it names the Member States as the Network
+    /// writes them), in Spanish as the Unicode CLDR writes it ("Italia", "Japón", "Corea del
+    /// Sur"), from the toolchain's own ICU data, so the same on every machine; nil in English,
+    /// whose names come from the country table, and for a code that names no country.
+    package func regionName(_ code: String) -> String? {
+        guard language == .es, code.utf8.count == 2, code.utf8.allSatisfy({ (0x41...0x5A).contains($0) }) else { return nil }
+        return Localizer.spanishRegions.withLock { cache in
+            if let known = cache[code] { return known }
+            let name = Locale(identifier: "es").localizedString(forRegionCode: code).flatMap { $0 == code ? nil : $0 }
+            cache[code] = .some(name)
+            return name
+        }
     }
+
+    private static let spanishRegions = Mutex<[String: String?]>([:])
 
     /// An organisation's acronym in this language (the catalog's `org.CODE`: IOM is OIM in
     /// Spanish), else the code as recorded. The codes are matched without regard to case and to

@@ -157,12 +157,15 @@ package struct MeetingReport: Sendable {
             // What the ledger holds, in the reader's language, then the officer's own words as written.
             func officer(_ value: String) -> String { value.isEmpty ? "" : t("report.case.as_presented", ["text": said(value)]) }
             let place = s.locationCountry.map { t("report.case.in", ["country": t.name($0)]) } ?? ""
-            let nature = s.category.map { t.category($0) + place }
+            let nature = s.category.map { t.nature($0) + place }
+            // The officer's words add nothing when they say the facts as the category's label would.
+            let plainNature = s.category.map { t.category($0) + place }
             let by = (p.providedBy.isEmpty ? s.assisting : p.providedBy).map(t.name)
-            func stated(_ key: String, _ facts: String?, _ words: String, _ args: [String: String] = [:]) -> String? {
+            func stated(_ key: String, _ facts: String?, _ words: String, _ args: [String: String] = [:], alike: String? = nil) -> String? {
                 if let facts, !facts.isEmpty {
                     // The officer's words once they say more than the facts already said.
-                    let same = said(words).lowercased().trimmingCharacters(in: .punctuationCharacters) == facts.lowercased()
+                    let written = said(words).lowercased().trimmingCharacters(in: .punctuationCharacters)
+                    let same = written == facts.lowercased() || written == alike?.lowercased()
                     return t(key, args.merging(["text": facts]) { a, _ in a }) + (same ? "" : officer(words))
                 }
                 return words.isEmpty ? nil : t(key, args.merging(["text": said(words)]) { a, _ in a })
@@ -172,7 +175,7 @@ package struct MeetingReport: Sendable {
                 Item(
                     title: t("report.case.title", ["case": s.caseID, "state": t.name(s.requesting)]),
                     paragraphs: [
-                        stated("report.case.nature", nature, p.nature),
+                        stated("report.case.nature", nature, p.nature, alike: plainNature),
                         stated("report.case.required", s.scope.isEmpty ? nil : t("report.case.scope", ["kinds": t.actions(s.scope)]), p.required),
                         stated(by == nil ? "report.case.provided_anyone" : "report.case.provided", provided, p.provided, ["state": by ?? ""]),
                     ].compactMap { $0 } + [

@@ -88,12 +88,15 @@ package struct WorkloadReport: Sendable {
         return (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
     }
 
-    var period: String {
+    var period: String { period(t) }
+
+    /// The period in `t`'s words (published prose writes its dates out).
+    func period(_ t: Localizer) -> String {
         switch (from, to) {
         case (nil, nil): t("workload.period.all")
-        case (let f?, nil): t("workload.period.from", ["from": f])
-        case (nil, let to?): t("workload.period.to", ["to": to])
-        case (let f?, let to?): t("workload.period.from_to", ["from": f, "to": to])
+        case (let f?, nil): t("workload.period.from", ["from": t.proseValue(f)])
+        case (nil, let to?): t("workload.period.to", ["to": t.proseValue(to)])
+        case (let f?, let to?): t("workload.period.from_to", ["from": t.proseValue(f), "to": t.proseValue(to)])
         }
     }
 
@@ -131,7 +134,7 @@ package struct WorkloadReport: Sendable {
     }
 
     package var categoryTable: [[String]] {
-        let categories = t.language == .en ? Codes.categories : Codes.categories.map { t("category." + $0) }
+        let categories = Codes.categories.map(t.category)
         var out = [[t("workload.state")] + categories + [t("workload.total")]]
         for r in rows where r.requested > 0 {
             out.append([t.label(r.state)] + Codes.categories.map { String(r.byCategory[$0] ?? 0) } + [String(r.requested)])
@@ -181,7 +184,7 @@ package struct WorkloadReport: Sendable {
     }
 
     /// The term in force on the day it speaks as of, and what it says of the claims made before.
-    var termLines: [String] {
+    func termLines(_ t: Localizer) -> [String] {
         let term = terms.term(on: asOf)
         var lines = [t.termSentence(term)]
         if let effective = term.effective { lines.append(t("term.earlier", ["date": t.proseValue(effective)])) }
@@ -191,14 +194,19 @@ package struct WorkloadReport: Sendable {
     package func text() -> String {
         var out = t("workload.heading.text", ["period": period, "cases": t.count(caseCount, "workload.cases"), "date": asOf]) + "\n"
         for (title, table) in sections { out += "\n" + title + "\n" + Render.text(table) }
-        return out + "\n" + termLines.joined(separator: "\n") + "\n"
+        return out + "\n" + termLines(t).joined(separator: "\n") + "\n"
     }
 
     package func markdown() -> String {
         var out = "# \(t("workload.heading.md"))\n\n"
-        out += t("workload.lead.md", ["period": period.capitalizedFirst, "cases": t.count(caseCount, "workload.cases"), "date": asOf]) + "\n"
+        // A document to publish: its sentences write dates out, its tables keep them as they are.
+        let prose = Localizer(t.language, prose: true)
+        out +=
+            prose(
+                "workload.lead.md", ["period": period(prose).capitalizedFirst, "cases": t.count(caseCount, "workload.cases"), "date": prose.proseValue(asOf)])
+            + "\n"
         for (title, table) in sections { out += "\n## \(title)\n\n" + Render.markdown(table) }
-        return out + "\n" + termLines.joined(separator: " ") + "\n"
+        return out + "\n" + termLines(prose).joined(separator: " ") + "\n"
     }
 
     /// Tidy CSV: one line per section, State (or payer) and measure.

@@ -169,6 +169,19 @@ struct OfficerTrapsTests {
         #expect(file.contains("[--unaccompanied-child [true|false]]"))
     }
 
+    @Test("a Network act's help lists no --case (it takes none); a case act's does")
+    func networkHelpHasNoCase() throws {
+        for command in [["network", "join"], ["network", "reimbursement-term"], ["meeting", "schedule"], ["meeting", "held"]] {
+            let help = try TestSupport.run(command + ["--help"]).stdout
+            #expect(!help.contains("--case"), "\(command): \(help)")
+        }
+        #expect(try TestSupport.run(["case", "conclude", "--help"]).stdout.contains("--case <ID>"))
+        // Given anyway, it is refused as before: a network event takes no case.
+        let n = try Node()
+        let r = try n.run(["network", "join", "--case", "MX-2015-0001", "--effective", "2015-01-10", "--key", n.dir + "/MX.pem"])
+        #expect(r.status == 2 && r.stderr.contains("takes no --case"), "\(r.stderr)")
+    }
+
     @Test("every --out refuses an existing file and names --force; --force replaces it whole")
     func outRefusesUnlessForced() throws {
         let n = try DailyUseTests.caseNode()

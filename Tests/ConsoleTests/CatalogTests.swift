@@ -81,8 +81,11 @@ struct CatalogTests {
         #expect(t.longDate("2015-11-09") == "9 de noviembre de 2015")
         #expect(Localizer(.en).longDate("2015-11-09") == "9 November 2015")
         #expect(t.list(["Canadá", "México", "Panamá"]) == "Canadá, México y Panamá")
-        // A country outside the catalog reads as its English label rather than a bare code.
-        #expect(t.name("FR") == Codes.label("FR"))
+        // A country outside the catalog has its Spanish name from the CLDR, never a bare code;
+        // in English the country table's.
+        #expect(t.name("FR") == "Francia" && t.name("KR") == "Corea del Sur" && t.name("TT") == "Trinidad y Tobago")
+        #expect(Localizer(.en).name("TT") == "Trinidad and Tobago")
+        #expect(t.regionName("MX") == "México" && Localizer(.en).regionName("FR") == nil && t.regionName("ZZZ") == nil)
     }
 
     @Test("a missing key is marked, never a crash; placeholders are filled by name")

@@ -13,6 +13,7 @@ struct GoldenTests {
         ("meeting-2015-11-09-mexico-city.md", ["report", "meeting", "2015-11-09-mexico-city", "--format", "md"]),
         ("meeting-2015-11-09-mexico-city.html", ["report", "meeting", "2015-11-09-mexico-city", "--format", "html"]),
         ("meeting-2015-11-09-mexico-city.json", ["report", "meeting", "2015-11-09-mexico-city", "--format", "json"]),
+        ("meeting-2016-05-16-guatemala-city.md", ["report", "meeting", "2016-05-16-guatemala-city", "--format", "md"]),
         ("workload.txt", ["workload"]),
         ("workload.md", ["workload", "--format", "md"]),
         ("workload.csv", ["workload", "--format", "csv"]),
@@ -20,6 +21,14 @@ struct GoldenTests {
         ("workload-2015.txt", ["workload", "--from", "2015-01-01", "--to", "2015-12-31"]),
         ("cases.txt", ["cases"]),
         ("cases-open-MX.csv", ["cases", "--status", "in_protection", "--state", "MX", "--format", "csv"]),
+        // Spanish (issue 26): read by a native reader when regenerated.
+        ("es/meeting-2015-11-09-mexico-city.md", ["report", "meeting", "2015-11-09-mexico-city", "--format", "md", "--lang", "es"]),
+        ("es/meeting-2015-11-09-mexico-city.html", ["report", "meeting", "2015-11-09-mexico-city", "--format", "html", "--lang", "es"]),
+        ("es/meeting-2016-05-16-guatemala-city.md", ["report", "meeting", "2016-05-16-guatemala-city", "--format", "md", "--lang", "es"]),
+        ("es/workload.txt", ["workload", "--lang", "es"]),
+        ("es/workload.md", ["workload", "--format", "md", "--lang", "es"]),
+        ("es/workload-2015.txt", ["workload", "--from", "2015-01-01", "--to", "2015-12-31", "--lang", "es"]),
+        ("es/cases.txt", ["cases", "--lang", "es"]),
     ]
 
     @Test("every report is byte-identical to its golden file, and the same ledger gives the same bytes twice")
