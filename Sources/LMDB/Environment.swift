@@ -42,6 +42,9 @@ package final class Environment: @unchecked Sendable {
     /// The canonical path this environment was opened at.
     package let path: String
     let options: Options
+    /// When this process could not write the lock file and reads a private copy instead
+    /// (``openPrivateSnapshot(of:options:)``): the transaction id the copy holds. Nil otherwise.
+    package let privateSnapshot: UInt64?
     /// Guards `activeTransactions` and `resizing`; waited on while the map is being resized.
     private let condition = NSCondition()
     /// Held for the whole of a write transaction (and a resize it needs): one writer at a time.
@@ -88,25 +91,16 @@ package final class Environment: @unchecked Sendable {
             }
         }
         if !options.readOnly { try Environment.allocateLockFile(path + "/lock.mdb", readers: options.maxReaders) }
-        var env: OpaquePointer?
-        try check(mdb_env_create(&env), "mdb_env_create")
-        guard let env else { throw LMDBError(code: .other, operation: "mdb_env_create", message: "no handle") }
+        var flags = EnvFlag.noTLS
+        if options.readOnly { flags |= EnvFlag.readOnly }
+        let env: OpaquePointer
+        var snapshot: UInt64?
         do {
-            try check(mdb_env_set_maxdbs(env, options.maxDatabases), "mdb_env_set_maxdbs")
-            try check(mdb_env_set_mapsize(env, options.initialMapSize), "mdb_env_set_mapsize")
-            try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
-            var flags = EnvFlag.noTLS
-            if options.readOnly { flags |= EnvFlag.readOnly }
-            var rc = mdb_env_open(env, path, flags, options.fileMode)
-            if rc == EACCES, options.readOnly {
-                // A lock file we may not write (another owner, or a read-only copy): read without
-                // locks. LMDB does this by itself on a read-only file system (EROFS).
-                rc = mdb_env_open(env, path, flags | EnvFlag.noLock, options.fileMode)
-            }
-            try check(rc, "mdb_env_open(\(path))")
-        } catch {
-            mdb_env_close(env)
-            throw error
+            env = try Environment.openEnvironment(path, flags: flags, options: options)
+        } catch let error as LMDBError where error.returnCode == EACCES && options.readOnly {
+            // A lock file this user may not write (a directory owned by another user, mode
+            // 0755/0644): read a private copy rather than read without locks beside a writer.
+            (env, snapshot) = try Environment.openPrivateSnapshot(of: path, options: options)
         }
         // Reader slots left by processes that died inside a read transaction are never freed by
         // LMDB itself: clear them now, or enough killed readers lock every process out.
@@ -115,6 +109,7 @@ package final class Environment: @unchecked Sendable {
         self.handle = env
         self.path = path
         self.options = options
+        self.privateSnapshot = snapshot
     }
 
     deinit {

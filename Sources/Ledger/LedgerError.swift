@@ -6,7 +6,7 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Wrapped: Hashable, Sendable {
             case badDraft, badKey, badNote, badSignature, badProof, notALedger, alreadyALedger, fileExists
-            case unregisteredKey, revokedKey, unauthorized, equivocation, io, diskFull, corrupt, notFound, usage, readOnly, fork
+            case unregisteredKey, revokedKey, unauthorized, equivocation, io, diskFull, corrupt, notFound, usage, readOnly, fork, signingHeld
         }
         let wrapped: Wrapped
         /// A draft line is malformed or has unknown fields.
@@ -44,6 +44,9 @@ public struct LedgerError: Error, Hashable, CustomStringConvertible, Sendable {
         /// A peer presented a history that is not an extension of the checkpoint held of it.
         public static let fork = Code(wrapped: .fork)
         public static let usage = Code(wrapped: .usage)
+        /// A ledger restored from a backup signs nothing until its operator has checked that no
+        /// later checkpoint of it exists (``EventLog/resume(checkpoints:nothingLater:)``).
+        public static let signingHeld = Code(wrapped: .signingHeld)
         public var description: String { "\(wrapped)" }
     }
 

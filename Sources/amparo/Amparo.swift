@@ -19,6 +19,7 @@ struct Amparo: ParsableCommand {
             InitCommand.self, KeysCommand.self, AppendCommand.self, CaseCommand.self, NetworkCommand.self,
             MeetingCommand.self, LogCommand.self, ReplayCommand.self, CheckpointCommand.self, ProveCommand.self,
             VerifyCommand.self, CasesCommand.self, WorkloadCommand.self, ReportCommand.self, RebuildCommand.self,
+            BackupCommand.self, RestoreCommand.self, ResumeCommand.self,
             PersonCommand.self, BundleCommand.self, PeersCommand.self, EvidenceCommand.self, WitnessCommand.self, PolicyCommand.self, SyncCommand.self,
             CatalogCommand.self,
             DemoCommand.self,

@@ -134,7 +134,11 @@ struct LedgerOptions: ParsableArguments {
         return "./amparo-ledger"
     }
 
-    func open() throws -> EventLog { try EventLog.open(path: path, nodeKeyPath: nodeKey) }
+    func open() throws -> EventLog {
+        let log = try EventLog.open(path: path, nodeKeyPath: nodeKey)
+        if log.readsPrivateCopy { Output.note(Strings.readsPrivateCopy(path), oneLine: true) }
+        return log
+    }
 }
 
 enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {

@@ -93,6 +93,31 @@ enum Strings {
 }
 
 extension Strings {
+    static func backedUp(_ out: String, size: UInt64, root: String, files: Int, bytes: UInt64) -> String {
+        "backed up to \(out): tree size \(size), root \(root); \(files) files, \(bytes) bytes, each in MANIFEST.json with its SHA-256"
+    }
+
+    static func keyCopied(_ path: String) -> String { "private key written: \(path) (mode 0600)" }
+
+    static func restored(_ ledger: String, events: UInt64, size: UInt64, root: String, created: String) -> String {
+        "restored \(ledger) from the backup of \(created): tree size \(size), root \(root); manifest and verification clean (\(events) entries)"
+    }
+
+    static func signingHeldAfterRestore(_ ledger: String, size: UInt64) -> String {
+        "signing held: \(ledger) appends nothing until `amparo resume --ledger \(ledger) --checkpoint FILE` shows that no checkpoint larger than \(size) exists (docs/operations.md)"
+    }
+
+    static func resumed(_ ledger: String, size: UInt64, largest: UInt64?) -> String {
+        if let largest {
+            return "resumed: \(ledger) signs again; its tree of \(size) entries extends every checkpoint shown (the largest, \(largest))"
+        }
+        return "resumed: \(ledger) signs again on your word that nothing was published after the backup (tree size \(size))"
+    }
+
+    static func readsPrivateCopy(_ ledger: String) -> String {
+        "note: this user may not write \(ledger)/lock.mdb, so amparo reads a private copy of the ledger made just now (in $TMPDIR, removed when it exits); acts appended after this moment are not seen, and nothing in \(ledger) is written"
+    }
+
     static func serving(host: String, port: Int, ledger: String) -> String {
         let shown = host.contains(":") ? "[\(host)]" : host
         return "amparo: serving \(ledger) read-only at http://\(shown):\(port)/ (Ctrl-C stops it)"

@@ -43,6 +43,10 @@ public final class EventLog: Sendable {
     /// True when the ledger was opened read-only (read-only media, or a directory this process
     /// may not write): every write is refused with ``LedgerError/Code/readOnly``.
     public let isReadOnly: Bool
+    /// True when this process may not write the ledger's lock file and reads a private copy of
+    /// it, made when the ledger was opened (LMDB's `Environment.openPrivateSnapshot`): acts
+    /// appended after that are not seen.
+    public var readsPrivateCopy: Bool { env.privateSnapshot != nil }
     let env: Environment
     let db: Databases
     /// The tables layers above keep beside the log, opened once per process (``Table``).
@@ -311,6 +315,7 @@ public final class EventLog: Sendable {
 
     /// The node's signing key, read from its file on first use.
     func nodeSigningKey() throws -> SigningKey {
+        try refuseWhileHeld()
         if let key = cachedNodeSigningKey.withLock({ $0 }) { return key }
         let key: SigningKey
         do {
