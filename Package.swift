@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C at the edge: module maps over Debian's liblmdb-dev and libzstd-dev.
@@ -62,6 +65,7 @@ let package = Package(
             dependencies: [
                 "Ledger", "Bundles", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
         ),
@@ -83,8 +87,12 @@ let package = Package(
             dependencies: [
                 "Ledger", "Agreement", "Projections", "Service", "Reports", "L10n", "Bundles", "Federation",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: ["page", "error", "finding", "dashboard", "cases", "case", "proof", "meetings", "meeting"].map {
@@ -106,8 +114,10 @@ let package = Package(
             dependencies: [
                 "Ledger", "Agreement", "Projections", "Service", "Reports", "Scenario", "Bundles", "Console", "L10n", "Federation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // ServeCommand runs the console's application as a service (`runService`).
+                // ServeCommand runs the console's application as a service (`runService`), over TLS.
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

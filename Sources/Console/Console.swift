@@ -4,9 +4,11 @@ import Federation
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTLS
 import L10n
 import Ledger
 import Logging
+import NIOSSL
 import Projections
 import Service
 import ServiceLifecycle
@@ -35,6 +37,11 @@ package struct ConsoleConfiguration: Sendable {
     /// (`--sync-every`), each round through `screen()`, the import's personal-data screen.
     package var syncEvery: Duration?
     package var syncScreen: @Sendable () -> ImportScreen = { { _ in } }
+    /// Where the structured log goes (`serve`: JSON lines on stderr, ``JSONLogHandler``); nowhere
+    /// unless set.
+    /// With a configuration, the console speaks HTTPS only (`--tls-cert`, `--tls-key`).
+    package var tls: TLSConfiguration?
+    package var logger = Logger(label: "amparo.serve", factory: { _ in SwiftLogNoOpLogHandler() })
 
     package init() {}
 
@@ -63,6 +70,8 @@ package struct VerifyRun: Sendable {
 package final class Console: Sendable {
     package let log: EventLog
     package let configuration: ConsoleConfiguration
+    /// `/metrics` and `/healthz`.
+    package let monitor = Monitor()
     let verifyState = Mutex<(last: VerifyRun?, running: Bool, error: String?)>((nil, false, nil))
 
     package init(log: EventLog, configuration: ConsoleConfiguration) {
@@ -97,6 +106,7 @@ package final class Console: Sendable {
             }
         } catch {
             verifyState.withLock { $0.error = "\(error)" }
+            configuration.logger.error("verify failed", metadata: ["error": "\(error)"])
         }
     }
 
@@ -114,14 +124,16 @@ package final class Console: Sendable {
 
     /// The application: routes, access control, security headers; with the background verify.
     /// `onRunning` hears the port once the server listens (the one chosen when asked for port 0).
-    package func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    package func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         var app = Application(
             router: router(),
+            server: try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "amparo"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: {
-                var logger = Logger(label: "amparo.serve")
-                logger.logLevel = .warning
+                // Hummingbird's own lines (a connection's errors): warnings and worse, in the same log.
+                var logger = configuration.logger
+                logger.logLevel = max(logger.logLevel, .warning)
                 return logger
             }()
         )
@@ -132,6 +144,7 @@ package final class Console: Sendable {
 
     package func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: Observe(console: self))
         router.add(middleware: Guard(console: self))
         Routes(console: self).register(on: router)
         return router
@@ -170,10 +183,15 @@ struct BackgroundSync: ServiceLifecycle.Service {
                 while !Task.isCancelled {
                     if let (policy, _) = try? FederationStore(log: console.log).policy() {
                         let outcomes = await Sync.pull(log: console.log, policy: policy, work: console.log.path, screen: console.configuration.syncScreen())
-                        for o in outcomes where !o.ok {
-                            // What a peer sent may be in `detail`: one line, nothing that acts on a terminal.
-                            let line = TerminalText.safe("amparo: sync: \(o.peer): \(o.detail)", keepNewlines: false)
-                            FileHandle.standardError.write(Data((line + "\n").utf8))
+                        for o in outcomes {
+                            console.monitor.syncRound(peer: o.peer, ok: o.ok)
+                            // What a peer sent may be in `detail`: the handler escapes it to one line.
+                            if o.ok {
+                                console.configuration.logger.info("sync round", metadata: ["peer": "\(o.peer)", "outcome": "ok", "detail": "\(o.detail)"])
+                            } else {
+                                console.configuration.logger.warning(
+                                    "sync round", metadata: ["peer": "\(o.peer)", "outcome": "failed", "detail": "\(o.detail)"])
+                            }
                         }
                         _ = try? console.projections()
                     }
@@ -184,6 +202,29 @@ struct BackgroundSync: ServiceLifecycle.Service {
     }
 }
 
+/// Every request counted and timed by route (`/metrics`), and logged in one line: method, route,
+/// path (never the query string), status, milliseconds; a refusal (4xx) at `notice`.
+struct Observe: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let console: Console
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let route = context.endpointPath ?? "unmatched"
+        let status = Int(response.status.code)
+        console.monitor.request(route: route, method: request.method.rawValue, status: status, seconds: seconds)
+        let metadata: Logger.Metadata = [
+            "method": "\(request.method.rawValue)", "route": "\(route)", "path": "\(request.uri.path)", "status": "\(status)",
+            "ms": "\(String(format: "%.1f", seconds * 1000))",
+        ]
+        console.configuration.logger.log(level: (400..<500).contains(status) ? .notice : .info, "request", metadata: metadata)
+        return response
+    }
+}
+
 /// Access control and the headers every response carries.
 struct Guard: RouterMiddleware {
     typealias Context = BasicRequestContext
@@ -191,7 +232,8 @@ struct Guard: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
-        if let token = console.configuration.token, !(console.configuration.publicLog && Guard.isLogPath(request.uri.path)),
+        if let token = console.configuration.token, request.uri.path != "/healthz",
+            !(console.configuration.publicLog && Guard.isLogPath(request.uri.path)),
             !Guard.authorized(request.headers[.authorization], token: token)
         {
             let t = Localizer(Pages.language(request, default: console.configuration.defaultLanguage))

@@ -55,10 +55,21 @@ struct Routes: Sendable {
             return try api(request) { t in try proof(t, seq).json }
         }
 
+        router.get("/healthz") { _, _ in
+            if let reason = Monitor.health(console) { return Self.plain(.serviceUnavailable, "not ready: \(reason)\n") }
+            return Self.plain(.ok, "ready\n")
+        }
+        router.get("/metrics") { _, _ in
+            Self.plain(.ok, String(decoding: try console.monitor.exposition(console), as: UTF8.self), type: "text/plain; version=0.0.4; charset=utf-8")
+        }
         router.get("/checkpoint") { _, _ in try checkpoint() }
         if let cosigner = config.cosigner {
             let witness = Witness(log: console.log, cosigner: cosigner)
-            router.post("/add-checkpoint") { request, _ in try await Self.addCheckpoint(request, witness) }
+            router.post("/add-checkpoint") { request, _ in
+                let response = try await Self.addCheckpoint(request, witness)
+                console.monitor.witnessed(given: response.status == .ok)
+                return response
+            }
         }
         router.get("/tile/**") { request, context in try tile(request, context) }
         // For peers that sync (docs/federation.md): where each entry was first recorded, and the

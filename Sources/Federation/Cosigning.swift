@@ -123,7 +123,7 @@ package enum Cosigning {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
+        let response = try await Clients.current.execute(request, timeout: .seconds(timeout))
         let answer = try await response.body.collect(upTo: maximumAnswer)
         return (Int(response.status.code), String(buffer: answer))
     }

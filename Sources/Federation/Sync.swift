@@ -263,7 +263,7 @@ package enum Sync {
     static func get(_ url: String, timeout: Int64) async throws -> [UInt8] {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
+        let response = try await Clients.current.execute(request, timeout: .seconds(timeout))
         let body = try await response.body.collect(upTo: maximumAnswer)
         guard response.status.code == 200 else {
             throw LedgerError(

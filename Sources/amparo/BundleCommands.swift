@@ -165,12 +165,22 @@ struct PeersCommand: ParsableCommand {
         commandName: "peers",
         abstract: "The origins this ledger received bundles from: node key, checkpoint held, leaves mirrored, and any fork.",
         discussion:
-            "A fork is an origin that signed two histories: two of its checkpoints, neither extending the other, found by this node's imports or received as evidence (in a bundle, or `amparo evidence import`). The evidence is printed: both checkpoints verify with the origin's verifier key and, when their sizes differ, two different leaves at one index carry an inclusion proof in each (`amparo evidence export` writes it to a file anyone can check). Exit status: 0, 1 when a fork is recorded, 2 usage or I/O error."
+            "A fork is an origin that signed two histories: two of its checkpoints, neither extending the other, found by this node's imports or received as evidence (in a bundle, or `amparo evidence import`). The evidence is printed: both checkpoints verify with the origin's verifier key and, when their sizes differ, two different leaves at one index carry an inclusion proof in each (`amparo evidence export` writes it to a file anyone can check). With --checkpoint ORIGIN, prints only the signed checkpoint held of that origin (what a node restored from a backup asks its peers for: `amparo resume --checkpoint FILE`, docs/operations.md). Exit status: 0, 1 when a fork is recorded, 2 usage or I/O error (an origin not held, with --checkpoint)."
     )
     @OptionGroup var ledger: LedgerOptions
 
+    @Option(help: ArgumentHelp("Print only the signed checkpoint held of this origin.", valueName: "ORIGIN"))
+    var checkpoint: String?
+
     func run() throws {
         let peers = PeerStore(log: try ledger.open())
+        if let checkpoint {
+            guard let record = try peers.record(checkpoint) else {
+                throw LedgerError(.notFound, "this ledger holds no checkpoint of \(checkpoint); `amparo peers` lists the origins it holds")
+            }
+            print(record.checkpointNote, terminator: "")
+            return
+        }
         let origins = try peers.origins()
         let forks = try peers.forks()
         if origins.isEmpty { print("no peers: this ledger has imported no bundle") }

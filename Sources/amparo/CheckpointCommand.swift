@@ -31,6 +31,8 @@ struct CheckpointCommand: ParsableCommand {
             print(try store.cosigned(try log.checkpoint()), terminator: "")
             return
         }
+        // Witnesses over HTTPS: the system's trust store, or $AMPARO_CA_FILE.
+        try Clients.configure(caFile: nil)
         guard let (policy, _) = try store.policy() else {
             throw LedgerError(.usage, "no trust policy is set: `amparo policy set FILE` names the witnesses to collect cosignatures from")
         }

@@ -2,10 +2,13 @@ import ArgumentParser
 import Bundles
 import Console
 import Dispatch
+import Federation
 import Foundation
 import Hummingbird
 import L10n
 import Ledger
+import Logging
+import NIOSSL
 import Synchronization
 
 struct ServeCommand: ParsableCommand {
@@ -21,8 +24,13 @@ struct ServeCommand: ParsableCommand {
             (c2sp.org/tlog-witness) for the logs this node knows from their bundles, cosigning with its own witness key \
             (c2sp.org/tlog-cosignature), never with the node key. With --sync-every it syncs from the peers of the \
             trust policy in the background, as `amparo sync` does (docs/federation.md). It listens on loopback unless told otherwise; any other \
-            address needs --token-file (--public-log opens /checkpoint, /tile/ and /add-checkpoint without it). Stop it \
-            with Ctrl-C (SIGINT) or SIGTERM.
+            address needs --token-file (--public-log opens /checkpoint, /tile/ and /add-checkpoint without it) and, so that the \
+            token never crosses the network in clear, --tls-cert and --tls-key (HTTPS, TLS 1.2 and 1.3 only), or \
+            --insecure-http on purpose (a TLS proxy in front). Monitoring (docs/operations.md): /healthz answers 200 "ready" or \
+            503 with the reason, without the token; /metrics is the Prometheus text format (log size, appends, checkpoint age, \
+            findings by force, projection lag, requests and their latency by route, sync rounds per peer, cosignatures). The log \
+            is JSON lines on stderr (one per request, sync round and refusal; --log-level). Stop it with Ctrl-C (SIGINT) or \
+            SIGTERM.
             Exit status: 0 stopped by a signal, 2 usage error, a port in use or a ledger that cannot be opened.
             """
     )
@@ -59,7 +67,34 @@ struct ServeCommand: ParsableCommand {
             valueName: "DURATION"))
     var syncEvery: String?
 
+    @Option(help: ArgumentHelp("The server's certificate chain (PEM), for HTTPS; with --tls-key.", valueName: "FILE"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The server's private key (PEM), for HTTPS; with --tls-cert.", valueName: "FILE"))
+    var tlsKey: String?
+
+    @Flag(help: "Allow the bearer token over plain HTTP beyond loopback (only behind a proxy that terminates TLS).")
+    var insecureHttp = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The CA certificates (PEM) the peers' HTTPS certificates must chain to, for --sync-every and witnesses (default: $AMPARO_CA_FILE, else the system's store).",
+            valueName: "FILE"))
+    var caFile: String?
+
+    @Option(help: ArgumentHelp("The least level logged: trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
+    var logLevel = "info"
+
     func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level \(logLevel) is not trace, debug, info, notice, warning, error or critical")
+        }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both, for HTTPS") }
+        if tokenFile != nil, tlsCert == nil, !insecureHttp, !ConsoleConfiguration.isLoopback(try Self.hostPort(listen).host) {
+            throw ValidationError(
+                "--listen \(listen) is not a loopback address and the bearer token would cross the network in clear: give --tls-cert FILE and --tls-key FILE, or --insecure-http if a proxy in front terminates TLS"
+            )
+        }
         guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1") }
         _ = try Self.hostPort(listen)
         if let lang, Language(rawValue: lang) == nil { throw ValidationError("--lang \(lang) is not es or en") }
@@ -94,9 +129,30 @@ struct ServeCommand: ParsableCommand {
         return Array(text.utf8)
     }
 
+    /// HTTPS with the certificate chain and key given: TLS 1.2 and 1.3 only.
+    static func tls(cert: String, key: String) throws -> TLSConfiguration {
+        let chain = try Clients.certificates(cert, name: "--tls-cert \(cert)")
+        let privateKey: NIOSSLPrivateKey
+        do {
+            privateKey = try NIOSSLPrivateKey(bytes: try FileIO.read(key, limit: 1 << 20), format: .pem)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(.usage, "--tls-key \(key) holds no PEM private key (\(error))")
+        }
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        tls.minimumTLSVersion = .tlsv12
+        tls.maximumTLSVersion = .tlsv13
+        return tls
+    }
+
     func run() throws {
         let (host, port) = try Self.hostPort(listen)
         var config = ConsoleConfiguration()
+        if let tlsCert, let tlsKey { config.tls = try Self.tls(cert: tlsCert, key: tlsKey) }
+        try Clients.configure(caFile: caFile)
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        config.logger = Logger(label: "amparo.serve") { label in JSONLogHandler(label: label, level: level) }
         config.host = host
         config.port = port
         config.publicLog = publicLog
@@ -119,7 +175,8 @@ struct ServeCommand: ParsableCommand {
             config.syncScreen = { Privacy.importScreen(options, file: "sync") }
         }
         let console = Console(log: log, configuration: config)
-        let app = console.application { port in Output.note(Strings.serving(host: host, port: port, ledger: ledger.path)) }
+        let https = config.tls != nil
+        let app = try console.application { port in Output.note(Strings.serving(host: host, port: port, ledger: ledger.path, https: https)) }
         let done = DispatchSemaphore(value: 0)
         let failure = Mutex<String?>(nil)
         Task {

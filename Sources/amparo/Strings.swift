@@ -118,9 +118,9 @@ extension Strings {
         "note: this user may not write \(ledger)/lock.mdb, so amparo reads a private copy of the ledger made just now (in $TMPDIR, removed when it exits); acts appended after this moment are not seen, and nothing in \(ledger) is written"
     }
 
-    static func serving(host: String, port: Int, ledger: String) -> String {
+    static func serving(host: String, port: Int, ledger: String, https: Bool) -> String {
         let shown = host.contains(":") ? "[\(host)]" : host
-        return "amparo: serving \(ledger) read-only at http://\(shown):\(port)/ (Ctrl-C stops it)"
+        return "amparo: serving \(ledger) read-only at \(https ? "https" : "http")://\(shown):\(port)/ (Ctrl-C stops it)"
     }
 
     /// Why the console could not listen, in a user's words where the system's are known.

@@ -24,7 +24,9 @@ struct SyncCommand: ParsableCommand {
             that node. One line a peer; a progress bar on stderr while a peer is synced, when stderr is \
             a terminal (not with --quiet). A peer's new entries are imported in chunks of 16,384 events (or \
             a 64th of its log when more, or --chunk; at most 32 MiB), one transaction each: a sync killed part way loses and doubles nothing, \
-            and the next run resumes from the last chunk imported. With --every, it runs again after each interval until stopped (SIGINT, SIGTERM).
+            and the next run resumes from the last chunk imported. With --every, it runs again after each interval until stopped (SIGINT, SIGTERM). \
+            A peer served over HTTPS must present a certificate for its host name that chains to the system's trust store, or \
+            to --ca-file (else $AMPARO_CA_FILE) when given; redirects are not followed.
             Exit status: 0 every peer synced; 1 a FORK; 2 a peer unreachable, refused (quorum not met, \
             a bad signature) or a usage error, while the other peers go on.
             """
@@ -42,6 +44,12 @@ struct SyncCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Run again after this interval (e.g. 30s, 5m, 1h) until stopped.", valueName: "DURATION"))
     var every: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The CA certificates (PEM) the peers' HTTPS certificates must chain to (default: $AMPARO_CA_FILE, else the system's store).",
+            valueName: "FILE"))
+    var caFile: String?
 
     func validate() throws {
         if let chunk, !Sync.chunkRange.contains(chunk) {
@@ -62,6 +70,7 @@ struct SyncCommand: ParsableCommand {
 
     func run() throws {
         let log = try ledger.open()
+        try Clients.configure(caFile: caFile)
         guard let (policy, _) = try FederationStore(log: log).policy() else {
             throw LedgerError(.usage, "no trust policy is set: `amparo policy set FILE` names the peers to sync from (log <vkey> <url>)")
         }

@@ -352,10 +352,13 @@ struct FederationTests {
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
-        guard let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+        guard let range = text.range(of: #"https?://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
             process.terminate()
             throw LedgerError(.io, "the witness did not start: \(text)")
         }
+        // The server logs a line a request on stderr: read it to the end, or a full pipe stops it.
+        let drain = err.fileHandleForReading
+        Thread { while !drain.availableData.isEmpty {} }.start()
         return (process, String(text[range]))
     }
 

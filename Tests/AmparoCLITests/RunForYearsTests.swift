@@ -167,4 +167,67 @@ struct RunForYearsTests {
         }
         #expect(try state() == before, "nothing in the ledger directory changed")
     }
+
+    @Test("tools/amparo.service passes systemd-analyze verify, with no warning, and confines the node")
+    func serviceUnit() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let unit = try String(contentsOfFile: root + "/tools/amparo.service", encoding: .utf8)
+        for directive in [
+            "User=amparo", "ProtectSystem=strict", "NoNewPrivileges=yes", "PrivateTmp=yes", "ReadWritePaths=/var/lib/amparo",
+            "Restart=on-failure", "ExecStart=/usr/local/bin/amparo serve",
+        ] {
+            #expect(unit.split(separator: "\n").contains { $0.hasPrefix(directive) }, "\(directive)")
+        }
+        // The command line the unit runs parses: it gets as far as opening the ledger.
+        let line = unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") }!.dropFirst("ExecStart=/usr/local/bin/amparo ".count)
+        let dir = try TestSupport.temporaryDirectory("unit")
+        let parsed = try TestSupport.run(line.split(separator: " ").map(String.init) + ["--ledger", dir + "/none"])
+        #expect(parsed.status == 2 && parsed.stderr.contains("no ledger at"), "\(parsed.stderr)")
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else {
+            print("skipped: systemd-analyze is absent (Debian's systemd package), so the unit was not verified")
+            return
+        }
+        // The unit as installed, with the binary where this build put it.
+        try TestSupport.write(
+            unit.replacingOccurrences(of: "/usr/local/bin/amparo", with: TestSupport.productsDirectory + "/amparo"), to: dir + "/amparo.service")
+        let verified = try TestSupport.runExecutable("/usr/bin/systemd-analyze", ["verify", dir + "/amparo.service"])
+        #expect(verified.status == 0 && verified.stderr.isEmpty && verified.stdout.isEmpty, "\(verified.stdout)\(verified.stderr)")
+    }
+
+    @Test(
+        "disaster recovery: a peer prints the checkpoint it holds of the lost node; resume accepts it when the backup holds that tree, and refuses a larger one"
+    )
+    func resumeFromAPeer() throws {
+        let n = try FederationTests.secretariat()
+        let backup = try FederationTests.run(n, ["backup", "--ledger", "ledger", "--out", "b"])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        try FederationTests.node(n, "peer", "peer.example/node")
+        try FederationTests.export(n, "ledger", "RCM-TS", "ts.bundle")
+        #expect(try FederationTests.importing(n, "peer", "ts.bundle").status == 0)
+        let held = try FederationTests.run(n, ["peers", "--ledger", "peer", "--checkpoint", "rcm.example/ts"])
+        #expect(held.status == 0 && held.stdout.hasPrefix("rcm.example/ts\n"), "\(held.stderr)")
+        try TestSupport.write(held.stdout, to: n.dir + "/peer-held.checkpoint")
+        let unknown = try FederationTests.run(n, ["peers", "--ledger", "peer", "--checkpoint", "nobody.example/x"])
+        #expect(unknown.status == 2 && oneLine(unknown) && unknown.stderr.contains("holds no checkpoint of nobody.example/x"))
+
+        // The node lost its disk after the export: the backup holds the tree the peer holds.
+        #expect(try FederationTests.run(n, ["restore", "b", "--ledger", "restored"]).status == 0)
+        #expect(try FederationTests.run(n, ["resume", "--ledger", "restored", "--checkpoint", "peer-held.checkpoint"]).status == 0)
+
+        // Had it appended and exported after the backup, the peer's checkpoint is larger: held.
+        #expect(try FederationTests.run(n, ["restore", "b", "--ledger", "restored2"]).status == 0)
+        try n.act("RCM-TS", ["case", "notify", "--case", "MX-2015-0001", "--occurred", "2015-04-04", "--acknowledgement", "TS-2", "--record-violations"])
+        try FederationTests.export(n, "ledger", "RCM-TS", "ts2.bundle")
+        #expect(try FederationTests.importing(n, "peer", "ts2.bundle").status == 0)
+        try TestSupport.write(
+            try FederationTests.run(n, ["peers", "--ledger", "peer", "--checkpoint", "rcm.example/ts"]).stdout, to: n.dir + "/later.checkpoint")
+        let later = try FederationTests.run(n, ["resume", "--ledger", "restored2", "--checkpoint", "later.checkpoint"])
+        #expect(later.status == 2 && oneLine(later) && later.stderr.contains("restore a newer backup"), "\(later.stderr)")
+        // Another node's checkpoint is not this node's: refused, the hold stays.
+        let foreign = try FederationTests.run(n, ["checkpoint", "--ledger", "peer"])
+        try TestSupport.write(foreign.stdout, to: n.dir + "/foreign.checkpoint")
+        let wrong = try FederationTests.run(n, ["resume", "--ledger", "restored2", "--checkpoint", "foreign.checkpoint"])
+        #expect(wrong.status == 2 && oneLine(wrong), "\(wrong.stderr)")
+        #expect(try FederationTests.run(n, ["checkpoint", "--ledger", "restored2"]).status == 0, "reading the held checkpoint still works")
+    }
 }

@@ -26,10 +26,10 @@ struct ServeTests {
             #expect(r.stderr.contains("HOST:PORT"), "\(listen): \(r.stderr)")
         }
         try TestSupport.write("short\n", to: ledger.dir + "/short.token")
-        let short = try refused(ledger, ["serve", "--listen", "0.0.0.0:0", "--token-file", ledger.dir + "/short.token"])
+        let short = try refused(ledger, ["serve", "--listen", "0.0.0.0:0", "--token-file", ledger.dir + "/short.token", "--insecure-http"])
         #expect(short.status == 2)
         #expect(short.stderr.contains("at least 16 characters"))
-        let missing = try refused(ledger, ["serve", "--listen", "0.0.0.0:0", "--token-file", ledger.dir + "/none.token"])
+        let missing = try refused(ledger, ["serve", "--listen", "0.0.0.0:0", "--token-file", ledger.dir + "/none.token", "--insecure-http"])
         #expect(missing.status == 2)
         #expect(missing.stderrLines.count == 1)
         #expect(try refused(ledger, ["serve", "--lang", "fr"]).status == 2)

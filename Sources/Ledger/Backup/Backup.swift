@@ -106,7 +106,7 @@ public enum Backup {
             try restrict(partial)
             try syncDirectory(partial)
             guard rename(partial, out) == 0 else { throw FileIO.failure(errno, "create", out) }
-            try syncDirectory((out as NSString).deletingLastPathComponent.isEmpty ? "." : (out as NSString).deletingLastPathComponent)
+            try syncDirectory(URL(fileURLWithPath: out).deletingLastPathComponent().path)
             return manifest
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
