@@ -100,7 +100,14 @@ package final class Environment: @unchecked Sendable {
         } catch let error as LMDBError where error.returnCode == EACCES && options.readOnly {
             // A lock file this user may not write (a directory owned by another user, mode
             // 0755/0644): read a private copy rather than read without locks beside a writer.
-            (env, snapshot) = try Environment.openPrivateSnapshot(of: path, options: options)
+            do {
+                (env, snapshot) = try Environment.openPrivateSnapshot(of: path, options: options)
+            } catch let error as LMDBError {
+                // Said in the reader's terms: the copy, not the ledger, is what failed.
+                throw LMDBError(
+                    code: .other, operation: "a private copy in $TMPDIR (this user may not write lock.mdb)",
+                    message: "\(error.message); give TMPDIR a disk with room for data.mdb, or the user write permission on lock.mdb")
+            }
         }
         // Reader slots left by processes that died inside a read transaction are never freed by
         // LMDB itself: clear them now, or enough killed readers lock every process out.

@@ -147,7 +147,8 @@ struct RunForYearsTests {
                 "cp '\(TestSupport.productsDirectory)/amparo' '\(dir)/amparo' && chmod 755 '\(dir)' '\(dir)/amparo' && find '\(ledger)' -type d -exec chmod 755 {} + && find '\(ledger)' -type f -exec chmod 644 {} +"
             ).status == 0)
         let commands: [[String]] = [
-            ["verify"], ["verify", "--format", "json"], ["log"], ["replay", "BZ-2016-0001"], ["cases"], ["workload"],
+            ["verify"], ["verify", "--format", "json"], ["log"], ["replay", "BZ-2016-0001"], ["case", "show", "BZ-2016-0001"], ["cases"],
+            ["workload"],
             ["report", "meeting", "2015-11-09-mexico-city"], ["prove", "inclusion", "3"],
         ]
         var owner: [TestSupport.Result] = []
@@ -165,6 +166,11 @@ struct RunForYearsTests {
             #expect(other.stdout == mine.stdout, "\(c)")
             #expect(other.stderr.contains("reads a private copy"), "\(c): \(other.stderr)")
         }
+        // No room for the copy: one line naming what to do, nothing written.
+        let noRoom = try TestSupport.runExecutable(
+            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", dir + "/amparo", "verify", "--ledger", ledger],
+            environment: ["TMPDIR": dir + "/no-such-dir"])
+        #expect(noRoom.status == 2 && oneLine(noRoom) && noRoom.stderr.contains("a private copy in $TMPDIR"), "\(noRoom.stderr)")
         #expect(try state() == before, "nothing in the ledger directory changed")
     }
 
