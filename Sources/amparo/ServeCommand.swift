@@ -31,7 +31,8 @@ struct ServeCommand: ParsableCommand {
             findings by force, projection lag, requests and their latency by route, sync rounds per peer, cosignatures). The log \
             is JSON lines on stderr (one per request, sync round and refusal; --log-level). Stop it with Ctrl-C (SIGINT) or \
             SIGTERM.
-            Exit status: 0 stopped by a signal, 2 usage error, a port in use or a ledger that cannot be opened.
+            Exit status: 0 stopped by a signal, 2 usage error, a port in use, a ledger that cannot be opened, or --witness on a \
+            ledger restored from a backup and not resumed (`amparo resume`).
             """
     )
 
@@ -163,6 +164,13 @@ struct ServeCommand: ParsableCommand {
         if witness {
             guard !log.isReadOnly else {
                 throw LedgerError(.readOnly, "\(log.path) is read-only: a witness stores what it cosigns; serve --witness where the ledger can be written")
+            }
+            // A restored witness remembers less than it cosigned: it could cosign a fork.
+            if let hold = try log.signingHold() {
+                throw LedgerError(
+                    .signingHeld,
+                    "\(log.path) was restored from a backup at tree size \(hold.size): its witness state may be older than what it cosigned; run `amparo resume` before serve --witness (docs/operations.md)"
+                )
             }
             config.cosigner = try Witness.cosigner(for: log, create: false).0
         }

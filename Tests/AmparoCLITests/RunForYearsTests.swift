@@ -77,6 +77,10 @@ struct RunForYearsTests {
         try TestSupport.write(try l.amparo(["checkpoint"]).stdout, to: l.dir + "/live.checkpoint")
         let refused = try TestSupport.run(["resume", "--ledger", restored, "--checkpoint", l.dir + "/live.checkpoint"])
         #expect(refused.status == 2 && refused.stderr.contains("larger than the \(restoredSize) entries restored"), "\(refused.stderr)")
+        #expect(try TestSupport.run(["witness", "key", "--ledger", restored]).status == 0)
+        let witness = try TestSupport.runExecutable(
+            "/usr/bin/timeout", ["20", TestSupport.productsDirectory + "/amparo", "serve", "--ledger", restored, "--witness", "--listen", "127.0.0.1:0"])
+        #expect(witness.status == 2 && oneLine(witness) && witness.stderr.contains("run `amparo resume` before serve --witness"), "\(witness.stderr)")
         let resumed = try TestSupport.run(["resume", "--ledger", restored, "--checkpoint", l.dir + "/restored.checkpoint"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try TestSupport.run(["append", "--key", l.dir + "/mx.pem", "--ledger", restored], stdin: focalPoint("después")).status == 0)
