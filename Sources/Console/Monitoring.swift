@@ -57,7 +57,10 @@ package final class Monitor: Sendable {
     }
 
     /// One request served: counted by route, method and status; timed by route and method.
-    package func request(route: String, method: String, status: Int, seconds: Double) {
+    package func request(route: String, method rawMethod: String, status: Int, seconds: Double) {
+        // The method is the client's word: any other than these is "other", so that no client can
+        // make the registry grow without bound (one series a label value).
+        let method = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"].contains(rawMethod) ? rawMethod : "other"
         let key = route + " " + method + " " + String(status)
         let (counter, timer) = requests.withLock { cache in
             if let held = cache[key] { return held }

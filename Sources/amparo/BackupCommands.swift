@@ -55,12 +55,15 @@ struct BackupCommand: ParsableCommand {
     func run() throws {
         let log = try ledger.open()
         let named = keys.compactMap(Backup.Key.init(rawValue:))
-        if let keysOut { try FileIO.refuseExisting(keysOut, replacing: false) }
+        let master = masterKey ?? Vault.defaultMasterKeyPath(ledgerPath: ledger.path)
+        if let keysOut {
+            try FileIO.refuseExisting(keysOut, replacing: false)
+            _ = try Backup.keySources(named, of: log, masterKey: master)
+        }
         let manifest = try Backup.make(of: log, to: out)
         let total = manifest.files.reduce(0) { $0 + $1.bytes }
         print(Strings.backedUp(out, size: manifest.treeSize, root: manifest.root.base64, files: manifest.files.count, bytes: total))
         if let keysOut {
-            let master = masterKey ?? Vault.defaultMasterKeyPath(ledgerPath: ledger.path)
             for path in try Backup.copyKeys(named, of: log, masterKey: master, to: keysOut) { print(Strings.keyCopied(path)) }
         }
     }

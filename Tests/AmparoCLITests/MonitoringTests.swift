@@ -100,6 +100,12 @@ struct MonitoringTests {
         #expect(scrapes[2]["amparo_projection_lag_entries"] != nil && scrapes[2]["amparo_checkpoint_age_seconds"] != nil)
         #expect(scrapes[2]["amparo_signing_held"] == 0)
 
+        // A client's made-up methods are one label value, "other": the registry cannot be grown by them.
+        for method in ["PROPFIND", "MKCOL", "LOCK", "UNLOCK", "SEARCH"] { _ = try curl(served.url + "/healthz", ["-X", method]) }
+        let after = try parsed(try curl(served.url + "/metrics").body, in: l.dir)
+        #expect(after.keys.filter { $0.hasPrefix("amparo_http_requests_total") && ($0.contains("PROPFIND") || $0.contains("MKCOL")) }.isEmpty)
+        #expect(after.keys.contains { $0.hasPrefix("amparo_http_requests_total") && $0.contains(#"method="other""#) })
+
         // One JSON object a request: method, route, path, status, ms; a refused request at notice.
         _ = try curl(served.url + "/cases/MX-2099-0001")
         Thread.sleep(forTimeInterval: 0.2)
@@ -107,7 +113,7 @@ struct MonitoringTests {
             guard line.hasPrefix("{") else { return nil }
             return try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
         }.filter { $0["msg"] == "request" }
-        #expect(requests.filter { $0["route"] == "/metrics" && $0["status"] == "200" && $0["level"] == "info" }.count == 3)
+        #expect(requests.filter { $0["route"] == "/metrics" && $0["status"] == "200" && $0["level"] == "info" }.count == 4)
         #expect(requests.contains { $0["route"] == "/cases/{id}" && $0["status"] == "404" && $0["level"] == "notice" && $0["path"] == "/cases/MX-2099-0001" })
         #expect(served.lines.filter { $0.hasPrefix("{") }.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
     }

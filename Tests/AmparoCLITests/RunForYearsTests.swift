@@ -119,6 +119,12 @@ struct RunForYearsTests {
         try refused({ try TestSupport.write("x", to: $0 + "/extra.txt") }, "is not in the backup's manifest")
         try refused({ try TestSupport.write("{}", to: $0 + "/MANIFEST.json") }, "is not an amparo-backup 1 manifest")
         try refused({ try FileManager.default.removeItem(atPath: $0 + "/MANIFEST.json") }, "holds no MANIFEST.json")
+        // A listed file replaced by a link (to a file of the same bytes): refused all the same.
+        try refused(
+            { b in
+                try FileManager.default.moveItem(atPath: b + "/words.dat", toPath: b + "/../words.elsewhere")
+                try FileManager.default.createSymbolicLink(atPath: b + "/words.dat", withDestinationPath: b + "/../words.elsewhere")
+            }, "is not a regular file")
         // A manifest edited to match a changed file still fails the tree's own check.
         let over = try TestSupport.run(["restore", l.dir + "/b", "--ledger", l.ledger])
         #expect(over.status == 2 && over.stderr.contains("already exists"))
@@ -132,6 +138,10 @@ struct RunForYearsTests {
             #expect(r.status == 2 && oneLine(r), "\(args): \(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: l.dir + "/b"))
         }
+        // A key named that is not there: no backup, no keys directory.
+        let noWitness = try l.amparo(["backup", "--out", l.dir + "/b", "--key", "witness", "--keys-out", l.dir + "/k"])
+        #expect(noWitness.status == 2 && oneLine(noWitness) && noWitness.stderr.contains("no witness key"), "\(noWitness.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: l.dir + "/b") && !FileManager.default.fileExists(atPath: l.dir + "/k"))
         let held = try l.amparo(["resume"])
         #expect(held.status == 2 && held.stderr.contains("holds no restore"))
     }

@@ -180,6 +180,10 @@ public enum Backup {
         guard access(manifestPath, F_OK) == 0 else {
             throw LedgerError(.corrupt, "\(dir) holds no \(manifestName): it is not a backup made by `amparo backup` (or it was cut short); refused")
         }
+        var vaultInfo = stat()
+        if lstat(dir + "/vault", &vaultInfo) == 0, vaultInfo.st_mode & S_IFMT != S_IFDIR {
+            throw LedgerError(.corrupt, "\(dir)/vault is not a directory (a link?); the backup is refused")
+        }
         let manifest = try Manifest(parsing: try FileIO.read(manifestPath, limit: maximumManifest), in: dir)
         let listed = Set(manifest.files.map(\.path))
         for extra in try filesUnder(dir) where extra != manifestName && !listed.contains(extra) {
@@ -187,6 +191,10 @@ public enum Backup {
         }
         for file in manifest.files {
             let path = dir + "/" + file.path
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                throw LedgerError(.corrupt, "\(path) is not a regular file (a link, a directory or a device); the backup is refused")
+            }
             guard access(path, F_OK) == 0 else {
                 throw LedgerError(.corrupt, "\(path) is missing from the backup; it is refused (use another backup)")
             }
@@ -288,20 +296,30 @@ public enum Backup {
 
     /// Copies the keys named into `directory` (made with mode 0700; each file 0600), apart from
     /// the backup so that the two are stored apart.
-    public static func copyKeys(_ keys: [Key], of log: EventLog, masterKey: String, to directory: String) throws -> [String] {
-        try FileIO.refuseExisting(directory, replacing: false)
-        guard mkdir(directory, 0o700) == 0 else { throw FileIO.failure(errno, "create", directory) }
-        var written: [String] = []
-        for key in keys {
+    /// Where each key named is; every one must exist (checked before the backup is made, so that a
+    /// key named by mistake makes no backup).
+    public static func keySources(_ keys: [Key], of log: EventLog, masterKey: String) throws -> [(Key, String)] {
+        try keys.map { key in
             let source: String =
                 switch key {
                 case .node: log.nodeKeyPath
                 case .witness: log.path + "/witness.key"
                 case .master: masterKey
                 }
-            guard access(source, F_OK) == 0 else {
-                throw LedgerError(.notFound, "no \(key.rawValue) key at \(source); nothing to copy (drop --key \(key.rawValue))")
+            guard access(source, R_OK) == 0 else {
+                throw LedgerError(
+                    .notFound, "no \(key.rawValue) key readable at \(source); nothing was backed up (drop --key \(key.rawValue), or give its place)")
             }
+            return (key, source)
+        }
+    }
+
+    public static func copyKeys(_ keys: [Key], of log: EventLog, masterKey: String, to directory: String) throws -> [String] {
+        let sources = try keySources(keys, of: log, masterKey: masterKey)
+        try FileIO.refuseExisting(directory, replacing: false)
+        guard mkdir(directory, 0o700) == 0 else { throw FileIO.failure(errno, "create", directory) }
+        var written: [String] = []
+        for (key, source) in sources {
             let text = try FileIO.read(source, limit: 4096)
             try KeyFile.create(path: directory + "/" + key.fileName, text: String(decoding: text, as: UTF8.self))
             written.append(directory + "/" + key.fileName)
