@@ -20,6 +20,7 @@ package final class Monitor: Sendable {
     let checkpointAge: Prometheus.Gauge
     let cosignatures: Prometheus.Gauge
     let projectionLag: Prometheus.Gauge
+    let rebuilds: Prometheus.Gauge
     let verifyLastRun: Prometheus.Gauge
     let verifyFailing: Prometheus.Gauge
     let signingHeld: Prometheus.Gauge
@@ -43,6 +44,8 @@ package final class Monitor: Sendable {
             name: "amparo_checkpoint_age_seconds", help: "Seconds since the node signed its latest checkpoint (the last append's recording time).")
         cosignatures = registry.makeGauge(name: "amparo_checkpoint_cosignatures", help: "Witness cosignatures the latest checkpoint carries.")
         projectionLag = registry.makeGauge(name: "amparo_projection_lag_entries", help: "Entries the case projection has not applied yet.")
+        rebuilds = registry.makeGauge(
+            name: "amparo_projection_rebuilds", help: "Rebuilds of the projections this ledger went through (each reads the whole log).")
         verifyLastRun = registry.makeGauge(
             name: "amparo_verify_last_run_timestamp_seconds", help: "When the background verify last finished (Unix time; 0: not yet).")
         verifyFailing = registry.makeGauge(name: "amparo_verify_failing", help: "1 when the background verify could not run (see the log), else 0.")
@@ -109,7 +112,9 @@ package final class Monitor: Sendable {
             let cosigned = try SignedNote(parsing: try FederationStore(log: log).cosigned(note))
             cosignatures.set(Double(max(0, cosigned.signatures.count - 1)))
         }
-        let applied = try ProjectionStore(log: log).appliedSeq(.cases)
+        let store = try ProjectionStore(log: log)
+        rebuilds.set(Double(try store.rebuildCount()))
+        let applied = try store.appliedSeq(.cases)
         projectionLag.set(Double(size > applied ? size - applied : 0))
         signingHeld.set(try log.signingHold() == nil ? 0.0 : 1.0)
         let (run, error) = console.verifyState.withLock { ($0.last, $0.error) }

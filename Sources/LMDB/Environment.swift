@@ -2,6 +2,12 @@ import CLMDB
 import Foundation
 import Synchronization
 
+// Release builds (whole-module) attribute the C library's `stat` to Dispatch's clang module, whose
+// members MemberImportVisibility then hides unless it is imported here.
+#if canImport(CDispatch)
+    import CDispatch
+#endif
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -83,6 +83,8 @@ extension ProjectionStore {
                 for (name, gen) in fresh {
                     try txn.put(.projectionMeta, Array("active.\(name.rawValue)".utf8), [UInt8(gen)])
                 }
+                let count = try txn.snapshot.get(.projectionMeta, Self.rebuildsKey).map { $0.count == 8 ? $0.bigEndianUInt64 : 0 } ?? 0
+                try txn.put(.projectionMeta, Self.rebuildsKey, [UInt8](bigEndian: count + 1))
                 return true
             }
             if swapped { break }
@@ -91,4 +93,11 @@ extension ProjectionStore {
     }
 
     private static func rebuildKey(_ name: Name, _ gen: Int) -> [UInt8] { Array("rebuild.\(name.rawValue).\(gen)".utf8) }
+    private static let rebuildsKey = Array("rebuilds".utf8)
+
+    /// How many rebuilds this ledger's projections went through (each `amparo rebuild`, and each
+    /// one a catch-up found necessary): a figure to watch, as a rebuild reads the whole log.
+    package func rebuildCount() throws -> UInt64 {
+        try log.read { txn in try txn.get(.projectionMeta, Self.rebuildsKey).map { $0.count == 8 ? $0.bigEndianUInt64 : 0 } ?? 0 }
+    }
 }

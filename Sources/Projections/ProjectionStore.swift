@@ -103,6 +103,10 @@ package final class ProjectionStore: @unchecked Sendable {
         var applied: UInt64 = 0
         let first = try log.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) }.min() ?? target }
         var findingsFrom: UInt64? = nil
+        // `owed` holds every case an act in (findingsFrom, owedThrough] touched or reached, with no
+        // gap: another process may apply chunks between two of ours (we then start again further
+        // on), and the acts we did not read must still be judged when the findings are written.
+        var owedThrough: UInt64 = 0
         var owed = Set<String>()
         while true {
             let seqs = try log.read { txn in try targets.map { try self.appliedSeq(txn, $0.0, $0.1) } }
@@ -123,14 +127,26 @@ package final class ProjectionStore: @unchecked Sendable {
             var judged: Set<String>? = nil
             var acts: [Fact] = []
             if let gen = group.first(where: { $0.0 == .cases })?.1 {
-                if findingsFrom == nil, try log.read({ try self.seq(of: .findings, $0, gen) }) == from { findingsFrom = from }
+                if findingsFrom == nil, try log.read({ try self.seq(of: .findings, $0, gen) }) == from {
+                    findingsFrom = from
+                    owedThrough = from
+                }
                 if findingsFrom != nil {
                     acts = try NetworkFacts.of(log).filter { ($0.seq ?? .max) <= to }
                     owed.formUnion(touched)
-                    if network {
-                        let reach = NetworkReach(new: acts.filter { ($0.seq ?? 0) > from }, network: acts)
+                    var reached = network
+                    if owedThrough < from {
+                        // Acts another process applied since our last chunk: owed all the same.
+                        try log.forEachRaw(from: owedThrough + 1, to: from) { raw in
+                            if let c = SignedEvent.caseID(inCanonical: raw.bytes) { owed.insert(c) } else { reached = true }
+                            return true
+                        }
+                    }
+                    if reached {
+                        let reach = NetworkReach(new: acts.filter { ($0.seq ?? 0) > min(from, owedThrough) }, network: acts)
                         owed.formUnion(try self.cases(reachedBy: reach, generation: gen))
                     }
+                    owedThrough = max(owedThrough, to)
                     if to == target { judged = owed }
                 }
             }
@@ -176,8 +192,10 @@ package final class ProjectionStore: @unchecked Sendable {
                 .corrupt, "projection \(name.rawValue) is at sequence \(applied), past the log's end (\(size)): it is damaged; run `amparo rebuild`")
         }
         guard applied == expectedFrom else { return }
-        // Findings advance only from where they are (`findings.from`: where the catch-up found them).
-        let findings = try findings.flatMap { f in try seq(of: .findings, txn.snapshot, gen) == f.from ? f.cases : nil }
+        // Findings advance only from where they are: at or after `findings.from`, where the catch-up
+        // found them (another process may have moved them on since; `f.cases` judges every case an
+        // act after `f.from` touched or reached, so it holds for any point from there).
+        let findings = try findings.flatMap { f in try (seq(of: .findings, txn.snapshot, gen) ?? 0) >= f.from ? f.cases : nil }
         try write(txn, name, generation: gen, summaries: summaries, findings: findings, meetings: meetings, through: through)
         try self.setAppliedSeq(txn, name, gen, through)
     }

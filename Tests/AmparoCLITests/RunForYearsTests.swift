@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Projections
 import Synchronization
 import TestSupport
 import Testing
@@ -249,5 +250,36 @@ struct RunForYearsTests {
         let wrong = try FederationTests.run(n, ["resume", "--ledger", "restored2", "--checkpoint", "foreign.checkpoint"])
         #expect(wrong.status == 2 && oneLine(wrong), "\(wrong.stderr)")
         #expect(try FederationTests.run(n, ["checkpoint", "--ledger", "restored2"]).status == 0, "reading the held checkpoint still works")
+    }
+
+    @Test("officers appending at the same moment never leave the projections for the next act to rebuild")
+    func concurrentAppendsNoRebuild() throws {
+        let l = try CLILedger()
+        #expect(try l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft()).status == 0)
+        let before = try ProjectionStore(log: try EventLog.open(path: l.ledger)).rebuildCount()
+        let group = DispatchGroup()
+        let failures = Mutex<[String]>([])
+        for writer in 0..<4 {
+            group.enter()
+            Thread {
+                for i in 0..<12 {
+                    let id = String(format: "MX-2015-%04d", 100 + 20 * writer + i)
+                    let r = try? l.amparo(["append", "--key", l.dir + "/mx.pem"], stdin: draft(caseID: id))
+                    if r?.status != 0 { failures.withLock { $0.append("\(id): \(r?.stderr ?? "")") } }
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let log = try EventLog.open(path: l.ledger)
+        let store = try ProjectionStore(log: log)
+        #expect(try store.rebuildCount() == before, "a catch-up that lost a race to another process left the findings behind")
+        // And what the racing catch-ups stored is what a rebuild from zero stores.
+        let raced = try store.findingsRows()
+        #expect(try TestSupport.run(["rebuild", "--ledger", l.ledger]).status == 0)
+        #expect(try store.findingsRows() == raced)
+        #expect(try store.rebuildCount() == before + 1)
+        #expect(try TestSupport.run(["cases", "--ledger", l.ledger]).stdout.split(separator: "\n").count == 1 + 1 + 48)
     }
 }
