@@ -159,7 +159,7 @@ struct RunForYearsTests {
         // The binary where the other user may run it; the ledger 0755/0644.
         #expect(
             try shell(
-                "cp '\(TestSupport.productsDirectory)/amparo' '\(dir)/amparo' && chmod 755 '\(dir)' '\(dir)/amparo' && find '\(ledger)' -type d -exec chmod 755 {} + && find '\(ledger)' -type f -exec chmod 644 {} +"
+                "cp '\(TestSupport.productsDirectory)/amparo' '\(dir)/amparo' && chmod 755 \"$(dirname '\(dir)')\" '\(dir)' '\(dir)/amparo' && find '\(ledger)' -type d -exec chmod 755 {} + && find '\(ledger)' -type f -exec chmod 644 {} +"
             ).status == 0)
         let commands: [[String]] = [
             ["verify"], ["verify", "--format", "json"], ["log"], ["replay", "BZ-2016-0001"], ["case", "show", "BZ-2016-0001"], ["cases"],
